@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything scidl needs to build, test and run, from Debian's packages only.
+#   scripts/setup.sh           build + runtime + test dependencies
+#   scripts/setup.sh --bench   also the peers the benchmarks compare against (Debian's PyTorch 1.13)
+# Safe to run again: apt-get skips what is already installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libopenblas0-openmp      # GEMM; the OpenMP build shares its thread pool with our kernels (no oversubscription)
+  libtomlplusplus-dev      # config files
+  libcli11-dev             # command line
+  libfmt-dev               # formatting
+  nlohmann-json3-dev       # JSON (safetensors headers, fixtures, reports)
+  zlib1g-dev libpng-dev    # gzip'd IDX files, PNG plots
+  libmpfr-dev libboost-dev # multiprecision integrator (Boost.Multiprecision over MPFR)
+  libgtest-dev libgmock-dev libbenchmark-dev
+  dataset-fashion-mnist    # Fashion-MNIST under /usr/share/datasets/fashion-mnist
+)
+bench_packages=(python3-torch python3-numpy)
+
+want=("${packages[@]}")
+if [[ "${1:-}" == "--bench" ]]; then want+=("${bench_packages[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
