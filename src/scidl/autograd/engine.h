@@ -1,0 +1,25 @@
+// The backward pass. backward() accumulates into the .grad of leaves that require gradients
+// (gradient accumulation across calls, as in PyTorch); grad() returns gradients of outputs
+// with respect to any tensors (inputs included) without touching anyone's .grad, which is what
+// explanation methods call again and again.
+#pragma once
+#include <vector>
+
+#include "scidl/autograd/node.h"
+#include "scidl/tensor/tensor.h"
+
+namespace scidl::autograd {
+
+void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& seeds,
+              bool retain_graph = false);
+
+// d(sum_i <outputs_i, seeds_i>)/d(inputs). Inputs with no path from the outputs get an error
+// unless allow_unused, in which case their gradient is returned as zeros.
+std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
+                         const std::vector<Tensor>& seeds = {}, bool retain_graph = false,
+                         bool allow_unused = false);
+
+// Records `fn` as the backward of `out` when grad mode is on and any input requires grad.
+Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, Node::BackwardFn fn);
+
+}  // namespace scidl::autograd

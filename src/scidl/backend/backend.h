@@ -1,0 +1,109 @@
+// The one interface every device implements. Ops in ops/ call these kernels and never touch
+// device memory themselves, so a CUDA backend slots in without changing ops, nn or train.
+// Contract for every kernel: `out` is contiguous and already has the right shape and dtype;
+// inputs may be any strided view (broadcast inputs arrive expanded, with zero strides), and
+// all tensors live on this backend's device.
+#pragma once
+#include <cstdint>
+
+#include "scidl/tensor/tensor.h"
+
+namespace scidl {
+class Generator;
+}
+
+namespace scidl::backend {
+
+enum class UnaryOp {
+  Neg, Exp, Log, Sqrt, Abs, Sign, Square, Reciprocal,
+  Relu, LeakyRelu,  // a = negative slope
+  Elu,              // a = alpha
+  Sigmoid, Tanh,
+  Pow,              // x^a
+  Clamp,            // clamp to [a, b]
+  Affine,           // a*x + b
+  GtScalar,         // 1 where x > a else 0
+};
+
+enum class BinaryOp {
+  Add, Sub, Mul, Div, Pow, Maximum, Minimum,
+  AddScaled,        // x + a*y
+  Eq, Gt, Ge,       // 1 or 0
+  // Backward rules that fuse the upstream gradient g (first operand) with a saved tensor:
+  ReluGrad,         // g * (y > 0)
+  LeakyReluGrad,    // g * (x > 0 ? 1 : a)
+  EluGrad,          // g * (x > 0 ? 1 : a * exp(x))
+  SigmoidGrad,      // g * y * (1 - y)
+  TanhGrad,         // g * (1 - y^2)
+  AbsGrad,          // g * sign(x)
+  ClampGrad,        // g * (a <= x <= b)
+  PowScalarGrad,    // g * a * x^(a-1)
+};
+
+enum class ReduceOp { Sum, Max, Min, ArgMax, ArgMin };
+
+struct AdamConfig {
+  double lr, beta1, beta2, eps, weight_decay;
+  bool decoupled;  // AdamW: decay the weights directly instead of adding to the gradient
+  int64_t step;    // 1-based step count, for bias correction
+};
+
+struct SgdConfig {
+  double lr, momentum, dampening, weight_decay;
+  bool nesterov;
+  bool first_step;  // momentum buffer starts as the first gradient, as in PyTorch
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual Device device() const = 0;
+  virtual void* allocate(size_t bytes) = 0;
+  virtual void deallocate(void* ptr, size_t bytes) = 0;
+
+  // Elementwise.
+  virtual void copy(const Tensor& src, const Tensor& dst) = 0;  // dst may be strided; casts
+  virtual void fill(const Tensor& dst, double value) = 0;
+  virtual void unary(UnaryOp op, const Tensor& x, const Tensor& out, double a, double b) = 0;
+  virtual void binary(BinaryOp op, const Tensor& x, const Tensor& y, const Tensor& out,
+                      double a, double b) = 0;
+  virtual void where(const Tensor& cond, const Tensor& x, const Tensor& y, const Tensor& out) = 0;
+
+  // Reduce `x` over the dims where out's (keepdim) shape is 1 and x's is not.
+  virtual void reduce(ReduceOp op, const Tensor& x, const Tensor& out) = 0;
+
+  // out[b] = alpha * op(a[b]) @ op(b[b]) + beta * out[b] for 3-D tensors [batch, rows, cols];
+  // a and b may be transposed views (their last two strides swapped), which cost no copy.
+  virtual void matmul(const Tensor& a, const Tensor& b, const Tensor& out, double alpha,
+                      double beta) = 0;
+
+  // Softmax or log-softmax over the last dim, and their backward (given output y and grad gy).
+  virtual void softmax(const Tensor& x, const Tensor& out, bool log) = 0;
+  virtual void softmax_backward(const Tensor& y, const Tensor& gy, const Tensor& out,
+                                bool log) = 0;
+
+  // Indexing along `dim` with int64 indices.
+  virtual void index_select(const Tensor& x, int64_t dim, const Tensor& index,
+                            const Tensor& out) = 0;
+  virtual void index_add(const Tensor& out, int64_t dim, const Tensor& index,
+                         const Tensor& src) = 0;  // out.index_select(dim, index) += src
+  virtual void gather(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) = 0;
+  virtual void scatter_add(const Tensor& out, int64_t dim, const Tensor& index,
+                           const Tensor& src) = 0;
+
+  // Random fills from a generator (reproducible for a seed on every backend).
+  virtual void uniform(const Tensor& out, Generator& gen, double low, double high) = 0;
+  virtual void normal(const Tensor& out, Generator& gen, double mean, double stddev) = 0;
+  virtual void bernoulli(const Tensor& out, Generator& gen, double p) = 0;
+
+  // Fused optimizer updates over flat contiguous buffers, one pass each.
+  virtual void adam_update(const Tensor& param, const Tensor& grad, const Tensor& m,
+                           const Tensor& v, const AdamConfig& config) = 0;
+  virtual void sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum,
+                          const SgdConfig& config) = 0;
+};
+
+Backend& backend_for(Device device);
+inline Backend& backend_of(const Tensor& t) { return backend_for(t.device()); }
+
+}  // namespace scidl::backend

@@ -1,0 +1,67 @@
+#include "scidl/backend/cpu/blas.h"
+
+#include <dlfcn.h>
+#include <omp.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace scidl::backend::cpu {
+
+namespace {
+
+// The OpenBLAS kernel family this CPU can run, or "" when OpenBLAS's own detection will do.
+std::string core_type_for_this_cpu() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+    return "SkylakeX";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+  return "";
+}
+
+Blas load_blas() {
+  Blas b;
+  if (const char* set = std::getenv("OPENBLAS_CORETYPE")) {
+    b.core_type = set;  // the user's choice wins
+  } else {
+    b.core_type = core_type_for_this_cpu();
+    if (!b.core_type.empty()) setenv("OPENBLAS_CORETYPE", b.core_type.c_str(), 0);
+  }
+  const char* candidates[] = {
+      "/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0",
+      "/usr/lib/aarch64-linux-gnu/openblas-openmp/libopenblas.so.0",
+      "libopenblas.so.0",
+      "libblas.so.3",
+  };
+  for (const char* name : candidates) {
+    void* handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) continue;
+    b.sgemm = reinterpret_cast<SgemmFn>(dlsym(handle, "cblas_sgemm"));
+    b.dgemm = reinterpret_cast<DgemmFn>(dlsym(handle, "cblas_dgemm"));
+    if (!b.sgemm || !b.dgemm) {
+      dlclose(handle);
+      continue;
+    }
+    b.library = name;
+    if (auto get_config = reinterpret_cast<char* (*)()>(dlsym(handle, "openblas_get_config")))
+      b.config = get_config();
+    if (auto set_threads = reinterpret_cast<void (*)(int)>(dlsym(handle, "openblas_set_num_threads")))
+      set_threads(omp_get_max_threads());
+    return b;
+  }
+  throw std::runtime_error(
+      "no CBLAS library found (tried the OpenMP OpenBLAS, libopenblas.so.0, libblas.so.3): "
+      "install it with `apt-get install libopenblas0-openmp` or run scripts/setup.sh");
+}
+
+}  // namespace
+
+const Blas& blas() {
+  static const Blas instance = load_blas();
+  return instance;
+}
+
+}  // namespace scidl::backend::cpu

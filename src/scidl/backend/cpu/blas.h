@@ -1,0 +1,29 @@
+// GEMM from a CBLAS library loaded at run time. Loading it ourselves, after setting
+// OPENBLAS_CORETYPE from the CPU's features, gives Debian's OpenBLAS 0.3.21 its AVX-512 kernels
+// on CPUs it does not recognise (it would otherwise fall back to SSE3, 5x slower). We prefer
+// the OpenMP build of OpenBLAS so BLAS and our own loops share one thread pool.
+#pragma once
+#include <string>
+
+namespace scidl::backend::cpu {
+
+enum CblasOrder { kRowMajor = 101 };
+enum CblasTranspose { kNoTrans = 111, kTrans = 112 };
+
+using SgemmFn = void (*)(int, int, int, int, int, int, float, const float*, int, const float*,
+                         int, float, float*, int);
+using DgemmFn = void (*)(int, int, int, int, int, int, double, const double*, int, const double*,
+                         int, double, double*, int);
+
+struct Blas {
+  SgemmFn sgemm = nullptr;
+  DgemmFn dgemm = nullptr;
+  std::string library;    // the file that was loaded
+  std::string core_type;  // what OPENBLAS_CORETYPE was set to ("" if left alone)
+  std::string config;     // openblas_get_config(), when available
+};
+
+// Loads the library on first use (thread-safe); throws with the package to install if none.
+const Blas& blas();
+
+}  // namespace scidl::backend::cpu

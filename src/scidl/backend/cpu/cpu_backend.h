@@ -1,0 +1,37 @@
+// The CPU backend: vectorised loops spread over OpenMP threads, GEMM from OpenBLAS (blas.h).
+#pragma once
+#include "scidl/backend/backend.h"
+
+namespace scidl::backend::cpu {
+
+class CpuBackend final : public Backend {
+ public:
+  Device device() const override { return kCPU; }
+  void* allocate(size_t bytes) override;
+  void deallocate(void* ptr, size_t bytes) override;
+  void copy(const Tensor& src, const Tensor& dst) override;
+  void fill(const Tensor& dst, double value) override;
+  void unary(UnaryOp op, const Tensor& x, const Tensor& out, double a, double b) override;
+  void binary(BinaryOp op, const Tensor& x, const Tensor& y, const Tensor& out, double a,
+              double b) override;
+  void where(const Tensor& cond, const Tensor& x, const Tensor& y, const Tensor& out) override;
+  void reduce(ReduceOp op, const Tensor& x, const Tensor& out) override;
+  void matmul(const Tensor& a, const Tensor& b, const Tensor& out, double alpha,
+              double beta) override;
+  void softmax(const Tensor& x, const Tensor& out, bool log) override;
+  void softmax_backward(const Tensor& y, const Tensor& gy, const Tensor& out, bool log) override;
+  void index_select(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) override;
+  void index_add(const Tensor& out, int64_t dim, const Tensor& index, const Tensor& src) override;
+  void gather(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) override;
+  void scatter_add(const Tensor& out, int64_t dim, const Tensor& index,
+                   const Tensor& src) override;
+  void uniform(const Tensor& out, Generator& gen, double low, double high) override;
+  void normal(const Tensor& out, Generator& gen, double mean, double stddev) override;
+  void bernoulli(const Tensor& out, Generator& gen, double p) override;
+  void adam_update(const Tensor& param, const Tensor& grad, const Tensor& m, const Tensor& v,
+                   const AdamConfig& config) override;
+  void sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum,
+                  const SgdConfig& config) override;
+};
+
+}  // namespace scidl::backend::cpu

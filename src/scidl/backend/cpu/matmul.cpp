@@ -1,0 +1,67 @@
+// Batched matrix products through BLAS. Transposed views are passed as BLAS transposes, so
+// x @ w.T and the backward products never copy.
+#include <fmt/format.h>
+
+#include "scidl/backend/cpu/blas.h"
+#include "scidl/backend/cpu/cpu_backend.h"
+
+namespace scidl::backend::cpu {
+
+namespace {
+
+struct MatrixLayout {
+  Tensor t;         // possibly a compacted copy
+  bool transposed;  // stored column-major (a transposed view)
+  int64_t ld;
+};
+
+// BLAS takes row-major matrices or their transposes; anything else is compacted first.
+MatrixLayout layout_of(const Tensor& t) {
+  const auto& st = t.strides();
+  int64_t rows = t.shape()[1], cols = t.shape()[2];
+  if (st[2] == 1 && (st[1] >= std::max<int64_t>(cols, 1) || rows == 1))
+    return {t, false, std::max<int64_t>(rows == 1 ? cols : st[1], 1)};
+  if (st[1] == 1 && (st[2] >= std::max<int64_t>(rows, 1) || cols == 1))
+    return {t, true, std::max<int64_t>(cols == 1 ? rows : st[2], 1)};
+  Tensor c = t.clone();
+  return {c, false, std::max<int64_t>(cols, 1)};
+}
+
+template <typename T>
+void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda,
+          const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
+  const auto& lib = blas();
+  auto tA = ta ? kTrans : kNoTrans, tB = tb ? kTrans : kNoTrans;
+  if constexpr (std::is_same_v<T, float>)
+    lib.sgemm(kRowMajor, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  else
+    lib.dgemm(kRowMajor, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+}  // namespace
+
+void CpuBackend::matmul(const Tensor& a, const Tensor& b, const Tensor& out, double alpha,
+                        double beta) {
+  const int64_t batch = out.shape()[0], m = out.shape()[1], n = out.shape()[2];
+  const int64_t k = a.shape()[2];
+  MatrixLayout la = layout_of(a), lb = layout_of(b);
+  const int64_t sa = la.t.strides()[0], sb = lb.t.strides()[0], so = out.strides()[0];
+  dispatch_float(out.dtype(), [&]<typename scalar_t>() {
+    using T = scalar_t;
+    const T* pa = la.t.data<T>();
+    const T* pb = lb.t.data<T>();
+    T* po = out.data<T>();
+    if (k == 0) {  // empty inner dimension: the product is zero
+      for (int64_t i = 0; i < out.numel(); ++i) po[i] = beta == 0 ? T(0) : T(beta) * po[i];
+      return;
+    }
+    // Many small products: spread the batch over threads (BLAS runs single-threaded inside).
+    const bool parallel_batch = batch >= 4 && m * n * k < 64 * 64 * 64;
+#pragma omp parallel for schedule(static) if (parallel_batch)
+    for (int64_t i = 0; i < batch; ++i)
+      gemm<T>(la.transposed, lb.transposed, m, n, k, T(alpha), pa + i * sa, la.ld, pb + i * sb,
+              lb.ld, T(beta), po + i * so, n);
+  });
+}
+
+}  // namespace scidl::backend::cpu

@@ -1,0 +1,44 @@
+#include "scidl/ops/nn_functional.h"
+
+#include "scidl/ops/elementwise.h"
+#include "scidl/ops/op_util.h"
+#include "scidl/ops/shape_ops.h"
+
+namespace scidl {
+
+using namespace ops_detail;
+
+namespace {
+Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
+  const char* name = log ? "log_softmax" : "softmax";
+  check_floating(name, x_in);
+  dim = wrap_dim(dim, x_in.dim(), name);
+  const bool last = dim == x_in.dim() - 1 || x_in.dim() == 0;
+  Tensor x = last ? x_in.contiguous() : transpose(x_in, dim, -1).contiguous();
+  Tensor y = empty_like(x);
+  backend_of(x).softmax(x, y, log);
+  Tensor out = record(name, y, {x}, [y = y.detach(), log](const Tensor& g) {
+    Tensor gx = empty_like(y);
+    backend_of(g).softmax_backward(y, g, gx, log);
+    return std::vector<Tensor>{gx};
+  });
+  return last ? out : transpose(out, dim, -1);
+}
+}  // namespace
+
+Tensor softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, false); }
+Tensor log_softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, true); }
+
+Tensor dropout(const Tensor& x, double p, bool training, Generator& gen) {
+  if (p < 0 || p >= 1) {
+    if (p == 1 && training) return x * 0.0;
+    if (p < 0 || p > 1) throw std::invalid_argument("dropout: p must be in [0, 1), got " + std::to_string(p));
+  }
+  if (!training || p == 0) return x;
+  Tensor mask = empty(x.shape(), x.dtype(), x.device());
+  backend_of(x).bernoulli(mask, gen, 1.0 - p);
+  backend_of(x).unary(backend::UnaryOp::Affine, mask, mask, 1.0 / (1.0 - p), 0.0);
+  return x * mask;  // mask is a constant: the gradient is g * mask
+}
+
+}  // namespace scidl

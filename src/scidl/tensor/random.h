@@ -1,0 +1,40 @@
+// Seeded random numbers. A Generator is xoshiro256** seeded through splitmix64: the same seed
+// gives the same stream on every machine and run, and its whole state can be saved and restored
+// (resumable training restores it bit for bit).
+#pragma once
+#include <array>
+#include <cstdint>
+
+namespace scidl {
+
+class Generator {
+ public:
+  explicit Generator(uint64_t seed = 0) { seed_(seed); }
+  void seed_(uint64_t seed);
+  uint64_t next_u64();
+  double next_double();  // uniform in [0, 1), 53 random bits
+  double next_normal();  // standard normal (Box-Muller, caches the second value)
+
+  struct State {
+    std::array<uint64_t, 4> s;
+    bool has_spare;
+    double spare;
+  };
+  State state() const { return {s_, has_spare_, spare_}; }
+  void set_state(const State& st) {
+    s_ = st.s;
+    has_spare_ = st.has_spare;
+    spare_ = st.spare;
+  }
+
+ private:
+  std::array<uint64_t, 4> s_{};
+  bool has_spare_ = false;
+  double spare_ = 0;
+};
+
+// The process-wide default generator (seeded by manual_seed; weight initialisers use it).
+Generator& default_generator();
+void manual_seed(uint64_t seed);
+
+}  // namespace scidl
