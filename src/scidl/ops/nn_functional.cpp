@@ -14,7 +14,7 @@ Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
   check_floating(name, x_in);
   dim = wrap_dim(dim, x_in.dim(), name);
   const bool last = dim == x_in.dim() - 1 || x_in.dim() == 0;
-  Tensor x = last ? x_in.contiguous() : transpose(x_in, dim, -1).contiguous();
+  Tensor x = contiguous(last ? x_in : transpose(x_in, dim, -1));
   Tensor y = empty_like(x);
   backend_of(x).softmax(x, y, log);
   Tensor out = record(name, y, {x}, [y = y.detach(), log](const Tensor& g) {

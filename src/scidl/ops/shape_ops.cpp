@@ -27,6 +27,11 @@ std::optional<Shape> view_strides(const Tensor& x, const Shape& shape) {
 
 }  // namespace
 
+Tensor contiguous(const Tensor& x) {
+  if (x.is_contiguous()) return x;
+  return record("contiguous", x.clone(), {x}, [](const Tensor& g) { return std::vector<Tensor>{g}; });
+}
+
 Tensor reshape(const Tensor& x, Shape shape) {
   int64_t known = 1, infer = -1;
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -44,7 +49,7 @@ Tensor reshape(const Tensor& x, Shape shape) {
   Tensor src = x;
   auto strides = view_strides(x, shape);
   if (!strides) {  // non-contiguous: copy first (recorded, so gradients still flow)
-    src = record("contiguous", x.clone(), {x}, [](const Tensor& g) { return std::vector<Tensor>{g}; });
+    src = contiguous(x);
     strides = contiguous_strides(shape);
   }
   Shape in_shape = x.shape();

@@ -8,6 +8,8 @@
 
 namespace scidl {
 
+// A compact copy when x is not contiguous (x itself otherwise); gradients flow through.
+Tensor contiguous(const Tensor& x);
 Tensor reshape(const Tensor& x, Shape shape);  // one entry may be -1 (inferred)
 Tensor flatten(const Tensor& x, int64_t start_dim = 1, int64_t end_dim = -1);
 Tensor permute(const Tensor& x, const std::vector<int64_t>& dims);

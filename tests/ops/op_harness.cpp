@@ -1,0 +1,178 @@
+// The harness's checks, run for every registered op as parameterised tests.
+#include "op_harness.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace scidl::testing {
+
+std::vector<OpCase>& op_registry() {
+  static std::vector<OpCase> registry;
+  return registry;
+}
+
+Tensor random_input(Generator& gen, const Shape& shape, double low, double high) {
+  return uniform(shape, low, high, DType::Float64, gen);
+}
+
+Tensor away_from(Generator& gen, const Shape& shape, const std::vector<double>& kinks,
+                 double margin, double low, double high) {
+  std::vector<double> v(numel_of(shape));
+  for (auto& x : v) {
+    bool ok;
+    do {
+      x = low + (high - low) * gen.next_double();
+      ok = true;
+      for (double k : kinks) ok = ok && std::abs(x - k) >= margin;
+    } while (!ok);
+  }
+  return from_vector(v, shape);
+}
+
+Shape random_shape(Generator& gen, int min_rank, int max_rank, int max_dim) {
+  int rank = min_rank + static_cast<int>(gen.next_u64() % (max_rank - min_rank + 1));
+  Shape s(rank);
+  for (auto& d : s) d = 1 + static_cast<int64_t>(gen.next_u64() % max_dim);
+  return s;
+}
+
+Shape broadcastable_to(Generator& gen, const Shape& shape) {
+  size_t drop = gen.next_u64() % (shape.size() + 1);
+  Shape s(shape.begin() + drop, shape.end());
+  for (auto& d : s)
+    if (gen.next_u64() % 2) d = 1;
+  return s;
+}
+
+namespace {
+
+Tensor to_dtype(const Tensor& t, DType d) { return is_floating(t.dtype()) ? t.to(d) : t; }
+
+// Same values, strided layout: every other element of a buffer twice as long in the last dim.
+Tensor noncontiguous_copy(const Tensor& t) {
+  if (t.dim() == 0 || !is_floating(t.dtype())) return t;
+  Shape big = t.shape();
+  big.back() *= 2;
+  Tensor buffer = zeros(big, t.dtype());
+  Shape st = buffer.strides();
+  st.back() = 2;
+  Tensor view = buffer.as_strided(t.shape(), st, 0);
+  view.copy_(t);
+  return view;
+}
+
+std::vector<Tensor> inputs_for(const OpCase& c, uint64_t seed) {
+  Generator gen(seed);
+  return c.make_inputs(gen);
+}
+
+class OpHarness : public ::testing::TestWithParam<size_t> {
+ protected:
+  const OpCase& op() const { return op_registry()[GetParam()]; }
+};
+
+constexpr int kSeeds = 3;  // random shapes and values per check
+
+TEST_P(OpHarness, Float32AgreesWithFloat64) {
+  for (int s = 0; s < kSeeds; ++s) {
+    auto in64 = inputs_for(op(), 100 + s);
+    std::vector<Tensor> in32;
+    for (auto& t : in64) in32.push_back(to_dtype(t, DType::Float32));
+    auto y64 = op().forward(in64).to_vector<double>();
+    Tensor y32t = op().forward(in32);
+    ASSERT_EQ(y32t.dtype(), DType::Float32) << op().name;
+    auto y32 = y32t.to_vector<double>();
+    ASSERT_EQ(y64.size(), y32.size());
+    for (size_t i = 0; i < y64.size(); ++i)
+      ASSERT_NEAR(y32[i], y64[i], 1e-4 * (1 + std::abs(y64[i]))) << op().name << " element " << i;
+  }
+}
+
+TEST_P(OpHarness, NonContiguousInputsGiveTheSameValues) {
+  for (int s = 0; s < kSeeds; ++s) {
+    auto in = inputs_for(op(), 200 + s);
+    std::vector<Tensor> strided;
+    for (auto& t : in) strided.push_back(noncontiguous_copy(t));
+    auto a = op().forward(in).to_vector<double>();
+    auto b = op().forward(strided).to_vector<double>();
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 1e-12 * (1 + std::abs(a[i]))) << op().name;
+  }
+}
+
+class OpWithReference : public OpHarness {};
+
+TEST_P(OpWithReference, MatchesScalarReference) {
+  for (int s = 0; s < kSeeds; ++s) {
+    auto in = inputs_for(op(), 300 + s);
+    Tensor y = op().forward(in);
+    std::vector<std::vector<double>> vals;
+    for (auto& t : in) vals.push_back(expand(t, y.shape()).contiguous().to_vector<double>());
+    auto out = y.to_vector<double>();
+    for (size_t i = 0; i < out.size(); ++i) {
+      std::vector<double> args;
+      for (auto& v : vals) args.push_back(v[i]);
+      ASSERT_NEAR(out[i], op().reference(args), 1e-12 * (1 + std::abs(out[i]))) << op().name;
+    }
+  }
+}
+
+TEST_P(OpHarness, GradientsMatchFiniteDifferencesInFloat64) {
+  for (int s = 0; s < kSeeds; ++s) {
+    auto in = inputs_for(op(), 400 + s);
+    std::vector<Tensor> diff;
+    for (auto& t : in)
+      if (is_floating(t.dtype())) {
+        t.requires_grad_();
+        diff.push_back(t);
+      }
+    Tensor y = op().forward(in);
+    Generator gen(500 + s);
+    Tensor seed = random_input(gen, y.shape(), -1, 1);
+    auto grads = autograd::grad({y}, diff, {seed}, false, true);
+    auto objective = [&] {
+      NoGradGuard ng;
+      auto yv = op().forward(in).to_vector<double>();
+      auto sv = seed.to_vector<double>();
+      double acc = 0;
+      for (size_t i = 0; i < yv.size(); ++i) acc += yv[i] * sv[i];
+      return acc;
+    };
+    const double h = 1e-6;
+    for (size_t k = 0; k < diff.size(); ++k) {
+      double* p = diff[k].data<double>();
+      auto g = grads[k].to_vector<double>();
+      for (int64_t i = 0; i < diff[k].numel(); ++i) {
+        double keep = p[i];
+        p[i] = keep + h;
+        double up = objective();
+        p[i] = keep - h;
+        double down = objective();
+        p[i] = keep;
+        double numeric = (up - down) / (2 * h);
+        ASSERT_NEAR(g[i], numeric, op().fd_tolerance * (1 + std::abs(numeric)))
+            << op().name << ": input " << k << " element " << i << " (seed " << s << ")";
+      }
+    }
+  }
+}
+
+std::string case_name(const ::testing::TestParamInfo<size_t>& info) {
+  return op_registry()[info.param].name;
+}
+
+std::vector<size_t> ops_with_reference() {
+  std::vector<size_t> ids;
+  for (size_t i = 0; i < op_registry().size(); ++i)
+    if (op_registry()[i].reference) ids.push_back(i);
+  return ids;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllOps, OpHarness,
+                         ::testing::Range<size_t>(0, op_registry().size()), case_name);
+INSTANTIATE_TEST_SUITE_P(ElementwiseOps, OpWithReference,
+                         ::testing::ValuesIn(ops_with_reference()), case_name);
+
+}  // namespace
+}  // namespace scidl::testing
