@@ -273,6 +273,18 @@ TEST(TensorBoardWriter, RoundTripKeepsScalarsHistogramTextAndHParams) {
   EXPECT_EQ(end.session_end_info->end_time_secs, 1700000100.0);
 }
 
+TEST(TensorBoardWriter, FlushedRecordsAreReadableWhileTheWriterIsStillOpen) {
+  TempDir dir("flush");
+  TensorBoardWriter writer(dir.path());
+  writer.add_scalar("loss", 0.75, 1);
+  writer.flush();  // what a crash after this line would leave on disk
+  const auto events = read_tensorboard_events(writer.file_path());
+  ASSERT_EQ(events.size(), 2u);
+  ASSERT_EQ(events[1].values.size(), 1u);
+  EXPECT_EQ(events[1].step, 1);
+  EXPECT_EQ(events[1].values[0].simple_value, 0.75f);
+}
+
 TEST(TensorBoardWriter, HistogramIgnoresNonFiniteValuesAndHandlesConstantInput) {
   TempDir dir("histogram_edges");
   fs::path file;

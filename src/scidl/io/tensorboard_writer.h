@@ -6,6 +6,14 @@
 // the serialized Event, masked CRC-32C of it. Writes are buffered: call flush() after each
 // epoch-level write so a crashed run keeps what it logged; the hparams calls and the destructor
 // flush by themselves. I/O failures throw std::runtime_error naming the file. Not thread-safe.
+//
+//   TensorBoardWriter tb("runs/sweep/trial_3");
+//   tb.session_start({{"lr", 0.01}, {"optimizer", "adam"}, {"batch_norm", true}});
+//   for (epoch...) { tb.add_scalar("loss", loss, epoch); tb.add_histogram("fc1/w", w, epoch);
+//                    tb.flush(); }
+//   tb.session_end(SessionStatus::success);
+// with add_hparams_experiment({...}) written once by a writer on "runs/sweep". Check a log
+// directory with TensorBoard's own reader: python3 tools/check_tensorboard.py runs/sweep
 #pragma once
 
 #include <cstdint>
@@ -24,18 +32,15 @@ namespace scidl::io {
 
 // ---- hparams plugin vocabulary (tensorboard/plugins/hparams/api.proto) ----------------------
 
-// A hyperparameter value. Integers are written as doubles (google.protobuf.Value has no ints).
+// A hyperparameter value. google.protobuf.Value has no integers: write 64.0, not 64 (an int does
+// not convert implicitly). String literals select std::string.
 using HParamValue = std::variant<double, std::string, bool>;
 using HParamMap = std::map<std::string, HParamValue, std::less<>>;
 
 enum class HParamType { unset = 0, string = 1, boolean = 2, float64 = 3 };  // api.proto DataType
 enum class DatasetType { unknown = 0, training = 1, validation = 2 };       // api.proto DatasetType
-enum class SessionStatus {
-  unknown = 0,
-  success = 1,
-  failure = 2,
-  running = 3
-};  // api.proto Status
+// api.proto Status
+enum class SessionStatus { unknown = 0, success = 1, failure = 2, running = 3 };
 
 // One hyperparameter column of the HPARAMS tab: either a discrete set of values or an interval.
 struct HParamSpec {
