@@ -31,6 +31,7 @@ std::uint64_t align_up(std::uint64_t offset) {
 
 // CRC-32 (zlib's, the one gzip and PNG use) continued over more bytes.
 std::uint32_t crc32_update(std::uint32_t crc, const void* bytes, std::size_t count) {
+  if (count == 0) return crc;  // zlib treats a null pointer as "give me the initial value"
   return static_cast<std::uint32_t>(
       ::crc32_z(crc, static_cast<const Bytef*>(bytes), static_cast<z_size_t>(count)));
 }
