@@ -63,6 +63,21 @@ const char* find_cell_end(const char* cursor, const char* end, CsvDelimiter deli
   return comma != nullptr ? static_cast<const char*>(comma) : end;
 }
 
+// The common case, parsed without first looking for the cell's end: an unquoted number followed
+// by the delimiter or the end of the line. Returns where the cell ends, or nullptr when the slow
+// path (find_cell_end, then parse_cell) must decide.
+const char* parse_plain_cell(const char* cursor, const char* end, CsvDelimiter delimiter,
+                             double& value) {
+  if (delimiter == CsvDelimiter::Comma) {
+    while (cursor != end && is_blank(*cursor)) ++cursor;
+  }
+  auto [stop, error] = std::from_chars(cursor, end, value);
+  if (error != std::errc()) return nullptr;
+  if (delimiter == CsvDelimiter::Whitespace) return stop == end || is_blank(*stop) ? stop : nullptr;
+  while (stop != end && is_blank(*stop)) ++stop;
+  return stop == end || *stop == ',' ? stop : nullptr;
+}
+
 // Splits a whole line into cells: the slow path, for the header and for error messages.
 std::vector<std::string_view> split_cells(std::string_view line, CsvDelimiter delimiter) {
   std::vector<std::string_view> cells;
@@ -260,9 +275,11 @@ class CsvReader {
     }
     std::int64_t column = 0;
     for (;;) {
-      const char* cell_end = find_cell_end(cursor, end, delimiter_);
-      if (column < file_columns_) {
-        int target = target_of_[static_cast<std::size_t>(column)];
+      int target = column < file_columns_ ? target_of_[static_cast<std::size_t>(column)] : -1;
+      const char* cell_end =
+          target >= 0 ? parse_plain_cell(cursor, end, delimiter_, row[target]) : nullptr;
+      if (cell_end == nullptr) {
+        cell_end = find_cell_end(cursor, end, delimiter_);
         if (target >= 0) {
           std::string_view cell(cursor, static_cast<std::size_t>(cell_end - cursor));
           CellParse result = parse_cell(cell, row[target]);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -36,17 +37,23 @@ std::vector<char> read_file_bytes(const std::filesystem::path& path) {
   if (::fstat(descriptor, &info) != 0) throw_os_error("cannot read", path, errno);
   if (S_ISDIR(info.st_mode)) throw_os_error("cannot read", path, EISDIR);
 
-  // The size from fstat is a hint (pipes report 0); read until end of file either way.
-  std::vector<char> bytes(info.st_size > 0 ? static_cast<std::size_t>(info.st_size) : 4096);
+  // The size from fstat is a hint (pipes report 0, files may grow): read until end of file.
+  std::vector<char> bytes(static_cast<std::size_t>(std::max<off_t>(info.st_size, 0)));
   std::size_t filled = 0;
   for (;;) {
-    if (filled == bytes.size()) bytes.resize(bytes.size() * 2);
-    ssize_t got = ::read(descriptor, bytes.data() + filled, bytes.size() - filled);
+    char probe[4096];
+    const bool full = filled == bytes.size();
+    char* target = full ? probe : bytes.data() + filled;
+    const std::size_t room = full ? sizeof probe : bytes.size() - filled;
+    const ssize_t got = ::read(descriptor, target, room);
     if (got < 0) {
       if (errno == EINTR) continue;
       throw_os_error("cannot read", path, errno);
     }
     if (got == 0) break;
+    if (full) {
+      bytes.insert(bytes.end(), probe, probe + got);
+    }
     filled += static_cast<std::size_t>(got);
   }
   bytes.resize(filled);
