@@ -1,0 +1,70 @@
+// Numeric CSV tables: read_csv loads a file of numbers into one row-major array of doubles;
+// write_csv writes one (atomically, shortest round-trip formatting, so a read gives back the same
+// doubles bit for bit). Every cell of a selected column must be a number; non-finite values are
+// accepted only when written as nan / inf / -inf (any case). Any problem throws CsvError, whose
+// message names the file and the line (and column) to look at.
+//
+// What the reader accepts: comma- or whitespace-separated cells; an optional header row; blank
+// lines and lines starting with '#' are skipped; CRLF line ends and a UTF-8 byte-order mark are
+// fine; a cell may be "quoted" (commas inside quotes need the quotes). Columns of a file need not
+// all be numeric: only the selected ones are parsed.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace scidl::data {
+
+class CsvError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class CsvHeader {
+  Auto,     // the first row is a header when one of its cells is not a number
+  Present,  // the first row names the columns
+  Absent,   // every row is data
+};
+
+enum class CsvDelimiter {
+  Auto,        // comma when the first row has a comma, else whitespace
+  Comma,       // cells separated by one comma (spaces around a cell are ignored)
+  Whitespace,  // cells separated by runs of spaces and tabs
+};
+
+// A column chosen by its header name or by its zero-based position.
+using CsvColumn = std::variant<std::string, std::int64_t>;
+
+struct CsvOptions {
+  CsvHeader header = CsvHeader::Auto;
+  CsvDelimiter delimiter = CsvDelimiter::Auto;
+  // Columns to load, in this order; empty loads every column. Names need a header row.
+  std::vector<CsvColumn> columns;
+};
+
+struct CsvTable {
+  // The header names of the loaded columns; without a header row, their zero-based positions in
+  // the file ("0", "1", ...), as pandas names them.
+  std::vector<std::string> column_names;
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  std::vector<double> values;  // row-major: values[row * cols + col]
+
+  double at(std::int64_t row, std::int64_t col) const { return values[row * cols + col]; }
+};
+
+CsvTable read_csv(const std::filesystem::path& path, const CsvOptions& options = {});
+
+// Writes `rows` x `cols` row-major values with a header row of column_names (no header when
+// column_names is empty; otherwise it must hold `cols` names). Replaces `path` atomically.
+void write_csv(const std::filesystem::path& path, const std::vector<std::string>& column_names,
+               std::int64_t rows, std::int64_t cols, const double* values);
+inline void write_csv(const std::filesystem::path& path, const CsvTable& table) {
+  write_csv(path, table.column_names, table.rows, table.cols, table.values.data());
+}
+
+}  // namespace scidl::data
