@@ -1,8 +1,9 @@
 // Whole files in and out of memory, for the readers and writers of scidl's file formats.
 // read_file_bytes loads a file in one piece; AtomicFileWriter replaces a file only once all of its
 // new contents are on disk (write to "<path>.tmp-<pid>", fsync, rename), so an error or a crash
-// mid-write leaves any previous file intact. Failures throw FileError, which names the path and
-// the operating system's reason.
+// mid-write leaves any previous file intact (one writer per target at a time: the temporary name
+// is per process). Failures throw FileError, which names the path and the operating system's
+// reason.
 #pragma once
 
 #include <cstddef>
