@@ -1,0 +1,49 @@
+// scidl predict --model M --input X.csv --output Y.csv: run a trained model over a CSV.
+#include <fmt/core.h>
+
+#include "command.h"
+#include "scidl/data/csv.h"
+#include "scidl/io/model_io.h"
+#include "scidl/ops/ops.h"
+#include "scidl/train/trainer.h"
+
+namespace {
+
+struct PredictArgs {
+  std::string model, input, output;
+  int64_t batch = 4096;
+};
+
+SCIDL_COMMAND([](CLI::App& app) {
+  auto a = std::make_shared<PredictArgs>();
+  auto* cmd = app.add_subcommand("predict", "Run a trained model over the rows of a CSV file");
+  cmd->add_option("--model", a->model, "a model file written by scidl train (.scidl)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--input", a->input, "CSV of inputs, one row per example")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--output", a->output, "CSV to write the predictions to")->required();
+  cmd->add_option("--batch-size", a->batch, "rows per forward pass");
+  cmd->callback([a] {
+    auto loaded = scidl::io::load_model(a->model);
+    auto table = scidl::data::read_csv(a->input);
+    int64_t inputs = loaded.spec.value("inputs", int64_t{0});
+    if (table.cols != inputs)
+      throw std::invalid_argument(fmt::format("'{}' has {} columns but the model takes {} inputs",
+                                              a->input, table.cols, inputs));
+    scidl::DType dtype = loaded.spec.value("dtype", std::string("float32")) == "float64"
+                             ? scidl::DType::Float64 : scidl::DType::Float32;
+    scidl::Tensor x = scidl::from_vector(table.values, {table.rows, table.cols}, dtype);
+    scidl::NoGradGuard ng;
+    loaded.model->eval();
+    std::vector<scidl::Tensor> parts;
+    for (int64_t at = 0; at < table.rows; at += a->batch)
+      parts.push_back((*loaded.model)(scidl::slice(x, 0, at, std::min(table.rows, at + a->batch))));
+    scidl::Tensor y = parts.size() == 1 ? parts[0] : scidl::concat(parts, 0);
+    y = scidl::reshape(y, {table.rows, -1});
+    auto values = y.to_vector<double>();
+    std::vector<std::string> names;
+    for (int64_t c = 0; c < y.shape()[1]; ++c) names.push_back(fmt::format("y{}", c));
+    scidl::data::write_csv(a->output, names, y.shape()[0], y.shape()[1], values.data());
+    fmt::print("wrote {} predictions to {}\n", table.rows, a->output);
+  });
+});
+
+}  // namespace

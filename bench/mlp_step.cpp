@@ -1,0 +1,52 @@
+// scidl side of `bench/run mlp_step`: one full training step (zero_grad, forward, L1 loss,
+// backward, Adam) of the Breen et al. three-body network, 3 -> 10 x Dense(128, ReLU) -> 4.
+// Prints `scidl_ms=<median>`; bench/mlp_step.sh pairs it with the PyTorch peer.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <string>
+
+#include "scidl/nn/activation.h"
+#include "scidl/nn/linear.h"
+#include "scidl/nn/sequential.h"
+#include "scidl/optim/adam.h"
+#include "scidl/scidl.h"
+
+using namespace scidl;
+
+int main(int argc, char** argv) {
+  int64_t batch = 5000;
+  int steps = 30, warmup = 5;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--batch") batch = std::stoll(argv[i + 1]);
+    if (a == "--steps") steps = std::stoi(argv[i + 1]);
+    if (a == "--warmup") warmup = std::stoi(argv[i + 1]);
+  }
+  manual_seed(0);
+  nn::Sequential model;
+  int64_t in = 3;
+  for (int l = 0; l < 10; ++l) {
+    model.push_back(std::make_shared<nn::Linear>(in, 128));
+    model.push_back(std::make_shared<nn::ReLU>());
+    in = 128;
+  }
+  model.push_back(std::make_shared<nn::Linear>(128, 4));
+  optim::Adam opt(model.parameters(), {.lr = 5e-4, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-7});
+  Tensor x = rand({batch, 3});
+  Tensor y = rand({batch, 4});
+  std::vector<double> times;
+  for (int s = 0; s < warmup + steps; ++s) {
+    auto t0 = std::chrono::steady_clock::now();
+    opt.zero_grad();
+    Tensor loss = l1_loss(model(x), y);
+    loss.backward();
+    opt.step();
+    auto t1 = std::chrono::steady_clock::now();
+    if (s >= warmup) times.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+  }
+  std::sort(times.begin(), times.end());
+  fmt::print("scidl_ms={:.4f}\n", times[times.size() / 2]);
+}

@@ -1,0 +1,52 @@
+// An in-memory dataset of row-aligned tensors: inputs x [N, ...], targets y [N, ...] and an
+// optional int64 group id per row (a trajectory or run id) so validation can hold out whole
+// groups. Batches are contiguous [B, ...] tensors gathered in one pass.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "scidl/tensor/random.h"
+#include "scidl/tensor/tensor.h"
+
+namespace scidl::data {
+
+struct Dataset {
+  Tensor x;
+  Tensor y;
+  Tensor groups;  // int64 [N] or undefined
+  std::vector<std::string> x_names, y_names;
+  int64_t size() const { return x.defined() ? x.shape()[0] : 0; }
+  Dataset subset(const Tensor& rows) const;  // rows: int64 [k]
+  void validate(const std::string& what) const;  // throws if x/y/groups disagree on N
+};
+
+struct Split {
+  Dataset train, validation;
+};
+
+// A random `fraction` of the rows (seeded) becomes validation.
+Split split_by_row(const Dataset& d, double fraction, uint64_t seed);
+// A random `fraction` of the groups (at least one) becomes validation, whole groups only.
+Split split_by_group(const Dataset& d, double fraction, uint64_t seed);
+
+// Walks a dataset in batches of `batch_size` (the last may be smaller), reshuffled on each
+// reset when `shuffle`. The order depends only on the generator's state.
+class BatchIterator {
+ public:
+  BatchIterator(const Dataset& d, int64_t batch_size, bool shuffle, Generator& gen);
+  void reset();  // start a new epoch
+  bool next(Tensor& x, Tensor& y);
+  int64_t batches_per_epoch() const;
+  int64_t position() const { return pos_; }
+  void seek(int64_t row) { pos_ = row; }  // resume mid-epoch
+
+ private:
+  const Dataset& d_;
+  int64_t batch_;
+  bool shuffle_;
+  Generator& gen_;
+  Tensor order_;
+  int64_t pos_ = 0;
+};
+
+}  // namespace scidl::data

@@ -1,0 +1,68 @@
+// Reading TOML configs so that every mistake gets one clear message: a ConfigSection hands out
+// values by key, remembers which keys were read, and finish() rejects any key nobody asked for,
+// listing the valid ones. Messages name the file and the full key path ("training.epochs").
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace toml {
+inline namespace v3 {
+class table;
+class node;
+}  // namespace v3
+}  // namespace toml
+
+namespace scidl::io {
+
+class ConfigError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+class ConfigSection {
+ public:
+  ConfigSection(const toml::table* table, std::string path, std::string file);
+
+  std::optional<std::string> string(const std::string& key);
+  std::optional<int64_t> integer(const std::string& key);
+  std::optional<double> number(const std::string& key);  // integers accepted
+  std::optional<bool> boolean(const std::string& key);
+  std::optional<std::vector<double>> numbers(const std::string& key);
+  std::optional<std::vector<std::string>> strings(const std::string& key);
+  std::optional<ConfigSection> section(const std::string& key);
+  // Any value as JSON (tables -> objects, arrays -> arrays), for specs like the model's layers.
+  std::optional<nlohmann::json> json(const std::string& key);
+
+  // A string that must be one of `choices`.
+  std::optional<std::string> choice(const std::string& key, const std::vector<std::string>& choices);
+  // Rejects keys that were never read, listing the valid ones (`valid` adds keys read elsewhere).
+  void finish(const std::vector<std::string>& also_valid = {}) const;
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  std::string key_path(const std::string& key) const;
+  const std::string& file() const { return file_; }
+
+ private:
+  const toml::node* find(const std::string& key);
+  const toml::table* table_;
+  std::string path_, file_;
+  std::set<std::string> read_;
+};
+
+// Parses a TOML file; syntax errors name file:line:column.
+struct ConfigDocument {
+  std::shared_ptr<toml::table> table;
+  std::string file;
+  ConfigSection root();
+};
+ConfigDocument parse_config_file(const std::filesystem::path& path);
+ConfigDocument parse_config_string(const std::string& text, const std::string& name);
+// Applies `key.path=value` (value parsed as TOML, or taken as a string if it does not parse).
+void apply_override(ConfigDocument& doc, const std::string& assignment);
+
+}  // namespace scidl::io

@@ -1,0 +1,23 @@
+#include "scidl/optim/adam.h"
+
+#include "scidl/autograd/grad_mode.h"
+#include "scidl/backend/backend.h"
+
+namespace scidl::optim {
+
+Adam::Adam(std::vector<Tensor> params, AdamOptions o) : Optimizer(std::move(params)), options_(o) {
+  lr_ = o.lr;
+  buffer("exp_avg");
+  buffer("exp_avg_sq");
+}
+
+void Adam::step() {
+  NoGradGuard no_grad;
+  ++steps_;
+  backend::AdamConfig c{lr_, options_.beta1, options_.beta2, options_.eps,
+                        options_.weight_decay, options_.decoupled_weight_decay, steps_};
+  backend::backend_of(flat_params_)
+      .adam_update(flat_params_, flat_grads_, buffer("exp_avg"), buffer("exp_avg_sq"), c);
+}
+
+}  // namespace scidl::optim

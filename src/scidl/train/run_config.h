@@ -1,0 +1,54 @@
+// A whole training run described by one TOML file (see examples/*.toml):
+//   seed = 1
+//   [data]      source = "csv" | "damped_oscillator"; x = "train_X.csv"; y = "train_Y.csv";
+//               groups = "run_id.csv"; validation_split = 0.1; split = "row" | "group";
+//               targets = "values" | "classes"
+//   [model]     inputs = 3; layers = [{ type = "dense", units = 128, activation = "relu" }, ...]
+//   [optimizer] type = "adam"; lr = 1e-3; eps = 1e-7; ...
+//   [training]  epochs; batch_size; loss; metrics = ["mae"]; shuffle
+//   [output]    dir = "runs/NAME"
+// Relative paths are relative to the config file's folder.
+#pragma once
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "scidl/data/dataset.h"
+#include "scidl/io/config_reader.h"
+#include "scidl/optim/factory.h"
+
+namespace scidl::train {
+
+struct DataSpec {
+  std::string source = "csv";
+  std::filesystem::path x, y, groups;  // CSV files (course layout: train_X.csv / train_Y.csv)
+  std::string targets = "values";      // or "classes" (int64 labels for cross_entropy)
+  int64_t trajectories = 200, points = 100;  // damped_oscillator
+  double validation_split = 0.1;
+  std::string split = "row";
+};
+
+struct TrainingSpec {
+  int epochs = 10;
+  int64_t batch_size = 32;
+  std::string loss = "mse";
+  std::vector<std::string> metrics;
+  bool shuffle = true;
+};
+
+struct RunConfig {
+  uint64_t seed = 0;
+  DataSpec data;
+  nlohmann::json model;
+  optim::OptimizerSpec optimizer;
+  TrainingSpec training;
+  std::filesystem::path output_dir;
+  std::string source_name;  // the config file, for messages
+};
+
+RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path& base_dir);
+data::Dataset load_dataset(const DataSpec& spec, uint64_t seed);
+nlohmann::json to_json(const RunConfig& config);
+
+}  // namespace scidl::train
