@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# One training step of the Breen et al. three-body MLP (3 -> 10 x 128 ReLU -> 4, Adam, L1 loss):
+# scidl (build/bench/bench_mlp_step) against PyTorch (bench/peers/torch_mlp_step.py).
+#   bench/run mlp_step                              batch 5000 (the paper's) and batch 64
+#   bench/run mlp_step --batch B --steps N --warmup W   one configuration
+# Prints `NAME scidl_ms=<median> torch_ms=<median> ratio=<torch/scidl>`; ratio > 1: scidl is faster.
+# Run through bench/run, which sets OPENBLAS_CORETYPE and the thread counts for both sides.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scidl_binary=build/bench/bench_mlp_step
+python=${SCIDL_TORCH_PYTHON:-/usr/bin/python3}
+
+# The value of `key=value` in a program's output, or nothing.
+value_of() { sed -n "s/^$1=\([0-9.eE+-]*\)$/\1/p" | tail -n1; }
+
+# compare NAME BATCH STEPS WARMUP
+compare() {
+  local name=$1 args=(--batch "$2" --steps "$3" --warmup "$4")
+  local torch_ms scidl_ms
+  torch_ms=$("$python" bench/peers/torch_mlp_step.py "${args[@]}" | value_of torch_ms)
+  if [[ ! -x $scidl_binary ]]; then
+    echo "$name scidl_ms=missing torch_ms=$torch_ms ratio=n/a" \
+      "($scidl_binary not built: add bench/mlp_step.cpp and run scripts/build.sh)"
+    return 1
+  fi
+  scidl_ms=$("$scidl_binary" "${args[@]}" | value_of scidl_ms)
+  if [[ -z $scidl_ms || -z $torch_ms ]]; then
+    echo "$name: a side printed no timing (scidl_ms='$scidl_ms', torch_ms='$torch_ms')" >&2
+    return 1
+  fi
+  echo "$name scidl_ms=$scidl_ms torch_ms=$torch_ms" \
+    "ratio=$(awk -v t="$torch_ms" -v s="$scidl_ms" 'BEGIN { printf "%.2f", t / s }')"
+}
+
+if [[ $# -gt 0 ]]; then
+  batch=5000 steps=30 warmup=5
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      --batch) batch=$2 ;;
+      --steps) steps=$2 ;;
+      --warmup) warmup=$2 ;;
+      *) echo "mlp_step: unknown argument '$1' (use --batch, --steps, --warmup)" >&2; exit 2 ;;
+    esac
+    shift 2
+  done
+  compare "mlp_step_b$batch" "$batch" "$steps" "$warmup"
+  exit
+fi
+
+# Both configurations run even if the first fails, so the peer's figures always appear.
+status=0
+compare mlp_step 5000 30 5 || status=1
+# A small batch is all overhead, not GEMM: many more steps for a stable median.
+compare mlp_step_b64 64 300 30 || status=1
+exit $status
