@@ -17,9 +17,12 @@ void CpuBackend::adam_update(const Tensor& param, const Tensor& grad, const Tens
     const int64_t n = param.numel();
     const double bc1 = 1.0 - std::pow(c.beta1, static_cast<double>(c.step));
     const double bc2 = 1.0 - std::pow(c.beta2, static_cast<double>(c.step));
+    // Same operation order as torch.optim.Adam, so float32 results agree to rounding.
     const T step_size = static_cast<T>(c.lr / bc1);
-    const T inv_sqrt_bc2 = static_cast<T>(1.0 / std::sqrt(bc2));
+    const T sqrt_bc2 = static_cast<T>(std::sqrt(bc2));
+    // 1 - beta in double, then rounded: 1.0f - 0.999f is 4.7e-5 away from 0.001.
     const T b1 = c.beta1, b2 = c.beta2, eps = c.eps, wd = c.weight_decay;
+    const T one_minus_b1 = static_cast<T>(1.0 - c.beta1), one_minus_b2 = static_cast<T>(1.0 - c.beta2);
     const T decay = static_cast<T>(1.0 - c.lr * c.weight_decay);
     const bool decoupled = c.decoupled;
 #pragma omp parallel for simd schedule(static) if (n >= 32768)
@@ -29,9 +32,9 @@ void CpuBackend::adam_update(const Tensor& param, const Tensor& grad, const Tens
         p[i] *= decay;
       else
         gi += wd * p[i];
-      pm[i] = b1 * pm[i] + (T(1) - b1) * gi;
-      pv[i] = b2 * pv[i] + (T(1) - b2) * gi * gi;
-      p[i] -= step_size * pm[i] / (std::sqrt(pv[i]) * inv_sqrt_bc2 + eps);
+      pm[i] = b1 * pm[i] + one_minus_b1 * gi;
+      pv[i] = b2 * pv[i] + one_minus_b2 * (gi * gi);
+      p[i] += -step_size * (pm[i] / (std::sqrt(pv[i]) / sqrt_bc2 + eps));
     }
   });
 }
@@ -44,7 +47,7 @@ void CpuBackend::sgd_update(const Tensor& param, const Tensor& grad, const Tenso
     const T* g = grad.data<T>();
     T* buf = c.momentum != 0 ? momentum.data<T>() : nullptr;
     const int64_t n = param.numel();
-    const T lr = c.lr, mu = c.momentum, damp = T(1) - T(c.dampening), wd = c.weight_decay;
+    const T lr = c.lr, mu = c.momentum, damp = static_cast<T>(1.0 - c.dampening), wd = c.weight_decay;
     const bool nesterov = c.nesterov, first = c.first_step;
 #pragma omp parallel for simd schedule(static) if (n >= 32768)
     for (int64_t i = 0; i < n; ++i) {

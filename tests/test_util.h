@@ -1,0 +1,72 @@
+// Helpers shared by tests: fixture loading, tensors from fixture JSON, running the CLI.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "scidl/scidl.h"
+
+namespace scidl::testing {
+
+inline nlohmann::json load_fixture(const std::string& relative) {
+  std::ifstream in(std::string(SCIDL_TEST_DATA) + "/" + relative);
+  if (!in) throw std::runtime_error("missing fixture " + relative);
+  return nlohmann::json::parse(in);
+}
+
+inline Tensor tensor_from_json(const nlohmann::json& j, DType dtype) {
+  Shape shape = j.at("shape").get<Shape>();
+  return from_vector(j.at("data").get<std::vector<double>>(), shape, dtype);
+}
+
+inline void expect_close(const Tensor& actual, const nlohmann::json& expected, double rtol,
+                         const std::string& what, double atol = 0) {
+  auto a = actual.to_vector<double>();
+  auto e = expected.at("data").get<std::vector<double>>();
+  ASSERT_EQ(actual.shape(), expected.at("shape").get<Shape>()) << what;
+  for (size_t i = 0; i < e.size(); ++i)
+    ASSERT_NEAR(a[i], e[i], rtol * std::abs(e[i]) + atol) << what << " element " << i;
+}
+
+// A fresh empty folder under the system temp dir, removed when the test ends.
+struct TempDir {
+  std::filesystem::path path;
+  explicit TempDir(const std::string& name) {
+    path = std::filesystem::temp_directory_path() /
+           ("scidl_test_" + name + "_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+struct CommandResult {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+inline CommandResult run_cli(const std::string& args) {
+  std::string cmd = std::string(SCIDL_CLI) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  CommandResult r{-1, ""};
+  if (!pipe) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+  int st = pclose(pipe);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+inline void write_text(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream(p) << text;
+}
+
+}  // namespace scidl::testing
