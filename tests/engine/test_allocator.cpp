@@ -1,0 +1,41 @@
+// The caching allocator: after the first training step, the steady state asks the system for
+// no new memory.
+#include "../test_util.h"
+#include "scidl/nn/model_spec.h"
+#include "scidl/optim/adam.h"
+
+namespace scidl::testing {
+namespace {
+
+TEST(CachingAllocator, ReusesFreedBlocks) {
+  auto before = cpu_allocator().stats();
+  { Tensor a = empty({1000}); }
+  { Tensor b = empty({1000}); }
+  auto after = cpu_allocator().stats();
+  EXPECT_LE(after.system_allocations - before.system_allocations, 1);
+  EXPECT_GE(after.cache_hits - before.cache_hits, 1);
+}
+
+TEST(CachingAllocator, TrainingStepsAfterTheFirstAllocateNothingNew) {
+  manual_seed(1);
+  auto model = nn::build_model(
+      {{"inputs", 3},
+       {"layers", {{{"type", "dense"}, {"units", 128}, {"activation", "relu"}, {"repeat", 3}},
+                   {{"type", "dense"}, {"units", 4}}}}},
+      1);
+  optim::Adam opt(model->parameters(), {});
+  Tensor x = rand({256, 3}), y = rand({256, 4});
+  auto step = [&] {
+    opt.zero_grad();
+    l1_loss((*model)(x), y).backward();
+    opt.step();
+  };
+  step();
+  // the first step populates the cache
+  int64_t after_warmup = cpu_allocator().stats().system_allocations;
+  for (int i = 0; i < 10; ++i) step();
+  EXPECT_EQ(cpu_allocator().stats().system_allocations, after_warmup);
+}
+
+}  // namespace
+}  // namespace scidl::testing
