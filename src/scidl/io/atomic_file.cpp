@@ -53,7 +53,9 @@ void AtomicFile::write(std::string_view bytes) {
 
 void AtomicFile::commit() {
   if (!stream_) throw std::logic_error("AtomicFile::commit called twice");
-  if (std::fflush(stream_) != 0) fail("cannot write (disk full?)", temporary_, errno);
+  if (std::fflush(stream_) != 0 || std::ferror(stream_)) {
+    fail("cannot write (disk full?)", temporary_, errno);
+  }
   if (::fsync(::fileno(stream_)) != 0) fail("cannot sync to disk", temporary_, errno);
   const int close_result = std::fclose(stream_);
   stream_ = nullptr;

@@ -42,6 +42,20 @@ double max_phase_space_distance(const Trajectory& a, const Trajectory& b) {
   return std::isnan(worst) ? std::numeric_limits<double>::infinity() : worst;
 }
 
+void check_convergence_settings(const ConvergenceSettings& settings) {
+  if (!(settings.accept_distance > 0)) {
+    throw std::invalid_argument(fmt::format("the acceptance distance must be positive (got {:g})",
+                                            settings.accept_distance));
+  }
+  const std::size_t rungs = precision_ladder(settings).size();
+  if (rungs < 2) {
+    throw std::invalid_argument(fmt::format(
+        "the precision ladder up to {} bits has {} rung(s); convergence needs two to compare "
+        "(raise --max-bits to at least {})",
+        settings.max_bits, rungs, brutus_bits_for_tolerance(settings.first_mpfr_tolerance)));
+  }
+}
+
 ConvergedRun integrate_until_converged(const NBodyProblem& problem, const OutputGrid& grid,
                                        const ConvergenceSettings& settings) {
   const auto start = std::chrono::steady_clock::now();

@@ -31,6 +31,9 @@ int brutus_bits_for_tolerance(double tolerance);
 // The rungs, cheapest first, up to settings.max_bits.
 std::vector<Precision> precision_ladder(const ConvergenceSettings& settings);
 
+// Throws std::invalid_argument, saying what to change, when the ladder has fewer than 2 rungs.
+void check_convergence_settings(const ConvergenceSettings& settings);
+
 // Max over the common output rows of the phase-space distance; +inf if either run is incomplete.
 double max_phase_space_distance(const Trajectory& a, const Trajectory& b);
 
