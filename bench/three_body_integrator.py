@@ -25,10 +25,10 @@ def integrate(x2, y2, t_end, dt, rows, epsilon):
     sim.integrator.epsilon = epsilon
     for x, y in ((1.0, 0.0), (x2, y2), (-1.0 - x2, -y2)):
         sim.add(m=1.0, x=x, y=y)
-    start = time.perf_counter()
+    start = time.thread_time()  # CPU time, as on our side: robust to a busy machine
     for k in range(1, rows):
         sim.integrate(k * dt, exact_finish_time=1)
-    elapsed = time.perf_counter() - start
+    elapsed = time.thread_time() - start
     assert abs(sim.t - t_end) < 1e-12
     return elapsed, [c for p in sim.particles for c in (p.x, p.y)]
 

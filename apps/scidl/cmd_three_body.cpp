@@ -190,7 +190,9 @@ void setup(CLI::App& app) {
   asm_cmd->callback([options] { run_assemble(*options); });
 
   CLI::App* one = cmd->add_subcommand(
-      "integrate", "Integrate one initial condition until converged and report how it went.");
+      "integrate",
+      "Integrate one initial condition until converged and report each rung of the ladder; exits "
+      "with status 2 when it does not converge.");
   one->add_option("--x2", o.x2, "initial x of particle 2, in [-0.5, 0]")->required();
   one->add_option("--y2", o.y2, "initial y of particle 2, in [0, 1] (and |x2| <= 1)")->required();
   one->add_option("--t-max", o.t_max, "end of the output window")->capture_default_str();

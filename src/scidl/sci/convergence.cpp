@@ -5,10 +5,17 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <limits>
 #include <stdexcept>
 
 namespace scidl::sci {
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 int brutus_bits_for_tolerance(double tolerance) {
   return static_cast<int>(std::lround(4.0 * std::abs(std::log10(tolerance)) + 32.0));
@@ -18,6 +25,7 @@ std::vector<Precision> precision_ladder(const ConvergenceSettings& settings) {
   std::vector<Precision> ladder;
   for (double tol : settings.double_tolerances) ladder.push_back({tol, 53});
   for (double tol = settings.first_mpfr_tolerance;; tol *= settings.mpfr_tolerance_factor) {
+    tol = std::stod(fmt::format("{:.12g}", tol));  // 1e-28, not 1.0000000000000002e-28
     const int bits = brutus_bits_for_tolerance(tol);
     if (bits > settings.max_bits) break;
     ladder.push_back({tol, bits});
@@ -59,14 +67,9 @@ void check_convergence_settings(const ConvergenceSettings& settings) {
 ConvergedRun integrate_until_converged(const NBodyProblem& problem, const OutputGrid& grid,
                                        const ConvergenceSettings& settings) {
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = thread_cpu_seconds();
+  check_convergence_settings(settings);
   const std::vector<Precision> ladder = precision_ladder(settings);
-  if (ladder.size() < 2) {
-    throw std::invalid_argument(fmt::format(
-        "the precision ladder up to {} bits has {} rung(s); convergence needs two to compare "
-        "(raise --max-bits to at least {})",
-        settings.max_bits, ladder.size(),
-        brutus_bits_for_tolerance(settings.first_mpfr_tolerance)));
-  }
   ConvergedRun result;
   Trajectory previous;
   for (std::size_t rung = 0; rung < ladder.size(); ++rung) {
@@ -92,6 +95,7 @@ ConvergedRun integrate_until_converged(const NBodyProblem& problem, const Output
                                     previous.failure);
     result.trajectory = std::move(previous);
   }
+  result.cpu_seconds = thread_cpu_seconds() - cpu_start;
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -51,8 +51,12 @@ struct ConvergedRun {
   Trajectory trajectory;
   std::vector<ConvergenceAttempt> attempts;
   double wall_seconds = 0;  // all rungs together
+  double cpu_seconds = 0;   // CPU time of the calling thread, all rungs (robust to load)
   std::string note;         // why it did not converge, when it did not
 };
+
+// CPU time consumed so far by the calling thread (CLOCK_THREAD_CPUTIME_ID).
+double thread_cpu_seconds();
 
 ConvergedRun integrate_until_converged(const NBodyProblem& problem, const OutputGrid& grid,
                                        const ConvergenceSettings& settings);

@@ -61,7 +61,7 @@ AssembleSummary assemble_three_body_dataset(const AssembleSettings& settings) {
   fmt::print(id_file.stream(), "run_id\n");
   fmt::print(runs_file.stream(),
              "run_id,x2,y2,converged,tolerance,bits,relative_energy_error,"
-             "angular_momentum_drift,phase_space_distance,attempts,wall_seconds\n");
+             "angular_momentum_drift,phase_space_distance,attempts,wall_seconds,cpu_seconds\n");
 
   AssembleSummary summary;
   summary.runs = manifest->runs;
@@ -77,10 +77,10 @@ AssembleSummary assemble_three_body_dataset(const AssembleSettings& settings) {
           e.what()));
     }
     fmt::print(runs_file.stream(),
-               "{},{:.17g},{:.17g},{},{:.17g},{},{:.17g},{:.17g},{:.17g},{},{:.6f}\n", run.run_id,
-               run.x2, run.y2, run.converged ? 1 : 0, run.precision.tolerance, run.precision.bits,
-               run.relative_energy_error, run.angular_momentum_drift, run.phase_space_distance,
-               run.attempts, run.wall_seconds);
+               "{},{:.17g},{:.17g},{},{:.17g},{},{:.17g},{:.17g},{:.17g},{},{:.6f},{:.6f}\n",
+               run.run_id, run.x2, run.y2, run.converged ? 1 : 0, run.precision.tolerance,
+               run.precision.bits, run.relative_energy_error, run.angular_momentum_drift,
+               run.phase_space_distance, run.attempts, run.wall_seconds, run.cpu_seconds);
     if (!run.converged) ++summary.not_converged;
     if (!run.converged && !settings.include_unconverged) continue;
     for (int r = 0; r < grid.rows; ++r) {

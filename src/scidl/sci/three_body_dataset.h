@@ -11,7 +11,8 @@
 //   run_id.csv          run_id of each row (split by run, not by row, to avoid leakage)
 //   runs.csv            one line per run: run_id, x2, y2, converged, tolerance, bits,
 //                       relative_energy_error, angular_momentum_drift, phase_space_distance,
-//                       attempts, wall_seconds
+//                       attempts, wall_seconds, cpu_seconds (the worker thread's CPU time:
+//                       robust to a busy machine; -1 if not recorded)
 // Rows are t = k·dt, k = 0..K-1 with K = OutputGrid::covering(t_max, dt).rows (1000 for
 // t-max 3.9 and dt 2⁻⁸; particle 3 is -x1 - x2 and is not repeated). Every CSV has a header.
 //

@@ -49,6 +49,7 @@ ThreeBodyRun compute_run(std::int64_t run_id, std::uint64_t seed, const OutputGr
   run.relative_energy_error = result.trajectory.max_relative_energy_error;
   run.angular_momentum_drift = result.trajectory.max_angular_momentum_drift;
   run.wall_seconds = result.wall_seconds;
+  run.cpu_seconds = result.cpu_seconds;
   run.attempts = static_cast<int>(result.attempts.size());
   run.note = result.note;
   run.grid = grid;

@@ -55,6 +55,7 @@ std::string format_run_file(const ThreeBodyRun& run) {
                      run.phase_space_distance, run.relative_energy_error);
   out += fmt::format("# angular_momentum_drift={:.17g}\n# wall_seconds={:.17g}\n# attempts={}\n",
                      run.angular_momentum_drift, run.wall_seconds, run.attempts);
+  out += fmt::format("# cpu_seconds={:.17g}\n", run.cpu_seconds);
   std::string note = run.note;
   for (char& c : note) {
     if (c == '\n' || c == '\r') c = ' ';
@@ -123,6 +124,7 @@ ThreeBodyRun parse_run_file(std::string_view text, const std::string& name) {
   run.relative_energy_error = number("relative_energy_error");
   run.angular_momentum_drift = number("angular_momentum_drift");
   run.wall_seconds = number("wall_seconds");
+  if (header.contains("cpu_seconds")) run.cpu_seconds = number("cpu_seconds");
   run.attempts = static_cast<int>(number("attempts"));
   run.note = field("note");
   run.grid.dt = number("dt");

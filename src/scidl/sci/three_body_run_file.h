@@ -26,6 +26,7 @@ struct ThreeBodyRun {
   double relative_energy_error = 0;
   double angular_momentum_drift = 0;
   double wall_seconds = 0;
+  double cpu_seconds = -1;  // -1: not recorded (files from before it was)
   int attempts = 0;
   std::string note;  // why not converged, when not
   OutputGrid grid;
