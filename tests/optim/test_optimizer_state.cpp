@@ -15,7 +15,7 @@ TEST_P(OptimizerResume, ResumedRunEqualsUninterruptedRunBitForBit) {
 
   MlpProblem straight;
   auto uninterrupted = optim::make_optimizer(spec, straight.model->parameters());
-  for (int i = 0; i < 12; ++i) straight.step(*uninterrupted);
+  for (int i = 0; i < 20; ++i) straight.step(*uninterrupted);
 
   MlpProblem first;
   auto before = optim::make_optimizer(spec, first.model->parameters());
@@ -30,7 +30,7 @@ TEST_P(OptimizerResume, ResumedRunEqualsUninterruptedRunBitForBit) {
   auto after = optim::make_optimizer(spec, resumed.model->parameters());
   after->load_state(saved);
   EXPECT_EQ(after->steps(), 5);
-  for (int i = 5; i < 12; ++i) resumed.step(*after);
+  for (int i = 5; i < 20; ++i) resumed.step(*after);
 
   const auto a = straight.flat_parameters(), b = resumed.flat_parameters();
   ASSERT_EQ(a.size(), b.size());
