@@ -24,6 +24,7 @@ using namespace scidl;
 int main(int argc, char** argv) {
   int64_t inputs = 100;
   int steps = 50, repeats = 30, warmup = 5;
+  int64_t internal_batch_size = 0;
   std::string weights_out;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
@@ -32,9 +33,10 @@ int main(int argc, char** argv) {
     else if (a == "--repeats") repeats = std::stoi(argv[i + 1]);
     else if (a == "--warmup") warmup = std::stoi(argv[i + 1]);
     else if (a == "--weights-out") weights_out = argv[i + 1];
+    else if (a == "--internal-batch-size") internal_batch_size = std::stoll(argv[i + 1]);
     else {
       fmt::print(stderr, "bench_ig_mlp: unknown argument '{}' (use --inputs, --steps, --repeats, "
-                         "--warmup, --weights-out)\n", a);
+                         "--warmup, --internal-batch-size, --weights-out)\n", a);
       return 2;
     }
   }
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
 
   explain::IntegratedGradientsOptions options;
   options.n_steps = steps;
+  options.internal_batch_size = internal_batch_size;
   explain::Attribution result;
   std::vector<double> times;
   for (int r = 0; r < warmup + repeats; ++r) {

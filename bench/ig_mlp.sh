@@ -32,7 +32,7 @@ if [[ ! -x $scidl_binary ]]; then
   echo "ig_mlp scidl_ms=missing captum_ms=n/a ratio=n/a ($scidl_binary not built: configure with -DSCIDL_BUILD_BENCH=ON)"
   exit 1
 fi
-if ! "$python" -c "import captum" 2>/dev/null; then
+if ! "$python" -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('captum') is None)"; then
   echo "ig_mlp: the peer needs Captum: $python -m pip install --break-system-packages --no-deps captum==0.6.0" >&2
   exit 1
 fi

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "scidl/autograd/grad_mode.h"
 #include "scidl/explain/target_gradient.h"
 #include "scidl/ops/reduction.h"
 #include "scidl/ops/shape_ops.h"

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "scidl/autograd/grad_mode.h"
+#include "scidl/ops/elementwise.h"
 #include "scidl/ops/random_ops.h"
 #include "scidl/ops/shape_ops.h"
 
