@@ -28,15 +28,23 @@ int main(int argc, char** argv) {
   std::string weights_out;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--inputs") inputs = std::stoll(argv[i + 1]);
-    else if (a == "--steps") steps = std::stoi(argv[i + 1]);
-    else if (a == "--repeats") repeats = std::stoi(argv[i + 1]);
-    else if (a == "--warmup") warmup = std::stoi(argv[i + 1]);
-    else if (a == "--weights-out") weights_out = argv[i + 1];
-    else if (a == "--internal-batch-size") internal_batch_size = std::stoll(argv[i + 1]);
+    if (a == "--inputs")
+      inputs = std::stoll(argv[i + 1]);
+    else if (a == "--steps")
+      steps = std::stoi(argv[i + 1]);
+    else if (a == "--repeats")
+      repeats = std::stoi(argv[i + 1]);
+    else if (a == "--warmup")
+      warmup = std::stoi(argv[i + 1]);
+    else if (a == "--weights-out")
+      weights_out = argv[i + 1];
+    else if (a == "--internal-batch-size")
+      internal_batch_size = std::stoll(argv[i + 1]);
     else {
-      fmt::print(stderr, "bench_ig_mlp: unknown argument '{}' (use --inputs, --steps, --repeats, "
-                         "--warmup, --internal-batch-size, --weights-out)\n", a);
+      fmt::print(stderr,
+                 "bench_ig_mlp: unknown argument '{}' (use --inputs, --steps, --repeats, "
+                 "--warmup, --internal-batch-size, --weights-out)\n",
+                 a);
       return 2;
     }
   }
@@ -71,7 +79,8 @@ int main(int argc, char** argv) {
     io::write_safetensors(weights_out, arrays, {{"producer", "bench_ig_mlp"}});
   }
   double worst_delta = 0.0;
-  for (double d : result.convergence_delta.to_vector<double>()) worst_delta = std::max(worst_delta, std::abs(d));
+  for (double d : result.convergence_delta.to_vector<double>())
+    worst_delta = std::max(worst_delta, std::abs(d));
   std::sort(times.begin(), times.end());
   fmt::print("max_abs_delta={:.3g}\n", worst_delta);
   fmt::print("scidl_ms={:.4f}\n", times[times.size() / 2]);

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "scidl/explain/explain.h"
 #include "scidl/nn/model_spec.h"

@@ -42,9 +42,10 @@ TEST(EulerCase, SalienceFindsEAndVAndTheFitFindsEulersFormula) {
   d.x = from_vector(z, {n, 4}, DType::Float32);
   d.y = from_vector(faces, {n, 1}, DType::Float32);
   auto model = nn::build_model({{"inputs", 4},
-                                {"layers", {{{"type", "dense"}, {"units", 32}, {"activation", "tanh"}},
-                                            {{"type", "dense"}, {"units", 32}, {"activation", "tanh"}},
-                                            {{"type", "dense"}, {"units", 1}}}}},
+                                {"layers",
+                                 {{{"type", "dense"}, {"units", 32}, {"activation", "tanh"}},
+                                  {{"type", "dense"}, {"units", 32}, {"activation", "tanh"}},
+                                  {{"type", "dense"}, {"units", 1}}}}},
                                7);
   auto optimizer = optim::make_optimizer({.type = "adam", .lr = 3e-3}, model->parameters());
   train::Trainer trainer(*model, *optimizer, train::make_loss("mse"), {"mae"});
@@ -63,15 +64,16 @@ TEST(EulerCase, SalienceFindsEAndVAndTheFitFindsEulersFormula) {
       << "volume " << ranking.shares[2] << ", area " << ranking.shares[3];
 
   // The mathematician's step: a least-squares fit on the two salient features, rounded.
-  auto formula = fit_integer_formula(x_raw, from_vector(faces, {n}),
-                                     {ranking.order[0], ranking.order[1]},
-                                     {names[ranking.order[0]], names[ranking.order[1]]});
+  auto formula =
+      fit_integer_formula(x_raw, from_vector(faces, {n}), {ranking.order[0], ranking.order[1]},
+                          {names[ranking.order[0]], names[ranking.order[1]]});
   std::string text = formula.text("F");
   EXPECT_TRUE(text == "F = E - V + 2" || text == "F = -V + E + 2") << text;
   EXPECT_DOUBLE_EQ(formula.exact_fraction, 1.0);
-  std::printf("discovered: %s (mae of the network %.3f; salience E %.3f V %.3f volume %.3f area %.3f)\n",
-              text.c_str(), mae, ranking.shares[0], ranking.shares[1], ranking.shares[2],
-              ranking.shares[3]);
+  std::printf(
+      "discovered: %s (mae of the network %.3f; salience E %.3f V %.3f volume %.3f area %.3f)\n",
+      text.c_str(), mae, ranking.shares[0], ranking.shares[1], ranking.shares[2],
+      ranking.shares[3]);
 }
 
 }  // namespace

@@ -17,8 +17,9 @@ using namespace scidl::explain;
 std::shared_ptr<nn::Sequential> small_mlp(int64_t outputs = 3) {
   nlohmann::json spec = {{"inputs", 4},
                          {"dtype", "float64"},
-                         {"layers", {{{"type", "dense"}, {"units", 8}, {"activation", "tanh"}},
-                                     {{"type", "dense"}, {"units", outputs}}}}};
+                         {"layers",
+                          {{{"type", "dense"}, {"units", 8}, {"activation", "tanh"}},
+                           {{"type", "dense"}, {"units", outputs}}}}};
   auto model = nn::build_model(spec, 3);
   model->eval();
   return model;
@@ -30,7 +31,8 @@ Tensor some_inputs(int64_t n = 5) {
 }
 
 // Runs f and returns the ExplainError message (empty when nothing was thrown).
-template <typename F> std::string error_of(F&& f) {
+template <typename F>
+std::string error_of(F&& f) {
   try {
     f();
   } catch (const ExplainError& e) {
@@ -69,8 +71,9 @@ TEST(IntegrationPoints, RiemannRulesFollowCaptum) {
 }
 
 TEST(BadInput, TooFewStepsSayHowManyAreNeeded) {
-  EXPECT_NE(error_of([] { integration_points(IntegrationRule::GaussLegendre, 0); })
-                .find("needs at least 1 step"),
+  EXPECT_NE(error_of([] {
+              integration_points(IntegrationRule::GaussLegendre, 0);
+            }).find("needs at least 1 step"),
             std::string::npos);
   for (auto rule : {IntegrationRule::RiemannLeft, IntegrationRule::RiemannRight,
                     IntegrationRule::RiemannMiddle, IntegrationRule::RiemannTrapezoid})
@@ -79,8 +82,9 @@ TEST(BadInput, TooFewStepsSayHowManyAreNeeded) {
   auto model = small_mlp(1);
   IntegratedGradientsOptions o;
   o.n_steps = 0;
-  EXPECT_NE(error_of([&] { integrated_gradients(*model, some_inputs(), {}, o); }).find("n_steps is 0"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { integrated_gradients(*model, some_inputs(), {}, o); }).find("n_steps is 0"),
+      std::string::npos);
   EXPECT_NE(error_of([] { parse_integration_rule("simpson"); }).find("gausslegendre"),
             std::string::npos);
 }
@@ -90,13 +94,17 @@ TEST(BadInput, TargetOutOfRangeNamesTheValidRange) {
   std::string message = error_of([&] { saliency(*model, some_inputs(), Target(3)); });
   EXPECT_NE(message.find("target index 3 is out of range"), std::string::npos) << message;
   EXPECT_NE(message.find("0..2"), std::string::npos) << message;
-  EXPECT_NE(error_of([&] { integrated_gradients(*model, some_inputs(), Target(-1)); }).find("out of range"),
+  EXPECT_NE(error_of([&] {
+              integrated_gradients(*model, some_inputs(), Target(-1));
+            }).find("out of range"),
             std::string::npos);
   // Several outputs and no target: say which targets exist.
-  EXPECT_NE(error_of([&] { saliency(*model, some_inputs()); }).find("has 3 outputs"), std::string::npos);
+  EXPECT_NE(error_of([&] { saliency(*model, some_inputs()); }).find("has 3 outputs"),
+            std::string::npos);
   // A per-example list of the wrong length.
-  EXPECT_NE(error_of([&] { saliency(*model, some_inputs(5), Target(std::vector<int64_t>{0, 1})); })
-                .find("2 per-example targets for a batch of 5"),
+  EXPECT_NE(error_of([&] {
+              saliency(*model, some_inputs(5), Target(std::vector<int64_t>{0, 1}));
+            }).find("2 per-example targets for a batch of 5"),
             std::string::npos);
 }
 
@@ -105,18 +113,22 @@ TEST(BadInput, BaselineOfTheWrongShapeNamesBothShapes) {
   IntegratedGradientsOptions o;
   o.baseline = Baseline::tensor(zeros({3}, DType::Float64));
   std::string message = error_of([&] { integrated_gradients(*model, some_inputs(), {}, o); });
-  EXPECT_NE(message.find("baseline of shape [3] does not fit inputs of shape [5, 4]"), std::string::npos)
+  EXPECT_NE(message.find("baseline of shape [3] does not fit inputs of shape [5, 4]"),
+            std::string::npos)
       << message;
   o.baseline = Baseline::tensor(zeros({2, 4}, DType::Float64));
-  EXPECT_NE(error_of([&] { integrated_gradients(*model, some_inputs(), {}, o); }).find("does not fit"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { integrated_gradients(*model, some_inputs(), {}, o); }).find("does not fit"),
+      std::string::npos);
 }
 
 // A model whose output ignores its input.
 class ConstantModel : public nn::Module {
  public:
   ConstantModel() { bias_ = register_parameter("bias", ones({1}, DType::Float64)); }
-  Tensor forward(const Tensor& x) override { return expand(reshape(bias_, {1, 1}), {x.shape()[0], 1}) * 2.0; }
+  Tensor forward(const Tensor& x) override {
+    return expand(reshape(bias_, {1, 1}), {x.shape()[0], 1}) * 2.0;
+  }
   std::string describe() const override { return "Constant"; }
 
  private:
@@ -127,7 +139,9 @@ TEST(BadInput, ModelWithNoPathFromTheInputIsAClearError) {
   ConstantModel model;
   std::string message = error_of([&] { saliency(model, some_inputs()); });
   EXPECT_NE(message.find("does not depend on its input"), std::string::npos) << message;
-  EXPECT_NE(error_of([&] { integrated_gradients(model, some_inputs()); }).find("does not depend on its input"),
+  EXPECT_NE(error_of([&] {
+              integrated_gradients(model, some_inputs());
+            }).find("does not depend on its input"),
             std::string::npos);
   // Parameters are unfrozen again after the failure.
   EXPECT_TRUE(model.parameters()[0].requires_grad());
@@ -198,7 +212,9 @@ TEST(IntegratedGradients, Float32ModelsWork) {
 TEST(NoiseTunnel, SameSeedSameResultOtherSeedOtherResult) {
   auto model = small_mlp(1);
   Tensor x = some_inputs();
-  AttributionMethod method = [&](const Tensor& in, const Target& t) { return saliency(*model, in, t); };
+  AttributionMethod method = [&](const Tensor& in, const Target& t) {
+    return saliency(*model, in, t);
+  };
   NoiseTunnelOptions o{NoiseTunnelType::SmoothGrad, 5, 0.5, 42};
   auto a = noise_tunnel(method, x, {}, o).to_vector<double>();
   auto b = noise_tunnel(method, x, {}, o).to_vector<double>();
@@ -213,7 +229,8 @@ TEST(NoiseTunnel, SameSeedSameResultOtherSeedOtherResult) {
   o.type = NoiseTunnelType::VarGrad;
   for (double v : noise_tunnel(method, x, {}, o).to_vector<double>()) EXPECT_NEAR(v, 0.0, 1e-15);
   o.nt_samples = 0;
-  EXPECT_NE(error_of([&] { noise_tunnel(method, x, {}, o); }).find("nt_samples is 0"), std::string::npos);
+  EXPECT_NE(error_of([&] { noise_tunnel(method, x, {}, o); }).find("nt_samples is 0"),
+            std::string::npos);
 }
 
 TEST(FeatureRanking, RanksByMeanAbsoluteValueAndScalesGradients) {
@@ -223,11 +240,13 @@ TEST(FeatureRanking, RanksByMeanAbsoluteValueAndScalesGradients) {
   EXPECT_DOUBLE_EQ(r.scores[1], 3.0);
   EXPECT_DOUBLE_EQ(r.shares[0], 0.25);
   // A linear model 3 x0 + 1 x1: raw gradients rank x0 first, but x1 varies 10 times as much.
-  auto model = nn::build_model({{"inputs", 2}, {"dtype", "float64"}, {"layers", {{{"type", "dense"}, {"units", 1}}}}}, 0);
+  auto model = nn::build_model(
+      {{"inputs", 2}, {"dtype", "float64"}, {"layers", {{{"type", "dense"}, {"units", 1}}}}}, 0);
   model->load_state_dict({{"0.weight", from_vector(std::vector<double>{3, 1}, {1, 2})},
                           {"0.bias", zeros({1}, DType::Float64)}});
   Tensor x = from_vector(std::vector<double>{0, 0, 1, 10, 2, 20, 3, 30}, {4, 2});
-  EXPECT_EQ(gradient_ranking(*model, x, {}, {"x0", "x1"}, false).order, (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(gradient_ranking(*model, x, {}, {"x0", "x1"}, false).order,
+            (std::vector<int64_t>{0, 1}));
   auto standardised = gradient_ranking(*model, x, {}, {"x0", "x1"}, true, 3);
   EXPECT_EQ(standardised.order, (std::vector<int64_t>{1, 0}));
   EXPECT_NEAR(standardised.scores[1] / standardised.scores[0], 10.0 / 3.0, 1e-12);
@@ -238,7 +257,8 @@ TEST(IntegerFormula, RecoversIntegerCoefficientsAndPrintsThem) {
   std::vector<double> xs, ys;
   Generator gen(5);
   for (int i = 0; i < 40; ++i) {
-    double a = std::floor(gen.next_double() * 20), b = gen.next_double(), c = std::floor(gen.next_double() * 9);
+    double a = std::floor(gen.next_double() * 20), b = gen.next_double(),
+           c = std::floor(gen.next_double() * 9);
     xs.insert(xs.end(), {a, b, c});
     ys.push_back(2 * a - 3 * c + 5);
   }
@@ -248,18 +268,22 @@ TEST(IntegerFormula, RecoversIntegerCoefficientsAndPrintsThem) {
   EXPECT_DOUBLE_EQ(f.exact_fraction, 1.0);
   EXPECT_LT(f.max_residual, 1e-9);
   // Collinear columns cannot be told apart.
-  EXPECT_NE(error_of([&] { fit_integer_formula(from_vector(xs, {40, 3}), from_vector(ys, {40}), {0, 0}, {"a", "a"}); })
-                .find("collinear"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] {
+        fit_integer_formula(from_vector(xs, {40, 3}), from_vector(ys, {40}), {0, 0}, {"a", "a"});
+      }).find("collinear"),
+      std::string::npos);
 }
 
 TEST(BarChartSvg, DrawsOneBarPerLabelAndEscapesText) {
-  std::string svg = bar_chart_svg({{"E", 2.0}, {"V<2>", 1.0}, {"area", 0.0}}, "salience & more", "score");
+  std::string svg =
+      bar_chart_svg({{"E", 2.0}, {"V<2>", 1.0}, {"area", 0.0}}, "salience & more", "score");
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   EXPECT_NE(svg.find("V&lt;2&gt;"), std::string::npos);
   EXPECT_NE(svg.find("salience &amp; more"), std::string::npos);
   size_t rects = 0;
-  for (size_t at = svg.find("<rect"); at != std::string::npos; at = svg.find("<rect", at + 1)) ++rects;
+  for (size_t at = svg.find("<rect"); at != std::string::npos; at = svg.find("<rect", at + 1))
+    ++rects;
   EXPECT_EQ(rects, 4u);  // background and three bars
   EXPECT_THROW(bar_chart_svg({{"bad", NAN}}, "t", "v"), ExplainError);
 }

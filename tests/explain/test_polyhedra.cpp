@@ -46,7 +46,8 @@ TEST(ConvexHull, TetrahedronAndOctahedron) {
   EXPECT_EQ(tetrahedron.faces.size(), 4u);
   EXPECT_NEAR(tetrahedron.volume, 1.0 / 6.0, 1e-15);
   EXPECT_NEAR(tetrahedron.surface_area, 1.5 + std::sqrt(3.0) / 2, 1e-12);
-  auto octahedron = convex_hull({{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}, {0, 0, 0}});
+  auto octahedron =
+      convex_hull({{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}, {0, 0, 0}});
   EXPECT_EQ(octahedron.vertices.size(), 6u);
   EXPECT_EQ(octahedron.edge_count, 12);
   EXPECT_EQ(octahedron.faces.size(), 8u);
@@ -61,7 +62,8 @@ TEST(ConvexHull, FacesAreCounterClockwiseSeenFromOutside) {
 }
 
 TEST(ConvexHull, FlatPointSetsAreRejected) {
-  EXPECT_THROW(convex_hull({{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}, {2, 3, 0}}), std::invalid_argument);
+  EXPECT_THROW(convex_hull({{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}, {2, 3, 0}}),
+               std::invalid_argument);
   EXPECT_THROW(convex_hull({{0, 0, 0}, {1, 1, 1}, {2, 2, 2}, {3, 3, 3}}), std::invalid_argument);
   EXPECT_THROW(convex_hull({{0, 0, 0}, {1, 0, 0}, {0, 1, 0}}), std::invalid_argument);
 }

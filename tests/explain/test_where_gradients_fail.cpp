@@ -67,10 +67,11 @@ TEST(WhereGradientsFail, ScidlExplainEndToEnd) {
   const std::string model = (dir / "saturated_relu.scidl").string();
   const std::string points = (dir / "points.csv").string();
 
-  ASSERT_EQ(run_cli("explain --model " + model + " --data " + points +
-                        " --method ig --steps 2000 --rule riemann_middle --out " + (dir / "ig").string(),
-                    out, dir / "ig.log"),
-            0)
+  ASSERT_EQ(
+      run_cli("explain --model " + model + " --data " + points +
+                  " --method ig --steps 2000 --rule riemann_middle --out " + (dir / "ig").string(),
+              out, dir / "ig.log"),
+      0)
       << out;
   auto ig = data::read_csv(dir / "ig" / "attributions.csv");
   ASSERT_EQ(ig.rows, 4);

@@ -36,7 +36,8 @@ void write_attribution_report(const std::filesystem::path& folder, const Attribu
   const auto& names = r.ranking.names;
   const int64_t n = r.attributions.shape()[0], f = r.attributions.numel() / n;
   if (f != static_cast<int64_t>(names.size()))
-    throw ExplainError(fmt::format("attribution report: {} features but {} names", f, names.size()));
+    throw ExplainError(
+        fmt::format("attribution report: {} features but {} names", f, names.size()));
   auto values = r.attributions.to_vector<double>();
   data::write_csv(folder / "attributions.csv", names, n, f, values.data());
 
@@ -48,8 +49,10 @@ void write_attribution_report(const std::filesystem::path& folder, const Attribu
   j["features"] = names;
   j["attributions"] = nlohmann::json::array();
   for (int64_t i = 0; i < n; ++i)
-    j["attributions"].push_back(std::vector<double>(values.begin() + i * f, values.begin() + (i + 1) * f));
-  if (r.convergence_delta.defined()) j["convergence_delta"] = r.convergence_delta.to_vector<double>();
+    j["attributions"].push_back(
+        std::vector<double>(values.begin() + i * f, values.begin() + (i + 1) * f));
+  if (r.convergence_delta.defined())
+    j["convergence_delta"] = r.convergence_delta.to_vector<double>();
   j["ranking_statistic"] = r.ranking_statistic;
   j["ranking"] = nlohmann::json::array();
   std::vector<Bar> bars;
@@ -63,7 +66,8 @@ void write_attribution_report(const std::filesystem::path& folder, const Attribu
   }
   std::ofstream out(folder / "attributions.json");
   out << j.dump(1) << "\n";
-  if (!out) throw ExplainError(fmt::format("cannot write '{}'", (folder / "attributions.json").string()));
+  if (!out)
+    throw ExplainError(fmt::format("cannot write '{}'", (folder / "attributions.json").string()));
   write_bar_chart_svg(folder / "ranking.svg", bars, fmt::format("Feature salience: {}", r.method),
                       r.ranking_statistic);
 }

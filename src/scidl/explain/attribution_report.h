@@ -17,10 +17,10 @@
 namespace scidl::explain {
 
 struct AttributionReport {
-  std::string method;           // "integrated_gradients", "saliency", ...
-  nlohmann::json settings;      // target, rule, n_steps, baseline, ... as given
-  Tensor attributions;          // [N, F]
-  Tensor convergence_delta;     // [N] or undefined
+  std::string method;        // "integrated_gradients", "saliency", ...
+  nlohmann::json settings;   // target, rule, n_steps, baseline, ... as given
+  Tensor attributions;       // [N, F]
+  Tensor convergence_delta;  // [N] or undefined
   FeatureRanking ranking;
   std::string ranking_statistic;  // e.g. "mean |attribution|"
 };

@@ -16,12 +16,23 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -35,9 +46,10 @@ std::string bar_chart_svg(const std::vector<Bar>& bars, const std::string& title
   size_t longest = 1;
   for (const auto& b : bars) {
     if (!std::isfinite(b.value))
-      throw ExplainError(fmt::format("bar chart: the value of '{}' is {}; only finite values "
-                                     "can be drawn",
-                                     b.label, b.value));
+      throw ExplainError(
+          fmt::format("bar chart: the value of '{}' is {}; only finite values "
+                      "can be drawn",
+                      b.label, b.value));
     low = std::min(low, b.value);
     high = std::max(high, b.value);
     longest = std::max(longest, b.label.size());
@@ -71,8 +83,7 @@ std::string bar_chart_svg(const std::vector<Bar>& bars, const std::string& title
   svg += fmt::format(
       "<line x1=\"{:.2f}\" y1=\"{:.1f}\" x2=\"{:.2f}\" y2=\"{:.1f}\" stroke=\"black\"/>\n"
       "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n</svg>\n",
-      zero_x, top - 4, zero_x, axis_y, left + plot_width / 2, axis_y + 24,
-      xml_escape(value_label));
+      zero_x, top - 4, zero_x, axis_y, left + plot_width / 2, axis_y + 24, xml_escape(value_label));
   return svg;
 }
 

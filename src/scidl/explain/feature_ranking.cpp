@@ -50,7 +50,8 @@ std::vector<double> feature_stddev(const Tensor& x) {
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < f; ++j) mean[j] += v[i * f + j] / n;
   for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < f; ++j) sd[j] += (v[i * f + j] - mean[j]) * (v[i * f + j] - mean[j]) / n;
+    for (int64_t j = 0; j < f; ++j)
+      sd[j] += (v[i * f + j] - mean[j]) * (v[i * f + j] - mean[j]) / n;
   for (double& s : sd) s = s > 0 ? std::sqrt(s) : 1.0;
   return sd;
 }
@@ -64,8 +65,8 @@ FeatureRanking gradient_ranking(nn::Module& model, const Tensor& x, const Target
   std::vector<Tensor> parts;
   for (int64_t at = 0; at < n; at += batch_size) {
     const int64_t end = std::min(n, at + batch_size);
-    parts.push_back(target_gradient(model, slice(x, 0, at, end), target.for_rows(at, end - at, n))
-                        .gradient);
+    parts.push_back(
+        target_gradient(model, slice(x, 0, at, end), target.for_rows(at, end - at, n)).gradient);
   }
   Tensor gradients = parts.size() == 1 ? parts[0] : concat(parts, 0);
   return rank_features(gradients, std::move(names),

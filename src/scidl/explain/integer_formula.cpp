@@ -54,7 +54,8 @@ IntegerFormula fit_integer_formula(const Tensor& x, const Tensor& y,
   for (int64_t c : columns)
     if (c < 0 || c >= f)
       throw ExplainError(fmt::format("integer formula: column {} is out of range 0..{}", c, f - 1));
-  if (n <= k) throw ExplainError(fmt::format("integer formula: {} rows cannot fit {} terms", n, k + 1));
+  if (n <= k)
+    throw ExplainError(fmt::format("integer formula: {} rows cannot fit {} terms", n, k + 1));
   auto xv = x.to_vector<double>();
   auto yv = y.to_vector<double>();
   const int64_t m = k + 1;  // the chosen columns and the intercept
@@ -75,7 +76,8 @@ IntegerFormula fit_integer_formula(const Tensor& x, const Tensor& y,
   int64_t exact = 0;
   for (int64_t r = 0; r < n; ++r) {
     double prediction = 0.0;
-    for (int64_t i = 0; i < m; ++i) prediction += static_cast<double>(out.rounded[i]) * design(r, i);
+    for (int64_t i = 0; i < m; ++i)
+      prediction += static_cast<double>(out.rounded[i]) * design(r, i);
     const double residual = std::abs(yv[r] - prediction);
     out.max_residual = std::max(out.max_residual, residual);
     if (residual <= 1e-9 * std::max(1.0, std::abs(yv[r]))) ++exact;
@@ -92,8 +94,10 @@ std::string IntegerFormula::text(const std::string& target_name) const {
     const std::string body = name.empty()     ? std::to_string(magnitude)
                              : magnitude == 1 ? name
                                               : std::to_string(magnitude) + "*" + name;
-    if (terms.empty()) terms = (c < 0 ? "-" : "") + body;
-    else terms += (c < 0 ? " - " : " + ") + body;
+    if (terms.empty())
+      terms = (c < 0 ? "-" : "") + body;
+    else
+      terms += (c < 0 ? " - " : " + ") + body;
   };
   for (size_t i = 0; i < names.size(); ++i) add(rounded[i], names[i]);
   add(rounded.back(), "");

@@ -13,12 +13,12 @@
 namespace scidl::explain {
 
 struct IntegerFormula {
-  std::vector<int64_t> columns;            // which columns of x the formula uses
-  std::vector<std::string> names;          // their names
-  std::vector<double> fitted;              // least-squares coefficients, then the intercept
-  std::vector<int64_t> rounded;            // the same rounded to integers
-  double max_residual = 0.0;               // max |y - rounded formula| over the rows
-  double exact_fraction = 0.0;             // rows where the rounded formula is exact (1e-9)
+  std::vector<int64_t> columns;    // which columns of x the formula uses
+  std::vector<std::string> names;  // their names
+  std::vector<double> fitted;      // least-squares coefficients, then the intercept
+  std::vector<int64_t> rounded;    // the same rounded to integers
+  double max_residual = 0.0;       // max |y - rounded formula| over the rows
+  double exact_fraction = 0.0;     // rows where the rounded formula is exact (1e-9)
   std::string text(const std::string& target_name) const;  // "F = E - V + 2"
 };
 

@@ -62,8 +62,9 @@ Attribution integrated_gradients(nn::Module& model, const Tensor& x, const Targe
                                  const IntegratedGradientsOptions& options) {
   const IntegrationPoints points = integration_points(options.rule, options.n_steps);
   if (!x.defined() || x.dim() < 1 || x.shape()[0] < 1)
-    throw ExplainError("integrated gradients: the input must be a batch [N, ...] with at least "
-                       "one example");
+    throw ExplainError(
+        "integrated gradients: the input must be a batch [N, ...] with at least "
+        "one example");
   if (options.internal_batch_size < 0)
     throw ExplainError(fmt::format(
         "integrated gradients: internal_batch_size is {}; use a positive number of path points "
@@ -82,8 +83,8 @@ Attribution integrated_gradients(nn::Module& model, const Tensor& x, const Targe
     pass_shape[0] = rows;
     Tensor path = empty(pass_shape, xc.dtype(), xc.device());
     dispatch_float(xc.dtype(), [&]<typename T>() {
-      fill_path_points(xc.data<T>(), base.data<T>(), examples, features, points.alphas, first,
-                       rows, path.data<T>());
+      fill_path_points(xc.data<T>(), base.data<T>(), examples, features, points.alphas, first, rows,
+                       path.data<T>());
     });
     Tensor gradient =
         target_gradient(model, path, target.for_rows(first, rows, examples)).gradient.contiguous();

@@ -58,8 +58,8 @@ IntegrationPoints integration_points(IntegrationRule rule, int n) {
   if (rule == IntegrationRule::GaussLegendre) {
     if (n < 1)
       throw ExplainError(fmt::format(
-          "integrated gradients: n_steps is {} but {} needs at least 1 step (50 is the default)",
-          n, name));
+          "integrated gradients: n_steps is {} but {} needs at least 1 step (50 is the default)", n,
+          name));
     IntegrationPoints p;
     gauss_legendre(n, p.alphas, p.weights);
     for (int i = 0; i < n; ++i) {
@@ -76,8 +76,12 @@ IntegrationPoints integration_points(IntegrationRule rule, int n) {
   IntegrationPoints p;
   p.weights.assign(n, 1.0 / n);
   switch (rule) {
-    case IntegrationRule::RiemannLeft: p.alphas = linspace(0.0, 1.0 - 1.0 / n, n); break;
-    case IntegrationRule::RiemannRight: p.alphas = linspace(1.0 / n, 1.0, n); break;
+    case IntegrationRule::RiemannLeft:
+      p.alphas = linspace(0.0, 1.0 - 1.0 / n, n);
+      break;
+    case IntegrationRule::RiemannRight:
+      p.alphas = linspace(1.0 / n, 1.0, n);
+      break;
     case IntegrationRule::RiemannMiddle:
       p.alphas = linspace(1.0 / (2.0 * n), 1.0 - 1.0 / (2.0 * n), n);
       break;
@@ -86,7 +90,8 @@ IntegrationPoints integration_points(IntegrationRule rule, int n) {
       p.weights.front() /= 2;
       p.weights.back() /= 2;
       break;
-    case IntegrationRule::GaussLegendre: break;
+    case IntegrationRule::GaussLegendre:
+      break;
   }
   return p;
 }
@@ -109,11 +114,16 @@ IntegrationRule parse_integration_rule(const std::string& name) {
 
 std::string integration_rule_name(IntegrationRule rule) {
   switch (rule) {
-    case IntegrationRule::RiemannLeft: return "riemann_left";
-    case IntegrationRule::RiemannRight: return "riemann_right";
-    case IntegrationRule::RiemannMiddle: return "riemann_middle";
-    case IntegrationRule::RiemannTrapezoid: return "riemann_trapezoid";
-    case IntegrationRule::GaussLegendre: return "gausslegendre";
+    case IntegrationRule::RiemannLeft:
+      return "riemann_left";
+    case IntegrationRule::RiemannRight:
+      return "riemann_right";
+    case IntegrationRule::RiemannMiddle:
+      return "riemann_middle";
+    case IntegrationRule::RiemannTrapezoid:
+      return "riemann_trapezoid";
+    case IntegrationRule::GaussLegendre:
+      return "gausslegendre";
   }
   return "?";
 }

@@ -13,7 +13,13 @@
 
 namespace scidl::explain {
 
-enum class IntegrationRule { RiemannLeft, RiemannRight, RiemannMiddle, RiemannTrapezoid, GaussLegendre };
+enum class IntegrationRule {
+  RiemannLeft,
+  RiemannRight,
+  RiemannMiddle,
+  RiemannTrapezoid,
+  GaussLegendre
+};
 
 struct IntegrationPoints {
   std::vector<double> alphas;   // where on the path from baseline (0) to input (1)

@@ -21,9 +21,12 @@ NoiseTunnelType parse_noise_tunnel_type(const std::string& name) {
 
 std::string noise_tunnel_type_name(NoiseTunnelType type) {
   switch (type) {
-    case NoiseTunnelType::SmoothGrad: return "smoothgrad";
-    case NoiseTunnelType::SmoothGradSquared: return "smoothgrad_sq";
-    case NoiseTunnelType::VarGrad: return "vargrad";
+    case NoiseTunnelType::SmoothGrad:
+      return "smoothgrad";
+    case NoiseTunnelType::SmoothGradSquared:
+      return "smoothgrad_sq";
+    case NoiseTunnelType::VarGrad:
+      return "vargrad";
   }
   return "?";
 }
@@ -51,18 +54,18 @@ Tensor noise_tunnel_with_noise(const AttributionMethod& method, const Tensor& x,
   const int64_t n = x.shape()[0];
   if (noise.dim() != x.dim() || noise.shape()[0] % n != 0 || noise.shape()[0] == 0 ||
       !std::equal(noise.shape().begin() + 1, noise.shape().end(), x.shape().begin() + 1))
-    throw ExplainError(fmt::format(
-        "noise tunnel: noise of shape {} does not fit inputs of shape {}; it needs "
-        "[N * nt_samples, ...] rows",
-        shape_str(noise.shape()), shape_str(x.shape())));
+    throw ExplainError(
+        fmt::format("noise tunnel: noise of shape {} does not fit inputs of shape {}; it needs "
+                    "[N * nt_samples, ...] rows",
+                    shape_str(noise.shape()), shape_str(x.shape())));
   const int64_t samples = noise.shape()[0] / n;
   Tensor noisy;
   {
     NoGradGuard no_grad;
     Shape with_axis = x.shape();
     with_axis.insert(with_axis.begin() + 1, samples);
-    Tensor repeated = reshape(expand(unsqueeze(x.detach(), 1), with_axis).contiguous(),
-                              noise.shape());
+    Tensor repeated =
+        reshape(expand(unsqueeze(x.detach(), 1), with_axis).contiguous(), noise.shape());
     noisy = (repeated + noise.to(x.dtype())).contiguous();
   }
   Tensor a = method(noisy, target.repeat_interleave(samples)).detach().contiguous();
@@ -83,10 +86,10 @@ Tensor noise_tunnel_with_noise(const AttributionMethod& method, const Tensor& x,
           sum_sq += v * v;
         }
         const double mean = sum / samples, mean_sq = sum_sq / samples;
-        op[i * features + d] = static_cast<T>(type == NoiseTunnelType::SmoothGrad ? mean
-                                              : type == NoiseTunnelType::SmoothGradSquared
-                                                  ? mean_sq
-                                                  : mean_sq - mean * mean);
+        op[i * features + d] =
+            static_cast<T>(type == NoiseTunnelType::SmoothGrad          ? mean
+                           : type == NoiseTunnelType::SmoothGradSquared ? mean_sq
+                                                                        : mean_sq - mean * mean);
       }
   });
   return out;

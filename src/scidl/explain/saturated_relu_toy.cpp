@@ -7,8 +7,9 @@ namespace scidl::explain {
 nlohmann::json saturated_relu_spec(DType dtype) {
   return {{"inputs", 2},
           {"dtype", dtype == DType::Float64 ? "float64" : "float32"},
-          {"layers", {{{"type", "dense"}, {"units", 1}, {"activation", "relu"}},
-                      {{"type", "dense"}, {"units", 1}}}}};
+          {"layers",
+           {{{"type", "dense"}, {"units", 1}, {"activation", "relu"}},
+            {{"type", "dense"}, {"units", 1}}}}};
 }
 
 std::shared_ptr<nn::Sequential> saturated_relu_model(double w1, double w2, DType dtype) {

@@ -24,8 +24,9 @@ class GradModeOn {
 
 void check_input(const nn::Module& model, const Tensor& x) {
   if (!x.defined() || x.dim() < 1 || x.shape()[0] < 1)
-    throw ExplainError("explain: the input must be a batch [N, ...] with at least one example, got " +
-                       (x.defined() ? x.str() : std::string("an undefined tensor")));
+    throw ExplainError(
+        "explain: the input must be a batch [N, ...] with at least one example, got " +
+        (x.defined() ? x.str() : std::string("an undefined tensor")));
   if (!is_floating(x.dtype()))
     throw ExplainError("explain: the input must be floating point, got " + x.str());
   auto params = model.parameters();

@@ -52,8 +52,9 @@ std::vector<int64_t> polygon_corners(const std::vector<Point>& points, std::vect
   auto coordinate = [](const Point& p, int i) { return i == 0 ? p.x : (i == 1 ? p.y : p.z); };
   auto u = [&](int64_t i) { return coordinate(points[i], (drop + 1) % 3); };
   auto v = [&](int64_t i) { return coordinate(points[i], (drop + 2) % 3); };
-  std::sort(on.begin(), on.end(),
-            [&](int64_t a, int64_t b) { return std::make_pair(u(a), v(a)) < std::make_pair(u(b), v(b)); });
+  std::sort(on.begin(), on.end(), [&](int64_t a, int64_t b) {
+    return std::make_pair(u(a), v(a)) < std::make_pair(u(b), v(b));
+  });
   auto turn = [&](int64_t o, int64_t a, int64_t b) {
     return (u(a) - u(o)) * (v(b) - v(o)) - (v(a) - v(o)) * (u(b) - u(o));
   };
@@ -134,7 +135,8 @@ ConvexPolyhedron convex_hull(const std::vector<LatticePoint>& input) {
         points.size()));
   for (const Point& p : points)
     if (std::max({std::abs(p.x), std::abs(p.y), std::abs(p.z)}) > (int64_t{1} << 20))
-      throw std::invalid_argument("convex_hull: coordinates beyond 2^20 could overflow exact arithmetic");
+      throw std::invalid_argument(
+          "convex_hull: coordinates beyond 2^20 could overflow exact arithmetic");
 
   std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, size_t> face_of_plane;
   std::vector<std::vector<int64_t>> faces;  // corners as indices into points
@@ -153,7 +155,8 @@ ConvexPolyhedron convex_hull(const std::vector<LatticePoint>& input) {
     const std::vector<int64_t> corners = faces[pending.front()];
     pending.pop_front();
     for (size_t i = 0; i < corners.size(); ++i)
-      add_face(neighbour_across(points, points[corners[i]], points[corners[(i + 1) % corners.size()]]));
+      add_face(
+          neighbour_across(points, points[corners[i]], points[corners[(i + 1) % corners.size()]]));
   }
 
   ConvexPolyhedron hull;
@@ -163,7 +166,8 @@ ConvexPolyhedron convex_hull(const std::vector<LatticePoint>& input) {
     std::vector<int64_t> face;
     Point area_vector{};
     for (size_t i = 0; i < corners.size(); ++i) {
-      auto [it, inserted] = vertex_index.emplace(corners[i], static_cast<int64_t>(hull.vertices.size()));
+      auto [it, inserted] =
+          vertex_index.emplace(corners[i], static_cast<int64_t>(hull.vertices.size()));
       if (inserted) hull.vertices.push_back(points[corners[i]]);
       face.push_back(it->second);
       if (i >= 1 && i + 1 < corners.size()) {  // fan triangle (c0, ci, ci+1)

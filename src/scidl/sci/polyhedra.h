@@ -38,8 +38,8 @@ struct PolyhedronSample {
 struct RandomPolyhedraOptions {
   int64_t count = 1000;
   uint64_t seed = 0;
-  int min_points = 4, max_points = 20;  // lattice points drawn per polyhedron
-  int min_grid = 2, max_grid = 6;       // the lattice is {0..L}^3, L drawn in this range
+  int min_points = 4, max_points = 20;      // lattice points drawn per polyhedron
+  int min_grid = 2, max_grid = 6;           // the lattice is {0..L}^3, L drawn in this range
   double min_scale = 0.5, max_scale = 2.0;  // a random scale applied to volume and area
 };
 
