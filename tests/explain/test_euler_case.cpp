@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "scidl/explain/explain.h"
 #include "scidl/nn/model_spec.h"
@@ -74,6 +78,36 @@ TEST(EulerCase, SalienceFindsEAndVAndTheFitFindsEulersFormula) {
       "discovered: %s (mae of the network %.3f; salience E %.3f V %.3f volume %.3f area %.3f)\n",
       text.c_str(), mae, ranking.shares[0], ranking.shares[1], ranking.shares[2],
       ranking.shares[3]);
+}
+
+// The command-line half: generate polyhedra, then fit the formula on the named features.
+TEST(EulerCase, CommandsGenerateDataAndPrintTheFormula) {
+  const auto dir = std::filesystem::temp_directory_path() / "scidl_test_euler_commands";
+  std::filesystem::remove_all(dir);
+  const auto log = dir.string() + ".log";
+  auto run = [&](const std::string& args) {
+    const int status =
+        std::system((std::string(SCIDL_CLI) + " " + args + " > " + log + " 2>&1").c_str());
+    std::ifstream in(log);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return std::make_pair(status, ss.str());
+  };
+  auto [generated, out] = run("polyhedra generate --count 300 --seed 4 --out " + dir.string());
+  ASSERT_EQ(generated, 0) << out;
+  for (const char* file : {"train_X.csv", "train_Y.csv", "train_Z.csv", "standardisation.csv"})
+    EXPECT_TRUE(std::filesystem::exists(dir / file)) << file;
+  auto [fitted, formula] = run("explain-formula --data " + (dir / "train_X.csv").string() +
+                               " --target " + (dir / "train_Y.csv").string() + " --features E,V");
+  ASSERT_EQ(fitted, 0) << formula;
+  EXPECT_NE(formula.find("discovered formula: F = E - V + 2"), std::string::npos) << formula;
+  EXPECT_NE(formula.find("exact on 100.00% of 300 rows"), std::string::npos) << formula;
+  auto [failed, message] =
+      run("explain-formula --data " + (dir / "train_X.csv").string() + " --target " +
+          (dir / "train_Y.csv").string() + " --features E,faces");
+  EXPECT_NE(failed, 0);
+  EXPECT_NE(message.find("feature 'faces' is not a column"), std::string::npos) << message;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
