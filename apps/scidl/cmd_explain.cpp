@@ -26,7 +26,8 @@ using namespace scidl::explain;
 struct ExplainArgs {
   std::string model, data, method = "ig", baseline = "zero", rule = "gausslegendre", out;
   std::string ranking = "attribution", nt_type = "smoothgrad", nt_method = "saliency";
-  int64_t target = -1;
+  int64_t target = 0;
+  bool has_target = false;  // --target given
   int steps = 50, nt_samples = 5;
   double stdev = 1.0;
   uint64_t seed = 0;
@@ -57,7 +58,7 @@ Baseline parse_baseline(const std::string& text, const Tensor& x) {
 
 // The attributions of one chunk of examples by the chosen method; delta is set for ig.
 Tensor attribute(const ExplainArgs& a, nn::Module& model, const Tensor& x, const Target& target,
-                 const Baseline& baseline, Tensor& delta) {
+                 const Baseline& baseline, uint64_t first_row, Tensor& delta) {
   IntegratedGradientsOptions ig;
   ig.n_steps = a.steps;
   ig.rule = parse_integration_rule(a.rule);
@@ -75,7 +76,9 @@ Tensor attribute(const ExplainArgs& a, nn::Module& model, const Tensor& x, const
         fmt::format("unknown method '{}'; choose ig, saliency, ixg or smoothgrad", method));
   };
   if (a.method != "smoothgrad") return run(a.method, x, target);
-  NoiseTunnelOptions nt{parse_noise_tunnel_type(a.nt_type), a.nt_samples, a.stdev, a.seed};
+  // Each chunk draws its own noise (seeded by its first row), so chunks are not correlated.
+  NoiseTunnelOptions nt{parse_noise_tunnel_type(a.nt_type), a.nt_samples, a.stdev,
+                        a.seed + first_row};
   ig.baseline = baseline.for_repeated_batch(x, a.nt_samples);
   Tensor result = noise_tunnel(
       [&](const Tensor& inputs, const Target& t) { return run(a.nt_method, inputs, t); }, x, target,
@@ -106,7 +109,7 @@ void run_explain(const ExplainArgs& a) {
   if (table.rows < 1) throw ExplainError(fmt::format("'{}' has no rows to explain", a.data));
   if (a.batch_size < 1) throw ExplainError("--batch-size must be at least 1");
   Tensor x = from_vector(table.values, {table.rows, table.cols}, dtype);
-  const Target target = a.target >= 0 ? Target(a.target) : Target();
+  const Target target = a.has_target ? Target(a.target) : Target();
 
   // Resolved once for all rows, so a per-example baseline file lines up with its examples.
   const Tensor baseline_rows = parse_baseline(a.baseline, x).resolve(x);
@@ -116,7 +119,9 @@ void run_explain(const ExplainArgs& a) {
     Tensor chunk = slice(x, 0, at, end).contiguous();
     Baseline chunk_baseline = Baseline::tensor(slice(baseline_rows, 0, at, end).contiguous());
     Tensor delta;
-    attribution_parts.push_back(attribute(a, model, chunk, target, chunk_baseline, delta));
+    attribution_parts.push_back(attribute(a, model, chunk,
+                                          target.for_rows(at, end - at, table.rows), chunk_baseline,
+                                          static_cast<uint64_t>(at), delta));
     if (delta.defined()) delta_parts.push_back(delta);
   }
   AttributionReport report;
@@ -126,7 +131,7 @@ void run_explain(const ExplainArgs& a) {
   if (!delta_parts.empty())
     report.convergence_delta = delta_parts.size() == 1 ? delta_parts[0] : concat(delta_parts, 0);
   report.settings = {{"model", a.model}, {"data", a.data}, {"dtype", dtype_name(dtype)}};
-  if (a.target >= 0) report.settings["target"] = a.target;
+  if (a.has_target) report.settings["target"] = a.target;
   if (a.method == "ig" || a.nt_method == "ig") {
     report.settings["n_steps"] = a.steps;
     report.settings["rule"] = a.rule;
@@ -331,7 +336,10 @@ SCIDL_COMMAND([](CLI::App& app) {
   cmd->add_flag("--float64", a->float64, "compute in float64 (the model is converted)");
   cmd->add_option("--out", a->out, "folder for attributions.csv/.json, ranking.csv and ranking.svg")
       ->required();
-  cmd->callback([a] { run_explain(*a); });
+  cmd->callback([a, cmd] {
+    a->has_target = cmd->get_option("--target")->count() > 0;
+    run_explain(*a);
+  });
 });
 
 }  // namespace

@@ -99,7 +99,21 @@ TEST(WhereGradientsFail, ScidlExplainEndToEnd) {
   EXPECT_EQ(sal.at(3, 0), 10.0);  // the point on the slope sees the weights
   EXPECT_EQ(sal.at(3, 1), 1.0);
 
+  for (const char* method : {"ixg", "smoothgrad --nt-samples 3 --stdev 0.1 --seed 2"}) {
+    ASSERT_EQ(run_cli("explain --model " + model + " --data " + points + " --method " + method +
+                          " --out " + (dir / "other").string(),
+                      out, dir / "other.log"),
+              0)
+        << method << ": " << out;
+    EXPECT_EQ(data::read_csv(dir / "other" / "attributions.csv").rows, 4) << method;
+  }
+
   // Bad input through the command: a clear message and a failing exit status.
+  EXPECT_NE(run_cli("explain --model " + model + " --data " + points + " --target -1 --out " +
+                        (dir / "bad").string(),
+                    out, dir / "bad.log"),
+            0);
+  EXPECT_NE(out.find("target index -1 is out of range"), std::string::npos) << out;
   EXPECT_NE(run_cli("explain --model " + model + " --data " + points + " --target 1 --out " +
                         (dir / "bad").string(),
                     out, dir / "bad.log"),
