@@ -48,8 +48,9 @@ Blas load_blas() {
     b.library = name;
     if (auto get_config = reinterpret_cast<char* (*)()>(dlsym(handle, "openblas_get_config")))
       b.config = get_config();
-    if (auto set_threads = reinterpret_cast<void (*)(int)>(dlsym(handle, "openblas_set_num_threads")))
-      set_threads(omp_get_max_threads());
+    b.threads = omp_get_max_threads();
+    if ((b.set_threads = reinterpret_cast<void (*)(int)>(dlsym(handle, "openblas_set_num_threads"))))
+      b.set_threads(b.threads);
     return b;
   }
   throw std::runtime_error(
@@ -58,6 +59,16 @@ Blas load_blas() {
 }
 
 }  // namespace
+
+SingleThreadedBlas::SingleThreadedBlas() : saved_omp_threads_(omp_get_max_threads()) {
+  if (blas().set_threads) blas().set_threads(1);
+}
+
+SingleThreadedBlas::~SingleThreadedBlas() {
+  // The OpenMP build of OpenBLAS also sets the calling thread's OpenMP thread count.
+  if (blas().set_threads) blas().set_threads(blas().threads);
+  omp_set_num_threads(saved_omp_threads_);
+}
 
 const Blas& blas() {
   static const Blas instance = load_blas();

@@ -21,6 +21,21 @@ struct Blas {
   std::string library;    // the file that was loaded
   std::string core_type;  // what OPENBLAS_CORETYPE was set to ("" if left alone)
   std::string config;     // openblas_get_config(), when available
+  void (*set_threads)(int) = nullptr;  // openblas_set_num_threads, when available
+  int threads = 1;                     // what BLAS runs with by default
+};
+
+// Runs BLAS single-threaded for the scope: products too small to split pay more in thread
+// wake-ups (and, on a busy machine, in waiting for a descheduled partner) than they save.
+class SingleThreadedBlas {
+ public:
+  SingleThreadedBlas();
+  ~SingleThreadedBlas();
+  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
+  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
+
+ private:
+  int saved_omp_threads_;
 };
 
 // Loads the library on first use (thread-safe); throws with the package to install if none.

@@ -2,12 +2,17 @@
 // x @ w.T and the backward products never copy.
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "scidl/backend/cpu/blas.h"
 #include "scidl/backend/cpu/cpu_backend.h"
 
 namespace scidl::backend::cpu {
 
 namespace {
+
+// m*n*k below which one thread is faster (measured on the 2-core Xeon; see bench/RESULTS.md).
+constexpr int64_t kSingleThreadedGemmWork = 4 * 1024 * 1024;
 
 struct MatrixLayout {
   Tensor t;         // possibly a compacted copy
@@ -56,7 +61,11 @@ void CpuBackend::matmul(const Tensor& a, const Tensor& b, const Tensor& out, dou
       return;
     }
     // Many small products: spread the batch over threads (BLAS runs single-threaded inside).
+    // A single small product runs on one thread; a large one lets BLAS split it.
     const bool parallel_batch = batch >= 4 && m * n * k < 64 * 64 * 64;
+    const bool small = batch * m * n * k < kSingleThreadedGemmWork;
+    std::optional<SingleThreadedBlas> one_thread;
+    if (small && !parallel_batch) one_thread.emplace();
 #pragma omp parallel for schedule(static) if (parallel_batch)
     for (int64_t i = 0; i < batch; ++i)
       gemm<T>(la.transposed, lb.transposed, m, n, k, T(alpha), pa + i * sa, la.ld, pb + i * sb,
