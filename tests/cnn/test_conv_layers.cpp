@@ -67,6 +67,34 @@ TEST(Conv2d, MatchesDirectConvolutionForEveryPaddingStrideAndDilation) {
   expect_values(y, naive_conv(x, w, b, 3, 6, 3, 2, 1, 2, 1, 1), 1e-12);
 }
 
+// Big enough that the batch is split over threads; one image alone runs on threaded BLAS.
+TEST(Conv2d, ThreadedBatchAgreesWithImagesOneByOneForwardAndBackward) {
+  Generator gen(3);
+  Tensor x = uniform({4, 8, 12, 12}, -1, 1, DType::Float64, gen).requires_grad_();
+  Tensor w = uniform({16, 8, 3, 3}, -1, 1, DType::Float64, gen).requires_grad_();
+  Tensor b = uniform({16}, -1, 1, DType::Float64, gen).requires_grad_();
+  Conv2dOptions o{{1, 1}, Padding2d::same(), {1, 1}};
+  Tensor seed = uniform({4, 16, 12, 12}, -1, 1, DType::Float64, gen);
+  Tensor y = conv2d(x, w, b, o);
+  auto g = autograd::grad({y}, {x, w, b}, {seed});
+  std::vector<double> gw(w.numel(), 0.0), gb(16, 0.0);
+  for (int64_t i = 0; i < 4; ++i) {
+    Tensor xi = slice(x, 0, i, i + 1).detach().requires_grad_();
+    Tensor yi = conv2d(xi, w, b, o);
+    auto expected = y.detach().to_vector<double>();
+    auto got = yi.to_vector<double>();
+    for (size_t k = 0; k < got.size(); ++k) ASSERT_NEAR(expected[i * got.size() + k], got[k], 1e-12);
+    auto gi = autograd::grad({yi}, {xi, w, b}, {slice(seed, 0, i, i + 1).contiguous()});
+    auto gx_all = g[0].to_vector<double>(), gx_i = gi[0].to_vector<double>();
+    for (size_t k = 0; k < gx_i.size(); ++k) ASSERT_NEAR(gx_all[i * gx_i.size() + k], gx_i[k], 1e-12);
+    auto gwi = gi[1].to_vector<double>(), gbi = gi[2].to_vector<double>();
+    for (size_t k = 0; k < gw.size(); ++k) gw[k] += gwi[k];
+    for (size_t k = 0; k < gb.size(); ++k) gb[k] += gbi[k];
+  }
+  expect_values(g[1], gw, 1e-10);
+  expect_values(g[2], gb, 1e-10);
+}
+
 TEST(Conv2d, FusedReluEqualsConvolutionThenRelu) {
   Generator gen(2);
   Tensor x = uniform({2, 3, 6, 6}, -1, 1, DType::Float32, gen);

@@ -1,6 +1,7 @@
 #include "scidl/data/augment.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -65,6 +66,36 @@ void warp_plane(const T* src, T* dst, int64_t h, int64_t w, const InverseMap& m)
 }
 
 }  // namespace
+
+AugmentOptions parse_augment_options(const nlohmann::json& j, const std::string& where) {
+  static const std::vector<std::string> keys{"flip", "pad_crop", "rotation", "scale",
+                                             "translate", "noise", "erase"};
+  if (!j.is_object())
+    throw std::invalid_argument(fmt::format("{}: expected a table like {{ flip = 0.5, pad_crop = 2 }}", where));
+  AugmentOptions o;
+  for (const auto& [k, v] : j.items()) {
+    if (std::find(keys.begin(), keys.end(), k) == keys.end())
+      throw std::invalid_argument(fmt::format("{}: unknown key '{}'; valid keys are {}", where, k,
+                                              fmt::join(keys, ", ")));
+    if (!v.is_number() || (k == "pad_crop" && !v.is_number_integer()))
+      throw std::invalid_argument(fmt::format("{}.{}: expected {}, got {}", where, k,
+                                              k == "pad_crop" ? "a whole number of pixels" : "a number",
+                                              v.dump()));
+  }
+  o.flip = j.value("flip", 0.0);
+  o.pad_crop = j.value("pad_crop", int64_t{0});
+  o.rotation = j.value("rotation", 0.0);
+  o.scale = j.value("scale", 0.0);
+  o.translate = j.value("translate", 0.0);
+  o.noise = j.value("noise", 0.0);
+  o.erase = j.value("erase", 0.0);
+  try {
+    Augmenter check(o);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
+  }
+  return o;
+}
 
 Augmenter::Augmenter(AugmentOptions o, uint64_t seed) : o_(o), gen_(seed) {
   if (o.flip < 0 || o.flip > 1 || o.erase < 0 || o.erase > 1)

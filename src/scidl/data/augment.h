@@ -7,6 +7,7 @@
 // tensor of the same shape and dtype; the input is not changed. With default options it copies.
 #pragma once
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "scidl/tensor/random.h"
 #include "scidl/tensor/tensor.h"
@@ -26,6 +27,10 @@ struct AugmentOptions {
            erase > 0;
   }
 };
+
+// Options from a config table such as { flip = 0.5, pad_crop = 2 } (keys as in AugmentOptions);
+// unknown keys and wrong types throw naming `where` and the valid keys.
+AugmentOptions parse_augment_options(const nlohmann::json& table, const std::string& where);
 
 class Augmenter {
  public:

@@ -38,7 +38,9 @@ Dataset load_fashion_mnist(const std::string& split, DType dtype) {
         "SCIDL_FASHION_MNIST_DIR at a folder holding the four IDX files",
         (dir / (stem + "-" + kind + ".gz")).string()));
   };
-  Dataset d = load_idx_dataset(find("images-idx3-ubyte"), find("labels-idx1-ubyte"), dtype);
+  const auto images = find("images-idx3-ubyte");
+  const auto labels = find("labels-idx1-ubyte");
+  Dataset d = load_idx_dataset(images, labels, dtype);
   d.y_names = fashion_mnist_classes();
   return d;
 }

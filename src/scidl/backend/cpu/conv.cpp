@@ -29,10 +29,11 @@ bool is_pointwise(const Conv2dGeometry& g, const ConvShape& s) {
          g.pad_top == 0 && g.pad_left == 0 && s.out_height == s.height && s.out_width == s.width;
 }
 
-// Threads that take whole images: all of them when there are enough images, else one.
-int image_threads(int64_t batch) {
+// Threads that take whole images: all of them when there are enough images and enough work
+// (`macs` multiply-adds in all) to pay for waking them, else one.
+int image_threads(int64_t batch, int64_t macs) {
   const int t = omp_get_max_threads();
-  return batch >= t ? t : 1;
+  return batch >= t && macs >= (int64_t{1} << 18) ? t : 1;
 }
 
 }  // namespace
@@ -42,7 +43,7 @@ void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bia
   const ConvShape s = conv_shape(x, weight, out);
   const int64_t k = s.c_in * g.kernel_h * g.kernel_w, n = s.out_height * s.out_width;
   const bool direct = is_pointwise(g, s);
-  const int threads = image_threads(s.batch);
+  const int threads = image_threads(s.batch, s.batch * s.c_out * k * n);
   Tensor scratch = direct ? Tensor() : empty({threads, k, n}, x.dtype(), x.device());
   dispatch_float(x.dtype(), [&]<typename T>() {
     const T* px = x.data<T>();
@@ -80,7 +81,7 @@ void CpuBackend::conv2d_backward_input(const Tensor& grad_output, const Tensor& 
   const ConvShape s = conv_shape(grad_input, weight, grad_output);
   const int64_t k = s.c_in * g.kernel_h * g.kernel_w, n = s.out_height * s.out_width;
   const bool direct = is_pointwise(g, s);
-  const int threads = image_threads(s.batch);
+  const int threads = image_threads(s.batch, s.batch * s.c_out * k * n);
   Tensor scratch = direct ? Tensor() : empty({threads, k, n}, weight.dtype(), weight.device());
   dispatch_float(weight.dtype(), [&]<typename T>() {
     const T* pg = grad_output.data<T>();
@@ -116,7 +117,7 @@ void CpuBackend::conv2d_backward_weight(const Tensor& grad_output, const Tensor&
   const ConvShape s = conv_shape(x, grad_weight, grad_output);
   const int64_t k = s.c_in * g.kernel_h * g.kernel_w, n = s.out_height * s.out_width;
   const bool direct = is_pointwise(g, s);
-  const int threads = image_threads(s.batch);
+  const int threads = image_threads(s.batch, s.batch * s.c_out * k * n);
   const int64_t wsize = s.c_out * k;
   // Each thread sums its images into its own slice of `partial`; slice 0 is grad_weight itself.
   Tensor scratch = direct ? Tensor() : empty({threads, k, n}, x.dtype(), x.device());
