@@ -135,6 +135,7 @@ void CpuBackend::conv2d_backward_weight(const Tensor& grad_output, const Tensor&
       gemm<T>(false, true, s.c_out, k, n, T(1), gi, n, direct ? xi : col, n, beta, gw, k);
       for (int64_t c = 0; c < s.c_out; ++c) {
         T acc = 0;
+#pragma omp simd reduction(+ : acc)
         for (int64_t j = 0; j < n; ++j) acc += gi[c * n + j];
         gb[c] += acc;
       }

@@ -5,7 +5,6 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <type_traits>
 
 #include "scidl/backend/conv_geometry.h"
@@ -26,8 +25,16 @@ inline void valid_range(int64_t offset, int64_t stride, int64_t width, int64_t o
   hi = std::clamp(hi, lo, out_width);
 }
 
+// Rows here are short (an output row, often under 32 values): plain loops the compiler
+// vectorises in place beat memcpy/memset calls, so GCC must not turn them into such calls.
+#if defined(__GNUC__) && !defined(__clang__)
+#define SCIDL_INLINE_COPIES __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define SCIDL_INLINE_COPIES
+#endif
+
 template <typename T>
-void im2col(const T* x, const ImageShape& s, const Conv2dGeometry& g, T* cols) {
+SCIDL_INLINE_COPIES void im2col(const T* x, const ImageShape& s, const Conv2dGeometry& g, T* cols) {
   const int64_t n = s.out_height * s.out_width;
   for (int64_t c = 0; c < s.channels; ++c) {
     const T* plane = x + c * s.height * s.width;
@@ -41,17 +48,17 @@ void im2col(const T* x, const ImageShape& s, const Conv2dGeometry& g, T* cols) {
           T* r = row + oh * s.out_width;
           const int64_t ih = oh * g.stride_h - g.pad_top + ki * g.dilation_h;
           if (ih < 0 || ih >= s.height) {
-            std::fill(r, r + s.out_width, T(0));
+            for (int64_t ow = 0; ow < s.out_width; ++ow) r[ow] = T(0);
             continue;
           }
           const T* src = plane + ih * s.width + offset;
-          std::fill(r, r + lo, T(0));
+          for (int64_t ow = 0; ow < lo; ++ow) r[ow] = T(0);
           if (g.stride_w == 1) {
-            std::memcpy(r + lo, src + lo, (hi - lo) * sizeof(T));
+            for (int64_t ow = lo; ow < hi; ++ow) r[ow] = src[ow];
           } else {
             for (int64_t ow = lo; ow < hi; ++ow) r[ow] = src[ow * g.stride_w];
           }
-          std::fill(r + hi, r + s.out_width, T(0));
+          for (int64_t ow = hi; ow < s.out_width; ++ow) r[ow] = T(0);
         }
       }
     }
@@ -60,7 +67,7 @@ void im2col(const T* x, const ImageShape& s, const Conv2dGeometry& g, T* cols) {
 
 // x += col2im(cols); x must be zeroed by the caller for a plain col2im.
 template <typename T>
-void col2im_add(const T* cols, const ImageShape& s, const Conv2dGeometry& g, T* x) {
+SCIDL_INLINE_COPIES void col2im_add(const T* cols, const ImageShape& s, const Conv2dGeometry& g, T* x) {
   const int64_t n = s.out_height * s.out_width;
   for (int64_t c = 0; c < s.channels; ++c) {
     T* plane = x + c * s.height * s.width;

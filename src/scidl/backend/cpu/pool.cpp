@@ -50,14 +50,14 @@ void CpuBackend::max_pool2d(const Tensor& x, const Tensor& out, const Tensor& ar
         if (halves) {  // the common 2x2 / stride 2 case, without window bookkeeping
           const T* r0 = xp + 2 * oh * s.width;
           const T* r1 = r0 + s.width;
-          for (int64_t ow = 0; ow < s.out_width; ++ow) {
-            int64_t c = 2 * ow, best_i = 2 * oh * s.width + c;
-            T best = r0[c];
-            if (r0[c + 1] > best) best = r0[c + 1], best_i = 2 * oh * s.width + c + 1;
-            if (r1[c] > best) best = r1[c], best_i = (2 * oh + 1) * s.width + c;
-            if (r1[c + 1] > best) best = r1[c + 1], best_i = (2 * oh + 1) * s.width + c + 1;
-            op[oh * s.out_width + ow] = best;
-            ap[oh * s.out_width + ow] = best_i;
+          const int64_t top = 2 * oh * s.width, bottom = top + s.width;
+          for (int64_t ow = 0; ow < s.out_width; ++ow) {  // branch-free: selects, not jumps
+            const int64_t c = 2 * ow;
+            const bool right0 = r0[c + 1] > r0[c], right1 = r1[c + 1] > r1[c];
+            const T m0 = right0 ? r0[c + 1] : r0[c], m1 = right1 ? r1[c + 1] : r1[c];
+            const bool lower = m1 > m0;
+            op[oh * s.out_width + ow] = lower ? m1 : m0;
+            ap[oh * s.out_width + ow] = lower ? bottom + c + right1 : top + c + right0;
           }
           continue;
         }
