@@ -37,12 +37,17 @@ int main(int argc, char** argv) {
   int steps = 50, warmup = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--mode") mode = argv[i + 1];
-    else if (a == "--batch") batch = std::stoll(argv[i + 1]);
-    else if (a == "--steps") steps = std::stoi(argv[i + 1]);
-    else if (a == "--warmup") warmup = std::stoi(argv[i + 1]);
+    if (a == "--mode")
+      mode = argv[i + 1];
+    else if (a == "--batch")
+      batch = std::stoll(argv[i + 1]);
+    else if (a == "--steps")
+      steps = std::stoi(argv[i + 1]);
+    else if (a == "--warmup")
+      warmup = std::stoi(argv[i + 1]);
     else {
-      fmt::print(stderr, "cnn: unknown argument '{}' (use --mode, --batch, --steps, --warmup)\n", a);
+      fmt::print(stderr, "cnn: unknown argument '{}' (use --mode, --batch, --steps, --warmup)\n",
+                 a);
       return 2;
     }
   }

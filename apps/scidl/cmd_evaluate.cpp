@@ -29,8 +29,9 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->required()
       ->expected(1, 2);
   cmd->add_option("--split", a->split, "with --data fashion_mnist: test (default) or train");
-  cmd->add_option("--out", a->out, "folder for per_class.csv, confusion.csv/.png, "
-                                   "misclassified.png/.csv (default: evaluation)");
+  cmd->add_option("--out", a->out,
+                  "folder for per_class.csv, confusion.csv/.png, "
+                  "misclassified.png/.csv (default: evaluation)");
   cmd->add_option("--batch-size", a->batch, "images per forward pass");
   cmd->add_option("--gallery", a->gallery, "how many misclassified images to show");
   cmd->callback([a] {
@@ -48,8 +49,7 @@ SCIDL_COMMAND([](CLI::App& app) {
       source = a->data[0];
     } else {
       throw std::invalid_argument(fmt::format(
-          "--data takes 'fashion_mnist' or two IDX files (images, labels), got '{}'",
-          a->data[0]));
+          "--data takes 'fashion_mnist' or two IDX files (images, labels), got '{}'", a->data[0]));
     }
     scidl::nn::check_input_shape(loaded.spec, d.x.shape(), source);
     scidl::NoGradGuard no_grad;
@@ -59,18 +59,20 @@ SCIDL_COMMAND([](CLI::App& app) {
       parts.push_back((*loaded.model)(scidl::slice(d.x, 0, at, std::min(d.size(), at + a->batch))));
     scidl::Tensor logits = parts.size() == 1 ? parts[0] : scidl::concat(parts, 0);
     if (logits.dim() != 2)
-      throw std::invalid_argument(fmt::format(
-          "'{}' is not a classifier: its outputs have shape {}, expected [N, classes]", a->model,
-          scidl::shape_str(logits.shape())));
-    auto report = scidl::io::write_classification_report(a->out, d.x, d.y, logits, d.y_names,
-                                                          a->gallery);
+      throw std::invalid_argument(
+          fmt::format("'{}' is not a classifier: its outputs have shape {}, expected [N, classes]",
+                      a->model, scidl::shape_str(logits.shape())));
+    auto report =
+        scidl::io::write_classification_report(a->out, d.x, d.y, logits, d.y_names, a->gallery);
     fmt::print("{}: {} examples, accuracy {:.2f}%\n", source, report.examples,
                100 * report.accuracy());
     for (size_t k = 0; k < report.confusion.size(); ++k)
       fmt::print("  {:>2} {:<14} {:6.2f}%\n", k, report.class_names[k],
                  100 * report.class_accuracy(k));
-    fmt::print("wrote per_class.csv, confusion.csv, confusion.png, misclassified.png and "
-               "misclassified.csv to {}\n", a->out);
+    fmt::print(
+        "wrote per_class.csv, confusion.csv, confusion.png, misclassified.png and "
+        "misclassified.csv to {}\n",
+        a->out);
   });
 });
 

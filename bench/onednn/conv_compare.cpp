@@ -45,14 +45,18 @@ int main() {
   engine eng(engine::kind::cpu, 0);
   stream s(eng);
   memory::dims src_d{n, c, h, w}, wei_d{co, c, k, k}, bia_d{co}, dst_d{n, co, oh, ow};
-  auto any = [](const memory::dims& d) { return memory::desc(d, memory::data_type::f32, memory::format_tag::any); };
-  auto plain = [](const memory::dims& d, memory::format_tag t) { return memory::desc(d, memory::data_type::f32, t); };
-  convolution_forward::desc fd(prop_kind::forward_training, algorithm::convolution_direct, any(src_d),
-                               any(wei_d), plain(bia_d, memory::format_tag::x), any(dst_d), {1, 1},
-                               {0, 0}, {0, 0});
+  auto any = [](const memory::dims& d) {
+    return memory::desc(d, memory::data_type::f32, memory::format_tag::any);
+  };
+  auto plain = [](const memory::dims& d, memory::format_tag t) {
+    return memory::desc(d, memory::data_type::f32, t);
+  };
+  convolution_forward::desc fd(prop_kind::forward_training, algorithm::convolution_direct,
+                               any(src_d), any(wei_d), plain(bia_d, memory::format_tag::x),
+                               any(dst_d), {1, 1}, {0, 0}, {0, 0});
   convolution_forward::primitive_desc fpd(fd, eng);
-  convolution_backward_data::desc bdd(algorithm::convolution_direct, any(src_d), any(wei_d), any(dst_d),
-                                      {1, 1}, {0, 0}, {0, 0});
+  convolution_backward_data::desc bdd(algorithm::convolution_direct, any(src_d), any(wei_d),
+                                      any(dst_d), {1, 1}, {0, 0}, {0, 0});
   convolution_backward_data::primitive_desc bdpd(bdd, eng, fpd);
   convolution_backward_weights::desc bwd(algorithm::convolution_direct, any(src_d), any(wei_d),
                                          plain(bia_d, memory::format_tag::x), any(dst_d), {1, 1},
@@ -62,21 +66,27 @@ int main() {
   // favours oneDNN (a real integration would pay them or keep blocked layouts throughout).
   memory src(fpd.src_desc(), eng), wei(fpd.weights_desc(), eng), bia(fpd.bias_desc(), eng),
       dst(fpd.dst_desc(), eng), ddst(bdpd.diff_dst_desc(), eng), dsrc(bdpd.diff_src_desc(), eng),
-      bsrc(bwpd.src_desc(), eng), bddst(bwpd.diff_dst_desc(), eng), dwei(bwpd.diff_weights_desc(), eng),
-      dbia(bwpd.diff_bias_desc(), eng), bwei(bdpd.weights_desc(), eng);
+      bsrc(bwpd.src_desc(), eng), bddst(bwpd.diff_dst_desc(), eng),
+      dwei(bwpd.diff_weights_desc(), eng), dbia(bwpd.diff_bias_desc(), eng),
+      bwei(bdpd.weights_desc(), eng);
   convolution_forward fwd(fpd);
   convolution_backward_data bwd_data(bdpd);
   convolution_backward_weights bwd_w(bwpd);
   double d_fwd = median_ms([&] {
-    fwd.execute(s, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, bia}, {DNNL_ARG_DST, dst}});
+    fwd.execute(
+        s,
+        {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, bia}, {DNNL_ARG_DST, dst}});
     s.wait();
   });
   double d_bwd_data = median_ms([&] {
-    bwd_data.execute(s, {{DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_WEIGHTS, bwei}, {DNNL_ARG_DIFF_SRC, dsrc}});
+    bwd_data.execute(
+        s, {{DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_WEIGHTS, bwei}, {DNNL_ARG_DIFF_SRC, dsrc}});
     s.wait();
   });
   double d_bwd_w = median_ms([&] {
-    bwd_w.execute(s, {{DNNL_ARG_SRC, bsrc}, {DNNL_ARG_DIFF_DST, bddst}, {DNNL_ARG_DIFF_WEIGHTS, dwei},
+    bwd_w.execute(s, {{DNNL_ARG_SRC, bsrc},
+                      {DNNL_ARG_DIFF_DST, bddst},
+                      {DNNL_ARG_DIFF_WEIGHTS, dwei},
                       {DNNL_ARG_DIFF_BIAS, dbia}});
     s.wait();
   });

@@ -15,8 +15,13 @@ Tensor ramp_images(int64_t n, int64_t h, int64_t w) {
 }
 
 TEST(Augment, SameSeedGivesTheSameBatchAndNeverChangesTheInput) {
-  data::AugmentOptions o{.flip = 0.5, .pad_crop = 2, .rotation = 10, .scale = 0.1,
-                         .translate = 0.1, .noise = 0.05, .erase = 0.5};
+  data::AugmentOptions o{.flip = 0.5,
+                         .pad_crop = 2,
+                         .rotation = 10,
+                         .scale = 0.1,
+                         .translate = 0.1,
+                         .noise = 0.05,
+                         .erase = 0.5};
   Tensor x = ramp_images(6, 12, 10);
   auto before = x.to_vector<double>();
   data::Augmenter a(o, 42), b(o, 42), c(o, 43);

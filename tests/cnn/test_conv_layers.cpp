@@ -32,7 +32,8 @@ std::vector<double> naive_conv(const Tensor& x, const Tensor& w, const Tensor& b
               for (int64_t bb = 0; bb < kw; ++bb) {
                 int64_t ih = oh * sh - pt + a * dh, iw = ow * sw - pl + bb * dw;
                 if (ih < 0 || iw < 0 || ih >= h || iw >= wd) continue;
-                acc += xv[((i * c + ci) * h + ih) * wd + iw] * wv[((o * c + ci) * kh + a) * kw + bb];
+                acc +=
+                    xv[((i * c + ci) * h + ih) * wd + iw] * wv[((o * c + ci) * kh + a) * kw + bb];
               }
           y.push_back(acc);
         }
@@ -83,10 +84,12 @@ TEST(Conv2d, ThreadedBatchAgreesWithImagesOneByOneForwardAndBackward) {
     Tensor yi = conv2d(xi, w, b, o);
     auto expected = y.detach().to_vector<double>();
     auto got = yi.to_vector<double>();
-    for (size_t k = 0; k < got.size(); ++k) ASSERT_NEAR(expected[i * got.size() + k], got[k], 1e-12);
+    for (size_t k = 0; k < got.size(); ++k)
+      ASSERT_NEAR(expected[i * got.size() + k], got[k], 1e-12);
     auto gi = autograd::grad({yi}, {xi, w, b}, {slice(seed, 0, i, i + 1).contiguous()});
     auto gx_all = g[0].to_vector<double>(), gx_i = gi[0].to_vector<double>();
-    for (size_t k = 0; k < gx_i.size(); ++k) ASSERT_NEAR(gx_all[i * gx_i.size() + k], gx_i[k], 1e-12);
+    for (size_t k = 0; k < gx_i.size(); ++k)
+      ASSERT_NEAR(gx_all[i * gx_i.size() + k], gx_i[k], 1e-12);
     auto gwi = gi[1].to_vector<double>(), gbi = gi[2].to_vector<double>();
     for (size_t k = 0; k < gw.size(); ++k) gw[k] += gwi[k];
     for (size_t k = 0; k < gb.size(); ++k) gb[k] += gbi[k];
@@ -117,8 +120,8 @@ TEST(Conv2d, TooSmallInputNamesTheSizes) {
 }
 
 TEST(Pooling, MaxAndAverageOfEachWindow) {
-  Tensor x = from_vector(std::vector<double>{1, 2, 3, 4, 5,    //
-                                             6, 7, 8, 9, 10,   //
+  Tensor x = from_vector(std::vector<double>{1, 2, 3, 4, 5,   //
+                                             6, 7, 8, 9, 10,  //
                                              11, 12, 13, 14, 15},
                          {1, 1, 3, 5}, DType::Float64);
   expect_values(max_pool2d(x), {7, 9}, 0);  // valid drops the last row and column

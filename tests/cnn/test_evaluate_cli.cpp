@@ -47,7 +47,8 @@ TEST(EvaluateCommand, WritesPerClassAccuracyConfusionMatrixAndGallery) {
   for (const char* f : {"per_class.csv", "confusion.csv", "confusion.png", "misclassified.csv"})
     EXPECT_TRUE(std::filesystem::exists(dir.path / "out" / f)) << f;
   std::string confusion = read_all(dir.path / "out" / "confusion.csv");
-  EXPECT_EQ(confusion.rfind("true_class,predicted_0,predicted_1,predicted_2\n", 0), 0u) << confusion;
+  EXPECT_EQ(confusion.rfind("true_class,predicted_0,predicted_1,predicted_2\n", 0), 0u)
+      << confusion;
   int64_t total = 0;
   std::stringstream ss(confusion.substr(confusion.find('\n') + 1));
   std::string line;

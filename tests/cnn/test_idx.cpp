@@ -51,7 +51,8 @@ TEST(Idx, MultiByteValuesAreBigEndian) {
   TempDir dir("idx_int32");
   IdxArray a{IdxType::Int32, {2}, {0, 0, 1, 2, 0xFF, 0xFF, 0xFF, 0xFE}};
   data::write_idx(dir.path / "v.idx", a, false);
-  auto v = data::idx_to_tensor(data::read_idx(dir.path / "v.idx"), DType::Int64).to_vector<int64_t>();
+  auto v =
+      data::idx_to_tensor(data::read_idx(dir.path / "v.idx"), DType::Int64).to_vector<int64_t>();
   EXPECT_EQ(v, (std::vector<int64_t>{258, -2}));
 }
 
@@ -81,7 +82,8 @@ TEST(Idx, ImageAndLabelCountsThatDifferAreNamed) {
   TempDir dir("idx_counts");
   data::write_idx(dir.path / "images.idx", tiny_images(6), true);
   data::write_idx(dir.path / "labels.idx", tiny_labels(5), true);
-  std::string m = error_of([&] { data::load_idx_dataset(dir.path / "images.idx", dir.path / "labels.idx"); });
+  std::string m =
+      error_of([&] { data::load_idx_dataset(dir.path / "images.idx", dir.path / "labels.idx"); });
   EXPECT_NE(m.find("images.idx' holds 6 images"), std::string::npos) << m;
   EXPECT_NE(m.find("labels.idx' holds 5 labels"), std::string::npos) << m;
 }

@@ -55,7 +55,8 @@ TEST(FashionMnistSlow, ExampleConfigReachesItsTestAccuracy) {
     GTEST_SKIP() << "dataset-fashion-mnist is not installed";
   const char* name = std::getenv("SCIDL_FMNIST_CONFIG");
   const std::string config = name ? name : "keras_baseline.toml";
-  Example e = read_example(std::filesystem::path(SCIDL_TEST_DATA) / "../../examples/fashion_mnist" / config);
+  Example e = read_example(std::filesystem::path(SCIDL_TEST_DATA) / "../../examples/fashion_mnist" /
+                           config);
   const char* epochs = std::getenv("SCIDL_FMNIST_EPOCHS");
   const bool full = epochs == nullptr;
   if (epochs) e.epochs = std::atoi(epochs);

@@ -57,7 +57,8 @@ void warp_plane(const T* src, T* dst, int64_t h, int64_t w, const InverseMap& m)
       const auto x0 = static_cast<int64_t>(fx), y0 = static_cast<int64_t>(fy);
       const double tx = sx - fx, ty = sy - fy;
       auto at = [&](int64_t yy, int64_t xx) -> double {
-        return (xx < 0 || yy < 0 || xx >= w || yy >= h) ? 0.0 : static_cast<double>(src[yy * w + xx]);
+        return (xx < 0 || yy < 0 || xx >= w || yy >= h) ? 0.0
+                                                        : static_cast<double>(src[yy * w + xx]);
       };
       double v = (1 - ty) * ((1 - tx) * at(y0, x0) + tx * at(y0, x0 + 1)) +
                  ty * ((1 - tx) * at(y0 + 1, x0) + tx * at(y0 + 1, x0 + 1));
@@ -68,19 +69,20 @@ void warp_plane(const T* src, T* dst, int64_t h, int64_t w, const InverseMap& m)
 }  // namespace
 
 AugmentOptions parse_augment_options(const nlohmann::json& j, const std::string& where) {
-  static const std::vector<std::string> keys{"flip", "pad_crop", "rotation", "scale",
-                                             "translate", "noise", "erase"};
+  static const std::vector<std::string> keys{"flip",      "pad_crop", "rotation", "scale",
+                                             "translate", "noise",    "erase"};
   if (!j.is_object())
-    throw std::invalid_argument(fmt::format("{}: expected a table like {{ flip = 0.5, pad_crop = 2 }}", where));
+    throw std::invalid_argument(
+        fmt::format("{}: expected a table like {{ flip = 0.5, pad_crop = 2 }}", where));
   AugmentOptions o;
   for (const auto& [k, v] : j.items()) {
     if (std::find(keys.begin(), keys.end(), k) == keys.end())
-      throw std::invalid_argument(fmt::format("{}: unknown key '{}'; valid keys are {}", where, k,
-                                              fmt::join(keys, ", ")));
+      throw std::invalid_argument(
+          fmt::format("{}: unknown key '{}'; valid keys are {}", where, k, fmt::join(keys, ", ")));
     if (!v.is_number() || (k == "pad_crop" && !v.is_number_integer()))
-      throw std::invalid_argument(fmt::format("{}.{}: expected {}, got {}", where, k,
-                                              k == "pad_crop" ? "a whole number of pixels" : "a number",
-                                              v.dump()));
+      throw std::invalid_argument(
+          fmt::format("{}.{}: expected {}, got {}", where, k,
+                      k == "pad_crop" ? "a whole number of pixels" : "a number", v.dump()));
   }
   o.flip = j.value("flip", 0.0);
   o.pad_crop = j.value("pad_crop", int64_t{0});
@@ -145,17 +147,18 @@ Tensor Augmenter::operator()(const Tensor& images) {
 void write_augmentation_grid(const std::filesystem::path& path, const Tensor& images,
                              Augmenter& augmenter, int64_t rows, int64_t variants, int64_t scale) {
   if (images.dim() != 4 || images.shape()[0] < 1)
-    throw std::invalid_argument(fmt::format(
-        "augmentation grid: expected images [N, C, H, W], got shape {}", shape_str(images.shape())));
+    throw std::invalid_argument(
+        fmt::format("augmentation grid: expected images [N, C, H, W], got shape {}",
+                    shape_str(images.shape())));
   rows = std::min(rows, images.shape()[0]);
   const int64_t h = images.shape()[2], w = images.shape()[3], gap = 4;
   const int64_t cell_w = w * scale + gap, cell_h = h * scale + gap;
   io::Image canvas((variants + 1) * cell_w + gap, rows * cell_h + gap, {255, 255, 255});
   for (int64_t r = 0; r < rows; ++r) {
-    Tensor one = images.as_strided({1, images.shape()[1], h, w},
-                                   {images.strides()[0], images.strides()[1], images.strides()[2],
-                                    images.strides()[3]},
-                                   images.offset() + r * images.strides()[0]);
+    Tensor one = images.as_strided(
+        {1, images.shape()[1], h, w},
+        {images.strides()[0], images.strides()[1], images.strides()[2], images.strides()[3]},
+        images.offset() + r * images.strides()[0]);
     for (int64_t v = 0; v <= variants; ++v) {
       Tensor shown = v == 0 ? one.contiguous() : augmenter(one);
       auto values = shown.to(DType::Float32).contiguous().to_vector<float>();  // channel 0

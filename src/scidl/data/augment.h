@@ -15,13 +15,13 @@
 namespace scidl::data {
 
 struct AugmentOptions {
-  double flip = 0;          // probability of a horizontal flip
-  int64_t pad_crop = 0;     // pad by this many pixels, crop back at a random offset
-  double rotation = 0;      // degrees, uniform in [-rotation, rotation]
-  double scale = 0;         // zoom factor uniform in [1 - scale, 1 + scale]
-  double translate = 0;     // shift, a fraction of the size, uniform in [-t, t] per axis
-  double noise = 0;         // standard deviation of added Gaussian noise
-  double erase = 0;         // probability of erasing a rectangle (2-33% of the area)
+  double flip = 0;       // probability of a horizontal flip
+  int64_t pad_crop = 0;  // pad by this many pixels, crop back at a random offset
+  double rotation = 0;   // degrees, uniform in [-rotation, rotation]
+  double scale = 0;      // zoom factor uniform in [1 - scale, 1 + scale]
+  double translate = 0;  // shift, a fraction of the size, uniform in [-t, t] per axis
+  double noise = 0;      // standard deviation of added Gaussian noise
+  double erase = 0;      // probability of erasing a rectangle (2-33% of the area)
   bool any() const {
     return flip > 0 || pad_crop > 0 || rotation > 0 || scale > 0 || translate > 0 || noise > 0 ||
            erase > 0;

@@ -13,11 +13,15 @@ namespace {
 int64_t type_size(IdxType t) {
   switch (t) {
     case IdxType::UInt8:
-    case IdxType::Int8: return 1;
-    case IdxType::Int16: return 2;
+    case IdxType::Int8:
+      return 1;
+    case IdxType::Int16:
+      return 2;
     case IdxType::Int32:
-    case IdxType::Float32: return 4;
-    case IdxType::Float64: return 8;
+    case IdxType::Float32:
+      return 4;
+    case IdxType::Float64:
+      return 8;
   }
   return 0;
 }
@@ -45,8 +49,10 @@ int64_t read_bytes(gzFile f, uint8_t* out, int64_t n, const std::filesystem::pat
     if (r < 0) {
       int code = 0;
       const char* msg = gzerror(f, &code);
-      throw std::runtime_error(fmt::format("'{}': the gzip data is corrupt ({}); download the "
-                                           "file again", path.string(), msg));
+      throw std::runtime_error(
+          fmt::format("'{}': the gzip data is corrupt ({}); download the "
+                      "file again",
+                      path.string(), msg));
     }
     if (r == 0) break;
     got += r;
@@ -58,10 +64,14 @@ int64_t read_bytes(gzFile f, uint8_t* out, int64_t n, const std::filesystem::pat
 double value_at(const IdxArray& a, int64_t i) {
   const uint8_t* p = a.bytes.data() + i * type_size(a.type);
   switch (a.type) {
-    case IdxType::UInt8: return p[0];
-    case IdxType::Int8: return static_cast<int8_t>(p[0]);
-    case IdxType::Int16: return static_cast<int16_t>((p[0] << 8) | p[1]);
-    case IdxType::Int32: return static_cast<int32_t>(big_endian_u32(p));
+    case IdxType::UInt8:
+      return p[0];
+    case IdxType::Int8:
+      return static_cast<int8_t>(p[0]);
+    case IdxType::Int16:
+      return static_cast<int16_t>((p[0] << 8) | p[1]);
+    case IdxType::Int32:
+      return static_cast<int32_t>(big_endian_u32(p));
     case IdxType::Float32: {
       uint32_t u = big_endian_u32(p);
       float f;

@@ -13,7 +13,12 @@
 namespace scidl::data {
 
 enum class IdxType : uint8_t {
-  UInt8 = 0x08, Int8 = 0x09, Int16 = 0x0B, Int32 = 0x0C, Float32 = 0x0D, Float64 = 0x0E
+  UInt8 = 0x08,
+  Int8 = 0x09,
+  Int16 = 0x0B,
+  Int32 = 0x0C,
+  Float32 = 0x0D,
+  Float64 = 0x0E
 };
 
 struct IdxArray {

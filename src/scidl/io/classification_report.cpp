@@ -33,7 +33,8 @@ void write_per_class(const std::filesystem::path& path, const ClassificationRepo
     out << fmt::format("{},{},{},{},{:.4f}\n", k, csv_quote(r.class_names[k]), total,
                        r.confusion[k][k], r.class_accuracy(k));
   }
-  out << fmt::format("all,{},{},{},{:.4f}\n", csv_quote("all"), r.examples, r.correct, r.accuracy());
+  out << fmt::format("all,{},{},{},{:.4f}\n", csv_quote("all"), r.examples, r.correct,
+                     r.accuracy());
 }
 
 void write_confusion(const std::filesystem::path& dir, const ClassificationReport& r) {
@@ -66,8 +67,8 @@ void write_confusion(const std::filesystem::path& dir, const ClassificationRepor
       img.fill_rect(margin + j * cell + 1, margin + i * cell + 1, cell - 2, cell - 2, color);
       const std::string count = std::to_string(r.confusion[i][j]);
       const int64_t width = static_cast<int64_t>(count.size()) * 8;
-      img.draw_text(margin + j * cell + (cell - width) / 2, margin + i * cell + cell / 2 - 5,
-                    count, share > 0.5 ? Rgb{255, 255, 255} : Rgb{0, 0, 0}, 2);
+      img.draw_text(margin + j * cell + (cell - width) / 2, margin + i * cell + cell / 2 - 5, count,
+                    share > 0.5 ? Rgb{255, 255, 255} : Rgb{0, 0, 0}, 2);
     }
   }
   write_png(dir / "confusion.png", img);
@@ -135,8 +136,9 @@ ClassificationReport write_classification_report(const std::filesystem::path& di
   std::vector<double> confidence(n);
   for (int64_t i = 0; i < n; ++i) {
     if (y[i] < 0 || y[i] >= k)
-      throw std::invalid_argument(fmt::format(
-          "classification report: example {} has label {} but the model has {} outputs", i, y[i], k));
+      throw std::invalid_argument(
+          fmt::format("classification report: example {} has label {} but the model has {} outputs",
+                      i, y[i], k));
     const double* row = z.data() + i * k;
     const int64_t best = std::max_element(row, row + k) - row;
     double sum = 0;

@@ -45,12 +45,18 @@ const uint8_t* glyph(char ch) {
                        space[5] = {0, 0, 0, 0, 0}, box[5] = {7, 5, 5, 5, 7};
   if (ch >= '0' && ch <= '9') return digits[ch - '0'];
   switch (ch) {
-    case '>': return arrow;
-    case '-': return dash;
-    case '.': return dot;
-    case ':': return colon;
-    case ' ': return space;
-    default: return box;
+    case '>':
+      return arrow;
+    case '-':
+      return dash;
+    case '.':
+      return dot;
+    case ':':
+      return colon;
+    case ' ':
+      return space;
+    default:
+      return box;
   }
 }
 }  // namespace
@@ -88,8 +94,8 @@ void write_png(const std::filesystem::path& path, const Image& image) {
 }
 
 Rgb class_color(int64_t i) {
-  static const Rgb palette[10] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},
-                                  {148, 103, 189}, {140, 86, 75}, {227, 119, 194}, {127, 127, 127},
+  static const Rgb palette[10] = {{31, 119, 180},  {255, 127, 14}, {44, 160, 44},   {214, 39, 40},
+                                  {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
                                   {188, 189, 34},  {23, 190, 207}};
   return palette[((i % 10) + 10) % 10];
 }

@@ -22,15 +22,15 @@ Conv2d::Conv2d(int64_t in, int64_t out, std::array<int64_t, 2> kernel, Conv2dLay
 
 Tensor Conv2d::forward_fused(const Tensor& x, Activation activation) {
   if (x.dim() != 4 || x.shape()[1] != in_)
-    throw std::invalid_argument(fmt::format(
-        "{}: input of shape {} must be [N, {}, H, W] (images as NCHW)", describe(),
-        shape_str(x.shape()), in_));
+    throw std::invalid_argument(
+        fmt::format("{}: input of shape {} must be [N, {}, H, W] (images as NCHW)", describe(),
+                    shape_str(x.shape()), in_));
   return conv2d(x, weight_, bias_, conv_, activation);
 }
 
 Shape Conv2d::output_shape(const Shape& chw) const {
-  WindowPlan w = plan_window("conv2d", chw.at(1), chw.at(2), kernel_, conv_.stride,
-                             conv_.dilation, conv_.padding);
+  WindowPlan w = plan_window("conv2d", chw.at(1), chw.at(2), kernel_, conv_.stride, conv_.dilation,
+                             conv_.padding);
   return {out_, w.out_height, w.out_width};
 }
 

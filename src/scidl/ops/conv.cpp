@@ -22,9 +22,9 @@ void plan_axis(const char* op, const char* axis, int64_t size, int64_t kernel, i
                int64_t dilation, PaddingMode mode, int64_t before_in, int64_t after_in,
                int64_t& before, int64_t& after, int64_t& out) {
   if (kernel < 1 || stride < 1 || dilation < 1)
-    throw std::invalid_argument(fmt::format(
-        "{}: kernel ({}), stride ({}) and dilation ({}) must be positive along the {}", op,
-        kernel, stride, dilation, axis));
+    throw std::invalid_argument(
+        fmt::format("{}: kernel ({}), stride ({}) and dilation ({}) must be positive along the {}",
+                    op, kernel, stride, dilation, axis));
   const int64_t reach = (kernel - 1) * dilation + 1;  // the dilated kernel's extent
   if (mode == PaddingMode::Same) {
     out = (size + stride - 1) / stride;
@@ -36,8 +36,8 @@ void plan_axis(const char* op, const char* axis, int64_t size, int64_t kernel, i
   before = mode == PaddingMode::Explicit ? before_in : 0;
   after = mode == PaddingMode::Explicit ? after_in : 0;
   if (before < 0 || after < 0)
-    throw std::invalid_argument(fmt::format("{}: padding must not be negative ({} and {} on the {})",
-                                            op, before, after, axis));
+    throw std::invalid_argument(fmt::format(
+        "{}: padding must not be negative ({} and {} on the {})", op, before, after, axis));
   const int64_t padded = size + before + after;
   if (padded < reach)
     throw std::invalid_argument(fmt::format(
@@ -49,9 +49,9 @@ void plan_axis(const char* op, const char* axis, int64_t size, int64_t kernel, i
 
 }  // namespace
 
-WindowPlan plan_window(const char* op, int64_t height, int64_t width,
-                       std::array<int64_t, 2> kernel, std::array<int64_t, 2> stride,
-                       std::array<int64_t, 2> dilation, const Padding2d& p) {
+WindowPlan plan_window(const char* op, int64_t height, int64_t width, std::array<int64_t, 2> kernel,
+                       std::array<int64_t, 2> stride, std::array<int64_t, 2> dilation,
+                       const Padding2d& p) {
   WindowPlan w{};
   plan_axis(op, "height", height, kernel[0], stride[0], dilation[0], p.mode, p.top, p.bottom,
             w.pad_top, w.pad_bottom, w.out_height);
@@ -80,8 +80,8 @@ Tensor conv2d(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in
   const std::array<int64_t, 2> kernel{weight_in.shape()[2], weight_in.shape()[3]};
   const WindowPlan w = plan_window("conv2d", x_in.shape()[2], x_in.shape()[3], kernel, o.stride,
                                    o.dilation, o.padding);
-  const backend::Conv2dGeometry g{kernel[0],  kernel[1],     o.stride[0],   o.stride[1],
-                                  w.pad_top,  w.pad_left,    o.dilation[0], o.dilation[1]};
+  const backend::Conv2dGeometry g{kernel[0], kernel[1],  o.stride[0],   o.stride[1],
+                                  w.pad_top, w.pad_left, o.dilation[0], o.dilation[1]};
   Tensor x = x_in.contiguous(), weight = weight_in.contiguous();
   Tensor bias = bias_in.defined() ? bias_in.contiguous() : Tensor();
   Tensor y = empty({x.shape()[0], c_out, w.out_height, w.out_width}, x.dtype(), x.device());
@@ -94,9 +94,9 @@ Tensor conv2d(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in
   if (bias_in.defined()) inputs.push_back(bias_in);
   return record(
       "conv2d", y, inputs,
-      [x = x.detach(), weight = weight.detach(), y = act == Activation::None ? Tensor() : y.detach(),
-       g, act, has_bias = bias_in.defined(), rx = x_in.requires_grad(),
-       rw = weight_in.requires_grad(),
+      [x = x.detach(), weight = weight.detach(),
+       y = act == Activation::None ? Tensor() : y.detach(), g, act, has_bias = bias_in.defined(),
+       rx = x_in.requires_grad(), rw = weight_in.requires_grad(),
        rb = bias_in.defined() && bias_in.requires_grad()](const Tensor& g_in) {
         auto& be = backend_of(g_in);
         Tensor gy = g_in.contiguous();

@@ -39,9 +39,9 @@ struct Conv2dOptions {
 struct WindowPlan {
   int64_t pad_top, pad_bottom, pad_left, pad_right, out_height, out_width;
 };
-WindowPlan plan_window(const char* op, int64_t height, int64_t width,
-                       std::array<int64_t, 2> kernel, std::array<int64_t, 2> stride,
-                       std::array<int64_t, 2> dilation, const Padding2d& padding);
+WindowPlan plan_window(const char* op, int64_t height, int64_t width, std::array<int64_t, 2> kernel,
+                       std::array<int64_t, 2> stride, std::array<int64_t, 2> dilation,
+                       const Padding2d& padding);
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
               const Conv2dOptions& options = {}, Activation activation = Activation::None);

@@ -19,8 +19,8 @@ struct PoolPlan {
 PoolPlan plan_pool(const char* op, const Tensor& x, const Pool2dOptions& o) {
   check_floating(op, x);
   if (x.dim() != 4)
-    throw std::invalid_argument(fmt::format("{}: expected an [N, C, H, W] input, got shape {}", op,
-                                            shape_str(x.shape())));
+    throw std::invalid_argument(
+        fmt::format("{}: expected an [N, C, H, W] input, got shape {}", op, shape_str(x.shape())));
   std::array<int64_t, 2> stride{o.stride[0] == 0 ? o.kernel[0] : o.stride[0],
                                 o.stride[1] == 0 ? o.kernel[1] : o.stride[1]};
   WindowPlan w = plan_window(op, x.shape()[2], x.shape()[3], o.kernel, stride, {1, 1}, o.padding);

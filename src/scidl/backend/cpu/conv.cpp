@@ -20,7 +20,7 @@ struct ConvShape {
 };
 
 ConvShape conv_shape(const Tensor& x, const Tensor& weight, const Tensor& y) {
-  return {x.shape()[0], x.shape()[1], x.shape()[2], x.shape()[3],
+  return {x.shape()[0],      x.shape()[1], x.shape()[2], x.shape()[3],
           weight.shape()[0], y.shape()[2], y.shape()[3]};
 }
 
@@ -58,8 +58,8 @@ void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bia
       if (!direct) im2col(xi, image, g, col);
       if (pb)
         for (int64_t c = 0; c < s.c_out; ++c) std::fill(yi + c * n, yi + (c + 1) * n, pb[c]);
-      gemm<T>(false, false, s.c_out, n, k, T(1), pw, k, direct ? xi : col, n, pb ? T(1) : T(0),
-              yi, n);
+      gemm<T>(false, false, s.c_out, n, k, T(1), pw, k, direct ? xi : col, n, pb ? T(1) : T(0), yi,
+              n);
       if (relu)
         for (int64_t j = 0; j < s.c_out * n; ++j) yi[j] = yi[j] > T(0) ? yi[j] : T(0);
     };
@@ -161,7 +161,8 @@ void CpuBackend::conv2d_backward_weight(const Tensor& grad_output, const Tensor&
           for (int u = 1; u < threads; ++u) gw0[j] += parts[(u - 1) * wsize + j];
       }
     } else {
-      for (int64_t i = 0; i < s.batch; ++i) one(i, cols, gw0, i == 0 ? T(0) : T(1), bias_sums.data());
+      for (int64_t i = 0; i < s.batch; ++i)
+        one(i, cols, gw0, i == 0 ? T(0) : T(1), bias_sums.data());
       if (s.batch == 0) std::fill(gw0, gw0 + wsize, T(0));
     }
     if (grad_bias.defined()) {

@@ -67,7 +67,8 @@ SCIDL_INLINE_COPIES void im2col(const T* x, const ImageShape& s, const Conv2dGeo
 
 // x += col2im(cols); x must be zeroed by the caller for a plain col2im.
 template <typename T>
-SCIDL_INLINE_COPIES void col2im_add(const T* cols, const ImageShape& s, const Conv2dGeometry& g, T* x) {
+SCIDL_INLINE_COPIES void col2im_add(const T* cols, const ImageShape& s, const Conv2dGeometry& g,
+                                    T* x) {
   const int64_t n = s.out_height * s.out_width;
   for (int64_t c = 0; c < s.channels; ++c) {
     T* plane = x + c * s.height * s.width;

@@ -38,9 +38,9 @@ void CpuBackend::max_pool2d(const Tensor& x, const Tensor& out, const Tensor& ar
     const T* px = x.data<T>();
     T* po = out.data<T>();
     int64_t* pa = argmax.data<int64_t>();
-    const bool halves = g.kernel_h == 2 && g.kernel_w == 2 && g.stride_h == 2 &&
-                        g.stride_w == 2 && g.pad_top == 0 && g.pad_left == 0 &&
-                        s.out_height * 2 <= s.height && s.out_width * 2 <= s.width;
+    const bool halves = g.kernel_h == 2 && g.kernel_w == 2 && g.stride_h == 2 && g.stride_w == 2 &&
+                        g.pad_top == 0 && g.pad_left == 0 && s.out_height * 2 <= s.height &&
+                        s.out_width * 2 <= s.width;
 #pragma omp parallel for schedule(static) if (worth_threads(s))
     for (int64_t p = 0; p < s.planes; ++p) {
       const T* xp = px + p * s.height * s.width;
