@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 
+#include "scidl/backend/conv_geometry.h"
 #include "scidl/tensor/tensor.h"
 
 namespace scidl {
@@ -132,6 +133,27 @@ class Backend {
   virtual double penalty(const Tensor& x, double l1, double l2) = 0;
   // Sum of squares of x, accumulated in double.
   virtual double squared_norm(const Tensor& x) = 0;
+
+  // Convolution and pooling (cnn). NCHW, contiguous inputs; weight is [C_out, C_in, kh, kw].
+  // conv2d: out = conv(x, weight) + bias (bias may be undefined), then ReLU when `relu`.
+  virtual void conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                      const Tensor& out, const Conv2dGeometry& g, bool relu) = 0;
+  // grad_input = d(sum(grad_output * conv(x, weight)))/dx; overwrites grad_input.
+  virtual void conv2d_backward_input(const Tensor& grad_output, const Tensor& weight,
+                                     const Tensor& grad_input, const Conv2dGeometry& g) = 0;
+  // Overwrites grad_weight, and grad_bias (sum over batch and space) when it is defined.
+  virtual void conv2d_backward_weight(const Tensor& grad_output, const Tensor& x,
+                                      const Tensor& grad_weight, const Tensor& grad_bias,
+                                      const Conv2dGeometry& g) = 0;
+  // Max pooling; argmax (int64, out's shape) gets the winner's index within its H*W plane.
+  virtual void max_pool2d(const Tensor& x, const Tensor& out, const Tensor& argmax,
+                          const Pool2dGeometry& g) = 0;
+  virtual void max_pool2d_backward(const Tensor& grad_output, const Tensor& argmax,
+                                   const Tensor& grad_input) = 0;
+  // Average pooling over the window's positions inside the input (padding is not counted).
+  virtual void avg_pool2d(const Tensor& x, const Tensor& out, const Pool2dGeometry& g) = 0;
+  virtual void avg_pool2d_backward(const Tensor& grad_output, const Tensor& grad_input,
+                                   const Pool2dGeometry& g) = 0;
 };
 
 Backend& backend_for(Device device);

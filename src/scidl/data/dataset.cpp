@@ -98,6 +98,7 @@ bool BatchIterator::next(Tensor& x, Tensor& y) {
     x = slice(d_.x, 0, pos_, end);
     y = d_.y.defined() ? slice(d_.y, 0, pos_, end) : Tensor();
   }
+  if (d_.augment) x = d_.augment(x);
   pos_ = end;
   return true;
 }

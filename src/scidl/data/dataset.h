@@ -2,6 +2,7 @@
 // optional int64 group id per row (a trajectory or run id) so validation can hold out whole
 // groups. Batches are contiguous [B, ...] tensors gathered in one pass.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct Dataset {
   Tensor y;
   Tensor groups;  // int64 [N] or undefined
   std::vector<std::string> x_names, y_names;
+  // Applied to the inputs of every batch BatchIterator hands out (on-the-fly augmentation, e.g.
+  // data::Augmenter). Set it on the training split only; subset() does not copy it.
+  std::function<Tensor(const Tensor&)> augment;
   int64_t size() const { return x.defined() ? x.shape()[0] : 0; }
   Dataset subset(const Tensor& rows) const;  // rows: int64 [k]
   void validate(const std::string& what) const;  // throws if x/y/groups disagree on N

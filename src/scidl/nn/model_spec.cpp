@@ -4,7 +4,9 @@
 
 #include "scidl/nn/activation.h"
 #include "scidl/nn/batchnorm.h"
+#include "scidl/nn/conv.h"
 #include "scidl/nn/linear.h"
+#include "scidl/nn/pool.h"
 
 namespace scidl::nn {
 
@@ -13,7 +15,8 @@ using nlohmann::json;
 const std::vector<std::string>& layer_types() {
   static const std::vector<std::string> t{"dense", "dropout", "flatten", "batchnorm", "relu",
                                           "tanh", "sigmoid", "leaky_relu", "elu", "softmax",
-                                          "log_softmax"};
+                                          "log_softmax", "conv2d", "maxpool2d", "avgpool2d",
+                                          "global_avg_pool", "dropout2d"};
   return t;
 }
 
@@ -72,12 +75,139 @@ void check_regularizer(const json& layer, const char* key, const std::string& wh
   }
 }
 
+
+// ---- Image layers (cnn): conv2d, maxpool2d, avgpool2d, global_avg_pool, dropout2d ----------
+// `shape` is the per-example shape flowing through the model ([features] or [C, H, W]).
+
+std::array<int64_t, 2> get_pair(const json& layer, const std::string& key, int64_t fallback,
+                                const std::string& where) {
+  if (!layer.contains(key)) return {fallback, fallback};
+  const json& v = layer.at(key);
+  if (v.is_number_integer()) return {v.get<int64_t>(), v.get<int64_t>()};
+  if (v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_number_integer())
+    return {v[0].get<int64_t>(), v[1].get<int64_t>()};
+  throw std::invalid_argument(fmt::format("{}: '{}' must be an integer or [height, width], got {}",
+                                          where, key, v.dump()));
+}
+
+Padding2d get_padding(const json& layer, const std::string& where) {
+  if (!layer.contains("padding")) return Padding2d::valid();
+  const json& v = layer.at("padding");
+  try {
+    if (v.is_string()) return parse_padding(v.get<std::string>());
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
+  }
+  auto p = get_pair(layer, "padding", 0, where);
+  return Padding2d::symmetric(p[0], p[1]);
+}
+
+void need_image(const Shape& shape, const std::string& type, const std::string& where) {
+  if (shape.size() != 3)
+    throw std::invalid_argument(fmt::format(
+        "{}: {} needs images [channels, height, width] but gets shape {}; give the model "
+        "inputs = [C, H, W] and put image layers before 'flatten'",
+        where, type, shape_str(shape)));
+}
+
+// Adds the layer and updates `shape`; errors name the layer and the sizes that do not fit.
+void add_image_layer(Sequential& model, const json& layer, const std::string& type, Shape& shape,
+                     Init init, DType dtype, Generator& gen, const std::string& where) {
+  need_image(shape, type, where);
+  try {
+    if (type == "conv2d") {
+      check_keys(layer, {"type", "filters", "kernel_size", "strides", "padding", "dilation",
+                         "activation", "bias", "init", "repeat"}, where);
+      Conv2dLayerOptions o;
+      o.stride = get_pair(layer, "strides", 1, where);
+      o.padding = get_padding(layer, where);
+      o.dilation = get_pair(layer, "dilation", 1, where);
+      o.bias = layer.value("bias", true);
+      o.init = layer.contains("init") ? parse_init(get<std::string>(layer, "init", where)) : init;
+      o.dtype = dtype;
+      auto conv = std::make_shared<Conv2d>(shape[0], get<int64_t>(layer, "filters", where),
+                                           get_pair(layer, "kernel_size", 3, where), o, gen);
+      shape = conv->output_shape(shape);
+      model.push_back(conv);
+      if (auto act = make_activation(layer.value("activation", std::string("linear")), where))
+        model.push_back(act);
+    } else if (type == "maxpool2d" || type == "avgpool2d") {
+      check_keys(layer, {"type", "pool_size", "strides", "padding", "repeat"}, where);
+      Pool2dOptions o;
+      o.kernel = get_pair(layer, "pool_size", 2, where);
+      o.stride = get_pair(layer, "strides", 0, where);
+      o.padding = get_padding(layer, where);
+      if (type == "maxpool2d") {
+        auto pool = std::make_shared<MaxPool2d>(o);
+        shape = pool->output_shape(shape);
+        model.push_back(pool);
+      } else {
+        auto pool = std::make_shared<AvgPool2d>(o);
+        shape = pool->output_shape(shape);
+        model.push_back(pool);
+      }
+    } else if (type == "global_avg_pool") {
+      check_keys(layer, {"type"}, where);
+      model.push_back(std::make_shared<GlobalAvgPool2d>());
+      shape = {shape[0]};
+    } else {  // dropout2d
+      check_keys(layer, {"type", "rate", "repeat"}, where);
+      model.push_back(std::make_shared<Dropout2d>(get<double>(layer, "rate", where), gen.next_u64()));
+    }
+  } catch (const std::invalid_argument& e) {
+    std::string msg = e.what();
+    if (msg.rfind(where, 0) == 0) throw;
+    throw std::invalid_argument(fmt::format("{} ({} on input {}): {}", where, type,
+                                            shape_str(shape), msg));
+  }
+}
+
+bool is_image_layer(const std::string& type) {
+  return type == "conv2d" || type == "maxpool2d" || type == "avgpool2d" ||
+         type == "global_avg_pool" || type == "dropout2d";
+}
+
 }  // namespace
+
+Shape model_input_shape(const json& spec) {
+  if (!spec.contains("inputs")) throw std::invalid_argument("model: missing 'inputs'");
+  const json& v = spec.at("inputs");
+  Shape shape;
+  if (v.is_number_integer()) {
+    shape = {v.get<int64_t>()};
+  } else if (v.is_array() && (v.size() == 1 || v.size() == 3)) {
+    for (const auto& d : v) {
+      if (!d.is_number_integer()) shape.clear();
+      if (!d.is_number_integer()) break;
+      shape.push_back(d.get<int64_t>());
+    }
+  }
+  bool positive = !shape.empty();
+  for (int64_t d : shape) positive = positive && d > 0;
+  if (!positive)
+    throw std::invalid_argument(fmt::format(
+        "model: 'inputs' must be a positive number of features or [channels, height, width] "
+        "for images, got {}",
+        v.dump()));
+  return shape;
+}
+
+void check_input_shape(const json& spec, const Shape& data_shape, const std::string& source) {
+  Shape want = model_input_shape(spec);
+  Shape got(data_shape.begin() + (data_shape.empty() ? 0 : 1), data_shape.end());
+  if (got.empty()) got = {1};
+  if (got == want) return;
+  throw std::invalid_argument(fmt::format(
+      "{}: the model takes inputs of shape {} but the data's examples have shape {} ({} rows); "
+      "set model.inputs to {} or use data of the model's shape",
+      source, shape_str(want), shape_str(got), data_shape.empty() ? 0 : data_shape[0],
+      got.size() == 1 ? std::to_string(got[0]) : shape_str(got)));
+}
 
 std::shared_ptr<Sequential> build_model(const json& spec, uint64_t seed) {
   check_keys(spec, {"inputs", "layers", "init", "dtype"}, "model");
-  int64_t width = get<int64_t>(spec, "inputs", "model");
-  if (width <= 0) throw std::invalid_argument("model: 'inputs' must be positive");
+  Shape shape = model_input_shape(spec);  // per example: [features] or [C, H, W]
+  int64_t width = shape[0];                // features, or channels of images
   Init init = parse_init(spec.value("init", std::string("kaiming_uniform")));
   std::string dtype_name = spec.value("dtype", std::string("float32"));
   if (dtype_name != "float32" && dtype_name != "float64")
@@ -95,6 +225,10 @@ std::shared_ptr<Sequential> build_model(const json& spec, uint64_t seed) {
     if (repeat < 1) throw std::invalid_argument(where + ": 'repeat' must be at least 1");
     for (int64_t r = 0; r < repeat; ++r) {
       if (type == "dense") {
+        if (shape.size() != 1)
+          throw std::invalid_argument(fmt::format(
+              "{}: dense needs flat inputs but gets shape {}; add {{type = \"flatten\"}} before it",
+              where, shape_str(shape)));
         check_keys(layer, {"type", "units", "activation", "bias", "init", "repeat",
                            "kernel_regularizer", "bias_regularizer"},
                    where);
@@ -106,26 +240,35 @@ std::shared_ptr<Sequential> build_model(const json& spec, uint64_t seed) {
                         dtype};
         model->push_back(std::make_shared<Linear>(width, units, o, gen));
         width = units;
+        shape = {units};
         if (auto act = make_activation(layer.value("activation", std::string("linear")), where))
           model->push_back(act);
       } else if (type == "dropout") {
         check_keys(layer, {"type", "rate", "repeat"}, where);
         model->push_back(std::make_shared<Dropout>(get<double>(layer, "rate", where), gen.next_u64()));
       } else if (type == "batchnorm") {
-        // Normalises the `width` features of the previous layer (BatchNorm1d over [N, C]).
+        // Normalises the previous layer's features (BatchNorm1d) or channels (BatchNorm2d).
         check_keys(layer, {"type", "momentum", "eps", "repeat"}, where);
         BatchNormOptions o;
         o.momentum = layer.contains("momentum") ? get<double>(layer, "momentum", where) : o.momentum;
         o.eps = layer.contains("eps") ? get<double>(layer, "eps", where) : o.eps;
         o.dtype = dtype;
         try {
-          model->push_back(std::make_shared<BatchNorm1d>(width, o));
+          if (shape.size() == 3)  // images: BatchNorm2d over the channels
+            model->push_back(std::make_shared<BatchNorm2d>(shape[0], o));
+          else
+            model->push_back(std::make_shared<BatchNorm1d>(width, o));
         } catch (const std::invalid_argument& e) {
           throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
         }
       } else if (type == "flatten") {
         check_keys(layer, {"type", "repeat"}, where);
         model->push_back(std::make_shared<Flatten>());
+        shape = {numel_of(shape)};
+        width = shape[0];
+      } else if (is_image_layer(type)) {  // (cnn)
+        add_image_layer(*model, layer, type, shape, init, dtype, gen, where);
+        width = shape[0];
       } else if (std::find(kActivations.begin(), kActivations.end(), type) != kActivations.end()) {
         check_keys(layer, {"type", "repeat"}, where);
         if (auto act = make_activation(type, where)) model->push_back(act);

@@ -1,6 +1,7 @@
 #include "scidl/nn/sequential.h"
 
 #include "scidl/nn/activation.h"
+#include "scidl/nn/conv.h"
 #include "scidl/nn/linear.h"
 
 namespace scidl::nn {
@@ -19,6 +20,14 @@ Tensor Sequential::forward(const Tensor& input) {
       Activation act = fusable_activation(*mods[i + 1].second);
       if (act != Activation::None) {
         x = lin->forward_fused(x, act);
+        ++i;
+        continue;
+      }
+    }
+    if (auto* conv = dynamic_cast<Conv2d*>(mods[i].second.get()); conv && i + 1 < mods.size()) {
+      Activation act = fusable_activation(*mods[i + 1].second);
+      if (act != Activation::None) {
+        x = conv->forward_fused(x, act);
         ++i;
         continue;
       }

@@ -1,5 +1,5 @@
-// Sequential: modules applied in order, named "0", "1", ... as in PyTorch. A Linear followed by
-// ReLU, Tanh or Sigmoid runs as one fused op; parameter names are unchanged by the fusion.
+// Sequential: modules applied in order, named "0", "1", ... as in PyTorch. A Linear or Conv2d
+// followed by ReLU, Tanh or Sigmoid runs as one fused op; parameter names are unchanged by that.
 #pragma once
 #include "scidl/nn/module.h"
 

@@ -44,6 +44,22 @@ class CpuBackend final : public Backend {
                             double l2) override;
   double penalty(const Tensor& x, double l1, double l2) override;
   double squared_norm(const Tensor& x) override;
+
+  // Convolution and pooling (cnn)
+  void conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& out,
+              const Conv2dGeometry& g, bool relu) override;
+  void conv2d_backward_input(const Tensor& grad_output, const Tensor& weight,
+                             const Tensor& grad_input, const Conv2dGeometry& g) override;
+  void conv2d_backward_weight(const Tensor& grad_output, const Tensor& x,
+                              const Tensor& grad_weight, const Tensor& grad_bias,
+                              const Conv2dGeometry& g) override;
+  void max_pool2d(const Tensor& x, const Tensor& out, const Tensor& argmax,
+                  const Pool2dGeometry& g) override;
+  void max_pool2d_backward(const Tensor& grad_output, const Tensor& argmax,
+                           const Tensor& grad_input) override;
+  void avg_pool2d(const Tensor& x, const Tensor& out, const Pool2dGeometry& g) override;
+  void avg_pool2d_backward(const Tensor& grad_output, const Tensor& grad_input,
+                           const Pool2dGeometry& g) override;
 };
 
 }  // namespace scidl::backend::cpu

@@ -1,0 +1,79 @@
+// scidl evaluate --model M --data fashion_mnist | IMAGES.idx LABELS.idx --out DIR: test-set
+// accuracy per class, the confusion matrix (CSV + PNG) and a gallery of misclassified images.
+#include <fmt/core.h>
+
+#include "command.h"
+#include "scidl/data/fashion_mnist.h"
+#include "scidl/io/classification_report.h"
+#include "scidl/io/model_io.h"
+#include "scidl/nn/model_spec.h"
+#include "scidl/ops/ops.h"
+
+namespace {
+
+struct EvaluateArgs {
+  std::string model, split = "test", out = "evaluation";
+  std::vector<std::string> data;
+  int64_t batch = 1000, gallery = 64;
+};
+
+SCIDL_COMMAND([](CLI::App& app) {
+  auto a = std::make_shared<EvaluateArgs>();
+  auto* cmd = app.add_subcommand(
+      "evaluate", "Per-class accuracy, confusion matrix and misclassified images of a classifier");
+  cmd->add_option("--model", a->model, "a model file written by scidl train (.scidl)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--data", a->data,
+                  "fashion_mnist, or two IDX files: IMAGES LABELS (gzip or plain)")
+      ->required()
+      ->expected(1, 2);
+  cmd->add_option("--split", a->split, "with --data fashion_mnist: test (default) or train");
+  cmd->add_option("--out", a->out,
+                  "folder for per_class.csv, confusion.csv/.png, "
+                  "misclassified.png/.csv (default: evaluation)");
+  cmd->add_option("--batch-size", a->batch, "images per forward pass");
+  cmd->add_option("--gallery", a->gallery, "how many misclassified images to show");
+  cmd->callback([a] {
+    auto loaded = scidl::io::load_model(a->model);
+    const scidl::DType dtype = loaded.spec.value("dtype", std::string("float32")) == "float64"
+                                   ? scidl::DType::Float64
+                                   : scidl::DType::Float32;
+    scidl::data::Dataset d;
+    std::string source;
+    if (a->data.size() == 1 && a->data[0] == "fashion_mnist") {
+      d = scidl::data::load_fashion_mnist(a->split, dtype);
+      source = "fashion_mnist (" + a->split + ")";
+    } else if (a->data.size() == 2) {
+      d = scidl::data::load_idx_dataset(a->data[0], a->data[1], dtype);
+      source = a->data[0];
+    } else {
+      throw std::invalid_argument(fmt::format(
+          "--data takes 'fashion_mnist' or two IDX files (images, labels), got '{}'", a->data[0]));
+    }
+    scidl::nn::check_input_shape(loaded.spec, d.x.shape(), source);
+    scidl::NoGradGuard no_grad;
+    loaded.model->eval();
+    std::vector<scidl::Tensor> parts;
+    for (int64_t at = 0; at < d.size(); at += a->batch)
+      parts.push_back((*loaded.model)(scidl::slice(d.x, 0, at, std::min(d.size(), at + a->batch))));
+    scidl::Tensor logits = parts.size() == 1 ? parts[0] : scidl::concat(parts, 0);
+    if (logits.dim() != 2)
+      throw std::invalid_argument(
+          fmt::format("'{}' is not a classifier: its outputs have shape {}, expected [N, classes]",
+                      a->model, scidl::shape_str(logits.shape())));
+    auto report =
+        scidl::io::write_classification_report(a->out, d.x, d.y, logits, d.y_names, a->gallery);
+    fmt::print("{}: {} examples, accuracy {:.2f}%\n", source, report.examples,
+               100 * report.accuracy());
+    for (size_t k = 0; k < report.confusion.size(); ++k)
+      fmt::print("  {:>2} {:<14} {:6.2f}%\n", k, report.class_names[k],
+                 100 * report.class_accuracy(k));
+    fmt::print(
+        "wrote per_class.csv, confusion.csv, confusion.png, misclassified.png and "
+        "misclassified.csv to {}\n",
+        a->out);
+  });
+});
+
+}  // namespace

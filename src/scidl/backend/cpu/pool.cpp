@@ -1,0 +1,157 @@
+// Max and average pooling on the CPU, one (image, channel) plane per task across threads.
+// Windows are clipped to the input, so "same" padding never reads or counts padded positions.
+#include <algorithm>
+
+#include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/strided_loop.h"
+
+namespace scidl::backend::cpu {
+
+namespace {
+
+struct PoolShape {
+  int64_t planes, height, width, out_height, out_width;
+};
+
+PoolShape pool_shape(const Tensor& x, const Tensor& y) {
+  return {x.shape()[0] * x.shape()[1], x.shape()[2], x.shape()[3], y.shape()[2], y.shape()[3]};
+}
+
+// The input rows [lo, hi) of output row o.
+inline void window(int64_t o, int64_t stride, int64_t pad, int64_t kernel, int64_t size,
+                   int64_t& lo, int64_t& hi) {
+  lo = o * stride - pad;
+  hi = std::min(lo + kernel, size);
+  lo = std::max<int64_t>(lo, 0);
+}
+
+bool worth_threads(const PoolShape& s) {
+  return s.planes * s.height * s.width >= kParallelGrain && omp_get_max_threads() > 1;
+}
+
+}  // namespace
+
+void CpuBackend::max_pool2d(const Tensor& x, const Tensor& out, const Tensor& argmax,
+                            const Pool2dGeometry& g) {
+  const PoolShape s = pool_shape(x, out);
+  dispatch_float(x.dtype(), [&]<typename T>() {
+    const T* px = x.data<T>();
+    T* po = out.data<T>();
+    int64_t* pa = argmax.data<int64_t>();
+    const bool halves = g.kernel_h == 2 && g.kernel_w == 2 && g.stride_h == 2 && g.stride_w == 2 &&
+                        g.pad_top == 0 && g.pad_left == 0 && s.out_height * 2 <= s.height &&
+                        s.out_width * 2 <= s.width;
+#pragma omp parallel for schedule(static) if (worth_threads(s))
+    for (int64_t p = 0; p < s.planes; ++p) {
+      const T* xp = px + p * s.height * s.width;
+      T* op = po + p * s.out_height * s.out_width;
+      int64_t* ap = pa + p * s.out_height * s.out_width;
+      for (int64_t oh = 0; oh < s.out_height; ++oh) {
+        if (halves) {  // the common 2x2 / stride 2 case, without window bookkeeping
+          const T* r0 = xp + 2 * oh * s.width;
+          const T* r1 = r0 + s.width;
+          const int64_t top = 2 * oh * s.width, bottom = top + s.width;
+          for (int64_t ow = 0; ow < s.out_width; ++ow) {  // branch-free: selects, not jumps
+            const int64_t c = 2 * ow;
+            const bool right0 = r0[c + 1] > r0[c], right1 = r1[c + 1] > r1[c];
+            const T m0 = right0 ? r0[c + 1] : r0[c], m1 = right1 ? r1[c + 1] : r1[c];
+            const bool lower = m1 > m0;
+            op[oh * s.out_width + ow] = lower ? m1 : m0;
+            ap[oh * s.out_width + ow] = lower ? bottom + c + right1 : top + c + right0;
+          }
+          continue;
+        }
+        int64_t h0, h1;
+        window(oh, g.stride_h, g.pad_top, g.kernel_h, s.height, h0, h1);
+        for (int64_t ow = 0; ow < s.out_width; ++ow) {
+          int64_t w0, w1;
+          window(ow, g.stride_w, g.pad_left, g.kernel_w, s.width, w0, w1);
+          int64_t best_i = -1;
+          T best = T(0);
+          for (int64_t ih = h0; ih < h1; ++ih)
+            for (int64_t iw = w0; iw < w1; ++iw)
+              if (best_i < 0 || xp[ih * s.width + iw] > best) {
+                best = xp[ih * s.width + iw];
+                best_i = ih * s.width + iw;
+              }
+          op[oh * s.out_width + ow] = best;
+          ap[oh * s.out_width + ow] = best_i;
+        }
+      }
+    }
+  });
+}
+
+void CpuBackend::max_pool2d_backward(const Tensor& grad_output, const Tensor& argmax,
+                                     const Tensor& grad_input) {
+  const PoolShape s = pool_shape(grad_input, grad_output);
+  dispatch_float(grad_input.dtype(), [&]<typename T>() {
+    const T* pg = grad_output.data<T>();
+    const int64_t* pa = argmax.data<int64_t>();
+    T* px = grad_input.data<T>();
+    const int64_t n = s.out_height * s.out_width, plane = s.height * s.width;
+#pragma omp parallel for schedule(static) if (worth_threads(s))
+    for (int64_t p = 0; p < s.planes; ++p) {
+      T* xp = px + p * plane;
+      std::fill(xp, xp + plane, T(0));
+      for (int64_t o = 0; o < n; ++o)
+        if (pa[p * n + o] >= 0) xp[pa[p * n + o]] += pg[p * n + o];
+    }
+  });
+}
+
+void CpuBackend::avg_pool2d(const Tensor& x, const Tensor& out, const Pool2dGeometry& g) {
+  const PoolShape s = pool_shape(x, out);
+  dispatch_float(x.dtype(), [&]<typename T>() {
+    const T* px = x.data<T>();
+    T* po = out.data<T>();
+#pragma omp parallel for schedule(static) if (worth_threads(s))
+    for (int64_t p = 0; p < s.planes; ++p) {
+      const T* xp = px + p * s.height * s.width;
+      T* op = po + p * s.out_height * s.out_width;
+      for (int64_t oh = 0; oh < s.out_height; ++oh) {
+        int64_t h0, h1;
+        window(oh, g.stride_h, g.pad_top, g.kernel_h, s.height, h0, h1);
+        for (int64_t ow = 0; ow < s.out_width; ++ow) {
+          int64_t w0, w1;
+          window(ow, g.stride_w, g.pad_left, g.kernel_w, s.width, w0, w1);
+          T acc = 0;
+          for (int64_t ih = h0; ih < h1; ++ih)
+            for (int64_t iw = w0; iw < w1; ++iw) acc += xp[ih * s.width + iw];
+          const int64_t count = (h1 - h0) * (w1 - w0);
+          op[oh * s.out_width + ow] = count > 0 ? acc / T(count) : T(0);
+        }
+      }
+    }
+  });
+}
+
+void CpuBackend::avg_pool2d_backward(const Tensor& grad_output, const Tensor& grad_input,
+                                     const Pool2dGeometry& g) {
+  const PoolShape s = pool_shape(grad_input, grad_output);
+  dispatch_float(grad_input.dtype(), [&]<typename T>() {
+    const T* pg = grad_output.data<T>();
+    T* px = grad_input.data<T>();
+#pragma omp parallel for schedule(static) if (worth_threads(s))
+    for (int64_t p = 0; p < s.planes; ++p) {
+      T* xp = px + p * s.height * s.width;
+      const T* gp = pg + p * s.out_height * s.out_width;
+      std::fill(xp, xp + s.height * s.width, T(0));
+      for (int64_t oh = 0; oh < s.out_height; ++oh) {
+        int64_t h0, h1;
+        window(oh, g.stride_h, g.pad_top, g.kernel_h, s.height, h0, h1);
+        for (int64_t ow = 0; ow < s.out_width; ++ow) {
+          int64_t w0, w1;
+          window(ow, g.stride_w, g.pad_left, g.kernel_w, s.width, w0, w1);
+          const int64_t count = (h1 - h0) * (w1 - w0);
+          if (count == 0) continue;
+          const T share = gp[oh * s.out_width + ow] / T(count);
+          for (int64_t ih = h0; ih < h1; ++ih)
+            for (int64_t iw = w0; iw < w1; ++iw) xp[ih * s.width + iw] += share;
+        }
+      }
+    }
+  });
+}
+
+}  // namespace scidl::backend::cpu

@@ -1,0 +1,158 @@
+#include "scidl/io/classification_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include "scidl/io/png.h"
+
+namespace scidl::io {
+
+double ClassificationReport::class_accuracy(size_t k) const {
+  int64_t total = 0;
+  for (int64_t v : confusion.at(k)) total += v;
+  return total ? double(confusion[k][k]) / double(total) : 0.0;
+}
+
+namespace {
+
+std::string csv_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+void write_per_class(const std::filesystem::path& path, const ClassificationReport& r) {
+  std::ofstream out(path);
+  out << "class,name,count,correct,accuracy\n";
+  for (size_t k = 0; k < r.confusion.size(); ++k) {
+    int64_t total = 0;
+    for (int64_t v : r.confusion[k]) total += v;
+    out << fmt::format("{},{},{},{},{:.4f}\n", k, csv_quote(r.class_names[k]), total,
+                       r.confusion[k][k], r.class_accuracy(k));
+  }
+  out << fmt::format("all,{},{},{},{:.4f}\n", csv_quote("all"), r.examples, r.correct,
+                     r.accuracy());
+}
+
+void write_confusion(const std::filesystem::path& dir, const ClassificationReport& r) {
+  const auto k = static_cast<int64_t>(r.confusion.size());
+  {
+    std::ofstream out(dir / "confusion.csv");
+    out << "true_class";
+    for (int64_t j = 0; j < k; ++j) out << ",predicted_" << j;
+    out << "\n";
+    for (int64_t i = 0; i < k; ++i) {
+      out << i;
+      for (int64_t j = 0; j < k; ++j) out << "," << r.confusion[i][j];
+      out << "\n";
+    }
+  }
+
+  // A heat map: cell shade = share of the true class's examples; counts written in the cells.
+  const int64_t cell = 44, margin = 24;
+  Image img(margin + k * cell + 4, margin + k * cell + 4);
+  for (int64_t i = 0; i < k; ++i) {
+    // Rows are the true class, columns the predicted one; both labelled by class index.
+    img.draw_text(4, margin + i * cell + cell / 2 - 5, std::to_string(i), {0, 0, 0}, 2);
+    img.draw_text(margin + i * cell + cell / 2 - 3, 4, std::to_string(i), {0, 0, 0}, 2);
+    int64_t total = 0;
+    for (int64_t v : r.confusion[i]) total += v;
+    for (int64_t j = 0; j < k; ++j) {
+      const double share = total ? double(r.confusion[i][j]) / double(total) : 0.0;
+      const auto fade = static_cast<uint8_t>(255 - std::lround(std::sqrt(share) * 215));
+      Rgb color = i == j ? Rgb{fade, fade, 255} : Rgb{255, fade, fade};
+      img.fill_rect(margin + j * cell + 1, margin + i * cell + 1, cell - 2, cell - 2, color);
+      const std::string count = std::to_string(r.confusion[i][j]);
+      const int64_t width = static_cast<int64_t>(count.size()) * 8;
+      img.draw_text(margin + j * cell + (cell - width) / 2, margin + i * cell + cell / 2 - 5, count,
+                    share > 0.5 ? Rgb{255, 255, 255} : Rgb{0, 0, 0}, 2);
+    }
+  }
+  write_png(dir / "confusion.png", img);
+}
+
+void write_gallery(const std::filesystem::path& dir, const Tensor& images,
+                   const std::vector<int64_t>& labels, const std::vector<int64_t>& predicted,
+                   const std::vector<double>& confidence, const ClassificationReport& r,
+                   int64_t gallery_size) {
+  std::vector<int64_t> wrong;
+  for (size_t i = 0; i < labels.size() && int64_t(wrong.size()) < gallery_size; ++i)
+    if (labels[i] != predicted[i]) wrong.push_back(static_cast<int64_t>(i));
+  std::ofstream legend(dir / "misclassified.csv");
+  legend << "tile,row,column,example,true_class,true_name,predicted_class,predicted_name,"
+            "confidence\n";
+  if (wrong.empty()) return;
+  const int64_t h = images.shape()[2], w = images.shape()[3], scale = 2, per_row = 8;
+  const int64_t tile_w = w * scale + 8, tile_h = h * scale + 22;
+  const int64_t rows = (static_cast<int64_t>(wrong.size()) + per_row - 1) / per_row;
+  Image img(per_row * tile_w + 4, rows * tile_h + 4);
+  Tensor x = images.contiguous();
+  const int64_t plane = images.shape()[1] * h * w;
+  for (size_t t = 0; t < wrong.size(); ++t) {
+    const int64_t i = wrong[t], col = int64_t(t) % per_row, row = int64_t(t) / per_row;
+    const int64_t x0 = 4 + col * tile_w, y0 = 4 + row * tile_h;
+    img.fill_rect(x0, y0, w * scale + 4, h * scale + 4, class_color(predicted[i]));
+    std::vector<float> pixels(h * w);
+    dispatch_float(x.dtype(), [&]<typename T>() {
+      const T* p = x.data<T>() + i * plane;
+      for (int64_t k = 0; k < h * w; ++k) pixels[k] = static_cast<float>(p[k]);
+    });
+    img.draw_grey(x0 + 2, y0 + 2, pixels.data(), h, w, scale);
+    img.draw_text(x0 + 2, y0 + h * scale + 7, fmt::format("{}>{}", labels[i], predicted[i]),
+                  {0, 0, 0}, 2);
+    legend << fmt::format("{},{},{},{},{},{},{},{},{:.4f}\n", t, row, col, i, labels[i],
+                          csv_quote(r.class_names[labels[i]]), predicted[i],
+                          csv_quote(r.class_names[predicted[i]]), confidence[i]);
+  }
+  write_png(dir / "misclassified.png", img);
+}
+
+}  // namespace
+
+ClassificationReport write_classification_report(const std::filesystem::path& dir,
+                                                 const Tensor& images, const Tensor& labels,
+                                                 const Tensor& logits,
+                                                 std::vector<std::string> class_names,
+                                                 int64_t gallery_size) {
+  if (logits.dim() != 2 || labels.dim() != 1 || images.dim() != 4 ||
+      logits.shape()[0] != labels.shape()[0] || images.shape()[0] != labels.shape()[0])
+    throw std::invalid_argument(fmt::format(
+        "classification report: expected images [N, C, H, W], labels [N] and logits [N, K], got "
+        "{}, {} and {}",
+        shape_str(images.shape()), shape_str(labels.shape()), shape_str(logits.shape())));
+  const int64_t n = logits.shape()[0], k = logits.shape()[1];
+  auto y = labels.to_vector<int64_t>();
+  auto z = logits.to_vector<double>();
+  ClassificationReport r;
+  r.examples = n;
+  r.confusion.assign(k, std::vector<int64_t>(k, 0));
+  for (int64_t c = static_cast<int64_t>(class_names.size()); c < k; ++c)
+    class_names.push_back(std::to_string(c));
+  r.class_names = std::move(class_names);
+  std::vector<int64_t> predicted(n);
+  std::vector<double> confidence(n);
+  for (int64_t i = 0; i < n; ++i) {
+    if (y[i] < 0 || y[i] >= k)
+      throw std::invalid_argument(
+          fmt::format("classification report: example {} has label {} but the model has {} outputs",
+                      i, y[i], k));
+    const double* row = z.data() + i * k;
+    const int64_t best = std::max_element(row, row + k) - row;
+    double sum = 0;
+    for (int64_t j = 0; j < k; ++j) sum += std::exp(row[j] - row[best]);
+    predicted[i] = best;
+    confidence[i] = 1.0 / sum;  // softmax probability of the predicted class
+    r.confusion[y[i]][best]++;
+    r.correct += best == y[i];
+  }
+  std::filesystem::create_directories(dir);
+  write_per_class(dir / "per_class.csv", r);
+  write_confusion(dir, r);
+  write_gallery(dir, images, y, predicted, confidence, r, gallery_size);
+  return r;
+}
+
+}  // namespace scidl::io
