@@ -82,9 +82,10 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     s.loss = t->choice("loss", loss_names()).value_or(s.loss);
     if (auto m = t->strings("metrics")) {
       for (const auto& name : *m)
-        if (std::find(metric_names().begin(), metric_names().end(), name) == metric_names().end())
-          t->fail("metrics", fmt::format("names an unknown metric '{}'; choose from {}", name,
-                                         fmt::join(metric_names(), ", ")));
+        if (!is_metric_name(name) && name != "confusion_matrix")
+          t->fail("metrics", fmt::format("names an unknown metric '{}'; choose from {}, "
+                                         "confusion_matrix (topN_accuracy for another k)",
+                                         name, fmt::join(metric_names(), ", ")));
       s.metrics = *m;
     }
     s.shuffle = t->boolean("shuffle").value_or(s.shuffle);
@@ -97,9 +98,15 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   c.output_dir = std::filesystem::path("runs") / (stem.empty() ? "run" : stem);
   if (auto out = root.section("output")) {
     if (auto d = out->string("dir")) c.output_dir = *d;
+    c.checkpoint_every_n_steps = out->integer("checkpoint_every_n_steps").value_or(0);
+    if (c.checkpoint_every_n_steps < 0)
+      out->fail("checkpoint_every_n_steps", "must be >= 0 (0: checkpoint at epoch ends only)");
+    c.plots = out->boolean("plots").value_or(true);
     out->finish();
   }
   if (c.training.loss == "cross_entropy" || c.training.loss == "nll") c.data.targets = "classes";
+  if (auto cbs = root.json("callbacks")) c.callbacks_json = *cbs;
+  c.callbacks = parse_callbacks(doc, logged_names(c));
   root.finish();
   return c;
 }
@@ -158,8 +165,22 @@ nlohmann::json to_json(const RunConfig& c) {
   const auto& t = c.training;
   j["training"] = {{"epochs", t.epochs}, {"batch_size", t.batch_size}, {"loss", t.loss},
                    {"metrics", t.metrics}, {"shuffle", t.shuffle}};
-  j["output"] = {{"dir", c.output_dir.string()}};
+  j["output"] = {{"dir", c.output_dir.string()},
+                 {"checkpoint_every_n_steps", c.checkpoint_every_n_steps},
+                 {"plots", c.plots}};
+  j["callbacks"] = c.callbacks_json;
   return j;
+}
+
+std::vector<std::string> logged_names(const RunConfig& c) {
+  std::vector<std::string> train{"loss"};
+  for (const auto& m : c.training.metrics)
+    if (m != "confusion_matrix") train.push_back(m == "acc" ? "accuracy" : m);
+  std::vector<std::string> names = train;
+  names.push_back("lr");
+  if (c.data.validation_split > 0)
+    for (const auto& n : train) names.push_back("val_" + n);
+  return names;
 }
 
 }  // namespace scidl::train
