@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "scidl/autograd/grad_mode.h"
@@ -82,11 +83,11 @@ std::unordered_map<Node*, Tensor> run_backward(const std::vector<Tensor>& output
         accumulate_leaf(out, seeds[k]);
     }
   }
+  // Roots in the order given (listed twice counts once), so runs are bit-reproducible.
   for (const auto& out : outputs)
-    if (auto& fn = out.grad_fn(); fn && dependencies[fn.get()] == 0) ready.push_back(fn.get());
-  // Dedupe roots listed twice.
-  std::sort(ready.begin(), ready.end());
-  ready.erase(std::unique(ready.begin(), ready.end()), ready.end());
+    if (auto& fn = out.grad_fn(); fn && dependencies[fn.get()] == 0 &&
+                                  std::find(ready.begin(), ready.end(), fn.get()) == ready.end())
+      ready.push_back(fn.get());
 
   std::unordered_map<Node*, Tensor> done;
   while (!ready.empty()) {

@@ -1,4 +1,5 @@
 // Elementwise kernels: copy/cast, fill, unary maps, binary maps with broadcasting, where.
+#include <algorithm>
 #include <cmath>
 
 #include "scidl/backend/cpu/cpu_backend.h"
@@ -140,11 +141,15 @@ void CpuBackend::copy(const Tensor& src, const Tensor& dst) {
 
 void CpuBackend::fill(const Tensor& dst, double value) {
   auto plan = make_plan<1>(dst.shape(), {&dst.strides()});
-  dispatch_all(dst.dtype(), [&]<typename scalar_t>() {
-    scalar_t v = static_cast<scalar_t>(value);
-    scalar_t* p = dst.data<scalar_t>();
-    for_each_row(plan, dst.numel(), [&](auto off, int64_t n, auto st) {
-      for (int64_t i = 0; i < n; ++i) p[off[0] + i * st[0]] = v;
+  dispatch_all(dst.dtype(), [&]<typename T>() {
+    const T v = static_cast<T>(value);
+    T* base = dst.data<T>();
+    for_each_row(plan, dst.numel(), [base, v](auto off, int64_t n, auto st) {
+      T* p = base + off[0];
+      if (st[0] == 1)
+        std::fill_n(p, n, v);
+      else
+        for (int64_t i = 0; i < n; ++i) p[i * st[0]] = v;
     });
   });
 }

@@ -82,11 +82,13 @@ void reduce_impl(ReduceOp op, const Tensor& x, const Tensor& out) {
       int nt = omp_get_num_threads(), t = omp_get_thread_num();
       int64_t chunk = (cols + nt - 1) / nt;
       int64_t begin = std::min<int64_t>(cols, t * chunk), end = std::min<int64_t>(cols, begin + chunk);
-      for (int64_t j = begin; j < end; ++j) po[j] = T(0);
+      T* __restrict out = po;  // private copies: shared pointers would be reloaded per lane
+      const T* __restrict in = px;
+      for (int64_t j = begin; j < end; ++j) out[j] = T(0);
       for (int64_t i = 0; i < inner_n; ++i) {
-        const T* row = px + i * cols;
+        const T* __restrict row = in + i * cols;
 #pragma omp simd
-        for (int64_t j = begin; j < end; ++j) po[j] += row[j];
+        for (int64_t j = begin; j < end; ++j) out[j] += row[j];
       }
     }
     return;

@@ -1,0 +1,24 @@
+// scidl info: what this build runs on (BLAS library and kernel family, threads, version), so
+// a slow run can be diagnosed in one command.
+#include <fmt/core.h>
+#include <omp.h>
+
+#include "command.h"
+#include "scidl/backend/cpu/blas.h"
+
+namespace {
+
+SCIDL_COMMAND([](CLI::App& app) {
+  auto* cmd = app.add_subcommand("info", "Show the BLAS library, its kernel family and thread counts");
+  cmd->callback([] {
+    const auto& blas = scidl::backend::cpu::blas();
+    fmt::print("scidl {}\n", SCIDL_VERSION);
+    fmt::print("threads: {} (OpenMP; BLAS shares the pool when it is the OpenMP build)\n",
+               omp_get_max_threads());
+    fmt::print("BLAS: {}\n", blas.library);
+    fmt::print("OPENBLAS_CORETYPE: {}\n", blas.core_type.empty() ? "(left to OpenBLAS)" : blas.core_type);
+    if (!blas.config.empty()) fmt::print("OpenBLAS config: {}\n", blas.config);
+  });
+});
+
+}  // namespace

@@ -1,0 +1,82 @@
+// The Brutus-style ladder: double first, MPFR only when needed, honest about failure.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "scidl/sci/convergence.h"
+#include "scidl/sci/three_body_breen.h"
+
+namespace scidl::sci {
+namespace {
+
+TEST(Convergence, LadderStartsInDoubleAndFollowsTheBrutusBitsRule) {
+  const std::vector<Precision> ladder = precision_ladder(ConvergenceSettings{});
+  ASSERT_EQ(ladder.size(), 6u);
+  EXPECT_TRUE(ladder[0].is_double());
+  EXPECT_TRUE(ladder[1].is_double());
+  EXPECT_EQ(ladder[2].bits, 96);  // tol 1e-16: 4·16 + 32
+  EXPECT_EQ(ladder[3].bits, 112);
+  EXPECT_EQ(ladder[4].bits, 128);
+  EXPECT_EQ(ladder[5].bits, 144);
+  EXPECT_EQ(ladder[5].tolerance, 1e-28);
+  EXPECT_EQ(brutus_bits_for_tolerance(1e-11), 76);
+}
+
+TEST(Convergence, EasyRunConvergesInDoublePrecision) {
+  // A short window before any close encounter: both double rungs agree to far below 1e-6.
+  const ConvergedRun run = integrate_until_converged(
+      breen_problem({-0.2, 0.3}), OutputGrid::covering(0.5, 1.0 / 256), ConvergenceSettings{});
+  ASSERT_TRUE(run.converged) << run.note;
+  EXPECT_TRUE(run.precision.is_double());
+  EXPECT_EQ(run.attempts.size(), 2u);
+  EXPECT_LT(run.distance, 1e-6);
+  EXPECT_LT(run.trajectory.max_relative_energy_error, 1e-13);
+}
+
+TEST(Convergence, ChaoticRunEscalatesToMultiprecision) {
+  // Seed 1, run 1 (x2 ≈ (-0.238, 0.733)) to t = 3.9: the double rungs differ by ~2e-6, so the
+  // ladder must go to MPFR; tol 1e-16 / 96 bits then agrees with tol 1e-13 to ~1e-8.
+  const ConvergedRun run =
+      integrate_until_converged(breen_problem(sample_breen_position(1, 1)),
+                                OutputGrid::covering(3.9, 1.0 / 256), ConvergenceSettings{});
+  ASSERT_TRUE(run.converged) << run.note;
+  EXPECT_FALSE(run.precision.is_double());
+  EXPECT_GE(run.attempts.size(), 3u);
+  EXPECT_GT(run.attempts[1].distance_to_previous, 1e-6);
+  EXPECT_LT(run.distance, 1e-6);
+  EXPECT_LT(run.trajectory.max_relative_energy_error, 1e-12);
+}
+
+TEST(Convergence, TooLowAPrecisionCapIsReportedAsNotConverged) {
+  ConvergenceSettings settings;
+  settings.max_bits = 53;  // double rungs only
+  settings.accept_distance = 1e-12;
+  const ConvergedRun run = integrate_until_converged(
+      breen_problem({-0.2, 0.3}), OutputGrid::covering(1.0, 1.0 / 256), settings);
+  EXPECT_FALSE(run.converged);
+  EXPECT_NE(run.note.find("raise --max-bits"), std::string::npos) << run.note;
+  EXPECT_GT(run.distance, 1e-12);
+}
+
+TEST(Convergence, LadderWithOneRungIsRejectedWithAFix) {
+  ConvergenceSettings settings;
+  settings.double_tolerances = {1e-13};
+  settings.max_bits = 53;
+  try {
+    check_convergence_settings(settings);
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("raise --max-bits to at least 96"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Convergence, PhaseSpaceDistanceIsInfiniteForAnIncompleteRun) {
+  Trajectory a, b;
+  a.completed = true;
+  b.completed = false;
+  EXPECT_TRUE(std::isinf(max_phase_space_distance(a, b)));
+}
+
+}  // namespace
+}  // namespace scidl::sci
