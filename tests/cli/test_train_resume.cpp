@@ -53,12 +53,14 @@ metrics = ["mae"]
 [output]
 checkpoint_every_n_steps = 7
 )",
-                     epochs) + extra;
+                     epochs) +
+         extra;
 }
 
 std::map<std::string, std::vector<float>> weights_of(const std::filesystem::path& model) {
   std::map<std::string, std::vector<float>> out;
-  for (const auto& [k, t] : io::load_model(model).model->state_dict()) out[k] = t.to_vector<float>();
+  for (const auto& [k, t] : io::load_model(model).model->state_dict())
+    out[k] = t.to_vector<float>();
   return out;
 }
 
@@ -79,7 +81,8 @@ TEST(TrainResume, ARunKilledMidEpochAndResumedEndsWithTheSameWeightsBitForBit) {
     ::_exit(127);
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!std::filesystem::exists(killed / "checkpoint.scidl") && std::chrono::steady_clock::now() < deadline)
+  while (!std::filesystem::exists(killed / "checkpoint.scidl") &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::microseconds(500));
   ::kill(pid, SIGKILL);
   int status = 0;
@@ -92,10 +95,12 @@ TEST(TrainResume, ARunKilledMidEpochAndResumedEndsWithTheSameWeightsBitForBit) {
 
   auto resumed = run_cli("train " + cfg.string() + " --resume " + killed.string());
   ASSERT_EQ(resumed.status, 0) << resumed.output;
-  EXPECT_NE(resumed.output.find("resuming " + killed.string() + " at epoch"), std::string::npos) << resumed.output;
+  EXPECT_NE(resumed.output.find("resuming " + killed.string() + " at epoch"), std::string::npos)
+      << resumed.output;
   EXPECT_EQ(weights_of(killed / "last.scidl"), weights_of(dir.path / "whole" / "last.scidl"));
   EXPECT_EQ(weights_of(killed / "best.scidl"), weights_of(dir.path / "whole" / "best.scidl"));
-  auto a = data::read_csv(dir.path / "whole" / "history.csv"), b = data::read_csv(killed / "history.csv");
+  auto a = data::read_csv(dir.path / "whole" / "history.csv"),
+       b = data::read_csv(killed / "history.csv");
   ASSERT_EQ(a.rows, 12);
   ASSERT_EQ(b.rows, 12);
   ASSERT_EQ(a.column_names, b.column_names);
@@ -113,9 +118,12 @@ TEST(TrainResume, TheSameSeedGivesTheSameWeightsThroughTheCli) {
   auto cfg = dir.path / "run.toml";
   write_text(cfg, config(3));
   for (const char* out : {"a", "b"})
-    ASSERT_EQ(run_cli("train " + cfg.string() + " -q --out " + (dir.path / out).string()).status, 0);
+    ASSERT_EQ(run_cli("train " + cfg.string() + " -q --out " + (dir.path / out).string()).status,
+              0);
   EXPECT_EQ(weights_of(dir.path / "a" / "last.scidl"), weights_of(dir.path / "b" / "last.scidl"));
-  ASSERT_EQ(run_cli("train " + cfg.string() + " -q --set seed=6 --out " + (dir.path / "c").string()).status, 0);
+  ASSERT_EQ(run_cli("train " + cfg.string() + " -q --set seed=6 --out " + (dir.path / "c").string())
+                .status,
+            0);
   EXPECT_NE(weights_of(dir.path / "a" / "last.scidl"), weights_of(dir.path / "c" / "last.scidl"));
 }
 
@@ -127,15 +135,19 @@ TEST(TrainResume, RefusesAFolderThatIsNotARunAndARunOfAnotherConfig) {
   std::filesystem::create_directories(dir.path / "empty");
   auto r = run_cli("train " + cfg.string() + " --resume " + (dir.path / "empty").string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.output.find("is not a scidl run folder (no config.json)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("is not a scidl run folder (no config.json)"), std::string::npos)
+      << r.output;
 
-  ASSERT_EQ(run_cli("train " + cfg.string() + " -q --out " + (dir.path / "run").string()).status, 0);
-  r = run_cli("train " + cfg.string() + " --set training.epochs=3 --set optimizer.lr=0.01 --resume " +
+  ASSERT_EQ(run_cli("train " + cfg.string() + " -q --out " + (dir.path / "run").string()).status,
+            0);
+  r = run_cli("train " + cfg.string() +
+              " --set training.epochs=3 --set optimizer.lr=0.01 --resume " +
               (dir.path / "run").string());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("different config"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("training.epochs: 2 in the run, 3 now"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("optimizer.lr: 0.003 in the run, 0.01 now"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("optimizer.lr: 0.003 in the run, 0.01 now"), std::string::npos)
+      << r.output;
   // A finished run resumed with its own config has nothing left to do, and says so by its summary.
   r = run_cli("train " + cfg.string() + " --resume " + (dir.path / "run").string());
   EXPECT_EQ(r.status, 0) << r.output;
@@ -147,7 +159,8 @@ TEST(TrainCallbacks, ConfigErrorsNameTheKeyPathAndTheChoices) {
   write_data(dir.path, 50);
   auto check = [&](const std::string& extra, const std::string& expected) {
     write_text(dir.path / "bad.toml", config(1, extra));
-    auto r = run_cli("train " + (dir.path / "bad.toml").string() + " -q --out " + (dir.path / "run").string());
+    auto r = run_cli("train " + (dir.path / "bad.toml").string() + " -q --out " +
+                     (dir.path / "run").string());
     EXPECT_EQ(r.status, 1) << extra;
     EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
   };
@@ -157,12 +170,14 @@ TEST(TrainCallbacks, ConfigErrorsNameTheKeyPathAndTheChoices) {
   check("[[callbacks]]\ntype = \"early_stopping\"\npatience = 2\npateince = 3\n",
         "unknown key 'callbacks[0].pateince'");
   check("[[callbacks]]\ntype = \"early_stopping\"\nmonitor = \"val_accuracy\"\n",
-        "'callbacks[0].monitor' is 'val_accuracy', which this run never logs; choose one of loss, mae, "
+        "'callbacks[0].monitor' is 'val_accuracy', which this run never logs; choose one of loss, "
+        "mae, "
         "lr, val_loss, val_mae");
   check("[[callbacks]]\ntype = \"early_stopping\"\npatience = \"3\"\n",
         "'callbacks[0].patience' must be an integer, got a string");
   check("[[callbacks]]\ntype = \"tensorboard\"\nupdate_freq = \"often\"\n",
-        "'callbacks[0].update_freq' is \"often\"; expected \"epoch\", \"batch\" or a number of steps >= 1");
+        "'callbacks[0].update_freq' is \"often\"; expected \"epoch\", \"batch\" or a number of "
+        "steps >= 1");
   check("[[callbacks]]\ntype = \"early_stopping\"\nmode = \"down\"\n",
         "'callbacks[0].mode' is 'down'; choose one of auto, min, max");
 }
@@ -194,11 +209,13 @@ type = "terminate_on_nan"
   auto r = run_cli("train " + cfg.string() + " --out " + (dir.path / "run").string());
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("Epoch 3: early stopping"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("summary: 3 epochs (stopped early by a callback)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("summary: 3 epochs (stopped early by a callback)"), std::string::npos)
+      << r.output;
   auto run = dir.path / "run";
-  for (const char* f : {"best.scidl", "last.scidl", "checkpoint.scidl", "history.csv", "config.json", "keras_log.csv",
-                        "plots/loss.svg", "plots/loss.png", "plots/mae.svg", "plots/mae.png", "models/e01.scidl",
-                        "models/e03.scidl", "tensorboard/train", "tensorboard/validation"})
+  for (const char* f :
+       {"best.scidl", "last.scidl", "checkpoint.scidl", "history.csv", "config.json",
+        "keras_log.csv", "plots/loss.svg", "plots/loss.png", "plots/mae.svg", "plots/mae.png",
+        "models/e01.scidl", "models/e03.scidl", "tensorboard/train", "tensorboard/validation"})
     EXPECT_TRUE(std::filesystem::exists(run / f)) << f;
   EXPECT_EQ(data::read_csv(run / "history.csv").rows, 3);
 }
@@ -227,7 +244,8 @@ batch_size = 16
 loss = "cross_entropy"
 metrics = ["accuracy", "top2_accuracy", "confusion_matrix"]
 )");
-  auto r = run_cli("train " + (dir.path / "c.toml").string() + " --out " + (dir.path / "run").string());
+  auto r =
+      run_cli("train " + (dir.path / "c.toml").string() + " --out " + (dir.path / "run").string());
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("val_top2_accuracy"), std::string::npos) << r.output;
   auto cm = data::read_csv(dir.path / "run" / "confusion_matrix.csv");

@@ -26,7 +26,9 @@ namespace {
 
 nlohmann::json tiny_mlp() {
   return {{"inputs", 3},
-          {"layers", {{{"type", "dense"}, {"units", 8}, {"activation", "tanh"}}, {{"type", "dense"}, {"units", 1}}}}};
+          {"layers",
+           {{{"type", "dense"}, {"units", 8}, {"activation", "tanh"}},
+            {{"type", "dense"}, {"units", 1}}}}};
 }
 
 struct SmallFit {
@@ -54,7 +56,8 @@ std::string read_text(const std::filesystem::path& p) {
 TEST(ModelCheckpoint, BestOnlyKeepsTheEpochWithTheLowestValLoss) {
   TempDir dir("ckpt_best");
   SmallFit f;
-  train::ModelCheckpoint cb({.filepath = (dir.path / "best.scidl").string(), .save_best_only = true}, tiny_mlp());
+  train::ModelCheckpoint cb(
+      {.filepath = (dir.path / "best.scidl").string(), .save_best_only = true}, tiny_mlp());
   auto h = f.fit(6, {&cb});
   size_t best = 0;
   for (size_t e = 0; e < h.epochs.size(); ++e)
@@ -68,7 +71,8 @@ TEST(ModelCheckpoint, BestOnlyKeepsTheEpochWithTheLowestValLoss) {
 TEST(ModelCheckpoint, EveryNEpochsWritesFormattedFileNames) {
   TempDir dir("ckpt_every");
   SmallFit f;
-  train::ModelCheckpoint cb({.filepath = (dir.path / "e{epoch:03d}.scidl").string(), .every_n_epochs = 2}, tiny_mlp());
+  train::ModelCheckpoint cb(
+      {.filepath = (dir.path / "e{epoch:03d}.scidl").string(), .every_n_epochs = 2}, tiny_mlp());
   f.fit(5, {&cb});
   EXPECT_FALSE(std::filesystem::exists(dir.path / "e001.scidl"));
   EXPECT_TRUE(std::filesystem::exists(dir.path / "e002.scidl"));
@@ -84,7 +88,8 @@ TEST(ModelCheckpoint, AFilepathFieldThatIsNotLoggedIsNamed) {
     cb.path_for(0, {{"loss", 1.0}});
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("fields may be epoch, loss"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("fields may be epoch, loss"), std::string::npos)
+        << e.what();
   }
   EXPECT_EQ(cb.path_for(2, {{"val_acc", 0.456}}).string(), "m_0.46.scidl");
 }
@@ -194,9 +199,11 @@ TEST(TensorBoardCallback, EveryScalarHistogramTextAndHParamReadsBack) {
     EXPECT_EQ(scalars.at({"epoch_mae", e}), static_cast<float>(h.epochs[e].at("mae")));
     EXPECT_EQ(scalars.at({"epoch_learning_rate", e}), static_cast<float>(0.05));
   }
-  for (int64_t step = 3; step <= 24; step += 3) EXPECT_TRUE(scalars.count({"batch_loss", step})) << step;
+  for (int64_t step = 3; step <= 24; step += 3)
+    EXPECT_TRUE(scalars.count({"batch_loss", step})) << step;
   EXPECT_FALSE(scalars.count({"batch_loss", 4}));
-  for (const char* tag : {"0.weight/histogram", "0.weight/gradient", "2.bias/histogram", "2.bias/gradient"})
+  for (const char* tag :
+       {"0.weight/histogram", "0.weight/gradient", "2.bias/histogram", "2.bias/gradient"})
     EXPECT_TRUE(histograms.count(tag)) << tag;
 
   std::map<std::pair<std::string, int64_t>, float> val;

@@ -14,9 +14,11 @@ using train::EarlyStopping;
 using train::EarlyStoppingOptions;
 
 // The 1-based epoch after which the callback stops training, or 0 when it never does.
-int stop_epoch(EarlyStopping& es, const std::vector<double>& values, const std::string& key = "val_loss") {
+int stop_epoch(EarlyStopping& es, const std::vector<double>& values,
+               const std::string& key = "val_loss") {
   for (size_t e = 0; e < values.size(); ++e)
-    if (es.observe(static_cast<int>(e), {{"loss", 0.0}, {key, values[e]}})) return static_cast<int>(e) + 1;
+    if (es.observe(static_cast<int>(e), {{"loss", 0.0}, {key, values[e]}}))
+      return static_cast<int>(e) + 1;
   return 0;
 }
 
@@ -60,7 +62,8 @@ TEST(EarlyStoppingMode, AutoRefusesANameWithUnknownDirectionAndBadModesAreNamed)
     EarlyStopping es({.monitor = "val_custom"});
     FAIL() << "expected an error";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("set mode to 'min' or 'max'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("set mode to 'min' or 'max'"), std::string::npos)
+        << e.what();
   }
   EXPECT_THROW(EarlyStopping({.mode = "minimum"}), std::invalid_argument);
 }
@@ -90,9 +93,9 @@ TEST(EarlyStoppingStartFromEpoch, EpochsBeforeItAreIgnored) {
 TEST(EarlyStoppingMonitor, WatchesTheNamedValueOnly) {
   EarlyStopping es({.monitor = "val_mae", .patience = 1});
   std::vector<train::Logs> logs{{{"val_loss", 1.0}, {"val_mae", 0.5}},
-                         {{"val_loss", 2.0}, {"val_mae", 0.4}},
-                         {{"val_loss", 3.0}, {"val_mae", 0.3}},
-                         {{"val_loss", 0.1}, {"val_mae", 0.35}}};
+                                {{"val_loss", 2.0}, {"val_mae", 0.4}},
+                                {{"val_loss", 3.0}, {"val_mae", 0.3}},
+                                {{"val_loss", 0.1}, {"val_mae", 0.35}}};
   int stopped = 0;
   for (int e = 0; e < 4 && !stopped; ++e)
     if (es.observe(e, logs[e])) stopped = e + 1;
@@ -113,8 +116,8 @@ TEST(EarlyStoppingMonitor, AnUnloggedMonitorIsAnErrorAtTheFirstEpochListingTheLo
 
 // A real (tiny) model whose weights the test sets by hand, one value per epoch.
 struct ScriptedModel {
-  std::shared_ptr<nn::Sequential> model = nn::build_model(
-      {{"inputs", 1}, {"layers", {{{"type", "dense"}, {"units", 1}}}}}, 0);
+  std::shared_ptr<nn::Sequential> model =
+      nn::build_model({{"inputs", 1}, {"layers", {{{"type", "dense"}, {"units", 1}}}}}, 0);
   optim::SGD opt{model->parameters(), {.lr = 0.1}};
   train::Trainer trainer{*model, opt, train::make_loss("mse")};
   void set_weights(double v) {
@@ -171,7 +174,9 @@ TEST(EarlyStoppingVerbose, PrintsTheStopAndTheRestoredEpochLikeKeras) {
   m.run(es, {1.0, 0.5, 0.7});
   std::string out = ::testing::internal::GetCapturedStdout();
   EXPECT_NE(out.find("Epoch 3: early stopping"), std::string::npos) << out;
-  EXPECT_NE(out.find("Restoring model weights from the end of the best epoch: 2."), std::string::npos) << out;
+  EXPECT_NE(out.find("Restoring model weights from the end of the best epoch: 2."),
+            std::string::npos)
+      << out;
   ScriptedModel quiet_model;
   EarlyStopping quiet({.patience = 1});
   ::testing::internal::CaptureStdout();

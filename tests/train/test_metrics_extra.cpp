@@ -12,9 +12,9 @@ namespace {
 
 // Four samples over four classes; the true class ranks 1st, 2nd, 3rd and 4th.
 Tensor scores() {
-  return from_vector(std::vector<double>{0.9, 0.1, 0.0, 0.0,   //
-                                         0.5, 0.6, 0.1, 0.0,   //
-                                         0.3, 0.2, 0.1, 0.4,   //
+  return from_vector(std::vector<double>{0.9, 0.1, 0.0, 0.0,  //
+                                         0.5, 0.6, 0.1, 0.0,  //
+                                         0.3, 0.2, 0.1, 0.4,  //
                                          0.1, 0.2, 0.3, 0.05},
                      {4, 4}, DType::Float32);
 }
@@ -22,7 +22,8 @@ Tensor labels() { return from_vector(std::vector<int64_t>{0, 0, 1, 3}, {4}); }
 
 TEST(TopKAccuracy, CountsTheTrueClassAmongTheKHighestScores) {
   auto top1 = train::make_metric("top1_accuracy"), top2 = train::make_metric("top2_accuracy"),
-       top3 = train::make_metric("top3_accuracy"), keras_default = train::make_metric("top_k_accuracy");
+       top3 = train::make_metric("top3_accuracy"),
+       keras_default = train::make_metric("top_k_accuracy");
   for (auto* m : {top1.get(), top2.get(), top3.get(), keras_default.get()}) {
     m->reset();
     m->update(scores(), labels());
@@ -47,14 +48,19 @@ TEST(ConfusionMatrix, RowsAreTrueClassesAndColumnsPredictions) {
   for (auto c : cm.counts()) total += c;
   EXPECT_EQ(total, 4);
   EXPECT_NE(cm.format().find("true\\pred"), std::string::npos);
-  EXPECT_THROW(cm.update(scores(), from_vector(std::vector<int64_t>{0, 0, 1, 4}, {4})), std::invalid_argument);
+  EXPECT_THROW(cm.update(scores(), from_vector(std::vector<int64_t>{0, 0, 1, 4}, {4})),
+               std::invalid_argument);
 }
 
 TEST(MetricState, RoundTripsSoAResumedEpochContinuesTheSums) {
   for (const char* name : {"mae", "mse", "rmse", "r2", "top2_accuracy", "accuracy"}) {
     auto a = train::make_metric(name), b = train::make_metric(name);
-    Tensor p = std::string(name).find("acc") != std::string::npos ? scores() : from_vector(std::vector<double>{1, 2, 3, 5}, {4, 1}, DType::Float32);
-    Tensor t = std::string(name).find("acc") != std::string::npos ? labels() : from_vector(std::vector<double>{1.5, 2, 2, 7}, {4, 1}, DType::Float32);
+    Tensor p = std::string(name).find("acc") != std::string::npos
+                   ? scores()
+                   : from_vector(std::vector<double>{1, 2, 3, 5}, {4, 1}, DType::Float32);
+    Tensor t = std::string(name).find("acc") != std::string::npos
+                   ? labels()
+                   : from_vector(std::vector<double>{1.5, 2, 2, 7}, {4, 1}, DType::Float32);
     a->reset();
     a->update(p, t);
     b->load_state(a->state());
@@ -68,8 +74,12 @@ TEST(CurvePlots, SvgAndPngOfEachQuantityWithTrainingAndValidation) {
   TempDir dir("plots");
   train::History h;
   for (int e = 0; e < 5; ++e)
-    h.epochs.push_back({{"loss", 1.0 / (e + 1)}, {"val_loss", 1.2 / (e + 1)}, {"mae", 0.5 - 0.05 * e},
-                        {"val_mae", 0.6 - 0.05 * e}, {"lr", 0.01}, {"time_s", 0.1}});
+    h.epochs.push_back({{"loss", 1.0 / (e + 1)},
+                        {"val_loss", 1.2 / (e + 1)},
+                        {"mae", 0.5 - 0.05 * e},
+                        {"val_mae", 0.6 - 0.05 * e},
+                        {"lr", 0.01},
+                        {"time_s", 0.1}});
   auto files = train::write_curve_plots(dir.path, h);
   EXPECT_EQ(files.size(), 4u);
   std::ifstream svg(dir.path / "plots" / "loss.svg");
@@ -79,7 +89,8 @@ TEST(CurvePlots, SvgAndPngOfEachQuantityWithTrainingAndValidation) {
   EXPECT_NE(text.find(">validation</text>"), std::string::npos);
   EXPECT_NE(text.find(">loss per epoch</text>"), std::string::npos);
   size_t paths = 0;
-  for (size_t at = text.find("<path"); at != std::string::npos; at = text.find("<path", at + 1)) ++paths;
+  for (size_t at = text.find("<path"); at != std::string::npos; at = text.find("<path", at + 1))
+    ++paths;
   EXPECT_EQ(paths, 2u);
   auto bytes = io::read_file_bytes(dir.path / "plots" / "mae.png");
   ASSERT_GT(bytes.size(), 1000u);
@@ -97,7 +108,8 @@ TEST(CurvePlots, TheImageHasTheLinesInTheSeriesColours) {
   EXPECT_GT(blue, 200);
   auto ticks = io::nice_ticks(0, 1, 5);
   ASSERT_EQ(ticks.size(), 6u);
-  for (size_t i = 0; i < ticks.size(); ++i) EXPECT_NEAR(ticks[i], 0.2 * static_cast<double>(i), 1e-12);
+  for (size_t i = 0; i < ticks.size(); ++i)
+    EXPECT_NEAR(ticks[i], 0.2 * static_cast<double>(i), 1e-12);
   EXPECT_EQ(io::format_tick(0.6000000000000001), "0.6");
 }
 

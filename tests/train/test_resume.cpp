@@ -17,9 +17,10 @@ namespace {
 
 nlohmann::json mlp_with_dropout() {
   return {{"inputs", 3},
-          {"layers", {{{"type", "dense"}, {"units", 16}, {"activation", "relu"}},
-                      {{"type", "dropout"}, {"rate", 0.25}},
-                      {{"type", "dense"}, {"units", 1}}}}};
+          {"layers",
+           {{{"type", "dense"}, {"units", 16}, {"activation", "relu"}},
+            {{"type", "dropout"}, {"rate", 0.25}},
+            {{"type", "dense"}, {"units", 1}}}}};
 }
 
 struct Crash : train::Callback {
@@ -44,8 +45,8 @@ struct ResumableFit {
     opt = std::make_unique<optim::Adam>(model->parameters(), optim::AdamOptions{.lr = 5e-3});
     trainer = std::make_unique<train::Trainer>(*model, *opt, train::make_loss("mse"),
                                                std::vector<std::string>{"mae", "r2"});
-    writer = std::make_unique<train::CheckpointWriter>(ckpt, every, std::vector<train::Callback*>{&stopper},
-                                                       nlohmann::json{{"test", true}});
+    writer = std::make_unique<train::CheckpointWriter>(
+        ckpt, every, std::vector<train::Callback*>{&stopper}, nlohmann::json{{"test", true}});
   }
   train::History fit(std::vector<train::Callback*> extra = {}) {
     train::FitOptions o;
@@ -110,7 +111,8 @@ TEST(Resume, AFitResumedFromAnEpochEndCheckpointAlsoMatches) {
   ResumableFit resumed(ckpt, 0);
   train::restore_training_checkpoint(ckpt, *resumed.trainer, {&resumed.stopper});
   resumed.fit();
-  EXPECT_EQ(resumed.opt->flat_parameters().to_vector<float>(), whole.opt->flat_parameters().to_vector<float>());
+  EXPECT_EQ(resumed.opt->flat_parameters().to_vector<float>(),
+            whole.opt->flat_parameters().to_vector<float>());
 }
 
 TEST(Resume, AFailedCheckpointWriteKeepsThePreviousCheckpointAndSaysSo) {
@@ -131,8 +133,12 @@ TEST(Resume, AFailedCheckpointWriteKeepsThePreviousCheckpointAndSaysSo) {
     FAIL() << "expected the checkpoint write to fail";
   } catch (const std::runtime_error& e) {
     std::string m = e.what();
-    EXPECT_NE(m.find("writing the training checkpoint failed at epoch 1, step 10"), std::string::npos) << m;
-    EXPECT_NE(m.find("The previous checkpoint (epoch 1, batch 5, step 5) is intact"), std::string::npos) << m;
+    EXPECT_NE(m.find("writing the training checkpoint failed at epoch 1, step 10"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("The previous checkpoint (epoch 1, batch 5, step 5) is intact"),
+              std::string::npos)
+        << m;
     EXPECT_NE(m.find("--resume"), std::string::npos) << m;
   }
   auto summary = train::read_checkpoint_summary(ckpt);  // still valid (CRC-checked)
@@ -156,7 +162,9 @@ TEST(Resume, ACheckpointMissingACallbacksStateIsRefusedBeforeAnythingChanges) {
     train::restore_training_checkpoint(ckpt, *other.trainer, {&other.stopper});
     FAIL();
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("no state for callback 'early_stopping'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("no state for callback 'early_stopping'"),
+              std::string::npos)
+        << e.what();
   }
   EXPECT_EQ(other.opt->flat_parameters().to_vector<float>(), before);
 }

@@ -25,8 +25,12 @@ struct ChartLayout {
   double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
   std::vector<double> x_ticks, y_ticks;
   bool has_data = false;
-  double px(double x) const { return left + (x - x_min) / (x_max - x_min) * (width - left - right); }
-  double py(double y) const { return height - bottom - (y - y_min) / (y_max - y_min) * (height - top - bottom); }
+  double px(double x) const {
+    return left + (x - x_min) / (x_max - x_min) * (width - left - right);
+  }
+  double py(double y) const {
+    return height - bottom - (y - y_min) / (y_max - y_min) * (height - top - bottom);
+  }
 };
 
 ChartLayout layout_chart(const LineChart& chart, int width, int height);

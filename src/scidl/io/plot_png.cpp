@@ -25,7 +25,8 @@ Color parse_color(const char* hex) {
 
 class Canvas {
  public:
-  Canvas(int w, int h) : img_{w, h, std::vector<std::uint8_t>(static_cast<size_t>(w) * h * 3, 255)} {}
+  Canvas(int w, int h)
+      : img_{w, h, std::vector<std::uint8_t>(static_cast<size_t>(w) * h * 3, 255)} {}
   void blend(int x, int y, Color c, double alpha) {
     if (x < 0 || y < 0 || x >= img_.width || y >= img_.height || alpha <= 0) return;
     alpha = std::min(alpha, 1.0);
@@ -36,8 +37,10 @@ class Canvas {
   }
   // An anti-aliased segment of the given width: coverage from the distance to the segment.
   void line(double x0, double y0, double x1, double y1, Color c, double w) {
-    int xa = static_cast<int>(std::floor(std::min(x0, x1) - w)), xb = static_cast<int>(std::ceil(std::max(x0, x1) + w));
-    int ya = static_cast<int>(std::floor(std::min(y0, y1) - w)), yb = static_cast<int>(std::ceil(std::max(y0, y1) + w));
+    int xa = static_cast<int>(std::floor(std::min(x0, x1) - w)),
+        xb = static_cast<int>(std::ceil(std::max(x0, x1) + w));
+    int ya = static_cast<int>(std::floor(std::min(y0, y1) - w)),
+        yb = static_cast<int>(std::ceil(std::max(y0, y1) + w));
     double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
     for (int y = ya; y <= yb; ++y)
       for (int x = xa; x <= xb; ++x) {
@@ -80,7 +83,8 @@ RgbImage render_chart_image(const LineChart& chart, int width, int height) {
   ChartLayout l = layout_chart(chart, width, height);
   Canvas c(width, height);
   const Color black{0, 0, 0}, grid{224, 224, 224}, grey{136, 136, 136};
-  const double x_left = l.left, x_right = width - l.right, y_top = l.top, y_bottom = height - l.bottom;
+  const double x_left = l.left, x_right = width - l.right, y_top = l.top,
+               y_bottom = height - l.bottom;
   for (double t : l.x_ticks) {
     double x = l.px(t);
     c.line(x, y_top, x, y_bottom, grid, 1);
@@ -110,8 +114,10 @@ RgbImage render_chart_image(const LineChart& chart, int width, int height) {
         continue;
       }
       double px = l.px(s.x[k]), py = l.py(s.y[k]);
-      if (have_prev) c.line(px0, py0, px, py, col, 2);
-      else c.line(px, py, px, py, col, 2);
+      if (have_prev)
+        c.line(px0, py0, px, py, col, 2);
+      else
+        c.line(px, py, px, py, col, 2);
       px0 = px, py0 = py, have_prev = true;
     }
     double ly = y_top + 10 + 20 * static_cast<double>(i);
@@ -136,14 +142,17 @@ std::string encode_png(const RgbImage& image) {
   png_set_write_fn(
       png, &out,
       [](png_structp p, png_bytep data, png_size_t n) {
-        static_cast<std::string*>(png_get_io_ptr(p))->append(reinterpret_cast<const char*>(data), n);
+        static_cast<std::string*>(png_get_io_ptr(p))
+            ->append(reinterpret_cast<const char*>(data), n);
       },
       nullptr);
-  png_set_IHDR(png, info, static_cast<png_uint_32>(image.width), static_cast<png_uint_32>(image.height), 8,
-               PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(image.width),
+               static_cast<png_uint_32>(image.height), 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
   for (int y = 0; y < image.height; ++y)
-    png_write_row(png, const_cast<png_bytep>(&image.pixels[static_cast<size_t>(y) * image.width * 3]));
+    png_write_row(png,
+                  const_cast<png_bytep>(&image.pixels[static_cast<size_t>(y) * image.width * 3]));
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
   return out;

@@ -18,6 +18,7 @@ struct RgbImage {
 
 RgbImage render_chart_image(const LineChart& chart, int width = 800, int height = 480);
 std::string encode_png(const RgbImage& image);  // the PNG file's bytes
-void write_png(const std::filesystem::path& path, const LineChart& chart, int width = 800, int height = 480);
+void write_png(const std::filesystem::path& path, const LineChart& chart, int width = 800,
+               int height = 480);
 
 }  // namespace scidl::io

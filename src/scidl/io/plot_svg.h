@@ -9,6 +9,7 @@
 namespace scidl::io {
 
 std::string render_svg(const LineChart& chart, int width = 800, int height = 480);
-void write_svg(const std::filesystem::path& path, const LineChart& chart, int width = 800, int height = 480);
+void write_svg(const std::filesystem::path& path, const LineChart& chart, int width = 800,
+               int height = 480);
 
 }  // namespace scidl::io

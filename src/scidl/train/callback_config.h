@@ -40,7 +40,8 @@ struct CallbackSpec {
 const std::vector<std::string>& callback_types();
 
 // `logged` lists every value the run logs per epoch (loss, metrics, val_..., lr).
-std::vector<CallbackSpec> parse_callbacks(io::ConfigDocument& doc, const std::vector<std::string>& logged);
+std::vector<CallbackSpec> parse_callbacks(io::ConfigDocument& doc,
+                                          const std::vector<std::string>& logged);
 
 // The callbacks of `specs`, with relative paths under `run_dir`.
 std::vector<std::unique_ptr<Callback>> make_callbacks(const std::vector<CallbackSpec>& specs,

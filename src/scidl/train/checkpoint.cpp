@@ -13,7 +13,8 @@ namespace {
 // Every Dropout's generator, by module path ("3", "block.1"), in a stable order.
 void collect_generators(nn::Module& m, const std::string& prefix,
                         std::vector<std::pair<std::string, Generator*>>& out) {
-  if (auto* d = dynamic_cast<nn::Dropout*>(&m)) out.emplace_back(prefix.empty() ? "." : prefix, &d->generator());
+  if (auto* d = dynamic_cast<nn::Dropout*>(&m))
+    out.emplace_back(prefix.empty() ? "." : prefix, &d->generator());
   for (const auto& [name, child] : m.children())
     collect_generators(*child, prefix.empty() ? name : prefix + "." + name, out);
 }
@@ -43,7 +44,8 @@ Logs decode_logs(const nlohmann::json& j) {
 }  // namespace
 
 void save_training_checkpoint(const std::filesystem::path& path, Trainer& t,
-                              const std::vector<Callback*>& callbacks, const nlohmann::json& run_meta) {
+                              const std::vector<Callback*>& callbacks,
+                              const nlohmann::json& run_meta) {
   std::map<std::string, Tensor> tensors;
   for (const auto& [k, v] : t.model().state_dict()) tensors["model/" + k] = v;
   for (const auto& [k, v] : t.optimizer().state()) tensors["optimizer/" + k] = v;
@@ -53,7 +55,8 @@ void save_training_checkpoint(const std::filesystem::path& path, Trainer& t,
     if (key.empty()) continue;
     if (cb_values.contains(key))
       throw std::invalid_argument(fmt::format(
-          "checkpoint: two callbacks keep state under the key '{}'; give them different files", key));
+          "checkpoint: two callbacks keep state under the key '{}'; give them different files",
+          key));
     CallbackState s = cb->state();
     cb_values[key] = s.values;
     for (const auto& [k, v] : s.tensors) tensors["callbacks/" + key + "/" + k] = v;
@@ -67,22 +70,21 @@ void save_training_checkpoint(const std::filesystem::path& path, Trainer& t,
   for (const auto& [name, g] : dropouts) generators["dropout"][name] = encode_generator(g->state());
   nlohmann::json history = nlohmann::json::array();
   for (const auto& logs : t.history().epochs) history.push_back(encode_logs(logs));
-  nlohmann::json meta = {
-      {"kind", kCheckpointKind},
-      {"format_version", 1},
-      {"progress",
-       {{"epoch", p.epoch},
-        {"batch", p.batch},
-        {"global_step", p.global_step},
-        {"epoch_order_state", encode_generator(p.epoch_order_state)},
-        {"loss_sum", encode_double(p.loss_sum)},
-        {"rows", p.rows},
-        {"metric_states", metric_states},
-        {"stopped", t.stop_training}}},
-      {"generators", generators},
-      {"history", history},
-      {"callbacks", cb_values},
-      {"run", run_meta}};
+  nlohmann::json meta = {{"kind", kCheckpointKind},
+                         {"format_version", 1},
+                         {"progress",
+                          {{"epoch", p.epoch},
+                           {"batch", p.batch},
+                           {"global_step", p.global_step},
+                           {"epoch_order_state", encode_generator(p.epoch_order_state)},
+                           {"loss_sum", encode_double(p.loss_sum)},
+                           {"rows", p.rows},
+                           {"metric_states", metric_states},
+                           {"stopped", t.stop_training}}},
+                         {"generators", generators},
+                         {"history", history},
+                         {"callbacks", cb_values},
+                         {"run", run_meta}};
   io::save_tensors(path, tensors, meta);
 }
 
@@ -90,11 +92,13 @@ CheckpointSummary read_checkpoint_summary(const std::filesystem::path& path) {
   nlohmann::json meta;
   io::load_tensors(path, &meta);
   if (meta.value("kind", std::string()) != kCheckpointKind)
-    throw std::runtime_error(fmt::format("'{}' is a scidl file but not a training checkpoint (it holds {})",
-                                         path.string(), meta.value("kind", std::string("no kind"))));
+    throw std::runtime_error(
+        fmt::format("'{}' is a scidl file but not a training checkpoint (it holds {})",
+                    path.string(), meta.value("kind", std::string("no kind"))));
   const auto& p = meta.at("progress");
-  return {p.at("epoch").get<int>(), p.at("batch").get<int64_t>(), p.at("global_step").get<int64_t>(),
-          p.at("stopped").get<bool>(), meta.value("run", nlohmann::json::object())};
+  return {p.at("epoch").get<int>(), p.at("batch").get<int64_t>(),
+          p.at("global_step").get<int64_t>(), p.at("stopped").get<bool>(),
+          meta.value("run", nlohmann::json::object())};
 }
 
 void restore_training_checkpoint(const std::filesystem::path& path, Trainer& t,
@@ -131,7 +135,8 @@ void restore_training_checkpoint(const std::filesystem::path& path, Trainer& t,
   // Check everything before changing anything.
   for (auto* cb : callbacks)
     if (!cb->state_key().empty() && !cb_states.count(cb->state_key()))
-      throw fail(fmt::format("it holds no state for callback '{}' (the run's callbacks differ)", cb->state_key()));
+      throw fail(fmt::format("it holds no state for callback '{}' (the run's callbacks differ)",
+                             cb->state_key()));
   const auto& p = meta.at("progress");
   TrainerProgress progress;
   progress.epoch = p.at("epoch").get<int>();
@@ -165,10 +170,13 @@ void restore_training_checkpoint(const std::filesystem::path& path, Trainer& t,
 
 CheckpointWriter::CheckpointWriter(std::filesystem::path path, int64_t every_n_steps,
                                    std::vector<Callback*> callbacks, nlohmann::json run_meta)
-    : path_(std::move(path)), every_n_steps_(every_n_steps), callbacks_(std::move(callbacks)),
+    : path_(std::move(path)),
+      every_n_steps_(every_n_steps),
+      callbacks_(std::move(callbacks)),
       run_meta_(std::move(run_meta)) {
   if (every_n_steps_ < 0)
-    throw std::invalid_argument(fmt::format("checkpoint: every_n_steps must be >= 0, got {}", every_n_steps_));
+    throw std::invalid_argument(
+        fmt::format("checkpoint: every_n_steps must be >= 0, got {}", every_n_steps_));
 }
 
 void CheckpointWriter::save(Trainer& t) {
@@ -183,7 +191,8 @@ void CheckpointWriter::save(Trainer& t) {
                             : "The previous checkpoint (" + last_saved_ + ") is intact."));
   }
   ++written_;
-  last_saved_ = fmt::format("epoch {}, batch {}, step {}", t.epoch() + 1, t.progress().batch, t.global_step());
+  last_saved_ = fmt::format("epoch {}, batch {}, step {}", t.epoch() + 1, t.progress().batch,
+                            t.global_step());
 }
 
 void CheckpointWriter::on_batch_end(Trainer& t, int64_t step, const Logs&) {

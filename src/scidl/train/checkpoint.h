@@ -24,8 +24,8 @@ void save_training_checkpoint(const std::filesystem::path& path, Trainer& traine
                               const nlohmann::json& run_meta);
 
 struct CheckpointSummary {
-  int epoch = 0;            // epoch in progress (0-based)
-  int64_t batch = 0;        // batches done in it
+  int epoch = 0;      // epoch in progress (0-based)
+  int64_t batch = 0;  // batches done in it
   int64_t global_step = 0;
   bool stopped = false;
   nlohmann::json run_meta;  // as saved

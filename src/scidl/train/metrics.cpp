@@ -98,7 +98,9 @@ class TopKAccuracy : public Metric {
   }
   void reset() override { hits_ = n_ = 0; }
   double value() const override { return n_ ? static_cast<double>(hits_) / n_ : 0; }
-  std::vector<double> state() const override { return {static_cast<double>(hits_), static_cast<double>(n_)}; }
+  std::vector<double> state() const override {
+    return {static_cast<double>(hits_), static_cast<double>(n_)};
+  }
   void load_state(const std::vector<double>& s) override {
     hits_ = static_cast<int64_t>(s.at(0));
     n_ = static_cast<int64_t>(s.at(1));
@@ -128,7 +130,9 @@ class R2 : public Metric {
     double ss_tot = sum_t2_ - sum_t_ * sum_t_ / std::max<int64_t>(n_, 1);
     return ss_tot > 0 ? 1 - ss_res_ / ss_tot : 0;
   }
-  std::vector<double> state() const override { return {ss_res_, sum_t_, sum_t2_, static_cast<double>(n_)}; }
+  std::vector<double> state() const override {
+    return {ss_res_, sum_t_, sum_t2_, static_cast<double>(n_)};
+  }
   void load_state(const std::vector<double>& s) override {
     ss_res_ = s.at(0), sum_t_ = s.at(1), sum_t2_ = s.at(2);
     n_ = static_cast<int64_t>(s.at(3));
@@ -153,8 +157,8 @@ int64_t top_k_of(const std::string& name) {
 }  // namespace
 
 const std::vector<std::string>& metric_names() {
-  static const std::vector<std::string> names{"mae",           "mse", "rmse", "accuracy",
-                                              "top_k_accuracy", "r2"};
+  static const std::vector<std::string> names{"mae", "mse", "rmse", "accuracy", "top_k_accuracy",
+                                              "r2"};
   return names;
 }
 
@@ -182,7 +186,8 @@ std::unique_ptr<Metric> make_metric(const std::string& name) {
       name, fmt::join(metric_names(), ", ")));
 }
 
-ConfusionMatrix::ConfusionMatrix(int64_t classes) : classes_(classes), counts_(classes * classes, 0) {
+ConfusionMatrix::ConfusionMatrix(int64_t classes)
+    : classes_(classes), counts_(classes * classes, 0) {
   if (classes < 1) throw std::invalid_argument("ConfusionMatrix: need at least one class");
 }
 
@@ -196,8 +201,8 @@ void ConfusionMatrix::update(const Tensor& p, const Tensor& t) {
   auto truth = t.to_vector<int64_t>();
   for (size_t i = 0; i < pred.size(); ++i) {
     if (truth[i] < 0 || truth[i] >= classes_)
-      throw std::invalid_argument(fmt::format("confusion matrix: target class {} is outside [0, {})",
-                                              truth[i], classes_));
+      throw std::invalid_argument(
+          fmt::format("confusion matrix: target class {} is outside [0, {})", truth[i], classes_));
     ++counts_[truth[i] * classes_ + pred[i]];
   }
 }
@@ -205,7 +210,8 @@ void ConfusionMatrix::update(const Tensor& p, const Tensor& t) {
 std::string ConfusionMatrix::format() const {
   int64_t widest = *std::max_element(counts_.begin(), counts_.end());
   int w = std::max<int>(static_cast<int>(std::to_string(widest).size()),
-                        static_cast<int>(std::to_string(classes_ - 1).size())) + 1;
+                        static_cast<int>(std::to_string(classes_ - 1).size())) +
+          1;
   std::string out = fmt::format("{:>{}}", "true\\pred", 10);
   for (int64_t c = 0; c < classes_; ++c) out += fmt::format("{:>{}}", c, w);
   out += "\n";

@@ -39,7 +39,9 @@ class ConfusionMatrix {
   explicit ConfusionMatrix(int64_t classes);
   void update(const Tensor& prediction, const Tensor& target);
   int64_t classes() const { return classes_; }
-  int64_t count(int64_t truth, int64_t predicted) const { return counts_[truth * classes_ + predicted]; }
+  int64_t count(int64_t truth, int64_t predicted) const {
+    return counts_[truth * classes_ + predicted];
+  }
   const std::vector<int64_t>& counts() const { return counts_; }  // row = true class
   std::string format() const;  // an aligned text table, rows true, columns predicted
 

@@ -18,7 +18,8 @@ namespace scidl::train {
 
 namespace {
 
-void flatten(const nlohmann::json& j, const std::string& prefix, std::map<std::string, std::string>& out) {
+void flatten(const nlohmann::json& j, const std::string& prefix,
+             std::map<std::string, std::string>& out) {
   if (j.is_object() && !j.empty()) {
     for (const auto& [k, v] : j.items()) flatten(v, prefix.empty() ? k : prefix + "." + k, out);
   } else {
@@ -47,7 +48,8 @@ io::HParamMap hparams_of(const RunConfig& c, const nn::Module& model) {
   return h;
 }
 
-void write_confusion_matrix(const std::filesystem::path& path, Trainer& trainer, const data::Dataset& d) {
+void write_confusion_matrix(const std::filesystem::path& path, Trainer& trainer,
+                            const data::Dataset& d) {
   Tensor scores = trainer.predict(d.x);
   ConfusionMatrix cm(scores.shape()[1]);
   cm.update(scores, d.y);
@@ -56,7 +58,8 @@ void write_confusion_matrix(const std::filesystem::path& path, Trainer& trainer,
   std::vector<double> values;
   for (int64_t r = 0; r < cm.classes(); ++r) {
     values.push_back(static_cast<double>(r));
-    for (int64_t c = 0; c < cm.classes(); ++c) values.push_back(static_cast<double>(cm.count(r, c)));
+    for (int64_t c = 0; c < cm.classes(); ++c)
+      values.push_back(static_cast<double>(cm.count(r, c)));
   }
   data::write_csv(path, names, cm.classes(), cm.classes() + 1, values.data());
 }
@@ -72,7 +75,8 @@ void check_resumable(const RunConfig& c, nlohmann::json& stored) {
   if (!std::filesystem::is_directory(dir)) throw not_a_run("no such folder");
   if (!std::filesystem::exists(dir / "config.json")) throw not_a_run("no config.json");
   if (!std::filesystem::exists(dir / "checkpoint.scidl"))
-    throw not_a_run("no checkpoint.scidl: the run stopped before its first checkpoint; start it afresh");
+    throw not_a_run(
+        "no checkpoint.scidl: the run stopped before its first checkpoint; start it afresh");
   std::ifstream in(dir / "config.json");
   try {
     stored = nlohmann::json::parse(in);
@@ -96,15 +100,19 @@ std::vector<std::string> config_differences(const nlohmann::json& run, const nlo
   std::vector<std::string> out;
   for (const auto& [k, v] : a) {
     auto it = b.find(k);
-    if (it == b.end()) out.push_back(fmt::format("{}: {} in the run, absent now", k, v));
-    else if (it->second != v) out.push_back(fmt::format("{}: {} in the run, {} now", k, v, it->second));
+    if (it == b.end())
+      out.push_back(fmt::format("{}: {} in the run, absent now", k, v));
+    else if (it->second != v)
+      out.push_back(fmt::format("{}: {} in the run, {} now", k, v, it->second));
   }
   for (const auto& [k, v] : b)
     if (!a.count(k)) out.push_back(fmt::format("{}: absent in the run, {} now", k, v));
   return out;
 }
 
-RunResult run_training(const RunConfig& c, bool verbose) { return run_training(c, RunOptions{verbose, false}); }
+RunResult run_training(const RunConfig& c, bool verbose) {
+  return run_training(c, RunOptions{verbose, false});
+}
 
 RunResult run_training(const RunConfig& c, const RunOptions& options) {
   const bool verbose = options.verbose;
@@ -114,9 +122,9 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   data::Dataset all = load_dataset(c.data, c.seed);
   const int64_t features = all.x.shape().size() > 1 ? all.x.shape()[1] : 1;
   if (c.model.value("inputs", int64_t{0}) != features)
-    throw std::invalid_argument(fmt::format(
-        "{}: model.inputs is {} but the data has {} input columns", c.source_name,
-        c.model.value("inputs", int64_t{0}), features));
+    throw std::invalid_argument(
+        fmt::format("{}: model.inputs is {} but the data has {} input columns", c.source_name,
+                    c.model.value("inputs", int64_t{0}), features));
   data::Split split;
   const data::Dataset* val = nullptr;
   if (c.data.validation_split > 0) {
@@ -146,7 +154,8 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   if (verbose) {
     fmt::print("data: {} rows ({} training, {} validation{}), {} inputs\n", all.size(),
                split.train.size(), val ? val->size() : 0,
-               val ? (c.data.split == "group" ? ", split by group" : ", split by row") : "", features);
+               val ? (c.data.split == "group" ? ", split by group" : ", split by row") : "",
+               features);
     fmt::print("{}", model->summary());
   }
 
@@ -160,7 +169,8 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
     owned.push_back(std::move(cb));
   };
   if (verbose) add(std::make_unique<ProgressBar>());
-  for (auto& cb : make_callbacks(c.callbacks, dir, c.model, hparams_of(c, *model), val != nullptr)) add(std::move(cb));
+  for (auto& cb : make_callbacks(c.callbacks, dir, c.model, hparams_of(c, *model), val != nullptr))
+    add(std::move(cb));
   const std::string monitor = val ? "val_loss" : "loss";
   ModelCheckpointOptions best;
   best.filepath = result.best_model.string();
@@ -178,7 +188,8 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
     restore_training_checkpoint(dir / "checkpoint.scidl", trainer, callbacks);
     const auto& p = trainer.progress();
     if (verbose)
-      fmt::print("resuming {} at epoch {}, batch {} (step {})\n", dir.string(), p.epoch + 1, p.batch, p.global_step);
+      fmt::print("resuming {} at epoch {}, batch {} (step {})\n", dir.string(), p.epoch + 1,
+                 p.batch, p.global_step);
   }
   FitOptions fo;
   fo.epochs = c.training.epochs;
@@ -188,14 +199,16 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   fo.verbose = false;  // the ProgressBar prints the epoch lines
   result.history = trainer.fit(split.train, val, fo, callbacks);
   result.stopped_because = trainer.termination_reason();
-  if (result.stopped_because.empty() && static_cast<int>(result.history.epochs.size()) < c.training.epochs)
+  if (result.stopped_because.empty() &&
+      static_cast<int>(result.history.epochs.size()) < c.training.epochs)
     result.stopped_because = "stopped early by a callback";
   io::save_model(result.last_model, *model, c.model,
                  {{"epoch", result.history.epochs.size()}, {"stopped", result.stopped_because}});
   if (c.plots) write_curve_plots(dir, result.history);
   bool want_confusion = std::find(c.training.metrics.begin(), c.training.metrics.end(),
                                   "confusion_matrix") != c.training.metrics.end();
-  if (want_confusion) write_confusion_matrix(dir / "confusion_matrix.csv", trainer, val ? *val : split.train);
+  if (want_confusion)
+    write_confusion_matrix(dir / "confusion_matrix.csv", trainer, val ? *val : split.train);
   if (val) {
     result.final_validation = trainer.evaluate(*val);
     if (verbose) fmt::print("validation: {}\n", format_logs(result.final_validation));

@@ -117,22 +117,23 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   data::CsvTable x = data::read_csv(spec.x);
   data::CsvTable y = data::read_csv(spec.y);
   if (x.rows != y.rows)
-    throw std::invalid_argument(fmt::format("'{}' has {} rows but '{}' has {}; they must match row for row",
-                                            spec.x.string(), x.rows, spec.y.string(), y.rows));
+    throw std::invalid_argument(
+        fmt::format("'{}' has {} rows but '{}' has {}; they must match row for row",
+                    spec.x.string(), x.rows, spec.y.string(), y.rows));
   data::Dataset d;
   d.x = from_vector(x.values, {x.rows, x.cols}, DType::Float32);
   d.x_names = x.column_names;
   d.y_names = y.column_names;
   if (spec.targets == "classes") {
     if (y.cols != 1)
-      throw std::invalid_argument(fmt::format("'{}': class targets need one column, found {}",
-                                              spec.y.string(), y.cols));
+      throw std::invalid_argument(
+          fmt::format("'{}': class targets need one column, found {}", spec.y.string(), y.cols));
     std::vector<int64_t> labels(y.rows);
     for (int64_t i = 0; i < y.rows; ++i) {
       double v = y.values[i];
       if (v != std::floor(v) || v < 0)
-        throw std::invalid_argument(fmt::format("'{}': row {} holds {}, not a class index",
-                                                spec.y.string(), i + 1, v));
+        throw std::invalid_argument(
+            fmt::format("'{}': row {} holds {}, not a class index", spec.y.string(), i + 1, v));
       labels[i] = static_cast<int64_t>(v);
     }
     d.y = from_vector(labels, {y.rows});
@@ -142,8 +143,9 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   if (!spec.groups.empty()) {
     data::CsvTable g = data::read_csv(spec.groups);
     if (g.rows != x.rows || g.cols != 1)
-      throw std::invalid_argument(fmt::format("'{}' must hold one group id per row of '{}' ({} rows), found {}x{}",
-                                              spec.groups.string(), spec.x.string(), x.rows, g.rows, g.cols));
+      throw std::invalid_argument(
+          fmt::format("'{}' must hold one group id per row of '{}' ({} rows), found {}x{}",
+                      spec.groups.string(), spec.x.string(), x.rows, g.rows, g.cols));
     std::vector<int64_t> ids(g.values.begin(), g.values.end());
     d.groups = from_vector(ids, {g.rows});
   }
@@ -153,18 +155,23 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
 nlohmann::json to_json(const RunConfig& c) {
   nlohmann::json j;
   j["seed"] = c.seed;
-  j["data"] = {{"source", c.data.source}, {"x", c.data.x.string()}, {"y", c.data.y.string()},
-               {"groups", c.data.groups.string()}, {"targets", c.data.targets},
-               {"validation_split", c.data.validation_split}, {"split", c.data.split},
-               {"trajectories", c.data.trajectories}, {"points", c.data.points}};
+  j["data"] = {{"source", c.data.source},   {"x", c.data.x.string()},
+               {"y", c.data.y.string()},    {"groups", c.data.groups.string()},
+               {"targets", c.data.targets}, {"validation_split", c.data.validation_split},
+               {"split", c.data.split},     {"trajectories", c.data.trajectories},
+               {"points", c.data.points}};
   j["model"] = c.model;
   const auto& o = c.optimizer;
-  j["optimizer"] = {{"type", o.type}, {"lr", o.lr}, {"momentum", o.momentum},
-                    {"dampening", o.dampening}, {"nesterov", o.nesterov},
-                    {"betas", {o.beta1, o.beta2}}, {"eps", o.eps}, {"weight_decay", o.weight_decay}};
+  j["optimizer"] = {{"type", o.type},         {"lr", o.lr},
+                    {"momentum", o.momentum}, {"dampening", o.dampening},
+                    {"nesterov", o.nesterov}, {"betas", {o.beta1, o.beta2}},
+                    {"eps", o.eps},           {"weight_decay", o.weight_decay}};
   const auto& t = c.training;
-  j["training"] = {{"epochs", t.epochs}, {"batch_size", t.batch_size}, {"loss", t.loss},
-                   {"metrics", t.metrics}, {"shuffle", t.shuffle}};
+  j["training"] = {{"epochs", t.epochs},
+                   {"batch_size", t.batch_size},
+                   {"loss", t.loss},
+                   {"metrics", t.metrics},
+                   {"shuffle", t.shuffle}};
   j["output"] = {{"dir", c.output_dir.string()},
                  {"checkpoint_every_n_steps", c.checkpoint_every_n_steps},
                  {"plots", c.plots}};

@@ -26,8 +26,8 @@ namespace scidl::train {
 
 struct DataSpec {
   std::string source = "csv";
-  std::filesystem::path x, y, groups;  // CSV files (course layout: train_X.csv / train_Y.csv)
-  std::string targets = "values";      // or "classes" (int64 labels for cross_entropy)
+  std::filesystem::path x, y, groups;        // CSV files (course layout: train_X.csv / train_Y.csv)
+  std::string targets = "values";            // or "classes" (int64 labels for cross_entropy)
   int64_t trajectories = 200, points = 100;  // damped_oscillator
   double validation_split = 0.1;
   std::string split = "row";
@@ -52,7 +52,7 @@ struct RunConfig {
   bool plots = true;
   std::vector<CallbackSpec> callbacks;
   nlohmann::json callbacks_json = nlohmann::json::array();  // as written, for config.json
-  std::string source_name;  // the config file, for messages
+  std::string source_name;                                  // the config file, for messages
 };
 
 RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path& base_dir);

@@ -10,7 +10,8 @@
 
 namespace scidl::train {
 
-std::vector<std::filesystem::path> write_curve_plots(const std::filesystem::path& run_dir, const History& h) {
+std::vector<std::filesystem::path> write_curve_plots(const std::filesystem::path& run_dir,
+                                                     const History& h) {
   std::vector<std::filesystem::path> written;
   if (h.epochs.empty()) return written;
   std::set<std::string> quantities;
@@ -38,10 +39,11 @@ std::vector<std::filesystem::path> write_curve_plots(const std::filesystem::path
   return written;
 }
 
-std::string run_summary(const History& h, const std::string& monitor, const std::string& stopped_because,
-                        const std::filesystem::path& run_dir) {
-  std::string out = fmt::format("summary: {} epoch{}{}\n", h.epochs.size(), h.epochs.size() == 1 ? "" : "s",
-                                stopped_because.empty() ? "" : " (" + stopped_because + ")");
+std::string run_summary(const History& h, const std::string& monitor,
+                        const std::string& stopped_because, const std::filesystem::path& run_dir) {
+  std::string out =
+      fmt::format("summary: {} epoch{}{}\n", h.epochs.size(), h.epochs.size() == 1 ? "" : "s",
+                  stopped_because.empty() ? "" : " (" + stopped_because + ")");
   if (!h.epochs.empty()) {
     bool maximise = metric_direction(monitor) > 0;
     size_t best = 0;
@@ -53,10 +55,12 @@ std::string run_summary(const History& h, const std::string& monitor, const std:
       if (!(b == b) || (maximise ? it->second > b : it->second < b)) best = e;
     }
     if (h.epochs[best].count(monitor))
-      out += fmt::format("  best {} {:.6g} at epoch {}\n", monitor, h.epochs[best].at(monitor), best + 1);
+      out += fmt::format("  best {} {:.6g} at epoch {}\n", monitor, h.epochs[best].at(monitor),
+                         best + 1);
     out += fmt::format("  last epoch: {}\n", format_logs(h.epochs.back()));
   }
-  out += fmt::format("  run folder: {} (best.scidl, last.scidl, history.csv, plots/)\n", run_dir.string());
+  out += fmt::format("  run folder: {} (best.scidl, last.scidl, history.csv, plots/)\n",
+                     run_dir.string());
   return out;
 }
 

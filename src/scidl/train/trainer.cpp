@@ -49,9 +49,9 @@ std::string format_logs(const Logs& logs) {
 
 void Trainer::resume_from(const TrainerProgress& progress, History history) {
   if (progress.metric_states.size() != metrics_.size())
-    throw std::invalid_argument(fmt::format(
-        "resume: the checkpoint holds {} metric states but this trainer has {} metrics",
-        progress.metric_states.size(), metrics_.size()));
+    throw std::invalid_argument(
+        fmt::format("resume: the checkpoint holds {} metric states but this trainer has {} metrics",
+                    progress.metric_states.size(), metrics_.size()));
   progress_ = progress;
   history_ = std::move(history);
   resume_pending_ = true;
@@ -79,7 +79,8 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
     double lv = loss.item();
     if (!std::isfinite(lv)) {
       bool handled = false;
-      for (auto* cb : callbacks) handled = cb->on_non_finite_loss(*this, p.epoch, p.batch, lv) || handled;
+      for (auto* cb : callbacks)
+        handled = cb->on_non_finite_loss(*this, p.epoch, p.batch, lv) || handled;
       if (!handled) throw NonFiniteLossError(p.epoch, p.batch, lv);
       termination_reason_ = non_finite_loss_message(p.epoch, p.batch, lv);
       stop_training = p.stopped = true;
@@ -133,7 +134,8 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
     data_gen_.set_state(progress_.epoch_order_state);
     batches.reset();
     batches.seek(std::min(train.size(), progress_.batch * o.batch_size));
-    for (size_t i = 0; i < metrics_.size(); ++i) metrics_[i]->load_state(progress_.metric_states[i]);
+    for (size_t i = 0; i < metrics_.size(); ++i)
+      metrics_[i]->load_state(progress_.metric_states[i]);
     if (progress_.batch == 0)  // a run resumed mid-epoch has already begun this epoch
       for (auto* cb : callbacks) cb->on_epoch_begin(*this, epoch);
     model_.train();
@@ -147,7 +149,8 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
     logs["time_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     logs["lr"] = optimizer_.lr();
     if (o.verbose)
-      fmt::print("epoch {}/{}  {}  {:.2f}s\n", epoch + 1, o.epochs, format_logs(logs), logs["time_s"]);
+      fmt::print("epoch {}/{}  {}  {:.2f}s\n", epoch + 1, o.epochs, format_logs(logs),
+                 logs["time_s"]);
     history_.epochs.push_back(logs);
     last = logs;
     // From here the loop stands at the start of the next epoch (what a checkpoint records).

@@ -39,11 +39,12 @@ void CSVLogger::write_row(int epoch, const Logs& logs) {
     std::fprintf(file_, "%s\n", header.c_str());
   }
   std::string row = std::to_string(epoch);
-  for (const auto& [k, v] : logs) row += separator_ + (std::isnan(v) ? std::string("nan") : fmt::format("{}", v));
+  for (const auto& [k, v] : logs)
+    row += separator_ + (std::isnan(v) ? std::string("nan") : fmt::format("{}", v));
   std::fprintf(file_, "%s\n", row.c_str());
   if (std::fflush(file_) != 0)
-    throw std::runtime_error(fmt::format("csv_logger: cannot write '{}': {}", path_.string(),
-                                         std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("csv_logger: cannot write '{}': {}", path_.string(), std::strerror(errno)));
 }
 
 void CSVLogger::on_epoch_end(Trainer&, int epoch, const Logs& logs) { write_row(epoch, logs); }

@@ -13,7 +13,8 @@ EarlyStopping::EarlyStopping(EarlyStoppingOptions o)
     : options_(std::move(o)), monitor_(options_.monitor, options_.mode, "early_stopping") {
   options_.min_delta = std::abs(options_.min_delta);
   if (options_.patience < 0)
-    throw std::invalid_argument(fmt::format("early_stopping: patience must be >= 0, got {}", options_.patience));
+    throw std::invalid_argument(
+        fmt::format("early_stopping: patience must be >= 0, got {}", options_.patience));
   if (options_.start_from_epoch < 0)
     throw std::invalid_argument(fmt::format("early_stopping: start_from_epoch must be >= 0, got {}",
                                             options_.start_from_epoch));

@@ -36,7 +36,8 @@ class EarlyStopping : public Callback {
 
   // The decision itself, for a model-free test: returns true when training should stop after
   // this epoch. `weights` is called to snapshot the current weights when they become the best.
-  bool observe(int epoch, const Logs& logs, const std::function<std::map<std::string, Tensor>()>& weights = {});
+  bool observe(int epoch, const Logs& logs,
+               const std::function<std::map<std::string, Tensor>()>& weights = {});
 
   int stopped_epoch() const { return stopped_epoch_; }  // 0-based; 0 = did not stop
   int best_epoch() const { return best_epoch_; }
@@ -47,7 +48,9 @@ class EarlyStopping : public Callback {
 
   // Unique among a run's callbacks; defaults to early_stopping.
   void set_state_key(std::string key) { state_key_ = std::move(key); }
-  std::string state_key() const override { return state_key_.empty() ? "early_stopping" : state_key_; }
+  std::string state_key() const override {
+    return state_key_.empty() ? "early_stopping" : state_key_;
+  }
   CallbackState state() const override;
   void load_state(const CallbackState&) override;
 

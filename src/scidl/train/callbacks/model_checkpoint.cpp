@@ -10,7 +10,8 @@
 namespace scidl::train {
 
 ModelCheckpoint::ModelCheckpoint(ModelCheckpointOptions o, nlohmann::json spec)
-    : options_(std::move(o)), spec_(std::move(spec)),
+    : options_(std::move(o)),
+      spec_(std::move(spec)),
       monitor_(options_.monitor, options_.mode, "model_checkpoint") {
   if (options_.every_n_epochs < 1)
     throw std::invalid_argument(fmt::format("model_checkpoint: every_n_epochs must be >= 1, got {}",
@@ -43,7 +44,8 @@ void ModelCheckpoint::on_epoch_end(Trainer& t, int epoch, const Logs& logs) {
     double current = monitor_.value_in(logs, epoch);
     if (!monitor_.improves(current, best_)) {
       if (options_.verbose > 0)
-        fmt::print("Epoch {}: {} did not improve from {:.5f}\n", epoch + 1, options_.monitor, best_);
+        fmt::print("Epoch {}: {} did not improve from {:.5f}\n", epoch + 1, options_.monitor,
+                   best_);
       return;
     }
     if (options_.verbose > 0)

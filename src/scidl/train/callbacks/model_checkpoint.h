@@ -34,7 +34,9 @@ class ModelCheckpoint : public Callback {
 
   // Unique among a run's callbacks; defaults to model_checkpoint: + options_.filepath.
   void set_state_key(std::string key) { state_key_ = std::move(key); }
-  std::string state_key() const override { return state_key_.empty() ? "model_checkpoint:" + options_.filepath : state_key_; }
+  std::string state_key() const override {
+    return state_key_.empty() ? "model_checkpoint:" + options_.filepath : state_key_;
+  }
   CallbackState state() const override;
   void load_state(const CallbackState&) override;
 

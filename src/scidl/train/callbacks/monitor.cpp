@@ -35,8 +35,8 @@ double Monitor::value_in(const Logs& logs, int epoch) const {
   std::vector<std::string> names;
   for (const auto& [k, v] : logs) names.push_back(k);
   throw std::invalid_argument(fmt::format(
-      "{}: monitor '{}' is not logged (epoch {} logged: {}); set monitor to one of those",
-      owner_, name_, epoch + 1, fmt::join(names, ", ")));
+      "{}: monitor '{}' is not logged (epoch {} logged: {}); set monitor to one of those", owner_,
+      name_, epoch + 1, fmt::join(names, ", ")));
 }
 
 }  // namespace scidl::train

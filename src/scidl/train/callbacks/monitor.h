@@ -17,7 +17,8 @@ class Monitor {
   const std::string& name() const { return name_; }
   bool maximise() const { return maximise_; }
   double worst() const {
-    return maximise_ ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    return maximise_ ? -std::numeric_limits<double>::infinity()
+                     : std::numeric_limits<double>::infinity();
   }
   // Keras's _is_improvement: value beats reference by more than min_delta (>= 0).
   bool improves(double value, double reference, double min_delta = 0) const {

@@ -53,9 +53,9 @@ void ProgressBar::on_batch_end(Trainer& t, int64_t, const Logs& logs) {
   const int64_t done = t.progress().batch, total = t.batches_per_epoch();
   double elapsed = std::chrono::duration<double>(now - start_).count();
   double eta = done > first_batch_ ? elapsed / (done - first_batch_) * (total - done) : -1;
-  std::string line = fmt::format("epoch {}/{} {} {}/{}  ETA {}{}", epoch_ + 1, t.epochs(),
-                                 bar(done, total), done, total, format_duration(eta),
-                                 running_values(logs));
+  std::string line =
+      fmt::format("epoch {}/{} {} {}/{}  ETA {}{}", epoch_ + 1, t.epochs(), bar(done, total), done,
+                  total, format_duration(eta), running_values(logs));
   if (terminal_)
     fmt::print(out_, "\r{}\x1b[K", line);
   else

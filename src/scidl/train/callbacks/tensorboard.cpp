@@ -23,17 +23,19 @@ void TensorBoard::on_train_begin(Trainer& t) {
     io::HParamsExperiment exp;
     for (const auto& [name, value] : options_.hparams) {
       io::HParamSpec spec{name, io::HParamType::unset, {}, std::nullopt, "", ""};
-      spec.type = std::holds_alternative<double>(value)        ? io::HParamType::float64
-                  : std::holds_alternative<bool>(value)        ? io::HParamType::boolean
-                                                               : io::HParamType::string;
+      spec.type = std::holds_alternative<double>(value) ? io::HParamType::float64
+                  : std::holds_alternative<bool>(value) ? io::HParamType::boolean
+                                                        : io::HParamType::string;
       exp.hparams.push_back(spec);
     }
     std::vector<std::string> names{"loss"};
     for (const auto& m : t.metric_names()) names.push_back(m);
     for (const auto& n : names) {
-      exp.metrics.push_back({"epoch_" + n, "train", n + " (training)", "", io::DatasetType::training});
+      exp.metrics.push_back(
+          {"epoch_" + n, "train", n + " (training)", "", io::DatasetType::training});
       if (options_.has_validation)
-        exp.metrics.push_back({"epoch_" + n, "validation", n + " (validation)", "", io::DatasetType::validation});
+        exp.metrics.push_back(
+            {"epoch_" + n, "validation", n + " (validation)", "", io::DatasetType::validation});
     }
     exp.name = "scidl train";
     root_->add_hparams_experiment(exp);

@@ -24,7 +24,7 @@ struct TensorBoardOptions {
   bool write_model_summary = true;
   bool hparams_enabled = true;  // config switch; the run fills `hparams` when set
   io::HParamMap hparams;        // the run's hyperparameters for the HPARAMS tab (empty: none)
-  bool has_validation = true;  // whether validation metrics belong in the experiment's columns
+  bool has_validation = true;   // whether validation metrics belong in the experiment's columns
 };
 
 class TensorBoard : public Callback {
