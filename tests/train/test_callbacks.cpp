@@ -159,6 +159,23 @@ TEST(ProgressBar, PlainOutputIsOneLinePerEpochWithStepsAndValues) {
   EXPECT_EQ(train::ProgressBar::format_duration(7), "0:07");
 }
 
+TEST(ProgressBar, OnATerminalTheEpochLineIsRedrawnInPlaceAndEnded) {
+  SmallFit f;
+  std::FILE* out = std::tmpfile();
+  train::ProgressBar cb(out, train::ProgressBar::Style::terminal);
+  f.fit(2, {&cb});
+  std::rewind(out);
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, out)) > 0) text.append(buf, n);
+  std::fclose(out);
+  EXPECT_EQ(text.rfind("\repoch 1/2 [", 0), 0u) << text;
+  EXPECT_NE(text.find("\repoch 2/2 [========================] 8/8"), std::string::npos) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;
+  EXPECT_NE(text.find("\x1b[K"), std::string::npos);  // clears what a longer line left
+}
+
 TEST(LearningRateScheduler, SetsTheRateEachEpochAndTheLogsShowIt) {
   SmallFit f;
   train::LearningRateScheduler cb([](int epoch, double lr) { return epoch == 0 ? 0.1 : lr * 0.5; });
