@@ -213,3 +213,48 @@ REGISTER_OP("bce_with_logits",
 
 }  // namespace
 }  // namespace scidl::testing
+
+// ---- batch norm -----------------------------------------------------------------------------
+#include "scidl/ops/batch_norm.h"
+
+namespace scidl::testing {
+namespace {
+
+using BatchNormIn = std::vector<Tensor>;
+
+// x [N, C, *], weight [C], bias [C]; channels with different means and spreads.
+BatchNormIn batch_norm_inputs(Generator& g, const Shape& shape) {
+  const int64_t c = shape[1];
+  Shape view(shape.size(), 1);
+  view[1] = c;
+  Tensor x = random_input(g, shape) * random_input(g, view, 0.5, 2) + random_input(g, view, -1, 1);
+  return {x.contiguous(), random_input(g, {c}, 0.5, 1.5), random_input(g, {c}, -0.5, 0.5)};
+}
+
+// Fixed running statistics in the input's dtype, so evaluation mode is a pure function.
+Tensor batch_norm_eval(const BatchNormIn& x) {
+  const int64_t c = x[0].size(1);
+  Tensor mean = arange(c).to(x[0].dtype()) * 0.1;
+  Tensor var = arange(c).to(x[0].dtype()) * 0.2 + 0.5;
+  return batch_norm(x[0], x[1], x[2], mean, var, false);
+}
+
+REGISTER_OP("batch_norm_train_nc", [](Generator& g) { return batch_norm_inputs(g, {6, 3}); },
+            [](const BatchNormIn& x) { return batch_norm(x[0], x[1], x[2], Tensor(), Tensor(), true); },
+            1e-5);
+REGISTER_OP("batch_norm_train_ncl", [](Generator& g) { return batch_norm_inputs(g, {3, 2, 4}); },
+            [](const BatchNormIn& x) { return batch_norm(x[0], x[1], x[2], Tensor(), Tensor(), true); },
+            1e-5);
+REGISTER_OP("batch_norm_train_nchw", [](Generator& g) { return batch_norm_inputs(g, {2, 3, 3, 2}); },
+            [](const BatchNormIn& x) { return batch_norm(x[0], x[1], x[2], Tensor(), Tensor(), true); },
+            1e-5);
+REGISTER_OP("batch_norm_train_no_affine", [](Generator& g) { return batch_norm_inputs(g, {5, 2}); },
+            [](const BatchNormIn& x) {
+              return batch_norm(x[0], Tensor(), Tensor(), Tensor(), Tensor(), true);
+            },
+            1e-5);
+REGISTER_OP("batch_norm_eval_nchw", [](Generator& g) { return batch_norm_inputs(g, {2, 3, 2, 2}); },
+            batch_norm_eval);
+
+}  // namespace
+}  // namespace scidl::testing

@@ -54,6 +54,20 @@ struct SgdConfig {
   bool first_step;  // momentum buffer starts as the first gradient, as in PyTorch
 };
 
+struct AdagradConfig {
+  double lr, lr_decay, eps, weight_decay;
+  int64_t step;  // 1-based; the step size is lr / (1 + (step - 1) * lr_decay)
+};
+
+struct AdadeltaConfig {
+  double lr, rho, eps, weight_decay;
+};
+
+struct RmspropConfig {
+  double lr, alpha, eps, weight_decay, momentum;
+  bool centered;  // divide by the running standard deviation instead of the running RMS
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -101,6 +115,23 @@ class Backend {
                            const Tensor& v, const AdamConfig& config) = 0;
   virtual void sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum,
                           const SgdConfig& config) = 0;
+  virtual void adagrad_update(const Tensor& param, const Tensor& grad, const Tensor& sum,
+                              const AdagradConfig& config) = 0;
+  virtual void adadelta_update(const Tensor& param, const Tensor& grad, const Tensor& square_avg,
+                               const Tensor& acc_delta, const AdadeltaConfig& config) = 0;
+  // grad_avg is used only when centered, momentum_buffer only when momentum > 0.
+  virtual void rmsprop_update(const Tensor& param, const Tensor& grad, const Tensor& square_avg,
+                              const Tensor& grad_avg, const Tensor& momentum_buffer,
+                              const RmspropConfig& config) = 0;
+
+  // Regularisation and clipping over flat contiguous buffers (optim/regularization.h).
+  // grad += l1 * sign(param) + 2 * l2 * param, the gradient of l1*sum|p| + l2*sum p^2.
+  virtual void add_penalty_gradient(const Tensor& param, const Tensor& grad, double l1,
+                                    double l2) = 0;
+  // l1 * sum|x| + l2 * sum x^2, accumulated in double.
+  virtual double penalty(const Tensor& x, double l1, double l2) = 0;
+  // Sum of squares of x, accumulated in double.
+  virtual double squared_norm(const Tensor& x) = 0;
 };
 
 Backend& backend_for(Device device);

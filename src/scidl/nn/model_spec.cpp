@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "scidl/nn/activation.h"
+#include "scidl/nn/batchnorm.h"
 #include "scidl/nn/linear.h"
 
 namespace scidl::nn {
@@ -10,12 +11,18 @@ namespace scidl::nn {
 using nlohmann::json;
 
 const std::vector<std::string>& layer_types() {
-  static const std::vector<std::string> t{"dense", "dropout", "flatten", "relu", "tanh", "sigmoid",
-                                          "leaky_relu", "elu", "softmax", "log_softmax"};
+  static const std::vector<std::string> t{"dense", "dropout", "flatten", "batchnorm", "relu",
+                                          "tanh", "sigmoid", "leaky_relu", "elu", "softmax",
+                                          "log_softmax"};
   return t;
 }
 
 namespace {
+
+// Besides the layer types of model_spec.h: {"type": "batchnorm", "momentum": 0.1, "eps": 1e-5}
+// is a BatchNorm1d over the previous layer's units, and a dense layer may carry Keras-style
+// "kernel_regularizer" / "bias_regularizer" tables {"l1": a, "l2": b}, checked here and turned
+// into penalties by optim::regularization_from_spec.
 
 const std::vector<std::string> kActivations{"relu", "tanh", "sigmoid", "leaky_relu", "elu",
                                             "softmax", "log_softmax", "linear", "none"};
@@ -50,6 +57,21 @@ template <typename T> T get(const json& j, const std::string& key, const std::st
   }
 }
 
+void check_regularizer(const json& layer, const char* key, const std::string& where) {
+  if (!layer.contains(key)) return;
+  const json& r = layer[key];
+  const std::string at = fmt::format("{}.{}", where, key);
+  if (!r.is_object())
+    throw std::invalid_argument(fmt::format(
+        "{}: expected a table like {{\"l1\": 0.0, \"l2\": 1e-4}}, got {}", at, r.dump()));
+  for (const auto& [k, v] : r.items()) {
+    if (k != "l1" && k != "l2")
+      throw std::invalid_argument(fmt::format("{}: unknown key '{}'; valid keys are l1, l2", at, k));
+    if (!v.is_number() || v.get<double>() < 0)
+      throw std::invalid_argument(fmt::format("{}.{}: expected a number >= 0, got {}", at, k, v.dump()));
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<Sequential> build_model(const json& spec, uint64_t seed) {
@@ -73,7 +95,11 @@ std::shared_ptr<Sequential> build_model(const json& spec, uint64_t seed) {
     if (repeat < 1) throw std::invalid_argument(where + ": 'repeat' must be at least 1");
     for (int64_t r = 0; r < repeat; ++r) {
       if (type == "dense") {
-        check_keys(layer, {"type", "units", "activation", "bias", "init", "repeat"}, where);
+        check_keys(layer, {"type", "units", "activation", "bias", "init", "repeat",
+                           "kernel_regularizer", "bias_regularizer"},
+                   where);
+        check_regularizer(layer, "kernel_regularizer", where);
+        check_regularizer(layer, "bias_regularizer", where);
         int64_t units = get<int64_t>(layer, "units", where);
         LinearOptions o{layer.value("bias", true),
                         layer.contains("init") ? parse_init(get<std::string>(layer, "init", where)) : init,
@@ -85,6 +111,18 @@ std::shared_ptr<Sequential> build_model(const json& spec, uint64_t seed) {
       } else if (type == "dropout") {
         check_keys(layer, {"type", "rate", "repeat"}, where);
         model->push_back(std::make_shared<Dropout>(get<double>(layer, "rate", where), gen.next_u64()));
+      } else if (type == "batchnorm") {
+        // Normalises the `width` features of the previous layer (BatchNorm1d over [N, C]).
+        check_keys(layer, {"type", "momentum", "eps", "repeat"}, where);
+        BatchNormOptions o;
+        o.momentum = layer.contains("momentum") ? get<double>(layer, "momentum", where) : o.momentum;
+        o.eps = layer.contains("eps") ? get<double>(layer, "eps", where) : o.eps;
+        o.dtype = dtype;
+        try {
+          model->push_back(std::make_shared<BatchNorm1d>(width, o));
+        } catch (const std::invalid_argument& e) {
+          throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
+        }
       } else if (type == "flatten") {
         check_keys(layer, {"type", "repeat"}, where);
         model->push_back(std::make_shared<Flatten>());

@@ -1,6 +1,7 @@
 #include "scidl/optim/optimizer.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace scidl::optim {
 
@@ -64,7 +65,8 @@ std::pair<Tensor, Tensor> flatten_parameters(const std::vector<Tensor>& params) 
   int64_t at = 0;
   for (const auto& p : params) {
     Tensor g = p.grad();
-    grads_flat = grads_flat && g.defined() && g.same_storage(g0) && g.offset() == at && g.is_contiguous();
+    grads_flat =
+        grads_flat && g.defined() && g.same_storage(g0) && g.offset() == at && g.is_contiguous();
     at += p.numel();
   }
   Tensor flat_g;
@@ -97,24 +99,35 @@ Tensor& Optimizer::buffer(const std::string& name) {
 
 std::map<std::string, Tensor> Optimizer::state() const {
   std::map<std::string, Tensor> s;
-  for (const auto& [k, v] : buffers_) s[k] = v;
+  for (const auto& [k, v] : buffers_) s[k] = v.clone();  // a snapshot: later steps leave it alone
   s["steps"] = scalar_tensor(static_cast<double>(steps_), DType::Float64);
   s["lr"] = scalar_tensor(lr_, DType::Float64);
   return s;
 }
 
 void Optimizer::load_state(const std::map<std::string, Tensor>& s) {
+  std::vector<std::string> known;
+  for (const auto& [k, v] : buffers_) known.push_back(k);
+  for (const auto& [k, v] : s) {
+    if (k == "steps" || k == "lr") continue;
+    if (!buffers_.count(k))
+      throw std::invalid_argument(fmt::format(
+          "{} optimizer: saved state has a buffer '{}' this optimizer does not use (its buffers: "
+          "{}); was the state saved by another optimizer or with other options?",
+          name(), k, known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", "))));
+    if (v.numel() != flat_params_.numel())
+      throw std::invalid_argument(
+          fmt::format("{} optimizer state '{}' has {} values but the model has {} parameters",
+                      name(), k, v.numel(), flat_params_.numel()));
+  }
   for (const auto& [k, v] : s) {
     if (k == "steps") {
       steps_ = static_cast<int64_t>(v.item());
     } else if (k == "lr") {
       lr_ = v.item();
     } else {
-      if (v.numel() != flat_params_.numel())
-        throw std::invalid_argument(fmt::format(
-            "{} optimizer state '{}' has {} values but the model has {} parameters", name(), k,
-            v.numel(), flat_params_.numel()));
-      buffer(k).copy_(v.to(flat_params_.dtype()).as_strided({v.numel()}, {1}, v.offset()));
+      Tensor src = v.contiguous().to(flat_params_.dtype());
+      buffers_.at(k).copy_(src.as_strided({src.numel()}, {1}, src.offset()));
     }
   }
 }

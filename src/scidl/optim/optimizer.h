@@ -26,7 +26,9 @@ class Optimizer {
   const Tensor& flat_gradients() const { return flat_grads_; }
   const std::vector<Tensor>& parameters() const { return params_; }
 
-  // Everything needed to resume: step count, learning rate and state buffers.
+  // Everything needed to resume: step count, learning rate and copies of the state buffers (a
+  // snapshot later steps do not change). load_state refuses buffers this optimizer does not
+  // have and buffers of the wrong length, naming them.
   virtual std::map<std::string, Tensor> state() const;
   virtual void load_state(const std::map<std::string, Tensor>& state);
 

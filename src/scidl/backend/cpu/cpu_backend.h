@@ -32,6 +32,18 @@ class CpuBackend final : public Backend {
                    const AdamConfig& config) override;
   void sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum,
                   const SgdConfig& config) override;
+  // optimizer_kernels_extra.cpp
+  void adagrad_update(const Tensor& param, const Tensor& grad, const Tensor& sum,
+                      const AdagradConfig& config) override;
+  void adadelta_update(const Tensor& param, const Tensor& grad, const Tensor& square_avg,
+                       const Tensor& acc_delta, const AdadeltaConfig& config) override;
+  void rmsprop_update(const Tensor& param, const Tensor& grad, const Tensor& square_avg,
+                      const Tensor& grad_avg, const Tensor& momentum_buffer,
+                      const RmspropConfig& config) override;
+  void add_penalty_gradient(const Tensor& param, const Tensor& grad, double l1,
+                            double l2) override;
+  double penalty(const Tensor& x, double l1, double l2) override;
+  double squared_norm(const Tensor& x) override;
 };
 
 }  // namespace scidl::backend::cpu

@@ -1,0 +1,345 @@
+// scidl explain --model M --data X.csv --method ig|saliency|ixg|smoothgrad [--target k]
+//   [--baseline zero|mean|VALUE|file.csv] [--steps N] [--rule R] --out DIR
+// Attributions per example (CSV, JSON with convergence deltas), a global ranking (CSV) and its
+// bar chart (SVG). See src/scidl/explain/ for the methods and examples/explain/ for cases.
+// scidl explain-toy --out DIR writes the "where gradients fail" one-ReLU model and points to
+// explain with it. scidl explain-formula --data X.csv --target Y.csv --ranking ranking.csv
+// [--top K] fits the target with integer coefficients on the K most salient features.
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "command.h"
+#include "scidl/data/csv.h"
+#include "scidl/explain/explain.h"
+#include "scidl/io/model_io.h"
+#include "scidl/ops/shape_ops.h"
+
+namespace {
+
+using namespace scidl;
+using namespace scidl::explain;
+
+struct ExplainArgs {
+  std::string model, data, method = "ig", baseline = "zero", rule = "gausslegendre", out;
+  std::string ranking = "attribution", nt_type = "smoothgrad", nt_method = "saliency";
+  int64_t target = 0;
+  bool has_target = false;  // --target given
+  int steps = 50, nt_samples = 5;
+  double stdev = 1.0;
+  uint64_t seed = 0;
+  int64_t batch_size = 1024, internal_batch_size = 0;
+  bool signed_gradient = false, float64 = false;
+};
+
+Baseline parse_baseline(const std::string& text, const Tensor& x) {
+  if (text == "zero") return Baseline::zero();
+  if (text == "mean") return Baseline::dataset_mean(x);
+  if (std::filesystem::exists(text)) {
+    auto table = data::read_csv(text);
+    if (table.rows == 1)
+      return Baseline::tensor(from_vector(table.values, {table.cols}, DType::Float64));
+    return Baseline::tensor(from_vector(table.values, {table.rows, table.cols}, DType::Float64));
+  }
+  try {
+    size_t used = 0;
+    double value = std::stod(text, &used);
+    if (used == text.size()) return Baseline::scalar(value);
+  } catch (const std::exception&) {
+  }
+  throw ExplainError(fmt::format(
+      "--baseline '{}': use zero, mean (of --data), a number, or a CSV file with one row (per "
+      "feature) or one row per example",
+      text));
+}
+
+// The attributions of one chunk of examples by the chosen method; delta is set for ig.
+Tensor attribute(const ExplainArgs& a, nn::Module& model, const Tensor& x, const Target& target,
+                 const Baseline& baseline, uint64_t first_row, Tensor& delta) {
+  IntegratedGradientsOptions ig;
+  ig.n_steps = a.steps;
+  ig.rule = parse_integration_rule(a.rule);
+  ig.baseline = baseline;
+  ig.internal_batch_size = a.internal_batch_size;
+  auto run = [&](const std::string& method, const Tensor& inputs, const Target& t) -> Tensor {
+    if (method == "saliency") return saliency(model, inputs, t, {.absolute = !a.signed_gradient});
+    if (method == "ixg") return input_x_gradient(model, inputs, t);
+    if (method == "ig") {
+      auto result = integrated_gradients(model, inputs, t, ig);
+      delta = result.convergence_delta;
+      return result.attributions;
+    }
+    throw ExplainError(
+        fmt::format("unknown method '{}'; choose ig, saliency, ixg or smoothgrad", method));
+  };
+  if (a.method != "smoothgrad") return run(a.method, x, target);
+  // Each chunk draws its own noise (seeded by its first row), so chunks are not correlated.
+  NoiseTunnelOptions nt{parse_noise_tunnel_type(a.nt_type), a.nt_samples, a.stdev,
+                        a.seed + first_row};
+  ig.baseline = baseline.for_repeated_batch(x, a.nt_samples);
+  Tensor result = noise_tunnel(
+      [&](const Tensor& inputs, const Target& t) { return run(a.nt_method, inputs, t); }, x, target,
+      nt);
+  delta = Tensor();  // deltas of noisy inputs say nothing about x itself
+  return result;
+}
+
+std::string method_name(const ExplainArgs& a) {
+  if (a.method == "ig") return "integrated_gradients";
+  if (a.method == "ixg") return "input_x_gradient";
+  if (a.method == "smoothgrad") return fmt::format("noise_tunnel({}, {})", a.nt_type, a.nt_method);
+  return a.method;
+}
+
+void run_explain(const ExplainArgs& a) {
+  auto loaded = io::load_model(a.model);
+  nn::Module& model = *loaded.model;
+  model.eval();
+  if (a.float64) model.to(DType::Float64);
+  auto params = model.parameters();
+  const DType dtype = params.empty() ? DType::Float32 : params.front().dtype();
+  auto table = data::read_csv(a.data);
+  const int64_t inputs = loaded.spec.value("inputs", int64_t{0});
+  if (table.cols != inputs)
+    throw ExplainError(fmt::format("'{}' has {} columns but the model takes {} inputs", a.data,
+                                   table.cols, inputs));
+  if (table.rows < 1) throw ExplainError(fmt::format("'{}' has no rows to explain", a.data));
+  if (a.batch_size < 1) throw ExplainError("--batch-size must be at least 1");
+  Tensor x = from_vector(table.values, {table.rows, table.cols}, dtype);
+  const Target target = a.has_target ? Target(a.target) : Target();
+
+  // Resolved once for all rows, so a per-example baseline file lines up with its examples.
+  const Tensor baseline_rows = parse_baseline(a.baseline, x).resolve(x);
+  std::vector<Tensor> attribution_parts, delta_parts;
+  for (int64_t at = 0; at < table.rows; at += a.batch_size) {
+    const int64_t end = std::min(table.rows, at + a.batch_size);
+    Tensor chunk = slice(x, 0, at, end).contiguous();
+    Baseline chunk_baseline = Baseline::tensor(slice(baseline_rows, 0, at, end).contiguous());
+    Tensor delta;
+    attribution_parts.push_back(attribute(a, model, chunk,
+                                          target.for_rows(at, end - at, table.rows), chunk_baseline,
+                                          static_cast<uint64_t>(at), delta));
+    if (delta.defined()) delta_parts.push_back(delta);
+  }
+  AttributionReport report;
+  report.method = method_name(a);
+  report.attributions =
+      attribution_parts.size() == 1 ? attribution_parts[0] : concat(attribution_parts, 0);
+  if (!delta_parts.empty())
+    report.convergence_delta = delta_parts.size() == 1 ? delta_parts[0] : concat(delta_parts, 0);
+  report.settings = {{"model", a.model}, {"data", a.data}, {"dtype", dtype_name(dtype)}};
+  if (a.has_target) report.settings["target"] = a.target;
+  if (a.method == "ig" || a.nt_method == "ig") {
+    report.settings["n_steps"] = a.steps;
+    report.settings["rule"] = a.rule;
+    report.settings["baseline"] = a.baseline;
+  }
+  if (a.method == "saliency") report.settings["absolute"] = !a.signed_gradient;
+  if (a.method == "smoothgrad")
+    report.settings.update({{"nt_type", a.nt_type},
+                            {"nt_samples", a.nt_samples},
+                            {"stdev", a.stdev},
+                            {"seed", a.seed},
+                            {"inner_method", a.nt_method}});
+  if (a.ranking == "gradient") {
+    report.ranking = gradient_ranking(model, x, target, table.column_names, true, a.batch_size);
+    report.ranking_statistic = "mean |dF/dz| (z: standardised features)";
+  } else {
+    report.ranking = rank_features(report.attributions, table.column_names);
+    report.ranking_statistic = "mean |attribution|";
+  }
+  write_attribution_report(a.out, report);
+
+  fmt::print("{} of {} for {} examples of '{}' -> {}\n", report.method,
+             target.is_default() ? std::string("the output") : target.str(), table.rows, a.data,
+             a.out);
+  fmt::print("ranking ({}):\n", report.ranking_statistic);
+  for (size_t r = 0; r < report.ranking.order.size(); ++r) {
+    const int64_t i = report.ranking.order[r];
+    fmt::print("  {:>2}. {:<24} {:.6g}  ({:.1f}%)\n", r + 1, report.ranking.names[i],
+               report.ranking.scores[i], 100.0 * report.ranking.shares[i]);
+  }
+  if (report.convergence_delta.defined()) {
+    double worst = 0.0;
+    for (double d : report.convergence_delta.to_vector<double>())
+      worst = std::max(worst, std::abs(d));
+    fmt::print("max |convergence delta| = {:.3g} (raise --steps if this is large)\n", worst);
+  }
+}
+
+void write_toy(const std::string& out) {
+  std::filesystem::create_directories(out);
+  const std::filesystem::path dir(out);
+  io::save_model(dir / "saturated_relu.scidl", *saturated_relu_model(), saturated_relu_spec(),
+                 {{"description", "F(x) = 1 - ReLU(1 - (10 x1 + x2))"}});
+  // Three points in the flat region (10 x1 + x2 > 1) and one on the slope.
+  const std::vector<double> points{1.0, 1.0, 0.5, 2.0, 0.2, 0.3, 0.05, 0.2};
+  data::write_csv(dir / "points.csv", {"x1", "x2"}, 4, 2, points.data());
+  fmt::print("wrote {} and {}\n", (dir / "saturated_relu.scidl").string(),
+             (dir / "points.csv").string());
+}
+
+struct FormulaArgs {
+  std::string data, target, ranking, features;
+  int top = 2;
+};
+
+// The feature names of a ranking.csv (rank,feature,score,share), most salient first.
+std::vector<std::string> ranked_features(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ExplainError(fmt::format("cannot read '{}'", path));
+  std::string line;
+  std::getline(in, line);
+  if (line.rfind("rank,feature", 0) != 0)
+    throw ExplainError(
+        fmt::format("'{}' is not a ranking written by scidl explain (its header is '{}', expected "
+                    "'rank,feature,score,share')",
+                    path, line));
+  std::vector<std::string> names;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::string cell;
+    size_t at = line.find(',') + 1;
+    if (at < line.size() && line[at] == '"') {  // a quoted name: "" stands for "
+      for (++at; at < line.size(); ++at) {
+        if (line[at] == '"' && at + 1 < line.size() && line[at + 1] == '"')
+          cell += line[++at];
+        else if (line[at] == '"')
+          break;
+        else
+          cell += line[at];
+      }
+    } else {
+      cell = line.substr(at, line.find(',', at) - at);
+    }
+    names.push_back(cell);
+  }
+  return names;
+}
+
+void fit_formula(const FormulaArgs& a) {
+  auto x = data::read_csv(a.data);
+  auto y = data::read_csv(a.target);
+  if (y.cols != 1 || y.rows != x.rows)
+    throw ExplainError(
+        fmt::format("--target '{}' must have one column and {} rows (it has {} x {})", a.target,
+                    x.rows, y.rows, y.cols));
+  std::vector<std::string> chosen;
+  if (!a.features.empty()) {
+    std::stringstream ss(a.features);
+    for (std::string name; std::getline(ss, name, ',');) chosen.push_back(name);
+  } else if (!a.ranking.empty()) {
+    chosen = ranked_features(a.ranking);
+    if (a.top < 1 || a.top > static_cast<int>(chosen.size()))
+      throw ExplainError(
+          fmt::format("--top {} but the ranking has {} features", a.top, chosen.size()));
+    chosen.resize(a.top);
+  } else {
+    throw ExplainError("name the features: --ranking ranking.csv [--top K] or --features A,B");
+  }
+  std::vector<int64_t> columns;
+  for (const auto& name : chosen) {
+    auto it = std::find(x.column_names.begin(), x.column_names.end(), name);
+    if (it == x.column_names.end())
+      throw ExplainError(fmt::format("feature '{}' is not a column of '{}' (columns: {})", name,
+                                     a.data, fmt::join(x.column_names, ", ")));
+    columns.push_back(it - x.column_names.begin());
+  }
+  auto formula = fit_integer_formula(from_vector(x.values, {x.rows, x.cols}),
+                                     from_vector(y.values, {y.rows}), columns, chosen);
+  std::vector<std::string> fitted;
+  for (size_t i = 0; i < chosen.size(); ++i)
+    fitted.push_back(fmt::format("{} {:.6g}", chosen[i], formula.fitted[i]));
+  fmt::print("least squares on {}: {}, intercept {:.6g}\n", fmt::join(chosen, ", "),
+             fmt::join(fitted, ", "), formula.fitted.back());
+  fmt::print("discovered formula: {}\n", formula.text(y.column_names.at(0)));
+  fmt::print("exact on {:.2f}% of {} rows; max |residual| {:.3g}\n", 100.0 * formula.exact_fraction,
+             x.rows, formula.max_residual);
+}
+
+SCIDL_COMMAND([](CLI::App& app) {
+  auto a = std::make_shared<FormulaArgs>();
+  auto* cmd = app.add_subcommand("explain-formula",
+                                 "Fit a target with integer coefficients on the most salient "
+                                 "features (least squares, rounded, checked)");
+  cmd->add_option("--data", a->data, "CSV of features with a header (e.g. train_X.csv)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--target", a->target, "CSV with the target column (e.g. train_Y.csv)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--ranking", a->ranking, "ranking.csv written by scidl explain")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--top", a->top, "how many of the ranking's top features to use (default 2)");
+  cmd->add_option("--features", a->features, "comma-separated feature names instead of a ranking");
+  cmd->callback([a] { fit_formula(*a); });
+});
+
+SCIDL_COMMAND([](CLI::App& app) {
+  auto out = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("explain-toy",
+                                 "Write the 'where gradients fail' one-ReLU model F(x) = 1 - "
+                                 "ReLU(1 - (10 x1 + x2)) and points to explain");
+  cmd->add_option("--out", *out, "output folder")->required();
+  cmd->callback([out] { write_toy(*out); });
+});
+
+SCIDL_COMMAND([](CLI::App& app) {
+  auto a = std::make_shared<ExplainArgs>();
+  auto* cmd =
+      app.add_subcommand("explain",
+                         "Attribute a model's output to its inputs (saliency, input x gradient, "
+                         "integrated gradients, SmoothGrad) and rank the features");
+  cmd->add_option("--model", a->model, "a model file written by scidl train (.scidl)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--data", a->data,
+                  "CSV of inputs to explain, one row per example (a header names the features)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option(
+         "--method", a->method,
+         "ig (integrated gradients), saliency, ixg (input x gradient) or smoothgrad (noise tunnel)")
+      ->check(CLI::IsMember({"ig", "saliency", "ixg", "smoothgrad"}));
+  cmd->add_option(
+      "--target", a->target,
+      "the output index (or class) to explain; required when the model has several outputs");
+  cmd->add_option(
+      "--baseline", a->baseline,
+      "ig baseline: zero, mean (of --data), a number, or a CSV (one row, or one per example)");
+  cmd->add_option("--steps", a->steps, "ig: number of path points (default 50)");
+  cmd->add_option("--rule", a->rule,
+                  "ig: gausslegendre (default), riemann_left, riemann_right, riemann_middle, "
+                  "riemann_trapezoid");
+  cmd->add_option("--internal-batch-size", a->internal_batch_size,
+                  "ig: path points per forward/backward pass (0: all at once)");
+  cmd->add_option("--batch-size", a->batch_size, "examples per call (default 1024)");
+  cmd->add_flag("--signed", a->signed_gradient,
+                "saliency: keep the gradient's sign instead of |gradient|");
+  cmd->add_option("--nt-type", a->nt_type, "smoothgrad: smoothgrad, smoothgrad_sq or vargrad")
+      ->check(CLI::IsMember({"smoothgrad", "smoothgrad_sq", "vargrad"}));
+  cmd->add_option("--nt-method", a->nt_method,
+                  "smoothgrad: the method run on noisy inputs (saliency, ixg, ig)")
+      ->check(CLI::IsMember({"saliency", "ixg", "ig"}));
+  cmd->add_option("--nt-samples", a->nt_samples,
+                  "smoothgrad: noisy samples per example (default 5)");
+  cmd->add_option("--stdev", a->stdev,
+                  "smoothgrad: noise standard deviation, in input units (default 1)");
+  cmd->add_option("--seed", a->seed, "smoothgrad: noise seed");
+  cmd->add_option("--ranking", a->ranking,
+                  "global ranking: attribution (mean |attribution|) or gradient (mean |gradient| "
+                  "on standardised features)")
+      ->check(CLI::IsMember({"attribution", "gradient"}));
+  cmd->add_flag("--float64", a->float64, "compute in float64 (the model is converted)");
+  cmd->add_option("--out", a->out, "folder for attributions.csv/.json, ranking.csv and ranking.svg")
+      ->required();
+  cmd->callback([a, cmd] {
+    a->has_target = cmd->get_option("--target")->count() > 0;
+    run_explain(*a);
+  });
+});
+
+}  // namespace

@@ -1,0 +1,37 @@
+#include "scidl/optim/rmsprop.h"
+
+#include "scidl/autograd/grad_mode.h"
+#include "scidl/backend/backend.h"
+#include "scidl/optim/option_checks.h"
+
+namespace scidl::optim {
+
+RMSprop::RMSprop(std::vector<Tensor> params, RmspropOptions o)
+    : Optimizer(std::move(params)), options_(o) {
+  check_positive("RMSprop", "lr", o.lr);
+  check_in_unit_interval("RMSprop", "alpha", o.alpha);
+  check_non_negative("RMSprop", "eps", o.eps);
+  check_non_negative("RMSprop", "weight_decay", o.weight_decay);
+  check_non_negative("RMSprop", "momentum", o.momentum);
+  lr_ = o.lr;
+  buffer("square_avg");
+  if (o.centered) buffer("grad_avg");
+  if (o.momentum > 0) buffer("momentum_buffer");
+}
+
+void RMSprop::step() {
+  NoGradGuard no_grad;
+  ++steps_;
+  backend::RmspropConfig c{lr_,
+                           options_.alpha,
+                           options_.eps,
+                           options_.weight_decay,
+                           options_.momentum,
+                           options_.centered};
+  Tensor grad_avg = options_.centered ? buffer("grad_avg") : Tensor();
+  Tensor momentum = options_.momentum > 0 ? buffer("momentum_buffer") : Tensor();
+  backend::backend_of(flat_params_)
+      .rmsprop_update(flat_params_, flat_grads_, buffer("square_avg"), grad_avg, momentum, c);
+}
+
+}  // namespace scidl::optim
