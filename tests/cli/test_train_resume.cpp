@@ -68,7 +68,9 @@ TEST(TrainResume, ARunKilledMidEpochAndResumedEndsWithTheSameWeightsBitForBit) {
   TempDir dir("cli_resume_kill");
   write_data(dir.path, 1200);  // 960 training rows: 120 steps per epoch
   auto cfg = dir.path / "run.toml";
-  write_text(cfg, config(12));
+  // ReduceLROnPlateau keeps counters across epochs: the resumed run must restore them too.
+  write_text(
+      cfg, config(12, "[lr_schedule]\ntype = \"reduce_on_plateau\"\npatience = 1\nfactor = 0.5\n"));
   auto whole = run_cli("train " + cfg.string() + " -q --out " + (dir.path / "whole").string());
   ASSERT_EQ(whole.status, 0) << whole.output;
 
@@ -218,6 +220,37 @@ type = "terminate_on_nan"
         "models/e01.scidl", "models/e03.scidl", "tensorboard/train", "tensorboard/validation"})
     EXPECT_TRUE(std::filesystem::exists(run / f)) << f;
   EXPECT_EQ(data::read_csv(run / "history.csv").rows, 3);
+}
+
+TEST(TrainOptimization, ScheduleClippingAndPenaltiesComeFromTheConfig) {
+  TempDir dir("cli_schedule");
+  write_data(dir.path, 100);
+  auto cfg = dir.path / "run.toml";
+  std::string training_extra =
+      "gradient_clip_norm = 1.0\ngradient_clip_value = 0.5\nregularization = { l2 = 1e-4 }\n";
+  std::string text = config(3, "[lr_schedule]\ntype = \"step\"\nstep_size = 1\ngamma = 0.5\n");
+  text.insert(text.find("[output]"), training_extra);
+  write_text(cfg, text);
+  auto r = run_cli("train " + cfg.string() + " -q --out " + (dir.path / "run").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto h = data::read_csv(dir.path / "run" / "history.csv");
+  int64_t lr =
+      std::find(h.column_names.begin(), h.column_names.end(), "lr") - h.column_names.begin();
+  EXPECT_DOUBLE_EQ(h.values[0 * h.cols + lr], 0.003);
+  EXPECT_DOUBLE_EQ(h.values[1 * h.cols + lr], 0.0015);
+  EXPECT_DOUBLE_EQ(h.values[2 * h.cols + lr], 0.00075);
+
+  write_text(cfg, config(1, "[lr_schedule]\ntype = \"steps\"\n"));
+  r = run_cli("train " + cfg.string() + " -q --out " + (dir.path / "bad").string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("[lr_schedule]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("reduce_on_plateau"), std::string::npos) << r.output;
+  write_text(cfg,
+             config(1, "[lr_schedule]\ntype = \"reduce_on_plateau\"\nmonitor = \"val_acc\"\n"));
+  r = run_cli("train " + cfg.string() + " -q --out " + (dir.path / "bad").string());
+  EXPECT_NE(r.output.find("'lr_schedule.monitor' is 'val_acc', which this run never logs"),
+            std::string::npos)
+      << r.output;
 }
 
 TEST(TrainMetrics, AClassificationRunWritesTheConfusionMatrix) {

@@ -8,8 +8,11 @@
 #include "scidl/io/file_io.h"
 #include "scidl/io/model_io.h"
 #include "scidl/nn/model_spec.h"
+#include "scidl/optim/lr_schedule.h"
+#include "scidl/optim/regularization.h"
 #include "scidl/train/callback_config.h"
 #include "scidl/train/callbacks/csv_logger.h"
+#include "scidl/train/callbacks/lr_schedule_callback.h"
 #include "scidl/train/callbacks/progress_bar.h"
 #include "scidl/train/checkpoint.h"
 #include "scidl/train/run_outputs.h"
@@ -140,6 +143,11 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   for (const auto& m : c.training.metrics)
     if (m != "confusion_matrix") metrics.push_back(m);
   Trainer trainer(*model, *optimizer, make_loss(c.training.loss), metrics);
+  optim::Regularization regularization = optim::regularization_from_spec(c.model, *model);
+  if (c.training.regularization.active())
+    regularization.set_global(*optimizer, c.training.regularization);
+  trainer.set_regularization(std::move(regularization));
+  trainer.set_gradient_clipping(c.training.gradient_clip_norm, c.training.gradient_clip_value);
 
   const auto& dir = c.output_dir;
   std::filesystem::create_directories(dir);
@@ -171,6 +179,9 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   if (verbose) add(std::make_unique<ProgressBar>());
   for (auto& cb : make_callbacks(c.callbacks, dir, c.model, hparams_of(c, *model), val != nullptr))
     add(std::move(cb));
+  if (!c.lr_schedule.is_null())
+    add(std::make_unique<LrScheduleCallback>(optim::make_lr_schedule(c.lr_schedule, *optimizer),
+                                             c.lr_schedule_monitor));
   const std::string monitor = val ? "val_loss" : "loss";
   ModelCheckpointOptions best;
   best.filepath = result.best_model.string();

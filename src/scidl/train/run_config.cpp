@@ -6,6 +6,8 @@
 #include "scidl/data/synthetic.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/optim/factory.h"
+#include "scidl/optim/lr_schedule.h"
+#include "scidl/optim/regularization.h"
 #include "scidl/train/losses.h"
 #include "scidl/train/metrics.h"
 
@@ -16,6 +18,32 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
   std::filesystem::path path(p);
   return path.is_absolute() || base.empty() ? path : base / path;
 }
+// [lr_schedule] type = "step" | "exponential" | "cosine" | "reduce_on_plateau", the schedule's
+// options (optim/lr_schedule.h), and monitor (ReduceLROnPlateau's metric; val_loss by default).
+void parse_lr_schedule(io::ConfigSection& root, RunConfig& c) {
+  auto s = root.section("lr_schedule");
+  if (!s) return;
+  auto j = *root.json("lr_schedule");
+  std::vector<std::string> logged = logged_names(c);
+  c.lr_schedule_monitor = c.data.validation_split > 0 ? "val_loss" : "loss";
+  if (j.contains("monitor")) {
+    c.lr_schedule_monitor = *s->string("monitor");
+    if (std::find(logged.begin(), logged.end(), c.lr_schedule_monitor) == logged.end())
+      s->fail("monitor", fmt::format("is '{}', which this run never logs; choose one of {}",
+                                     c.lr_schedule_monitor, fmt::join(logged, ", ")));
+    j.erase("monitor");
+  }
+  try {  // build one against a throwaway optimizer: every type and option error shows now
+    Tensor p = zeros({1});
+    p.requires_grad_();
+    auto probe = optim::make_optimizer(optim::default_optimizer_spec("sgd"), {p});
+    optim::make_lr_schedule(j, *probe);
+  } catch (const std::invalid_argument& e) {
+    throw io::ConfigError(fmt::format("{}: [lr_schedule]: {}", s->file(), e.what()));
+  }
+  c.lr_schedule = j;
+}
+
 }  // namespace
 
 RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path& base) {
@@ -59,19 +87,34 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   }
 
   if (auto o = root.section("optimizer")) {
+    // Start from PyTorch's defaults for the type; accept only the options that type reads.
+    std::string type = o->choice("type", optim::optimizer_names()).value_or("adam");
     auto& s = c.optimizer;
-    s.type = o->choice("type", optim::optimizer_names()).value_or(s.type);
-    s.lr = o->number("lr").value_or(s.lr);
-    s.momentum = o->number("momentum").value_or(s.momentum);
-    s.dampening = o->number("dampening").value_or(s.dampening);
-    s.nesterov = o->boolean("nesterov").value_or(s.nesterov);
-    if (auto b = o->numbers("betas")) {
-      if (b->size() != 2) o->fail("betas", "must hold two numbers, e.g. [0.9, 0.999]");
-      s.beta1 = (*b)[0];
-      s.beta2 = (*b)[1];
-    }
-    s.eps = o->number("eps").value_or(s.eps);
-    s.weight_decay = o->number("weight_decay").value_or(s.weight_decay);
+    s = optim::default_optimizer_spec(type);
+    const auto& valid = optim::optimizer_options(type);
+    auto reads = [&](const std::string& k) {
+      return std::find(valid.begin(), valid.end(), k) != valid.end();
+    };
+    const std::pair<const char*, double*> numbers[] = {
+        {"lr", &s.lr},
+        {"momentum", &s.momentum},
+        {"dampening", &s.dampening},
+        {"eps", &s.eps},
+        {"weight_decay", &s.weight_decay},
+        {"lr_decay", &s.lr_decay},
+        {"rho", &s.rho},
+        {"alpha", &s.alpha},
+        {"initial_accumulator_value", &s.initial_accumulator_value}};
+    for (const auto& [key, field] : numbers)
+      if (reads(key)) *field = o->number(key).value_or(*field);
+    if (reads("nesterov")) s.nesterov = o->boolean("nesterov").value_or(s.nesterov);
+    if (reads("centered")) s.centered = o->boolean("centered").value_or(s.centered);
+    if (reads("betas"))
+      if (auto b = o->numbers("betas")) {
+        if (b->size() != 2) o->fail("betas", "must hold two numbers, e.g. [0.9, 0.999]");
+        s.beta1 = (*b)[0];
+        s.beta2 = (*b)[1];
+      }
     o->finish();
   }
 
@@ -89,6 +132,17 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
       s.metrics = *m;
     }
     s.shuffle = t->boolean("shuffle").value_or(s.shuffle);
+    s.gradient_clip_norm = t->number("gradient_clip_norm").value_or(0);
+    s.gradient_clip_value = t->number("gradient_clip_value").value_or(0);
+    if (s.gradient_clip_norm < 0) t->fail("gradient_clip_norm", "must be >= 0 (0: off)");
+    if (s.gradient_clip_value < 0) t->fail("gradient_clip_value", "must be >= 0 (0: off)");
+    if (auto r = t->json("regularization")) {
+      try {
+        s.regularization = optim::penalty_from_json(*r, t->key_path("regularization"));
+      } catch (const std::invalid_argument& e) {
+        throw io::ConfigError(fmt::format("{}: {}", doc.file, e.what()));
+      }
+    }
     if (s.epochs < 1) t->fail("epochs", "must be at least 1");
     if (s.batch_size < 1) t->fail("batch_size", "must be at least 1");
     t->finish();
@@ -106,6 +160,7 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   }
   if (c.training.loss == "cross_entropy" || c.training.loss == "nll") c.data.targets = "classes";
   if (auto cbs = root.json("callbacks")) c.callbacks_json = *cbs;
+  parse_lr_schedule(root, c);
   c.callbacks = parse_callbacks(doc, logged_names(c));
   root.finish();
   return c;
@@ -161,17 +216,17 @@ nlohmann::json to_json(const RunConfig& c) {
                {"split", c.data.split},     {"trajectories", c.data.trajectories},
                {"points", c.data.points}};
   j["model"] = c.model;
-  const auto& o = c.optimizer;
-  j["optimizer"] = {{"type", o.type},         {"lr", o.lr},
-                    {"momentum", o.momentum}, {"dampening", o.dampening},
-                    {"nesterov", o.nesterov}, {"betas", {o.beta1, o.beta2}},
-                    {"eps", o.eps},           {"weight_decay", o.weight_decay}};
+  j["optimizer"] = optim::to_json(c.optimizer);
+  j["lr_schedule"] = c.lr_schedule;
   const auto& t = c.training;
   j["training"] = {{"epochs", t.epochs},
                    {"batch_size", t.batch_size},
                    {"loss", t.loss},
                    {"metrics", t.metrics},
                    {"shuffle", t.shuffle}};
+  j["training"]["gradient_clip_norm"] = t.gradient_clip_norm;
+  j["training"]["gradient_clip_value"] = t.gradient_clip_value;
+  j["training"]["regularization"] = {{"l1", t.regularization.l1}, {"l2", t.regularization.l2}};
   j["output"] = {{"dir", c.output_dir.string()},
                  {"checkpoint_every_n_steps", c.checkpoint_every_n_steps},
                  {"plots", c.plots}};

@@ -4,8 +4,11 @@
 //               groups = "run_id.csv"; validation_split = 0.1; split = "row" | "group";
 //               targets = "values" | "classes"
 //   [model]     inputs = 3; layers = [{ type = "dense", units = 128, activation = "relu" }, ...]
-//   [optimizer] type = "adam"; lr = 1e-3; eps = 1e-7; ...
-//   [training]  epochs; batch_size; loss; metrics = ["mae"]; shuffle
+//   [optimizer] type = "adam" (sgd, adamw, adagrad, adadelta, rmsprop); lr; that type's options
+//   [training]  epochs; batch_size; loss; metrics = ["mae"]; shuffle; gradient_clip_norm;
+//               gradient_clip_value; regularization = { l1 = 0.0, l2 = 1e-4 } (all parameters)
+//   [lr_schedule] type = "step" | "exponential" | "cosine" | "reduce_on_plateau", its options,
+//               monitor (reduce_on_plateau; default val_loss)
 //   [output]    dir = "runs/NAME"; checkpoint_every_n_steps = 0 (mid-epoch resume points;
 //               0: at epoch ends only); plots = true
 //   [[callbacks]] type = "early_stopping" | "model_checkpoint" | "tensorboard" | "csv_logger" |
@@ -20,6 +23,7 @@
 #include "scidl/data/dataset.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/optim/factory.h"
+#include "scidl/optim/regularization.h"
 #include "scidl/train/callback_config.h"
 
 namespace scidl::train {
@@ -39,6 +43,8 @@ struct TrainingSpec {
   std::string loss = "mse";
   std::vector<std::string> metrics;
   bool shuffle = true;
+  double gradient_clip_norm = 0, gradient_clip_value = 0;  // 0: off
+  optim::Penalty regularization;  // on every parameter; per layer: kernel_regularizer in [model]
 };
 
 struct RunConfig {
@@ -51,6 +57,8 @@ struct RunConfig {
   int64_t checkpoint_every_n_steps = 0;
   bool plots = true;
   std::vector<CallbackSpec> callbacks;
+  nlohmann::json lr_schedule;       // null: constant rate; else optim::make_lr_schedule's spec
+  std::string lr_schedule_monitor;  // for reduce_on_plateau
   nlohmann::json callbacks_json = nlohmann::json::array();  // as written, for config.json
   std::string source_name;                                  // the config file, for messages
 };

@@ -87,6 +87,12 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
       return false;
     }
     loss.backward();
+    if (!regularization_.empty()) {
+      lv += regularization_.value();  // of the weights this step started from
+      regularization_.add_gradients();
+    }
+    if (clip_norm_ > 0) optim::clip_grad_norm(optimizer_.flat_gradients(), clip_norm_);
+    if (clip_value_ > 0) optim::clip_grad_value(optimizer_.flat_gradients(), clip_value_);
     optimizer_.step();
     for (auto& m : metrics_) m->update(pred.detach(), y);
     p.loss_sum += lv * x.shape()[0];
@@ -182,7 +188,8 @@ Logs Trainer::evaluate(const data::Dataset& d, int64_t batch_size) {
     for (auto& m : metrics_) m->update(pred, y);
   }
   model_.train(was_training);
-  Logs logs{{"loss", loss_sum / std::max<int64_t>(rows, 1)}};
+  double penalty = regularization_.empty() ? 0.0 : regularization_.value();
+  Logs logs{{"loss", loss_sum / std::max<int64_t>(rows, 1) + penalty}};
   for (auto& m : metrics_) logs[m->name()] = m->value();
   for (size_t i = 0; i < metrics_.size(); ++i) metrics_[i]->load_state(saved[i]);
   return logs;

@@ -14,6 +14,7 @@
 #include "scidl/data/dataset.h"
 #include "scidl/nn/module.h"
 #include "scidl/optim/optimizer.h"
+#include "scidl/optim/regularization.h"
 #include "scidl/tensor/random.h"
 #include "scidl/train/callback.h"
 #include "scidl/train/losses.h"
@@ -66,6 +67,16 @@ class Trainer {
   Logs evaluate(const data::Dataset& d, int64_t batch_size = 1024);
   Tensor predict(const Tensor& x, int64_t batch_size = 4096);
 
+  // Applied between backward() and the optimizer step: weight penalties (added to the reported
+  // loss and val_loss, as Keras does), then clipping by global norm and by value (0: off).
+  void set_regularization(optim::Regularization regularization) {
+    regularization_ = std::move(regularization);
+  }
+  void set_gradient_clipping(double max_norm, double max_value) {
+    clip_norm_ = max_norm;
+    clip_value_ = max_value;
+  }
+
   // The next fit continues from `progress` with `history` as the epochs already done.
   void resume_from(const TrainerProgress& progress, History history);
 
@@ -98,6 +109,8 @@ class Trainer {
   int64_t batches_per_epoch_ = 0;
   int epochs_ = 0;
   std::string termination_reason_;
+  optim::Regularization regularization_;
+  double clip_norm_ = 0, clip_value_ = 0;
 };
 
 std::string format_logs(const Logs& logs);  // "loss 0.0123  mae 0.0456  ..."
