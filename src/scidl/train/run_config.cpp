@@ -6,6 +6,8 @@
 #include "scidl/data/synthetic.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/optim/factory.h"
+#include "scidl/optim/lr_schedule.h"
+#include "scidl/optim/regularization.h"
 #include "scidl/train/losses.h"
 #include "scidl/train/metrics.h"
 
@@ -16,6 +18,32 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
   std::filesystem::path path(p);
   return path.is_absolute() || base.empty() ? path : base / path;
 }
+// [lr_schedule] type = "step" | "exponential" | "cosine" | "reduce_on_plateau", the schedule's
+// options (optim/lr_schedule.h), and monitor (ReduceLROnPlateau's metric; val_loss by default).
+void parse_lr_schedule(io::ConfigSection& root, RunConfig& c) {
+  auto s = root.section("lr_schedule");
+  if (!s) return;
+  auto j = *root.json("lr_schedule");
+  std::vector<std::string> logged = logged_names(c);
+  c.lr_schedule_monitor = c.data.validation_split > 0 ? "val_loss" : "loss";
+  if (j.contains("monitor")) {
+    c.lr_schedule_monitor = *s->string("monitor");
+    if (std::find(logged.begin(), logged.end(), c.lr_schedule_monitor) == logged.end())
+      s->fail("monitor", fmt::format("is '{}', which this run never logs; choose one of {}",
+                                     c.lr_schedule_monitor, fmt::join(logged, ", ")));
+    j.erase("monitor");
+  }
+  try {  // build one against a throwaway optimizer: every type and option error shows now
+    Tensor p = zeros({1});
+    p.requires_grad_();
+    auto probe = optim::make_optimizer(optim::default_optimizer_spec("sgd"), {p});
+    optim::make_lr_schedule(j, *probe);
+  } catch (const std::invalid_argument& e) {
+    throw io::ConfigError(fmt::format("{}: [lr_schedule]: {}", s->file(), e.what()));
+  }
+  c.lr_schedule = j;
+}
+
 }  // namespace
 
 RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path& base) {
@@ -59,19 +87,34 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   }
 
   if (auto o = root.section("optimizer")) {
+    // Start from PyTorch's defaults for the type; accept only the options that type reads.
+    std::string type = o->choice("type", optim::optimizer_names()).value_or("adam");
     auto& s = c.optimizer;
-    s.type = o->choice("type", optim::optimizer_names()).value_or(s.type);
-    s.lr = o->number("lr").value_or(s.lr);
-    s.momentum = o->number("momentum").value_or(s.momentum);
-    s.dampening = o->number("dampening").value_or(s.dampening);
-    s.nesterov = o->boolean("nesterov").value_or(s.nesterov);
-    if (auto b = o->numbers("betas")) {
-      if (b->size() != 2) o->fail("betas", "must hold two numbers, e.g. [0.9, 0.999]");
-      s.beta1 = (*b)[0];
-      s.beta2 = (*b)[1];
-    }
-    s.eps = o->number("eps").value_or(s.eps);
-    s.weight_decay = o->number("weight_decay").value_or(s.weight_decay);
+    s = optim::default_optimizer_spec(type);
+    const auto& valid = optim::optimizer_options(type);
+    auto reads = [&](const std::string& k) {
+      return std::find(valid.begin(), valid.end(), k) != valid.end();
+    };
+    const std::pair<const char*, double*> numbers[] = {
+        {"lr", &s.lr},
+        {"momentum", &s.momentum},
+        {"dampening", &s.dampening},
+        {"eps", &s.eps},
+        {"weight_decay", &s.weight_decay},
+        {"lr_decay", &s.lr_decay},
+        {"rho", &s.rho},
+        {"alpha", &s.alpha},
+        {"initial_accumulator_value", &s.initial_accumulator_value}};
+    for (const auto& [key, field] : numbers)
+      if (reads(key)) *field = o->number(key).value_or(*field);
+    if (reads("nesterov")) s.nesterov = o->boolean("nesterov").value_or(s.nesterov);
+    if (reads("centered")) s.centered = o->boolean("centered").value_or(s.centered);
+    if (reads("betas"))
+      if (auto b = o->numbers("betas")) {
+        if (b->size() != 2) o->fail("betas", "must hold two numbers, e.g. [0.9, 0.999]");
+        s.beta1 = (*b)[0];
+        s.beta2 = (*b)[1];
+      }
     o->finish();
   }
 
@@ -82,12 +125,24 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     s.loss = t->choice("loss", loss_names()).value_or(s.loss);
     if (auto m = t->strings("metrics")) {
       for (const auto& name : *m)
-        if (std::find(metric_names().begin(), metric_names().end(), name) == metric_names().end())
-          t->fail("metrics", fmt::format("names an unknown metric '{}'; choose from {}", name,
-                                         fmt::join(metric_names(), ", ")));
+        if (!is_metric_name(name) && name != "confusion_matrix")
+          t->fail("metrics", fmt::format("names an unknown metric '{}'; choose from {}, "
+                                         "confusion_matrix (topN_accuracy for another k)",
+                                         name, fmt::join(metric_names(), ", ")));
       s.metrics = *m;
     }
     s.shuffle = t->boolean("shuffle").value_or(s.shuffle);
+    s.gradient_clip_norm = t->number("gradient_clip_norm").value_or(0);
+    s.gradient_clip_value = t->number("gradient_clip_value").value_or(0);
+    if (s.gradient_clip_norm < 0) t->fail("gradient_clip_norm", "must be >= 0 (0: off)");
+    if (s.gradient_clip_value < 0) t->fail("gradient_clip_value", "must be >= 0 (0: off)");
+    if (auto r = t->json("regularization")) {
+      try {
+        s.regularization = optim::penalty_from_json(*r, t->key_path("regularization"));
+      } catch (const std::invalid_argument& e) {
+        throw io::ConfigError(fmt::format("{}: {}", doc.file, e.what()));
+      }
+    }
     if (s.epochs < 1) t->fail("epochs", "must be at least 1");
     if (s.batch_size < 1) t->fail("batch_size", "must be at least 1");
     t->finish();
@@ -97,9 +152,16 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   c.output_dir = std::filesystem::path("runs") / (stem.empty() ? "run" : stem);
   if (auto out = root.section("output")) {
     if (auto d = out->string("dir")) c.output_dir = *d;
+    c.checkpoint_every_n_steps = out->integer("checkpoint_every_n_steps").value_or(0);
+    if (c.checkpoint_every_n_steps < 0)
+      out->fail("checkpoint_every_n_steps", "must be >= 0 (0: checkpoint at epoch ends only)");
+    c.plots = out->boolean("plots").value_or(true);
     out->finish();
   }
   if (c.training.loss == "cross_entropy" || c.training.loss == "nll") c.data.targets = "classes";
+  if (auto cbs = root.json("callbacks")) c.callbacks_json = *cbs;
+  parse_lr_schedule(root, c);
+  c.callbacks = parse_callbacks(doc, logged_names(c));
   root.finish();
   return c;
 }
@@ -110,22 +172,23 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   data::CsvTable x = data::read_csv(spec.x);
   data::CsvTable y = data::read_csv(spec.y);
   if (x.rows != y.rows)
-    throw std::invalid_argument(fmt::format("'{}' has {} rows but '{}' has {}; they must match row for row",
-                                            spec.x.string(), x.rows, spec.y.string(), y.rows));
+    throw std::invalid_argument(
+        fmt::format("'{}' has {} rows but '{}' has {}; they must match row for row",
+                    spec.x.string(), x.rows, spec.y.string(), y.rows));
   data::Dataset d;
   d.x = from_vector(x.values, {x.rows, x.cols}, DType::Float32);
   d.x_names = x.column_names;
   d.y_names = y.column_names;
   if (spec.targets == "classes") {
     if (y.cols != 1)
-      throw std::invalid_argument(fmt::format("'{}': class targets need one column, found {}",
-                                              spec.y.string(), y.cols));
+      throw std::invalid_argument(
+          fmt::format("'{}': class targets need one column, found {}", spec.y.string(), y.cols));
     std::vector<int64_t> labels(y.rows);
     for (int64_t i = 0; i < y.rows; ++i) {
       double v = y.values[i];
       if (v != std::floor(v) || v < 0)
-        throw std::invalid_argument(fmt::format("'{}': row {} holds {}, not a class index",
-                                                spec.y.string(), i + 1, v));
+        throw std::invalid_argument(
+            fmt::format("'{}': row {} holds {}, not a class index", spec.y.string(), i + 1, v));
       labels[i] = static_cast<int64_t>(v);
     }
     d.y = from_vector(labels, {y.rows});
@@ -135,8 +198,9 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   if (!spec.groups.empty()) {
     data::CsvTable g = data::read_csv(spec.groups);
     if (g.rows != x.rows || g.cols != 1)
-      throw std::invalid_argument(fmt::format("'{}' must hold one group id per row of '{}' ({} rows), found {}x{}",
-                                              spec.groups.string(), spec.x.string(), x.rows, g.rows, g.cols));
+      throw std::invalid_argument(
+          fmt::format("'{}' must hold one group id per row of '{}' ({} rows), found {}x{}",
+                      spec.groups.string(), spec.x.string(), x.rows, g.rows, g.cols));
     std::vector<int64_t> ids(g.values.begin(), g.values.end());
     d.groups = from_vector(ids, {g.rows});
   }
@@ -146,20 +210,39 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
 nlohmann::json to_json(const RunConfig& c) {
   nlohmann::json j;
   j["seed"] = c.seed;
-  j["data"] = {{"source", c.data.source}, {"x", c.data.x.string()}, {"y", c.data.y.string()},
-               {"groups", c.data.groups.string()}, {"targets", c.data.targets},
-               {"validation_split", c.data.validation_split}, {"split", c.data.split},
-               {"trajectories", c.data.trajectories}, {"points", c.data.points}};
+  j["data"] = {{"source", c.data.source},   {"x", c.data.x.string()},
+               {"y", c.data.y.string()},    {"groups", c.data.groups.string()},
+               {"targets", c.data.targets}, {"validation_split", c.data.validation_split},
+               {"split", c.data.split},     {"trajectories", c.data.trajectories},
+               {"points", c.data.points}};
   j["model"] = c.model;
-  const auto& o = c.optimizer;
-  j["optimizer"] = {{"type", o.type}, {"lr", o.lr}, {"momentum", o.momentum},
-                    {"dampening", o.dampening}, {"nesterov", o.nesterov},
-                    {"betas", {o.beta1, o.beta2}}, {"eps", o.eps}, {"weight_decay", o.weight_decay}};
+  j["optimizer"] = optim::to_json(c.optimizer);
+  j["lr_schedule"] = c.lr_schedule;
   const auto& t = c.training;
-  j["training"] = {{"epochs", t.epochs}, {"batch_size", t.batch_size}, {"loss", t.loss},
-                   {"metrics", t.metrics}, {"shuffle", t.shuffle}};
-  j["output"] = {{"dir", c.output_dir.string()}};
+  j["training"] = {{"epochs", t.epochs},
+                   {"batch_size", t.batch_size},
+                   {"loss", t.loss},
+                   {"metrics", t.metrics},
+                   {"shuffle", t.shuffle}};
+  j["training"]["gradient_clip_norm"] = t.gradient_clip_norm;
+  j["training"]["gradient_clip_value"] = t.gradient_clip_value;
+  j["training"]["regularization"] = {{"l1", t.regularization.l1}, {"l2", t.regularization.l2}};
+  j["output"] = {{"dir", c.output_dir.string()},
+                 {"checkpoint_every_n_steps", c.checkpoint_every_n_steps},
+                 {"plots", c.plots}};
+  j["callbacks"] = c.callbacks_json;
   return j;
+}
+
+std::vector<std::string> logged_names(const RunConfig& c) {
+  std::vector<std::string> train{"loss"};
+  for (const auto& m : c.training.metrics)
+    if (m != "confusion_matrix") train.push_back(m == "acc" ? "accuracy" : m);
+  std::vector<std::string> names = train;
+  names.push_back("lr");
+  if (c.data.validation_split > 0)
+    for (const auto& n : train) names.push_back("val_" + n);
+  return names;
 }
 
 }  // namespace scidl::train

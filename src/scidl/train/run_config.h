@@ -4,10 +4,16 @@
 //               groups = "run_id.csv"; validation_split = 0.1; split = "row" | "group";
 //               targets = "values" | "classes"
 //   [model]     inputs = 3; layers = [{ type = "dense", units = 128, activation = "relu" }, ...]
-//   [optimizer] type = "adam"; lr = 1e-3; eps = 1e-7; ...
-//   [training]  epochs; batch_size; loss; metrics = ["mae"]; shuffle
-//   [output]    dir = "runs/NAME"
-// Relative paths are relative to the config file's folder.
+//   [optimizer] type = "adam" (sgd, adamw, adagrad, adadelta, rmsprop); lr; that type's options
+//   [training]  epochs; batch_size; loss; metrics = ["mae"]; shuffle; gradient_clip_norm;
+//               gradient_clip_value; regularization = { l1 = 0.0, l2 = 1e-4 } (all parameters)
+//   [lr_schedule] type = "step" | "exponential" | "cosine" | "reduce_on_plateau", its options,
+//               monitor (reduce_on_plateau; default val_loss)
+//   [output]    dir = "runs/NAME"; checkpoint_every_n_steps = 0 (mid-epoch resume points;
+//               0: at epoch ends only); plots = true
+//   [[callbacks]] type = "early_stopping" | "model_checkpoint" | "tensorboard" | "csv_logger" |
+//               "terminate_on_nan", with Keras's option names (see train/callback_config.h)
+// Relative paths are relative to the config file's folder; callback paths to the run folder.
 #pragma once
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -17,13 +23,15 @@
 #include "scidl/data/dataset.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/optim/factory.h"
+#include "scidl/optim/regularization.h"
+#include "scidl/train/callback_config.h"
 
 namespace scidl::train {
 
 struct DataSpec {
   std::string source = "csv";
-  std::filesystem::path x, y, groups;  // CSV files (course layout: train_X.csv / train_Y.csv)
-  std::string targets = "values";      // or "classes" (int64 labels for cross_entropy)
+  std::filesystem::path x, y, groups;        // CSV files (course layout: train_X.csv / train_Y.csv)
+  std::string targets = "values";            // or "classes" (int64 labels for cross_entropy)
   int64_t trajectories = 200, points = 100;  // damped_oscillator
   double validation_split = 0.1;
   std::string split = "row";
@@ -35,6 +43,8 @@ struct TrainingSpec {
   std::string loss = "mse";
   std::vector<std::string> metrics;
   bool shuffle = true;
+  double gradient_clip_norm = 0, gradient_clip_value = 0;  // 0: off
+  optim::Penalty regularization;  // on every parameter; per layer: kernel_regularizer in [model]
 };
 
 struct RunConfig {
@@ -44,11 +54,19 @@ struct RunConfig {
   optim::OptimizerSpec optimizer;
   TrainingSpec training;
   std::filesystem::path output_dir;
-  std::string source_name;  // the config file, for messages
+  int64_t checkpoint_every_n_steps = 0;
+  bool plots = true;
+  std::vector<CallbackSpec> callbacks;
+  nlohmann::json lr_schedule;       // null: constant rate; else optim::make_lr_schedule's spec
+  std::string lr_schedule_monitor;  // for reduce_on_plateau
+  nlohmann::json callbacks_json = nlohmann::json::array();  // as written, for config.json
+  std::string source_name;                                  // the config file, for messages
 };
 
 RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path& base_dir);
 data::Dataset load_dataset(const DataSpec& spec, uint64_t seed);
 nlohmann::json to_json(const RunConfig& config);
+// Every value a run of `config` logs per epoch: loss, metrics, lr, and val_... with validation.
+std::vector<std::string> logged_names(const RunConfig& config);
 
 }  // namespace scidl::train
