@@ -4,6 +4,7 @@
 #include "command.h"
 #include "scidl/data/csv.h"
 #include "scidl/io/model_io.h"
+#include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
 #include "scidl/train/trainer.h"
 
@@ -24,13 +25,16 @@ SCIDL_COMMAND([](CLI::App& app) {
   cmd->callback([a] {
     auto loaded = scidl::io::load_model(a->model);
     auto table = scidl::data::read_csv(a->input);
-    int64_t inputs = loaded.spec.value("inputs", int64_t{0});
+    scidl::Shape input_shape = scidl::nn::model_input_shape(loaded.spec);
+    int64_t inputs = scidl::numel_of(input_shape);
     if (table.cols != inputs)
       throw std::invalid_argument(fmt::format("'{}' has {} columns but the model takes {} inputs",
                                               a->input, table.cols, inputs));
     scidl::DType dtype = loaded.spec.value("dtype", std::string("float32")) == "float64"
                              ? scidl::DType::Float64 : scidl::DType::Float32;
-    scidl::Tensor x = scidl::from_vector(table.values, {table.rows, table.cols}, dtype);
+    scidl::Shape batch_shape{table.rows};  // images arrive as flattened rows of C*H*W values
+    batch_shape.insert(batch_shape.end(), input_shape.begin(), input_shape.end());
+    scidl::Tensor x = scidl::from_vector(table.values, batch_shape, dtype);
     scidl::NoGradGuard ng;
     loaded.model->eval();
     std::vector<scidl::Tensor> parts;

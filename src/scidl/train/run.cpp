@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "scidl/data/augment.h"
 #include "scidl/data/csv.h"
 #include "scidl/io/file_io.h"
 #include "scidl/io/model_io.h"
@@ -123,11 +124,8 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   if (options.resume) check_resumable(c, stored_config);
   manual_seed(c.seed);
   data::Dataset all = load_dataset(c.data, c.seed);
-  const int64_t features = all.x.shape().size() > 1 ? all.x.shape()[1] : 1;
-  if (c.model.value("inputs", int64_t{0}) != features)
-    throw std::invalid_argument(
-        fmt::format("{}: model.inputs is {} but the data has {} input columns", c.source_name,
-                    c.model.value("inputs", int64_t{0}), features));
+  nn::check_input_shape(c.model, all.x.shape(), c.source_name);
+  const Shape example_shape(all.x.shape().begin() + 1, all.x.shape().end());  // for the summary
   data::Split split;
   const data::Dataset* val = nullptr;
   if (c.data.validation_split > 0) {
@@ -137,6 +135,9 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   } else {
     split.train = all;
   }
+  if (!c.data.augment.is_null())  // training batches only; validation sees the real data
+    split.train.augment =
+        data::Augmenter(data::parse_augment_options(c.data.augment, "data.augment"), c.seed);
   auto model = nn::build_model(c.model, c.seed);
   auto optimizer = optim::make_optimizer(c.optimizer, model->parameters());
   std::vector<std::string> metrics;
@@ -160,10 +161,10 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   result.best_model = dir / "best.scidl";
   result.last_model = dir / "last.scidl";
   if (verbose) {
-    fmt::print("data: {} rows ({} training, {} validation{}), {} inputs\n", all.size(),
+    fmt::print("data: {} rows ({} training, {} validation{}), examples of shape {}\n", all.size(),
                split.train.size(), val ? val->size() : 0,
                val ? (c.data.split == "group" ? ", split by group" : ", split by row") : "",
-               features);
+               shape_str(example_shape));
     fmt::print("{}", model->summary());
   }
 

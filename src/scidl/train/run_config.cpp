@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "scidl/data/augment.h"
 #include "scidl/data/csv.h"
+#include "scidl/data/fashion_mnist.h"
 #include "scidl/data/synthetic.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/optim/factory.h"
@@ -54,7 +56,8 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
 
   auto data = root.section("data");
   if (!data) root.fail("data", "is missing: add a [data] table naming the training data");
-  c.data.source = data->choice("source", {"csv", "damped_oscillator"}).value_or("csv");
+  c.data.source =
+      data->choice("source", {"csv", "damped_oscillator", "fashion_mnist", "idx"}).value_or("csv");
   if (c.data.source == "csv") {
     auto x = data->string("x");
     auto y = data->string("y");
@@ -63,9 +66,21 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     c.data.x = resolve(base, *x);
     c.data.y = resolve(base, *y);
     if (auto g = data->string("groups")) c.data.groups = resolve(base, *g);
-  } else {
+  } else if (c.data.source == "damped_oscillator") {
     c.data.trajectories = data->integer("trajectories").value_or(c.data.trajectories);
     c.data.points = data->integer("points").value_or(c.data.points);
+  } else if (c.data.source == "idx") {
+    auto images = data->string("images");
+    auto labels = data->string("labels");
+    if (!images) data->fail("images", "is missing: the IDX file of images (gzip or plain)");
+    if (!labels) data->fail("labels", "is missing: the IDX file of labels");
+    c.data.images = resolve(base, *images);
+    c.data.labels = resolve(base, *labels);
+  }
+  if (c.data.source == "fashion_mnist" || c.data.source == "idx") c.data.targets = "classes";
+  if (auto a = data->json("augment")) {
+    data::parse_augment_options(*a, data->key_path("augment"));  // throws naming the key
+    c.data.augment = *a;
   }
   c.data.targets = data->choice("targets", {"values", "classes"}).value_or("values");
   c.data.validation_split = data->number("validation_split").value_or(c.data.validation_split);
@@ -167,6 +182,8 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
 }
 
 data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
+  if (spec.source == "fashion_mnist") return data::load_fashion_mnist("train");
+  if (spec.source == "idx") return data::load_idx_dataset(spec.images, spec.labels);
   if (spec.source == "damped_oscillator")
     return data::damped_oscillator_dataset(spec.trajectories, spec.points, seed);
   data::CsvTable x = data::read_csv(spec.x);
@@ -214,7 +231,8 @@ nlohmann::json to_json(const RunConfig& c) {
                {"y", c.data.y.string()},    {"groups", c.data.groups.string()},
                {"targets", c.data.targets}, {"validation_split", c.data.validation_split},
                {"split", c.data.split},     {"trajectories", c.data.trajectories},
-               {"points", c.data.points}};
+               {"points", c.data.points},   {"images", c.data.images.string()},
+               {"labels", c.data.labels.string()}, {"augment", c.data.augment}};
   j["model"] = c.model;
   j["optimizer"] = optim::to_json(c.optimizer);
   j["lr_schedule"] = c.lr_schedule;

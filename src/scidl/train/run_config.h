@@ -1,6 +1,6 @@
 // A whole training run described by one TOML file (see examples/*.toml):
 //   seed = 1
-//   [data]      source = "csv" | "damped_oscillator"; x = "train_X.csv"; y = "train_Y.csv";
+//   [data]      source = "csv" | "damped_oscillator" | "fashion_mnist" | "idx"; x = "train_X.csv"; y = "train_Y.csv";
 //               groups = "run_id.csv"; validation_split = 0.1; split = "row" | "group";
 //               targets = "values" | "classes"
 //   [model]     inputs = 3; layers = [{ type = "dense", units = 128, activation = "relu" }, ...]
@@ -33,6 +33,8 @@ struct DataSpec {
   std::filesystem::path x, y, groups;        // CSV files (course layout: train_X.csv / train_Y.csv)
   std::string targets = "values";            // or "classes" (int64 labels for cross_entropy)
   int64_t trajectories = 200, points = 100;  // damped_oscillator
+  std::filesystem::path images, labels;      // source = "idx" (gzip or plain)
+  nlohmann::json augment;                    // e.g. { flip = 0.5, pad_crop = 2 }; null = none
   double validation_split = 0.1;
   std::string split = "row";
 };
