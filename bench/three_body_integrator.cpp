@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "scidl/io/atomic_file.h"
+#include "scidl/io/file_io.h"
 #include "scidl/sci/convergence.h"
 #include "scidl/sci/three_body_breen.h"
 

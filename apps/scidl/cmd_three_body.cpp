@@ -10,7 +10,7 @@
 #include <stdexcept>
 
 #include "command.h"
-#include "scidl/io/atomic_file.h"
+#include "scidl/io/file_io.h"
 #include "scidl/sci/convergence.h"
 #include "scidl/sci/three_body_breen.h"
 #include "scidl/sci/three_body_dataset.h"

@@ -1,4 +1,4 @@
-// AtomicFile: readers see the old file or the whole new one, never a half-written file.
+// AtomicFileWriter: readers see the old file or the whole new one, never a half-written file.
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "scidl/io/atomic_file.h"
+#include "scidl/io/file_io.h"
 
 namespace scidl::io {
 namespace {
@@ -28,17 +28,17 @@ fs::path fresh_dir(const char* name) {
   return dir;
 }
 
-TEST(AtomicFile, ReplacesTheTargetOnlyOnCommit) {
+TEST(AtomicFileWriter, ReplacesTheTargetOnlyOnCommit) {
   const fs::path dir = fresh_dir("scidl_atomic_");
   const fs::path target = dir / "data.csv";
   write_file_atomically(target, "old\n");
   {
-    AtomicFile file(target);
+    AtomicFileWriter file(target);
     file.write("new, but abandoned\n");
     EXPECT_EQ(slurp(target), "old\n") << "nothing visible before commit";
   }  // destroyed without commit: as if the writer crashed
   EXPECT_EQ(slurp(target), "old\n");
-  AtomicFile file(target);
+  AtomicFileWriter file(target);
   fmt::print(file.stream(), "new {}\n", 42);
   file.commit();
   EXPECT_EQ(slurp(target), "new 42\n");
@@ -48,7 +48,7 @@ TEST(AtomicFile, ReplacesTheTargetOnlyOnCommit) {
   fs::remove_all(dir);
 }
 
-TEST(AtomicFile, NamesThePathWhenTheDirectoryIsMissing) {
+TEST(AtomicFileWriter, NamesThePathWhenTheDirectoryIsMissing) {
   try {
     write_file_atomically("/nonexistent-scidl-dir/out.csv", "x");
     FAIL() << "expected an error";
@@ -58,7 +58,7 @@ TEST(AtomicFile, NamesThePathWhenTheDirectoryIsMissing) {
   }
 }
 
-TEST(AtomicFile, TemporaryNamesAreRecognisable) {
+TEST(AtomicFileWriter, TemporaryNamesAreRecognisable) {
   EXPECT_TRUE(is_atomic_temp_file("runs/run_00001.csv.tmp-123-4"));
   EXPECT_FALSE(is_atomic_temp_file("runs/run_00001.csv"));
 }

@@ -62,9 +62,12 @@ std::vector<char> read_file_bytes(const std::filesystem::path& path) {
 
 AtomicFileWriter::AtomicFileWriter(std::filesystem::path target) : target_(std::move(target)) {
   temporary_ = target_;
+  // One writer per target at a time (callers own their targets); the pid keeps processes apart.
   temporary_ += ".tmp-" + std::to_string(::getpid());
   file_ = std::fopen(temporary_.c_str(), "wb");
-  if (file_ == nullptr) throw_os_error("cannot create", temporary_, errno);
+  if (file_ == nullptr)
+    throw_os_error("cannot create temporary file (is the directory there and writable?)", temporary_,
+                   errno);
 }
 
 AtomicFileWriter::~AtomicFileWriter() { abandon(); }
@@ -114,6 +117,16 @@ void AtomicFileWriter::commit() {
     ::fsync(directory_descriptor);
     ::close(directory_descriptor);
   }
+}
+
+void write_file_atomically(const std::filesystem::path& target, std::string_view contents) {
+  AtomicFileWriter file(target);
+  file.write(contents);
+  file.commit();
+}
+
+bool is_atomic_temp_file(const std::filesystem::path& path) {
+  return path.filename().string().find(".tmp-") != std::string::npos;
 }
 
 }  // namespace scidl::io

@@ -40,6 +40,7 @@ class AtomicFileWriter {
   void commit();
 
   const std::filesystem::path& temporary_path() const { return temporary_; }
+  std::FILE* stream() { return file_; }  // for fmt::print and fwrite; valid until commit()
 
  private:
   [[noreturn]] void fail(std::string_view what);
@@ -49,6 +50,11 @@ class AtomicFileWriter {
   std::filesystem::path temporary_;
   std::FILE* file_ = nullptr;
 };
+
+// Writes `contents` to `target` through an AtomicFileWriter.
+void write_file_atomically(const std::filesystem::path& target, std::string_view contents);
+// Temporary names contain ".tmp-", so a crashed writer's leftovers can be recognised.
+bool is_atomic_temp_file(const std::filesystem::path& path);
 
 // Little-endian fixed-width integers, as the binary headers store them.
 inline void append_u32_le(std::string& out, std::uint32_t value) {

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "scidl/io/atomic_file.h"
+#include "scidl/io/file_io.h"
 #include "scidl/sci/three_body_dataset.h"
 #include "scidl/sci/three_body_manifest.h"
 #include "scidl/sci/three_body_run_file.h"
@@ -53,7 +53,7 @@ AssembleSummary assemble_three_body_dataset(const AssembleSettings& settings) {
   check_all_runs_present(settings.out_dir, manifest->runs);
 
   const fs::path& dir = settings.out_dir;
-  io::AtomicFile x_file(dir / "train_X.csv"), y_file(dir / "train_Y.csv"),
+  io::AtomicFileWriter x_file(dir / "train_X.csv"), y_file(dir / "train_Y.csv"),
       v_file(dir / "train_V.csv"), id_file(dir / "run_id.csv"), runs_file(dir / "runs.csv");
   fmt::print(x_file.stream(), "t,x2_0,y2_0\n");
   fmt::print(y_file.stream(), "x1,y1,x2,y2\n");
@@ -94,7 +94,7 @@ AssembleSummary assemble_three_body_dataset(const AssembleSettings& settings) {
     ++summary.runs_written;
     summary.rows_written += grid.rows;
   }
-  for (io::AtomicFile* f : {&x_file, &y_file, &v_file, &id_file, &runs_file}) f->commit();
+  for (io::AtomicFileWriter* f : {&x_file, &y_file, &v_file, &id_file, &runs_file}) f->commit();
   if (summary.not_converged > 0) {
     fmt::print(settings.log, "{} of {} runs did not converge and were {} the train_* tables\n",
                summary.not_converged, summary.runs,

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "scidl/io/atomic_file.h"
+#include "scidl/io/file_io.h"
 #include "scidl/io/progress_bar.h"
 #include "scidl/sci/three_body_breen.h"
 #include "scidl/sci/three_body_manifest.h"

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "scidl/io/atomic_file.h"
+#include "scidl/io/file_io.h"
 
 namespace scidl::sci {
 
