@@ -1,4 +1,5 @@
-// scidl train CONFIG.toml [--set key=value ...]: train a model described by a config file.
+// scidl train CONFIG.toml [--set key=value ...] [--out DIR] [--resume RUN_DIR]: train a model
+// described by a config file, or continue a run that was interrupted.
 #include "command.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/train/run.h"
@@ -9,22 +10,41 @@ struct TrainArgs {
   std::string config;
   std::vector<std::string> overrides;
   std::string output;
+  std::string resume;
   bool quiet = false;
 };
 
 SCIDL_COMMAND([](CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
-  auto* cmd = app.add_subcommand("train", "Train a model from a TOML config (data, model, optimizer, loss, metrics)");
-  cmd->add_option("config", args->config, "the run's TOML config (see examples/)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--set", args->overrides, "override a config entry, e.g. --set training.epochs=5 (repeatable)");
-  cmd->add_option("--out", args->output, "the run folder (default: output.dir, or runs/<config name>)");
-  cmd->add_flag("-q,--quiet", args->quiet, "print only the final summary");
+  auto* cmd = app.add_subcommand(
+      "train",
+      "Train a model from a TOML config (data, model, optimizer, loss, metrics, callbacks)");
+  cmd->add_option("config", args->config, "the run's TOML config (see examples/training/)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--set", args->overrides,
+                  "override a config entry, e.g. --set training.epochs=5 (repeatable)");
+  auto* out = cmd->add_option("--out", args->output,
+                              "the run folder (default: output.dir, or runs/<config name>)");
+  cmd->add_option(
+         "--resume", args->resume,
+         "continue the run in this folder from its last checkpoint (same config required); "
+         "the result is bit for bit that of an uninterrupted run")
+      ->excludes(out);
+  cmd->add_flag("-q,--quiet", args->quiet, "print only errors");
   cmd->callback([args] {
     auto doc = scidl::io::parse_config_file(args->config);
     for (const auto& o : args->overrides) scidl::io::apply_override(doc, o);
-    auto config = scidl::train::parse_run_config(doc, std::filesystem::path(args->config).parent_path());
+    auto config =
+        scidl::train::parse_run_config(doc, std::filesystem::path(args->config).parent_path());
     if (!args->output.empty()) config.output_dir = args->output;
-    scidl::train::run_training(config, !args->quiet);
+    scidl::train::RunOptions options;
+    options.verbose = !args->quiet;
+    if (!args->resume.empty()) {
+      config.output_dir = args->resume;
+      options.resume = true;
+    }
+    scidl::train::run_training(config, options);
   });
 });
 

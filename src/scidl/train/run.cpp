@@ -5,59 +5,126 @@
 #include <fstream>
 
 #include "scidl/data/csv.h"
+#include "scidl/io/file_io.h"
 #include "scidl/io/model_io.h"
 #include "scidl/nn/model_spec.h"
+#include "scidl/train/callback_config.h"
+#include "scidl/train/callbacks/csv_logger.h"
+#include "scidl/train/callbacks/progress_bar.h"
+#include "scidl/train/checkpoint.h"
+#include "scidl/train/run_outputs.h"
 
 namespace scidl::train {
 
 namespace {
 
-// Keeps the model with the lowest validation loss (training loss without validation).
-class BestModelSaver : public Callback {
- public:
-  BestModelSaver(std::filesystem::path path, nlohmann::json spec)
-      : path_(std::move(path)), spec_(std::move(spec)) {}
-  void on_epoch_end(Trainer& t, int epoch, const Logs& logs) override {
-    auto it = logs.find("val_loss");
-    double v = it != logs.end() ? it->second : logs.at("loss");
-    if (v < best_) {
-      best_ = v;
-      io::save_model(path_, t.model(), spec_, {{"epoch", epoch + 1}, {"monitor_value", v}});
-    }
+void flatten(const nlohmann::json& j, const std::string& prefix,
+             std::map<std::string, std::string>& out) {
+  if (j.is_object() && !j.empty()) {
+    for (const auto& [k, v] : j.items()) flatten(v, prefix.empty() ? k : prefix + "." + k, out);
+  } else {
+    out[prefix] = j.dump();
   }
+}
 
- private:
-  std::filesystem::path path_;
-  nlohmann::json spec_;
-  double best_ = std::numeric_limits<double>::infinity();
-};
+// The config as a run folder stores it; output.dir is where the run is, not what it is.
+nlohmann::json comparable(nlohmann::json j) {
+  if (j.contains("output")) j["output"].erase("dir");
+  return j;
+}
 
-void write_history(const std::filesystem::path& path, const History& h) {
-  if (h.epochs.empty()) return;
-  std::vector<std::string> names{"epoch"};
-  for (const auto& [k, v] : h.epochs.front()) names.push_back(k);
+io::HParamMap hparams_of(const RunConfig& c, const nn::Module& model) {
+  io::HParamMap h;
+  h["seed"] = static_cast<double>(c.seed);
+  h["optimizer"] = c.optimizer.type;
+  h["lr"] = c.optimizer.lr;
+  h["weight_decay"] = c.optimizer.weight_decay;
+  h["momentum"] = c.optimizer.momentum;
+  h["batch_size"] = static_cast<double>(c.training.batch_size);
+  h["epochs"] = static_cast<double>(c.training.epochs);
+  h["loss"] = c.training.loss;
+  h["parameters"] = static_cast<double>(model.parameter_count());
+  h["layers"] = c.model.contains("layers") ? c.model["layers"].dump() : std::string();
+  return h;
+}
+
+void write_confusion_matrix(const std::filesystem::path& path, Trainer& trainer,
+                            const data::Dataset& d) {
+  Tensor scores = trainer.predict(d.x);
+  ConfusionMatrix cm(scores.shape()[1]);
+  cm.update(scores, d.y);
+  std::vector<std::string> names{"true_class"};
+  for (int64_t c = 0; c < cm.classes(); ++c) names.push_back(fmt::format("predicted_{}", c));
   std::vector<double> values;
-  for (size_t e = 0; e < h.epochs.size(); ++e) {
-    values.push_back(static_cast<double>(e + 1));
-    for (size_t c = 1; c < names.size(); ++c) {
-      auto it = h.epochs[e].find(names[c]);
-      values.push_back(it == h.epochs[e].end() ? NAN : it->second);
-    }
+  for (int64_t r = 0; r < cm.classes(); ++r) {
+    values.push_back(static_cast<double>(r));
+    for (int64_t c = 0; c < cm.classes(); ++c)
+      values.push_back(static_cast<double>(cm.count(r, c)));
   }
-  data::write_csv(path, names, static_cast<int64_t>(h.epochs.size()),
-                  static_cast<int64_t>(names.size()), values.data());
+  data::write_csv(path, names, cm.classes(), cm.classes() + 1, values.data());
+}
+
+void check_resumable(const RunConfig& c, nlohmann::json& stored) {
+  const auto& dir = c.output_dir;
+  auto not_a_run = [&](const std::string& missing) {
+    return std::runtime_error(fmt::format(
+        "cannot resume '{}': it is not a scidl run folder ({}); pass the folder a `scidl train` "
+        "run wrote (it holds config.json and checkpoint.scidl)",
+        dir.string(), missing));
+  };
+  if (!std::filesystem::is_directory(dir)) throw not_a_run("no such folder");
+  if (!std::filesystem::exists(dir / "config.json")) throw not_a_run("no config.json");
+  if (!std::filesystem::exists(dir / "checkpoint.scidl"))
+    throw not_a_run(
+        "no checkpoint.scidl: the run stopped before its first checkpoint; start it afresh");
+  std::ifstream in(dir / "config.json");
+  try {
+    stored = nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    throw not_a_run(std::string("config.json does not parse: ") + e.what());
+  }
+  auto diffs = config_differences(comparable(stored), comparable(to_json(c)));
+  if (!diffs.empty())
+    throw std::runtime_error(fmt::format(
+        "cannot resume '{}': it was trained with a different config than {}:\n  {}\nresume with "
+        "the run's own config (its config.json lists every value), or start a new run",
+        dir.string(), c.source_name, fmt::join(diffs, "\n  ")));
 }
 
 }  // namespace
 
+std::vector<std::string> config_differences(const nlohmann::json& run, const nlohmann::json& now) {
+  std::map<std::string, std::string> a, b;
+  flatten(run, "", a);
+  flatten(now, "", b);
+  std::vector<std::string> out;
+  for (const auto& [k, v] : a) {
+    auto it = b.find(k);
+    if (it == b.end())
+      out.push_back(fmt::format("{}: {} in the run, absent now", k, v));
+    else if (it->second != v)
+      out.push_back(fmt::format("{}: {} in the run, {} now", k, v, it->second));
+  }
+  for (const auto& [k, v] : b)
+    if (!a.count(k)) out.push_back(fmt::format("{}: absent in the run, {} now", k, v));
+  return out;
+}
+
 RunResult run_training(const RunConfig& c, bool verbose) {
+  return run_training(c, RunOptions{verbose, false});
+}
+
+RunResult run_training(const RunConfig& c, const RunOptions& options) {
+  const bool verbose = options.verbose;
+  nlohmann::json stored_config;
+  if (options.resume) check_resumable(c, stored_config);
   manual_seed(c.seed);
   data::Dataset all = load_dataset(c.data, c.seed);
   const int64_t features = all.x.shape().size() > 1 ? all.x.shape()[1] : 1;
   if (c.model.value("inputs", int64_t{0}) != features)
-    throw std::invalid_argument(fmt::format(
-        "{}: model.inputs is {} but the data has {} input columns", c.source_name,
-        c.model.value("inputs", int64_t{0}), features));
+    throw std::invalid_argument(
+        fmt::format("{}: model.inputs is {} but the data has {} input columns", c.source_name,
+                    c.model.value("inputs", int64_t{0}), features));
   data::Split split;
   const data::Dataset* val = nullptr;
   if (c.data.validation_split > 0) {
@@ -69,38 +136,84 @@ RunResult run_training(const RunConfig& c, bool verbose) {
   }
   auto model = nn::build_model(c.model, c.seed);
   auto optimizer = optim::make_optimizer(c.optimizer, model->parameters());
-  Trainer trainer(*model, *optimizer, make_loss(c.training.loss), c.training.metrics);
+  std::vector<std::string> metrics;
+  for (const auto& m : c.training.metrics)
+    if (m != "confusion_matrix") metrics.push_back(m);
+  Trainer trainer(*model, *optimizer, make_loss(c.training.loss), metrics);
 
-  std::filesystem::create_directories(c.output_dir);
-  {
-    std::ofstream cfg(c.output_dir / "config.json");
-    cfg << to_json(c).dump(2) << "\n";
+  const auto& dir = c.output_dir;
+  std::filesystem::create_directories(dir);
+  if (!options.resume) {
+    io::AtomicFileWriter cfg(dir / "config.json");
+    cfg.write(to_json(c).dump(2) + "\n");
+    cfg.commit();
   }
   RunResult result;
-  result.best_model = c.output_dir / "best.scidl";
-  result.last_model = c.output_dir / "last.scidl";
+  result.best_model = dir / "best.scidl";
+  result.last_model = dir / "last.scidl";
   if (verbose) {
     fmt::print("data: {} rows ({} training, {} validation{}), {} inputs\n", all.size(),
                split.train.size(), val ? val->size() : 0,
-               val ? (c.data.split == "group" ? ", split by group" : ", split by row") : "", features);
+               val ? (c.data.split == "group" ? ", split by group" : ", split by row") : "",
+               features);
     fmt::print("{}", model->summary());
   }
-  BestModelSaver saver(result.best_model, c.model);
+
+  // Callbacks in the order they run: the progress line first (messages of the others follow
+  // it), the config's callbacks, the run's own files, and the checkpoint last (it records the
+  // others' updated state).
+  std::vector<std::unique_ptr<Callback>> owned;
+  std::vector<Callback*> callbacks;
+  auto add = [&](std::unique_ptr<Callback> cb) {
+    callbacks.push_back(cb.get());
+    owned.push_back(std::move(cb));
+  };
+  if (verbose) add(std::make_unique<ProgressBar>());
+  for (auto& cb : make_callbacks(c.callbacks, dir, c.model, hparams_of(c, *model), val != nullptr))
+    add(std::move(cb));
+  const std::string monitor = val ? "val_loss" : "loss";
+  ModelCheckpointOptions best;
+  best.filepath = result.best_model.string();
+  best.monitor = monitor;
+  best.save_best_only = true;
+  auto best_saver = std::make_unique<ModelCheckpoint>(best, c.model);
+  best_saver->set_state_key("run:best_model");
+  add(std::move(best_saver));
+  add(std::make_unique<CSVLogger>(dir / "history.csv"));
+  nlohmann::json run_meta = {{"config", to_json(c)}};
+  add(std::make_unique<CheckpointWriter>(dir / "checkpoint.scidl", c.checkpoint_every_n_steps,
+                                         callbacks, run_meta));
+
+  if (options.resume) {
+    restore_training_checkpoint(dir / "checkpoint.scidl", trainer, callbacks);
+    const auto& p = trainer.progress();
+    if (verbose)
+      fmt::print("resuming {} at epoch {}, batch {} (step {})\n", dir.string(), p.epoch + 1,
+                 p.batch, p.global_step);
+  }
   FitOptions fo;
   fo.epochs = c.training.epochs;
   fo.batch_size = c.training.batch_size;
   fo.shuffle = c.training.shuffle;
   fo.seed = c.seed;
-  fo.verbose = verbose;
-  result.history = trainer.fit(split.train, val, fo, {&saver});
-  io::save_model(result.last_model, *model, c.model, {{"epoch", c.training.epochs}});
-  write_history(c.output_dir / "history.csv", result.history);
+  fo.verbose = false;  // the ProgressBar prints the epoch lines
+  result.history = trainer.fit(split.train, val, fo, callbacks);
+  result.stopped_because = trainer.termination_reason();
+  if (result.stopped_because.empty() &&
+      static_cast<int>(result.history.epochs.size()) < c.training.epochs)
+    result.stopped_because = "stopped early by a callback";
+  io::save_model(result.last_model, *model, c.model,
+                 {{"epoch", result.history.epochs.size()}, {"stopped", result.stopped_because}});
+  if (c.plots) write_curve_plots(dir, result.history);
+  bool want_confusion = std::find(c.training.metrics.begin(), c.training.metrics.end(),
+                                  "confusion_matrix") != c.training.metrics.end();
+  if (want_confusion)
+    write_confusion_matrix(dir / "confusion_matrix.csv", trainer, val ? *val : split.train);
   if (val) {
     result.final_validation = trainer.evaluate(*val);
-    if (verbose)
-      fmt::print("validation: {}\nrun folder: {}\n", format_logs(result.final_validation),
-                 c.output_dir.string());
+    if (verbose) fmt::print("validation: {}\n", format_logs(result.final_validation));
   }
+  if (verbose) fmt::print("{}", run_summary(result.history, monitor, result.stopped_because, dir));
   return result;
 }
 

@@ -1,6 +1,13 @@
-// Runs a whole training job from a RunConfig: data, split, model, optimizer, fit, and the run
-// folder (best.scidl, last.scidl, history.csv, config.json). Used by `scidl train` and by the
-// C++ API alike.
+// Runs a whole training job from a RunConfig: data, split, model, optimizer, callbacks, fit, and
+// the run folder:
+//   config.json       the resolved config (a resume compares against it)
+//   checkpoint.scidl  the resume point: at every epoch end, and every N steps when asked
+//   best.scidl        the model with the best val_loss (loss without validation)
+//   last.scidl        the model when training ended
+//   history.csv       one row per epoch (Keras CSVLogger format)
+//   plots/NAME.svg|png  loss and each metric per epoch, training and validation
+//   confusion_matrix.csv  when metrics hold "confusion_matrix" (validation data, else training)
+// Used by `scidl train` and by the C++ API alike.
 #pragma once
 #include "scidl/train/run_config.h"
 #include "scidl/train/trainer.h"
@@ -11,8 +18,20 @@ struct RunResult {
   History history;
   Logs final_validation;  // empty when there is no validation split
   std::filesystem::path best_model, last_model;
+  std::string stopped_because;  // "" when all epochs ran
+};
+
+struct RunOptions {
+  bool verbose = true;
+  // Continue the run in config.output_dir from its checkpoint. Refused when that folder is not a
+  // run or was made from a different config (the message lists what differs).
+  bool resume = false;
 };
 
 RunResult run_training(const RunConfig& config, bool verbose = true);
+RunResult run_training(const RunConfig& config, const RunOptions& options);
+
+// The differences between two configs as "training.epochs: 10 in the run, 20 now" lines.
+std::vector<std::string> config_differences(const nlohmann::json& run, const nlohmann::json& now);
 
 }  // namespace scidl::train

@@ -82,9 +82,10 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     s.loss = t->choice("loss", loss_names()).value_or(s.loss);
     if (auto m = t->strings("metrics")) {
       for (const auto& name : *m)
-        if (std::find(metric_names().begin(), metric_names().end(), name) == metric_names().end())
-          t->fail("metrics", fmt::format("names an unknown metric '{}'; choose from {}", name,
-                                         fmt::join(metric_names(), ", ")));
+        if (!is_metric_name(name) && name != "confusion_matrix")
+          t->fail("metrics", fmt::format("names an unknown metric '{}'; choose from {}, "
+                                         "confusion_matrix (topN_accuracy for another k)",
+                                         name, fmt::join(metric_names(), ", ")));
       s.metrics = *m;
     }
     s.shuffle = t->boolean("shuffle").value_or(s.shuffle);
@@ -97,9 +98,15 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   c.output_dir = std::filesystem::path("runs") / (stem.empty() ? "run" : stem);
   if (auto out = root.section("output")) {
     if (auto d = out->string("dir")) c.output_dir = *d;
+    c.checkpoint_every_n_steps = out->integer("checkpoint_every_n_steps").value_or(0);
+    if (c.checkpoint_every_n_steps < 0)
+      out->fail("checkpoint_every_n_steps", "must be >= 0 (0: checkpoint at epoch ends only)");
+    c.plots = out->boolean("plots").value_or(true);
     out->finish();
   }
   if (c.training.loss == "cross_entropy" || c.training.loss == "nll") c.data.targets = "classes";
+  if (auto cbs = root.json("callbacks")) c.callbacks_json = *cbs;
+  c.callbacks = parse_callbacks(doc, logged_names(c));
   root.finish();
   return c;
 }
@@ -110,22 +117,23 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   data::CsvTable x = data::read_csv(spec.x);
   data::CsvTable y = data::read_csv(spec.y);
   if (x.rows != y.rows)
-    throw std::invalid_argument(fmt::format("'{}' has {} rows but '{}' has {}; they must match row for row",
-                                            spec.x.string(), x.rows, spec.y.string(), y.rows));
+    throw std::invalid_argument(
+        fmt::format("'{}' has {} rows but '{}' has {}; they must match row for row",
+                    spec.x.string(), x.rows, spec.y.string(), y.rows));
   data::Dataset d;
   d.x = from_vector(x.values, {x.rows, x.cols}, DType::Float32);
   d.x_names = x.column_names;
   d.y_names = y.column_names;
   if (spec.targets == "classes") {
     if (y.cols != 1)
-      throw std::invalid_argument(fmt::format("'{}': class targets need one column, found {}",
-                                              spec.y.string(), y.cols));
+      throw std::invalid_argument(
+          fmt::format("'{}': class targets need one column, found {}", spec.y.string(), y.cols));
     std::vector<int64_t> labels(y.rows);
     for (int64_t i = 0; i < y.rows; ++i) {
       double v = y.values[i];
       if (v != std::floor(v) || v < 0)
-        throw std::invalid_argument(fmt::format("'{}': row {} holds {}, not a class index",
-                                                spec.y.string(), i + 1, v));
+        throw std::invalid_argument(
+            fmt::format("'{}': row {} holds {}, not a class index", spec.y.string(), i + 1, v));
       labels[i] = static_cast<int64_t>(v);
     }
     d.y = from_vector(labels, {y.rows});
@@ -135,8 +143,9 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   if (!spec.groups.empty()) {
     data::CsvTable g = data::read_csv(spec.groups);
     if (g.rows != x.rows || g.cols != 1)
-      throw std::invalid_argument(fmt::format("'{}' must hold one group id per row of '{}' ({} rows), found {}x{}",
-                                              spec.groups.string(), spec.x.string(), x.rows, g.rows, g.cols));
+      throw std::invalid_argument(
+          fmt::format("'{}' must hold one group id per row of '{}' ({} rows), found {}x{}",
+                      spec.groups.string(), spec.x.string(), x.rows, g.rows, g.cols));
     std::vector<int64_t> ids(g.values.begin(), g.values.end());
     d.groups = from_vector(ids, {g.rows});
   }
@@ -146,20 +155,39 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
 nlohmann::json to_json(const RunConfig& c) {
   nlohmann::json j;
   j["seed"] = c.seed;
-  j["data"] = {{"source", c.data.source}, {"x", c.data.x.string()}, {"y", c.data.y.string()},
-               {"groups", c.data.groups.string()}, {"targets", c.data.targets},
-               {"validation_split", c.data.validation_split}, {"split", c.data.split},
-               {"trajectories", c.data.trajectories}, {"points", c.data.points}};
+  j["data"] = {{"source", c.data.source},   {"x", c.data.x.string()},
+               {"y", c.data.y.string()},    {"groups", c.data.groups.string()},
+               {"targets", c.data.targets}, {"validation_split", c.data.validation_split},
+               {"split", c.data.split},     {"trajectories", c.data.trajectories},
+               {"points", c.data.points}};
   j["model"] = c.model;
   const auto& o = c.optimizer;
-  j["optimizer"] = {{"type", o.type}, {"lr", o.lr}, {"momentum", o.momentum},
-                    {"dampening", o.dampening}, {"nesterov", o.nesterov},
-                    {"betas", {o.beta1, o.beta2}}, {"eps", o.eps}, {"weight_decay", o.weight_decay}};
+  j["optimizer"] = {{"type", o.type},         {"lr", o.lr},
+                    {"momentum", o.momentum}, {"dampening", o.dampening},
+                    {"nesterov", o.nesterov}, {"betas", {o.beta1, o.beta2}},
+                    {"eps", o.eps},           {"weight_decay", o.weight_decay}};
   const auto& t = c.training;
-  j["training"] = {{"epochs", t.epochs}, {"batch_size", t.batch_size}, {"loss", t.loss},
-                   {"metrics", t.metrics}, {"shuffle", t.shuffle}};
-  j["output"] = {{"dir", c.output_dir.string()}};
+  j["training"] = {{"epochs", t.epochs},
+                   {"batch_size", t.batch_size},
+                   {"loss", t.loss},
+                   {"metrics", t.metrics},
+                   {"shuffle", t.shuffle}};
+  j["output"] = {{"dir", c.output_dir.string()},
+                 {"checkpoint_every_n_steps", c.checkpoint_every_n_steps},
+                 {"plots", c.plots}};
+  j["callbacks"] = c.callbacks_json;
   return j;
+}
+
+std::vector<std::string> logged_names(const RunConfig& c) {
+  std::vector<std::string> train{"loss"};
+  for (const auto& m : c.training.metrics)
+    if (m != "confusion_matrix") train.push_back(m == "acc" ? "accuracy" : m);
+  std::vector<std::string> names = train;
+  names.push_back("lr");
+  if (c.data.validation_split > 0)
+    for (const auto& n : train) names.push_back("val_" + n);
+  return names;
 }
 
 }  // namespace scidl::train

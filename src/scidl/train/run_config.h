@@ -6,8 +6,11 @@
 //   [model]     inputs = 3; layers = [{ type = "dense", units = 128, activation = "relu" }, ...]
 //   [optimizer] type = "adam"; lr = 1e-3; eps = 1e-7; ...
 //   [training]  epochs; batch_size; loss; metrics = ["mae"]; shuffle
-//   [output]    dir = "runs/NAME"
-// Relative paths are relative to the config file's folder.
+//   [output]    dir = "runs/NAME"; checkpoint_every_n_steps = 0 (mid-epoch resume points;
+//               0: at epoch ends only); plots = true
+//   [[callbacks]] type = "early_stopping" | "model_checkpoint" | "tensorboard" | "csv_logger" |
+//               "terminate_on_nan", with Keras's option names (see train/callback_config.h)
+// Relative paths are relative to the config file's folder; callback paths to the run folder.
 #pragma once
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -17,13 +20,14 @@
 #include "scidl/data/dataset.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/optim/factory.h"
+#include "scidl/train/callback_config.h"
 
 namespace scidl::train {
 
 struct DataSpec {
   std::string source = "csv";
-  std::filesystem::path x, y, groups;  // CSV files (course layout: train_X.csv / train_Y.csv)
-  std::string targets = "values";      // or "classes" (int64 labels for cross_entropy)
+  std::filesystem::path x, y, groups;        // CSV files (course layout: train_X.csv / train_Y.csv)
+  std::string targets = "values";            // or "classes" (int64 labels for cross_entropy)
   int64_t trajectories = 200, points = 100;  // damped_oscillator
   double validation_split = 0.1;
   std::string split = "row";
@@ -44,11 +48,17 @@ struct RunConfig {
   optim::OptimizerSpec optimizer;
   TrainingSpec training;
   std::filesystem::path output_dir;
-  std::string source_name;  // the config file, for messages
+  int64_t checkpoint_every_n_steps = 0;
+  bool plots = true;
+  std::vector<CallbackSpec> callbacks;
+  nlohmann::json callbacks_json = nlohmann::json::array();  // as written, for config.json
+  std::string source_name;                                  // the config file, for messages
 };
 
 RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path& base_dir);
 data::Dataset load_dataset(const DataSpec& spec, uint64_t seed);
 nlohmann::json to_json(const RunConfig& config);
+// Every value a run of `config` logs per epoch: loss, metrics, lr, and val_... with validation.
+std::vector<std::string> logged_names(const RunConfig& config);
 
 }  // namespace scidl::train

@@ -10,12 +10,15 @@
 
 namespace scidl::train {
 
+std::string non_finite_loss_message(int e, int64_t b, double v) {
+  return fmt::format("the loss became {} at epoch {}, batch {}", v, e + 1, b + 1);
+}
+
 NonFiniteLossError::NonFiniteLossError(int e, int64_t b, double v)
     : std::runtime_error(fmt::format(
-          "the loss became {} at epoch {}, batch {}; training stopped before this step changed "
-          "the weights (checkpoints already written are intact). Lower the learning rate, "
-          "normalise the data, or clip gradients.",
-          v, e + 1, b + 1)),
+          "{}; training stopped before this step changed the weights (checkpoints already "
+          "written are intact). Lower the learning rate, normalise the data, or clip gradients.",
+          non_finite_loss_message(e, b, v))),
       epoch(e),
       batch(b) {}
 
@@ -25,6 +28,12 @@ Trainer::Trainer(nn::Module& model, optim::Optimizer& optimizer, LossFn loss,
   for (const auto& m : metrics) metrics_.push_back(make_metric(m));
 }
 
+std::vector<std::string> Trainer::metric_names() const {
+  std::vector<std::string> names;
+  for (const auto& m : metrics_) names.push_back(m->name());
+  return names;
+}
+
 std::string format_logs(const Logs& logs) {
   std::string out;
   auto add = [&](const std::string& k, double v) {
@@ -32,70 +41,134 @@ std::string format_logs(const Logs& logs) {
   };
   // Training values first, then validation, like Keras.
   for (const auto& [k, v] : logs)
-    if (k.rfind("val_", 0) != 0 && k != "time_s" && k != "lr") add(k, v);
+    if (k.rfind("val_", 0) != 0 && k != "time_s" && k != "lr" && k != "batch_loss") add(k, v);
   for (const auto& [k, v] : logs)
     if (k.rfind("val_", 0) == 0) add(k, v);
   return out;
 }
 
-History Trainer::fit(const data::Dataset& train, const data::Dataset* val,
-                     const FitOptions& o, const std::vector<Callback*>& callbacks) {
+void Trainer::resume_from(const TrainerProgress& progress, History history) {
+  if (progress.metric_states.size() != metrics_.size())
+    throw std::invalid_argument(
+        fmt::format("resume: the checkpoint holds {} metric states but this trainer has {} metrics",
+                    progress.metric_states.size(), metrics_.size()));
+  progress_ = progress;
+  history_ = std::move(history);
+  resume_pending_ = true;
+}
+
+void Trainer::start_epoch_progress() {
+  progress_.batch = 0;
+  progress_.epoch_order_state = data_gen_.state();
+  progress_.loss_sum = 0;
+  progress_.rows = 0;
+  for (auto& m : metrics_) m->reset();
+  progress_.metric_states.clear();
+  for (auto& m : metrics_) progress_.metric_states.push_back(m->state());
+}
+
+// One epoch's batches from where progress_ stands. Returns false when a non-finite loss ended
+// training cleanly.
+bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callback*>& callbacks) {
+  auto& p = progress_;
+  Tensor x, y;
+  while (!stop_training && batches.next(x, y)) {
+    optimizer_.zero_grad();
+    Tensor pred = model_(x);
+    Tensor loss = loss_(pred, y);
+    double lv = loss.item();
+    if (!std::isfinite(lv)) {
+      bool handled = false;
+      for (auto* cb : callbacks)
+        handled = cb->on_non_finite_loss(*this, p.epoch, p.batch, lv) || handled;
+      if (!handled) throw NonFiniteLossError(p.epoch, p.batch, lv);
+      termination_reason_ = non_finite_loss_message(p.epoch, p.batch, lv);
+      stop_training = p.stopped = true;
+      return false;
+    }
+    loss.backward();
+    optimizer_.step();
+    for (auto& m : metrics_) m->update(pred.detach(), y);
+    p.loss_sum += lv * x.shape()[0];
+    p.rows += x.shape()[0];
+    ++p.global_step;
+    ++p.batch;
+    for (size_t i = 0; i < metrics_.size(); ++i) p.metric_states[i] = metrics_[i]->state();
+    if (!callbacks.empty()) {
+      Logs b{{"loss", p.loss_sum / p.rows}, {"batch_loss", lv}};
+      for (auto& m : metrics_) b[m->name()] = m->value();
+      for (auto* cb : callbacks) cb->on_batch_end(*this, p.global_step, b);
+      p.stopped = stop_training;
+    }
+  }
+  return true;
+}
+
+History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const FitOptions& o,
+                     const std::vector<Callback*>& callbacks) {
   train.validate("training data");
   if (val) val->validate("validation data");
   if (train.size() == 0) throw std::invalid_argument("fit: the training set is empty");
-  History history;
-  stop_training = false;
-  if (o.initial_epoch == 0) data_gen_.seed_(o.seed);
+  termination_reason_.clear();
+  epochs_ = o.epochs;
+  if (!resume_pending_) data_gen_.seed_(o.seed);
+  // The iterator draws one permutation when built; resumed runs then rewind the generator.
   data::BatchIterator batches(train, o.batch_size, o.shuffle, data_gen_);
+  batches_per_epoch_ = batches.batches_per_epoch();
+  const bool resuming = resume_pending_;
+  resume_pending_ = false;
+  if (resuming) {
+    stop_training = progress_.stopped;
+  } else {
+    stop_training = false;
+    progress_ = {};
+    progress_.epoch = o.initial_epoch;
+    history_ = {};
+    start_epoch_progress();
+  }
   for (auto* cb : callbacks) cb->on_train_begin(*this);
-  Logs last;
-  for (epoch_ = o.initial_epoch; epoch_ < o.epochs && !stop_training; ++epoch_) {
+  Logs last = history_.epochs.empty() ? Logs{} : history_.epochs.back();
+  while (progress_.epoch < o.epochs && !stop_training) {
+    const int epoch = progress_.epoch;
     auto t0 = std::chrono::steady_clock::now();
-    for (auto* cb : callbacks) cb->on_epoch_begin(*this, epoch_);
-    model_.train();
-    for (auto& m : metrics_) m->reset();
-    double loss_sum = 0;
-    int64_t rows = 0, batch_index = 0;
+    data_gen_.set_state(progress_.epoch_order_state);
     batches.reset();
-    Tensor x, y;
-    while (batches.next(x, y)) {
-      optimizer_.zero_grad();
-      Tensor pred = model_(x);
-      Tensor loss = loss_(pred, y);
-      double lv = loss.item();
-      if (!std::isfinite(lv)) throw NonFiniteLossError(epoch_, batch_index, lv);
-      loss.backward();
-      optimizer_.step();
-      for (auto& m : metrics_) m->update(pred.detach(), y);
-      loss_sum += lv * x.shape()[0];
-      rows += x.shape()[0];
-      ++global_step_;
-      if (!callbacks.empty()) {
-        Logs b{{"loss", lv}};
-        for (auto* cb : callbacks) cb->on_batch_end(*this, global_step_, b);
-      }
-      ++batch_index;
-    }
-    Logs logs{{"loss", loss_sum / std::max<int64_t>(rows, 1)}};
+    batches.seek(std::min(train.size(), progress_.batch * o.batch_size));
+    for (size_t i = 0; i < metrics_.size(); ++i)
+      metrics_[i]->load_state(progress_.metric_states[i]);
+    if (progress_.batch == 0)  // a run resumed mid-epoch has already begun this epoch
+      for (auto* cb : callbacks) cb->on_epoch_begin(*this, epoch);
+    model_.train();
+    if (!run_batches(batches, callbacks)) break;
+    if (progress_.batch < batches_per_epoch_) break;  // a callback stopped mid-epoch
+    Logs logs{{"loss", progress_.loss_sum / std::max<int64_t>(progress_.rows, 1)}};
     for (auto& m : metrics_) logs[m->name()] = m->value();
     if (val && val->size() > 0)
-      for (const auto& [k, v] : evaluate(*val, std::max<int64_t>(o.batch_size, 1024))) logs["val_" + k] = v;
+      for (const auto& [k, v] : evaluate(*val, std::max<int64_t>(o.batch_size, 1024)))
+        logs["val_" + k] = v;
     logs["time_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     logs["lr"] = optimizer_.lr();
     if (o.verbose)
-      fmt::print("epoch {}/{}  {}  {:.2f}s\n", epoch_ + 1, o.epochs, format_logs(logs), logs["time_s"]);
-    history.epochs.push_back(logs);
+      fmt::print("epoch {}/{}  {}  {:.2f}s\n", epoch + 1, o.epochs, format_logs(logs),
+                 logs["time_s"]);
+    history_.epochs.push_back(logs);
     last = logs;
-    for (auto* cb : callbacks) cb->on_epoch_end(*this, epoch_, logs);
+    // From here the loop stands at the start of the next epoch (what a checkpoint records).
+    progress_.epoch = epoch + 1;
+    start_epoch_progress();
+    for (auto* cb : callbacks) cb->on_epoch_end(*this, epoch, logs);
+    progress_.stopped = stop_training;
   }
   for (auto* cb : callbacks) cb->on_train_end(*this, last);
-  return history;
+  return history_;
 }
 
 Logs Trainer::evaluate(const data::Dataset& d, int64_t batch_size) {
   NoGradGuard ng;
   bool was_training = model_.is_training();
   model_.eval();
+  std::vector<std::vector<double>> saved;  // evaluate() mid-epoch must not disturb the sums
+  for (auto& m : metrics_) saved.push_back(m->state());
   for (auto& m : metrics_) m->reset();
   double loss_sum = 0;
   int64_t rows = 0;
@@ -111,6 +184,7 @@ Logs Trainer::evaluate(const data::Dataset& d, int64_t batch_size) {
   model_.train(was_training);
   Logs logs{{"loss", loss_sum / std::max<int64_t>(rows, 1)}};
   for (auto& m : metrics_) logs[m->name()] = m->value();
+  for (size_t i = 0; i < metrics_.size(); ++i) metrics_[i]->load_state(saved[i]);
   return logs;
 }
 

@@ -1,6 +1,10 @@
 // The fit loop: batches -> forward -> loss -> backward -> optimizer step, with metrics,
 // validation after each epoch, a line per epoch, and callbacks. A non-finite loss stops the run
-// before the bad gradient reaches the weights, naming the epoch and batch.
+// before the bad gradient reaches the weights, naming the epoch and batch: by throwing
+// NonFiniteLossError, or cleanly when a callback (TerminateOnNaN) asks for it.
+// Contract: progress() describes where the loop stands at any callback; a Trainer whose model,
+// optimizer and generators were restored and given that progress by resume_from() continues
+// exactly (bit for bit) as if never interrupted, mid-epoch included.
 #pragma once
 #include <memory>
 #include <stdexcept>
@@ -10,6 +14,7 @@
 #include "scidl/data/dataset.h"
 #include "scidl/nn/module.h"
 #include "scidl/optim/optimizer.h"
+#include "scidl/tensor/random.h"
 #include "scidl/train/callback.h"
 #include "scidl/train/losses.h"
 #include "scidl/train/metrics.h"
@@ -22,11 +27,24 @@ struct FitOptions {
   bool shuffle = true;
   uint64_t seed = 0;  // data order
   bool verbose = true;
-  int initial_epoch = 0;  // for resumed runs
+  int initial_epoch = 0;  // where a fresh fit starts counting
 };
 
 struct History {
   std::vector<Logs> epochs;
+};
+
+// Where the fit loop stands: the epoch in progress (or next to start), the batches done in it,
+// the data-order generator just before that epoch's shuffle, and the epoch's running sums.
+struct TrainerProgress {
+  int epoch = 0;
+  int64_t batch = 0;
+  int64_t global_step = 0;
+  Generator::State epoch_order_state{};
+  double loss_sum = 0;
+  int64_t rows = 0;
+  std::vector<std::vector<double>> metric_states;  // one per metric, Metric::state()
+  bool stopped = false;                            // stop_training was set
 };
 
 class NonFiniteLossError : public std::runtime_error {
@@ -35,6 +53,8 @@ class NonFiniteLossError : public std::runtime_error {
   int epoch;
   int64_t batch;
 };
+// "the loss became nan at epoch 2, batch 5" (1-based), shared by the error and TerminateOnNaN.
+std::string non_finite_loss_message(int epoch, int64_t batch, double value);
 
 class Trainer {
  public:
@@ -46,21 +66,38 @@ class Trainer {
   Logs evaluate(const data::Dataset& d, int64_t batch_size = 1024);
   Tensor predict(const Tensor& x, int64_t batch_size = 4096);
 
+  // The next fit continues from `progress` with `history` as the epochs already done.
+  void resume_from(const TrainerProgress& progress, History history);
+
   nn::Module& model() { return model_; }
   optim::Optimizer& optimizer() { return optimizer_; }
   bool stop_training = false;
-  int epoch() const { return epoch_; }
-  int64_t global_step() const { return global_step_; }
+  int epoch() const { return progress_.epoch; }
+  int64_t global_step() const { return progress_.global_step; }
+  int64_t batches_per_epoch() const { return batches_per_epoch_; }
+  int epochs() const { return epochs_; }
+  const TrainerProgress& progress() const { return progress_; }
+  const History& history() const { return history_; }
+  std::vector<std::string> metric_names() const;
   Generator& data_generator() { return data_gen_; }
+  // Why the last fit ended early ("" when it ran all epochs or a callback stopped it silently).
+  const std::string& termination_reason() const { return termination_reason_; }
 
  private:
+  bool run_batches(data::BatchIterator& batches, const std::vector<Callback*>& callbacks);
+  void start_epoch_progress();
+
   nn::Module& model_;
   optim::Optimizer& optimizer_;
   LossFn loss_;
   std::vector<std::unique_ptr<Metric>> metrics_;
   Generator data_gen_;
-  int epoch_ = 0;
-  int64_t global_step_ = 0;
+  TrainerProgress progress_;
+  History history_;
+  bool resume_pending_ = false;
+  int64_t batches_per_epoch_ = 0;
+  int epochs_ = 0;
+  std::string termination_reason_;
 };
 
 std::string format_logs(const Logs& logs);  // "loss 0.0123  mae 0.0456  ..."

@@ -1,0 +1,68 @@
+#include "scidl/io/plot_chart.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace scidl::io {
+
+std::vector<double> nice_ticks(double lo, double hi, int count) {
+  if (!(hi > lo)) return {lo};
+  double raw = (hi - lo) / std::max(count, 1);
+  double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = magnitude;
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (m * magnitude >= raw) {
+      step = m * magnitude;
+      break;
+    }
+  std::vector<double> ticks;
+  const double first = std::ceil(lo / step - 1e-9);
+  for (int i = 0; i < 1000; ++i) {
+    double t = (first + i) * step;  // multiplied, not summed: no drift
+    if (t > hi + step * 1e-9) break;
+    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+  }
+  return ticks;
+}
+
+std::string format_tick(double v) {
+  if (v == 0) return "0";
+  double a = std::abs(v);
+  if (a >= 1e5 || a < 1e-3) return fmt::format("{:.3g}", v);
+  return fmt::format("{}", std::stod(fmt::format("{:.6g}", v)));
+}
+
+const char* series_color(size_t i) {
+  static const char* colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+  return colors[i % 10];
+}
+
+ChartLayout layout_chart(const LineChart& chart, int width, int height) {
+  ChartLayout l;
+  l.width = width;
+  l.height = height;
+  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  for (const auto& s : chart.series)
+    for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+      x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]);
+      y0 = std::min(y0, s.y[i]), y1 = std::max(y1, s.y[i]);
+      l.has_data = true;
+    }
+  if (!l.has_data) x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+  if (x1 == x0) x0 -= 0.5, x1 += 0.5;
+  if (y1 == y0) {
+    double pad = y0 == 0 ? 1 : std::abs(y0) * 0.1;
+    y0 -= pad, y1 += pad;
+  }
+  double ypad = (y1 - y0) * 0.05;
+  l.x_min = x0, l.x_max = x1, l.y_min = y0 - ypad, l.y_max = y1 + ypad;
+  l.x_ticks = nice_ticks(l.x_min, l.x_max, 8);
+  l.y_ticks = nice_ticks(l.y_min, l.y_max, 6);
+  return l;
+}
+
+}  // namespace scidl::io

@@ -1,0 +1,43 @@
+// Line charts of training curves (loss and metrics per epoch), described once and drawn as SVG
+// (io/plot_svg.h) or PNG (io/plot_png.h). The layout (axis ranges with "nice" ticks, plot area,
+// series colours) is computed here so both renderings agree.
+// Contract: series may differ in length; non-finite points are skipped (a gap in the line);
+// a chart with no finite point still draws its axes and says "no data".
+#pragma once
+#include <string>
+#include <vector>
+
+namespace scidl::io {
+
+struct PlotSeries {
+  std::string label;
+  std::vector<double> x, y;
+};
+
+struct LineChart {
+  std::string title, x_label, y_label;
+  std::vector<PlotSeries> series;
+};
+
+struct ChartLayout {
+  int width = 800, height = 480;
+  double left = 80, right = 160, top = 40, bottom = 50;  // margins in pixels (legend on the right)
+  double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
+  std::vector<double> x_ticks, y_ticks;
+  bool has_data = false;
+  double px(double x) const {
+    return left + (x - x_min) / (x_max - x_min) * (width - left - right);
+  }
+  double py(double y) const {
+    return height - bottom - (y - y_min) / (y_max - y_min) * (height - top - bottom);
+  }
+};
+
+ChartLayout layout_chart(const LineChart& chart, int width, int height);
+// About `count` round-numbered ticks covering [lo, hi] (1, 2, 5 times a power of ten).
+std::vector<double> nice_ticks(double lo, double hi, int count);
+std::string format_tick(double value);  // "0.001", "2.5", "1e+04"
+// The i-th series colour as "#rrggbb" (tab10, as matplotlib and TensorBoard users know it).
+const char* series_color(size_t i);
+
+}  // namespace scidl::io
