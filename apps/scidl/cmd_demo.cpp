@@ -102,9 +102,10 @@ void run_demo(const DemoArgs& a) {
   scidl::sci::AssembleSettings as;
   as.out_dir = g.out_dir;
   const auto assembled = scidl::sci::assemble_three_body_dataset(as);
-  fmt::print("    {} of {} runs converged ({} computed now, {} reused); {} rows in {}/ ({:.0f} s)\n\n",
-             assembled.runs_written, generated.runs, generated.computed, generated.reused,
-             assembled.rows_written, g.out_dir.string(), elapsed());
+  fmt::print(
+      "    {} of {} runs converged ({} computed now, {} reused); {} rows in {}/ ({:.0f} s)\n\n",
+      assembled.runs_written, generated.runs, generated.computed, generated.reused,
+      assembled.rows_written, g.out_dir.string(), elapsed());
 
   fmt::print("2/3 training: 10 x Dense(128, ReLU) -> 4, Adam, MAE loss, 5% of the runs held out\n");
   auto doc = scidl::io::parse_config_string(training_config(a), "built-in demo config");
@@ -141,7 +142,9 @@ SCIDL_COMMAND([](CLI::App& app) {
   cmd->add_option("--runs", a->runs, "three-body runs to generate")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{10}, std::int64_t{1000000}));
-  cmd->add_option("--epochs", a->epochs, "training epochs")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--epochs", a->epochs, "training epochs")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--max-bits", a->max_bits,
                   "precision cap of the convergence ladder (53: double only)")
       ->capture_default_str();

@@ -22,8 +22,9 @@ void setup(CLI::App& three_body) {
       ->required();
   cmd->add_option("--model", s->model_path, "the trained model, e.g. RUN_DIR/best.scidl")
       ->required();
-  cmd->add_option("--run", s->run_dir,
-                  "the training run folder (history.csv, config.json); default: the model's folder");
+  cmd->add_option(
+      "--run", s->run_dir,
+      "the training run folder (history.csv, config.json); default: the model's folder");
   cmd->add_option("--out", s->out_dir, "where the report goes; default: DIR/report");
   cmd->add_option("--ring-points", s->ring_points, "initial conditions on the Fig. 5 ring")
       ->capture_default_str()

@@ -20,6 +20,6 @@ struct ThreeBodyCommandRegistrar {
 }  // namespace scidl::cli
 
 // Usage (at namespace scope in a .cpp): SCIDL_THREE_BODY_COMMAND([](CLI::App& three_body) {...});
-#define SCIDL_THREE_BODY_COMMAND(setup)                                              \
+#define SCIDL_THREE_BODY_COMMAND(setup)                                                  \
   static ::scidl::cli::ThreeBodyCommandRegistrar SCIDL_CONCAT(scidl_three_body_command_, \
                                                               __LINE__)(setup)

@@ -25,7 +25,8 @@ std::shared_ptr<nn::Sequential> smooth_network() {
 
 TEST(ThreeBodySurrogate, AutogradVelocitiesMatchFiniteDifferencesOfPositions) {
   auto model = smooth_network();
-  const std::vector<double> inputs = {0.0, -0.2, 0.3, 0.7, -0.1, 0.8, 2.5, -0.45, 0.05, 3.9, -0.3, 0.6};
+  const std::vector<double> inputs = {0.0, -0.2,  0.3,  0.7, -0.1, 0.8,
+                                      2.5, -0.45, 0.05, 3.9, -0.3, 0.6};
   const SurrogateStates s = evaluate_surrogate(*model, inputs, true);
   ASSERT_EQ(s.rows, 4);
   ASSERT_TRUE(s.has_velocities);
@@ -37,7 +38,8 @@ TEST(ThreeBodySurrogate, AutogradVelocitiesMatchFiniteDifferencesOfPositions) {
     const auto p = surrogate_positions(*model, plus), m = surrogate_positions(*model, minus);
     for (int i = 0; i < 4; ++i) {
       const double fd = (p[i] - m[i]) / (2 * h);
-      EXPECT_NEAR(s.row(k)[6 + i], fd, 1e-8 + 1e-6 * std::abs(fd)) << "row " << k << " output " << i;
+      EXPECT_NEAR(s.row(k)[6 + i], fd, 1e-8 + 1e-6 * std::abs(fd))
+          << "row " << k << " output " << i;
     }
     // Particle 3 from the barycentre and zero total momentum.
     EXPECT_DOUBLE_EQ(s.row(k)[4], -s.row(k)[0] - s.row(k)[2]);
@@ -55,8 +57,8 @@ TEST(ThreeBodySurrogate, PositionsWithoutVelocitiesAgreeWithTheTapedPass) {
 }
 
 TEST(ThreeBodySurrogate, RejectsAModelWithTheWrongNumberOfOutputs) {
-  auto model = nn::build_model(nlohmann::json::parse(
-      R"({"inputs": 3, "layers": [{"type": "dense", "units": 6}]})"), 1);
+  auto model = nn::build_model(
+      nlohmann::json::parse(R"({"inputs": 3, "layers": [{"type": "dense", "units": 6}]})"), 1);
   try {
     evaluate_surrogate(*model, {0.0, -0.2, 0.3}, false);
     FAIL() << "expected an error";

@@ -20,9 +20,9 @@ TEST(ThreeBodyDemo, RunsThePipelineAndLeavesTheReportInItsFolder) {
                                          " --runs 60 --epochs 3 --ring-points 100");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find((out / "report" / "report.md").string()), std::string::npos) << r.output;
-  for (const char* f : {"data/runs.csv", "train/best.scidl", "train/history.csv", "report/report.md",
-                        "report/fig3_mae.png", "report/fig4_trajectories.png", "report/fig5_ring.png",
-                        "report/energy_error.png", "report/fig5_ring.csv"})
+  for (const char* f : {"data/runs.csv", "train/best.scidl", "train/history.csv",
+                        "report/report.md", "report/fig3_mae.png", "report/fig4_trajectories.png",
+                        "report/fig5_ring.png", "report/energy_error.png", "report/fig5_ring.csv"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
   std::ifstream in(out / "report" / "report.md");
   std::stringstream md;

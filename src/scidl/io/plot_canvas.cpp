@@ -13,7 +13,8 @@ Rgb parse_rgb(const char* hex) {
 }
 
 Canvas::Canvas(int width, int height)
-    : image_{width, height, std::vector<std::uint8_t>(static_cast<size_t>(width) * height * 3, 255)} {}
+    : image_{width, height,
+             std::vector<std::uint8_t>(static_cast<size_t>(width) * height * 3, 255)} {}
 
 void Canvas::blend(int x, int y, Rgb c, double alpha) {
   if (x < 0 || y < 0 || x >= image_.width || y >= image_.height || alpha <= 0) return;
@@ -57,8 +58,10 @@ void Canvas::dashed_line(double x0, double y0, double x1, double y1, Rgb c, doub
 }
 
 void Canvas::dot(double x, double y, double radius, Rgb c, double alpha) {
-  const int xa = static_cast<int>(std::floor(x - radius - 1)), xb = static_cast<int>(x + radius + 1);
-  const int ya = static_cast<int>(std::floor(y - radius - 1)), yb = static_cast<int>(y + radius + 1);
+  const int xa = static_cast<int>(std::floor(x - radius - 1)),
+            xb = static_cast<int>(x + radius + 1);
+  const int ya = static_cast<int>(std::floor(y - radius - 1)),
+            yb = static_cast<int>(y + radius + 1);
   for (int py = ya; py <= yb; ++py)
     for (int px = xa; px <= xb; ++px) {
       const double d = std::hypot(px + 0.5 - x, py + 0.5 - y);

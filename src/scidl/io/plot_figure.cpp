@@ -19,11 +19,16 @@ constexpr double kPanelLeft = 62, kPanelRight = 16, kPanelTop = 28, kPanelBottom
 std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '"')
+      out += "&quot;";
+    else
+      out += c;
   }
   return out;
 }
@@ -113,11 +118,11 @@ std::string render_figure_svg(const Figure& f) {
                        color);
     else
       s += fmt::format(
-          "<line x1=\"{}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2\"{4}/>\n",
+          "<line x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"{3}\" "
+          "stroke-width=\"2\"{4}/>\n",
           legend_x, legend_x + 24, y, color,
           e->style == MarkStyle::DashedLine ? " stroke-dasharray=\"5 4\"" : "");
-    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", legend_x + 30, y + 4,
-                     escape(e->label));
+    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", legend_x + 30, y + 4, escape(e->label));
     legend_x += 40 + 7.0 * static_cast<double>(e->label.size());
   }
   for (size_t p = 0; p < f.panels.size(); ++p) {
@@ -128,15 +133,17 @@ std::string render_figure_svg(const Figure& f) {
                      l.left + l.width / 2, l.top - 9, escape(panel.title));
     for (double t : l.x_ticks) {
       const double x = l.px(t);
-      s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#e6e6e6\"/>\n",
-                       x, l.top, bottom);
+      s += fmt::format(
+          "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#e6e6e6\"/>\n", x,
+          l.top, bottom);
       s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x,
                        bottom + 15, format_tick(t));
     }
     for (double t : l.y_ticks) {
       const double y = l.py(t);
-      s += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#e6e6e6\"/>\n",
-                       l.left, y, right);
+      s += fmt::format(
+          "<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#e6e6e6\"/>\n",
+          l.left, y, right);
       s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", l.left - 5,
                        y + 4, format_tick(t));
     }
@@ -146,10 +153,13 @@ std::string render_figure_svg(const Figure& f) {
         "<text transform=\"translate({} {}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
         l.left - 46, l.top + l.height / 2, escape(panel.y_label));
     if (!l.has_data)
-      s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#888\">no data</text>\n",
-                       l.left + l.width / 2, l.top + l.height / 2);
-    s += fmt::format("<clipPath id=\"panel{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>\n<g clip-path=\"url(#panel{})\">\n",
-                     p, l.left, l.top, l.width, l.height, p);
+      s += fmt::format(
+          "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#888\">no data</text>\n",
+          l.left + l.width / 2, l.top + l.height / 2);
+    s += fmt::format(
+        "<clipPath id=\"panel{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" "
+        "height=\"{}\"/></clipPath>\n<g clip-path=\"url(#panel{})\">\n",
+        p, l.left, l.top, l.width, l.height, p);
     for (const auto& ser : panel.series) {
       const char* color = series_color(static_cast<size_t>(ser.color));
       const size_t n = std::min(ser.x.size(), ser.y.size());
@@ -169,8 +179,8 @@ std::string render_figure_svg(const Figure& f) {
           pen_down = false;
           continue;
         }
-        path += fmt::format("{}{:.1f},{:.1f} ", pen_down ? "L" : "M", l.px(ser.x[k]),
-                            l.py(ser.y[k]));
+        path +=
+            fmt::format("{}{:.1f},{:.1f} ", pen_down ? "L" : "M", l.px(ser.x[k]), l.py(ser.y[k]));
         pen_down = true;
       }
       s += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>\n", path,
@@ -178,8 +188,9 @@ std::string render_figure_svg(const Figure& f) {
                        ser.style == MarkStyle::DashedLine ? " stroke-dasharray=\"5 4\"" : "");
     }
     s += "</g>\n";
-    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"black\"/>\n",
-                     l.left, l.top, l.width, l.height);
+    s += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"black\"/>\n",
+        l.left, l.top, l.width, l.height);
   }
   s += "</svg>\n";
   return s;
@@ -195,10 +206,12 @@ RgbImage render_figure_image(const Figure& f) {
     const double y = fl.legend_top + 12;
     const Rgb color = parse_rgb(series_color(static_cast<size_t>(e->color)));
     double phase = 0;
-    if (e->style == MarkStyle::Points) c.dot(legend_x + 12, y, 3, color);
+    if (e->style == MarkStyle::Points)
+      c.dot(legend_x + 12, y, 3, color);
     else if (e->style == MarkStyle::DashedLine)
       c.dashed_line(legend_x, y, legend_x + 24, y, color, 2, 5, phase);
-    else c.line(legend_x, y, legend_x + 24, y, color, 2);
+    else
+      c.line(legend_x, y, legend_x + 24, y, color, 2);
     c.text(e->label, legend_x + 30, y + 4, 0, black);
     legend_x += 40 + 7.0 * static_cast<double>(e->label.size());
   }
@@ -241,7 +254,8 @@ RgbImage render_figure_image(const Figure& f) {
         if (have_previous && inside(x, y) && inside(x0, y0)) {
           if (ser.style == MarkStyle::DashedLine)
             c.dashed_line(x0, y0, x, y, color, ser.size, 5, phase);
-          else c.line(x0, y0, x, y, color, ser.size);
+          else
+            c.line(x0, y0, x, y, color, ser.size);
         }
         x0 = x, y0 = y, have_previous = true;
       }

@@ -34,7 +34,7 @@ struct FigurePanel {
 struct Figure {
   std::string title;
   std::vector<FigurePanel> panels;
-  int columns = 2;            // panels per row
+  int columns = 2;  // panels per row
   int panel_width = 420, panel_height = 380;
 };
 

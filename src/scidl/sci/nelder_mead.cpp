@@ -31,7 +31,8 @@ NelderMeadResult nelder_mead(const std::function<double(const std::vector<double
   };
   while (true) {
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return values[a] < values[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return values[a] < values[b]; });
     const size_t best = order.front(), worst = order.back(), second = order[n - 1];
     if (values[worst] - values[best] <= options.f_tolerance) {
       r.converged = true;
@@ -47,8 +48,10 @@ NelderMeadResult nelder_mead(const std::function<double(const std::vector<double
     if (reflected < values[best]) {
       along(-2.0, trial2, simplex[worst]);  // expansion
       const double expanded = eval(trial2);
-      if (expanded < reflected) simplex[worst] = trial2, values[worst] = expanded;
-      else simplex[worst] = trial, values[worst] = reflected;
+      if (expanded < reflected)
+        simplex[worst] = trial2, values[worst] = expanded;
+      else
+        simplex[worst] = trial, values[worst] = reflected;
     } else if (reflected < values[second]) {
       simplex[worst] = trial, values[worst] = reflected;
     } else {
@@ -67,8 +70,8 @@ NelderMeadResult nelder_mead(const std::function<double(const std::vector<double
       }
     }
   }
-  const size_t best = static_cast<size_t>(
-      std::min_element(values.begin(), values.end()) - values.begin());
+  const size_t best =
+      static_cast<size_t>(std::min_element(values.begin(), values.end()) - values.begin());
   r.x = simplex[best];
   r.value = values[best];
   return r;

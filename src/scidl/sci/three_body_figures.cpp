@@ -45,7 +45,8 @@ io::Figure mae_figure(const TrainingCurves& c) {
   p.x_label = "epoch";
   p.y_label = "mean absolute error";
   p.series.push_back({"training", c.epoch, c.mae, 0, MarkStyle::Line, 2});
-  if (!c.val_mae.empty()) p.series.push_back({"validation", c.epoch, c.val_mae, 1, MarkStyle::Line, 2});
+  if (!c.val_mae.empty())
+    p.series.push_back({"validation", c.epoch, c.val_mae, 1, MarkStyle::Line, 2});
   if (c.epoch.size() == 1) {  // one epoch draws no line: show the points
     for (auto& s : p.series) s.style = MarkStyle::Points, s.size = 4;
   }
@@ -75,8 +76,10 @@ io::Figure trajectories_figure(const std::vector<ComparedRun>& runs) {
     p.y_label = "y";
     p.equal_aspect = true;
     for (int body = 0; body < 3; ++body) {
-      FigureSeries truth{fmt::format("x{} integrator", body + 1), {}, {}, body, MarkStyle::Line, 1.5};
-      FigureSeries net{fmt::format("x{} network", body + 1), {}, {}, body, MarkStyle::DashedLine, 1.5};
+      FigureSeries truth{
+          fmt::format("x{} integrator", body + 1), {}, {}, body, MarkStyle::Line, 1.5};
+      FigureSeries net{
+          fmt::format("x{} network", body + 1), {}, {}, body, MarkStyle::DashedLine, 1.5};
       for (size_t k = 0; k + 12 <= r.integrator.size(); k += 12) {
         truth.x.push_back(r.integrator[k + 2 * body]);
         truth.y.push_back(r.integrator[k + 2 * body + 1]);
@@ -91,10 +94,12 @@ io::Figure trajectories_figure(const std::vector<ComparedRun>& runs) {
   return f;
 }
 
-void write_trajectories_csv(const std::filesystem::path& path, const std::vector<ComparedRun>& runs) {
+void write_trajectories_csv(const std::filesystem::path& path,
+                            const std::vector<ComparedRun>& runs) {
   std::vector<std::string> names = {"run_id", "validation", "t"};
   for (const char* who : {"integrator", "network"})
-    for (const char* q : {"x1", "y1", "x2", "y2", "x3", "y3", "vx1", "vy1", "vx2", "vy2", "vx3", "vy3"})
+    for (const char* q :
+         {"x1", "y1", "x2", "y2", "x3", "y3", "vx1", "vy1", "vx2", "vy2", "vx3", "vy3"})
       names.push_back(fmt::format("{}_{}", who, q));
   std::vector<double> v;
   std::int64_t rows = 0;
@@ -126,7 +131,8 @@ io::Figure energy_figure(const std::vector<ComparedRun>& runs) {
     };
     p.series.push_back(series("integrator", r.integrator, 0));
     p.series.push_back(series("network (autograd velocities)", r.network, 3));
-    if (!r.projected.empty()) p.series.push_back(series("network, energy-projected", r.projected, 2));
+    if (!r.projected.empty())
+      p.series.push_back(series("network, energy-projected", r.projected, 2));
     f.panels.push_back(std::move(p));
   }
   return f;
@@ -139,7 +145,8 @@ void write_energy_csv(const std::filesystem::path& path, const std::vector<Compa
     const auto a = r.energy_error(r.integrator), b = r.energy_error(r.network),
                c = r.energy_error(r.projected);
     for (size_t k = 0; k < r.t.size(); ++k, ++rows) {
-      v.insert(v.end(), {static_cast<double>(r.run_id), r.t[k], a[k], b[k], c.empty() ? NAN : c[k]});
+      v.insert(v.end(),
+               {static_cast<double>(r.run_id), r.t[k], a[k], b[k], c.empty() ? NAN : c[k]});
     }
   }
   data::write_csv(path, {"run_id", "t", "integrator", "network", "network_projected"}, rows, 5,
@@ -184,7 +191,8 @@ void write_ring_csv(const std::filesystem::path& path, const RingSettings& s,
                     const RingResult& ring, const std::vector<double>& network_states) {
   std::vector<std::string> names = {"point", "x2_0", "y2_0", "t"};
   for (const char* who : {"integrator", "network"})
-    for (const char* q : {"x1", "y1", "x2", "y2", "x3", "y3"}) names.push_back(fmt::format("{}_{}", who, q));
+    for (const char* q : {"x1", "y1", "x2", "y2", "x3", "y3"})
+      names.push_back(fmt::format("{}_{}", who, q));
   std::vector<double> v;
   const size_t times = s.times.size();
   for (int i = 0; i < s.points; ++i)

@@ -28,7 +28,8 @@ io::Figure mae_figure(const TrainingCurves& curves);
 void write_mae_csv(const std::filesystem::path& path, const TrainingCurves& curves);
 
 io::Figure trajectories_figure(const std::vector<ComparedRun>& runs);
-void write_trajectories_csv(const std::filesystem::path& path, const std::vector<ComparedRun>& runs);
+void write_trajectories_csv(const std::filesystem::path& path,
+                            const std::vector<ComparedRun>& runs);
 
 io::Figure energy_figure(const std::vector<ComparedRun>& runs);
 void write_energy_csv(const std::filesystem::path& path, const std::vector<ComparedRun>& runs);

@@ -25,6 +25,12 @@ void require_file(const fs::path& path, const std::string& how_to_make) {
         fmt::format("three-body report: '{}' does not exist; {}", path.string(), how_to_make));
 }
 
+data::CsvOptions with_header() {
+  data::CsvOptions o;
+  o.header = data::CsvHeader::Present;
+  return o;
+}
+
 std::int64_t column_index(const data::CsvTable& t, const std::string& name) {
   const auto it = std::find(t.column_names.begin(), t.column_names.end(), name);
   return it == t.column_names.end() ? -1 : it - t.column_names.begin();
@@ -43,7 +49,7 @@ double quantile(std::vector<double> values, double q) {
 
 RunsStatistics read_runs_statistics(const fs::path& runs_csv) {
   require_file(runs_csv, "run `scidl three-body generate --out DIR` (or `assemble`) first");
-  const data::CsvTable t = data::read_csv(runs_csv, {data::CsvHeader::Present});
+  const data::CsvTable t = data::read_csv(runs_csv, with_header());
   for (const char* name : {"converged", "bits", "relative_energy_error", "wall_seconds"})
     if (column_index(t, name) < 0)
       throw std::runtime_error(fmt::format(
@@ -79,7 +85,7 @@ RunsStatistics read_runs_statistics(const fs::path& runs_csv) {
 TrainingCurves read_training_curves(const fs::path& history_csv) {
   require_file(history_csv,
                "pass --run with the folder `scidl train` wrote (it holds history.csv)");
-  const data::CsvTable t = data::read_csv(history_csv, {data::CsvHeader::Present});
+  const data::CsvTable t = data::read_csv(history_csv, with_header());
   TrainingCurves c;
   std::int64_t train = column_index(t, "mae"), val = column_index(t, "val_mae");
   if (train < 0) {  // trained with another metric list: the loss is MAE for breen2020.toml

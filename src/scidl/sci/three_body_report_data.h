@@ -16,7 +16,7 @@ struct RunsStatistics {
   std::int64_t runs = 0, converged = 0;
   std::map<int, std::int64_t> runs_by_bits;  // converged runs by the precision kept (53 = double)
   double energy_error_median = 0, energy_error_max = 0;  // converged runs
-  std::string time_source;  // "cpu_seconds" or "wall_seconds"
+  std::string time_source;                               // "cpu_seconds" or "wall_seconds"
   double seconds_median = 0, seconds_p99 = 0, seconds_max = 0, seconds_total = 0;  // converged
 };
 
@@ -31,7 +31,7 @@ TrainingCurves read_training_curves(const std::filesystem::path& history_csv);
 
 struct RunSplit {
   std::vector<std::int64_t> train, validation;  // run ids, ascending
-  int rows_per_run = 0;                          // rows of each run in the train_* tables
+  int rows_per_run = 0;                         // rows of each run in the train_* tables
   double validation_fraction = 0;
   std::uint64_t seed = 0;
 };

@@ -54,7 +54,8 @@ RingResult integrate_ring(const RingSettings& s) {
       }
       for (size_t k = 0; k < rows_of_time.size(); ++k) {
         const double* row = t.row(rows_of_time[k]);
-        std::copy(row, row + 12, out.states.begin() + static_cast<std::ptrdiff_t>(i * per_point + k * 12));
+        std::copy(row, row + 12,
+                  out.states.begin() + static_cast<std::ptrdiff_t>(i * per_point + k * 12));
       }
     }
     const std::lock_guard lock(cpu_mutex);
