@@ -19,8 +19,8 @@ namespace scidl::sci {
 struct EnergyProjectionOptions {
   double distance_weight = 1e-3;
   double initial_step = 1e-3;  // simplex size, relative to max(1, |coordinate|)
-  int restarts = 2;            // Nelder–Mead restarted from its result (escapes early stalls)
-  NelderMeadOptions nelder_mead{1e-15, 1500};
+  int restarts = 1;            // Nelder–Mead restarted from its result (escapes early stalls)
+  NelderMeadOptions nelder_mead{1e-14, 1200};
 };
 
 struct ProjectedState {
