@@ -130,10 +130,10 @@ void run_demo(const DemoArgs& a) {
   r.energy_runs = 10;
   const auto report = scidl::sci::write_three_body_report(r);
   fmt::print(
-      "\ndone in {:.0f} s. Validation MAE {:.4g} after {} epochs (the paper: 0.013-0.02 after "
-      "1000); energy error of the network {:.2g}, projected {:.2g}; speed-up per trajectory "
+      "\ndone in {:.0f} s. Validation MAE {:.4g} (best of {} epochs; the paper: 0.013-0.02 after "
+      "1000 epochs); energy error of the network {:.2g}, projected {:.2g}; speed-up per trajectory "
       "point {:.3g}x.\nReport: {}\nFigures: {}/*.png (and .svg, .csv)\n",
-      elapsed(), report.final_val_mae, report.epochs, report.energy_error_network_median,
+      elapsed(), report.best_val_mae, report.epochs, report.energy_error_network_median,
       report.energy_error_projected_median, report.speedup_per_point_batched,
       report.report.string(), r.out_dir.string());
 }
