@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "command.h"
+#include "three_body_command.h"
 #include "scidl/io/file_io.h"
 #include "scidl/sci/convergence.h"
 #include "scidl/sci/three_body_breen.h"
@@ -200,6 +201,8 @@ void setup(CLI::App& app) {
   one->add_option("--out", o.trajectory_out, "write the trajectory to this CSV file");
   add_convergence_options(*one, o.generate.convergence);
   one->callback([options] { run_integrate(*options); });
+
+  for (auto& add : scidl::cli::three_body_command_registry()) add(*cmd);  // e.g. `report`
 }
 
 SCIDL_COMMAND(setup);

@@ -1,0 +1,68 @@
+// Figures of several panels, each holding lines and scatter points: what the three-body report
+// draws (trajectories, network against integrator; clouds of final positions). Described once
+// and drawn as SVG (render_figure_svg) or PNG (render_figure_image, the same layout, through
+// io/plot_canvas.h). Axis ticks come from io/plot_chart.h's nice_ticks, colours from its
+// series_color, so these figures look like the training curves.
+// Contract: non-finite points are skipped (a gap in a line); a panel with no finite point draws
+// its axes and "no data"; equal_aspect panels keep one unit the same length on both axes (orbits
+// look round); each series' label appears once in the figure's legend (empty labels do not).
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "scidl/io/plot_png.h"
+
+namespace scidl::io {
+
+enum class MarkStyle { Line, DashedLine, Points };
+
+struct FigureSeries {
+  std::string label;  // legend entry; series sharing a label share one entry
+  std::vector<double> x, y;
+  int color = 0;  // index into series_color
+  MarkStyle style = MarkStyle::Line;
+  double size = 1.5;  // line width, or point radius, in pixels
+};
+
+struct FigurePanel {
+  std::string title, x_label, y_label;
+  std::vector<FigureSeries> series;
+  bool equal_aspect = false;
+};
+
+struct Figure {
+  std::string title;
+  std::vector<FigurePanel> panels;
+  int columns = 2;  // panels per row
+  int panel_width = 420, panel_height = 380;
+};
+
+// Pixel geometry of one panel (computed once, used by both renderers).
+struct PanelLayout {
+  double left = 0, top = 0, width = 0, height = 0;  // the plot area, in figure pixels
+  double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
+  std::vector<double> x_ticks, y_ticks;
+  bool has_data = false;
+  double px(double x) const { return left + (x - x_min) / (x_max - x_min) * width; }
+  double py(double y) const { return top + height - (y - y_min) / (y_max - y_min) * height; }
+};
+
+struct FigureLayout {
+  int width = 0, height = 0;
+  double legend_top = 0;  // legend row below the title
+  std::vector<PanelLayout> panels;
+};
+
+FigureLayout layout_figure(const Figure& figure);
+// The legend: first series of each distinct non-empty label, in order of appearance.
+std::vector<const FigureSeries*> legend_entries(const Figure& figure);
+
+std::string render_figure_svg(const Figure& figure);
+RgbImage render_figure_image(const Figure& figure);
+
+// Writes STEM.svg and STEM.png (atomically); returns the two paths.
+std::vector<std::filesystem::path> write_figure(const std::filesystem::path& stem,
+                                                const Figure& figure);
+
+}  // namespace scidl::io

@@ -1,0 +1,42 @@
+// `scidl three-body report`: everything the Breen et al. reproduction shows, from a dataset
+// folder (scidl three-body generate) and a trained model (scidl train): data statistics, the
+// MAE curve (Fig. 3), four trajectories network against integrator (Fig. 4), the sensitivity
+// ring (Fig. 5), energy errors of the raw network (autograd velocities) and of its energy
+// projection, the integrator's time per run and the surrogate's time per evaluation, and the
+// speed-up. Writes OUT/report.md and, per figure, OUT/NAME.svg, .png and .csv.
+// Contract: reads only; a missing or foreign file is named with the command that makes it.
+// The split by run is rebuilt from the run folder's config.json, so "validation" runs are the
+// ones training never saw.
+#pragma once
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace scidl::sci {
+
+struct ReportSettings {
+  std::filesystem::path dataset_dir;  // train_X.csv, run_id.csv, runs.csv, runs/
+  std::filesystem::path model_path;   // RUN_DIR/best.scidl
+  std::filesystem::path run_dir;      // history.csv, config.json (default: the model's folder)
+  std::filesystem::path out_dir;      // default: dataset_dir/report
+  int ring_points = 1000;
+  double ring_tolerance = 1e-13;
+  int threads = 2;
+  int energy_runs = 20;  // validation runs (at most) whose energy errors are summarised
+  bool project_energy = true;
+  std::FILE* log = stdout;
+};
+
+struct ReportSummary {
+  std::filesystem::path report;  // OUT/report.md
+  std::vector<std::filesystem::path> files;
+  int epochs = 0;
+  double final_val_mae = 0, best_val_mae = 0;
+  double energy_error_network_median = 0, energy_error_projected_median = 0;
+  double speedup_per_point_batched = 0, speedup_single_point = 0;
+};
+
+ReportSummary write_three_body_report(const ReportSettings& settings);
+
+}  // namespace scidl::sci

@@ -1,0 +1,156 @@
+#include "scidl/sci/three_body_report_data.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
+#include "scidl/data/csv.h"
+#include "scidl/data/dataset.h"
+
+namespace scidl::sci {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void require_file(const fs::path& path, const std::string& how_to_make) {
+  if (!fs::exists(path))
+    throw std::runtime_error(
+        fmt::format("three-body report: '{}' does not exist; {}", path.string(), how_to_make));
+}
+
+data::CsvOptions with_header() {
+  data::CsvOptions o;
+  o.header = data::CsvHeader::Present;
+  return o;
+}
+
+std::int64_t column_index(const data::CsvTable& t, const std::string& name) {
+  const auto it = std::find(t.column_names.begin(), t.column_names.end(), name);
+  return it == t.column_names.end() ? -1 : it - t.column_names.begin();
+}
+
+}  // namespace
+
+double quantile(std::vector<double> values, double q) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(values.begin(), values.end());
+  const double position = q * static_cast<double>(values.size() - 1);
+  const auto below = static_cast<size_t>(std::floor(position));
+  const size_t above = std::min(below + 1, values.size() - 1);
+  return values[below] + (position - static_cast<double>(below)) * (values[above] - values[below]);
+}
+
+RunsStatistics read_runs_statistics(const fs::path& runs_csv) {
+  require_file(runs_csv, "run `scidl three-body generate --out DIR` (or `assemble`) first");
+  const data::CsvTable t = data::read_csv(runs_csv, with_header());
+  for (const char* name : {"converged", "bits", "relative_energy_error", "wall_seconds"})
+    if (column_index(t, name) < 0)
+      throw std::runtime_error(fmt::format(
+          "three-body report: '{}' has no column '{}'; it is not a runs.csv written by `scidl "
+          "three-body generate`",
+          runs_csv.string(), name));
+  const std::int64_t converged = column_index(t, "converged"), bits = column_index(t, "bits"),
+                     energy = column_index(t, "relative_energy_error"),
+                     wall = column_index(t, "wall_seconds"), cpu = column_index(t, "cpu_seconds");
+  RunsStatistics s;
+  s.runs = t.rows;
+  bool all_cpu = cpu >= 0;
+  for (std::int64_t r = 0; r < t.rows && all_cpu; ++r)
+    if (t.at(r, converged) > 0.5 && t.at(r, cpu) < 0) all_cpu = false;
+  s.time_source = all_cpu ? "cpu_seconds" : "wall_seconds";
+  std::vector<double> errors, seconds;
+  for (std::int64_t r = 0; r < t.rows; ++r) {
+    if (t.at(r, converged) < 0.5) continue;
+    ++s.converged;
+    ++s.runs_by_bits[static_cast<int>(t.at(r, bits))];
+    errors.push_back(t.at(r, energy));
+    seconds.push_back(t.at(r, all_cpu ? cpu : wall));
+  }
+  s.energy_error_median = quantile(errors, 0.5);
+  s.energy_error_max = errors.empty() ? NAN : *std::max_element(errors.begin(), errors.end());
+  s.seconds_median = quantile(seconds, 0.5);
+  s.seconds_p99 = quantile(seconds, 0.99);
+  s.seconds_max = seconds.empty() ? NAN : *std::max_element(seconds.begin(), seconds.end());
+  for (double v : seconds) s.seconds_total += v;
+  return s;
+}
+
+TrainingCurves read_training_curves(const fs::path& history_csv) {
+  require_file(history_csv,
+               "pass --run with the folder `scidl train` wrote (it holds history.csv)");
+  const data::CsvTable t = data::read_csv(history_csv, with_header());
+  TrainingCurves c;
+  std::int64_t train = column_index(t, "mae"), val = column_index(t, "val_mae");
+  if (train < 0) {  // trained with another metric list: the loss is MAE for breen2020.toml
+    c.metric = "loss";
+    train = column_index(t, "loss");
+    val = column_index(t, "val_loss");
+  }
+  if (train < 0 || column_index(t, "epoch") < 0)
+    throw std::runtime_error(fmt::format(
+        "three-body report: '{}' has neither an 'mae' nor a 'loss' column (or no 'epoch'); it is "
+        "not a history.csv written by `scidl train`",
+        history_csv.string()));
+  const std::int64_t epoch = column_index(t, "epoch");
+  for (std::int64_t r = 0; r < t.rows; ++r) {
+    c.epoch.push_back(t.at(r, epoch) + 1);
+    c.mae.push_back(t.at(r, train));
+    if (val >= 0) c.val_mae.push_back(t.at(r, val));
+  }
+  return c;
+}
+
+RunSplit reconstruct_split(const fs::path& dataset_dir, const fs::path& run_dir) {
+  const fs::path config_path = run_dir / "config.json", ids_path = dataset_dir / "run_id.csv";
+  require_file(config_path, "pass --run with the folder `scidl train` wrote");
+  require_file(ids_path, "run `scidl three-body generate --out DIR` (or `assemble`) first");
+  nlohmann::json config;
+  try {
+    std::ifstream in(config_path);
+    config = nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(
+        fmt::format("three-body report: cannot parse '{}': {}", config_path.string(), e.what()));
+  }
+  RunSplit split;
+  split.seed = config.value("seed", std::uint64_t{0});
+  const nlohmann::json data_spec = config.value("data", nlohmann::json::object());
+  split.validation_fraction = data_spec.value("validation_split", 0.0);
+  const std::string how = data_spec.value("split", std::string("row"));
+  const data::CsvTable ids_table = data::read_csv(ids_path);
+  std::vector<std::int64_t> ids(ids_table.values.begin(), ids_table.values.end());
+  if (ids.empty())
+    throw std::runtime_error(fmt::format(
+        "three-body report: '{}' has no rows: no run converged; generate more runs or raise "
+        "--max-bits",
+        ids_path.string()));
+  split.rows_per_run = static_cast<int>(std::count(ids.begin(), ids.end(), ids.front()));
+  std::set<std::int64_t> validation;
+  if (split.validation_fraction > 0) {
+    if (how != "group")
+      throw std::runtime_error(fmt::format(
+          "three-body report: the run in '{}' split its validation data by row, which leaks "
+          "neighbouring time steps of one run into validation; train with data.split = "
+          "\"group\" (examples/three_body/breen2020.toml does)",
+          run_dir.string()));
+    data::Dataset d;
+    const auto n = static_cast<std::int64_t>(ids.size());
+    d.x = zeros({n, 1});
+    d.y = zeros({n, 1});
+    d.groups = from_vector(ids, {n});
+    const data::Split s = data::split_by_group(d, split.validation_fraction, split.seed);
+    for (std::int64_t id : s.validation.groups.to_vector<std::int64_t>()) validation.insert(id);
+  }
+  std::set<std::int64_t> all(ids.begin(), ids.end());
+  for (std::int64_t id : all) (validation.count(id) ? split.validation : split.train).push_back(id);
+  return split;
+}
+
+}  // namespace scidl::sci

@@ -1,0 +1,48 @@
+// What the three-body report reads: the dataset's runs.csv (statistics of the data and of the
+// integrator's cost), the run folder's history.csv (MAE per epoch) and config.json (to rebuild
+// the training/validation split by run exactly as `scidl train` made it), and run_id.csv.
+// Contract: every reader names the file it could not use and what to run to make it; times are
+// per run, taken from cpu_seconds (the worker thread's CPU time) when recorded, else wall time.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace scidl::sci {
+
+struct RunsStatistics {
+  std::int64_t runs = 0, converged = 0;
+  std::map<int, std::int64_t> runs_by_bits;  // converged runs by the precision kept (53 = double)
+  double energy_error_median = 0, energy_error_max = 0;  // converged runs
+  std::string time_source;                               // "cpu_seconds" or "wall_seconds"
+  double seconds_median = 0, seconds_p99 = 0, seconds_max = 0, seconds_total = 0;  // converged
+};
+
+RunsStatistics read_runs_statistics(const std::filesystem::path& runs_csv);
+
+struct TrainingCurves {
+  std::vector<double> epoch, mae, val_mae;  // epoch is 1-based; val_mae empty without validation
+  std::string metric = "mae";               // the column used ("mae", or "loss" when absent)
+};
+
+TrainingCurves read_training_curves(const std::filesystem::path& history_csv);
+
+struct RunSplit {
+  std::vector<std::int64_t> train, validation;  // run ids, ascending
+  int rows_per_run = 0;                         // rows of each run in the train_* tables
+  double validation_fraction = 0;
+  std::uint64_t seed = 0;
+};
+
+// The split `scidl train` used for the run in run_dir (its config.json: seed,
+// data.validation_split, data.split = "group"), applied to dataset_dir/run_id.csv. With no
+// validation in the config, every run is a training run.
+RunSplit reconstruct_split(const std::filesystem::path& dataset_dir,
+                           const std::filesystem::path& run_dir);
+
+// The q-quantile (0..1) of values by linear interpolation; NaN when empty.
+double quantile(std::vector<double> values, double q);
+
+}  // namespace scidl::sci

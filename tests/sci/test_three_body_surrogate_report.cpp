@@ -1,0 +1,135 @@
+// The three-body report end to end on tiny data (a handful of short runs, a small network, two
+// epochs), the figures it draws, and the `three-body report` command's errors.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "../test_util.h"
+#include "scidl/io/config_reader.h"
+#include "scidl/io/plot_figure.h"
+#include "scidl/sci/three_body_dataset.h"
+#include "scidl/sci/three_body_report.h"
+#include "scidl/train/run.h"
+
+namespace scidl::sci {
+namespace {
+
+namespace fs = std::filesystem;
+using scidl::testing::run_cli;
+using scidl::testing::TempDir;
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// 6 runs to t = 0.5 and a 2-epoch run of a small network on them; returns the run folder.
+fs::path make_tiny_dataset_and_model(const fs::path& root) {
+  GenerateSettings g;
+  g.out_dir = root / "data";
+  g.runs = 6;
+  g.seed = 3;
+  g.t_max = 0.5;
+  g.show_progress = false;
+  generate_three_body_runs(g);
+  AssembleSettings a;
+  a.out_dir = g.out_dir;
+  assemble_three_body_dataset(a);
+  const std::string config = fmt::format(R"(
+seed = 4
+[data]
+x = "{0}/train_X.csv"
+y = "{0}/train_Y.csv"
+groups = "{0}/run_id.csv"
+validation_split = 0.34
+split = "group"
+[model]
+inputs = 3
+layers = [ {{ type = "dense", units = 16, activation = "relu", repeat = 2 }}, {{ type = "dense", units = 4 }} ]
+[optimizer]
+type = "adam"
+lr = 1e-3
+[training]
+epochs = 2
+batch_size = 64
+loss = "mae"
+metrics = ["mae"]
+[output]
+dir = "{1}"
+plots = false
+)",
+                                         g.out_dir.string(), (root / "train").string());
+  auto doc = io::parse_config_string(config, "tiny report config");
+  train::run_training(train::parse_run_config(doc, {}), false);
+  return root / "train";
+}
+
+TEST(ThreeBodyReport, WritesTheReportAndEveryFigureFromTinyData) {
+  TempDir dir("three_body_report");
+  const fs::path run = make_tiny_dataset_and_model(dir.path);
+  ReportSettings s;
+  s.dataset_dir = dir.path / "data";
+  s.model_path = run / "best.scidl";
+  s.out_dir = dir.path / "report";
+  s.ring_points = 12;
+  s.log = nullptr;
+  const ReportSummary r = write_three_body_report(s);
+  EXPECT_EQ(r.epochs, 2);
+  EXPECT_GT(r.final_val_mae, 0);
+  for (const char* stem : {"fig3_mae", "fig4_trajectories", "fig5_ring", "energy_error"})
+    for (const char* ext : {".svg", ".png", ".csv"})
+      EXPECT_TRUE(fs::exists(s.out_dir / (std::string(stem) + ext))) << stem << ext;
+  const std::string md = read_text(r.report);
+  for (const char* words : {"## Data", "converged", "slowest 1%", "speed-up per trajectory point",
+                            "raw network", "energy-projected", "validation runs"})
+    EXPECT_NE(md.find(words), std::string::npos) << words << "\n" << md;
+  // The projection does what it is for, even on an untrained network.
+  EXPECT_LT(r.energy_error_projected_median, r.energy_error_network_median);
+  EXPECT_GT(r.speedup_per_point_batched, 0);
+  // Two training and two validation runs are drawn (6 runs, 2 held out).
+  const std::string svg = read_text(s.out_dir / "fig4_trajectories.svg");
+  EXPECT_NE(svg.find("(validation)"), std::string::npos);
+  EXPECT_NE(svg.find("(training)"), std::string::npos);
+}
+
+TEST(ThreeBodyReport, CommandNamesAMissingModelAndHowToMakeIt) {
+  TempDir dir("three_body_report_cli");
+  const auto help = run_cli("three-body report --help");
+  EXPECT_EQ(help.status, 0) << help.output;
+  EXPECT_NE(help.output.find("--model"), std::string::npos);
+  const auto r = run_cli("three-body report " + dir.path.string() + " --model " +
+                         (dir.path / "nope.scidl").string());
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("nope.scidl' does not exist"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("scidl train"), std::string::npos) << r.output;
+}
+
+TEST(PlotFigure, DrawsPanelsWithLinesDashesAndPointsInBothFormats) {
+  io::Figure f;
+  f.title = "test";
+  io::FigurePanel p;
+  p.title = "panel";
+  p.equal_aspect = true;
+  p.series.push_back({"a", {0, 1, 2}, {0, 1, 0}, 0, io::MarkStyle::Line, 1.5});
+  p.series.push_back({"b", {0, 1, 2}, {1, 0, NAN}, 1, io::MarkStyle::DashedLine, 1.5});
+  p.series.push_back({"c", {0.5}, {0.5}, 2, io::MarkStyle::Points, 2});
+  f.panels = {p, io::FigurePanel{"empty", "x", "y", {}, false}};
+  const std::string svg = io::render_figure_svg(f);
+  EXPECT_NE(svg.find("stroke-dasharray"), std::string::npos);
+  EXPECT_NE(svg.find("<circle"), std::string::npos);
+  EXPECT_NE(svg.find("no data"), std::string::npos);
+  // Equal aspect: one data unit is as long on x as on y.
+  const io::PanelLayout& l = io::layout_figure(f).panels[0];
+  EXPECT_NEAR((l.x_max - l.x_min) / l.width, (l.y_max - l.y_min) / l.height, 1e-12);
+  const io::RgbImage image = io::render_figure_image(f);
+  EXPECT_EQ(image.width, 2 * f.panel_width);
+  EXPECT_EQ(image.pixels.size(), static_cast<size_t>(image.width) * image.height * 3);
+}
+
+}  // namespace
+}  // namespace scidl::sci
