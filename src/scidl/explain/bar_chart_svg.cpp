@@ -7,38 +7,11 @@
 #include <fstream>
 
 #include "scidl/explain/target_gradient.h"
+#include "scidl/io/plot_chart.h"
 
 namespace scidl::explain {
 
-namespace {
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
+using io::xml_escape;
 
 std::string bar_chart_svg(const std::vector<Bar>& bars, const std::string& title,
                           const std::string& value_label) {

@@ -40,6 +40,21 @@ const char* series_color(size_t i) {
   return colors[i % 10];
 }
 
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 ChartLayout layout_chart(const LineChart& chart, int width, int height) {
   ChartLayout l;
   l.width = width;

@@ -39,5 +39,7 @@ std::vector<double> nice_ticks(double lo, double hi, int count);
 std::string format_tick(double value);  // "0.001", "2.5", "1e+04"
 // The i-th series colour as "#rrggbb" (tab10, as matplotlib and TensorBoard users know it).
 const char* series_color(size_t i);
+// Text made safe for SVG/XML content and attribute values (& < > " ').
+std::string xml_escape(const std::string& text);
 
 }  // namespace scidl::io

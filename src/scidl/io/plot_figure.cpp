@@ -16,22 +16,6 @@ namespace {
 constexpr double kTitleHeight = 34, kLegendHeight = 24;
 constexpr double kPanelLeft = 62, kPanelRight = 16, kPanelTop = 28, kPanelBottom = 44;
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (c == '"')
-      out += "&quot;";
-    else
-      out += c;
-  }
-  return out;
-}
 
 PanelLayout layout_panel(const FigurePanel& panel, double cell_left, double cell_top,
                          double cell_width, double cell_height) {
@@ -108,7 +92,7 @@ std::string render_figure_svg(const Figure& f) {
       "{1}\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       "<text x=\"{2}\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">{3}</text>\n",
-      fl.width, fl.height, fl.width / 2, escape(f.title));
+      fl.width, fl.height, fl.width / 2, xml_escape(f.title));
   double legend_x = 20;
   for (const FigureSeries* e : legend_entries(f)) {
     const double y = fl.legend_top + 12;
@@ -122,7 +106,7 @@ std::string render_figure_svg(const Figure& f) {
           "stroke-width=\"2\"{4}/>\n",
           legend_x, legend_x + 24, y, color,
           e->style == MarkStyle::DashedLine ? " stroke-dasharray=\"5 4\"" : "");
-    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", legend_x + 30, y + 4, escape(e->label));
+    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", legend_x + 30, y + 4, xml_escape(e->label));
     legend_x += 40 + 7.0 * static_cast<double>(e->label.size());
   }
   for (size_t p = 0; p < f.panels.size(); ++p) {
@@ -130,7 +114,7 @@ std::string render_figure_svg(const Figure& f) {
     const PanelLayout& l = fl.panels[p];
     const double bottom = l.top + l.height, right = l.left + l.width;
     s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"13\">{}</text>\n",
-                     l.left + l.width / 2, l.top - 9, escape(panel.title));
+                     l.left + l.width / 2, l.top - 9, xml_escape(panel.title));
     for (double t : l.x_ticks) {
       const double x = l.px(t);
       s += fmt::format(
@@ -148,10 +132,10 @@ std::string render_figure_svg(const Figure& f) {
                        y + 4, format_tick(t));
     }
     s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                     l.left + l.width / 2, bottom + 34, escape(panel.x_label));
+                     l.left + l.width / 2, bottom + 34, xml_escape(panel.x_label));
     s += fmt::format(
         "<text transform=\"translate({} {}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
-        l.left - 46, l.top + l.height / 2, escape(panel.y_label));
+        l.left - 46, l.top + l.height / 2, xml_escape(panel.y_label));
     if (!l.has_data)
       s += fmt::format(
           "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#888\">no data</text>\n",

@@ -5,27 +5,9 @@
 #include <cmath>
 
 #include "scidl/io/file_io.h"
+#include "scidl/io/plot_chart.h"
 
 namespace scidl::io {
-
-namespace {
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (c == '"')
-      out += "&quot;";
-    else
-      out += c;
-  }
-  return out;
-}
-}  // namespace
 
 std::string render_svg(const LineChart& chart, int width, int height) {
   ChartLayout l = layout_chart(chart, width, height);
@@ -38,7 +20,7 @@ std::string render_svg(const LineChart& chart, int width, int height) {
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
       width, height);
   s += fmt::format("<text x=\"{}\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">{}</text>\n",
-                   (x_left + x_right) / 2, escape(chart.title));
+                   (x_left + x_right) / 2, xml_escape(chart.title));
   for (double t : l.x_ticks) {
     double x = l.px(t);
     s += fmt::format(
@@ -59,10 +41,10 @@ std::string render_svg(const LineChart& chart, int width, int height) {
       "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"black\"/>\n",
       x_left, y_top, x_right - x_left, y_bottom - y_top);
   s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                   (x_left + x_right) / 2, height - 10, escape(chart.x_label));
+                   (x_left + x_right) / 2, height - 10, xml_escape(chart.x_label));
   s += fmt::format(
       "<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
-      (y_top + y_bottom) / 2, escape(chart.y_label));
+      (y_top + y_bottom) / 2, xml_escape(chart.y_label));
   if (!l.has_data)
     s +=
         fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#888\">no data</text>\n",
@@ -86,7 +68,7 @@ std::string render_svg(const LineChart& chart, int width, int height) {
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"2\"/>\n",
         x_right + 12, ly, x_right + 36, series_color(i));
     s +=
-        fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", x_right + 42, ly + 4, escape(ser.label));
+        fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", x_right + 42, ly + 4, xml_escape(ser.label));
   }
   s += "</svg>\n";
   return s;
