@@ -64,15 +64,17 @@ class Identity : public Module {
   std::string describe() const override { return "Identity"; }
 };
 
-// Inverted dropout; its own seeded generator makes runs reproducible and resumable.
+// Inverted dropout; its own seeded generator makes runs reproducible and resumable (checkpoints
+// save the generator of every Dropout, Dropout2d included).
 class Dropout : public Module {
  public:
   explicit Dropout(double p = 0.5, uint64_t seed = 0);
   Tensor forward(const Tensor& x) override;
   std::string describe() const override;
   Generator& generator() { return gen_; }
+  double rate() const { return p_; }
 
- private:
+ protected:
   double p_;
   Generator gen_;
 };

@@ -29,10 +29,6 @@ Shape MaxPool2d::output_shape(const Shape& chw) const { return pool_output("max_
 std::string AvgPool2d::describe() const { return describe_pool("AvgPool2d", o_); }
 Shape AvgPool2d::output_shape(const Shape& chw) const { return pool_output("avg_pool2d", o_, chw); }
 
-Dropout2d::Dropout2d(double p, uint64_t seed) : p_(p), gen_(seed) {
-  if (p < 0 || p >= 1)
-    throw std::invalid_argument(fmt::format("Dropout2d: rate must be in [0, 1), got {}", p));
-}
 Tensor Dropout2d::forward(const Tensor& x) { return dropout2d(x, p_, is_training(), gen_); }
 std::string Dropout2d::describe() const { return fmt::format("Dropout2d({})", p_); }
 

@@ -3,6 +3,7 @@
 // ([N, C, H, W] -> [N, C]) and Dropout2d (drops whole channels; its own seeded generator).
 // Contract: output_shape() maps a per-image [C, H, W] to the shape forward() produces.
 #pragma once
+#include "scidl/nn/activation.h"
 #include "scidl/nn/module.h"
 #include "scidl/ops/pool.h"
 #include "scidl/tensor/random.h"
@@ -37,16 +38,12 @@ class GlobalAvgPool2d : public Module {
   std::string describe() const override { return "GlobalAvgPool2d"; }
 };
 
-class Dropout2d : public Module {
+// Spatial dropout: whole channels at once. A Dropout, so checkpoints save its generator.
+class Dropout2d : public Dropout {
  public:
-  explicit Dropout2d(double p = 0.5, uint64_t seed = 0);
+  explicit Dropout2d(double p = 0.5, uint64_t seed = 0) : Dropout(p, seed) {}
   Tensor forward(const Tensor& x) override;
   std::string describe() const override;
-  Generator& generator() { return gen_; }
-
- private:
-  double p_;
-  Generator gen_;
 };
 
 }  // namespace scidl::nn
