@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 scidl_binary=build/bench/bench_cnn
 python=${SCIDL_TORCH_PYTHON:-/usr/bin/python3}
 
-value_of() { sed -n "s/^$1=\([0-9.eE+-]*\)$/\1/p" | tail -n1; }
+source bench/common.bash  # value_of, ratio
 
 # compare NAME MODE BATCH STEPS WARMUP
 compare() {
@@ -28,7 +28,7 @@ compare() {
     return 1
   fi
   echo "$name scidl_ips=$scidl_ips torch_ips=$torch_ips" \
-    "ratio=$(awk -v t="$torch_ips" -v s="$scidl_ips" 'BEGIN { printf "%.2f", s / t }')"
+    "ratio=$(ratio "$scidl_ips" "$torch_ips")"
 }
 
 if [[ $# -gt 0 ]]; then

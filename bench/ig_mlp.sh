@@ -26,7 +26,7 @@ while [[ $# -gt 0 ]]; do
   shift 2
 done
 
-value_of() { sed -n "s/^$1=\([0-9.eE+-]*\)$/\1/p" | tail -n1; }
+source bench/common.bash  # value_of, ratio
 
 if [[ ! -x $scidl_binary ]]; then
   echo "ig_mlp scidl_ms=missing captum_ms=n/a ratio=n/a ($scidl_binary not built: configure with -DSCIDL_BUILD_BENCH=ON)"
@@ -49,4 +49,4 @@ fi
 echo "ig_mlp attributions: scidl vs captum max_rel_diff=$(value_of max_rel_diff <<<"$captum_out")," \
   "scidl max_abs_delta=$(value_of max_abs_delta <<<"$scidl_out")"
 echo "ig_mlp scidl_ms=$scidl_ms captum_ms=$captum_ms" \
-  "ratio=$(awk -v c="$captum_ms" -v s="$scidl_ms" 'BEGIN { printf "%.2f", c / s }')"
+  "ratio=$(ratio "$captum_ms" "$scidl_ms")"

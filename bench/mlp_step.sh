@@ -10,8 +10,7 @@ cd "$(dirname "$0")/.."
 scidl_binary=build/bench/bench_mlp_step
 python=${SCIDL_TORCH_PYTHON:-/usr/bin/python3}
 
-# The value of `key=value` in a program's output, or nothing.
-value_of() { sed -n "s/^$1=\([0-9.eE+-]*\)$/\1/p" | tail -n1; }
+source bench/common.bash  # value_of, ratio
 
 # compare NAME BATCH STEPS WARMUP
 compare() {
@@ -29,7 +28,7 @@ compare() {
     return 1
   fi
   echo "$name scidl_ms=$scidl_ms torch_ms=$torch_ms" \
-    "ratio=$(awk -v t="$torch_ms" -v s="$scidl_ms" 'BEGIN { printf "%.2f", t / s }')"
+    "ratio=$(ratio "$torch_ms" "$scidl_ms")"
 }
 
 if [[ $# -gt 0 ]]; then
