@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libopenblas0-openmp      # GEMM; the OpenMP build shares its thread pool with our kernels (no oversubscription)
+  libdnnl-dev              # oneDNN: float32 convolutions (faster than im2col + BLAS, bench/RESULTS.md)
   libtomlplusplus-dev      # config files
   libcli11-dev             # command line
   libfmt-dev               # formatting

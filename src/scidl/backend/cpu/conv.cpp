@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "scidl/backend/cpu/conv_im2col.h"
+#include "scidl/backend/cpu/conv_onednn.h"
 #include "scidl/backend/cpu/cpu_backend.h"
 
 namespace scidl::backend::cpu {
@@ -22,6 +23,10 @@ struct ConvShape {
 ConvShape conv_shape(const Tensor& x, const Tensor& weight, const Tensor& y) {
   return {x.shape()[0],      x.shape()[1], x.shape()[2], x.shape()[3],
           weight.shape()[0], y.shape()[2], y.shape()[3]};
+}
+
+onednn::ConvDims dims_of(const ConvShape& s, const Conv2dGeometry& g) {
+  return {s.batch, s.c_in, s.height, s.width, s.c_out, s.out_height, s.out_width, g};
 }
 
 bool is_pointwise(const Conv2dGeometry& g, const ConvShape& s) {
@@ -41,6 +46,10 @@ int image_threads(int64_t batch, int64_t macs) {
 void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                         const Tensor& out, const Conv2dGeometry& g, bool relu) {
   const ConvShape s = conv_shape(x, weight, out);
+  if (x.dtype() == DType::Float32 &&
+      onednn::conv2d_forward(dims_of(s, g), x.data<float>(), weight.data<float>(),
+                             bias.defined() ? bias.data<float>() : nullptr, out.data<float>(), relu))
+    return;
   const int64_t k = s.c_in * g.kernel_h * g.kernel_w, n = s.out_height * s.out_width;
   const bool direct = is_pointwise(g, s);
   const int threads = image_threads(s.batch, s.batch * s.c_out * k * n);
@@ -79,6 +88,10 @@ void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bia
 void CpuBackend::conv2d_backward_input(const Tensor& grad_output, const Tensor& weight,
                                        const Tensor& grad_input, const Conv2dGeometry& g) {
   const ConvShape s = conv_shape(grad_input, weight, grad_output);
+  if (weight.dtype() == DType::Float32 &&
+      onednn::conv2d_backward_data(dims_of(s, g), grad_output.data<float>(), weight.data<float>(),
+                                   grad_input.data<float>()))
+    return;
   const int64_t k = s.c_in * g.kernel_h * g.kernel_w, n = s.out_height * s.out_width;
   const bool direct = is_pointwise(g, s);
   const int threads = image_threads(s.batch, s.batch * s.c_out * k * n);
@@ -115,6 +128,11 @@ void CpuBackend::conv2d_backward_weight(const Tensor& grad_output, const Tensor&
                                         const Tensor& grad_weight, const Tensor& grad_bias,
                                         const Conv2dGeometry& g) {
   const ConvShape s = conv_shape(x, grad_weight, grad_output);
+  if (x.dtype() == DType::Float32 &&
+      onednn::conv2d_backward_weights(dims_of(s, g), grad_output.data<float>(), x.data<float>(),
+                                      grad_weight.data<float>(),
+                                      grad_bias.defined() ? grad_bias.data<float>() : nullptr))
+    return;
   const int64_t k = s.c_in * g.kernel_h * g.kernel_w, n = s.out_height * s.out_width;
   const bool direct = is_pointwise(g, s);
   const int threads = image_threads(s.batch, s.batch * s.c_out * k * n);

@@ -1,0 +1,37 @@
+// float32 2-D convolutions through oneDNN (Debian's libdnnl), behind the CPU backend's conv2d
+// calls. oneDNN's AVX-512 direct convolutions work in blocked layouts (nChw16c); the tensors
+// stay NCHW everywhere else in scidl, so each call reorders its inputs in and its output out.
+// Measured against im2col + OpenBLAS on the lecture's CNN (bench/RESULTS.md), reorders included.
+// Contract: pointers are dense NCHW / OIHW float32 arrays of the stated shapes. Each function
+// returns false, touching nothing, when oneDNN is not compiled in or cannot take the case; the
+// caller then runs its own kernel. Primitives and their scratch buffers are cached per thread
+// and per shape, so a training loop creates them once.
+#pragma once
+#include <cstdint>
+
+#include "scidl/backend/conv_geometry.h"
+
+namespace scidl::backend::cpu::onednn {
+
+struct ConvDims {
+  int64_t batch, c_in, height, width, c_out, out_height, out_width;
+  Conv2dGeometry geometry;
+};
+
+// Whether scidl was built with oneDNN (SCIDL_WITH_ONEDNN).
+bool compiled_in();
+// Whether the calls below use it: compiled in, and not turned off by SCIDL_ONEDNN=0 or
+// set_enabled(false) (tests compare both paths in one process).
+bool enabled();
+void set_enabled(bool on);
+
+// y = conv(x, w) + b (b may be null), then ReLU when `relu`.
+bool conv2d_forward(const ConvDims& d, const float* x, const float* w, const float* b, float* y,
+                    bool relu);
+// gx = the gradient of sum(gy * conv(x, w)) with respect to x (overwritten).
+bool conv2d_backward_data(const ConvDims& d, const float* gy, const float* w, float* gx);
+// gw (and gb when not null) = the gradients with respect to the weight and bias (overwritten).
+bool conv2d_backward_weights(const ConvDims& d, const float* gy, const float* x, float* gw,
+                             float* gb);
+
+}  // namespace scidl::backend::cpu::onednn
