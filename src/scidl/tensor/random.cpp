@@ -11,28 +11,12 @@ static uint64_t splitmix64(uint64_t& x) {
   return z ^ (z >> 31);
 }
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 void Generator::seed_(uint64_t seed) {
   uint64_t x = seed;
   for (auto& v : s_) v = splitmix64(x);
   has_spare_ = false;
   spare_ = 0;
 }
-
-uint64_t Generator::next_u64() {
-  const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-  const uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
-  return result;
-}
-
-double Generator::next_double() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
 double Generator::next_normal() {
   if (has_spare_) {

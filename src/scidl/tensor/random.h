@@ -11,8 +11,20 @@ class Generator {
  public:
   explicit Generator(uint64_t seed = 0) { seed_(seed); }
   void seed_(uint64_t seed);
-  uint64_t next_u64();
-  double next_double();  // uniform in [0, 1), 53 random bits
+  // Inline: random fills draw one value per element (dropout masks every step).
+  uint64_t next_u64() {
+    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+  // Uniform in [0, 1): 53 random bits.
+  double next_double() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
   double next_normal();  // standard normal (Box-Muller, caches the second value)
 
   struct State {
@@ -28,6 +40,7 @@ class Generator {
   }
 
  private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::array<uint64_t, 4> s_{};
   bool has_spare_ = false;
   double spare_ = 0;
