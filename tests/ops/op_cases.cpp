@@ -135,6 +135,11 @@ REGISTER_OP("sum_last", rank3, [](const In& x) { return sum(x[0], {-1}); });
 REGISTER_OP("mean_dims", rank3, [](const In& x) { return mean(x[0], {1}); });
 REGISTER_OP("max_dim", rank3, [](const In& x) { return max(x[0], {1}); });
 REGISTER_OP("min_all", rank3, [](const In& x) { return min(x[0]); });
+// Kept dims in the middle (per-channel statistics of NCHW batches): the [outer, mid, inner] path.
+In rank4(Generator& g) { return {random_input(g, random_shape(g, 4, 4))}; }
+REGISTER_OP("sum_per_channel", rank4, [](const In& x) { return sum(x[0], {0, 2, 3}, true); });
+REGISTER_OP("max_middle", rank3, [](const In& x) { return max(x[0], {0, 2}); });
+REGISTER_OP("sum_middle_pair", rank4, [](const In& x) { return sum(x[0], {0, 3}); });
 
 // ---- softmax, dropout -----------------------------------------------------------------------
 REGISTER_OP("softmax_last", rank3, [](const In& x) { return softmax(x[0], -1); });
