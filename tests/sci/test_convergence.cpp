@@ -28,7 +28,9 @@ TEST(Convergence, LadderGoesDoubleThenDoubleDoubleThenMpfrByTheBrutusBitsRule) {
     EXPECT_GE(ladder[k].is_double() ? 53 : ladder[k].bits,
               ladder[k].is_double() ? 53 : brutus_bits_for_tolerance(ladder[k].tolerance))
         << "every rung past double carries the bits Brutus' rule asks for";
-    if (k > 0) EXPECT_LE(ladder[k].tolerance, ladder[k - 1].tolerance / 10);
+    if (k > 0) {
+      EXPECT_LE(ladder[k].tolerance, ladder[k - 1].tolerance / 10);
+    }
   }
 }
 
