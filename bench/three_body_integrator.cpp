@@ -2,12 +2,14 @@
 // to t = 3.9 on the dataset's output grid (dt = 2⁻⁸, 1000 rows, last t = 3.90234375).
 //   bench_three_body_integrator --initial IC.csv --final FINAL.csv [--runs 100] [--seed 2020]
 // Times one double-precision integration at tol 1e-13 per run (what a peer integrator in double
-// does), then runs the convergence ladder (capped at 112 bits, on 2 threads) to get a reference
-// solution and a converged flag. Writes the initial conditions (for the peer) and the final
-// positions, and prints key=value lines (times are the thread's CPU time, so a busy machine
-// does not inflate them): scidl_ms_per_run (median, single double run),
-// scidl_converged_ms_per_run (median, whole ladder), scidl_converged_runs, and
-// scidl_double_max_position_diff (single double run vs converged reference, converged runs).
+// does), then runs the convergence ladder (capped at 112 bits, accepting at 1e-6, on 2 threads)
+// to get a reference solution and a converged flag. Writes the initial conditions (for the peer)
+// and the final positions, and prints key=value lines (times are the thread's CPU time, so a busy
+// machine does not inflate them): scidl_ms_per_run (median, single double run),
+// scidl_converged_ms_per_run (median, whole ladder), scidl_converged_runs,
+// scidl_double_max_position_diff (single double run vs converged reference, converged runs), and
+// the median time of one run in double-double against MPFR on the first 20 runs
+// (scidl_double_double_tol1e-16_ms_per_run against scidl_mpfr96_tol1e-16_ms_per_run, ...).
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -95,9 +97,28 @@ int main(int argc, char** argv) {
     direct_ms.push_back(1e3 * (thread_cpu_seconds() - cpu_start));
   }
 
+  // The scalar types past double on the first 20 runs, one thread: double-double against MPFR at
+  // the bits it replaces (tol 1e-16: the rung that used to be MPFR 96 bits) and against the
+  // first MPFR rung (tol 1e-20 / 112 bits).
+  const int scalar_runs = std::min(runs, 20);
+  auto time_precision = [&](const Precision& precision) {
+    std::vector<double> ms;
+    for (int k = 0; k < scalar_runs; ++k) {
+      const double cpu_start = thread_cpu_seconds();
+      integrate_nbody(breen_problem(starts[k]), grid, precision);
+      ms.push_back(1e3 * (thread_cpu_seconds() - cpu_start));
+    }
+    return median(ms);
+  };
+  const double dd16_ms = time_precision({1e-16, Precision::kDoubleDoubleBits});
+  const double mpfr96_ms = time_precision({1e-16, 96});
+  const double dd18_ms = time_precision({1e-18, Precision::kDoubleDoubleBits});
+  const double mpfr112_ms = time_precision({1e-20, 112});
+
   // 2. Reference: the convergence ladder up to 112 bits, two worker threads.
   ConvergenceSettings settings;
   settings.max_bits = 112;
+  settings.accept_distance = 1e-6;  // a tight reference, as before the default became 1e-4
   std::vector<ConvergedRun> converged(runs);
   std::atomic<int> next{0};
   auto worker = [&] {
@@ -132,6 +153,10 @@ int main(int argc, char** argv) {
   scidl::io::write_file_atomically(final_csv, out);
   fmt::print("scidl_ms_per_run_no_output_stops={:.3f}\n", median(direct_ms));
   fmt::print("scidl_ms_per_run={:.3f}\n", median(single_ms));
+  fmt::print("scidl_double_double_tol1e-16_ms_per_run={:.1f}\n", dd16_ms);
+  fmt::print("scidl_mpfr96_tol1e-16_ms_per_run={:.1f}\n", mpfr96_ms);
+  fmt::print("scidl_double_double_tol1e-18_ms_per_run={:.1f}\n", dd18_ms);
+  fmt::print("scidl_mpfr112_tol1e-20_ms_per_run={:.1f}\n", mpfr112_ms);
   fmt::print("scidl_converged_ms_per_run={:.1f}\n", median(ladder_ms));
   fmt::print("scidl_converged_runs={}/{}\n", converged_runs, runs);
   fmt::print("scidl_double_max_position_diff={:.3g}\n", double_diff);

@@ -112,23 +112,43 @@ void expect_pythagorean_outcome(const double* end) {
   EXPECT_GT(radial_velocity, 0) << "mass 3 must be moving away";
 }
 
-TEST(NBodyIntegration, PythagoreanProblemNeedsMultiprecisionAndEjectsMassThree) {
+TEST(NBodyIntegration, PythagoreanProblemNeedsMoreThanDoubleAndEjectsMassThree) {
   // Close passes at ~1e-4 send double precision at tol 1e-13 to the wrong end state (measured:
-  // mass 3 near (1.4, 0.3) instead of (6.93, 20.26)); the ladder must notice and escalate to
-  // MPFR. A loose acceptance distance keeps this fast; tests/slow/ runs the strict default.
+  // mass 3 near (1.4, 0.3) instead of (6.93, 20.26)); the ladder must notice and escalate. At a
+  // loose acceptance distance the double-double pair (tol 1e-16 / 1e-18) settles it (measured
+  // distance 9.2e-4); tests/slow/ runs a strict criterion.
   ConvergenceSettings settings;
   settings.max_bits = 112;
   settings.accept_distance = 1e-2;
   const ConvergedRun run =
       integrate_until_converged(pythagorean_problem(), OutputGrid::covering(70.0, 0.5), settings);
   ASSERT_TRUE(run.converged) << run.note;
-  EXPECT_EQ(run.precision.bits, 112);
+  EXPECT_TRUE(run.precision.is_double_double());
+  EXPECT_EQ(run.precision.tolerance, 1e-18);
+  EXPECT_GT(run.attempts[1].distance_to_previous, 1.0) << "double precision must be far off";
   const double* end = run.trajectory.row(run.trajectory.grid.rows - 1);
   expect_pythagorean_outcome(end);
   EXPECT_NEAR(end[0], 6.933, 0.01);
   EXPECT_NEAR(end[1], 20.262, 0.01);
   EXPECT_LT(run.trajectory.max_relative_energy_error, 1e-14);
   RecordProperty("relative_energy_error", std::to_string(run.trajectory.max_relative_energy_error));
+}
+
+TEST(NBodyIntegration, PythagoreanProblemGoesToMpfrWhereDoubleDoubleIsNotEnough) {
+  // At 1e-4 the double-double pair (9.2e-4 apart) is not enough; MPFR at tol 1e-20 / 112 bits
+  // agrees with tol 1e-18 to ~2e-6.
+  ConvergenceSettings settings;
+  settings.max_bits = 112;
+  settings.accept_distance = 1e-4;
+  const ConvergedRun run =
+      integrate_until_converged(pythagorean_problem(), OutputGrid::covering(70.0, 0.5), settings);
+  ASSERT_TRUE(run.converged) << run.note;
+  EXPECT_TRUE(run.precision.is_mpfr());
+  EXPECT_EQ(run.precision.bits, 112);
+  ASSERT_EQ(run.attempts.size(), 5u);
+  EXPECT_GT(run.attempts[3].distance_to_previous, 1e-4);
+  EXPECT_LT(run.distance, 1e-5);
+  expect_pythagorean_outcome(run.trajectory.row(run.trajectory.grid.rows - 1));
 }
 
 }  // namespace

@@ -116,6 +116,32 @@ TEST_F(ThreeBodyDataset, RerunSkipsFinishedRunsAndRecomputesDamagedOnes) {
   EXPECT_EQ(third.reused, 4);
 }
 
+TEST_F(ThreeBodyDataset, StricterAcceptDistanceRecomputesRunsAcceptedAboveIt) {
+  GenerateSettings s = settings("stricter", 1);
+  s.runs = 2;
+  s.t_max = 1.0;  // to 0.25 the double rungs agree exactly; by 1.0 they differ a little
+  s.convergence.accept_distance = 1e-2;
+  generate_three_body_runs(s);
+  double accepted_at = 0;
+  for (int k = 0; k < 2; ++k) {
+    accepted_at =
+        std::max(accepted_at, read_run_file(run_file_path(s.out_dir, k)).phase_space_distance);
+  }
+  ASSERT_GT(accepted_at, 0);
+  // Just below the largest accepted distance: that run (and only runs like it) is redone.
+  s.convergence.accept_distance = accepted_at;
+  const GenerateSummary again = generate_three_body_runs(s);
+  EXPECT_GE(again.computed, 1);
+  EXPECT_LE(again.computed, 2);
+  EXPECT_NE(log_text().find("above this call's --accept-distance"), std::string::npos)
+      << log_text();
+  for (int k = 0; k < 2; ++k) {
+    const ThreeBodyRun run = read_run_file(run_file_path(s.out_dir, k));
+    EXPECT_TRUE(run.converged);
+    EXPECT_LT(run.phase_space_distance, accepted_at);
+  }
+}
+
 TEST_F(ThreeBodyDataset, RefusesToMixSeedsInOneDirectory) {
   generate_three_body_runs(settings("mixed", 1));
   GenerateSettings other = settings("mixed", 1);

@@ -1,7 +1,8 @@
 // Bulirsch–Stoer integrator for y' = f(t, y): Gragg's modified midpoint rule with the even step
 // sequence n = 2, 4, 6, ... and Aitken–Neville polynomial extrapolation in h², with adaptive step
 // size AND order (the work-per-unit-step controller of Hairer–Wanner / Numerical Recipes 3rd ed.).
-// Written once over the scalar type: double, or MpReal (MPFR) at the thread's working precision.
+// Written once over the scalar type: double, DoubleDouble (106 bits), or MpReal (MPFR) at the
+// thread's working precision.
 //
 // Contract. System must provide
 //   std::size_t dimension() const;

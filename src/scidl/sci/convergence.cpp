@@ -24,6 +24,17 @@ int brutus_bits_for_tolerance(double tolerance) {
 std::vector<Precision> precision_ladder(const ConvergenceSettings& settings) {
   std::vector<Precision> ladder;
   for (double tol : settings.double_tolerances) ladder.push_back({tol, 53});
+  for (double tol : settings.double_double_tolerances) {
+    const int bits = brutus_bits_for_tolerance(tol);
+    if (bits > settings.max_bits) break;
+    if (bits > Precision::kDoubleDoubleBits) {
+      throw std::invalid_argument(fmt::format(
+          "a double-double rung at tol {:g} would need {} bits by Brutus' rule, more than the "
+          "{} a double-double has; use tolerances of 1e-18 or looser for double-double rungs",
+          tol, bits, Precision::kDoubleDoubleBits));
+    }
+    ladder.push_back({tol, Precision::kDoubleDoubleBits});
+  }
   for (double tol = settings.first_mpfr_tolerance;; tol *= settings.mpfr_tolerance_factor) {
     tol = std::stod(fmt::format("{:.12g}", tol));  // 1e-28, not 1.0000000000000002e-28
     const int bits = brutus_bits_for_tolerance(tol);
@@ -57,10 +68,13 @@ void check_convergence_settings(const ConvergenceSettings& settings) {
   }
   const std::size_t rungs = precision_ladder(settings).size();
   if (rungs < 2) {
+    const double next_tolerance = settings.double_double_tolerances.empty()
+                                      ? settings.first_mpfr_tolerance
+                                      : settings.double_double_tolerances.front();
     throw std::invalid_argument(fmt::format(
         "the precision ladder up to {} bits has {} rung(s); convergence needs two to compare "
         "(raise --max-bits to at least {})",
-        settings.max_bits, rungs, brutus_bits_for_tolerance(settings.first_mpfr_tolerance)));
+        settings.max_bits, rungs, brutus_bits_for_tolerance(next_tolerance)));
   }
 }
 

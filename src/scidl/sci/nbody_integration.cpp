@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "scidl/sci/bulirsch_stoer.h"
+#include "scidl/sci/double_double.h"
 #include "scidl/sci/mp_real.h"
 #include "scidl/sci/nbody.h"
 
@@ -26,6 +27,7 @@ OutputGrid OutputGrid::covering(double t_max, double dt) {
 
 std::string Precision::describe() const {
   if (is_double()) return fmt::format("tol {:g} / double", tolerance);
+  if (is_double_double()) return fmt::format("tol {:g} / double-double", tolerance);
   return fmt::format("tol {:g} / {} bits", tolerance, bits);
 }
 
@@ -45,7 +47,9 @@ Trajectory integrate_with(const NBodyProblem& problem, const OutputGrid& grid,
   BulirschStoerSettings settings;
   settings.relative_tolerance = precision.tolerance;
   settings.absolute_tolerance = precision.tolerance;
-  settings.epsilon_of_scalar = std::ldexp(1.0, -(std::max(precision.bits, 53) - 1));
+  settings.epsilon_of_scalar = precision.is_double_double()
+                                   ? DoubleDouble::kEpsilon
+                                   : std::ldexp(1.0, -(std::max(precision.bits, 53) - 1));
   settings.max_steps = max_steps > 0 ? max_steps : (precision.is_double() ? 1'000'000 : 200'000);
   BulirschStoer<Scalar, PlanarNBody<Scalar>> integrator(system, settings);
 
@@ -109,6 +113,9 @@ Trajectory integrate_nbody(const NBodyProblem& problem, const OutputGrid& grid,
         fmt::format("integration tolerance must be positive (got {})", precision.tolerance));
   }
   if (precision.is_double()) return integrate_with<double>(problem, grid, precision, max_steps);
+  if (precision.is_double_double()) {
+    return integrate_with<DoubleDouble>(problem, grid, precision, max_steps);
+  }
   ScopedMpPrecision scope(precision.bits);
   return integrate_with<MpReal>(problem, grid, precision, max_steps);
 }

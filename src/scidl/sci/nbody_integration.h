@@ -1,7 +1,7 @@
-// Integrates a planar N-body problem onto an evenly spaced output grid, in double precision or in
-// MPFR at a chosen number of bits, and reports conservation of energy and angular momentum.
-// Contract: the initial state follows nbody.h's layout (size 4N); outputs are returned as double
-// rows, one per grid time t_k = k·dt, k = 0..rows-1 (row 0 is the initial state). A run that
+// Integrates a planar N-body problem onto an evenly spaced output grid, in double precision,
+// double-double or MPFR at a chosen number of bits, and reports conservation of energy and angular
+// momentum. Contract: the initial state follows nbody.h's layout (size 4N); outputs are returned as
+// double rows, one per grid time t_k = k·dt, k = 0..rows-1 (row 0 is the initial state). A run that
 // fails (collision, step limit) comes back with completed = false and the reason, never throws.
 #pragma once
 #include <string>
@@ -26,12 +26,17 @@ struct OutputGrid {
 };
 
 // How hard to integrate: Bulirsch–Stoer tolerance (relative and absolute) and bits of
-// precision; bits = 53 means native double, more means MPFR.
+// precision. bits = 53 means native double, bits = 106 means double-double (DoubleDouble: two
+// doubles, about ten times cheaper than MPFR), any other number means MPFR at that many bits.
 struct Precision {
+  static constexpr int kDoubleDoubleBits = 106;
   double tolerance = 1e-13;
   int bits = 53;
   bool is_double() const { return bits <= 53; }
-  std::string describe() const;  // e.g. "tol 1e-13 / double" or "tol 1e-20 / 112 bits"
+  bool is_double_double() const { return bits == kDoubleDoubleBits; }
+  bool is_mpfr() const { return !is_double() && !is_double_double(); }
+  // e.g. "tol 1e-13 / double", "tol 1e-16 / double-double", "tol 1e-20 / 112 bits"
+  std::string describe() const;
 };
 
 struct Trajectory {
@@ -51,7 +56,8 @@ struct Trajectory {
 };
 
 // max_steps bounds the work (accepted + rejected steps); 0 picks 1,000,000 in double and
-// 200,000 in MPFR, so a run heading into a collision fails in seconds instead of hanging.
+// 200,000 in double-double and MPFR, so a run heading into a collision fails in seconds instead of
+// hanging.
 Trajectory integrate_nbody(const NBodyProblem& problem, const OutputGrid& grid,
                            const Precision& precision, long max_steps = 0);
 

@@ -9,7 +9,8 @@
 //   train_Y.csv         x1, y1, x2, y2         (positions of particles 1 and 2 at time t)
 //   train_V.csv         vx1, vy1, vx2, vy2, vx3, vy3   (velocities at time t)
 //   run_id.csv          run_id of each row (split by run, not by row, to avoid leakage)
-//   runs.csv            one line per run: run_id, x2, y2, converged, tolerance, bits,
+//   runs.csv            one line per run: run_id, x2, y2, converged, tolerance, bits (of the
+//                       stored solution: 53 double, 106 double-double, otherwise MPFR),
 //                       relative_energy_error, angular_momentum_drift, phase_space_distance,
 //                       attempts, wall_seconds, cpu_seconds (the worker thread's CPU time:
 //                       robust to a busy machine; -1 if not recorded)
@@ -17,8 +18,10 @@
 // t-max 3.9 and dt 2⁻⁸; particle 3 is -x1 - x2 and is not repeated). Every CSV has a header.
 //
 // Contract: run k's initial condition depends only on (seed, k), so the data are the same for any
-// thread count or interruption pattern. Finished runs are reused; a corrupted run file is
-// reported by name and recomputed. Runs that do not converge are kept in runs/ and runs.csv but
+// thread count or interruption pattern. Finished runs are reused unless this call's settings
+// would not have accepted them (accepted above --accept-distance; not converged where a higher
+// --max-bits or a looser --accept-distance may now succeed); a corrupted run file is reported by
+// name and recomputed. Runs that do not converge are kept in runs/ and runs.csv but
 // left out of the train_* tables unless include_unconverged is set.
 #pragma once
 #include <atomic>

@@ -62,14 +62,23 @@ ThreeBodyRun compute_run(std::int64_t run_id, std::uint64_t seed, const OutputGr
 
 // Why an intact run file on disk cannot be reused (empty: it can).
 std::string stale_reason(const ThreeBodyRun& run, std::int64_t run_id, std::uint64_t seed,
-                         const OutputGrid& grid, int top_bits) {
+                         const OutputGrid& grid, int top_bits, double accept_distance) {
   const BreenPosition x2 = sample_breen_position(seed, static_cast<std::uint64_t>(run_id));
   if (run.run_id != run_id || run.x2 != x2.x || run.y2 != x2.y) {
     return "it holds a different initial condition than this seed gives";
   }
   if (run.grid.rows != grid.rows || run.grid.dt != grid.dt) return "its output grid differs";
+  if (run.converged && !(run.phase_space_distance < accept_distance)) {
+    return fmt::format(
+        "it was accepted at distance {:.3g}, above this call's --accept-distance {:g}",
+        run.phase_space_distance, accept_distance);
+  }
   if (!run.converged && run.precision.bits < top_bits) {
     return "it did not converge and a higher --max-bits now allows another try";
+  }
+  if (!run.converged && run.phase_space_distance >= 0 &&
+      run.phase_space_distance < accept_distance) {
+    return "it did not converge and a looser --accept-distance now accepts its last two rungs";
   }
   return {};
 }
@@ -121,7 +130,8 @@ GenerateSummary generate_three_body_runs(const GenerateSettings& settings) {
     }
     try {
       const ThreeBodyRun run = read_run_file(path);
-      if (const std::string why = stale_reason(run, k, settings.seed, grid, top_bits);
+      if (const std::string why = stale_reason(run, k, settings.seed, grid, top_bits,
+                                               settings.convergence.accept_distance);
           !why.empty()) {
         fmt::print(settings.log, "note: recomputing {}: {}\n", path.string(), why);
         todo.push_back(k);

@@ -9,6 +9,7 @@
 
 #include "scidl/io/file_io.h"
 #include "scidl/io/model_io.h"
+#include "scidl/sci/nbody_integration.h"
 #include "scidl/sci/three_body_energy_model.h"
 #include "scidl/sci/three_body_figures.h"
 #include "scidl/sci/three_body_report_data.h"
@@ -68,7 +69,9 @@ std::string seconds(double s) {
 }
 
 std::string precision_name(int bits) {
-  return bits <= 53 ? std::string("double") : fmt::format("{} bits (MPFR)", bits);
+  if (bits <= 53) return "double";
+  if (bits == Precision::kDoubleDoubleBits) return "double-double (106 bits)";
+  return fmt::format("{} bits (MPFR)", bits);
 }
 
 }  // namespace
