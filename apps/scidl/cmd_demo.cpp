@@ -57,7 +57,7 @@ struct DemoArgs {
   fs::path out = "runs/demo";
   std::int64_t runs = 400;
   int epochs = 5;
-  int max_bits = 53;
+  int max_bits = 106;  // double, then double-double: MPFR only in `three-body generate`
   double accept_distance = 1e-3;
   int threads = 2;
   int ring_points = 1000;
@@ -98,11 +98,12 @@ void run_demo(const DemoArgs& a) {
       "1/3 data: Bulirsch-Stoer runs, kept when a stricter rerun agrees to a phase-space distance "
       "of {:g}. To stay cheap the demo caps the precision at {} bits ({}): runs with close "
       "encounters that need more are left out and counted, which makes the demo data easier "
-      "than the paper's. (`scidl three-body generate` defaults: distance 1e-6, up to 144 "
+      "than the paper's. (`scidl three-body generate` defaults: distance 1e-4, up to 144 "
       "bits.)\n",
       g.convergence.accept_distance, a.max_bits,
-      a.max_bits <= 53 ? "double precision only: tol 1e-11 against 1e-13"
-                       : "double, then MPFR rungs");
+      a.max_bits <= 53    ? "double precision only: tol 1e-11 against 1e-13"
+      : a.max_bits <= 106 ? "double, then double-double at tol 1e-16 and 1e-18"
+                          : "double, double-double, then MPFR rungs");
   const auto generated = scidl::sci::generate_three_body_runs(g);
   scidl::sci::AssembleSettings as;
   as.out_dir = g.out_dir;
@@ -152,7 +153,7 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--max-bits", a->max_bits,
-                  "precision cap of the convergence ladder (53: double only)")
+                  "precision cap of the convergence ladder (53: double only; 106: double-double)")
       ->capture_default_str();
   cmd->add_option("--accept-distance", a->accept_distance,
                   "phase-space distance under which two rungs agree")
