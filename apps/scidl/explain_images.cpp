@@ -28,8 +28,8 @@ std::vector<int64_t> read_labels(const std::string& path) {
   if (is_csv(path)) {
     auto table = data::read_csv(path);
     if (table.cols != 1)
-      throw ExplainError(fmt::format("--labels '{}' must have one column, it has {}", path,
-                                     table.cols));
+      throw ExplainError(
+          fmt::format("--labels '{}' must have one column, it has {}", path, table.cols));
     values = table.values;
   } else {
     values = data::idx_to_tensor(data::read_idx(path), DType::Float64).to_vector<double>();
@@ -129,8 +129,9 @@ void write_image_heatmaps(const std::string& out, const ImageInputs& inputs,
     explain::HeatmapCaption caption;
     if (!inputs.labels.empty()) {
       caption.digits = fmt::format("{}>{}", inputs.labels[i], predicted[i]);
-      caption.text = fmt::format("label {}, predicted {}", class_label(inputs.labels[i], class_names),
-                                 class_label(predicted[i], class_names));
+      caption.text =
+          fmt::format("label {}, predicted {}", class_label(inputs.labels[i], class_names),
+                      class_label(predicted[i], class_names));
     } else {
       caption.digits = std::to_string(predicted[i]);
       caption.text = fmt::format("predicted {}", class_label(predicted[i], class_names));

@@ -64,8 +64,8 @@ class ExplainImages : public ::testing::Test {
     f = new Fixture;
     f->images = f->dir.path / "images.idx.gz";
     f->labels = f->dir.path / "labels.idx.gz";
-    take_first(src / "t10k-images-idx3-ubyte.gz", src / "t10k-labels-idx1-ubyte.gz", 300,
-               f->images, f->labels);
+    take_first(src / "t10k-images-idx3-ubyte.gz", src / "t10k-labels-idx1-ubyte.gz", 300, f->images,
+               f->labels);
     scidl::testing::write_text(f->dir.path / "cnn.toml", R"(seed = 3
 [data]
 source = "idx"
@@ -114,8 +114,8 @@ TEST_F(ExplainImages, HeatmapsAreWrittenAndRedAtEachExamplesMostSalientPixel) {
                    " --method saliency --limit 8 --heatmaps 8 --class-names fashion_mnist --out " +
                    out.string());
   ASSERT_EQ(r.status, 0) << r.output;
-  for (const char* name : {"attributions.csv", "attributions.json", "ranking.csv",
-                           "heatmaps.png", "heatmaps.svg"})
+  for (const char* name :
+       {"attributions.csv", "attributions.json", "ranking.csv", "heatmaps.png", "heatmaps.svg"})
     EXPECT_TRUE(fs::exists(out / name)) << name;
 
   // The grid is 4 pairs wide and 2 high, at 4 screen pixels per image pixel.

@@ -24,7 +24,7 @@ const fs::path kExample = fs::path(SCIDL_TEST_DATA) / "../../examples/knots";
 
 TEST(KnotSlopeRule, RoundsHalfTheSlopeToAnEvenInteger) {
   EXPECT_EQ(sci::slope_rule_signature(0.9), 0);
-  EXPECT_EQ(sci::slope_rule_signature(2.1), 2);   // slope / 2 = 1.05 -> the even 2
+  EXPECT_EQ(sci::slope_rule_signature(2.1), 2);    // slope / 2 = 1.05 -> the even 2
   EXPECT_EQ(sci::slope_rule_signature(-6.2), -2);  // -3.1 -> -2
   EXPECT_EQ(sci::slope_rule_signature(-6.5), -4);  // -3.25 -> -4
   // Re(lambda / mu) for lambda = 10, mu = 1 + i: 10 (1 - i) / 2 -> 5.
@@ -34,7 +34,8 @@ TEST(KnotSlopeRule, RoundsHalfTheSlopeToAnEvenInteger) {
 TEST(KnotsCase, PrepareTrainExplainRetrainAndScoreTheSlopeRule) {
   TempDir dir("knots_case");
   const fs::path data = dir.path / "data";
-  auto r = run_cli("knots prepare --data " + (fs::path(SCIDL_TEST_DATA) / "../../data/knots/knots_small.csv.gz").string() +
+  auto r = run_cli("knots prepare --data " +
+                   (fs::path(SCIDL_TEST_DATA) / "../../data/knots/knots_small.csv.gz").string() +
                    " --out " + data.string() + " --smallest-signature -14 --classes 15");
   ASSERT_EQ(r.status, 0) << r.output;
   auto train_x = data::read_csv(data / "train_X.csv");
@@ -73,10 +74,8 @@ TEST(KnotsCase, PrepareTrainExplainRetrainAndScoreTheSlopeRule) {
               " --set training.epochs=4 -q --out " + (dir.path / "full").string());
   ASSERT_EQ(r.status, 0) << r.output;
   r = run_cli("explain --model " + (dir.path / "full/best.scidl").string() + " --data " +
-              (data / "train_X.csv").string() +
-              " --method saliency --ranking gradient --targets " +
-              (data / "train_Y.csv").string() + " --out " +
-              (dir.path / "salience").string());
+              (data / "train_X.csv").string() + " --method saliency --ranking gradient --targets " +
+              (data / "train_Y.csv").string() + " --out " + (dir.path / "salience").string());
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(fs::exists(dir.path / "salience/ranking.csv"));
   EXPECT_NE(r.output.find("longitudinal_translation"), std::string::npos) << r.output;
@@ -102,8 +101,8 @@ TEST(KnotsCase, ATableWithoutAnInvariantIsRefusedNamingTheColumnAndFile) {
   names.push_back("signature");
   std::vector<double> values(2 * names.size(), 0.0);
   data::write_csv(bad, names, 2, static_cast<int64_t>(names.size()), values.data());
-  auto r = run_cli("knots prepare --data " + bad.string() + " --out " +
-                   (dir.path / "out").string());
+  auto r =
+      run_cli("knots prepare --data " + bad.string() + " --out " + (dir.path / "out").string());
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("'volume'"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find(bad.string()), std::string::npos) << r.output;
