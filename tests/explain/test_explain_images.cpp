@@ -13,7 +13,7 @@
 #include "scidl/data/fashion_mnist.h"
 #include "scidl/data/idx.h"
 #include "scidl/explain/explain.h"
-#include "test_util.h"
+#include "../test_util.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 
 #include "scidl/data/csv.h"
 #include "scidl/sci/knots.h"
-#include "test_util.h"
+#include "../test_util.h"
 
 namespace {
 
