@@ -6,6 +6,10 @@
 // with a missing column is refused naming the column and the file.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
 #include <complex>
 #include <fstream>
 
