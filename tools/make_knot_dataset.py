@@ -6,7 +6,7 @@ of Hoste-Thistlethwaite census knots and their signatures, as one gzip'd CSV tha
 Run by hand to prepare data; SnapPy is a data-preparation tool only, never a dependency of scidl:
     python3 -m venv /tmp/knots && /tmp/knots/bin/pip install snappy snappy_manifolds
     nice -n 10 /tmp/knots/bin/python tools/make_knot_dataset.py --work /tmp/knot_parts \
-        --count 20000 --out examples/knots/data/knots.csv.gz [--processes 2]
+        --count 30000 --out data/knots/knots.csv.gz [--processes 2]
 
 The census knots are visited in a fixed random order (seed 0), so any prefix is a uniform sample
 of the census. Work is done in chunks of --chunk knots, each written to --work as soon as it is
