@@ -4,7 +4,7 @@ of Hoste-Thistlethwaite census knots and their signatures, as one gzip'd CSV tha
 `scidl knots prepare` splits and standardises.
 
 Run by hand to prepare data; SnapPy is a data-preparation tool only, never a dependency of scidl:
-    python3 -m venv /tmp/knots && /tmp/knots/bin/pip install snappy snappy_manifolds
+    python3 -m venv /tmp/knots && /tmp/knots/bin/pip install snappy snappy_manifolds numpy
     nice -n 10 /tmp/knots/bin/python tools/make_knot_dataset.py --work /tmp/knot_parts \
         --count 30000 --out data/knots/knots.csv.gz [--processes 2]
 
