@@ -29,8 +29,8 @@ const fs::path kExample = fs::path(SCIDL_TEST_DATA) / "../../examples/knots";
 TEST(KnotSlopeRule, RoundsHalfTheSlopeToAnEvenInteger) {
   EXPECT_EQ(sci::slope_rule_signature(0.9), 0);
   EXPECT_EQ(sci::slope_rule_signature(2.1), 2);    // slope / 2 = 1.05 -> the even 2
-  EXPECT_EQ(sci::slope_rule_signature(-6.2), -2);  // -3.1 -> -2
-  EXPECT_EQ(sci::slope_rule_signature(-6.5), -4);  // -3.25 -> -4
+  EXPECT_EQ(sci::slope_rule_signature(-5.8), -2);  // -2.9: nearer -2 than -4
+  EXPECT_EQ(sci::slope_rule_signature(-6.2), -4);  // -3.1: nearer -4 than -2
   // Re(lambda / mu) for lambda = 10, mu = 1 + i: 10 (1 - i) / 2 -> 5.
   EXPECT_DOUBLE_EQ(sci::knot_slope(10.0, 1.0, 1.0), 5.0);
 }
