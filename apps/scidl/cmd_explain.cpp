@@ -32,8 +32,8 @@ using namespace scidl::explain;
 struct ExplainArgs {
   std::string model, data, method = "ig", baseline = "zero", rule = "gausslegendre", out;
   std::string ranking = "attribution", nt_type = "smoothgrad", nt_method = "saliency";
-  std::string labels, class_names;  // images: labels file, names of the classes for captions
-  std::string targets;              // one-column CSV: each example's own target (e.g. train_Y.csv)
+  std::string labels, class_names;   // images: labels file, names of the classes for captions
+  std::string targets;               // one-column CSV: each example's own target (e.g. train_Y.csv)
   int64_t limit = 0, heatmaps = 16;  // explain the first `limit` examples (0: all)
   int64_t target = 0;
   bool has_target = false;  // --target given
@@ -214,15 +214,15 @@ void run_explain(const ExplainArgs& a) {
   if (images) {
     const std::vector<int64_t> explained =
         a.has_target ? std::vector<int64_t>(rows, a.target) : predicted;
-    cli::write_image_heatmaps(a.out, image_inputs, attributions, predicted, explained,
-                              cli::parse_class_names(a.class_names), a.heatmaps,
-                              fmt::format("{} (red raises, blue lowers the explained class)",
-                                          report.method));
+    cli::write_image_heatmaps(
+        a.out, image_inputs, attributions, predicted, explained,
+        cli::parse_class_names(a.class_names), a.heatmaps,
+        fmt::format("{} (red raises, blue lowers the explained class)", report.method));
   }
 
   fmt::print("{} of {} for {} examples of '{}' -> {}\n", report.method,
-             target.is_default()     ? std::string("the output")
-             : !a.targets.empty()    ? fmt::format("each example's target in '{}'", a.targets)
+             target.is_default()       ? std::string("the output")
+             : !a.targets.empty()      ? fmt::format("each example's target in '{}'", a.targets)
              : images && !a.has_target ? std::string("each example's predicted class")
                                        : target.str(),
              rows, a.data, a.out);
@@ -230,8 +230,8 @@ void run_explain(const ExplainArgs& a) {
     fmt::print("heatmaps of the first {} images: heatmaps.png, heatmaps.svg\n",
                std::min(rows, a.heatmaps));
   fmt::print("ranking ({}){}:\n", report.ranking_statistic, images ? ", top 10 pixels" : "");
-  const size_t listed = images ? std::min<size_t>(10, report.ranking.order.size())
-                               : report.ranking.order.size();
+  const size_t listed =
+      images ? std::min<size_t>(10, report.ranking.order.size()) : report.ranking.order.size();
   for (size_t r = 0; r < listed; ++r) {
     const int64_t i = report.ranking.order[r];
     fmt::print("  {:>2}. {:<24} {:.6g}  ({:.1f}%)\n", r + 1, report.ranking.names[i],

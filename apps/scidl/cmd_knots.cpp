@@ -40,8 +40,8 @@ scidl::sci::KnotTable read_knot_table(const fs::path& path) {
     for (int64_t j = 0; j < width; ++j) table.invariants.push_back(csv.at(i, j));
     const double sigma = csv.at(i, width);
     if (sigma != std::floor(sigma))
-      throw std::invalid_argument(fmt::format(
-          "{}: row {} has signature {}, not an integer", path.string(), i + 1, sigma));
+      throw std::invalid_argument(
+          fmt::format("{}: row {} has signature {}, not an integer", path.string(), i + 1, sigma));
     table.signatures.push_back(static_cast<int64_t>(sigma));
   }
   return table;
@@ -67,10 +67,10 @@ void prepare(const PrepareArgs& a) {
     classes = {a.smallest, a.classes};
     if (seen.smallest < classes.smallest ||
         seen.signature_of(seen.count - 1) > classes.signature_of(classes.count - 1))
-      throw std::invalid_argument(fmt::format(
-          "{}: signatures run from {} to {}, outside the classes asked for ({} to {})", a.data,
-          seen.smallest, seen.signature_of(seen.count - 1), classes.smallest,
-          classes.signature_of(classes.count - 1)));
+      throw std::invalid_argument(
+          fmt::format("{}: signatures run from {} to {}, outside the classes asked for ({} to {})",
+                      a.data, seen.smallest, seen.signature_of(seen.count - 1), classes.smallest,
+                      classes.signature_of(classes.count - 1)));
   }
   const auto split = scidl::sci::split_knots(table, a.test_fraction, a.seed);
   const auto& names = knot_invariant_names();
@@ -155,8 +155,7 @@ void report(const ReportArgs& a) {
   int64_t examples = 0;
   const double accuracy = model_accuracy(a, examples);
   fmt::print("model {}{}: test accuracy {:.2f}% ({} knots)\n", a.model,
-             a.features.empty() ? "" : fmt::format(" on {}", a.features), 100 * accuracy,
-             examples);
+             a.features.empty() ? "" : fmt::format(" on {}", a.features), 100 * accuracy, examples);
 }
 
 SCIDL_COMMAND([](CLI::App& app) {

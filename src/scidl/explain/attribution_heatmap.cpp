@@ -28,10 +28,10 @@ void check_grid(const HeatmapGrid& g) {
     throw ExplainError(fmt::format("heatmaps need images [N, C, H, W], got shape {}",
                                    g.images.defined() ? shape_str(g.images.shape()) : "none"));
   if (!g.attributions.defined() || g.attributions.shape() != g.images.shape())
-    throw ExplainError(fmt::format(
-        "heatmaps: attributions of shape {} do not match images of shape {}",
-        g.attributions.defined() ? shape_str(g.attributions.shape()) : "none",
-        shape_str(g.images.shape())));
+    throw ExplainError(
+        fmt::format("heatmaps: attributions of shape {} do not match images of shape {}",
+                    g.attributions.defined() ? shape_str(g.attributions.shape()) : "none",
+                    shape_str(g.images.shape())));
   if (g.examples < 1 || g.columns < 1 || g.scale < 1)
     throw ExplainError("heatmaps: examples, columns and scale must be at least 1");
   const int64_t shown = std::min(g.images.shape()[0], g.examples);
@@ -138,8 +138,7 @@ io::Image render_heatmap_png(const HeatmapGrid& g) {
                       heat_color(grey, p.share[r * w + c]));
       }
     if (!g.captions.empty())
-      img.draw_text(l.image_x(n), l.top(n) + l.pair_height + 4, g.captions[n].digits, {0, 0, 0},
-                    2);
+      img.draw_text(l.image_x(n), l.top(n) + l.pair_height + 4, g.captions[n].digits, {0, 0, 0}, 2);
   }
   return img;
 }

@@ -84,8 +84,8 @@ KnotSplit split_knots(const KnotTable& table, double test_fraction, uint64_t see
   split.test_rows.assign(order.begin(), order.begin() + test);
   split.train_rows.assign(order.begin() + test, order.end());
   if (split.train_rows.empty() || split.test_rows.empty())
-    throw std::invalid_argument(fmt::format(
-        "{} knots are too few to split {:.0f}% to test", table.rows, 100 * test_fraction));
+    throw std::invalid_argument(fmt::format("{} knots are too few to split {:.0f}% to test",
+                                            table.rows, 100 * test_fraction));
   const auto width = static_cast<int64_t>(knot_invariant_names().size());
   split.mean.assign(width, 0.0);
   split.stddev.assign(width, 0.0);

@@ -32,8 +32,8 @@ int64_t slope_rule_signature(double slope);
 
 struct SlopeRuleScore {
   int64_t knots = 0;
-  int64_t correct = 0;          // slope rule == signature
-  int64_t within_two = 0;       // |slope rule - signature| <= 2
+  int64_t correct = 0;     // slope rule == signature
+  int64_t within_two = 0;  // |slope rule - signature| <= 2
   double accuracy() const { return knots ? double(correct) / double(knots) : 0.0; }
 };
 SlopeRuleScore score_slope_rule(const KnotTable& table);
