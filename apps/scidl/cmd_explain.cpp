@@ -1,7 +1,10 @@
 // scidl explain --model M --data X.csv --method ig|saliency|ixg|smoothgrad [--target k]
 //   [--baseline zero|mean|VALUE|file.csv] [--steps N] [--rule R] --out DIR
 // Attributions per example (CSV, JSON with convergence deltas), a global ranking (CSV) and its
-// bar chart (SVG). See src/scidl/explain/ for the methods and examples/explain/ for cases.
+// bar chart (SVG). A model that takes images ([C, H, W] inputs) is explained on images (IDX or
+// CSV of flattened pixels; --labels, --limit) and gets heatmaps.png/.svg of the first
+// --heatmaps examples, explaining each example's predicted class unless --target is given.
+// See src/scidl/explain/ for the methods and examples/explain/ for cases.
 // scidl explain-toy --out DIR writes the "where gradients fail" one-ReLU model and points to
 // explain with it. scidl explain-formula --data X.csv --target Y.csv --ranking ranking.csv
 // [--top K] fits the target with integer coefficients on the K most salient features.
@@ -13,9 +16,12 @@
 #include <sstream>
 
 #include "command.h"
+#include "explain_images.h"
 #include "scidl/data/csv.h"
 #include "scidl/explain/explain.h"
 #include "scidl/io/model_io.h"
+#include "scidl/nn/model_spec.h"
+#include "scidl/ops/ops.h"
 #include "scidl/ops/shape_ops.h"
 
 namespace {
@@ -26,6 +32,9 @@ using namespace scidl::explain;
 struct ExplainArgs {
   std::string model, data, method = "ig", baseline = "zero", rule = "gausslegendre", out;
   std::string ranking = "attribution", nt_type = "smoothgrad", nt_method = "saliency";
+  std::string labels, class_names;   // images: labels file, names of the classes for captions
+  std::string targets;               // one-column CSV: each example's own target (e.g. train_Y.csv)
+  int64_t limit = 0, heatmaps = 16;  // explain the first `limit` examples (0: all)
   int64_t target = 0;
   bool has_target = false;  // --target given
   int steps = 50, nt_samples = 5;
@@ -40,9 +49,11 @@ Baseline parse_baseline(const std::string& text, const Tensor& x) {
   if (text == "mean") return Baseline::dataset_mean(x);
   if (std::filesystem::exists(text)) {
     auto table = data::read_csv(text);
-    if (table.rows == 1)
-      return Baseline::tensor(from_vector(table.values, {table.cols}, DType::Float64));
-    return Baseline::tensor(from_vector(table.values, {table.rows, table.cols}, DType::Float64));
+    Shape example(x.shape().begin() + 1, x.shape().end());  // images: rows of flattened pixels
+    if (example.size() == 1 || numel_of(example) != table.cols) example = {table.cols};
+    Shape shape = example;
+    if (table.rows != 1) shape.insert(shape.begin(), table.rows);
+    return Baseline::tensor(from_vector(table.values, shape, DType::Float64));
   }
   try {
     size_t used = 0;
@@ -94,6 +105,22 @@ std::string method_name(const ExplainArgs& a) {
   return a.method;
 }
 
+// The class each example is predicted to be (argmax of the model's outputs), in batches.
+std::vector<int64_t> predicted_classes(nn::Module& model, const Tensor& x, int64_t batch) {
+  NoGradGuard no_grad;
+  std::vector<int64_t> out;
+  for (int64_t at = 0; at < x.shape()[0]; at += batch) {
+    Tensor logits = model(slice(x, 0, at, std::min(x.shape()[0], at + batch)));
+    if (logits.dim() != 2)
+      throw ExplainError(fmt::format(
+          "the model's outputs have shape {}; image heatmaps explain a classifier ([N, classes])",
+          shape_str(logits.shape())));
+    auto k = argmax(logits, 1).to_vector<int64_t>();
+    out.insert(out.end(), k.begin(), k.end());
+  }
+  return out;
+}
+
 void run_explain(const ExplainArgs& a) {
   auto loaded = io::load_model(a.model);
   nn::Module& model = *loaded.model;
@@ -101,37 +128,69 @@ void run_explain(const ExplainArgs& a) {
   if (a.float64) model.to(DType::Float64);
   auto params = model.parameters();
   const DType dtype = params.empty() ? DType::Float32 : params.front().dtype();
-  auto table = data::read_csv(a.data);
-  const int64_t inputs = loaded.spec.value("inputs", int64_t{0});
-  if (table.cols != inputs)
-    throw ExplainError(fmt::format("'{}' has {} columns but the model takes {} inputs", a.data,
-                                   table.cols, inputs));
-  if (table.rows < 1) throw ExplainError(fmt::format("'{}' has no rows to explain", a.data));
   if (a.batch_size < 1) throw ExplainError("--batch-size must be at least 1");
-  Tensor x = from_vector(table.values, {table.rows, table.cols}, dtype);
-  const Target target = a.has_target ? Target(a.target) : Target();
+  const Shape example = nn::model_input_shape(loaded.spec);
+  const bool images = example.size() == 3;
+  Tensor x;
+  std::vector<std::string> names;
+  cli::ImageInputs image_inputs;
+  if (images) {
+    if (a.ranking == "gradient")
+      throw ExplainError(
+          "--ranking gradient ranks standardised tabular features; images are ranked by mean "
+          "|attribution| per pixel (the default, --ranking attribution)");
+    image_inputs = cli::load_image_inputs(a.data, a.labels, loaded.spec, dtype, a.limit);
+    x = image_inputs.x;
+    names = cli::pixel_names(example);
+  } else {
+    auto table = data::read_csv(a.data);
+    const int64_t inputs = loaded.spec.value("inputs", int64_t{0});
+    if (table.cols != inputs)
+      throw ExplainError(fmt::format("'{}' has {} columns but the model takes {} inputs", a.data,
+                                     table.cols, inputs));
+    if (table.rows < 1) throw ExplainError(fmt::format("'{}' has no rows to explain", a.data));
+    x = from_vector(table.values, {table.rows, table.cols}, dtype);
+    if (a.limit > 0 && a.limit < table.rows) x = slice(x, 0, 0, a.limit).contiguous();
+    names = table.column_names;
+  }
+  const int64_t rows = x.shape()[0];
+  // Images explain each example's predicted class unless --target names one.
+  std::vector<int64_t> predicted;
+  if (images) predicted = predicted_classes(model, x, a.batch_size);
+  Target target = a.has_target ? Target(a.target) : images ? Target(predicted) : Target();
+  if (!a.targets.empty()) {
+    auto t = data::read_csv(a.targets);
+    if (t.cols != 1 || t.rows < rows)
+      throw ExplainError(fmt::format(
+          "--targets '{}' must hold one column with a target per example ({}), it has {} x {}",
+          a.targets, rows, t.rows, t.cols));
+    std::vector<int64_t> per_example(t.values.begin(), t.values.begin() + rows);
+    target = Target(per_example);
+  }
 
   // Resolved once for all rows, so a per-example baseline file lines up with its examples.
   const Tensor baseline_rows = parse_baseline(a.baseline, x).resolve(x);
   std::vector<Tensor> attribution_parts, delta_parts;
-  for (int64_t at = 0; at < table.rows; at += a.batch_size) {
-    const int64_t end = std::min(table.rows, at + a.batch_size);
+  for (int64_t at = 0; at < rows; at += a.batch_size) {
+    const int64_t end = std::min(rows, at + a.batch_size);
     Tensor chunk = slice(x, 0, at, end).contiguous();
     Baseline chunk_baseline = Baseline::tensor(slice(baseline_rows, 0, at, end).contiguous());
     Tensor delta;
-    attribution_parts.push_back(attribute(a, model, chunk,
-                                          target.for_rows(at, end - at, table.rows), chunk_baseline,
-                                          static_cast<uint64_t>(at), delta));
+    attribution_parts.push_back(attribute(a, model, chunk, target.for_rows(at, end - at, rows),
+                                          chunk_baseline, static_cast<uint64_t>(at), delta));
     if (delta.defined()) delta_parts.push_back(delta);
   }
   AttributionReport report;
   report.method = method_name(a);
-  report.attributions =
+  Tensor attributions =
       attribution_parts.size() == 1 ? attribution_parts[0] : concat(attribution_parts, 0);
+  report.attributions = reshape(attributions, {rows, -1});  // images: one column per pixel
   if (!delta_parts.empty())
     report.convergence_delta = delta_parts.size() == 1 ? delta_parts[0] : concat(delta_parts, 0);
   report.settings = {{"model", a.model}, {"data", a.data}, {"dtype", dtype_name(dtype)}};
   if (a.has_target) report.settings["target"] = a.target;
+  if (!a.targets.empty()) report.settings["targets"] = a.targets;
+  if (images && !a.has_target) report.settings["target"] = "predicted class";
   if (a.method == "ig" || a.nt_method == "ig") {
     report.settings["n_steps"] = a.steps;
     report.settings["rule"] = a.rule;
@@ -145,19 +204,35 @@ void run_explain(const ExplainArgs& a) {
                             {"seed", a.seed},
                             {"inner_method", a.nt_method}});
   if (a.ranking == "gradient") {
-    report.ranking = gradient_ranking(model, x, target, table.column_names, true, a.batch_size);
+    report.ranking = gradient_ranking(model, x, target, names, true, a.batch_size);
     report.ranking_statistic = "mean |dF/dz| (z: standardised features)";
   } else {
-    report.ranking = rank_features(report.attributions, table.column_names);
+    report.ranking = rank_features(report.attributions, names);
     report.ranking_statistic = "mean |attribution|";
   }
   write_attribution_report(a.out, report);
+  if (images) {
+    const std::vector<int64_t> explained =
+        a.has_target ? std::vector<int64_t>(rows, a.target) : predicted;
+    cli::write_image_heatmaps(
+        a.out, image_inputs, attributions, predicted, explained,
+        cli::parse_class_names(a.class_names), a.heatmaps,
+        fmt::format("{} (red raises, blue lowers the explained class)", report.method));
+  }
 
   fmt::print("{} of {} for {} examples of '{}' -> {}\n", report.method,
-             target.is_default() ? std::string("the output") : target.str(), table.rows, a.data,
-             a.out);
-  fmt::print("ranking ({}):\n", report.ranking_statistic);
-  for (size_t r = 0; r < report.ranking.order.size(); ++r) {
+             target.is_default()       ? std::string("the output")
+             : !a.targets.empty()      ? fmt::format("each example's target in '{}'", a.targets)
+             : images && !a.has_target ? std::string("each example's predicted class")
+                                       : target.str(),
+             rows, a.data, a.out);
+  if (images)
+    fmt::print("heatmaps of the first {} images: heatmaps.png, heatmaps.svg\n",
+               std::min(rows, a.heatmaps));
+  fmt::print("ranking ({}){}:\n", report.ranking_statistic, images ? ", top 10 pixels" : "");
+  const size_t listed =
+      images ? std::min<size_t>(10, report.ranking.order.size()) : report.ranking.order.size();
+  for (size_t r = 0; r < listed; ++r) {
     const int64_t i = report.ranking.order[r];
     fmt::print("  {:>2}. {:<24} {:.6g}  ({:.1f}%)\n", r + 1, report.ranking.names[i],
                report.ranking.scores[i], 100.0 * report.ranking.shares[i]);
@@ -297,9 +372,18 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--data", a->data,
-                  "CSV of inputs to explain, one row per example (a header names the features)")
+                  "CSV of inputs to explain, one row per example (a header names the features); "
+                  "for image models also an IDX file of images (gzip or plain, scaled to [0, 1])")
       ->required()
       ->check(CLI::ExistingFile);
+  cmd->add_option("--labels", a->labels,
+                  "images: their labels (IDX or one-column CSV), shown in the heatmap captions")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--limit", a->limit, "explain only the first N examples (0: all)");
+  cmd->add_option("--heatmaps", a->heatmaps,
+                  "images: how many examples the heatmap grid shows (default 16)");
+  cmd->add_option("--class-names", a->class_names,
+                  "images: class names for the captions: fashion_mnist or NAME,NAME,...");
   cmd->add_option(
          "--method", a->method,
          "ig (integrated gradients), saliency, ixg (input x gradient) or smoothgrad (noise tunnel)")
@@ -307,6 +391,10 @@ SCIDL_COMMAND([](CLI::App& app) {
   cmd->add_option(
       "--target", a->target,
       "the output index (or class) to explain; required when the model has several outputs");
+  cmd->add_option("--targets", a->targets,
+                  "one-column CSV with each example's own target, e.g. its class (train_Y.csv)")
+      ->check(CLI::ExistingFile)
+      ->excludes(cmd->get_option("--target"));
   cmd->add_option(
       "--baseline", a->baseline,
       "ig baseline: zero, mean (of --data), a number, or a CSV (one row, or one per example)");
@@ -334,7 +422,9 @@ SCIDL_COMMAND([](CLI::App& app) {
                   "on standardised features)")
       ->check(CLI::IsMember({"attribution", "gradient"}));
   cmd->add_flag("--float64", a->float64, "compute in float64 (the model is converted)");
-  cmd->add_option("--out", a->out, "folder for attributions.csv/.json, ranking.csv and ranking.svg")
+  cmd->add_option("--out", a->out,
+                  "folder for attributions.csv/.json, ranking.csv, ranking.svg (and for images "
+                  "heatmaps.png, heatmaps.svg)")
       ->required();
   cmd->callback([a, cmd] {
     a->has_target = cmd->get_option("--target")->count() > 0;

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <zlib.h>
+
 namespace scidl::data {
 namespace {
 
@@ -229,6 +231,30 @@ TEST_F(CsvTest, WriterRefusesNamesThatDoNotMatchTheColumns) {
   const double values[] = {1, 2};
   EXPECT_THROW(write_csv(directory_ / "bad.csv", {"only one"}, 1, 2, values), CsvError);
   EXPECT_FALSE(fs::exists(directory_ / "bad.csv"));
+}
+
+TEST_F(CsvTest, GzipFilesReadAsTheirContentsAndTruncatedOnesSayWhere) {
+  const std::string text = "name,a,b\nk1,1.5,2\nk2,-3,4e2\n";
+  const fs::path zipped = directory_ / "table.csv.gz";
+  gzFile f = gzopen(zipped.c_str(), "wb9");
+  ASSERT_NE(f, nullptr);
+  gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(f);
+  CsvOptions options;
+  options.columns = {std::string("b"), std::string("a")};
+  CsvTable t = read_csv(zipped, options);
+  EXPECT_EQ(t.column_names, (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(t.values, (std::vector<double>{2, 1.5, 400, -3}));
+
+  const auto size = fs::file_size(zipped);
+  fs::resize_file(zipped, size - 6);  // cut into the trailer
+  try {
+    read_csv(zipped);
+    FAIL() << "a truncated gzip file read without error";
+  } catch (const CsvError& e) {
+    EXPECT_TRUE(Contains(e.what(), zipped.string()));
+    EXPECT_TRUE(Contains(e.what(), "truncated"));
+  }
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "scidl/data/gzip.h"
 #include "scidl/io/file_io.h"
 
 namespace scidl::data {
@@ -162,7 +163,10 @@ class CsvReader {
       : file_(path.string()), options_(options) {
     try {
       bytes_ = io::read_file_bytes(path);
+      if (is_gzip(bytes_)) bytes_ = gunzip(bytes_, file_);
     } catch (const io::FileError& error) {
+      throw CsvError(error.what());
+    } catch (const std::runtime_error& error) {
       throw CsvError(error.what());
     }
   }

@@ -6,7 +6,8 @@
 //
 // What the reader accepts: comma- or whitespace-separated cells; an optional header row; blank
 // lines and lines starting with '#' are skipped; CRLF line ends and a UTF-8 byte-order mark are
-// fine; a cell may be "quoted" (commas inside quotes need the quotes). Columns of a file need not
+// fine; a cell may be "quoted" (commas inside quotes need the quotes). A gzip-compressed file
+// (e.g. knots.csv.gz) is read as its contents. Columns of a file need not
 // all be numeric: only the selected ones are parsed.
 #pragma once
 

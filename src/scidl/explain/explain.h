@@ -4,6 +4,7 @@
 // the fit that turns salient features into an integer formula, and the report `scidl explain`
 // writes. Every method is one batched forward/backward pass per batch (target_gradient.h).
 #pragma once
+#include "scidl/explain/attribution_heatmap.h"
 #include "scidl/explain/attribution_report.h"
 #include "scidl/explain/bar_chart_svg.h"
 #include "scidl/explain/baseline.h"

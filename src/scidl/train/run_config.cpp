@@ -66,6 +66,10 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     c.data.x = resolve(base, *x);
     c.data.y = resolve(base, *y);
     if (auto g = data->string("groups")) c.data.groups = resolve(base, *g);
+    if (auto columns = data->strings("x_columns")) {
+      if (columns->empty()) data->fail("x_columns", "is empty: name at least one column of x");
+      c.data.x_columns = *columns;
+    }
   } else if (c.data.source == "damped_oscillator") {
     c.data.trajectories = data->integer("trajectories").value_or(c.data.trajectories);
     c.data.points = data->integer("points").value_or(c.data.points);
@@ -186,7 +190,10 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   if (spec.source == "idx") return data::load_idx_dataset(spec.images, spec.labels);
   if (spec.source == "damped_oscillator")
     return data::damped_oscillator_dataset(spec.trajectories, spec.points, seed);
-  data::CsvTable x = data::read_csv(spec.x);
+  data::CsvOptions x_options;
+  for (const auto& name : spec.x_columns) x_options.columns.emplace_back(name);
+  if (!spec.x_columns.empty()) x_options.header = data::CsvHeader::Present;
+  data::CsvTable x = data::read_csv(spec.x, x_options);  // names a missing column and the file
   data::CsvTable y = data::read_csv(spec.y);
   if (x.rows != y.rows)
     throw std::invalid_argument(
@@ -233,6 +240,8 @@ nlohmann::json to_json(const RunConfig& c) {
                {"split", c.data.split},     {"trajectories", c.data.trajectories},
                {"points", c.data.points},   {"images", c.data.images.string()},
                {"labels", c.data.labels.string()}, {"augment", c.data.augment}};
+  // Only when set, so runs from before x_columns existed still resume with their config.json.
+  if (!c.data.x_columns.empty()) j["data"]["x_columns"] = c.data.x_columns;
   j["model"] = c.model;
   j["optimizer"] = optim::to_json(c.optimizer);
   j["lr_schedule"] = c.lr_schedule;

@@ -2,7 +2,8 @@
 //   seed = 1
 //   [data]      source = "csv" | "damped_oscillator" | "fashion_mnist" | "idx"; x = "train_X.csv"; y = "train_Y.csv";
 //               groups = "run_id.csv"; validation_split = 0.1; split = "row" | "group";
-//               targets = "values" | "classes"
+//               targets = "values" | "classes"; x_columns = ["a", "b"] (csv: only these columns
+//               of x, by header name, in this order; default all)
 //   [model]     inputs = 3; layers = [{ type = "dense", units = 128, activation = "relu" }, ...]
 //   [optimizer] type = "adam" (sgd, adamw, adagrad, adadelta, rmsprop); lr; that type's options
 //   [training]  epochs; batch_size; loss; metrics = ["mae"]; shuffle; gradient_clip_norm;
@@ -31,6 +32,7 @@ namespace scidl::train {
 struct DataSpec {
   std::string source = "csv";
   std::filesystem::path x, y, groups;        // CSV files (course layout: train_X.csv / train_Y.csv)
+  std::vector<std::string> x_columns;        // columns of x to train on, by name; empty: all
   std::string targets = "values";            // or "classes" (int64 labels for cross_entropy)
   int64_t trajectories = 200, points = 100;  // damped_oscillator
   std::filesystem::path images, labels;      // source = "idx" (gzip or plain)
