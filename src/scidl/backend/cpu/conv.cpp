@@ -41,6 +41,22 @@ int image_threads(int64_t batch, int64_t macs) {
   return batch >= t && macs >= (int64_t{1} << 18) ? t : 1;
 }
 
+// Runs one(i, col) for every image i, `threads` threads taking whole images, each with its own
+// `col_size` slice of the im2col scratch `cols` (null when the convolution needs none).
+template <typename T, typename F>
+void for_each_image(int64_t batch, int threads, T* cols, int64_t col_size, F&& one) {
+  if (threads > 1) {
+#pragma omp parallel num_threads(threads)
+    {
+      T* col = cols ? cols + omp_get_thread_num() * col_size : nullptr;
+#pragma omp for schedule(static)
+      for (int64_t i = 0; i < batch; ++i) one(i, col);
+    }
+  } else {
+    for (int64_t i = 0; i < batch; ++i) one(i, cols);
+  }
+}
+
 }  // namespace
 
 void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
@@ -72,16 +88,7 @@ void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bia
       if (relu)
         for (int64_t j = 0; j < s.c_out * n; ++j) yi[j] = yi[j] > T(0) ? yi[j] : T(0);
     };
-    if (threads > 1) {
-#pragma omp parallel num_threads(threads)
-      {
-        T* col = cols ? cols + omp_get_thread_num() * k * n : nullptr;
-#pragma omp for schedule(static)
-        for (int64_t i = 0; i < s.batch; ++i) one(i, col);
-      }
-    } else {
-      for (int64_t i = 0; i < s.batch; ++i) one(i, cols);
-    }
+    for_each_image(s.batch, threads, cols, k * n, one);
   });
 }
 
@@ -111,16 +118,7 @@ void CpuBackend::conv2d_backward_input(const Tensor& grad_output, const Tensor& 
       std::fill(xi, xi + image_size, T(0));
       col2im_add(col, image, g, xi);
     };
-    if (threads > 1) {
-#pragma omp parallel num_threads(threads)
-      {
-        T* col = cols ? cols + omp_get_thread_num() * k * n : nullptr;
-#pragma omp for schedule(static)
-        for (int64_t i = 0; i < s.batch; ++i) one(i, col);
-      }
-    } else {
-      for (int64_t i = 0; i < s.batch; ++i) one(i, cols);
-    }
+    for_each_image(s.batch, threads, cols, k * n, one);
   });
 }
 
