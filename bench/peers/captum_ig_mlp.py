@@ -14,48 +14,20 @@ sets them.
 """
 
 import argparse
-import importlib.abc
-import importlib.machinery
 import json
 import os
 import statistics
 import struct
 import sys
 import time
-import types
 
 import torch
 from torch import nn
 
 
-class _StubModule(types.ModuleType):
-    """Stands in for matplotlib, which captum.attr imports only for visualisation."""
-
-    __path__ = []
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return type(name, (), {})
-
-
-class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def find_spec(self, fullname, path, target=None):
-        if fullname.split(".")[0] in ("matplotlib", "mpl_toolkits"):
-            return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
-        return None
-
-    def create_module(self, spec):
-        return _StubModule(spec.name)
-
-    def exec_module(self, module):
-        pass
-
-
-try:
-    import matplotlib  # noqa: F401
-except ImportError:
-    sys.meta_path.insert(0, _StubFinder())
+# The matplotlib stub is shared with the fixture tool (tools/captum_without_matplotlib.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import captum_without_matplotlib  # noqa: E402,F401  (before captum)
 
 from captum.attr import IntegratedGradients  # noqa: E402
 
