@@ -92,6 +92,21 @@ class Backend {
   virtual void matmul(const Tensor& a, const Tensor& b, const Tensor& out, double alpha,
                       double beta) = 0;
 
+  // The dense layer fused: y[rows, out] = act(x[rows, in] . w[out, in]^T + bias) with act ReLU
+  // or the identity, and its whole backward (gz = g * act'(y); gx = gz w; gw = gz^T x; gb = sum
+  // of gz's rows; an undefined gx/gw/gb is not computed). Operands are contiguous. A backend
+  // returns false when it has no fused kernel for the case; the caller then composes the layer
+  // from matmul and elementwise ops.
+  virtual bool dense_forward(const Tensor& /*x*/, const Tensor& /*w*/, const Tensor& /*bias*/,
+                             bool /*relu*/, const Tensor& /*y*/) {
+    return false;
+  }
+  virtual bool dense_backward(const Tensor& /*g*/, const Tensor& /*y*/, bool /*relu*/,
+                              const Tensor& /*x*/, const Tensor& /*w*/, const Tensor& /*gx*/,
+                              const Tensor& /*gw*/, const Tensor& /*gb*/) {
+    return false;
+  }
+
   // Softmax or log-softmax over the last dim, and their backward (given output y and grad gy).
   virtual void softmax(const Tensor& x, const Tensor& out, bool log) = 0;
   virtual void softmax_backward(const Tensor& y, const Tensor& gy, const Tensor& out,

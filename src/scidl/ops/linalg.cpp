@@ -93,20 +93,25 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activat
   Tensor x3 = x2.as_strided({1, rows, in}, {0, in, 1}, x2.offset());
   Tensor wt = weight.as_strided({1, in, out_f}, {0, weight.strides()[1], weight.strides()[0]},
                                 weight.offset());
-  double beta = 0.0;
-  if (bias.defined()) {
-    be.copy(expand_view(bias, {1, rows, out_f}), y3);
-    beta = 1.0;
+  // The backend's fused kernel when it has one (ReLU or no activation); else GEMM over the
+  // broadcast bias, then the activation in place.
+  const bool fusable = act == Activation::None || act == Activation::Relu;
+  if (!(fusable && be.dense_forward(x3, weight, bias, act == Activation::Relu, y))) {
+    double beta = 0.0;
+    if (bias.defined()) {
+      be.copy(expand_view(bias, {1, rows, out_f}), y3);
+      beta = 1.0;
+    }
+    be.matmul(x3, wt, y3, 1.0, beta);
+    backend::UnaryOp uop{};
+    switch (act) {
+      case Activation::Relu: uop = backend::UnaryOp::Relu; break;
+      case Activation::Tanh: uop = backend::UnaryOp::Tanh; break;
+      case Activation::Sigmoid: uop = backend::UnaryOp::Sigmoid; break;
+      case Activation::None: break;
+    }
+    if (act != Activation::None) be.unary(uop, y, y, 0, 0);
   }
-  be.matmul(x3, wt, y3, 1.0, beta);
-  backend::UnaryOp uop{};
-  switch (act) {
-    case Activation::Relu: uop = backend::UnaryOp::Relu; break;
-    case Activation::Tanh: uop = backend::UnaryOp::Tanh; break;
-    case Activation::Sigmoid: uop = backend::UnaryOp::Sigmoid; break;
-    case Activation::None: break;
-  }
-  if (act != Activation::None) be.unary(uop, y, y, 0, 0);
   std::vector<Tensor> inputs{x, weight};
   if (bias.defined()) inputs.push_back(bias);
   return record("linear", y, inputs,
@@ -116,6 +121,16 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activat
                  rb = bias.defined() && bias.requires_grad()](const Tensor& g_in) {
                   auto& be = backend_of(g_in);
                   Tensor g = g_in.contiguous();
+                  if (act == Activation::None || act == Activation::Relu) {
+                    Tensor gx = rx ? empty(xshape, g.dtype(), g.device()) : Tensor();
+                    Tensor gw = rw ? empty({out_f, in}, g.dtype(), g.device()) : Tensor();
+                    Tensor gb = rb ? empty({out_f}, g.dtype(), g.device()) : Tensor();
+                    if (be.dense_backward(g, y, act == Activation::Relu, x3, w, gx, gw, gb)) {
+                      std::vector<Tensor> grads{gx, gw};
+                      if (has_bias) grads.push_back(gb);
+                      return grads;
+                    }
+                  }
                   if (act != Activation::None) {  // gradient through the activation, from y
                     Tensor gz = empty_like(g);
                     auto op = act == Activation::Relu   ? backend::BinaryOp::ReluGrad
