@@ -237,22 +237,30 @@ struct Scratch {
   }
 };
 
-// One thread's (or the whole team's, via the orphaned `omp for`) share of the backward, chunk
-// by chunk of kGroupRows batch rows. The chunk's gz and x are copied to L2-resident buffers
+// The rows thread t of n takes: an even share in whole tiles, contiguous, so that neither
+// thread waits at the end of a layer for the other's extra row group.
+struct RowRange {
+  int64_t begin, end;
+};
+RowRange share_of(int64_t rows, int t, int n) {
+  const int64_t bands = (rows + kTileRows - 1) / kTileRows;
+  return {std::min(rows, bands * t / n * kTileRows), std::min(rows, bands * (t + 1) / n * kTileRows)};
+}
+
+// One thread's share of the backward (rows [rows.begin, rows.end)), chunk by chunk of
+// kGroupRows batch rows. The chunk's gz and x are copied to L2-resident buffers
 // with conflict-free leading dimensions (see padded_ld), then feed db, dx = gz w (w packed as
 // wp, leading dim ldw) and dW += gz^T x into this thread's gw_part [out, in] / gb_part [out].
-void backward_chunks(int64_t rows, int64_t in, int64_t out, const float* g, const float* y,
+void backward_chunks(RowRange rows, int64_t in, int64_t out, const float* g, const float* y,
                      bool relu, const float* x, const float* wp, int64_t ldw, float* gx,
                      float* gw_part, float* gb_part) {
   thread_local Scratch gz_buffer, x_buffer;
   const int64_t ldg = padded_ld(out), ldx = padded_ld(in);
   float* gz = gz_buffer.get(size_t(kGroupRows * ldg));
   float* xc = gw_part ? x_buffer.get(size_t(kGroupRows * ldx)) : nullptr;
-  const int64_t chunks = (rows + kGroupRows - 1) / kGroupRows;
   const __m512 zero = _mm512_setzero_ps();
-#pragma omp for schedule(static)
-  for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-    const int64_t r0 = chunk * kGroupRows, nr = std::min(kGroupRows, rows - r0);
+  for (int64_t r0 = rows.begin; r0 < rows.end; r0 += kGroupRows) {
+    const int64_t nr = std::min(kGroupRows, rows.end - r0);
     for (int64_t r = 0; r < nr; ++r) {  // gz = g * (y > 0), or g
       const float* gr = g + (r0 + r) * out;
       const float* yr = relu ? y + (r0 + r) * out : nullptr;
@@ -291,18 +299,17 @@ void forward(int64_t rows, int64_t in, int64_t out, const float* x, const float*
   float* wt = wt_buffer.get(size_t(in * ldw));
   transpose(w, out, in, in, wt, ldw);
   const Epilogue e{bias, relu};
-  const int64_t groups = (rows + kGroupRows - 1) / kGroupRows;
-  auto group = [&](int64_t i) {
-    const int64_t r0 = i * kGroupRows;
-    gemm_group<AOrder::RowMajor>(std::min(kGroupRows, rows - r0), out, in, x + r0 * in, in, wt,
-                                 ldw, y + r0 * out, out, false, e);
+  auto run = [&](RowRange range) {
+    for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows)
+      gemm_group<AOrder::RowMajor>(std::min(kGroupRows, range.end - r0), out, in, x + r0 * in,
+                                   in, wt, ldw, y + r0 * out, out, false, e);
   };
   if (!run_parallel(rows, in, out)) {
-    for (int64_t i = 0; i < groups; ++i) group(i);
+    run({0, rows});
     return;
   }
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < groups; ++i) group(i);
+#pragma omp parallel
+  run(share_of(rows, omp_get_thread_num(), omp_get_num_threads()));
 }
 
 void backward(int64_t rows, int64_t in, int64_t out, const float* g, const float* y, bool relu,
@@ -322,7 +329,7 @@ void backward(int64_t rows, int64_t in, int64_t out, const float* g, const float
   if (threads == 1) {
     if (gw) std::fill(gw, gw + out * in, 0.0f);
     if (gb) std::fill(gb, gb + out, 0.0f);
-    backward_chunks(rows, in, out, g, y, relu, x, wp, ldw, gx, gw, gb);
+    backward_chunks({0, rows}, in, out, g, y, relu, x, wp, ldw, gx, gw, gb);
     return;
   }
   thread_local Scratch partial_buffer;
@@ -334,7 +341,8 @@ void backward(int64_t rows, int64_t in, int64_t out, const float* g, const float
 #pragma omp parallel num_threads(threads)
   {
     const int t = omp_get_thread_num();
-    backward_chunks(rows, in, out, g, y, relu, x, wp, ldw, gx, gw_part(t), gb_part(t));
+    backward_chunks(share_of(rows, t, omp_get_num_threads()), in, out, g, y, relu, x, wp, ldw,
+                    gx, gw_part(t), gb_part(t));
   }
   auto reduce = [&](float* dst, auto part, int64_t n) {
     if (!dst) return;
