@@ -35,6 +35,9 @@ struct ReportSummary {
   double final_val_mae = 0, best_val_mae = 0;
   double energy_error_network_median = 0, energy_error_projected_median = 0;
   double speedup_per_point_batched = 0, speedup_single_point = 0;
+  // One state at time t asked for from its initial condition: the mean converged run (what
+  // the dataset cost per run, the statistic of Brutus' 86 s) against one batched evaluation.
+  double speedup_per_query = 0;
 };
 
 ReportSummary write_three_body_report(const ReportSettings& settings);
