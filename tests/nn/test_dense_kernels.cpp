@@ -84,25 +84,33 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"three_body_last_layer", 5000, 128, 4},
                       Case{"batch64", 64, 128, 128},                      // one thread
                       Case{"ragged_everything", 389, 130, 70},  // tails in rows, K and columns
-                      Case{"narrow", 77, 37, 19}, Case{"one_row", 1, 5, 1},
-                      Case{"one_input", 13, 1, 33}, Case{"empty_batch", 0, 8, 3}),
+                      Case{"narrow", 77, 37, 19}, Case{"one_input", 21, 1, 33},
+                      Case{"one_output", 16, 5, 1},
+                      // these go to BLAS (too few rows, too wide): the dispatch must hold up
+                      Case{"one_row", 1, 5, 1}, Case{"wide", 32, 1200, 130},
+                      Case{"empty_batch", 0, 8, 3}),
     [](const auto& info) { return std::string(info.param.name); });
 
-TEST(DenseKernelsPath, BackendTakesFloat32AndLeavesFloat64ToBlas) {
+TEST(DenseKernelsPath, BackendTakesTallNarrowFloat32LayersAndLeavesTheRestToBlas) {
   if (!dense::available()) GTEST_SKIP() << "built without AVX-512";
   dense::set_enabled(true);
   auto& be = backend::backend_for(kCPU);
-  for (DType dt : {DType::Float32, DType::Float64}) {
-    Tensor x = ones({6, 4}, dt), w = ones({3, 4}, dt), b = ones({3}, dt), y = empty({6, 3}, dt);
+  auto takes = [&](int64_t rows, int64_t in, int64_t out, DType dt) {
+    Tensor x = ones({rows, in}, dt), w = ones({out, in}, dt), b = ones({out}, dt);
+    Tensor y = empty({rows, out}, dt);
     const bool taken = be.dense_forward(x, w, b, true, y);
-    EXPECT_EQ(taken, dt == DType::Float32);
     if (taken) {
-      EXPECT_EQ(y.to_vector<double>(), std::vector<double>(18, 5.0));
+      EXPECT_EQ(y.to_vector<double>(), std::vector<double>(size_t(rows * out), in + 1.0));
     }
-  }
+    return taken;
+  };
+  EXPECT_TRUE(takes(5000, 128, 128, DType::Float32));  // the three-body network
+  EXPECT_TRUE(takes(64, 128, 128, DType::Float32));
+  EXPECT_FALSE(takes(64, 128, 128, DType::Float64));   // gradient checks: BLAS
+  EXPECT_FALSE(takes(32, 9216, 128, DType::Float32));  // the lecture CNN's wide layer
+  EXPECT_FALSE(takes(4, 128, 128, DType::Float32));    // a few rows
   dense::set_enabled(false);
-  Tensor x = ones({6, 4}), w = ones({3, 4}), y = empty({6, 3});
-  EXPECT_FALSE(be.dense_forward(x, w, Tensor(), false, y));
+  EXPECT_FALSE(takes(64, 128, 128, DType::Float32));
   dense::set_enabled(true);
 }
 
