@@ -1,14 +1,19 @@
 // float32 dense layers run through scidl's own fused AVX-512 kernels (backend/cpu/
-// dense_kernels.h) when the build has them. These tests run linear() forward and backward both
-// ways in one process (fused kernels, then BLAS + elementwise passes) on shapes that exercise
-// every edge of the kernels: tiles with fewer rows, panels with fewer columns, batches that span
-// several row groups and take both threads, one input or one output, an empty batch.
+// dense_kernels.h) when the build has them. These tests run linear() and dense_chain() forward
+// and backward both ways in one process (fused kernels, then BLAS + elementwise passes) on
+// shapes that exercise every edge of the kernels: tiles with fewer rows, panels with fewer
+// columns, batches that span several row groups and take both threads, one input or one
+// output, an empty batch; chains with and without biases, ReLUs and input gradients.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "scidl/backend/backend.h"
+#include "scidl/autograd/node.h"
 #include "scidl/backend/cpu/dense_kernels.h"
+#include "scidl/nn/activation.h"
+#include "scidl/nn/linear.h"
+#include "scidl/nn/sequential.h"
 #include "scidl/scidl.h"
 
 namespace scidl::testing {
@@ -91,6 +96,91 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"empty_batch", 0, 8, 3}),
     [](const auto& info) { return std::string(info.param.name); });
 
+struct ChainCase {
+  const char* name;
+  int64_t rows;
+  std::vector<int64_t> widths;  // input width, then each layer's output
+  bool biases, last_relu, input_grad;
+};
+
+class DenseChain : public ::testing::TestWithParam<ChainCase> {
+ protected:
+  void TearDown() override { dense::set_enabled(true); }
+};
+
+TEST_P(DenseChain, AgreesWithComposedLinearLayers) {
+  if (!dense::available()) GTEST_SKIP() << "built without AVX-512";
+  const ChainCase& c = GetParam();
+  Generator gen(5);
+  Tensor x0 = uniform({c.rows, c.widths[0]}, -1, 1, DType::Float32, gen);
+  std::vector<Tensor> w0, b0;
+  std::vector<Activation> acts;
+  for (size_t l = 0; l + 1 < c.widths.size(); ++l) {
+    const double bound = 1.5 / std::sqrt(double(c.widths[l]));  // keeps activations O(1)
+    w0.push_back(uniform({c.widths[l + 1], c.widths[l]}, -bound, bound, DType::Float32, gen));
+    b0.push_back(c.biases ? uniform({c.widths[l + 1]}, -0.5, 0.5, DType::Float32, gen) : Tensor());
+    acts.push_back(l + 2 < c.widths.size() || c.last_relu ? Activation::Relu : Activation::None);
+  }
+  Tensor gy = uniform({c.rows, c.widths.back()}, -1, 1, DType::Float32, gen);
+  struct Grads {
+    Tensor y, gx;
+    std::vector<Tensor> gw, gb;
+  };
+  auto run = [&](bool fused) {
+    dense::set_enabled(fused);
+    Tensor x = x0.detach().requires_grad_(c.input_grad);
+    std::vector<Tensor> w, b;
+    for (size_t l = 0; l < w0.size(); ++l) {
+      w.push_back(w0[l].detach().requires_grad_(l != 1));  // layer 1 frozen: no dW wanted
+      b.push_back(b0[l].defined() ? b0[l].detach().requires_grad_(true) : Tensor());
+    }
+    Tensor y = dense_chain(x, w, b, acts);
+    y.backward(gy);
+    Grads g{y.detach(), c.input_grad ? x.grad() : Tensor(), {}, {}};
+    for (size_t l = 0; l < w.size(); ++l) {
+      g.gw.push_back(w[l].grad());
+      g.gb.push_back(b[l].defined() ? b[l].grad() : Tensor());
+    }
+    return g;
+  };
+  const Grads fused = run(true), composed = run(false);
+  expect_close(fused.y, composed.y, std::string(c.name) + ": y");
+  expect_close(fused.gx, composed.gx, std::string(c.name) + ": dx");
+  for (size_t l = 0; l < w0.size(); ++l) {
+    const std::string layer = std::string(c.name) + ": layer " + std::to_string(l);
+    expect_close(fused.gw[l], composed.gw[l], layer + " dW");
+    expect_close(fused.gb[l], composed.gb[l], layer + " db");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Chains, DenseChain,
+    ::testing::Values(
+        ChainCase{"three_body_b5000", 5000, {3, 128, 128, 128, 128, 4}, true, false, false},
+        ChainCase{"three_body_b64", 64, {3, 128, 128, 4}, true, false, true},
+        ChainCase{"ragged_no_bias_last_relu", 389, {7, 70, 33, 130, 19}, false, true, true},
+        ChainCase{"two_layers_few_rows", 17, {5, 9, 2}, true, false, true}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(DenseChainPath, SequentialRunsLinearReluStacksAsOneNode) {
+  nn::Sequential model;
+  model.push_back(std::make_shared<nn::Linear>(3, 32));
+  model.push_back(std::make_shared<nn::ReLU>());
+  model.push_back(std::make_shared<nn::Linear>(32, 32));
+  model.push_back(std::make_shared<nn::ReLU>());
+  model.push_back(std::make_shared<nn::Linear>(32, 4));
+  Tensor y = model(uniform({64, 3}, -1, 1));
+  ASSERT_TRUE(y.grad_fn() != nullptr);
+  EXPECT_EQ(std::string(y.grad_fn()->name()), "dense_chain");
+  // A wrong input still gets the first layer's own message.
+  try {
+    model(zeros({8, 5}));
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("Linear(3 -> 32)"), std::string::npos) << e.what();
+  }
+}
+
 TEST(DenseKernelsPath, BackendTakesTallNarrowFloat32LayersAndLeavesTheRestToBlas) {
   if (!dense::available()) GTEST_SKIP() << "built without AVX-512";
   dense::set_enabled(true);
@@ -98,7 +188,7 @@ TEST(DenseKernelsPath, BackendTakesTallNarrowFloat32LayersAndLeavesTheRestToBlas
   auto takes = [&](int64_t rows, int64_t in, int64_t out, DType dt) {
     Tensor x = ones({rows, in}, dt), w = ones({out, in}, dt), b = ones({out}, dt);
     Tensor y = empty({rows, out}, dt);
-    const bool taken = be.dense_forward(x, w, b, true, y);
+    const bool taken = be.dense_forward(x, {{w, b, true}}, {y});
     if (taken) {
       EXPECT_EQ(y.to_vector<double>(), std::vector<double>(size_t(rows * out), in + 1.0));
     }

@@ -5,6 +5,7 @@
 // all tensors live on this backend's device.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "scidl/backend/conv_geometry.h"
 #include "scidl/tensor/tensor.h"
@@ -69,6 +70,13 @@ struct RmspropConfig {
   bool centered;  // divide by the running standard deviation instead of the running RMS
 };
 
+// One layer of a fused dense chain (Backend::dense_forward): weight [out, in], bias [out] or
+// undefined, ReLU or the identity after it.
+struct DenseLayer {
+  Tensor weight, bias;
+  bool relu = false;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -92,18 +100,20 @@ class Backend {
   virtual void matmul(const Tensor& a, const Tensor& b, const Tensor& out, double alpha,
                       double beta) = 0;
 
-  // The dense layer fused: y[rows, out] = act(x[rows, in] . w[out, in]^T + bias) with act ReLU
-  // or the identity, and its whole backward (gz = g * act'(y); gx = gz w; gw = gz^T x; gb = sum
-  // of gz's rows; an undefined gx/gw/gb is not computed). Operands are contiguous. A backend
-  // returns false when it has no fused kernel for the case; the caller then composes the layer
-  // from matmul and elementwise ops.
-  virtual bool dense_forward(const Tensor& /*x*/, const Tensor& /*w*/, const Tensor& /*bias*/,
-                             bool /*relu*/, const Tensor& /*y*/) {
+  // Dense layers fused, one or a chain: layer l maps [rows, in_l] to ys[l] = act(in . W_l^T +
+  // b_l), act ReLU or the identity, with layer 0's input x; and the chain's whole backward
+  // from g = dLoss/d ys.back() (per layer the activation gradient, dW, db; gx w.r.t. x). An
+  // undefined gx, gw[l] or gb[l] is not computed. Operands are contiguous. A backend returns
+  // false, touching nothing, when it has no fused kernel for the case; the caller then
+  // composes the layers from matmul and elementwise ops.
+  virtual bool dense_forward(const Tensor& /*x*/, const std::vector<DenseLayer>& /*layers*/,
+                             const std::vector<Tensor>& /*ys*/) {
     return false;
   }
-  virtual bool dense_backward(const Tensor& /*g*/, const Tensor& /*y*/, bool /*relu*/,
-                              const Tensor& /*x*/, const Tensor& /*w*/, const Tensor& /*gx*/,
-                              const Tensor& /*gw*/, const Tensor& /*gb*/) {
+  virtual bool dense_backward(const Tensor& /*x*/, const std::vector<DenseLayer>& /*layers*/,
+                              const std::vector<Tensor>& /*ys*/, const Tensor& /*g*/,
+                              const Tensor& /*gx*/, const std::vector<Tensor>& /*gw*/,
+                              const std::vector<Tensor>& /*gb*/) {
     return false;
   }
 

@@ -1,5 +1,6 @@
 // Sequential: modules applied in order, named "0", "1", ... as in PyTorch. A Linear or Conv2d
-// followed by ReLU, Tanh or Sigmoid runs as one fused op; parameter names are unchanged by that.
+// followed by ReLU, Tanh or Sigmoid runs as one fused op, and a run of two or more Linear
+// (each optionally followed by a ReLU) as one dense_chain op; parameter names are unchanged.
 #pragma once
 #include "scidl/nn/module.h"
 
@@ -14,6 +15,11 @@ class Sequential : public Module {
   std::string describe() const override { return "Sequential"; }
   size_t size() const { return children().size(); }
   Module& at(size_t i) const { return *children().at(i).second; }
+
+ private:
+  // Runs the Linear(+ReLU) layers from module `first` on as one dense_chain op when there are
+  // at least two; returns the index of the first module after them (`first` if none ran).
+  size_t forward_dense_chain(size_t first, Tensor& x);
 };
 
 }  // namespace scidl::nn

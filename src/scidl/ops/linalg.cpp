@@ -96,7 +96,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activat
   // The backend's fused kernel when it has one (ReLU or no activation); else GEMM over the
   // broadcast bias, then the activation in place.
   const bool fusable = act == Activation::None || act == Activation::Relu;
-  if (!(fusable && be.dense_forward(x3, weight, bias, act == Activation::Relu, y))) {
+  if (!(fusable && be.dense_forward(x3, {{weight, bias, act == Activation::Relu}}, {y}))) {
     double beta = 0.0;
     if (bias.defined()) {
       be.copy(expand_view(bias, {1, rows, out_f}), y3);
@@ -125,7 +125,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activat
                     Tensor gx = rx ? empty(xshape, g.dtype(), g.device()) : Tensor();
                     Tensor gw = rw ? empty({out_f, in}, g.dtype(), g.device()) : Tensor();
                     Tensor gb = rb ? empty({out_f}, g.dtype(), g.device()) : Tensor();
-                    if (be.dense_backward(g, y, act == Activation::Relu, x3, w, gx, gw, gb)) {
+                    if (be.dense_backward(x3, {{w, Tensor(), act == Activation::Relu}}, {y}, g,
+                                          gx, {gw}, {gb})) {
                       std::vector<Tensor> grads{gx, gw};
                       if (has_bias) grads.push_back(gb);
                       return grads;

@@ -19,11 +19,11 @@ class CpuBackend final : public Backend {
   void matmul(const Tensor& a, const Tensor& b, const Tensor& out, double alpha,
               double beta) override;
   // dense.cpp: float32 through the AVX-512 kernels of dense_kernels.h
-  bool dense_forward(const Tensor& x, const Tensor& w, const Tensor& bias, bool relu,
-                     const Tensor& y) override;
-  bool dense_backward(const Tensor& g, const Tensor& y, bool relu, const Tensor& x,
-                      const Tensor& w, const Tensor& gx, const Tensor& gw,
-                      const Tensor& gb) override;
+  bool dense_forward(const Tensor& x, const std::vector<DenseLayer>& layers,
+                     const std::vector<Tensor>& ys) override;
+  bool dense_backward(const Tensor& x, const std::vector<DenseLayer>& layers,
+                      const std::vector<Tensor>& ys, const Tensor& g, const Tensor& gx,
+                      const std::vector<Tensor>& gw, const std::vector<Tensor>& gb) override;
   void softmax(const Tensor& x, const Tensor& out, bool log) override;
   void softmax_backward(const Tensor& y, const Tensor& gy, const Tensor& out, bool log) override;
   void index_select(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) override;

@@ -1,6 +1,6 @@
-// The CPU backend's fused dense layer: float32 through dense_kernels.h; anything else (float64
-// for gradient checks, a build without AVX-512, SCIDL_DENSE_KERNELS=0) answers false and the
-// caller composes the layer from BLAS matmul and elementwise passes.
+// The CPU backend's fused dense layers: float32 through dense_kernels.h; anything else (float64
+// for gradient checks, a build without AVX-512, SCIDL_DENSE_KERNELS=0, shapes BLAS does better)
+// answers false and the caller composes the layers from BLAS matmul and elementwise passes.
 #include "scidl/backend/cpu/cpu_backend.h"
 #include "scidl/backend/cpu/dense_kernels.h"
 
@@ -23,31 +23,61 @@ bool suits_kernels(int64_t rows, int64_t in, int64_t out) {
   return rows >= 16 && out > 0 && in * out <= 128 * 1024;
 }
 
-const float* in_ptr(const Tensor& t) { return t.defined() ? t.data<float>() : nullptr; }
+// The chain's layers as the kernels take them, or empty when the kernels do not take the case.
+std::vector<dense::Layer> kernel_layers(const Tensor& x, const std::vector<DenseLayer>& layers) {
+  if (!dense::enabled() || layers.empty() || !takes(x) || x.dim() < 1) return {};
+  std::vector<dense::Layer> out;
+  int64_t width = x.shape().back();
+  const int64_t rows = width > 0 ? x.numel() / width : 0;
+  for (const DenseLayer& l : layers) {
+    if (!l.weight.defined() || !takes(l.weight) || !takes(l.bias) || l.weight.dim() != 2 ||
+        l.weight.shape()[1] != width || !suits_kernels(rows, width, l.weight.shape()[0]))
+      return {};
+    const int64_t o = l.weight.shape()[0];
+    out.push_back({width, o, l.weight.data<float>(),
+                   l.bias.defined() ? l.bias.data<float>() : nullptr, l.relu});
+    width = o;
+  }
+  return out;
+}
+
+bool all_taken(const std::vector<Tensor>& ts) {
+  for (const Tensor& t : ts)
+    if (!takes(t)) return false;
+  return true;
+}
+
 float* out_ptr(const Tensor& t) { return t.defined() ? t.data<float>() : nullptr; }
 
 }  // namespace
 
-bool CpuBackend::dense_forward(const Tensor& x, const Tensor& w, const Tensor& bias, bool relu,
-                               const Tensor& y) {
-  if (!dense::enabled() || !takes(x) || !takes(w) || !takes(bias) || !takes(y)) return false;
-  const int64_t out = w.shape()[0], in = w.shape()[1], rows = out > 0 ? y.numel() / out : 0;
-  if (!suits_kernels(rows, in, out)) return false;
-  dense::forward(rows, in, out, x.data<float>(), w.data<float>(), in_ptr(bias), relu,
-                 y.data<float>());
+bool CpuBackend::dense_forward(const Tensor& x, const std::vector<DenseLayer>& layers,
+                               const std::vector<Tensor>& ys) {
+  const std::vector<dense::Layer> k = kernel_layers(x, layers);
+  if (k.empty() || ys.size() != k.size() || !all_taken(ys)) return false;
+  std::vector<float*> y_ptrs;
+  for (const Tensor& y : ys) y_ptrs.push_back(y.data<float>());
+  const int64_t rows = x.numel() / k.front().in;
+  dense::forward_chain(rows, x.data<float>(), k.data(), int(k.size()), y_ptrs.data());
   return true;
 }
 
-bool CpuBackend::dense_backward(const Tensor& g, const Tensor& y, bool relu, const Tensor& x,
-                                const Tensor& w, const Tensor& gx, const Tensor& gw,
-                                const Tensor& gb) {
-  if (!dense::enabled()) return false;
-  for (const Tensor* t : {&g, &y, &x, &w, &gx, &gw, &gb})
-    if (!takes(*t)) return false;
-  const int64_t out = w.shape()[0], in = w.shape()[1], rows = out > 0 ? g.numel() / out : 0;
-  if (!suits_kernels(rows, in, out)) return false;
-  dense::backward(rows, in, out, g.data<float>(), relu ? y.data<float>() : nullptr, relu,
-                  x.data<float>(), w.data<float>(), out_ptr(gx), out_ptr(gw), out_ptr(gb));
+bool CpuBackend::dense_backward(const Tensor& x, const std::vector<DenseLayer>& layers,
+                                const std::vector<Tensor>& ys, const Tensor& g, const Tensor& gx,
+                                const std::vector<Tensor>& gw, const std::vector<Tensor>& gb) {
+  const std::vector<dense::Layer> k = kernel_layers(x, layers);
+  if (k.empty() || ys.size() != k.size() || gw.size() != k.size() || gb.size() != k.size() ||
+      !all_taken(ys) || !all_taken(gw) || !all_taken(gb) || !takes(g) || !takes(gx))
+    return false;
+  std::vector<const float*> y_ptrs;
+  std::vector<dense::LayerGrads> grads;
+  for (size_t l = 0; l < k.size(); ++l) {
+    y_ptrs.push_back(ys[l].defined() ? ys[l].data<float>() : nullptr);
+    grads.push_back({out_ptr(gw[l]), out_ptr(gb[l])});
+  }
+  const int64_t rows = x.numel() / k.front().in;
+  dense::backward_chain(rows, x.data<float>(), k.data(), int(k.size()), y_ptrs.data(),
+                        g.data<float>(), out_ptr(gx), grads.data());
   return true;
 }
 

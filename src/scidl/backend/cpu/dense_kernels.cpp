@@ -222,10 +222,6 @@ void transpose(const float* src, int64_t rows, int64_t cols, int64_t lds, float*
 }
 #pragma GCC diagnostic pop
 
-bool run_parallel(int64_t rows, int64_t in, int64_t out) {
-  return rows * in * out >= kParallelWork && omp_get_max_threads() > 1;
-}
-
 // A buffer per thread that only grows, so steady-state training allocates nothing. 64-byte
 // aligned: a zmm load that straddles two cache lines costs two.
 struct Scratch {
@@ -247,64 +243,81 @@ RowRange share_of(int64_t rows, int t, int n) {
   return {std::min(rows, bands * t / n * kTileRows), std::min(rows, bands * (t + 1) / n * kTileRows)};
 }
 
-// One thread's share of the backward (rows [rows.begin, rows.end)), chunk by chunk of
-// kGroupRows batch rows. The chunk's gz and x are copied to L2-resident buffers
-// with conflict-free leading dimensions (see padded_ld), then feed db, dx = gz w (w packed as
-// wp, leading dim ldw) and dW += gz^T x into this thread's gw_part [out, in] / gb_part [out].
-void backward_chunks(RowRange rows, int64_t in, int64_t out, const float* g, const float* y,
-                     bool relu, const float* x, const float* wp, int64_t ldw, float* gx,
-                     float* gw_part, float* gb_part) {
-  thread_local Scratch gz_buffer, x_buffer;
-  const int64_t ldg = padded_ld(out), ldx = padded_ld(in);
-  float* gz = gz_buffer.get(size_t(kGroupRows * ldg));
-  float* xc = gw_part ? x_buffer.get(size_t(kGroupRows * ldx)) : nullptr;
+// A thread's buffers for one row group of the backward, with conflict-free leading dimensions
+// (see padded_ld): gz, the group's layer input x (the B operand of dW), and the gradient passed
+// down to the layer below (one buffer does: a layer reads it into gz before overwriting it).
+struct GroupBuffers {
+  float *gz, *x, *down;
+};
+
+// Layer l's backward for rows [r0, r0 + nr): g (leading dim ldg_in) is the gradient w.r.t. its
+// output, x (leading dim ldx_in) its input, y its output (read for the ReLU); adds dW and db
+// into gw_part / gb_part and writes gz . w into `down` (leading dim in) when it is not null.
+void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw, const float* g,
+                    int64_t ldg_in, const float* y, const float* x, int64_t ldx_in,
+                    const GroupBuffers& buf, float* down, float* gw_part, float* gb_part) {
+  const int64_t in = L.in, out = L.out, ldg = padded_ld(out), ldx = padded_ld(in);
   const __m512 zero = _mm512_setzero_ps();
-  for (int64_t r0 = rows.begin; r0 < rows.end; r0 += kGroupRows) {
-    const int64_t nr = std::min(kGroupRows, rows.end - r0);
-    for (int64_t r = 0; r < nr; ++r) {  // gz = g * (y > 0), or g
-      const float* gr = g + (r0 + r) * out;
-      const float* yr = relu ? y + (r0 + r) * out : nullptr;
-      for (int64_t c0 = 0; c0 < out; c0 += 16) {
-        __mmask16 m = mask_bits(out - c0);
-        if (relu) m = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, yr + c0), zero, _CMP_GT_OQ);
-        _mm512_storeu_ps(gz + r * ldg + c0, _mm512_maskz_loadu_ps(m, gr + c0));
-      }
-    }
-    if (gb_part) {
-      for (int64_t c0 = 0; c0 < out; c0 += 16) {
-        const __mmask16 m = mask_bits(out - c0);
-        __m512 s = _mm512_maskz_loadu_ps(m, gb_part + c0);
-        for (int64_t r = 0; r < nr; ++r) s = _mm512_add_ps(s, _mm512_loadu_ps(gz + r * ldg + c0));
-        _mm512_mask_storeu_ps(gb_part + c0, m, s);
-      }
-    }
-    if (gx) gemm_group<AOrder::RowMajor>(nr, in, out, gz, ldg, wp, ldw, gx + r0 * in, in, false, {});
-    if (gw_part) {
-      for (int64_t r = 0; r < nr; ++r)
-        std::copy(x + (r0 + r) * in, x + (r0 + r + 1) * in, xc + r * ldx);
-      gemm_group<AOrder::ColMajor>(out, in, nr, gz, ldg, xc, ldx, gw_part, in, true, {});
+  for (int64_t r = 0; r < nr; ++r) {  // gz = g * (y > 0), or g
+    const float* gr = g + r * ldg_in;
+    const float* yr = L.relu ? y + r * out : nullptr;
+    for (int64_t c0 = 0; c0 < out; c0 += 16) {
+      __mmask16 m = mask_bits(out - c0);
+      if (L.relu) m = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, yr + c0), zero, _CMP_GT_OQ);
+      _mm512_storeu_ps(buf.gz + r * ldg + c0, _mm512_maskz_loadu_ps(m, gr + c0));
     }
   }
+  if (gb_part) {
+    for (int64_t c0 = 0; c0 < out; c0 += 16) {
+      const __mmask16 m = mask_bits(out - c0);
+      __m512 s = _mm512_maskz_loadu_ps(m, gb_part + c0);
+      for (int64_t r = 0; r < nr; ++r) s = _mm512_add_ps(s, _mm512_loadu_ps(buf.gz + r * ldg + c0));
+      _mm512_mask_storeu_ps(gb_part + c0, m, s);
+    }
+  }
+  if (down) gemm_group<AOrder::RowMajor>(nr, in, out, buf.gz, ldg, wp, ldw, down, in, false, {});
+  if (gw_part) {
+    for (int64_t r = 0; r < nr; ++r) std::copy(x + r * ldx_in, x + r * ldx_in + in, buf.x + r * ldx);
+    gemm_group<AOrder::ColMajor>(out, in, nr, buf.gz, ldg, buf.x, ldx, gw_part, in, true, {});
+  }
+}
+
+bool chain_in_parallel(int64_t rows, const Layer* layers, int n) {
+  int64_t work = 0;
+  for (int l = 0; l < n; ++l) work += layers[l].in * layers[l].out;
+  return rows * work >= kParallelWork && omp_get_max_threads() > 1;
 }
 
 }  // namespace
 
 bool available() { return true; }
 
-void forward(int64_t rows, int64_t in, int64_t out, const float* x, const float* w,
-             const float* bias, bool relu, float* y) {
-  if (rows <= 0 || out <= 0) return;
-  thread_local Scratch wt_buffer;  // W^T: row k holds every output's weight k
-  const int64_t ldw = padded_ld(out);
-  float* wt = wt_buffer.get(size_t(in * ldw));
-  transpose(w, out, in, in, wt, ldw);
-  const Epilogue e{bias, relu};
+void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, float* const* ys) {
+  if (rows <= 0 || n <= 0) return;
+  // Every layer's W^T (row k holds every output's weight k), packed once for all threads.
+  thread_local Scratch wt_buffer;
+  std::vector<int64_t> offset(size_t(n) + 1, 0);
+  for (int l = 0; l < n; ++l) offset[l + 1] = offset[l] + layers[l].in * padded_ld(layers[l].out);
+  float* wt = wt_buffer.get(size_t(offset[n]));
+  for (int l = 0; l < n; ++l)
+    transpose(layers[l].w, layers[l].out, layers[l].in, layers[l].in, wt + offset[l],
+              padded_ld(layers[l].out));
   auto run = [&](RowRange range) {
-    for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows)
-      gemm_group<AOrder::RowMajor>(std::min(kGroupRows, range.end - r0), out, in, x + r0 * in,
-                                   in, wt, ldw, y + r0 * out, out, false, e);
+    for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows) {
+      const int64_t nr = std::min(kGroupRows, range.end - r0);
+      const float* in = x + r0 * layers[0].in;
+      int64_t ld_in = layers[0].in;
+      for (int l = 0; l < n; ++l) {
+        const Layer& L = layers[l];
+        float* y = ys[l] + r0 * L.out;
+        gemm_group<AOrder::RowMajor>(nr, L.out, L.in, in, ld_in, wt + offset[l], padded_ld(L.out),
+                                     y, L.out, false, {L.bias, L.relu});
+        in = y;
+        ld_in = L.out;
+      }
+    }
   };
-  if (!run_parallel(rows, in, out)) {
+  if (!chain_in_parallel(rows, layers, n)) {
     run({0, rows});
     return;
   }
@@ -312,59 +325,100 @@ void forward(int64_t rows, int64_t in, int64_t out, const float* x, const float*
   run(share_of(rows, omp_get_thread_num(), omp_get_num_threads()));
 }
 
-void backward(int64_t rows, int64_t in, int64_t out, const float* g, const float* y, bool relu,
-              const float* x, const float* w, float* gx, float* gw, float* gb) {
-  if (relu && !y) throw std::invalid_argument("dense::backward: relu needs the forward output");
-  const int threads = run_parallel(rows, in, out) ? omp_get_max_threads() : 1;
-  thread_local Scratch w_buffer;  // w with a conflict-free leading dimension, for dx = gz w
-  const int64_t ldw = padded_ld(in);
-  float* wp = nullptr;
-  if (gx) {
-    wp = w_buffer.get(size_t(out * ldw));
-    for (int64_t n = 0; n < out; ++n) std::copy(w + n * in, w + (n + 1) * in, wp + n * ldw);
+void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
+                    const float* const* ys, const float* g, float* gx, const LayerGrads* grads) {
+  if (n <= 0) return;
+  if (layers[n - 1].relu && !ys[n - 1])
+    throw std::invalid_argument("dense::backward_chain: a ReLU needs the forward output");
+  const int threads = chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1;
+  // Every layer's w with a conflict-free leading dimension, for the gradient passed down (the
+  // first layer's only when gx is wanted); and where each layer's dW and db go in a slice.
+  thread_local Scratch w_buffer, partial_buffer;
+  std::vector<int64_t> w_offset(size_t(n) + 1, 0), part_offset(size_t(n) + 1, 0);
+  int64_t widest = 0;
+  for (int l = 0; l < n; ++l) {
+    const Layer& L = layers[l];
+    w_offset[l + 1] = w_offset[l] + L.out * padded_ld(L.in);
+    part_offset[l + 1] = part_offset[l] + (grads[l].w ? L.out * L.in : 0) + (grads[l].bias ? L.out : 0);
+    widest = std::max({widest, padded_ld(L.in), padded_ld(L.out)});
   }
-  // With one thread the chunks sum straight into gw and gb. Otherwise each thread sums into
-  // its own slice and the slices are added at the end in thread order, so the result does not
-  // depend on timing.
+  float* wp = w_buffer.get(size_t(w_offset[n]));
+  for (int l = (gx ? 0 : 1); l < n; ++l) {
+    const Layer& L = layers[l];
+    for (int64_t o = 0; o < L.out; ++o)
+      std::copy(L.w + o * L.in, L.w + (o + 1) * L.in, wp + w_offset[l] + o * padded_ld(L.in));
+  }
+  // With one thread dW and db sum straight into grads. Otherwise each thread sums into its own
+  // slice and the slices are added at the end in thread order, so the result does not depend
+  // on timing.
+  const int64_t slice = part_offset[n];
+  float* partials = threads > 1 ? partial_buffer.get(size_t(slice * threads)) : nullptr;
+  if (partials) std::fill(partials, partials + slice * threads, 0.0f);
+  auto grads_of = [&](int t, int l) -> LayerGrads {
+    if (!partials) return grads[l];
+    float* base = partials + t * slice + part_offset[l];
+    return {grads[l].w ? base : nullptr,
+            grads[l].bias ? base + (grads[l].w ? layers[l].out * layers[l].in : 0) : nullptr};
+  };
+  if (!partials)
+    for (int l = 0; l < n; ++l) {
+      if (grads[l].w) std::fill(grads[l].w, grads[l].w + layers[l].out * layers[l].in, 0.0f);
+      if (grads[l].bias) std::fill(grads[l].bias, grads[l].bias + layers[l].out, 0.0f);
+    }
+
+  auto run = [&](int t, RowRange range) {
+    thread_local Scratch group_buffer;
+    float* base = group_buffer.get(size_t(3 * kGroupRows * widest));
+    const GroupBuffers buf{base, base + kGroupRows * widest, base + 2 * kGroupRows * widest};
+    for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows) {
+      const int64_t nr = std::min(kGroupRows, range.end - r0);
+      const float* g_cur = g + r0 * layers[n - 1].out;
+      int64_t ld_cur = layers[n - 1].out;
+      for (int l = n - 1; l >= 0; --l) {
+        const Layer& L = layers[l];
+        const float* x_l = l == 0 ? x + r0 * L.in : ys[l - 1] + r0 * L.in;
+        float* down = l > 0 ? buf.down : (gx ? gx + r0 * L.in : nullptr);
+        const LayerGrads part = grads_of(t, l);
+        backward_group(nr, L, wp + w_offset[l], padded_ld(L.in), g_cur, ld_cur,
+                       L.relu ? ys[l] + r0 * L.out : nullptr, x_l, L.in, buf, down, part.w,
+                       part.bias);
+        g_cur = down;
+        ld_cur = L.in;
+      }
+    }
+  };
   if (threads == 1) {
-    if (gw) std::fill(gw, gw + out * in, 0.0f);
-    if (gb) std::fill(gb, gb + out, 0.0f);
-    backward_chunks({0, rows}, in, out, g, y, relu, x, wp, ldw, gx, gw, gb);
+    run(0, {0, rows});
     return;
   }
-  thread_local Scratch partial_buffer;
-  const int64_t slice = (gw ? out * in : 0) + (gb ? out : 0);
-  float* partials = partial_buffer.get(size_t(slice * threads));
-  std::fill(partials, partials + slice * threads, 0.0f);
-  auto gw_part = [&](int t) { return gw ? partials + t * slice : nullptr; };
-  auto gb_part = [&](int t) { return gb ? partials + t * slice + (gw ? out * in : 0) : nullptr; };
 #pragma omp parallel num_threads(threads)
   {
     const int t = omp_get_thread_num();
-    backward_chunks(share_of(rows, t, omp_get_num_threads()), in, out, g, y, relu, x, wp, ldw,
-                    gx, gw_part(t), gb_part(t));
+    run(t, share_of(rows, t, omp_get_num_threads()));
   }
-  auto reduce = [&](float* dst, auto part, int64_t n) {
-    if (!dst) return;
-    std::copy(part(0), part(0) + n, dst);
-    for (int t = 1; t < threads; ++t) {
-      const float* p = part(t);
-      for (int64_t i = 0; i < n; ++i) dst[i] += p[i];
-    }
-  };
-  reduce(gw, gw_part, out * in);
-  reduce(gb, gb_part, out);
+  for (int l = 0; l < n; ++l) {
+    auto reduce = [&](float* dst, auto part_of, int64_t count) {
+      if (!dst) return;
+      std::copy(part_of(0), part_of(0) + count, dst);
+      for (int t = 1; t < threads; ++t) {
+        const float* p = part_of(t);
+        for (int64_t i = 0; i < count; ++i) dst[i] += p[i];
+      }
+    };
+    reduce(grads[l].w, [&](int t) { return grads_of(t, l).w; }, layers[l].out * layers[l].in);
+    reduce(grads[l].bias, [&](int t) { return grads_of(t, l).bias; }, layers[l].out);
+  }
 }
 
 #else  // no AVX-512: callers use BLAS
 
 bool available() { return false; }
-void forward(int64_t, int64_t, int64_t, const float*, const float*, const float*, bool, float*) {
-  throw std::logic_error("dense::forward: built without AVX-512");
+void forward_chain(int64_t, const float*, const Layer*, int, float* const*) {
+  throw std::logic_error("dense::forward_chain: built without AVX-512");
 }
-void backward(int64_t, int64_t, int64_t, const float*, const float*, bool, const float*,
-              const float*, float*, float*, float*) {
-  throw std::logic_error("dense::backward: built without AVX-512");
+void backward_chain(int64_t, const float*, const Layer*, int, const float* const*, const float*,
+                    float*, const LayerGrads*) {
+  throw std::logic_error("dense::backward_chain: built without AVX-512");
 }
 
 #endif

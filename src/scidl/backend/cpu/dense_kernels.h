@@ -1,6 +1,6 @@
 // Fused float32 dense-layer kernels (AVX-512): the forward y = act(x W^T + b) and the whole
-// backward (activation gradient, dx, dW, db) each in one pass over the batch, with our own
-// register-blocked GEMM micro-kernel.
+// backward (activation gradient, dx, dW, db) of a chain of such layers, each in one pass over
+// the batch, with our own register-blocked GEMM micro-kernel.
 //
 // Why not BLAS: the networks science trains are narrow (128 units) and tall (batch 5000).
 // OpenBLAS packs both operands for every call and reaches about half of this CPU's FMA peak on
@@ -21,15 +21,32 @@ bool available();
 bool enabled();
 void set_enabled(bool on);
 
-// y[rows, out] = act(x[rows, in] . w[out, in]^T + bias[out]); bias may be null; act is ReLU
-// when relu is set, the identity otherwise. All row-major and contiguous.
-void forward(int64_t rows, int64_t in, int64_t out, const float* x, const float* w,
-             const float* bias, bool relu, float* y);
+// One layer of a chain: y[rows, out] = act(x[rows, in] . w[out, in]^T + bias[out]); bias may be
+// null; act is ReLU when relu is set, the identity otherwise. All row-major and contiguous.
+struct Layer {
+  int64_t in, out;
+  const float* w;
+  const float* bias;
+  bool relu;
+};
 
-// Backward of forward(): with gz = relu ? g * (y > 0) : g,
-//   gx[rows, in] = gz . w,  gw[out, in] = gz^T . x,  gb[out] = column sums of gz.
-// Any of gx, gw, gb may be null (not wanted); y is only read when relu is set.
-void backward(int64_t rows, int64_t in, int64_t out, const float* g, const float* y, bool relu,
-              const float* x, const float* w, float* gx, float* gw, float* gb);
+// The gradients one layer's backward writes (overwrites); null: not wanted.
+struct LayerGrads {
+  float* w;
+  float* bias;
+};
+
+// Forward through layers[0..n): ys[l] receives layer l's output [rows, layers[l].out], which
+// the backward needs. Each thread takes its share of the batch through every layer, a group of
+// rows at a time, so a layer's output is the next one's input while it is still in L2, and no
+// thread waits for the other between layers.
+void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, float* const* ys);
+
+// Backward of forward_chain, from g = dLoss/d ys[n-1]: per layer gz = relu ? g * (y > 0) : g,
+// dW = gz^T x, db = column sums of gz, and the gradient passed down, gz . w, which stays in a
+// per-thread buffer between layers; gx (may be null) receives the one w.r.t. x. ys[n-1] is only
+// read when the last layer has a ReLU.
+void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
+                    const float* const* ys, const float* g, float* gx, const LayerGrads* grads);
 
 }  // namespace scidl::backend::cpu::dense
