@@ -37,13 +37,14 @@ namespace {
 // A micro-tile is kTileRows x kPanel outputs held in kTileRows * kVectors zmm accumulators.
 // This CPU (Skylake-SP) renames 4 uops a cycle: with 2 FMA ports, the K loop must spend at
 // most 2 other uops per FMA pair. 6 rows x 64 columns issues, per k, 4 B loads + 6 broadcasts
-// + 24 FMAs (+ 2 loop uops) = 36 uops in the 12 cycles the FMAs take, with 28 + 1 registers;
-// the first version, 12 x 32, needed 38 uops plus spilled row pointers and ran at 60% of peak.
+// + 24 FMAs (+ 2 loop uops) = 36 uops in the 12 cycles the FMAs take, with 28 + 1 registers
+// (12 x 32 needed 38 uops and spilled row pointers; it measured the same, because what held
+// both at 60% of peak were masked B loads: see tile_of).
 constexpr int kVectors = 4;
 constexpr int64_t kPanel = 16 * kVectors;
 constexpr int kTileRows = 6;
-// Below this many multiply-adds a product runs on one thread: waking the partner costs more
-// (the batch-64 training step is all such products).
+// Below this many multiply-adds (a whole chain's) the work runs on one thread: waking the
+// partner costs more.
 constexpr int64_t kParallelWork = 4 * 1024 * 1024;
 
 struct ColumnMask {
@@ -141,8 +142,7 @@ TileFn tile_for(int64_t rows, int64_t cols) {
 
 // C[rows, cols] (=|+=) A[rows, K] . B[K, cols], then the epilogue. Blocked so that each
 // kDepth x kPanel block of B (16 KB) stays in L1 while every band of rows of the group uses
-// it: streaming B from L2 for every tile held the first version at 60% of the FMA peak.
-// Callers pass groups of at most kGroupRows rows, so A and C stay in L2 across the blocks.
+// it; callers pass groups of at most kGroupRows rows, so A and C stay in L2 across blocks.
 constexpr int64_t kDepth = 64;
 constexpr int64_t kGroupRows = 192;
 
@@ -175,8 +175,8 @@ void gemm_group(int64_t rows, int64_t cols, int64_t K, const float* a, int64_t l
 }
 
 // Leading dimension for our own copies of B: a multiple of 16 floats, and not of 128 (512
-// bytes): with rows 512 bytes apart, a 64-row block of B falls into 8 of L1's 64 sets and
-// evicts itself (8 ways), which held the kernel near 60% of peak.
+// bytes): with rows 512 bytes apart, a 64-row block of B would fall into 8 of L1's 64 sets
+// and evict itself (8 ways).
 int64_t padded_ld(int64_t cols) {
   int64_t ld = (cols + 15) / 16 * 16;
   return ld % 128 == 0 ? ld + 16 : ld;
