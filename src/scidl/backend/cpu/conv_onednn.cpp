@@ -1,4 +1,5 @@
 #include "scidl/backend/cpu/conv_onednn.h"
+#include "scidl/backend/cpu/kernel_switch.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -209,18 +210,15 @@ bool run(const ConvDims& d, Pass pass, bool bias, bool relu, std::initializer_li
 }  // namespace
 
 namespace {
-std::atomic<bool>& switched_on() {
-  static std::atomic<bool> on = [] {
-    const char* v = std::getenv("SCIDL_ONEDNN");
-    return !(v && std::strcmp(v, "0") == 0);
-  }();
+KernelSwitch& switched_on() {
+  static KernelSwitch on("SCIDL_ONEDNN");
   return on;
 }
 }  // namespace
 
 bool compiled_in() { return true; }
-bool enabled() { return switched_on().load(std::memory_order_relaxed); }
-void set_enabled(bool on) { switched_on().store(on); }
+bool enabled() { return switched_on().on(); }
+void set_enabled(bool on) { switched_on().set(on); }
 
 bool conv2d_forward(const ConvDims& d, const float* x, const float* w, const float* b, float* y,
                     bool relu) {

@@ -1,12 +1,10 @@
 #include "scidl/backend/cpu/dense_kernels.h"
+#include "scidl/backend/cpu/kernel_switch.h"
 
 #include <omp.h>
 
 #include <algorithm>
 #include <array>
-#include <atomic>
-#include <cstdlib>
-#include <cstring>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -18,17 +16,14 @@
 namespace scidl::backend::cpu::dense {
 
 namespace {
-std::atomic<bool>& switched_on() {
-  static std::atomic<bool> on = [] {
-    const char* v = std::getenv("SCIDL_DENSE_KERNELS");
-    return !(v && std::strcmp(v, "0") == 0);
-  }();
+KernelSwitch& switched_on() {
+  static KernelSwitch on("SCIDL_DENSE_KERNELS");
   return on;
 }
 }  // namespace
 
-bool enabled() { return available() && switched_on().load(std::memory_order_relaxed); }
-void set_enabled(bool on) { switched_on().store(on); }
+bool enabled() { return available() && switched_on().on(); }
+void set_enabled(bool on) { switched_on().set(on); }
 
 #if defined(__AVX512F__)
 
