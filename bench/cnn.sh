@@ -10,25 +10,12 @@ cd "$(dirname "$0")/.."
 scidl_binary=build/bench/bench_cnn
 python=${SCIDL_TORCH_PYTHON:-/usr/bin/python3}
 
-source bench/common.bash  # value_of, ratio
+source bench/common.bash  # compare_sides
 
 # compare NAME MODE BATCH STEPS WARMUP
 compare() {
-  local name=$1 args=(--mode "$2" --batch "$3" --steps "$4" --warmup "$5")
-  local torch_ips scidl_ips
-  torch_ips=$("$python" bench/peers/torch_cnn.py "${args[@]}" | value_of torch_ips)
-  if [[ ! -x $scidl_binary ]]; then
-    echo "$name scidl_ips=missing torch_ips=$torch_ips ratio=n/a ($scidl_binary not built:" \
-      "run scripts/build.sh)"
-    return 1
-  fi
-  scidl_ips=$("$scidl_binary" "${args[@]}" | value_of scidl_ips)
-  if [[ -z $scidl_ips || -z $torch_ips ]]; then
-    echo "$name: a side printed no figure (scidl_ips='$scidl_ips', torch_ips='$torch_ips')" >&2
-    return 1
-  fi
-  echo "$name scidl_ips=$scidl_ips torch_ips=$torch_ips" \
-    "ratio=$(ratio "$scidl_ips" "$torch_ips")"
+  compare_sides "$1" ips higher "$scidl_binary" bench/peers/torch_cnn.py \
+    --mode "$2" --batch "$3" --steps "$4" --warmup "$5"
 }
 
 if [[ $# -gt 0 ]]; then

@@ -5,3 +5,28 @@ value_of() { sed -n "s/^$1=\([0-9.eE+-]*\)$/\1/p" | tail -n1; }
 
 # a / b to two decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# compare_sides NAME UNIT HIGHER SCIDL_BINARY PEER_SCRIPT ARGS...
+# Runs the peer (PEER_SCRIPT with $python) and scidl's binary with the same ARGS, each printing
+# `torch_UNIT=<x>` / `scidl_UNIT=<x>`, and prints `NAME scidl_UNIT=.. torch_UNIT=.. ratio=..`
+# with ratio > 1 when scidl is better: scidl/torch when HIGHER is "higher" (a throughput),
+# torch/scidl otherwise (a time). Fails, after printing what it has, when a side gives nothing.
+compare_sides() {
+  local name=$1 unit=$2 higher=$3 binary=$4 peer=$5
+  shift 5
+  local torch_value scidl_value
+  torch_value=$("$python" "$peer" "$@" | value_of "torch_$unit")
+  if [[ ! -x $binary ]]; then
+    echo "$name scidl_$unit=missing torch_$unit=$torch_value ratio=n/a ($binary not built:" \
+      "run scripts/build.sh)"
+    return 1
+  fi
+  scidl_value=$("$binary" "$@" | value_of "scidl_$unit")
+  if [[ -z $scidl_value || -z $torch_value ]]; then
+    echo "$name: a side printed nothing (scidl_$unit='$scidl_value', torch_$unit='$torch_value')" >&2
+    return 1
+  fi
+  local r
+  if [[ $higher == higher ]]; then r=$(ratio "$scidl_value" "$torch_value"); else r=$(ratio "$torch_value" "$scidl_value"); fi
+  echo "$name scidl_$unit=$scidl_value torch_$unit=$torch_value ratio=$r"
+}

@@ -10,25 +10,12 @@ cd "$(dirname "$0")/.."
 scidl_binary=build/bench/bench_mlp_step
 python=${SCIDL_TORCH_PYTHON:-/usr/bin/python3}
 
-source bench/common.bash  # value_of, ratio
+source bench/common.bash  # compare_sides
 
 # compare NAME BATCH STEPS WARMUP
 compare() {
-  local name=$1 args=(--batch "$2" --steps "$3" --warmup "$4")
-  local torch_ms scidl_ms
-  torch_ms=$("$python" bench/peers/torch_mlp_step.py "${args[@]}" | value_of torch_ms)
-  if [[ ! -x $scidl_binary ]]; then
-    echo "$name scidl_ms=missing torch_ms=$torch_ms ratio=n/a" \
-      "($scidl_binary not built: add bench/mlp_step.cpp and run scripts/build.sh)"
-    return 1
-  fi
-  scidl_ms=$("$scidl_binary" "${args[@]}" | value_of scidl_ms)
-  if [[ -z $scidl_ms || -z $torch_ms ]]; then
-    echo "$name: a side printed no timing (scidl_ms='$scidl_ms', torch_ms='$torch_ms')" >&2
-    return 1
-  fi
-  echo "$name scidl_ms=$scidl_ms torch_ms=$torch_ms" \
-    "ratio=$(ratio "$torch_ms" "$scidl_ms")"
+  compare_sides "$1" ms lower "$scidl_binary" bench/peers/torch_mlp_step.py \
+    --batch "$2" --steps "$3" --warmup "$4"
 }
 
 if [[ $# -gt 0 ]]; then
