@@ -57,6 +57,8 @@ void add_convergence_options(CLI::App& cmd, ConvergenceSettings& c) {
       ->capture_default_str();
 }
 
+void run_assemble(Options& o);
+
 void run_generate(Options& o) {
   GenerateSettings& s = o.generate;
   s.out_dir = o.out;
@@ -87,14 +89,7 @@ void run_generate(Options& o) {
                r.not_converged, r.runs, s.convergence.max_bits, s.convergence.accept_distance);
   }
   if (o.no_assemble) return;
-  AssembleSettings a;
-  a.out_dir = o.out;
-  a.include_unconverged = o.include_unconverged;
-  const AssembleSummary as = assemble_three_body_dataset(a);
-  fmt::print(
-      "wrote {} rows ({} runs x {} times) to {}/train_X.csv, train_Y.csv, train_V.csv, "
-      "run_id.csv and runs.csv\n",
-      as.rows_written, as.runs_written, as.rows_per_run, o.out);
+  run_assemble(o);  // the whole generated window (generate has no --t-max for the tables)
 }
 
 void run_assemble(Options& o) {
