@@ -238,20 +238,23 @@ RowRange share_of(int64_t rows, int t, int n) {
   return {std::min(rows, bands * t / n * kTileRows), std::min(rows, bands * (t + 1) / n * kTileRows)};
 }
 
-// A thread's buffers for one row group of the backward, with conflict-free leading dimensions
-// (see padded_ld): gz, the group's layer input x (the B operand of dW), and the gradient passed
-// down to the layer below (one buffer does: a layer reads it into gz before overwriting it).
+// A thread's buffers for one row group of the backward: gz, with a conflict-free leading
+// dimension (see padded_ld), and the gradient passed down to the layer below (one buffer does:
+// a layer reads it into gz before overwriting it).
 struct GroupBuffers {
-  float *gz, *x, *down;
+  float *gz, *down;
 };
 
 // Layer l's backward for rows [r0, r0 + nr): g (leading dim ldg_in) is the gradient w.r.t. its
-// output, x (leading dim ldx_in) its input, y its output (read for the ReLU); adds dW and db
-// into gw_part / gb_part and writes gz . w into `down` (leading dim in) when it is not null.
+// output, x (leading dim ldx_in) its input, y its output (read for the ReLU); adds dW^T
+// [in, out] and db into gwt_part / gb_part and writes gz . w into `down` (leading dim in) when
+// it is not null. dW^T = x^T gz rather than dW = gz^T x: gz, in our padded buffer, is then the
+// B operand that must stay in L1, and x is only broadcast from, so it needs no padded copy
+// (copying it cost 6% of a batch-5000 step).
 void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw, const float* g,
                     int64_t ldg_in, const float* y, const float* x, int64_t ldx_in,
-                    const GroupBuffers& buf, float* down, float* gw_part, float* gb_part) {
-  const int64_t in = L.in, out = L.out, ldg = padded_ld(out), ldx = padded_ld(in);
+                    const GroupBuffers& buf, float* down, float* gwt_part, float* gb_part) {
+  const int64_t in = L.in, out = L.out, ldg = padded_ld(out);
   const __m512 zero = _mm512_setzero_ps();
   for (int64_t r = 0; r < nr; ++r) {  // gz = g * (y > 0), or g
     const float* gr = g + r * ldg_in;
@@ -271,10 +274,7 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw, co
     }
   }
   if (down) gemm_group<AOrder::RowMajor>(nr, in, out, buf.gz, ldg, wp, ldw, down, in, false, {});
-  if (gw_part) {
-    for (int64_t r = 0; r < nr; ++r) std::copy(x + r * ldx_in, x + r * ldx_in + in, buf.x + r * ldx);
-    gemm_group<AOrder::ColMajor>(out, in, nr, buf.gz, ldg, buf.x, ldx, gw_part, in, true, {});
-  }
+  if (gwt_part) gemm_group<AOrder::ColMajor>(in, out, nr, x, ldx_in, buf.gz, ldg, gwt_part, out, true, {});
 }
 
 bool chain_in_parallel(int64_t rows, const Layer* layers, int n) {
@@ -343,28 +343,21 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
     for (int64_t o = 0; o < L.out; ++o)
       std::copy(L.w + o * L.in, L.w + (o + 1) * L.in, wp + w_offset[l] + o * padded_ld(L.in));
   }
-  // With one thread dW and db sum straight into grads. Otherwise each thread sums into its own
-  // slice and the slices are added at the end in thread order, so the result does not depend
-  // on timing.
+  // Each thread sums dW^T and db into its own slice; the slices are added at the end in thread
+  // order (so the result does not depend on timing) and dW^T is transposed into place.
   const int64_t slice = part_offset[n];
-  float* partials = threads > 1 ? partial_buffer.get(size_t(slice * threads)) : nullptr;
-  if (partials) std::fill(partials, partials + slice * threads, 0.0f);
-  auto grads_of = [&](int t, int l) -> LayerGrads {
-    if (!partials) return grads[l];
+  float* partials = partial_buffer.get(size_t(slice * threads));
+  std::fill(partials, partials + slice * threads, 0.0f);
+  auto part_of = [&](int t, int l) -> LayerGrads {
     float* base = partials + t * slice + part_offset[l];
     return {grads[l].w ? base : nullptr,
             grads[l].bias ? base + (grads[l].w ? layers[l].out * layers[l].in : 0) : nullptr};
   };
-  if (!partials)
-    for (int l = 0; l < n; ++l) {
-      if (grads[l].w) std::fill(grads[l].w, grads[l].w + layers[l].out * layers[l].in, 0.0f);
-      if (grads[l].bias) std::fill(grads[l].bias, grads[l].bias + layers[l].out, 0.0f);
-    }
 
   auto run = [&](int t, RowRange range) {
     thread_local Scratch group_buffer;
-    float* base = group_buffer.get(size_t(3 * kGroupRows * widest));
-    const GroupBuffers buf{base, base + kGroupRows * widest, base + 2 * kGroupRows * widest};
+    float* base = group_buffer.get(size_t(2 * kGroupRows * widest));
+    const GroupBuffers buf{base, base + kGroupRows * widest};
     for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows) {
       const int64_t nr = std::min(kGroupRows, range.end - r0);
       const float* g_cur = g + r0 * layers[n - 1].out;
@@ -373,7 +366,7 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
         const Layer& L = layers[l];
         const float* x_l = l == 0 ? x + r0 * L.in : ys[l - 1] + r0 * L.in;
         float* down = l > 0 ? buf.down : (gx ? gx + r0 * L.in : nullptr);
-        const LayerGrads part = grads_of(t, l);
+        const LayerGrads part = part_of(t, l);
         backward_group(nr, L, wp + w_offset[l], padded_ld(L.in), g_cur, ld_cur,
                        L.relu ? ys[l] + r0 * L.out : nullptr, x_l, L.in, buf, down, part.w,
                        part.bias);
@@ -384,24 +377,20 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
   };
   if (threads == 1) {
     run(0, {0, rows});
-    return;
-  }
+  } else {
 #pragma omp parallel num_threads(threads)
-  {
-    const int t = omp_get_thread_num();
-    run(t, share_of(rows, t, omp_get_num_threads()));
+    {
+      const int t = omp_get_thread_num();
+      run(t, share_of(rows, t, omp_get_num_threads()));
+    }
   }
+  float* first = partials;  // thread 0's slice collects the others'
+  for (int t = 1; t < threads; ++t)
+    for (int64_t i = 0; i < slice; ++i) first[i] += partials[t * slice + i];
   for (int l = 0; l < n; ++l) {
-    auto reduce = [&](float* dst, auto part_of, int64_t count) {
-      if (!dst) return;
-      std::copy(part_of(0), part_of(0) + count, dst);
-      for (int t = 1; t < threads; ++t) {
-        const float* p = part_of(t);
-        for (int64_t i = 0; i < count; ++i) dst[i] += p[i];
-      }
-    };
-    reduce(grads[l].w, [&](int t) { return grads_of(t, l).w; }, layers[l].out * layers[l].in);
-    reduce(grads[l].bias, [&](int t) { return grads_of(t, l).bias; }, layers[l].out);
+    const LayerGrads sum = part_of(0, l);
+    if (grads[l].w) transpose(sum.w, layers[l].in, layers[l].out, layers[l].out, grads[l].w, layers[l].in);
+    if (grads[l].bias) std::copy(sum.bias, sum.bias + layers[l].out, grads[l].bias);
   }
 }
 
