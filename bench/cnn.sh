@@ -3,8 +3,9 @@
 # (bench/peers/torch_cnn.py), same shapes, random data, same threads and BLAS core type.
 #   bench/run cnn                         training at batch 32 and 128, inference at batch 128
 #   bench/run cnn --mode M --batch B      one configuration (--steps N --warmup W also taken)
-# Prints `NAME scidl_ips=<images/s> torch_ips=<images/s> ratio=<scidl/torch>`; ratio > 1: scidl
-# is faster. Run through bench/run, which sets OPENBLAS_CORETYPE and the thread counts.
+# Prints `NAME scidl_ips=<images/s> torch_ips=<images/s> ratio=<scidl/torch>` (each side's best
+# over SCIDL_BENCH_ROUNDS alternating rounds, default 3); ratio > 1: scidl is faster. Run
+# through bench/run, which sets OPENBLAS_CORETYPE and the thread counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scidl_binary=build/bench/bench_cnn

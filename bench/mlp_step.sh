@@ -3,7 +3,8 @@
 # scidl (build/bench/bench_mlp_step) against PyTorch (bench/peers/torch_mlp_step.py).
 #   bench/run mlp_step                              batch 5000 (the paper's) and batch 64
 #   bench/run mlp_step --batch B --steps N --warmup W   one configuration
-# Prints `NAME scidl_ms=<median> torch_ms=<median> ratio=<torch/scidl>`; ratio > 1: scidl is faster.
+# Prints `NAME scidl_ms=<median> torch_ms=<median> ratio=<torch/scidl>` (each side's best median over
+# SCIDL_BENCH_ROUNDS alternating rounds, default 3); ratio > 1: scidl is faster.
 # Run through bench/run, which sets OPENBLAS_CORETYPE and the thread counts for both sides.
 set -euo pipefail
 cd "$(dirname "$0")/.."
