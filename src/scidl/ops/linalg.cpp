@@ -121,14 +121,16 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activat
                  rb = bias.defined() && bias.requires_grad()](const Tensor& g_in) {
                   auto& be = backend_of(g_in);
                   Tensor g = g_in.contiguous();
+                  // One set of gradient tensors, written by the fused kernel or the GEMMs below.
+                  Tensor gx = rx ? empty(xshape, g.dtype(), g.device()) : Tensor();
+                  Tensor gw = rw ? empty({out_f, in}, g.dtype(), g.device()) : Tensor();
+                  std::vector<Tensor> grads{gx, gw};
+                  if (has_bias) grads.push_back(Tensor());
                   if (act == Activation::None || act == Activation::Relu) {
-                    Tensor gx = rx ? empty(xshape, g.dtype(), g.device()) : Tensor();
-                    Tensor gw = rw ? empty({out_f, in}, g.dtype(), g.device()) : Tensor();
                     Tensor gb = rb ? empty({out_f}, g.dtype(), g.device()) : Tensor();
                     if (be.dense_backward(x3, {{w, Tensor(), act == Activation::Relu}}, {y}, g,
                                           gx, {gw}, {gb})) {
-                      std::vector<Tensor> grads{gx, gw};
-                      if (has_bias) grads.push_back(gb);
+                      if (has_bias) grads[2] = gb;
                       return grads;
                     }
                   }
@@ -141,18 +143,13 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activat
                     g = gz;
                   }
                   Tensor g3 = g.as_strided({1, rows, out_f}, {0, out_f, 1}, g.offset());
-                  std::vector<Tensor> grads(has_bias ? 3 : 2);
                   if (rx) {  // dx = g W
-                    Tensor gx = empty(xshape, g.dtype(), g.device());
                     Tensor w3 = w.as_strided({1, out_f, in}, {0, w.strides()[0], w.strides()[1]}, w.offset());
                     be.matmul(g3, w3, gx.as_strided({1, rows, in}, {0, in, 1}, 0), 1.0, 0.0);
-                    grads[0] = gx;
                   }
                   if (rw) {  // dW = g^T x
-                    Tensor gw = empty({out_f, in}, g.dtype(), g.device());
                     Tensor gt = g3.as_strided({1, out_f, rows}, {0, 1, out_f}, g.offset());
                     be.matmul(gt, x3, gw.as_strided({1, out_f, in}, {0, in, 1}, 0), 1.0, 0.0);
-                    grads[1] = gw;
                   }
                   if (rb) grads[2] = sum_to(g.as_strided({rows, out_f}, {out_f, 1}, g.offset()), {out_f});
                   return grads;
