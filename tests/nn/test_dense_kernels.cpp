@@ -52,10 +52,14 @@ void expect_close(const Tensor& a, const Tensor& b, const std::string& what) {
     ASSERT_NEAR(u[i], v[i], 2e-5 * scale) << what << ", element " << i;
 }
 
-class DenseKernels : public ::testing::TestWithParam<Case> {
+// A parameterised test that turns the kernels back on after it, whatever it switched.
+template <typename Param>
+class KernelsBackOnAfter : public ::testing::TestWithParam<Param> {
  protected:
   void TearDown() override { dense::set_enabled(true); }
 };
+
+using DenseKernels = KernelsBackOnAfter<Case>;
 
 TEST_P(DenseKernels, AgreeWithBlasForwardAndBackward) {
   if (!dense::available()) GTEST_SKIP() << "built without AVX-512: linear() uses BLAS only";
@@ -103,10 +107,7 @@ struct ChainCase {
   bool biases, last_relu, input_grad;
 };
 
-class DenseChain : public ::testing::TestWithParam<ChainCase> {
- protected:
-  void TearDown() override { dense::set_enabled(true); }
-};
+using DenseChain = KernelsBackOnAfter<ChainCase>;
 
 TEST_P(DenseChain, AgreesWithComposedLinearLayers) {
   if (!dense::available()) GTEST_SKIP() << "built without AVX-512";
