@@ -22,4 +22,11 @@ struct Pool2dGeometry {
   int64_t pad_top = 0, pad_left = 0;
 };
 
+// A convolution's shapes: input [batch, c_in, height, width], output [batch, c_out, out_height,
+// out_width], and its window.
+struct Conv2dDims {
+  int64_t batch, c_in, height, width, c_out, out_height, out_width;
+  Conv2dGeometry geometry;
+};
+
 }  // namespace scidl::backend

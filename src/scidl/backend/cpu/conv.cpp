@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "scidl/backend/cpu/conv_im2col.h"
+#include "scidl/backend/cpu/conv_kernels.h"
 #include "scidl/backend/cpu/conv_onednn.h"
 #include "scidl/backend/cpu/cpu_backend.h"
 
@@ -25,7 +26,7 @@ ConvShape conv_shape(const Tensor& x, const Tensor& weight, const Tensor& y) {
           weight.shape()[0], y.shape()[2], y.shape()[3]};
 }
 
-onednn::ConvDims dims_of(const ConvShape& s, const Conv2dGeometry& g) {
+Conv2dDims dims_of(const ConvShape& s, const Conv2dGeometry& g) {
   return {s.batch, s.c_in, s.height, s.width, s.c_out, s.out_height, s.out_width, g};
 }
 
@@ -62,6 +63,11 @@ void for_each_image(int64_t batch, int threads, T* cols, int64_t col_size, F&& o
 void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                         const Tensor& out, const Conv2dGeometry& g, bool relu) {
   const ConvShape s = conv_shape(x, weight, out);
+  if (x.dtype() == DType::Float32 && conv_kernels::suits(dims_of(s, g))) {
+    conv_kernels::forward(dims_of(s, g), x.data<float>(), weight.data<float>(),
+                          bias.defined() ? bias.data<float>() : nullptr, out.data<float>(), relu);
+    return;
+  }
   if (x.dtype() == DType::Float32 &&
       onednn::conv2d_forward(dims_of(s, g), x.data<float>(), weight.data<float>(),
                              bias.defined() ? bias.data<float>() : nullptr, out.data<float>(), relu))
@@ -95,6 +101,11 @@ void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bia
 void CpuBackend::conv2d_backward_input(const Tensor& grad_output, const Tensor& weight,
                                        const Tensor& grad_input, const Conv2dGeometry& g) {
   const ConvShape s = conv_shape(grad_input, weight, grad_output);
+  if (weight.dtype() == DType::Float32 && conv_kernels::suits(dims_of(s, g))) {
+    conv_kernels::backward_data(dims_of(s, g), grad_output.data<float>(), nullptr,
+                                weight.data<float>(), grad_input.data<float>());
+    return;
+  }
   if (weight.dtype() == DType::Float32 &&
       onednn::conv2d_backward_data(dims_of(s, g), grad_output.data<float>(), weight.data<float>(),
                                    grad_input.data<float>()))
@@ -126,6 +137,12 @@ void CpuBackend::conv2d_backward_weight(const Tensor& grad_output, const Tensor&
                                         const Tensor& grad_weight, const Tensor& grad_bias,
                                         const Conv2dGeometry& g) {
   const ConvShape s = conv_shape(x, grad_weight, grad_output);
+  if (x.dtype() == DType::Float32 && conv_kernels::suits(dims_of(s, g))) {
+    conv_kernels::backward_weights(dims_of(s, g), grad_output.data<float>(), nullptr,
+                                   x.data<float>(), grad_weight.data<float>(),
+                                   grad_bias.defined() ? grad_bias.data<float>() : nullptr);
+    return;
+  }
   if (x.dtype() == DType::Float32 &&
       onednn::conv2d_backward_weights(dims_of(s, g), grad_output.data<float>(), x.data<float>(),
                                       grad_weight.data<float>(),

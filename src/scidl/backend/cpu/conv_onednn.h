@@ -13,10 +13,7 @@
 
 namespace scidl::backend::cpu::onednn {
 
-struct ConvDims {
-  int64_t batch, c_in, height, width, c_out, out_height, out_width;
-  Conv2dGeometry geometry;
-};
+using ConvDims = Conv2dDims;
 
 // Whether scidl was built with oneDNN (SCIDL_WITH_ONEDNN).
 bool compiled_in();

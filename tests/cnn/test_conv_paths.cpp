@@ -1,0 +1,174 @@
+// float32 convolutions run through scidl's own kernels (stride 1) or oneDNN when built with it,
+// else im2col + BLAS. These tests run every pass each way in one process and require the same
+// numbers as im2col, and check that the fast paths really take the lecture CNN's layers rather
+// than silently falling back.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "scidl/backend/backend.h"
+#include "scidl/backend/cpu/conv_kernels.h"
+#include "scidl/backend/cpu/conv_onednn.h"
+#include "scidl/scidl.h"
+
+namespace scidl::testing {
+namespace {
+
+namespace onednn = backend::cpu::onednn;
+namespace conv_kernels = backend::cpu::conv_kernels;
+
+// Which implementation the CPU backend may use: the others are switched off.
+enum class Path { Im2col, OneDnn, Kernels };
+void use(Path p) {
+  onednn::set_enabled(p == Path::OneDnn);
+  conv_kernels::set_enabled(p == Path::Kernels);
+}
+
+struct Case {
+  const char* name;
+  int64_t batch, c_in, height, width, c_out;
+  backend::Conv2dGeometry g;
+};
+
+int64_t out_size(int64_t in, int64_t k, int64_t s, int64_t pad_total, int64_t d) {
+  return (in + pad_total - ((k - 1) * d + 1)) / s + 1;
+}
+
+struct Passes {
+  Tensor y, y_relu, gx, gw, gb;
+};
+
+Passes run_all(const Case& c, const Tensor& x, const Tensor& w, const Tensor& b,
+               const Tensor& gy, int64_t oh, int64_t ow) {
+  auto& be = backend::backend_of(x);
+  Passes p;
+  p.y = empty({c.batch, c.c_out, oh, ow});
+  p.y_relu = empty({c.batch, c.c_out, oh, ow});
+  p.gx = empty(x.shape());
+  p.gw = empty(w.shape());
+  p.gb = empty(b.shape());
+  be.conv2d(x, w, b, p.y, c.g, false);
+  be.conv2d(x, w, Tensor(), p.y_relu, c.g, true);
+  be.conv2d_backward_input(gy, w, p.gx, c.g);
+  be.conv2d_backward_weight(gy, x, p.gw, p.gb, c.g);
+  return p;
+}
+
+void expect_close(const Tensor& a, const Tensor& b, const char* what, const char* name) {
+  auto u = a.to_vector<double>(), v = b.to_vector<double>();
+  ASSERT_EQ(u.size(), v.size());
+  double scale = 1e-30;
+  for (double e : v) scale = std::max(scale, std::abs(e));
+  for (size_t i = 0; i < u.size(); ++i)
+    ASSERT_NEAR(u[i], v[i], 2e-5 * scale) << name << " " << what << ", element " << i;
+}
+
+class ConvPaths : public ::testing::TestWithParam<Case> {
+ protected:
+  void TearDown() override {
+    onednn::set_enabled(true);
+    conv_kernels::set_enabled(true);
+  }
+};
+
+TEST_P(ConvPaths, OneDnnAndOurKernelsAgreeWithIm2colForEveryPass) {
+  const Case& c = GetParam();
+  const auto& g = c.g;
+  // Bottom/right padding as "same" would give: whatever makes the output the stated size.
+  const int64_t oh = out_size(c.height, g.kernel_h, g.stride_h, 2 * g.pad_top, g.dilation_h);
+  const int64_t ow = out_size(c.width, g.kernel_w, g.stride_w, 2 * g.pad_left, g.dilation_w);
+  Generator gen(7);
+  Tensor x = uniform({c.batch, c.c_in, c.height, c.width}, -1, 1, DType::Float32, gen);
+  Tensor w = uniform({c.c_out, c.c_in, g.kernel_h, g.kernel_w}, -1, 1, DType::Float32, gen);
+  Tensor b = uniform({c.c_out}, -1, 1, DType::Float32, gen);
+  Tensor gy = uniform({c.batch, c.c_out, oh, ow}, -1, 1, DType::Float32, gen);
+
+  use(Path::Im2col);
+  const Passes reference = run_all(c, x, w, b, gy, oh, ow);
+  for (Path path : {Path::OneDnn, Path::Kernels}) {
+    use(path);
+    const Passes p = run_all(c, x, w, b, gy, oh, ow);
+    const std::string name = std::string(c.name) + (path == Path::OneDnn ? " (oneDNN)" : " (kernels)");
+    expect_close(p.y, reference.y, "forward", name.c_str());
+    expect_close(p.y_relu, reference.y_relu, "forward + relu", name.c_str());
+    expect_close(p.gx, reference.gx, "backward data", name.c_str());
+    expect_close(p.gw, reference.gw, "backward weights", name.c_str());
+    expect_close(p.gb, reference.gb, "bias gradient", name.c_str());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Geometries, ConvPaths,
+    ::testing::Values(Case{"baseline_conv1", 4, 1, 28, 28, 32, {3, 3, 1, 1, 0, 0, 1, 1}},
+                      Case{"baseline_conv2", 3, 32, 26, 26, 64, {3, 3, 1, 1, 0, 0, 1, 1}},
+                      Case{"same_padding", 2, 5, 9, 8, 7, {3, 3, 1, 1, 1, 1, 1, 1}},
+                      // our kernels' tails: channels past one 64-wide panel and not a multiple
+                      // of 8 or 16, taps not a multiple of 6, one image (one thread), an odd
+                      // batch, a 5x1 kernel with padding on top only, a one-pixel output
+                      Case{"wide_odd_channels", 3, 3, 7, 11, 81, {3, 3, 1, 1, 1, 1, 1, 1}},
+                      Case{"one_image_many_inputs", 1, 70, 6, 5, 9, {2, 2, 1, 1, 0, 0, 1, 1}},
+                      Case{"tall_kernel", 5, 2, 9, 4, 16, {5, 1, 1, 1, 2, 0, 1, 1}},
+                      Case{"one_pixel_output", 2, 4, 3, 3, 5, {3, 3, 1, 1, 0, 0, 1, 1}},
+                      Case{"stride2_dilation2", 2, 3, 11, 10, 4, {3, 2, 2, 2, 1, 0, 2, 2}},
+                      Case{"pointwise", 2, 6, 5, 5, 3, {1, 1, 1, 1, 0, 0, 1, 1}},
+                      Case{"stride2_floor", 1, 2, 8, 9, 3, {3, 3, 2, 2, 0, 0, 1, 1}}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// gy masked by relu_y > 0 inside the kernels equals the kernels on gy * (relu_y > 0).
+TEST(ConvKernels, FusedReluGradientEqualsMaskingFirst) {
+  if (!conv_kernels::available()) GTEST_SKIP() << "scidl built without AVX-512";
+  conv_kernels::set_enabled(true);
+  const backend::Conv2dDims d{3, 4, 9, 8, 6, 9, 8, {3, 3, 1, 1, 1, 1, 1, 1}};
+  ASSERT_TRUE(conv_kernels::suits(d));
+  Generator gen(3);
+  Tensor x = uniform({3, 4, 9, 8}, -1, 1, DType::Float32, gen);
+  Tensor w = uniform({6, 4, 3, 3}, -1, 1, DType::Float32, gen);
+  Tensor gy = uniform({3, 6, 9, 8}, -1, 1, DType::Float32, gen);
+  Tensor y = uniform({3, 6, 9, 8}, -1, 1, DType::Float32, gen);  // half of it "ReLU'd away"
+  Tensor masked = where(gt(y, zeros_like(y)), gy, zeros_like(gy));
+  Tensor gx1 = empty(x.shape()), gx2 = empty(x.shape()), gw1 = empty(w.shape()),
+         gw2 = empty(w.shape()), gb1 = empty({6}), gb2 = empty({6});
+  conv_kernels::backward_data(d, gy.data<float>(), y.data<float>(), w.data<float>(),
+                              gx1.data<float>());
+  conv_kernels::backward_data(d, masked.data<float>(), nullptr, w.data<float>(),
+                              gx2.data<float>());
+  conv_kernels::backward_weights(d, gy.data<float>(), y.data<float>(), x.data<float>(),
+                                 gw1.data<float>(), gb1.data<float>());
+  conv_kernels::backward_weights(d, masked.data<float>(), nullptr, x.data<float>(),
+                                 gw2.data<float>(), gb2.data<float>());
+  expect_close(gx1, gx2, "backward data", "fused relu");
+  expect_close(gw1, gw2, "backward weights", "fused relu");
+  expect_close(gb1, gb2, "bias gradient", "fused relu");
+}
+
+TEST(ConvKernels, TakeTheLectureCnnLayersAndLeaveStridedOnes) {
+  conv_kernels::set_enabled(true);
+  const bool expected = conv_kernels::available();
+  EXPECT_EQ(conv_kernels::suits({32, 1, 28, 28, 32, 26, 26, {3, 3, 1, 1, 0, 0, 1, 1}}), expected);
+  EXPECT_EQ(conv_kernels::suits({32, 32, 26, 26, 64, 24, 24, {3, 3, 1, 1, 0, 0, 1, 1}}), expected);
+  EXPECT_FALSE(conv_kernels::suits({2, 3, 11, 10, 4, 5, 5, {3, 2, 2, 2, 1, 0, 2, 2}}));
+  conv_kernels::set_enabled(false);
+  EXPECT_FALSE(conv_kernels::suits({32, 1, 28, 28, 32, 26, 26, {3, 3, 1, 1, 0, 0, 1, 1}}));
+  conv_kernels::set_enabled(true);
+}
+
+TEST(OneDnnConv, TakesTheLectureCnnLayers) {
+  if (!onednn::compiled_in()) GTEST_SKIP() << "scidl built without oneDNN (libdnnl-dev)";
+  onednn::set_enabled(true);
+  const onednn::ConvDims conv2{32, 32, 26, 26, 64, 24, 24, {3, 3, 1, 1, 0, 0, 1, 1}};
+  Generator gen(1);
+  Tensor x = uniform({32, 32, 26, 26}, -1, 1, DType::Float32, gen);
+  Tensor w = uniform({64, 32, 3, 3}, -1, 1, DType::Float32, gen);
+  Tensor b = uniform({64}, -1, 1, DType::Float32, gen);
+  Tensor y = empty({32, 64, 24, 24}), gx = empty(x.shape()), gw = empty(w.shape());
+  Tensor gb = empty(b.shape());
+  EXPECT_TRUE(onednn::conv2d_forward(conv2, x.data<float>(), w.data<float>(), b.data<float>(),
+                                     y.data<float>(), true));
+  EXPECT_TRUE(onednn::conv2d_backward_data(conv2, y.data<float>(), w.data<float>(),
+                                           gx.data<float>()));
+  EXPECT_TRUE(onednn::conv2d_backward_weights(conv2, y.data<float>(), x.data<float>(),
+                                              gw.data<float>(), gb.data<float>()));
+}
+
+}  // namespace
+}  // namespace scidl::testing
