@@ -89,6 +89,34 @@ TEST_P(OpHarness, Float32AgreesWithFloat64) {
   }
 }
 
+// The float32 backward passes (scidl's own kernels, oneDNN, BLAS) against the float64 ones that
+// the finite differences below check.
+TEST_P(OpHarness, Float32GradientsAgreeWithFloat64) {
+  for (int s = 0; s < kSeeds; ++s) {
+    std::vector<std::vector<double>> by_dtype[2];
+    for (int d = 0; d < 2; ++d) {
+      std::vector<Tensor> in, diff;
+      for (auto& t : inputs_for(op(), 600 + s)) {
+        in.push_back(to_dtype(t, d == 0 ? DType::Float64 : DType::Float32));
+        if (is_floating(t.dtype())) diff.push_back(in.back().requires_grad_());
+      }
+      if (diff.empty()) return;
+      Tensor y = op().forward(in);
+      Generator gen(700 + s);
+      Tensor seed = to_dtype(random_input(gen, y.shape(), -1, 1), y.dtype());
+      for (auto& g : autograd::grad({y}, diff, {seed}, false, true))
+        by_dtype[d].push_back(g.defined() ? g.to_vector<double>() : std::vector<double>{});
+    }
+    for (size_t k = 0; k < by_dtype[0].size(); ++k) {
+      const auto &g64 = by_dtype[0][k], &g32 = by_dtype[1][k];
+      ASSERT_EQ(g64.size(), g32.size()) << op().name << ": input " << k;
+      for (size_t i = 0; i < g64.size(); ++i)
+        ASSERT_NEAR(g32[i], g64[i], 1e-3 * (1 + std::abs(g64[i])))
+            << op().name << ": input " << k << " element " << i << " (seed " << s << ")";
+    }
+  }
+}
+
 TEST_P(OpHarness, NonContiguousInputsGiveTheSameValues) {
   for (int s = 0; s < kSeeds; ++s) {
     auto in = inputs_for(op(), 200 + s);

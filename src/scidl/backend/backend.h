@@ -170,6 +170,19 @@ class Backend {
   virtual void conv2d_backward_weight(const Tensor& grad_output, const Tensor& x,
                                       const Tensor& grad_weight, const Tensor& grad_bias,
                                       const Conv2dGeometry& g) = 0;
+  // Both backward passes of conv2d + ReLU in one call, the ReLU's gradient fused in: grad_output
+  // is masked by relu_output > 0 (relu_output: the forward's output). grad_input, and
+  // grad_weight (with grad_bias, which may be undefined), are each undefined when not wanted;
+  // the rest are overwritten. Returns false, touching nothing, when the backend has no fused
+  // path for the case: the caller masks grad_output itself and calls the two passes above.
+  virtual bool conv2d_relu_backward(const Tensor& grad_output, const Tensor& relu_output,
+                                    const Tensor& x, const Tensor& weight,
+                                    const Tensor& grad_input, const Tensor& grad_weight,
+                                    const Tensor& grad_bias, const Conv2dGeometry& g) {
+    (void)grad_output, (void)relu_output, (void)x, (void)weight, (void)grad_input,
+        (void)grad_weight, (void)grad_bias, (void)g;
+    return false;
+  }
   // Max pooling; argmax (int64, out's shape) gets the winner's index within its H*W plane.
   virtual void max_pool2d(const Tensor& x, const Tensor& out, const Tensor& argmax,
                           const Pool2dGeometry& g) = 0;

@@ -209,4 +209,21 @@ void CpuBackend::conv2d_backward_weight(const Tensor& grad_output, const Tensor&
   });
 }
 
+bool CpuBackend::conv2d_relu_backward(const Tensor& grad_output, const Tensor& relu_output,
+                                      const Tensor& x, const Tensor& weight,
+                                      const Tensor& grad_input, const Tensor& grad_weight,
+                                      const Tensor& grad_bias, const Conv2dGeometry& g) {
+  if (x.dtype() != DType::Float32) return false;
+  const Conv2dDims d = dims_of(conv_shape(x, weight, grad_output), g);
+  if (!conv_kernels::suits(d)) return false;
+  const float* gy = grad_output.data<float>();
+  const float* y = relu_output.data<float>();
+  if (grad_input.defined())
+    conv_kernels::backward_data(d, gy, y, weight.data<float>(), grad_input.data<float>());
+  if (grad_weight.defined())
+    conv_kernels::backward_weights(d, gy, y, x.data<float>(), grad_weight.data<float>(),
+                                   grad_bias.defined() ? grad_bias.data<float>() : nullptr);
+  return true;
+}
+
 }  // namespace scidl::backend::cpu

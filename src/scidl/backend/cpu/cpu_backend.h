@@ -59,6 +59,10 @@ class CpuBackend final : public Backend {
   void conv2d_backward_weight(const Tensor& grad_output, const Tensor& x,
                               const Tensor& grad_weight, const Tensor& grad_bias,
                               const Conv2dGeometry& g) override;
+  bool conv2d_relu_backward(const Tensor& grad_output, const Tensor& relu_output, const Tensor& x,
+                            const Tensor& weight, const Tensor& grad_input,
+                            const Tensor& grad_weight, const Tensor& grad_bias,
+                            const Conv2dGeometry& g) override;
   void max_pool2d(const Tensor& x, const Tensor& out, const Tensor& argmax,
                   const Pool2dGeometry& g) override;
   void max_pool2d_backward(const Tensor& grad_output, const Tensor& argmax,
