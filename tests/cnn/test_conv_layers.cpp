@@ -135,6 +135,29 @@ TEST(Pooling, MaxAndAverageOfEachWindow) {
   expect_values(global_avg_pool2d(x), {8}, 1e-12);
 }
 
+// float32 2x2 pooling runs 16 outputs at a time (AVX-512); float64 one at a time. With many
+// ties (small integers), rows wider than one vector and odd widths, both pick the same values
+// and the same winners (the gradient lands on the same pixel).
+TEST(Pooling, VectorisedMaxPoolPicksTheSameWinnersAsTheElementLoop) {
+  Generator gen(11);
+  for (int64_t width : {4, 9, 32, 45, 70}) {
+    std::vector<double> v(static_cast<size_t>(2 * 3 * 7 * width));
+    for (double& e : v) e = static_cast<double>(gen.next_u64() % 3);
+    Tensor x64 = from_vector(v, {2, 3, 7, width});
+    Tensor x32 = x64.to(DType::Float32);
+    x64.requires_grad_();
+    x32.requires_grad_();
+    Tensor y64 = max_pool2d(x64), y32 = max_pool2d(x32);
+    EXPECT_EQ(y32.to_vector<double>(), y64.to_vector<double>()) << "width " << width;
+    Tensor seed = uniform(y64.shape(), -1, 1, DType::Float64, gen);
+    auto g64 = autograd::grad({y64}, {x64}, {seed})[0].to_vector<double>();
+    auto g32 = autograd::grad({y32}, {x32}, {seed.to(DType::Float32)})[0].to_vector<double>();
+    ASSERT_EQ(g32.size(), g64.size());
+    for (size_t i = 0; i < g64.size(); ++i)
+      ASSERT_NEAR(g32[i], g64[i], 1e-6) << "width " << width << ", element " << i;
+  }
+}
+
 TEST(Dropout2d, DropsWholeChannelsAndScalesTheRest) {
   Tensor x = ones({4, 8, 3, 3});
   nn::Dropout2d drop(0.5, 3);

@@ -1,6 +1,13 @@
 // Max and average pooling on the CPU, one (image, channel) plane per task across threads.
 // Windows are clipped to the input, so "same" padding never reads or counts padded positions.
 #include <algorithm>
+#include <type_traits>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+
+#include "scidl/backend/cpu/avx512_util.h"
+#endif
 
 #include "scidl/backend/cpu/cpu_backend.h"
 #include "scidl/backend/cpu/strided_loop.h"
@@ -29,6 +36,67 @@ bool worth_threads(const PoolShape& s) {
   return s.planes * s.height * s.width >= kParallelGrain && omp_get_max_threads() > 1;
 }
 
+// GCC 12's cast and extract intrinsics start from undefined vectors, which
+// -Wmaybe-uninitialized flags.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// One output row of 2x2 / stride 2 max pooling: out[ow] and the winner's index in the plane
+// (top = the index of r0's first element; r1 = r0 + width). Branch-free selects, with the
+// element loop's ties: the left one, then the top one, wins.
+template <typename T>
+void max_pool_halves_row(const T* r0, const T* r1, int64_t top, int64_t width, int64_t out_width,
+                         T* out, int64_t* argmax) {
+  int64_t ow = 0;
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<T, float>) {
+    // 16 outputs at a time: even and odd columns of both rows split out of 32 floats each.
+    const __m512i even =
+        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    const __m512i lane2 = _mm512_slli_epi32(
+        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), 1);
+    for (; ow < out_width; ow += 16) {
+      const int64_t n = std::min<int64_t>(16, out_width - ow), c = 2 * ow;
+      const __mmask16 lo = avx512::mask_bits(2 * n), hi = avx512::mask_bits(2 * n - 16);
+      const __m512 a0 = _mm512_maskz_loadu_ps(lo, r0 + c),
+                   b0 = _mm512_maskz_loadu_ps(hi, r0 + c + 16);
+      const __m512 a1 = _mm512_maskz_loadu_ps(lo, r1 + c),
+                   b1 = _mm512_maskz_loadu_ps(hi, r1 + c + 16);
+      const __m512 l0 = _mm512_permutex2var_ps(a0, even, b0),
+                   q0 = _mm512_permutex2var_ps(a0, odd, b0);
+      const __m512 l1 = _mm512_permutex2var_ps(a1, even, b1),
+                   q1 = _mm512_permutex2var_ps(a1, odd, b1);
+      const __mmask16 right0 = _mm512_cmp_ps_mask(q0, l0, _CMP_GT_OQ);
+      const __mmask16 right1 = _mm512_cmp_ps_mask(q1, l1, _CMP_GT_OQ);
+      const __m512 m0 = _mm512_mask_blend_ps(right0, l0, q0),
+                   m1 = _mm512_mask_blend_ps(right1, l1, q1);
+      const __mmask16 lower = _mm512_cmp_ps_mask(m1, m0, _CMP_GT_OQ);
+      const __mmask16 keep = avx512::mask_bits(n);
+      _mm512_mask_storeu_ps(out + ow, keep, _mm512_mask_blend_ps(lower, m0, m1));
+      // index = (lower ? top + width : top) + c + 2 lane + (lower ? right1 : right0)
+      const __mmask16 right = (lower & right1) | (~lower & right0);
+      __m512i idx = _mm512_add_epi32(lane2, _mm512_set1_epi32(static_cast<int32_t>(top + c)));
+      idx = _mm512_mask_add_epi32(idx, lower, idx, _mm512_set1_epi32(static_cast<int32_t>(width)));
+      idx = _mm512_mask_add_epi32(idx, right, idx, _mm512_set1_epi32(1));
+      _mm512_mask_storeu_epi64(argmax + ow, static_cast<__mmask8>(keep),
+                               _mm512_cvtepi32_epi64(_mm512_castsi512_si256(idx)));
+      _mm512_mask_storeu_epi64(argmax + ow + 8, static_cast<__mmask8>(keep >> 8),
+                               _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(idx, 1)));
+    }
+    return;
+  }
+#endif
+  for (; ow < out_width; ++ow) {
+    const int64_t c = 2 * ow;
+    const bool right0 = r0[c + 1] > r0[c], right1 = r1[c + 1] > r1[c];
+    const T m0 = right0 ? r0[c + 1] : r0[c], m1 = right1 ? r1[c + 1] : r1[c];
+    const bool lower = m1 > m0;
+    out[ow] = lower ? m1 : m0;
+    argmax[ow] = lower ? top + width + c + right1 : top + c + right0;
+  }
+}
+#pragma GCC diagnostic pop
+
 }  // namespace
 
 void CpuBackend::max_pool2d(const Tensor& x, const Tensor& out, const Tensor& argmax,
@@ -49,16 +117,8 @@ void CpuBackend::max_pool2d(const Tensor& x, const Tensor& out, const Tensor& ar
       for (int64_t oh = 0; oh < s.out_height; ++oh) {
         if (halves) {  // the common 2x2 / stride 2 case, without window bookkeeping
           const T* r0 = xp + 2 * oh * s.width;
-          const T* r1 = r0 + s.width;
-          const int64_t top = 2 * oh * s.width, bottom = top + s.width;
-          for (int64_t ow = 0; ow < s.out_width; ++ow) {  // branch-free: selects, not jumps
-            const int64_t c = 2 * ow;
-            const bool right0 = r0[c + 1] > r0[c], right1 = r1[c + 1] > r1[c];
-            const T m0 = right0 ? r0[c + 1] : r0[c], m1 = right1 ? r1[c + 1] : r1[c];
-            const bool lower = m1 > m0;
-            op[oh * s.out_width + ow] = lower ? m1 : m0;
-            ap[oh * s.out_width + ow] = lower ? bottom + c + right1 : top + c + right0;
-          }
+          max_pool_halves_row(r0, r0 + s.width, 2 * oh * s.width, s.width, s.out_width,
+                              op + oh * s.out_width, ap + oh * s.out_width);
           continue;
         }
         int64_t h0, h1;
