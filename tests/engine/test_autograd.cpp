@@ -141,6 +141,17 @@ TEST(Random, SameSeedSameNumbersAcrossGenerators) {
   EXPECT_NEAR(ones_frac, 0.25, 0.02);
 }
 
+// bernoulli compares integers for speed; it must keep the draw `next_double() < p` exactly,
+// including probabilities that are not multiples of 2^-53 and the ends 0 and 1.
+TEST(Random, BernoulliIsNextDoubleBelowP) {
+  for (double p : {0.0, 0.1, 0.25, 1.0 / 3.0, 0.9, 1.0}) {
+    Generator a(5), b(5);
+    auto bits = bernoulli({5000}, p, DType::Float32, a).to_vector<double>();
+    for (size_t i = 0; i < bits.size(); ++i)
+      ASSERT_EQ(bits[i], b.next_double() < p ? 1.0 : 0.0) << "p " << p << ", element " << i;
+  }
+}
+
 TEST(Random, GeneratorStateRoundTrips) {
   Generator g(7);
   g.next_normal();  // leaves a spare normal cached
