@@ -216,13 +216,11 @@ bool CpuBackend::conv2d_relu_backward(const Tensor& grad_output, const Tensor& r
   if (x.dtype() != DType::Float32) return false;
   const Conv2dDims d = dims_of(conv_shape(x, weight, grad_output), g);
   if (!conv_kernels::suits(d)) return false;
-  const float* gy = grad_output.data<float>();
-  const float* y = relu_output.data<float>();
-  if (grad_input.defined())
-    conv_kernels::backward_data(d, gy, y, weight.data<float>(), grad_input.data<float>());
-  if (grad_weight.defined())
-    conv_kernels::backward_weights(d, gy, y, x.data<float>(), grad_weight.data<float>(),
-                                   grad_bias.defined() ? grad_bias.data<float>() : nullptr);
+  conv_kernels::backward_both(
+      d, grad_output.data<float>(), relu_output.data<float>(), x.data<float>(),
+      weight.data<float>(), grad_input.defined() ? grad_input.data<float>() : nullptr,
+      grad_weight.defined() ? grad_weight.data<float>() : nullptr,
+      grad_bias.defined() ? grad_bias.data<float>() : nullptr);
   return true;
 }
 

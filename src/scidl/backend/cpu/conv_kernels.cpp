@@ -253,114 +253,135 @@ void forward(const Conv2dDims& d, const float* x, const float* w, const float* b
   }
 }
 
-void backward_data(const Conv2dDims& d, const float* gy, const float* relu_y, const float* w,
-                   float* gx) {
-  // The gradient w.r.t. the padded input (hp x wp) is the valid convolution of gy, padded by
-  // kh - 1 and kw - 1 on every side, with the weights transposed and flipped.
+namespace {
+
+// Both backward passes, image by image, each image's output gradient read (and masked) once:
+// gx = the input gradient (when not null), gw and gb = the weight and bias gradients (gw not
+// null; gb may be null).
+//
+// The input gradient w.r.t. the padded input (hp x wp) is the valid convolution of gy, padded
+// by kh - 1 and kw - 1 on every side, with the weights transposed and flipped: one shifted
+// GEMM over that padded gradient. The weight gradient dW^T[k, m] = sum_p x_pad[off(k) + p]
+// gz[m, p] runs over gz transposed onto the input's wide rows (rows of discarded columns
+// stay zero), taken from the same padded gradient.
+void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const float* x,
+              const float* w, float* gx, float* gw, float* gb) {
   const Conv2dGeometry& g = d.geometry;
   const int64_t kh = g.kernel_h, kw = g.kernel_w;
-  const int64_t hp = d.out_height + kh - 1, wp_cols = d.out_width + kw - 1;
-  const Wide wide{d.c_out, hp + kh - 1, wp_cols + kw - 1, kh, kw};
-  const int64_t K = d.c_out * kh * kw;
-  const int64_t m_tiles = (d.c_in + kRows - 1) / kRows;
-  thread_local Scratch weight_buffer;
-  float* wt = weight_buffer.get(static_cast<size_t>(m_tiles * K * kRows));
-  for (int64_t t = 0; t < m_tiles; ++t)
-    for (int64_t co = 0; co < d.c_out; ++co)
-      for (int64_t i = 0; i < kh; ++i)
-        for (int64_t j = 0; j < kw; ++j)
-          for (int r = 0; r < kRows; ++r) {
-            const int64_t ci = t * kRows + r, k = (co * kh + i) * kw + j;
-            wt[(t * K + k) * kRows + r] =
-                ci < d.c_in ? w[((co * d.c_in + ci) * kh + kh - 1 - i) * kw + kw - 1 - j] : 0.0f;
-          }
-  const std::vector<int32_t> off = tap_offsets(wide, K);
-  const int64_t ldo = round_up(wide.positions(), kCols);
+  const Wide input{d.c_in, d.out_height + kh - 1, d.out_width + kw - 1, kh, kw};
+  const Wide grad{d.c_out, input.height + kh - 1, input.width + kw - 1, kh, kw};
   const int64_t image = d.c_in * d.height * d.width, out_plane = d.out_height * d.out_width;
-#pragma omp parallel num_threads(threads_for(d.batch))
+  const int threads = threads_for(d.batch);
+
+  // The input gradient's packed weights [m_tiles][(co, i, j)][kRows], flipped, and offsets.
+  const int64_t K_data = d.c_out * kh * kw, m_tiles = (d.c_in + kRows - 1) / kRows;
+  thread_local Scratch weight_buffer;
+  float* wt = nullptr;
+  std::vector<int32_t> off_data;
+  if (gx) {
+    wt = weight_buffer.get(static_cast<size_t>(m_tiles * K_data * kRows));
+    for (int64_t t = 0; t < m_tiles; ++t)
+      for (int64_t co = 0; co < d.c_out; ++co)
+        for (int64_t i = 0; i < kh; ++i)
+          for (int64_t j = 0; j < kw; ++j)
+            for (int r = 0; r < kRows; ++r) {
+              const int64_t ci = t * kRows + r, k = (co * kh + i) * kw + j;
+              wt[(t * K_data + k) * kRows + r] =
+                  ci < d.c_in ? w[((co * d.c_in + ci) * kh + kh - 1 - i) * kw + kw - 1 - j]
+                              : 0.0f;
+            }
+    off_data = tap_offsets(grad, K_data);
+  }
+  const int64_t ldo = round_up(grad.positions(), kCols);
+
+  // The weight gradient: per-thread sums of dW^T [taps, mp] and of the bias [mp].
+  const int64_t K = d.c_in * kh * kw, taps = round_up(K, kTaps);
+  const int64_t mp = round_up(d.c_out, 16);  // columns of gz^T and of dW^T
+  const int64_t np = round_up(input.positions(), kBlock);
+  std::vector<int32_t> off_weights;
+  thread_local Scratch partial_buffer;
+  float* partials = nullptr;
+  if (gw) {
+    off_weights = tap_offsets(input, taps);
+    partials = partial_buffer.get(static_cast<size_t>(threads * (taps + 1) * mp));
+  }
+#pragma omp parallel num_threads(threads)
   {
-    thread_local Scratch in_buffer, out_buffer;
-    float* in = zeroed(in_buffer, wide.buffer_size());
-    float* out = out_buffer.get(static_cast<size_t>(m_tiles * kRows * ldo));
+    const int t = omp_get_thread_num();
+    thread_local Scratch grad_buffer, out_buffer, in_buffer, gzt_buffer;
+    float* gpad = zeroed(grad_buffer, grad.buffer_size());
+    float* out = gx ? out_buffer.get(static_cast<size_t>(m_tiles * kRows * ldo)) : nullptr;
+    float* in = gw ? zeroed(in_buffer, input.buffer_size()) : nullptr;
+    float* gzt = gw ? zeroed(gzt_buffer, np * mp) : nullptr;
+    float* dwt = gw ? partials + t * (taps + 1) * mp : nullptr;
+    if (gw) std::fill(dwt, dwt + (taps + 1) * mp, 0.0f);
 #pragma omp for schedule(static)
     for (int64_t n = 0; n < d.batch; ++n) {
       const int64_t at = n * d.c_out * out_plane;
-      pad_into(gy + at, relu_y ? relu_y + at : nullptr, d.c_out, d.out_height, d.out_width, in,
-               wide.height, wide.width, kh - 1, kw - 1);
-      shift_gemm(wide, off.data(), K, in, wt, m_tiles, out, ldo);
-      float* gxn = gx + n * image;
-      for (int64_t c = 0; c < d.c_in; ++c)
-        for (int64_t r = 0; r < d.height; ++r) {
-          const float* src = out + c * ldo + (r + g.pad_top) * wide.width + g.pad_left;
-          std::copy(src, src + d.width, gxn + (c * d.height + r) * d.width);
+      pad_into(gy + at, relu_y ? relu_y + at : nullptr, d.c_out, d.out_height, d.out_width, gpad,
+               grad.height, grad.width, kh - 1, kw - 1);
+      if (gx) {
+        shift_gemm(grad, off_data.data(), K_data, gpad, wt, m_tiles, out, ldo);
+        float* gxn = gx + n * image;
+        for (int64_t c = 0; c < d.c_in; ++c)
+          for (int64_t r = 0; r < d.height; ++r) {
+            const float* src = out + c * ldo + (r + g.pad_top) * grad.width + g.pad_left;
+            std::copy(src, src + d.width, gxn + (c * d.height + r) * d.width);
+          }
+      }
+      if (gw) {
+        pad_into(x + n * image, nullptr, d.c_in, d.height, d.width, in, input.height,
+                 input.width, g.pad_top, g.pad_left);
+        float* bias_sum = dwt + taps * mp;
+        for (int64_t oh = 0; oh < d.out_height; ++oh) {
+          const float* row = gpad + (kh - 1 + oh) * grad.width + kw - 1;  // channel 0's row oh
+          for (int64_t m = 0; m < d.c_out; ++m) {
+            const float* rm = row + m * grad.plane();
+            float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+            for (int64_t ow = 0; ow < d.out_width; ++ow) s += rm[ow];
+            bias_sum[m] += s;
+          }
+          avx512::transpose(row, d.c_out, d.out_width, grad.plane(),
+                            gzt + oh * input.width * mp, mp);
         }
+        dw_accumulate(np, off_weights.data(), taps, in, gzt, mp, dwt);
+      }
+    }
+    // (the loop's implicit barrier: every partial is complete)
+    if (gw) {
+#pragma omp for schedule(static)
+      for (int64_t m = 0; m < d.c_out; ++m) {
+        for (int64_t k = 0; k < K; ++k) {
+          float s = 0.0f;
+          for (int u = 0; u < threads; ++u) s += partials[u * (taps + 1) * mp + k * mp + m];
+          gw[m * K + k] = s;
+        }
+        if (gb) {
+          float s = 0.0f;
+          for (int u = 0; u < threads; ++u) s += partials[u * (taps + 1) * mp + taps * mp + m];
+          gb[m] = s;
+        }
+      }
     }
   }
 }
 
+}  // namespace
+
+void backward_data(const Conv2dDims& d, const float* gy, const float* relu_y, const float* w,
+                   float* gx) {
+  backward(d, gy, relu_y, nullptr, w, gx, nullptr, nullptr);
+}
+
 void backward_weights(const Conv2dDims& d, const float* gy, const float* relu_y, const float* x,
                       float* gw, float* gb) {
-  const Conv2dGeometry& g = d.geometry;
-  const Wide wide{d.c_in, d.out_height + g.kernel_h - 1, d.out_width + g.kernel_w - 1,
-                  g.kernel_h, g.kernel_w};
-  const int64_t K = d.c_in * g.kernel_h * g.kernel_w, taps = round_up(K, kTaps);
-  const std::vector<int32_t> off = tap_offsets(wide, taps);
-  const int64_t mp = round_up(d.c_out, 16);        // columns of gz^T and of dW^T
-  const int64_t np = round_up(wide.positions(), kBlock);
-  const int64_t image = d.c_in * d.height * d.width, out_plane = d.out_height * d.out_width;
-  const int threads = threads_for(d.batch);
-  // Each thread sums its images into its own dW^T [taps, mp] and bias sums [mp].
-  thread_local Scratch partial_buffer;
-  float* partials = partial_buffer.get(static_cast<size_t>(threads * (taps + 1) * mp));
-#pragma omp parallel num_threads(threads)
-  {
-    const int t = omp_get_thread_num();
-    float* dwt = partials + t * (taps + 1) * mp;
-    std::fill(dwt, dwt + (taps + 1) * mp, 0.0f);
-    float* bias_sum = dwt + taps * mp;
-    thread_local Scratch in_buffer, gzt_buffer, gz_buffer;
-    float* in = zeroed(in_buffer, wide.buffer_size());
-    // gz^T on wide rows: row p = oh * wide.width + ow, column m; the rows of the discarded
-    // columns and past the last position stay zero, so they add nothing.
-    float* gzt = zeroed(gzt_buffer, np * mp);
-    float* gz = relu_y ? gz_buffer.get(static_cast<size_t>(d.c_out * out_plane)) : nullptr;
-#pragma omp for schedule(static)
-    for (int64_t n = 0; n < d.batch; ++n) {
-      pad_into(x + n * image, nullptr, d.c_in, d.height, d.width, in, wide.height, wide.width,
-               g.pad_top, g.pad_left);
-      const int64_t at = n * d.c_out * out_plane;
-      const float* gn = gy + at;
-      if (relu_y) {
-        pad_into(gn, relu_y + at, d.c_out, d.out_height, d.out_width, gz, d.out_height,
-                 d.out_width, 0, 0);
-        gn = gz;
-      }
-      for (int64_t m = 0; m < d.c_out; ++m) {
-        float s = 0.0f;
-#pragma omp simd reduction(+ : s)
-        for (int64_t p = 0; p < out_plane; ++p) s += gn[m * out_plane + p];
-        bias_sum[m] += s;
-      }
-      for (int64_t oh = 0; oh < d.out_height; ++oh)
-        avx512::transpose(gn + oh * d.out_width, d.c_out, d.out_width, out_plane,
-                          gzt + oh * wide.width * mp, mp);
-      dw_accumulate(np, off.data(), taps, in, gzt, mp, dwt);
-    }
-    // (the loop's implicit barrier: every partial is complete)
-#pragma omp for schedule(static)
-    for (int64_t m = 0; m < d.c_out; ++m) {
-      for (int64_t k = 0; k < K; ++k) {
-        float s = 0.0f;
-        for (int u = 0; u < threads; ++u) s += partials[u * (taps + 1) * mp + k * mp + m];
-        gw[m * K + k] = s;
-      }
-      if (gb) {
-        float s = 0.0f;
-        for (int u = 0; u < threads; ++u) s += partials[u * (taps + 1) * mp + taps * mp + m];
-        gb[m] = s;
-      }
-    }
-  }
+  backward(d, gy, relu_y, x, nullptr, nullptr, gw, gb);
+}
+
+void backward_both(const Conv2dDims& d, const float* gy, const float* relu_y, const float* x,
+                   const float* w, float* gx, float* gw, float* gb) {
+  backward(d, gy, relu_y, x, w, gx, gw, gb);
 }
 
 #else
@@ -375,6 +396,10 @@ void backward_data(const Conv2dDims&, const float*, const float*, const float*, 
 void backward_weights(const Conv2dDims&, const float*, const float*, const float*, float*,
                       float*) {
   throw std::logic_error("conv_kernels::backward_weights: built without AVX-512");
+}
+void backward_both(const Conv2dDims&, const float*, const float*, const float*, const float*,
+                   float*, float*, float*) {
+  throw std::logic_error("conv_kernels::backward_both: built without AVX-512");
 }
 
 #endif

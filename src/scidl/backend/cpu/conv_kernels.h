@@ -46,5 +46,8 @@ void backward_data(const Conv2dDims& d, const float* gy, const float* relu_y, co
 // gw = d(sum(gy * conv(x, w)))/dw, and gb (when not null) = gy summed over batch and space.
 void backward_weights(const Conv2dDims& d, const float* gy, const float* relu_y, const float* x,
                       float* gw, float* gb);
+// Both at once, each image's gy read (and masked) once: gx, or gw (with gb), may be null.
+void backward_both(const Conv2dDims& d, const float* gy, const float* relu_y, const float* x,
+                   const float* w, float* gx, float* gw, float* gb);
 
 }  // namespace scidl::backend::cpu::conv_kernels
