@@ -139,6 +139,14 @@ TEST(ConvKernels, FusedReluGradientEqualsMaskingFirst) {
   expect_close(gx1, gx2, "backward data", "fused relu");
   expect_close(gw1, gw2, "backward weights", "fused relu");
   expect_close(gb1, gb2, "bias gradient", "fused relu");
+  // both passes in one sweep, as conv2d + ReLU's backward runs them
+  Tensor gx3 = empty(x.shape()), gw3 = empty(w.shape()), gb3 = empty({6});
+  conv_kernels::backward_both(d, gy.data<float>(), y.data<float>(), x.data<float>(),
+                              w.data<float>(), gx3.data<float>(), gw3.data<float>(),
+                              gb3.data<float>());
+  expect_close(gx3, gx2, "backward data", "both passes");
+  expect_close(gw3, gw2, "backward weights", "both passes");
+  expect_close(gb3, gb2, "bias gradient", "both passes");
 }
 
 TEST(ConvKernels, TakeTheLectureCnnLayersAndLeaveStridedOnes) {

@@ -1,5 +1,5 @@
-// 2-D convolution on the CPU: im2col + one BLAS GEMM per image, for the forward pass and both
-// backward passes. With at least as many images as threads, each thread takes whole images
+// 2-D convolution on the CPU, for the forward pass and both backward passes: float32 through
+// scidl's own kernels or oneDNN (see kernels_take), else im2col + one BLAS GEMM per image. With at least as many images as threads, each thread takes whole images
 // (its own im2col buffer, single-threaded BLAS inside the parallel region: the OpenMP build of
 // OpenBLAS shares our thread pool); otherwise images run one by one on multi-threaded BLAS.
 // A 1x1 kernel with stride 1 and no padding skips im2col: the image already is the matrix.
@@ -35,6 +35,18 @@ bool is_pointwise(const Conv2dGeometry& g, const ConvShape& s) {
          g.pad_top == 0 && g.pad_left == 0 && s.out_height == s.height && s.out_width == s.width;
 }
 
+// Whether scidl's own kernels (conv_kernels.h) take a float32 convolution rather than oneDNN.
+// Measured on this project's CNNs (bench/RESULTS.md): with a ReLU fused in and wide images they
+// win (the lecture's 26x26 layers; the fused backward saves a pass over the activations); on
+// 14x14 images their wide rows waste 15-45% of the work and oneDNN's direct kernels are
+// 10-25% faster; without oneDNN they beat im2col + BLAS everywhere.
+bool kernels_take(const Conv2dDims& d, bool relu_fused) {
+  if (!conv_kernels::suits(d)) return false;
+  if (!onednn::enabled()) return true;
+  const int64_t wide = d.out_width + d.geometry.kernel_w - 1;  // a wide row's length
+  return relu_fused && wide * 10 <= d.out_width * 11;
+}
+
 // Threads that take whole images: all of them when there are enough images and enough work
 // (`macs` multiply-adds in all) to pay for waking them, else one.
 int image_threads(int64_t batch, int64_t macs) {
@@ -63,7 +75,7 @@ void for_each_image(int64_t batch, int threads, T* cols, int64_t col_size, F&& o
 void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                         const Tensor& out, const Conv2dGeometry& g, bool relu) {
   const ConvShape s = conv_shape(x, weight, out);
-  if (x.dtype() == DType::Float32 && conv_kernels::suits(dims_of(s, g))) {
+  if (x.dtype() == DType::Float32 && kernels_take(dims_of(s, g), relu)) {
     conv_kernels::forward(dims_of(s, g), x.data<float>(), weight.data<float>(),
                           bias.defined() ? bias.data<float>() : nullptr, out.data<float>(), relu);
     return;
@@ -101,7 +113,7 @@ void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bia
 void CpuBackend::conv2d_backward_input(const Tensor& grad_output, const Tensor& weight,
                                        const Tensor& grad_input, const Conv2dGeometry& g) {
   const ConvShape s = conv_shape(grad_input, weight, grad_output);
-  if (weight.dtype() == DType::Float32 && conv_kernels::suits(dims_of(s, g))) {
+  if (weight.dtype() == DType::Float32 && kernels_take(dims_of(s, g), false)) {
     conv_kernels::backward_data(dims_of(s, g), grad_output.data<float>(), nullptr,
                                 weight.data<float>(), grad_input.data<float>());
     return;
@@ -137,7 +149,7 @@ void CpuBackend::conv2d_backward_weight(const Tensor& grad_output, const Tensor&
                                         const Tensor& grad_weight, const Tensor& grad_bias,
                                         const Conv2dGeometry& g) {
   const ConvShape s = conv_shape(x, grad_weight, grad_output);
-  if (x.dtype() == DType::Float32 && conv_kernels::suits(dims_of(s, g))) {
+  if (x.dtype() == DType::Float32 && kernels_take(dims_of(s, g), false)) {
     conv_kernels::backward_weights(dims_of(s, g), grad_output.data<float>(), nullptr,
                                    x.data<float>(), grad_weight.data<float>(),
                                    grad_bias.defined() ? grad_bias.data<float>() : nullptr);
@@ -215,7 +227,7 @@ bool CpuBackend::conv2d_relu_backward(const Tensor& grad_output, const Tensor& r
                                       const Tensor& grad_bias, const Conv2dGeometry& g) {
   if (x.dtype() != DType::Float32) return false;
   const Conv2dDims d = dims_of(conv_shape(x, weight, grad_output), g);
-  if (!conv_kernels::suits(d)) return false;
+  if (!kernels_take(d, true)) return false;
   conv_kernels::backward_both(
       d, grad_output.data<float>(), relu_output.data<float>(), x.data<float>(),
       weight.data<float>(), grad_input.defined() ? grad_input.data<float>() : nullptr,
