@@ -81,12 +81,18 @@ TEST(ThreeBodyReport, WritesTheReportAndEveryFigureFromTinyData) {
   const ReportSummary r = write_three_body_report(s);
   EXPECT_EQ(r.epochs, 2);
   EXPECT_GT(r.final_val_mae, 0);
+  // The report's own pass over every validation run reproduces the validation MAE training
+  // logged for this model (best.scidl: the epoch of the lowest validation MAE).
+  EXPECT_NEAR(r.val_mae_all_runs, r.best_val_mae, 1e-4 * r.best_val_mae);
+  EXPECT_GT(r.val_mae_worst_share, 0);
+  EXPECT_LE(r.val_mae_worst_share, 1);
   for (const char* stem : {"fig3_mae", "fig4_trajectories", "fig5_ring", "energy_error"})
     for (const char* ext : {".svg", ".png", ".csv"})
       EXPECT_TRUE(fs::exists(s.out_dir / (std::string(stem) + ext))) << stem << ext;
   const std::string md = read_text(r.report);
   for (const char* words : {"## Data", "converged", "slowest 1%", "speed-up per trajectory point",
-                            "raw network", "energy-projected", "validation runs"})
+                            "raw network", "energy-projected", "all 2 validation runs",
+                            "carry"})
     EXPECT_NE(md.find(words), std::string::npos) << words << "\n" << md;
   // The projection does what it is for, even on an untrained network.
   EXPECT_LT(r.energy_error_projected_median, r.energy_error_network_median);

@@ -128,7 +128,7 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
   out.files.push_back(s.out_dir / "energy_error.csv");
 
   // Energy and MAE over validation runs (the shown ones reused), at most energy_runs of them.
-  std::vector<double> raw_errors, projected_errors, val_mae_per_run;
+  std::vector<double> raw_errors, projected_errors;
   const int energy_runs = std::min<int>(s.energy_runs, static_cast<int>(split.validation.size()));
   for (int i = 0; i < energy_runs; ++i) {
     const auto it = std::find_if(shown.begin(), shown.end(), [&](const ComparedRun& r) {
@@ -140,12 +140,26 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
                                             split.rows_per_run, s.project_energy);
     for (double e : r.energy_error(r.network)) raw_errors.push_back(e);
     for (double e : r.energy_error(r.projected)) projected_errors.push_back(e);
-    val_mae_per_run.push_back(position_mae(r));
   }
   out.energy_error_network_median = quantile(raw_errors, 0.5);
   out.energy_error_projected_median = quantile(projected_errors, 0.5);
-  double val_mae_model = 0;
-  for (double m : val_mae_per_run) val_mae_model += m / static_cast<double>(val_mae_per_run.size());
+
+  note(fmt::format("every validation run ({}), without the energy projection",
+                   split.validation.size()));
+  std::vector<double> mae_by_run;
+  for (std::int64_t id : split.validation)
+    mae_by_run.push_back(
+        position_mae(compare_run(model, s.dataset_dir, id, true, split.rows_per_run, false)));
+  std::sort(mae_by_run.begin(), mae_by_run.end(), std::greater<>());
+  const size_t worst = std::max<size_t>(1, (mae_by_run.size() + 10) / 20);  // 5%, at least one
+  double mae_sum = 0, worst_sum = 0;
+  for (size_t i = 0; i < mae_by_run.size(); ++i) (i < worst ? worst_sum : mae_sum) += mae_by_run[i];
+  mae_sum += worst_sum;
+  if (!mae_by_run.empty()) {
+    out.val_mae_all_runs = mae_sum / static_cast<double>(mae_by_run.size());
+    out.val_mae_run_median = quantile(mae_by_run, 0.5);
+    out.val_mae_worst_share = mae_sum > 0 ? worst_sum / mae_sum : 0;
+  }
 
   note(fmt::format("Fig. 5: sensitivity ring ({} runs in double, tolerance {:g})", s.ring_points,
                    s.ring_tolerance));
@@ -208,9 +222,19 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
   else
     md += fmt::format("- {} epochs, no validation split; training MAE final {:.4g}\n", out.epochs,
                       curves.mae.back());
-  if (!val_mae_per_run.empty())
-    md += fmt::format("- this model on {} validation runs: position MAE {:.4g}\n",
-                      val_mae_per_run.size(), val_mae_model);
+  if (!mae_by_run.empty()) {
+    const size_t rest = mae_by_run.size() - worst;
+    md += fmt::format(
+        "- this model on all {} validation runs: position MAE {:.4g}; per run: median {:.3g}, "
+        "90% {:.3g}, worst {:.3g}. The worst {} run(s) (5%) carry {:.0f}% of that MAE",
+        mae_by_run.size(), out.val_mae_all_runs, out.val_mae_run_median,
+        quantile(mae_by_run, 0.9), mae_by_run.front(), worst, 100 * out.val_mae_worst_share);
+    if (rest > 0)
+      md += fmt::format("; the other {} runs: MAE {:.4g}", rest,
+                        (mae_sum - worst_sum) / static_cast<double>(rest));
+    md += " (chaotic runs with close encounters, where neighbouring initial conditions part "
+          "ways, dominate the mean)\n";
+  }
   md += "\n## Trajectories (Fig. 4)\n\n![trajectories](fig4_trajectories.png)\n\n";
   for (const ComparedRun& r : shown)
     md += fmt::format("- run {} ({}): position MAE {:.4g}\n", r.run_id,

@@ -33,6 +33,10 @@ struct ReportSummary {
   std::vector<std::filesystem::path> files;
   int epochs = 0;
   double final_val_mae = 0, best_val_mae = 0;
+  // This model on every validation run: the mean of the per-run position MAEs (the validation
+  // MAE of this model), their median, and the share of the sum the worst 5% of runs carry
+  // (chaotic runs with close encounters dominate the mean).
+  double val_mae_all_runs = 0, val_mae_run_median = 0, val_mae_worst_share = 0;
   double energy_error_network_median = 0, energy_error_projected_median = 0;
   double speedup_per_point_batched = 0, speedup_single_point = 0;
   // One state at time t asked for from its initial condition: the mean converged run (what
