@@ -87,6 +87,26 @@ std::vector<int32_t> tap_offsets(const Wide& w, int64_t count) {
   return off;
 }
 
+// acc[r][j] += scalar(r) * bv[j]: one step of a register tile's outer-product update.
+template <int R, int V, typename Scalar>
+inline void rank1_update(__m512 (&acc)[R][V], const __m512 (&bv)[V], Scalar scalar) {
+#pragma GCC unroll 12
+  for (int r = 0; r < R; ++r) {
+    const __m512 s = _mm512_set1_ps(scalar(r));
+#pragma GCC unroll 4
+    for (int j = 0; j < V; ++j) acc[r][j] = _mm512_fmadd_ps(s, bv[j], acc[r][j]);
+  }
+}
+
+// c[r * ldc + 16 j ..] = acc[r][j].
+template <int R, int V>
+inline void store_tile(const __m512 (&acc)[R][V], float* c, int64_t ldc) {
+#pragma GCC unroll 12
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int j = 0; j < V; ++j) _mm512_storeu_ps(c + r * ldc + 16 * j, acc[r][j]);
+}
+
 // dst[c, top + r, left + s] = src[c, r, s], times (mask[c, r, s] > 0) when mask is given; the
 // rest of dst (zeroed once by the caller) is left alone.
 void pad_into(const float* src, const float* mask, int64_t channels, int64_t rows, int64_t cols,
@@ -116,17 +136,9 @@ void shift_tile(int64_t K, const int32_t* off, const float* in, const float* wp,
     __m512 bv[kVec];
 #pragma GCC unroll 3
     for (int j = 0; j < kVec; ++j) bv[j] = _mm512_loadu_ps(b + 16 * j);
-#pragma GCC unroll 8
-    for (int r = 0; r < kRows; ++r) {
-      const __m512 s = _mm512_set1_ps(wp[r]);
-#pragma GCC unroll 3
-      for (int j = 0; j < kVec; ++j) acc[r][j] = _mm512_fmadd_ps(s, bv[j], acc[r][j]);
-    }
+    rank1_update(acc, bv, [&](int r) { return wp[r]; });
   }
-#pragma GCC unroll 8
-  for (int r = 0; r < kRows; ++r)
-#pragma GCC unroll 3
-    for (int j = 0; j < kVec; ++j) _mm512_storeu_ps(out + r * ldo + 16 * j, acc[r][j]);
+  store_tile(acc, out, ldo);
 }
 
 // out[m, p] = sum_k w[m, k] in[off[k] + p] for m < m_tiles * kRows and p < the positions
@@ -163,17 +175,9 @@ void dw_tile(int64_t P, const int32_t* off, const float* in, const float* b, int
     __m512 bv[NV];
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) bv[j] = _mm512_load_ps(b + 16 * j);
-#pragma GCC unroll 6
-    for (int r = 0; r < kTaps; ++r) {
-      const __m512 s = _mm512_set1_ps(a[r][p]);
-#pragma GCC unroll 4
-      for (int j = 0; j < NV; ++j) acc[r][j] = _mm512_fmadd_ps(s, bv[j], acc[r][j]);
-    }
+    rank1_update(acc, bv, [&](int r) { return a[r][p]; });
   }
-#pragma GCC unroll 6
-  for (int r = 0; r < kTaps; ++r)
-#pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) _mm512_storeu_ps(c + r * ldc + 16 * j, acc[r][j]);
+  store_tile(acc, c, ldc);
 }
 
 using DwTile = void (*)(int64_t, const int32_t*, const float*, const float*, int64_t, float*,
