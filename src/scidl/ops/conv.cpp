@@ -100,37 +100,28 @@ Tensor conv2d(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in
        rb = bias_in.defined() && bias_in.requires_grad()](const Tensor& g_in) {
         auto& be = backend_of(g_in);
         Tensor gy = g_in.contiguous();
-        std::vector<Tensor> grads(has_bias ? 3 : 2);
-        if (act == Activation::Relu) {  // the ReLU's gradient fused into both passes
-          Tensor gx = rx ? empty(x.shape(), x.dtype(), x.device()) : Tensor();
-          Tensor gw = rw || rb ? empty(weight.shape(), x.dtype(), x.device()) : Tensor();
-          Tensor gb = rb ? empty({weight.shape()[0]}, x.dtype(), x.device()) : Tensor();
-          if (be.conv2d_relu_backward(gy, y, x, weight, gx, gw, gb, g)) {
-            grads[0] = gx;
-            if (rw) grads[1] = gw;
-            if (rb) grads[2] = gb;
-            return grads;
+        // The gradients, allocated once for whichever path computes them.
+        Tensor gx = rx ? empty(x.shape(), x.dtype(), x.device()) : Tensor();
+        Tensor gw = rw || rb ? empty(weight.shape(), x.dtype(), x.device()) : Tensor();
+        Tensor gb = rb ? empty({weight.shape()[0]}, x.dtype(), x.device()) : Tensor();
+        // With a ReLU the backend may fuse its gradient into both passes; otherwise (or if it
+        // declines) gy goes through the activation's gradient first.
+        if (act != Activation::Relu || !be.conv2d_relu_backward(gy, y, x, weight, gx, gw, gb, g)) {
+          if (act != Activation::None) {  // through the activation, from its output
+            Tensor gz = empty_like(gy);
+            auto op = act == Activation::Relu   ? backend::BinaryOp::ReluGrad
+                      : act == Activation::Tanh ? backend::BinaryOp::TanhGrad
+                                                : backend::BinaryOp::SigmoidGrad;
+            be.binary(op, gy, y, gz, 0, 0);
+            gy = gz;
           }
+          if (rx) be.conv2d_backward_input(gy, weight, gx, g);
+          if (gw.defined()) be.conv2d_backward_weight(gy, x, gw, gb, g);
         }
-        if (act != Activation::None) {  // through the activation, from its output
-          Tensor gz = empty_like(gy);
-          auto op = act == Activation::Relu   ? backend::BinaryOp::ReluGrad
-                    : act == Activation::Tanh ? backend::BinaryOp::TanhGrad
-                                              : backend::BinaryOp::SigmoidGrad;
-          be.binary(op, gy, y, gz, 0, 0);
-          gy = gz;
-        }
-        if (rx) {
-          grads[0] = empty(x.shape(), x.dtype(), x.device());
-          be.conv2d_backward_input(gy, weight, grads[0], g);
-        }
-        if (rw || rb) {
-          Tensor gw = empty(weight.shape(), x.dtype(), x.device());
-          Tensor gb = rb ? empty({weight.shape()[0]}, x.dtype(), x.device()) : Tensor();
-          be.conv2d_backward_weight(gy, x, gw, gb, g);
-          if (rw) grads[1] = gw;
-          if (rb) grads[2] = gb;
-        }
+        std::vector<Tensor> grads(has_bias ? 3 : 2);
+        grads[0] = gx;
+        if (rw) grads[1] = gw;
+        if (rb) grads[2] = gb;
         return grads;
       });
 }
