@@ -1,5 +1,5 @@
-// float32 convolutions run through scidl's own kernels (stride 1) or oneDNN when built with it,
-// else im2col + BLAS. These tests run every pass each way in one process and require the same
+// float32 convolutions run through Winograd F(2x2, 3x3) (3x3, stride 1, 16+ channels), scidl's
+// own direct kernels (stride 1) or oneDNN when built with it, else im2col + BLAS. These tests run every pass each way in one process and require the same
 // numbers as im2col, and check that the fast paths really take the lecture CNN's layers rather
 // than silently falling back.
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 #include "scidl/backend/backend.h"
 #include "scidl/backend/cpu/conv_kernels.h"
 #include "scidl/backend/cpu/conv_onednn.h"
+#include "scidl/backend/cpu/conv_winograd.h"
 #include "scidl/scidl.h"
 
 namespace scidl::testing {
@@ -16,12 +17,24 @@ namespace {
 
 namespace onednn = backend::cpu::onednn;
 namespace conv_kernels = backend::cpu::conv_kernels;
+namespace conv_winograd = backend::cpu::conv_winograd;
 
-// Which implementation the CPU backend may use: the others are switched off.
-enum class Path { Im2col, OneDnn, Kernels };
+// Which implementation the CPU backend may use: the others are switched off (a convolution the
+// chosen path does not take runs through im2col).
+enum class Path { Im2col, OneDnn, Kernels, Winograd };
+const char* path_name(Path p) {
+  switch (p) {
+    case Path::Im2col: return "im2col";
+    case Path::OneDnn: return "oneDNN";
+    case Path::Kernels: return "kernels";
+    case Path::Winograd: return "winograd";
+  }
+  return "?";
+}
 void use(Path p) {
   onednn::set_enabled(p == Path::OneDnn);
   conv_kernels::set_enabled(p == Path::Kernels);
+  conv_winograd::set_enabled(p == Path::Winograd);
 }
 
 struct Case {
@@ -68,10 +81,11 @@ class ConvPaths : public ::testing::TestWithParam<Case> {
   void TearDown() override {
     onednn::set_enabled(true);
     conv_kernels::set_enabled(true);
+    conv_winograd::set_enabled(true);
   }
 };
 
-TEST_P(ConvPaths, OneDnnAndOurKernelsAgreeWithIm2colForEveryPass) {
+TEST_P(ConvPaths, OneDnnOurKernelsAndWinogradAgreeWithIm2colForEveryPass) {
   const Case& c = GetParam();
   const auto& g = c.g;
   // Bottom/right padding as "same" would give: whatever makes the output the stated size.
@@ -85,10 +99,10 @@ TEST_P(ConvPaths, OneDnnAndOurKernelsAgreeWithIm2colForEveryPass) {
 
   use(Path::Im2col);
   const Passes reference = run_all(c, x, w, b, gy, oh, ow);
-  for (Path path : {Path::OneDnn, Path::Kernels}) {
+  for (Path path : {Path::OneDnn, Path::Kernels, Path::Winograd}) {
     use(path);
     const Passes p = run_all(c, x, w, b, gy, oh, ow);
-    const std::string name = std::string(c.name) + (path == Path::OneDnn ? " (oneDNN)" : " (kernels)");
+    const std::string name = std::string(c.name) + " (" + path_name(path) + ")";
     expect_close(p.y, reference.y, "forward", name.c_str());
     expect_close(p.y_relu, reference.y_relu, "forward + relu", name.c_str());
     expect_close(p.gx, reference.gx, "backward data", name.c_str());
@@ -111,7 +125,13 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"one_pixel_output", 2, 4, 3, 3, 5, {3, 3, 1, 1, 0, 0, 1, 1}},
                       Case{"stride2_dilation2", 2, 3, 11, 10, 4, {3, 2, 2, 2, 1, 0, 2, 2}},
                       Case{"pointwise", 2, 6, 5, 5, 3, {1, 1, 1, 1, 0, 0, 1, 1}},
-                      Case{"stride2_floor", 1, 2, 8, 9, 3, {3, 3, 2, 2, 0, 0, 1, 1}}),
+                      Case{"stride2_floor", 1, 2, 8, 9, 3, {3, 3, 2, 2, 0, 0, 1, 1}},
+                      // Winograd's: odd output sizes (a last half-empty tile row and column),
+                      // channels not a multiple of 16, the best recipe's 14x14 blocks, more
+                      // outputs than one 64-wide panel, one image
+                      Case{"winograd_odd", 3, 17, 13, 11, 20, {3, 3, 1, 1, 1, 1, 1, 1}},
+                      Case{"winograd_same_14x14", 2, 64, 14, 14, 64, {3, 3, 1, 1, 1, 1, 1, 1}},
+                      Case{"winograd_one_image", 1, 16, 7, 9, 81, {3, 3, 1, 1, 0, 0, 1, 1}}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // gy masked by relu_y > 0 inside the kernels equals the kernels on gy * (relu_y > 0).
@@ -147,6 +167,44 @@ TEST(ConvKernels, FusedReluGradientEqualsMaskingFirst) {
   expect_close(gx3, gx2, "backward data", "both passes");
   expect_close(gw3, gw2, "backward weights", "both passes");
   expect_close(gb3, gb2, "bias gradient", "both passes");
+}
+
+// The same for Winograd's one backward entry point, and gx, or gw with gb, alone.
+TEST(ConvWinograd, FusedReluGradientEqualsMaskingFirst) {
+  if (!conv_winograd::available()) GTEST_SKIP() << "scidl built without AVX-512";
+  conv_winograd::set_enabled(true);
+  const backend::Conv2dDims d{3, 16, 9, 7, 24, 9, 7, {3, 3, 1, 1, 1, 1, 1, 1}};
+  ASSERT_TRUE(conv_winograd::suits(d));
+  Generator gen(5);
+  Tensor x = uniform({3, 16, 9, 7}, -1, 1, DType::Float32, gen);
+  Tensor w = uniform({24, 16, 3, 3}, -1, 1, DType::Float32, gen);
+  Tensor gy = uniform({3, 24, 9, 7}, -1, 1, DType::Float32, gen);
+  Tensor y = uniform({3, 24, 9, 7}, -1, 1, DType::Float32, gen);
+  Tensor masked = where(gt(y, zeros_like(y)), gy, zeros_like(gy));
+  Tensor gx1 = empty(x.shape()), gx2 = empty(x.shape()), gw1 = empty(w.shape()),
+         gw2 = empty(w.shape()), gb1 = empty({24}), gb2 = empty({24});
+  conv_winograd::backward(d, gy.data<float>(), y.data<float>(), x.data<float>(), w.data<float>(),
+                          gx1.data<float>(), gw1.data<float>(), gb1.data<float>());
+  conv_winograd::backward(d, masked.data<float>(), nullptr, nullptr, w.data<float>(),
+                          gx2.data<float>(), nullptr, nullptr);
+  conv_winograd::backward(d, masked.data<float>(), nullptr, x.data<float>(), nullptr, nullptr,
+                          gw2.data<float>(), gb2.data<float>());
+  expect_close(gx1, gx2, "backward data", "winograd fused relu");
+  expect_close(gw1, gw2, "backward weights", "winograd fused relu");
+  expect_close(gb1, gb2, "bias gradient", "winograd fused relu");
+}
+
+TEST(ConvWinograd, TakesTheLectureCnnSecondLayerNotTheFirst) {
+  conv_winograd::set_enabled(true);
+  const bool expected = conv_winograd::available();
+  EXPECT_EQ(conv_winograd::suits({32, 32, 26, 26, 64, 24, 24, {3, 3, 1, 1, 0, 0, 1, 1}}), expected);
+  EXPECT_EQ(conv_winograd::suits({32, 32, 14, 14, 64, 14, 14, {3, 3, 1, 1, 1, 1, 1, 1}}), expected);
+  EXPECT_FALSE(conv_winograd::suits({32, 1, 28, 28, 32, 26, 26, {3, 3, 1, 1, 0, 0, 1, 1}}));
+  EXPECT_FALSE(conv_winograd::suits({2, 16, 11, 10, 16, 5, 5, {3, 3, 2, 2, 1, 1, 1, 1}}));
+  EXPECT_FALSE(conv_winograd::suits({2, 16, 11, 10, 16, 7, 6, {5, 5, 1, 1, 0, 0, 1, 1}}));
+  conv_winograd::set_enabled(false);
+  EXPECT_FALSE(conv_winograd::suits({32, 32, 26, 26, 64, 24, 24, {3, 3, 1, 1, 0, 0, 1, 1}}));
+  conv_winograd::set_enabled(true);
 }
 
 TEST(ConvKernels, TakeTheLectureCnnLayersAndLeaveStridedOnes) {

@@ -1,5 +1,7 @@
-// 2-D convolution on the CPU, for the forward pass and both backward passes: float32 through
-// scidl's own kernels or oneDNN (see kernels_take), else im2col + one BLAS GEMM per image. With at least as many images as threads, each thread takes whole images
+// 2-D convolution on the CPU, for the forward pass and both backward passes: float32 3x3
+// convolutions with stride 1 and enough channels through Winograd F(2x2, 3x3) (conv_winograd.h),
+// other float32 ones through scidl's direct kernels or oneDNN (see kernels_take), else
+// im2col + one BLAS GEMM per image. With at least as many images as threads, each thread takes whole images
 // (its own im2col buffer, single-threaded BLAS inside the parallel region: the OpenMP build of
 // OpenBLAS shares our thread pool); otherwise images run one by one on multi-threaded BLAS.
 // A 1x1 kernel with stride 1 and no padding skips im2col: the image already is the matrix.
@@ -10,6 +12,7 @@
 #include "scidl/backend/cpu/conv_im2col.h"
 #include "scidl/backend/cpu/conv_kernels.h"
 #include "scidl/backend/cpu/conv_onednn.h"
+#include "scidl/backend/cpu/conv_winograd.h"
 #include "scidl/backend/cpu/cpu_backend.h"
 
 namespace scidl::backend::cpu {
@@ -75,6 +78,11 @@ void for_each_image(int64_t batch, int threads, T* cols, int64_t col_size, F&& o
 void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                         const Tensor& out, const Conv2dGeometry& g, bool relu) {
   const ConvShape s = conv_shape(x, weight, out);
+  if (x.dtype() == DType::Float32 && conv_winograd::suits(dims_of(s, g))) {
+    conv_winograd::forward(dims_of(s, g), x.data<float>(), weight.data<float>(),
+                           bias.defined() ? bias.data<float>() : nullptr, out.data<float>(), relu);
+    return;
+  }
   if (x.dtype() == DType::Float32 && kernels_take(dims_of(s, g), relu)) {
     conv_kernels::forward(dims_of(s, g), x.data<float>(), weight.data<float>(),
                           bias.defined() ? bias.data<float>() : nullptr, out.data<float>(), relu);
@@ -113,6 +121,11 @@ void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bia
 void CpuBackend::conv2d_backward_input(const Tensor& grad_output, const Tensor& weight,
                                        const Tensor& grad_input, const Conv2dGeometry& g) {
   const ConvShape s = conv_shape(grad_input, weight, grad_output);
+  if (weight.dtype() == DType::Float32 && conv_winograd::suits(dims_of(s, g))) {
+    conv_winograd::backward(dims_of(s, g), grad_output.data<float>(), nullptr, nullptr,
+                            weight.data<float>(), grad_input.data<float>(), nullptr, nullptr);
+    return;
+  }
   if (weight.dtype() == DType::Float32 && kernels_take(dims_of(s, g), false)) {
     conv_kernels::backward_data(dims_of(s, g), grad_output.data<float>(), nullptr,
                                 weight.data<float>(), grad_input.data<float>());
@@ -149,6 +162,12 @@ void CpuBackend::conv2d_backward_weight(const Tensor& grad_output, const Tensor&
                                         const Tensor& grad_weight, const Tensor& grad_bias,
                                         const Conv2dGeometry& g) {
   const ConvShape s = conv_shape(x, grad_weight, grad_output);
+  if (x.dtype() == DType::Float32 && conv_winograd::suits(dims_of(s, g))) {
+    conv_winograd::backward(dims_of(s, g), grad_output.data<float>(), nullptr, x.data<float>(),
+                            nullptr, nullptr, grad_weight.data<float>(),
+                            grad_bias.defined() ? grad_bias.data<float>() : nullptr);
+    return;
+  }
   if (x.dtype() == DType::Float32 && kernels_take(dims_of(s, g), false)) {
     conv_kernels::backward_weights(dims_of(s, g), grad_output.data<float>(), nullptr,
                                    x.data<float>(), grad_weight.data<float>(),
@@ -227,6 +246,13 @@ bool CpuBackend::conv2d_relu_backward(const Tensor& grad_output, const Tensor& r
                                       const Tensor& grad_bias, const Conv2dGeometry& g) {
   if (x.dtype() != DType::Float32) return false;
   const Conv2dDims d = dims_of(conv_shape(x, weight, grad_output), g);
+  auto ptr = [](const Tensor& t) { return t.defined() ? t.data<float>() : nullptr; };
+  if (conv_winograd::suits(d)) {
+    conv_winograd::backward(d, grad_output.data<float>(), relu_output.data<float>(),
+                            x.data<float>(), weight.data<float>(), ptr(grad_input),
+                            ptr(grad_weight), ptr(grad_bias));
+    return true;
+  }
   if (!kernels_take(d, true)) return false;
   conv_kernels::backward_both(
       d, grad_output.data<float>(), relu_output.data<float>(), x.data<float>(),

@@ -1,0 +1,164 @@
+// The register-blocked AVX-512 GEMM micro-kernel of scidl's own CPU kernels: C (=|+=) A . B
+// over a block of rows, with the bias and ReLU of a dense layer fused into the last store. The
+// dense-layer kernels (dense_kernels.cpp) and the Winograd convolutions (conv_winograd.cpp)
+// both run their products through it. Header-only (templates the compiler must see to
+// unroll); only for translation units compiled with AVX-512F.
+#pragma once
+#include <cstdint>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "scidl/backend/cpu/avx512_util.h"
+
+namespace scidl::backend::cpu::gemm_tiles {
+
+using avx512::mask_bits;
+
+// A micro-tile is kTileRows x kPanel outputs held in kTileRows * kVectors zmm accumulators.
+// This CPU (Skylake-SP) renames 4 uops a cycle: with 2 FMA ports, the K loop must spend at
+// most 2 other uops per FMA pair. 6 rows x 64 columns issues, per k, 4 B loads + 6 broadcasts
+// + 24 FMAs (+ 2 loop uops) = 36 uops in the 12 cycles the FMAs take, with 28 + 1 registers
+// (12 x 32 needed 38 uops and spilled row pointers; it measured the same, because what held
+// both at 60% of peak were masked B loads: see tile_of).
+constexpr int kVectors = 4;
+constexpr int64_t kPanel = 16 * kVectors;
+constexpr int kTileRows = 6;
+
+struct ColumnMask {
+  __mmask16 v[kVectors];
+};
+
+inline ColumnMask column_mask(int64_t columns) {  // columns of a panel that exist (1..kPanel)
+  ColumnMask m;
+  for (int j = 0; j < kVectors; ++j) m.v[j] = mask_bits(columns - 16 * j);
+  return m;
+}
+
+// How A is laid out: element (r, k) of the tile at a[r * lda + k] (row-major, the forward and
+// dx products) or at a[k * lda + r] (the transposed gradient in dW = gz^T x).
+enum class AOrder { RowMajor, ColMajor };
+
+struct Epilogue {
+  const float* bias = nullptr;  // added to every row (masked like the columns)
+  bool relu = false;
+};
+
+// C[MR, <=kPanel] (=|+=) A[MR, K] . B[K, <=kPanel], B row k at b + k * ldb. The accumulators
+// never leave registers inside the K loop; with `accumulate` the tile starts from C's values.
+template <int MR, int NV, AOrder kOrder, bool kFull>
+void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, ColumnMask m,
+          float* c, int64_t ldc, bool accumulate, Epilogue e) {
+  __m512 acc[MR][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j)
+      acc[r][j] = accumulate ? _mm512_maskz_loadu_ps(m.v[j], c + r * ldc + 16 * j)
+                              : _mm512_setzero_ps();
+  for (int64_t k = 0; k < K; ++k, b += ldb) {
+    __m512 bv[NV];
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j)
+      bv[j] = kFull ? _mm512_loadu_ps(b + 16 * j) : _mm512_maskz_loadu_ps(m.v[j], b + 16 * j);
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      const __m512 s =
+          _mm512_set1_ps(kOrder == AOrder::ColMajor ? a[k * lda + r] : a[r * lda + k]);
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; ++j) acc[r][j] = _mm512_fmadd_ps(s, bv[j], acc[r][j]);
+    }
+  }
+  const __m512 zero = _mm512_setzero_ps();
+  __m512 bias[NV];
+#pragma GCC unroll 4
+  for (int j = 0; j < NV; ++j)
+    bias[j] = e.bias ? _mm512_maskz_loadu_ps(m.v[j], e.bias + 16 * j) : zero;
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) {
+      __m512 v = _mm512_add_ps(acc[r][j], bias[j]);
+      if (e.relu)  // x > 0 ? x : 0, as the elementwise ReLU (and NaN -> 0 like it)
+        v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ), v);
+      _mm512_mask_storeu_ps(c + r * ldc + 16 * j, m.v[j], v);
+    }
+}
+
+using TileFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, ColumnMask, float*,
+                        int64_t, bool, Epilogue);
+
+// tile<MR, NV> for MR = 1..kTileRows and NV = 1..kVectors: the last rows of a matrix take a
+// shorter tile, and narrow outputs (the 4 of the three-body network) a narrower one, instead
+// of multiplying zeros over a masked 64-column panel.
+template <AOrder kOrder, bool kFull, int NV, int... R>
+constexpr std::array<TileFn, sizeof...(R)> tiles_by_rows(std::integer_sequence<int, R...>) {
+  return {&tile<R + 1, NV, kOrder, kFull>...};
+}
+template <AOrder kOrder, bool kFull, int NV>
+constexpr auto kTilesOf =
+    tiles_by_rows<kOrder, kFull, NV>(std::make_integer_sequence<int, kTileRows>{});
+template <AOrder kOrder, int NV>
+inline TileFn tile_of(int64_t rows, int64_t cols) {
+  // A full tile loads B unmasked (a masked zmm load costs an extra uop on this CPU's FMA ports).
+  return (cols >= 16 * NV ? kTilesOf<kOrder, true, NV> : kTilesOf<kOrder, false, NV>)[rows - 1];
+}
+// The tile for `rows` rows (1..kTileRows) and `cols` columns (1..kPanel).
+template <AOrder kOrder>
+inline TileFn tile_for(int64_t rows, int64_t cols) {
+  switch ((std::min<int64_t>(cols, kPanel) + 15) / 16) {
+    case 1: return tile_of<kOrder, 1>(rows, cols);
+    case 2: return tile_of<kOrder, 2>(rows, cols);
+    case 3: return tile_of<kOrder, 3>(rows, cols);
+    default: return tile_of<kOrder, 4>(rows, cols);
+  }
+}
+
+// C[rows, cols] (=|+=) A[rows, K] . B[K, cols], then the epilogue. Blocked so that each
+// kDepth x kPanel block of B (16 KB) stays in L1 while every band of rows of the group uses
+// it; callers keep `rows` small enough (a few hundred) that A and C stay in L2 across blocks.
+constexpr int64_t kDepth = 64;
+
+template <AOrder kOrder>
+inline void gemm_group(int64_t rows, int64_t cols, int64_t K, const float* a, int64_t lda,
+                const float* b, int64_t ldb, float* c, int64_t ldc, bool accumulate,
+                Epilogue e) {
+  if (K == 0 && !accumulate) {  // nothing to multiply: the epilogue over zeros
+    for (int64_t r0 = 0; r0 < rows; r0 += kTileRows)
+      for (int64_t c0 = 0; c0 < cols; c0 += kPanel)
+        tile_for<kOrder>(std::min<int64_t>(kTileRows, rows - r0), cols - c0)(
+            0, a, lda, b, ldb, column_mask(cols - c0), c + r0 * ldc + c0, ldc, false,
+            {e.bias ? e.bias + c0 : nullptr, e.relu});
+    return;
+  }
+  for (int64_t k0 = 0; k0 < K; k0 += kDepth) {
+    const int64_t kc = std::min(kDepth, K - k0);
+    const bool last = k0 + kc == K;
+    for (int64_t c0 = 0; c0 < cols; c0 += kPanel) {
+      const ColumnMask m = column_mask(cols - c0);
+      const Epilogue ep = last ? Epilogue{e.bias ? e.bias + c0 : nullptr, e.relu} : Epilogue{};
+      for (int64_t r0 = 0; r0 < rows; r0 += kTileRows) {
+        const float* ak = kOrder == AOrder::RowMajor ? a + r0 * lda + k0 : a + k0 * lda + r0;
+        tile_for<kOrder>(std::min<int64_t>(kTileRows, rows - r0), cols - c0)(
+            kc, ak, lda, b + k0 * ldb + c0, ldb, m, c + r0 * ldc + c0, ldc,
+            accumulate || k0 > 0, ep);
+      }
+    }
+  }
+}
+
+// Leading dimension for our own copies of B: a multiple of 16 floats, and not of 128 (512
+// bytes): with rows 512 bytes apart, a 64-row block of B would fall into 8 of L1's 64 sets
+// and evict itself (8 ways).
+inline int64_t padded_ld(int64_t cols) {
+  int64_t ld = (cols + 15) / 16 * 16;
+  return ld % 128 == 0 ? ld + 16 : ld;
+}
+
+}  // namespace scidl::backend::cpu::gemm_tiles
+
+#endif
