@@ -95,8 +95,12 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"ragged_everything", 389, 130, 70},  // tails in rows, K and columns
                       Case{"narrow", 77, 37, 19}, Case{"one_input", 21, 1, 33},
                       Case{"one_output", 16, 5, 1},
-                      // these go to BLAS (too few rows, too wide): the dispatch must hold up
-                      Case{"one_row", 1, 5, 1}, Case{"wide", 32, 1200, 130},
+                      // the wide kernels (weight past 128 K floats, at most 256 rows): the
+                      // lecture CNN's classifier, and tails in rows, panels and output units
+                      Case{"lecture_cnn_wide", 32, 9216, 128}, Case{"wide", 32, 1200, 130},
+                      Case{"wide_ragged", 19, 1301, 101}, Case{"wide_batch256", 256, 700, 190},
+                      // these go to BLAS (too few rows, too many): the dispatch must hold up
+                      Case{"one_row", 1, 5, 1}, Case{"wide_tall", 300, 1200, 130},
                       Case{"empty_batch", 0, 8, 3}),
     [](const auto& info) { return std::string(info.param.name); });
 
@@ -182,7 +186,7 @@ TEST(DenseChainPath, SequentialRunsLinearReluStacksAsOneNode) {
   }
 }
 
-TEST(DenseKernelsPath, BackendTakesTallNarrowFloat32LayersAndLeavesTheRestToBlas) {
+TEST(DenseKernelsPath, BackendTakesTallNarrowAndShortWideFloat32LayersAndLeavesTheRestToBlas) {
   if (!dense::available()) GTEST_SKIP() << "built without AVX-512";
   dense::set_enabled(true);
   auto& be = backend::backend_for(kCPU);
@@ -198,7 +202,8 @@ TEST(DenseKernelsPath, BackendTakesTallNarrowFloat32LayersAndLeavesTheRestToBlas
   EXPECT_TRUE(takes(5000, 128, 128, DType::Float32));  // the three-body network
   EXPECT_TRUE(takes(64, 128, 128, DType::Float32));
   EXPECT_FALSE(takes(64, 128, 128, DType::Float64));   // gradient checks: BLAS
-  EXPECT_FALSE(takes(32, 9216, 128, DType::Float32));  // the lecture CNN's wide layer
+  EXPECT_TRUE(takes(32, 9216, 128, DType::Float32));   // the lecture CNN's wide layer
+  EXPECT_FALSE(takes(300, 9216, 128, DType::Float32)); // wide and tall: BLAS
   EXPECT_FALSE(takes(4, 128, 128, DType::Float32));    // a few rows
   dense::set_enabled(false);
   EXPECT_FALSE(takes(64, 128, 128, DType::Float32));

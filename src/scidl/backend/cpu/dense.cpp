@@ -4,6 +4,8 @@
 #include "scidl/backend/cpu/cpu_backend.h"
 #include "scidl/backend/cpu/dense_kernels.h"
 
+#include <optional>
+
 namespace scidl::backend::cpu {
 
 namespace {
@@ -12,15 +14,31 @@ bool takes(const Tensor& t) {
   return !t.defined() || (t.dtype() == DType::Float32 && t.is_contiguous());
 }
 
-// The kernels keep the weight (and per thread a dW of its size) in L2 and split the batch
+// The chain kernels keep the weight (and per thread a dW of its size) in L2 and split the batch
 // between threads; that pays when the batch is tall and the layer narrow, the shape of the
-// networks science trains (128 x 128 at batch 64..5000). A wide layer, like the CNN's
-// 9216 -> 128 at batch 32, is BLAS's case: it splits the weight instead and packs no
-// transposed copy (measured: the lecture CNN trained at 874 images/s through the kernels,
-// 1088-1441 through BLAS). A handful of rows is BLAS's too (packing W^T costs as much as the
-// product).
+// networks science trains (128 x 128 at batch 64..5000). A wide layer over a short batch, like
+// the CNN's 9216 -> 128 at batch 32, takes the wide kernels, which split the weight instead
+// (through the chain it trained at 874 images/s, 1088-1441 through BLAS). A handful of rows is
+// BLAS's (packing W^T costs as much as the product).
 bool suits_kernels(int64_t rows, int64_t in, int64_t out) {
   return rows >= 16 && out > 0 && in * out <= 128 * 1024;
+}
+bool suits_wide(int64_t rows, int64_t in, int64_t out) {
+  return rows >= 16 && rows <= dense::kWideRows && out > 0 && in * out > 128 * 1024;
+}
+
+// The one layer as the wide kernels take it, or nothing.
+std::optional<dense::Layer> wide_layer(const Tensor& x, const std::vector<DenseLayer>& layers) {
+  if (!dense::enabled() || layers.size() != 1 || !takes(x) || x.dim() < 1) return {};
+  const DenseLayer& l = layers[0];
+  const int64_t in = x.shape().back();
+  if (!l.weight.defined() || !takes(l.weight) || !takes(l.bias) || l.weight.dim() != 2 ||
+      l.weight.shape()[1] != in || in == 0)
+    return {};
+  const int64_t out = l.weight.shape()[0];
+  if (!suits_wide(x.numel() / in, in, out)) return {};
+  return dense::Layer{in, out, l.weight.data<float>(),
+                      l.bias.defined() ? l.bias.data<float>() : nullptr, l.relu};
 }
 
 // The chain's layers as the kernels take them, or empty when the kernels do not take the case.
@@ -53,6 +71,11 @@ float* out_ptr(const Tensor& t) { return t.defined() ? t.data<float>() : nullptr
 
 bool CpuBackend::dense_forward(const Tensor& x, const std::vector<DenseLayer>& layers,
                                const std::vector<Tensor>& ys) {
+  if (const auto wide = wide_layer(x, layers)) {
+    if (ys.size() != 1 || !all_taken(ys)) return false;
+    dense::forward_wide(x.numel() / wide->in, x.data<float>(), *wide, ys[0].data<float>());
+    return true;
+  }
   const std::vector<dense::Layer> k = kernel_layers(x, layers);
   if (k.empty() || ys.size() != k.size() || !all_taken(ys)) return false;
   std::vector<float*> y_ptrs;
@@ -65,6 +88,15 @@ bool CpuBackend::dense_forward(const Tensor& x, const std::vector<DenseLayer>& l
 bool CpuBackend::dense_backward(const Tensor& x, const std::vector<DenseLayer>& layers,
                                 const std::vector<Tensor>& ys, const Tensor& g, const Tensor& gx,
                                 const std::vector<Tensor>& gw, const std::vector<Tensor>& gb) {
+  if (const auto wide = wide_layer(x, layers)) {
+    if (ys.size() != 1 || gw.size() != 1 || gb.size() != 1 || !all_taken(ys) ||
+        !all_taken(gw) || !all_taken(gb) || !takes(g) || !takes(gx))
+      return false;
+    dense::backward_wide(x.numel() / wide->in, x.data<float>(), *wide,
+                         ys[0].defined() ? ys[0].data<float>() : nullptr, g.data<float>(),
+                         out_ptr(gx), {out_ptr(gw[0]), out_ptr(gb[0])});
+    return true;
+  }
   const std::vector<dense::Layer> k = kernel_layers(x, layers);
   if (k.empty() || ys.size() != k.size() || gw.size() != k.size() || gb.size() != k.size() ||
       !all_taken(ys) || !all_taken(gw) || !all_taken(gb) || !takes(g) || !takes(gx))

@@ -211,6 +211,84 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
   }
 }
 
+namespace {
+
+// Columns [begin, end) of `cols` that thread t of n takes: whole 64-wide panels.
+RowRange columns_of(int64_t cols, int t, int n) {
+  const int64_t panels = (cols + kPanel - 1) / kPanel;
+  return {std::min(cols, panels * t / n * kPanel), std::min(cols, panels * (t + 1) / n * kPanel)};
+}
+
+}  // namespace
+
+void forward_wide(int64_t rows, const float* x, const Layer& L, float* y) {
+  if (rows <= 0) return;
+  const int64_t ldt = padded_ld(rows);
+  thread_local Scratch xt_buffer, yt_buffer;
+  float* xt = xt_buffer.get(size_t(L.in * ldt));
+  float* yt = yt_buffer.get(size_t(L.out * ldt));
+#pragma omp parallel
+  {
+    const int t = omp_get_thread_num(), n = omp_get_num_threads();
+    // x^T, a band of its rows (x's columns) per thread
+    const RowRange cols = columns_of(L.in, t, n);
+    if (cols.end > cols.begin)
+      transpose(x + cols.begin, rows, cols.end - cols.begin, L.in, xt + cols.begin * ldt, ldt);
+#pragma omp barrier
+    const RowRange mine = share_of(L.out, t, n);  // y^T's rows: output units
+    if (mine.end > mine.begin)
+      gemm_group<AOrder::RowMajor>(mine.end - mine.begin, rows, L.in, L.w + mine.begin * L.in,
+                                   L.in, xt, ldt, yt + mine.begin * ldt, ldt, false, {});
+  }
+  // y = act(transpose(y^T) + b): out x rows floats, a few thousand
+  transpose(yt, L.out, rows, ldt, y, L.out);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t o = 0; o < L.out; ++o) {
+      const float v = y[r * L.out + o] + (L.bias ? L.bias[o] : 0.0f);
+      y[r * L.out + o] = L.relu ? (v > 0.0f ? v : 0.0f) : v;
+    }
+}
+
+void backward_wide(int64_t rows, const float* x, const Layer& L, const float* y, const float* g,
+                   float* gx, const LayerGrads& grads) {
+  if (L.relu && !y) throw std::invalid_argument("dense::backward_wide: a ReLU needs the forward output");
+  thread_local Scratch gz_buffer;
+  float* gz = gz_buffer.get(size_t(std::max<int64_t>(rows, 1) * L.out));
+  for (int64_t i = 0; i < rows * L.out; ++i) gz[i] = !L.relu || y[i] > 0.0f ? g[i] : 0.0f;
+  if (grads.bias)
+    for (int64_t o = 0; o < L.out; ++o) {
+      float s = 0.0f;
+      for (int64_t r = 0; r < rows; ++r) s += gz[r * L.out + o];
+      grads.bias[o] = s;
+    }
+  if (!gx && !grads.w) return;
+#pragma omp parallel
+  {
+    // Panel by panel of this thread's columns: the panel of w (for gx) and of x (for dW) is
+    // first copied to a contiguous block, since rows of the originals lie a multiple of 4 KB
+    // apart (9216 floats) and would all fall into the same few L1 sets.
+    thread_local Scratch panel_buffer;
+    float* panel = panel_buffer.get(size_t(std::max(L.out, rows) * kPanel));
+    const RowRange cols = columns_of(L.in, omp_get_thread_num(), omp_get_num_threads());
+    for (int64_t c0 = cols.begin; c0 < cols.end; c0 += kPanel) {
+      const int64_t nc = std::min(kPanel, cols.end - c0);
+      auto pack = [&](const float* src, int64_t k) {
+        for (int64_t i = 0; i < k; ++i) std::copy(src + i * L.in + c0, src + i * L.in + c0 + nc, panel + i * kPanel);
+      };
+      if (gx && rows > 0) {  // gx = gz w
+        pack(L.w, L.out);
+        gemm_group<AOrder::RowMajor>(rows, nc, L.out, gz, L.out, panel, kPanel, gx + c0, L.in,
+                                     false, {});
+      }
+      if (grads.w) {  // dW = gz^T x
+        pack(x, rows);
+        gemm_group<AOrder::ColMajor>(L.out, nc, rows, gz, L.out, panel, kPanel, grads.w + c0,
+                                     L.in, false, {});
+      }
+    }
+  }
+}
+
 #else  // no AVX-512: callers use BLAS
 
 bool available() { return false; }
@@ -220,6 +298,13 @@ void forward_chain(int64_t, const float*, const Layer*, int, float* const*) {
 void backward_chain(int64_t, const float*, const Layer*, int, const float* const*, const float*,
                     float*, const LayerGrads*) {
   throw std::logic_error("dense::backward_chain: built without AVX-512");
+}
+void forward_wide(int64_t, const float*, const Layer&, float*) {
+  throw std::logic_error("dense::forward_wide: built without AVX-512");
+}
+void backward_wide(int64_t, const float*, const Layer&, const float*, const float*, float*,
+                   const LayerGrads&) {
+  throw std::logic_error("dense::backward_wide: built without AVX-512");
 }
 
 #endif

@@ -49,4 +49,15 @@ void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, flo
 void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
                     const float* const* ys, const float* g, float* gx, const LayerGrads* grads);
 
+// One layer too wide for the chain (the weight does not fit in L2: a CNN's 9216 -> 128
+// classifier) over a short batch (at most kWideRows rows): the threads split the weight rather
+// than the batch, so it streams from memory once per pass. y = act(x w^T + b) is computed as
+// y^T = w x^T (x transposed first: w is broadcast from, x^T is the block kept in L1).
+constexpr int64_t kWideRows = 256;
+void forward_wide(int64_t rows, const float* x, const Layer& layer, float* y);
+// Its backward: gz = relu ? g * (y > 0) : g, then gx = gz w (when gx is not null), dW = gz^T x,
+// db = column sums of gz (each when wanted).
+void backward_wide(int64_t rows, const float* x, const Layer& layer, const float* y,
+                   const float* g, float* gx, const LayerGrads& grads);
+
 }  // namespace scidl::backend::cpu::dense
