@@ -6,6 +6,7 @@ namespace scidl::backend::cpu {
 
 class CpuBackend final : public Backend {
  public:
+  CpuBackend();  // flushes subnormals to zero on its threads (denormals.h)
   Device device() const override { return kCPU; }
   void* allocate(size_t bytes) override;
   void deallocate(void* ptr, size_t bytes) override;
