@@ -141,15 +141,34 @@ TEST(Random, SameSeedSameNumbersAcrossGenerators) {
   EXPECT_NEAR(ones_frac, 0.25, 0.02);
 }
 
-// bernoulli compares integers for speed; it must keep the draw `next_double() < p` exactly,
-// including probabilities that are not multiples of 2^-53 and the ends 0 and 1.
-TEST(Random, BernoulliIsNextDoubleBelowP) {
-  for (double p : {0.0, 0.1, 0.25, 1.0 / 3.0, 0.9, 1.0}) {
-    Generator a(5), b(5);
-    auto bits = bernoulli({5000}, p, DType::Float32, a).to_vector<double>();
-    for (size_t i = 0; i < bits.size(); ++i)
-      ASSERT_EQ(bits[i], b.next_double() < p ? 1.0 : 0.0) << "p " << p << ", element " << i;
-  }
+// bernoulli draws element i from the (i % 8)-th of eight generators split from the one given,
+// and compares integers for speed; it must keep each stream's draw `next_double() < p` exactly,
+// including probabilities that are not multiples of 2^-53 and the ends 0 and 1, and advance
+// the given generator by exactly the eight splits.
+TEST(Random, BernoulliIsNextDoubleBelowPOnEightSplitStreams) {
+  for (double p : {0.0, 0.1, 0.25, 1.0 / 3.0, 0.9, 1.0})
+    for (int64_t n : {5003, 3}) {
+      Generator a(5), b(5);
+      auto bits = bernoulli({n}, p, DType::Float32, a).to_vector<double>();
+      std::vector<Generator> lanes;
+      for (int l = 0; l < 8; ++l) lanes.push_back(b.split());
+      for (size_t i = 0; i < bits.size(); ++i)
+        ASSERT_EQ(bits[i], lanes[i % 8].next_double() < p ? 1.0 : 0.0)
+            << "p " << p << ", element " << i;
+      EXPECT_EQ(a.next_u64(), b.next_u64());
+    }
+}
+
+// Neighbouring elements come from different streams: pairs of ones at the rate p^2.
+TEST(Random, BernoulliNeighboursAreIndependent) {
+  Generator gen(9);
+  const int64_t n = 200000;
+  auto bits = bernoulli({n}, 0.5, DType::Float64, gen).to_vector<double>();
+  double ones = 0, pairs = 0;
+  for (int64_t i = 0; i < n; ++i) ones += bits[size_t(i)];
+  for (int64_t i = 0; i + 1 < n; ++i) pairs += bits[size_t(i)] * bits[size_t(i + 1)];
+  EXPECT_NEAR(ones / n, 0.5, 0.005);           // 4.5 sigma
+  EXPECT_NEAR(pairs / (n - 1), 0.25, 0.0045);  // 4.6 sigma
 }
 
 TEST(Random, GeneratorStateRoundTrips) {

@@ -26,6 +26,9 @@ class Generator {
   // Uniform in [0, 1): 53 random bits.
   double next_double() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
   double next_normal();  // standard normal (Box-Muller, caches the second value)
+  // A new generator seeded from this one's next draw: an independent stream (bernoulli fills
+  // draw from eight of them at once).
+  Generator split() { return Generator(next_u64()); }
 
   struct State {
     std::array<uint64_t, 4> s;
