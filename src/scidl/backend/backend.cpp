@@ -1,7 +1,6 @@
 #include "scidl/backend/backend.h"
 
 #include "scidl/backend/cpu/cpu_backend.h"
-#include "scidl/backend/cpu/denormals.h"
 #include "scidl/tensor/allocator.h"
 
 namespace scidl::backend {
@@ -16,7 +15,6 @@ Backend& backend_for(Device device) {
 }  // namespace scidl::backend
 
 namespace scidl::backend::cpu {
-CpuBackend::CpuBackend() { flush_denormals(); }
 void* CpuBackend::allocate(size_t bytes) { return cpu_allocator().allocate(bytes); }
 void CpuBackend::deallocate(void* ptr, size_t bytes) { cpu_allocator().deallocate(ptr, bytes); }
 }  // namespace scidl::backend::cpu

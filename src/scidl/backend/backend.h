@@ -192,6 +192,28 @@ class Backend {
   virtual void avg_pool2d(const Tensor& x, const Tensor& out, const Pool2dGeometry& g) = 0;
   virtual void avg_pool2d_backward(const Tensor& grad_output, const Tensor& grad_input,
                                    const Pool2dGeometry& g) = 0;
+  // Batch normalisation in training mode, fused: x is a contiguous [N, C, S] (S = the product
+  // of the spatial dims, 1 for [N, C]); per channel the batch's mean and biased variance go to
+  // mean and var ([C]), invstd = 1 / sqrt(var + eps), xhat = (x - mean) * invstd and
+  // y = xhat * weight + bias (weight, bias [C] or undefined). Returns false, touching nothing,
+  // when the backend has no fused path for the case: the op composes it from reductions and
+  // elementwise passes.
+  virtual bool batch_norm_forward(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                                  double eps, const Tensor& y, const Tensor& xhat,
+                                  const Tensor& mean, const Tensor& var, const Tensor& invstd) {
+    (void)x, (void)weight, (void)bias, (void)eps, (void)y, (void)xhat, (void)mean, (void)var,
+        (void)invstd;
+    return false;
+  }
+  // Its backward: per channel sum_g = sum of g and sum_g_xhat = sum of g * xhat ([C]); then
+  // grad_x = (g - sum_g / count - xhat * sum_g_xhat / count) * scale, with scale [C] = invstd
+  // (times weight when there is one) and count = N * S. Same contract on false.
+  virtual bool batch_norm_backward(const Tensor& g, const Tensor& xhat, const Tensor& scale,
+                                   const Tensor& grad_x, const Tensor& sum_g,
+                                   const Tensor& sum_g_xhat) {
+    (void)g, (void)xhat, (void)scale, (void)grad_x, (void)sum_g, (void)sum_g_xhat;
+    return false;
+  }
 };
 
 Backend& backend_for(Device device);

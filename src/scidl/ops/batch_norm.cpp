@@ -70,41 +70,67 @@ Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias,
   {
     NoGradGuard no_grad;
     Tensor mean, var;
-    if (training) {
-      if (count <= 1)
-        throw std::invalid_argument(fmt::format(
-            "batch_norm: training needs more than one value per channel, got input {}; use a "
-            "batch of 2 or more, or evaluation mode",
-            x.str()));
+    if (training && count <= 1)
+      throw std::invalid_argument(fmt::format(
+          "batch_norm: training needs more than one value per channel, got input {}; use a "
+          "batch of 2 or more, or evaluation mode",
+          x.str()));
+    // The backend's fused passes when it has them (one sweep per pass, per channel).
+    bool fused = false;
+    if (training && x.is_contiguous()) {
+      const int64_t channels = x.size(1);
+      y = empty_like(x);
+      xhat = empty_like(x);
+      Tensor m = empty({channels}, x.dtype(), x.device()), v = empty({channels}, x.dtype(), x.device()),
+             inv = empty({channels}, x.dtype(), x.device());
+      fused = backend_of(x).batch_norm_forward(x, weight, bias, eps, y, xhat, m, v, inv);
+      if (fused) {
+        mean = m;
+        var = v;
+        invstd = per_channel(inv, "invstd", x);
+      }
+    }
+    if (training && !fused) {
       mean = sum(x, dims, true) * (1.0 / static_cast<double>(count));
       Tensor centred = x - mean;
       var = sum(centred * centred, dims, true) * (1.0 / static_cast<double>(count));
-      if (rm.defined()) {
-        blend_into(running_mean, mean, momentum);
-        blend_into(running_var, var * (static_cast<double>(count) / static_cast<double>(count - 1)),
-                   momentum);
-      }
       invstd = empty_like(var);
       backend_of(x).unary(backend::UnaryOp::Sqrt, var + eps, invstd, 0, 0);
       backend_of(x).unary(backend::UnaryOp::Reciprocal, invstd, invstd, 0, 0);
       xhat = centred * invstd;
-    } else {
+    } else if (!training) {
       invstd = empty(rv.shape(), rv.dtype(), rv.device());
       backend_of(x).unary(backend::UnaryOp::Sqrt, rv + eps, invstd, 0, 0);
       backend_of(x).unary(backend::UnaryOp::Reciprocal, invstd, invstd, 0, 0);
       xhat = (x - rm) * invstd;
     }
-    y = w.defined() ? xhat * w : xhat;
-    if (b.defined()) y = y + b;
+    if (training && rm.defined()) {
+      blend_into(running_mean, mean, momentum);
+      blend_into(running_var, var * (static_cast<double>(count) / static_cast<double>(count - 1)),
+                 momentum);
+    }
+    if (!fused) {
+      y = w.defined() ? xhat * w : xhat;
+      if (b.defined()) y = y + b;
+    }
   }
 
   return autograd::record(
       "batch_norm", y, {x, weight, bias},
       [xhat, invstd, w, dims, count, training, has_w = weight.defined(),
        has_b = bias.defined()](const Tensor& g) {
+        auto flat = [](const Tensor& t) { return t.contiguous().as_strided({t.numel()}, {1}, 0); };
+        Tensor scale = w.defined() ? invstd * w : invstd;
+        if (training) {  // the backend's fused passes when it has them
+          const Tensor gc = g.contiguous(), scale_c = flat(scale);
+          const int64_t channels = gc.size(1);
+          Tensor gx = empty_like(gc), sg = empty({channels}, g.dtype(), g.device()),
+                 sgh = empty({channels}, g.dtype(), g.device());
+          if (backend_of(g).batch_norm_backward(gc, xhat, scale_c, gx, sg, sgh))
+            return std::vector<Tensor>{gx, has_w ? sgh : Tensor(), has_b ? sg : Tensor()};
+        }
         Tensor sum_g = sum(g, dims, true);
         Tensor sum_g_xhat = sum(g * xhat, dims, true);
-        Tensor scale = w.defined() ? invstd * w : invstd;
         Tensor gx;
         if (training) {
           const double inv_count = 1.0 / static_cast<double>(count);
@@ -112,7 +138,6 @@ Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias,
         } else {
           gx = g * scale;
         }
-        auto flat = [](const Tensor& t) { return t.contiguous().as_strided({t.numel()}, {1}, 0); };
         return std::vector<Tensor>{gx, has_w ? flat(sum_g_xhat) : Tensor(),
                                    has_b ? flat(sum_g) : Tensor()};
       });

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "scidl/autograd/grad_mode.h"
+#include "scidl/backend/cpu/denormals.h"
 #include "scidl/ops/shape_ops.h"
 
 namespace scidl::train {
@@ -70,6 +71,9 @@ void Trainer::start_epoch_progress() {
 // One epoch's batches from where progress_ stands. Returns false when a non-finite loss ended
 // training cleanly.
 bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callback*>& callbacks) {
+  // Subnormals flushed to zero while the steps run (momentum and Adam's moments decay through
+  // them, at ~100 cycles an operation): see backend/cpu/denormals.h.
+  backend::cpu::FlushDenormalsScope flush_denormals;
   auto& p = progress_;
   Tensor x, y;
   while (!stop_training && batches.next(x, y)) {

@@ -6,7 +6,6 @@ namespace scidl::backend::cpu {
 
 class CpuBackend final : public Backend {
  public:
-  CpuBackend();  // flushes subnormals to zero on its threads (denormals.h)
   Device device() const override { return kCPU; }
   void* allocate(size_t bytes) override;
   void deallocate(void* ptr, size_t bytes) override;
@@ -71,6 +70,13 @@ class CpuBackend final : public Backend {
   void avg_pool2d(const Tensor& x, const Tensor& out, const Pool2dGeometry& g) override;
   void avg_pool2d_backward(const Tensor& grad_output, const Tensor& grad_input,
                            const Pool2dGeometry& g) override;
+  // batch_norm.cpp: one parallel sweep per pass over each channel's values
+  bool batch_norm_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, double eps,
+                          const Tensor& y, const Tensor& xhat, const Tensor& mean,
+                          const Tensor& var, const Tensor& invstd) override;
+  bool batch_norm_backward(const Tensor& g, const Tensor& xhat, const Tensor& scale,
+                           const Tensor& grad_x, const Tensor& sum_g,
+                           const Tensor& sum_g_xhat) override;
 };
 
 }  // namespace scidl::backend::cpu

@@ -14,19 +14,29 @@ namespace scidl::backend::cpu {
 namespace {
 #if defined(__SSE__)
 constexpr unsigned kFlushBits = 0x8040;  // FTZ (bit 15) | DAZ (bit 6)
-void set_on_this_thread() { _mm_setcsr(_mm_getcsr() | kFlushBits); }
+void set_mode(bool flush) {
+  _mm_setcsr(flush ? _mm_getcsr() | kFlushBits : _mm_getcsr() & ~kFlushBits);
+}
 #else
-void set_on_this_thread() {}
+void set_mode(bool) {}
 #endif
+
+void set_mode_everywhere(bool flush) {
+  set_mode(flush);
+#pragma omp parallel
+  set_mode(flush);
+}
 }  // namespace
 
-bool flush_denormals() {
+FlushDenormalsScope::FlushDenormalsScope() {
   const char* v = std::getenv("SCIDL_FLUSH_DENORMALS");
-  if (v && std::strcmp(v, "0") == 0) return false;
-  set_on_this_thread();
-#pragma omp parallel
-  set_on_this_thread();
-  return true;
+  if ((v && std::strcmp(v, "0") == 0) || flushes_denormals()) return;
+  set_mode_everywhere(true);
+  changed_ = flushes_denormals();
+}
+
+FlushDenormalsScope::~FlushDenormalsScope() {
+  if (changed_) set_mode_everywhere(false);
 }
 
 bool flushes_denormals() {
