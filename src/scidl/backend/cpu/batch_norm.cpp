@@ -27,7 +27,8 @@ bool per_channel_ok(const Tensor& t, const Tensor& x) {
                           t.dtype() == x.dtype());
 }
 
-// Calls f(n, offset) for every plane of channel ch.
+// Calls f(offset) for every plane of channel ch. The bodies take __restrict pointers to the
+// plane: through the captured base pointers GCC vectorised the loops into gathers (4x slower).
 template <typename F>
 void for_planes(const Layout& l, int64_t ch, F&& f) {
   for (int64_t n = 0; n < l.n; ++n) f((n * l.c + ch) * l.s);
@@ -56,18 +57,20 @@ bool CpuBackend::batch_norm_forward(const Tensor& x, const Tensor& weight, const
       // composed op's sums: a one-pass sum of squares loses digits when |mean| >> std.
       double sum = 0;
       for_planes(l, ch, [&](int64_t at) {
+        const T* __restrict xs = px + at;
         double s = 0;
 #pragma omp simd reduction(+ : s)
-        for (int64_t i = 0; i < l.s; ++i) s += px[at + i];
+        for (int64_t i = 0; i < l.s; ++i) s += xs[i];
         sum += s;
       });
       const double m = sum / count;
       double sq = 0;
       for_planes(l, ch, [&](int64_t at) {
+        const T* __restrict xs = px + at;
         double s = 0;
 #pragma omp simd reduction(+ : s)
         for (int64_t i = 0; i < l.s; ++i) {
-          const double d = px[at + i] - m;
+          const double d = xs[i] - m;
           s += d * d;
         }
         sq += s;
@@ -79,11 +82,14 @@ bool CpuBackend::batch_norm_forward(const Tensor& x, const Tensor& weight, const
       pv[ch] = static_cast<T>(v);
       pi[ch] = it;
       for_planes(l, ch, [&](int64_t at) {
+        const T* __restrict xs = px + at;
+        T* __restrict hs = ph + at;
+        T* __restrict ys = py + at;
 #pragma omp simd
         for (int64_t i = 0; i < l.s; ++i) {
-          const T h = (px[at + i] - mt) * it;
-          ph[at + i] = h;
-          py[at + i] = h * w + b;
+          const T h = (xs[i] - mt) * it;
+          hs[i] = h;
+          ys[i] = h * w + b;
         }
       });
     }
@@ -108,11 +114,13 @@ bool CpuBackend::batch_norm_backward(const Tensor& g, const Tensor& xhat, const 
     for (int64_t ch = 0; ch < l.c; ++ch) {
       double sg = 0, sh = 0;
       for_planes(l, ch, [&](int64_t at) {
+        const T* __restrict gs = pg + at;
+        const T* __restrict hs = ph + at;
         double a = 0, b = 0;
 #pragma omp simd reduction(+ : a, b)
         for (int64_t i = 0; i < l.s; ++i) {
-          a += pg[at + i];
-          b += static_cast<double>(pg[at + i]) * ph[at + i];
+          a += gs[i];
+          b += static_cast<double>(gs[i]) * hs[i];
         }
         sg += a;
         sh += b;
@@ -123,9 +131,11 @@ bool CpuBackend::batch_norm_backward(const Tensor& g, const Tensor& xhat, const 
       const T mean_g = static_cast<T>(sg / count), mean_gh = static_cast<T>(sh / count);
       const T c = pc[ch];
       for_planes(l, ch, [&](int64_t at) {
+        const T* __restrict gs = pg + at;
+        const T* __restrict hs = ph + at;
+        T* __restrict out = px + at;
 #pragma omp simd
-        for (int64_t i = 0; i < l.s; ++i)
-          px[at + i] = (pg[at + i] - mean_g - ph[at + i] * mean_gh) * c;
+        for (int64_t i = 0; i < l.s; ++i) out[i] = (gs[i] - mean_g - hs[i] * mean_gh) * c;
       });
     }
   });
