@@ -8,6 +8,8 @@
 #if defined(__AVX512F__)
 #include <immintrin.h>
 
+#include <omp.h>
+
 #include <algorithm>
 
 namespace scidl::backend::cpu::avx512 {
@@ -76,7 +78,19 @@ struct Scratch {
     auto p = reinterpret_cast<uintptr_t>(storage.data());
     return reinterpret_cast<float*>((p + 63) & ~uintptr_t(63));
   }
+  // The same, zeroed.
+  float* zeroed(size_t n) {
+    float* p = get(n);
+    std::fill(p, p + n, 0.0f);
+    return p;
+  }
 };
+
+// Threads for a batch of images when every image is one thread's whole job (the convolution
+// kernels): all of the pool's, or one per image when there are fewer.
+inline int image_threads(int64_t batch) {
+  return static_cast<int>(std::min<int64_t>(omp_get_max_threads(), batch));
+}
 
 }  // namespace scidl::backend::cpu::avx512
 

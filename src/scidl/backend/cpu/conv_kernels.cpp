@@ -196,17 +196,6 @@ void dw_accumulate(int64_t np, const int32_t* off, int64_t taps, const float* in
     }
 }
 
-// Threads for a batch: every image is one thread's whole job.
-int threads_for(int64_t batch) {
-  return static_cast<int>(std::min<int64_t>(omp_get_max_threads(), batch));
-}
-
-// A thread's zeroed scratch of n floats (64-byte aligned, reused across calls).
-float* zeroed(Scratch& s, int64_t n) {
-  float* p = s.get(static_cast<size_t>(n));
-  std::fill(p, p + n, 0.0f);
-  return p;
-}
 
 }  // namespace
 
@@ -228,10 +217,10 @@ void forward(const Conv2dDims& d, const float* x, const float* w, const float* b
   const std::vector<int32_t> off = tap_offsets(wide, K);
   const int64_t ldo = round_up(wide.positions(), kCols);
   const int64_t image = d.c_in * d.height * d.width, out_plane = d.out_height * d.out_width;
-#pragma omp parallel num_threads(threads_for(d.batch))
+#pragma omp parallel num_threads(avx512::image_threads(d.batch))
   {
     thread_local Scratch in_buffer, out_buffer;
-    float* in = zeroed(in_buffer, wide.buffer_size());
+    float* in = in_buffer.zeroed(wide.buffer_size());
     float* out = out_buffer.get(static_cast<size_t>(m_tiles * kRows * ldo));
 #pragma omp for schedule(static)
     for (int64_t n = 0; n < d.batch; ++n) {
@@ -275,7 +264,7 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
   const Wide input{d.c_in, d.out_height + kh - 1, d.out_width + kw - 1, kh, kw};
   const Wide grad{d.c_out, input.height + kh - 1, input.width + kw - 1, kh, kw};
   const int64_t image = d.c_in * d.height * d.width, out_plane = d.out_height * d.out_width;
-  const int threads = threads_for(d.batch);
+  const int threads = avx512::image_threads(d.batch);
 
   // The input gradient's packed weights [m_tiles][(co, i, j)][kRows], flipped, and offsets.
   const int64_t K_data = d.c_out * kh * kw, m_tiles = (d.c_in + kRows - 1) / kRows;
@@ -313,10 +302,10 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
   {
     const int t = omp_get_thread_num();
     thread_local Scratch grad_buffer, out_buffer, in_buffer, gzt_buffer;
-    float* gpad = zeroed(grad_buffer, grad.buffer_size());
+    float* gpad = grad_buffer.zeroed(grad.buffer_size());
     float* out = gx ? out_buffer.get(static_cast<size_t>(m_tiles * kRows * ldo)) : nullptr;
-    float* in = gw ? zeroed(in_buffer, input.buffer_size()) : nullptr;
-    float* gzt = gw ? zeroed(gzt_buffer, np * mp) : nullptr;
+    float* in = gw ? in_buffer.zeroed(input.buffer_size()) : nullptr;
+    float* gzt = gw ? gzt_buffer.zeroed(np * mp) : nullptr;
     float* dwt = gw ? partials + t * (taps + 1) * mp : nullptr;
     if (gw) std::fill(dwt, dwt + (taps + 1) * mp, 0.0f);
 #pragma omp for schedule(static)

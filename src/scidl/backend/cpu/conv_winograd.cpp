@@ -281,16 +281,6 @@ void convolve_image(const Tiling& tl, const Hwc& in, int64_t k, const float* u, 
   }
 }
 
-int threads_for(int64_t batch) {
-  return static_cast<int>(std::min<int64_t>(omp_get_max_threads(), batch));
-}
-
-// A thread's zeroed scratch of n floats (reused across calls).
-float* zeroed(Scratch& s, int64_t n) {
-  float* p = s.get(static_cast<size_t>(n));
-  std::fill(p, p + n, 0.0f);
-  return p;
-}
 
 }  // namespace
 
@@ -304,14 +294,14 @@ void forward(const Conv2dDims& d, const float* x, const float* w, const float* b
   const int64_t group = tl.rows_per_group() * tl.tw;
   thread_local Scratch weight_buffer;
   float* u = weight_buffer.get(static_cast<size_t>(kPositions * d.c_in * ld_u));
-#pragma omp parallel num_threads(threads_for(d.batch))
+#pragma omp parallel num_threads(avx512::image_threads(d.batch))
   {
     const int t = omp_get_thread_num(), threads = omp_get_num_threads();
     const int64_t blocks = (d.c_out + 15) / 16;
     transform_weights(w, d.c_out, d.c_in, false, blocks * t / threads,
                       blocks * (t + 1) / threads, u, ld_u);
     thread_local Scratch in_buffer, v_buffer, m_buffer, out_buffer;
-    const Hwc in{zeroed(in_buffer, tl.in_rows() * tl.in_cols() * ld_in), tl.in_cols(), ld_in};
+    const Hwc in{in_buffer.zeroed(tl.in_rows() * tl.in_cols() * ld_in), tl.in_cols(), ld_in};
     const Hwc out{out_buffer.get(static_cast<size_t>(tl.out_rows() * tl.out_cols() * ld_out)),
                   tl.out_cols(), ld_out};
     float* v = v_buffer.get(static_cast<size_t>(kPositions * group * ld_in));
@@ -335,7 +325,7 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
   const int64_t image = d.c_in * d.height * d.width, out_plane = d.out_height * d.out_width;
   const int64_t group = std::max(fwd.rows_per_group() * fwd.tw, dat.rows_per_group() * dat.tw);
   const bool weights = gw || gb;
-  const int threads = threads_for(d.batch);
+  const int threads = avx512::image_threads(d.batch);
   // The input gradient's transformed weights (flipped, transposed): 16 x c_out x ld_u.
   const int64_t ld_u = gemm_tiles::padded_ld(d.c_in);
   thread_local Scratch weight_buffer, partial_buffer;
@@ -354,12 +344,12 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
     thread_local Scratch grad_buffer, in_buffer, v_buffer, m_buffer, out_buffer;
     // The output gradient, masked, channels-last, with 2 zeros around it (the input gradient's
     // padding) and zeros past the last whole tile.
-    const Hwc grad{zeroed(grad_buffer, dat.in_rows() * dat.in_cols() * ld_out), dat.in_cols(),
+    const Hwc grad{grad_buffer.zeroed(dat.in_rows() * dat.in_cols() * ld_out), dat.in_cols(),
                    ld_out};
     float* v = v_buffer.get(static_cast<size_t>(kPositions * group * std::max(ld_in, ld_out)));
     float* m = m_buffer.get(static_cast<size_t>(kPositions * group * std::max(ld_in, ld_out)));
     Hwc in{nullptr, fwd.in_cols(), ld_in}, out{nullptr, dat.out_cols(), ld_in};
-    if (weights) in.data = zeroed(in_buffer, fwd.in_rows() * fwd.in_cols() * ld_in);
+    if (weights) in.data = in_buffer.zeroed(fwd.in_rows() * fwd.in_cols() * ld_in);
     if (gx) out.data = out_buffer.get(static_cast<size_t>(dat.out_rows() * dat.out_cols() * ld_in));
     float* du = weights ? partials + t * slice : nullptr;
     float* bias_sum = weights ? du + kPositions * d.c_in * ld_out : nullptr;
