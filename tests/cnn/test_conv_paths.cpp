@@ -3,6 +3,7 @@
 // numbers as im2col, and check that the fast paths really take the lecture CNN's layers rather
 // than silently falling back.
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <cmath>
 
@@ -192,6 +193,43 @@ TEST(ConvWinograd, FusedReluGradientEqualsMaskingFirst) {
   expect_close(gx1, gx2, "backward data", "winograd fused relu");
   expect_close(gw1, gw2, "backward weights", "winograd fused relu");
   expect_close(gb1, gb2, "bias gradient", "winograd fused relu");
+}
+
+// Called from inside a parallel region (nested: a team of one), the backward passes must give
+// what they give from outside, where the batch is split between threads.
+TEST(ConvKernels, BackwardInsideAParallelRegionEqualsOutside) {
+  if (!conv_winograd::available()) GTEST_SKIP() << "scidl built without AVX-512";
+  const backend::Conv2dDims d{4, 16, 8, 8, 16, 6, 6, {3, 3, 1, 1, 0, 0, 1, 1}};
+  Generator gen(4);
+  Tensor x = uniform({4, 16, 8, 8}, -1, 1, DType::Float32, gen);
+  Tensor w = uniform({16, 16, 3, 3}, -1, 1, DType::Float32, gen);
+  Tensor gy = uniform({4, 16, 6, 6}, -1, 1, DType::Float32, gen);
+  for (bool winograd : {true, false}) {
+    auto run = [&](Tensor& gx, Tensor& gw, Tensor& gb) {
+      gx = empty(x.shape()), gw = empty(w.shape()), gb = empty({16});
+      if (winograd)
+        conv_winograd::backward(d, gy.data<float>(), nullptr, x.data<float>(), w.data<float>(),
+                                gx.data<float>(), gw.data<float>(), gb.data<float>());
+      else
+        conv_kernels::backward_both(d, gy.data<float>(), nullptr, x.data<float>(),
+                                    w.data<float>(), gx.data<float>(), gw.data<float>(),
+                                    gb.data<float>());
+    };
+    Tensor gx, gw, gb, gx_in[2], gw_in[2], gb_in[2];
+    run(gx, gw, gb);
+#pragma omp parallel num_threads(2)
+    {
+      const int t = omp_get_thread_num();
+      run(gx_in[t], gw_in[t], gb_in[t]);
+    }
+    for (int t = 0; t < 2; ++t) {
+      if (!gx_in[t].defined()) continue;  // a team of one
+      const char* name = winograd ? "winograd nested" : "kernels nested";
+      expect_close(gx_in[t], gx, "backward data", name);
+      expect_close(gw_in[t], gw, "backward weights", name);
+      expect_close(gb_in[t], gb, "bias gradient", name);
+    }
+  }
 }
 
 TEST(ConvWinograd, TakesTheLectureCnnSecondLayerNotTheFirst) {

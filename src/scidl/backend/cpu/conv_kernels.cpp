@@ -300,7 +300,9 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
   }
 #pragma omp parallel num_threads(threads)
   {
-    const int t = omp_get_thread_num();
+    // The team may be smaller than asked for (a call from inside a parallel region): the final
+    // sums go by its real size.
+    const int t = omp_get_thread_num(), team = omp_get_num_threads();
     thread_local Scratch grad_buffer, out_buffer, in_buffer, gzt_buffer;
     float* gpad = grad_buffer.zeroed(grad.buffer_size());
     float* out = gx ? out_buffer.get(static_cast<size_t>(m_tiles * kRows * ldo)) : nullptr;
@@ -347,12 +349,12 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
       for (int64_t m = 0; m < d.c_out; ++m) {
         for (int64_t k = 0; k < K; ++k) {
           float s = 0.0f;
-          for (int u = 0; u < threads; ++u) s += partials[u * (taps + 1) * mp + k * mp + m];
+          for (int u = 0; u < team; ++u) s += partials[u * (taps + 1) * mp + k * mp + m];
           gw[m * K + k] = s;
         }
         if (gb) {
           float s = 0.0f;
-          for (int u = 0; u < threads; ++u) s += partials[u * (taps + 1) * mp + taps * mp + m];
+          for (int u = 0; u < team; ++u) s += partials[u * (taps + 1) * mp + taps * mp + m];
           gb[m] = s;
         }
       }

@@ -281,7 +281,6 @@ void convolve_image(const Tiling& tl, const Hwc& in, int64_t k, const float* u, 
   }
 }
 
-
 }  // namespace
 
 void forward(const Conv2dDims& d, const float* x, const float* w, const float* b, float* y,
@@ -336,11 +335,13 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
       weights ? partial_buffer.get(static_cast<size_t>(threads * slice)) : nullptr;
 #pragma omp parallel num_threads(threads)
   {
-    const int t = omp_get_thread_num();
+    // The team may be smaller than asked for (a call from inside a parallel region): shares
+    // and the final sums go by its real size.
+    const int t = omp_get_thread_num(), team = omp_get_num_threads();
     const int64_t blocks = (d.c_in + 15) / 16;
     if (gx)
-      transform_weights(w, d.c_out, d.c_in, true, blocks * t / threads,
-                        blocks * (t + 1) / threads, u, ld_u);
+      transform_weights(w, d.c_out, d.c_in, true, blocks * t / team, blocks * (t + 1) / team,
+                        u, ld_u);
     thread_local Scratch grad_buffer, in_buffer, v_buffer, m_buffer, out_buffer;
     // The output gradient, masked, channels-last, with 2 zeros around it (the input gradient's
     // padding) and zeros past the last whole tile.
@@ -392,7 +393,7 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
       for (int64_t n = 0; n < d.c_out; ++n) {
         if (gb) {
           float s = 0.0f;
-          for (int q = 0; q < threads; ++q) s += partials[q * slice + kPositions * d.c_in * ld_out + n];
+          for (int q = 0; q < team; ++q) s += partials[q * slice + kPositions * d.c_in * ld_out + n];
           gb[n] = s;
         }
         if (!gw) continue;
@@ -400,7 +401,7 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
           float dU[4][4];
           for (int p = 0; p < kPositions; ++p) {
             float s = 0.0f;
-            for (int q = 0; q < threads; ++q) s += partials[q * slice + (p * d.c_in + k) * ld_out + n];
+            for (int q = 0; q < team; ++q) s += partials[q * slice + (p * d.c_in + k) * ld_out + n];
             dU[p / 4][p % 4] = s;
           }
           // dg = G^T dU G: rows, then columns.
