@@ -232,6 +232,28 @@ TEST(ConvKernels, BackwardInsideAParallelRegionEqualsOutside) {
   }
 }
 
+// The same for im2col + BLAS (float64: what gradient checks run), through the backend.
+TEST(ConvIm2col, WeightGradientInsideAParallelRegionEqualsOutside) {
+  const backend::Conv2dGeometry g{3, 3, 1, 1, 0, 0, 1, 1};
+  Generator gen(6);
+  Tensor x = uniform({4, 3, 12, 12}, -1, 1, DType::Float64, gen);
+  Tensor gy = uniform({4, 8, 10, 10}, -1, 1, DType::Float64, gen);
+  auto& be = backend::backend_of(x);
+  auto run = [&](Tensor& gw, Tensor& gb) {
+    gw = empty({8, 3, 3, 3}, DType::Float64), gb = empty({8}, DType::Float64);
+    be.conv2d_backward_weight(gy, x, gw, gb, g);
+  };
+  Tensor gw, gb, gw_in[2], gb_in[2];
+  run(gw, gb);
+#pragma omp parallel num_threads(2)
+  run(gw_in[omp_get_thread_num()], gb_in[omp_get_thread_num()]);
+  for (int t = 0; t < 2; ++t) {
+    if (!gw_in[t].defined()) continue;
+    expect_close(gw_in[t], gw, "backward weights", "im2col nested");
+    expect_close(gb_in[t], gb, "bias gradient", "im2col nested");
+  }
+}
+
 TEST(ConvWinograd, TakesTheLectureCnnSecondLayerNotTheFirst) {
   conv_winograd::set_enabled(true);
   const bool expected = conv_winograd::available();

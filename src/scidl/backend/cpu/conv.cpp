@@ -209,7 +209,9 @@ void CpuBackend::conv2d_backward_weight(const Tensor& grad_output, const Tensor&
       T* parts = partial.data<T>();
 #pragma omp parallel num_threads(threads)
       {
-        const int t = omp_get_thread_num();
+        // A team smaller than asked for (a call from inside a parallel region) sums only the
+        // slices it wrote.
+        const int t = omp_get_thread_num(), team = omp_get_num_threads();
         T* col = cols ? cols + t * k * n : nullptr;
         T* gw = t == 0 ? gw0 : parts + (t - 1) * wsize;
         T beta = 0;
@@ -222,7 +224,7 @@ void CpuBackend::conv2d_backward_weight(const Tensor& grad_output, const Tensor&
 #pragma omp barrier
 #pragma omp for schedule(static)
         for (int64_t j = 0; j < wsize; ++j)
-          for (int u = 1; u < threads; ++u) gw0[j] += parts[(u - 1) * wsize + j];
+          for (int u = 1; u < team; ++u) gw0[j] += parts[(u - 1) * wsize + j];
       }
     } else {
       for (int64_t i = 0; i < s.batch; ++i)
