@@ -107,14 +107,7 @@ Tensor conv2d(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in
         // With a ReLU the backend may fuse its gradient into both passes; otherwise (or if it
         // declines) gy goes through the activation's gradient first.
         if (act != Activation::Relu || !be.conv2d_relu_backward(gy, y, x, weight, gx, gw, gb, g)) {
-          if (act != Activation::None) {  // through the activation, from its output
-            Tensor gz = empty_like(gy);
-            auto op = act == Activation::Relu   ? backend::BinaryOp::ReluGrad
-                      : act == Activation::Tanh ? backend::BinaryOp::TanhGrad
-                                                : backend::BinaryOp::SigmoidGrad;
-            be.binary(op, gy, y, gz, 0, 0);
-            gy = gz;
-          }
+          gy = activation_backward(act, gy, y);
           if (rx) be.conv2d_backward_input(gy, weight, gx, g);
           if (gw.defined()) be.conv2d_backward_weight(gy, x, gw, gb, g);
         }

@@ -73,6 +73,16 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   return matmul_nd(a, b);
 }
 
+Tensor activation_backward(Activation act, const Tensor& g, const Tensor& y) {
+  if (act == Activation::None) return g;
+  Tensor gz = empty_like(g);
+  auto op = act == Activation::Relu   ? backend::BinaryOp::ReluGrad
+            : act == Activation::Tanh ? backend::BinaryOp::TanhGrad
+                                      : backend::BinaryOp::SigmoidGrad;
+  backend_of(g).binary(op, g, y, gz, 0, 0);
+  return gz;
+}
+
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activation act) {
   check_same("linear", x, weight);
   if (weight.dim() != 2 || x.dim() < 1 || x.shape().back() != weight.shape()[1])
@@ -134,14 +144,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activat
                       return grads;
                     }
                   }
-                  if (act != Activation::None) {  // gradient through the activation, from y
-                    Tensor gz = empty_like(g);
-                    auto op = act == Activation::Relu   ? backend::BinaryOp::ReluGrad
-                              : act == Activation::Tanh ? backend::BinaryOp::TanhGrad
-                                                        : backend::BinaryOp::SigmoidGrad;
-                    be.binary(op, g, y, gz, 0, 0);
-                    g = gz;
-                  }
+                  g = activation_backward(act, g, y);
                   Tensor g3 = g.as_strided({1, rows, out_f}, {0, out_f, 1}, g.offset());
                   if (rx) {  // dx = g W
                     Tensor w3 = w.as_strided({1, out_f, in}, {0, w.strides()[0], w.strides()[1]}, w.offset());

@@ -11,6 +11,10 @@ namespace scidl {
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 enum class Activation { None, Relu, Tanh, Sigmoid };
+// The gradient through an activation fused into an op, from the op's output y = act(z):
+// g * act'(z) (g itself for None). Ops that fuse one (linear, conv2d) call it in their backward.
+Tensor activation_backward(Activation act, const Tensor& g, const Tensor& y);
+
 // x: [..., in], weight: [out, in] (PyTorch layout), bias: [out] or undefined.
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias,
               Activation activation = Activation::None);
