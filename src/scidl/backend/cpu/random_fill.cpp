@@ -1,9 +1,13 @@
 // Random fills. Values are drawn in element order from one generator, so a seed gives the same
 // tensor whatever the thread count.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
-#include "scidl/backend/cpu/avx512_util.h"
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 #include "scidl/backend/cpu/cpu_backend.h"
 #include "scidl/tensor/random.h"
 
@@ -32,61 +36,44 @@ namespace {
 // together: element i of a fill takes stream i % 8's (i / 8)-th draw. One stream is a serial
 // chain of ~1 ns per draw (dropout masks drew 300 K of them a step of the lecture CNN, 3.5% of
 // it, with the other thread idle); eight independent ones vectorise into one zmm per state word.
-class EightStreams {
- public:
-  explicit EightStreams(Generator& gen) {
-    for (int l = 0; l < 8; ++l) {
-      const auto st = gen.split().state().s;
-      for (int k = 0; k < 4; ++k) s_[k][l] = st[size_t(k)];
-    }
-  }
+// Calls below(k, m): bit l of m is whether draw k of stream l, as next_double(), is below the
+// probability; `threshold` is that probability times 2^53, rounded up.
+template <typename Below>
+void eight_streams(Generator& gen, int64_t draws, uint64_t threshold, Below&& below) {
+  std::array<Generator, 8> lanes;
+  for (Generator& lane : lanes) lane = gen.split();
 #if defined(__AVX512F__)
-// GCC 12's shift intrinsics start from _mm512_undefined_epi32(), which -Wmaybe-uninitialized
-// flags.
+  // Generator::next_u64 on all eight states at once, one zmm per state word. GCC 12's shift
+  // intrinsics start from _mm512_undefined_epi32(), which -Wmaybe-uninitialized flags.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-  // The same eight steps in four zmm registers; `below` gets each draw's (u >> 11) < threshold.
-  template <typename Emit>
-  void run(int64_t draws, uint64_t threshold, Emit&& emit) {
-    __m512i s0 = _mm512_load_si512(s_[0]), s1 = _mm512_load_si512(s_[1]),
-            s2 = _mm512_load_si512(s_[2]), s3 = _mm512_load_si512(s_[3]);
-    const __m512i thr = _mm512_set1_epi64(static_cast<long long>(threshold));
-    for (int64_t d = 0; d < draws; ++d) {
-      const __m512i x = _mm512_rol_epi64(_mm512_add_epi64(_mm512_slli_epi64(s1, 2), s1), 7);
-      const __m512i u = _mm512_add_epi64(_mm512_slli_epi64(x, 3), x);  // rotl(s1 * 5, 7) * 9
-      const __m512i t = _mm512_slli_epi64(s1, 17);
-      s2 = _mm512_xor_si512(s2, s0);
-      s3 = _mm512_xor_si512(s3, s1);
-      s1 = _mm512_xor_si512(s1, s2);
-      s0 = _mm512_xor_si512(s0, s3);
-      s2 = _mm512_xor_si512(s2, t);
-      s3 = _mm512_rol_epi64(s3, 45);
-      emit(d, _mm512_cmplt_epu64_mask(_mm512_srli_epi64(u, 11), thr));
-    }
-    _mm512_store_si512(s_[0], s0);
-    _mm512_store_si512(s_[1], s1);
-    _mm512_store_si512(s_[2], s2);
-    _mm512_store_si512(s_[3], s3);
+  alignas(64) uint64_t words[4][8];
+  for (int l = 0; l < 8; ++l)
+    for (int k = 0; k < 4; ++k) words[k][l] = lanes[size_t(l)].state().s[size_t(k)];
+  __m512i s0 = _mm512_load_si512(words[0]), s1 = _mm512_load_si512(words[1]),
+          s2 = _mm512_load_si512(words[2]), s3 = _mm512_load_si512(words[3]);
+  const __m512i thr = _mm512_set1_epi64(static_cast<long long>(threshold));
+  for (int64_t d = 0; d < draws; ++d) {
+    const __m512i x = _mm512_rol_epi64(_mm512_add_epi64(_mm512_slli_epi64(s1, 2), s1), 7);
+    const __m512i u = _mm512_add_epi64(_mm512_slli_epi64(x, 3), x);  // rotl(s1 * 5, 7) * 9
+    const __m512i t = _mm512_slli_epi64(s1, 17);
+    s2 = _mm512_xor_si512(s2, s0);
+    s3 = _mm512_xor_si512(s3, s1);
+    s1 = _mm512_xor_si512(s1, s2);
+    s0 = _mm512_xor_si512(s0, s3);
+    s2 = _mm512_xor_si512(s2, t);
+    s3 = _mm512_rol_epi64(s3, 45);
+    below(d, _mm512_cmplt_epu64_mask(_mm512_srli_epi64(u, 11), thr));
   }
 #pragma GCC diagnostic pop
-#endif
-  void next(uint64_t (&out)[8]) {
-    for (int l = 0; l < 8; ++l) {  // Generator::next_u64, lane by lane
-      out[l] = rotl(s_[1][l] * 5, 7) * 9;
-      const uint64_t t = s_[1][l] << 17;
-      s_[2][l] ^= s_[0][l];
-      s_[3][l] ^= s_[1][l];
-      s_[1][l] ^= s_[2][l];
-      s_[0][l] ^= s_[3][l];
-      s_[2][l] ^= t;
-      s_[3][l] = rotl(s_[3][l], 45);
-    }
+#else
+  for (int64_t d = 0; d < draws; ++d) {
+    unsigned m = 0;
+    for (int l = 0; l < 8; ++l) m |= unsigned((lanes[size_t(l)].next_u64() >> 11) < threshold) << l;
+    below(d, m);
   }
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  alignas(64) uint64_t s_[4][8];
-};
+#endif
+}
 
 }  // namespace
 
@@ -96,41 +83,13 @@ void CpuBackend::bernoulli(const Tensor& out, Generator& gen, double p) {
   const double scaled = std::ceil(std::clamp(p, 0.0, 1.0) * 0x1.0p53);
   const uint64_t threshold = static_cast<uint64_t>(scaled);
   Tensor c = out.is_contiguous() ? out : empty_like(out);
-  EightStreams streams(gen);
-#if defined(__AVX512F__)
-  if (c.dtype() == DType::Float32 || c.dtype() == DType::Float64) {
-    const int64_t n = c.numel(), draws = (n + 7) / 8;
-    if (c.dtype() == DType::Float32) {
-      float* d = c.data<float>();
-      const __m256 one = _mm256_set1_ps(1.0f);
-      streams.run(draws, threshold, [&](int64_t k, __mmask8 m) {
-        _mm256_mask_storeu_ps(d + 8 * k, avx512::mask_bits(n - 8 * k),
-                              _mm256_maskz_mov_ps(m, one));
-      });
-    } else {
-      double* d = c.data<double>();
-      const __m512d one = _mm512_set1_pd(1.0);
-      streams.run(draws, threshold, [&](int64_t k, __mmask8 m) {
-        _mm512_mask_storeu_pd(d + 8 * k, __mmask8(avx512::mask_bits(n - 8 * k)),
-                              _mm512_maskz_mov_pd(m, one));
-      });
-    }
-    if (!out.is_contiguous()) out.copy_(c);
-    return;
-  }
-#endif
-  dispatch_float(c.dtype(), [&]<typename scalar_t>() {
-    scalar_t* d = c.data<scalar_t>();
+  dispatch_float(c.dtype(), [&]<typename T>() {
+    T* d = c.data<T>();
     const int64_t n = c.numel();
-    uint64_t u[8];
-    for (int64_t i = 0; i < n; i += 8) {
-      streams.next(u);
-      if (i + 8 <= n) {
-        for (int l = 0; l < 8; ++l) d[i + l] = (u[l] >> 11) < threshold ? scalar_t(1) : scalar_t(0);
-      } else {
-        for (int64_t l = 0; l < n - i; ++l) d[i + l] = (u[l] >> 11) < threshold ? scalar_t(1) : scalar_t(0);
-      }
-    }
+    eight_streams(gen, (n + 7) / 8, threshold, [&](int64_t k, unsigned m) {
+      const int64_t at = 8 * k, count = std::min<int64_t>(8, n - at);
+      for (int64_t l = 0; l < count; ++l) d[at + l] = (m >> l) & 1u ? T(1) : T(0);
+    });
   });
   if (!out.is_contiguous()) out.copy_(c);
 }
