@@ -20,11 +20,12 @@ bool takes(const Tensor& t) {
 // the CNN's 9216 -> 128 at batch 32, takes the wide kernels, which split the weight instead
 // (through the chain it trained at 874 images/s, 1088-1441 through BLAS). A handful of rows is
 // BLAS's (packing W^T costs as much as the product).
+constexpr int64_t kChainWeight = 128 * 1024;  // floats: a weight (and a dW) in L2
 bool suits_kernels(int64_t rows, int64_t in, int64_t out) {
-  return rows >= 16 && out > 0 && in * out <= 128 * 1024;
+  return rows >= 16 && out > 0 && in * out <= kChainWeight;
 }
 bool suits_wide(int64_t rows, int64_t in, int64_t out) {
-  return rows >= 16 && rows <= dense::kWideRows && out > 0 && in * out > 128 * 1024;
+  return rows >= 16 && rows <= dense::kWideRows && out > 0 && in * out > kChainWeight;
 }
 
 // The one layer as the wide kernels take it, or nothing.
