@@ -134,6 +134,10 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
     val = &split.validation;
   } else {
     split.train = all;
+    if (!c.data.validation.empty()) {
+      split.validation = load_validation_dataset(c.data);
+      val = &split.validation;
+    }
   }
   if (!c.data.augment.is_null())  // training batches only; validation sees the real data
     split.train.augment =
@@ -163,7 +167,10 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   if (verbose) {
     fmt::print("data: {} rows ({} training, {} validation{}), examples of shape {}\n", all.size(),
                split.train.size(), val ? val->size() : 0,
-               val ? (c.data.split == "group" ? ", split by group" : ", split by row") : "",
+               !val                          ? ""
+               : !c.data.validation.empty() ? fmt::format(", the {} set", c.data.validation)
+               : c.data.split == "group"    ? ", split by group"
+                                            : ", split by row",
                shape_str(example_shape));
     fmt::print("{}", model->summary());
   }

@@ -27,7 +27,7 @@ void parse_lr_schedule(io::ConfigSection& root, RunConfig& c) {
   if (!s) return;
   auto j = *root.json("lr_schedule");
   std::vector<std::string> logged = logged_names(c);
-  c.lr_schedule_monitor = c.data.validation_split > 0 ? "val_loss" : "loss";
+  c.lr_schedule_monitor = c.data.has_validation() ? "val_loss" : "loss";
   if (j.contains("monitor")) {
     c.lr_schedule_monitor = *s->string("monitor");
     if (std::find(logged.begin(), logged.end(), c.lr_schedule_monitor) == logged.end())
@@ -91,6 +91,18 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   if (c.data.validation_split < 0 || c.data.validation_split >= 1)
     data->fail("validation_split", "must be in [0, 1)");
   c.data.split = data->choice("split", {"row", "group"}).value_or("row");
+  c.data.validation = data->choice("validation", {"test"}).value_or("");
+  if (!c.data.validation.empty()) {
+    if (c.data.source != "fashion_mnist")
+      data->fail("validation", fmt::format("\"test\" needs source = \"fashion_mnist\" (this "
+                                           "source is \"{}\", which has no test set); use "
+                                           "validation_split",
+                                           c.data.source));
+    if (c.data.validation_split > 0)
+      data->fail("validation", fmt::format("\"test\" replaces validation_split, which is {}; set "
+                                           "validation_split = 0",
+                                           c.data.validation_split));
+  }
   data->finish();
 
   auto model = root.section("model");
@@ -185,6 +197,13 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   return c;
 }
 
+data::Dataset load_validation_dataset(const DataSpec& spec) {
+  if (spec.validation != "test" || spec.source != "fashion_mnist")
+    throw std::invalid_argument(fmt::format("no validation set '{}' for source '{}'",
+                                            spec.validation, spec.source));
+  return data::load_fashion_mnist("test");
+}
+
 data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   if (spec.source == "fashion_mnist") return data::load_fashion_mnist("train");
   if (spec.source == "idx") return data::load_idx_dataset(spec.images, spec.labels);
@@ -242,6 +261,7 @@ nlohmann::json to_json(const RunConfig& c) {
                {"labels", c.data.labels.string()}, {"augment", c.data.augment}};
   // Only when set, so runs from before x_columns existed still resume with their config.json.
   if (!c.data.x_columns.empty()) j["data"]["x_columns"] = c.data.x_columns;
+  if (!c.data.validation.empty()) j["data"]["validation"] = c.data.validation;
   j["model"] = c.model;
   j["optimizer"] = optim::to_json(c.optimizer);
   j["lr_schedule"] = c.lr_schedule;
@@ -267,7 +287,7 @@ std::vector<std::string> logged_names(const RunConfig& c) {
     if (m != "confusion_matrix") train.push_back(m == "acc" ? "accuracy" : m);
   std::vector<std::string> names = train;
   names.push_back("lr");
-  if (c.data.validation_split > 0)
+  if (c.data.has_validation())
     for (const auto& n : train) names.push_back("val_" + n);
   return names;
 }

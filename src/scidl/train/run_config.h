@@ -2,6 +2,8 @@
 //   seed = 1
 //   [data]      source = "csv" | "damped_oscillator" | "fashion_mnist" | "idx"; x = "train_X.csv"; y = "train_Y.csv";
 //               groups = "run_id.csv"; validation_split = 0.1; split = "row" | "group";
+//               validation = "test" (fashion_mnist: validate on the test set every epoch, as
+//               Keras's validation_data=(x_test, y_test); then validation_split must be 0)
 //               targets = "values" | "classes"; x_columns = ["a", "b"] (csv: only these columns
 //               of x, by header name, in this order; default all)
 //   [model]     inputs = 3; layers = [{ type = "dense", units = 128, activation = "relu" }, ...]
@@ -39,6 +41,10 @@ struct DataSpec {
   nlohmann::json augment;                    // e.g. { flip = 0.5, pad_crop = 2 }; null = none
   double validation_split = 0.1;
   std::string split = "row";
+  // "test": the source's test set is the validation data (no split); empty: validation_split.
+  std::string validation;
+
+  bool has_validation() const { return validation_split > 0 || !validation.empty(); }
 };
 
 struct TrainingSpec {
@@ -69,6 +75,8 @@ struct RunConfig {
 
 RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path& base_dir);
 data::Dataset load_dataset(const DataSpec& spec, uint64_t seed);
+// The validation set spec.validation names (the source's test set); spec.validation must be set.
+data::Dataset load_validation_dataset(const DataSpec& spec);
 nlohmann::json to_json(const RunConfig& config);
 // Every value a run of `config` logs per epoch: loss, metrics, lr, and val_... with validation.
 std::vector<std::string> logged_names(const RunConfig& config);
