@@ -26,6 +26,9 @@ void setup(CLI::App& three_body) {
       "--run", s->run_dir,
       "the training run folder (history.csv, config.json); default: the model's folder");
   cmd->add_option("--out", s->out_dir, "where the report goes; default: DIR/report");
+  cmd->add_option("--held-out", s->held_out_dir,
+                  "a second dataset folder (generate with another --seed): the model's MAE on "
+                  "every one of its runs, all new to it");
   cmd->add_option("--ring-points", s->ring_points, "initial conditions on the Fig. 5 ring")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

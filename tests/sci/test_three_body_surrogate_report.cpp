@@ -103,6 +103,50 @@ TEST(ThreeBodyReport, WritesTheReportAndEveryFigureFromTinyData) {
   EXPECT_NE(svg.find("(training)"), std::string::npos);
 }
 
+TEST(ThreeBodyReport, MeasuresTheModelOnEveryRunOfAHeldOutDataset) {
+  TempDir dir("three_body_report_held_out");
+  const fs::path run = make_tiny_dataset_and_model(dir.path);
+  GenerateSettings g;  // initial conditions from another seed: new to the model
+  g.out_dir = dir.path / "fresh";
+  g.runs = 3;
+  g.seed = 11;
+  g.t_max = 0.5;
+  g.show_progress = false;
+  generate_three_body_runs(g);
+  AssembleSettings a;
+  a.out_dir = g.out_dir;
+  assemble_three_body_dataset(a);
+  ReportSettings s;
+  s.dataset_dir = dir.path / "data";
+  s.model_path = run / "best.scidl";
+  s.out_dir = dir.path / "report";
+  s.ring_points = 4;
+  s.energy_runs = 0;
+  s.project_energy = false;
+  s.log = nullptr;
+  s.held_out_dir = g.out_dir;
+  const ReportSummary r = write_three_body_report(s);
+  EXPECT_EQ(r.held_out_runs, 3u);
+  EXPECT_GT(r.held_out_mae, 0);
+  EXPECT_GT(r.held_out_worst_share, 0);
+  EXPECT_LE(r.held_out_run_median, r.held_out_mae * 3);
+  const std::string md = read_text(r.report);
+  EXPECT_NE(md.find("held-out dataset"), std::string::npos) << md;
+  EXPECT_NE(md.find("over all 3 runs"), std::string::npos) << md;
+
+  // The held-out folder must be a dataset: its run_id.csv is named, with the command.
+  s.held_out_dir = dir.path / "not_a_dataset";
+  fs::create_directories(s.held_out_dir);
+  try {
+    write_three_body_report(s);
+    ADD_FAILURE() << "a folder without run_id.csv was accepted";
+  } catch (const std::exception& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("not_a_dataset/run_id.csv"), std::string::npos) << m;
+    EXPECT_NE(m.find("three-body generate"), std::string::npos) << m;
+  }
+}
+
 TEST(ThreeBodyReport, CommandNamesAMissingModelAndHowToMakeIt) {
   TempDir dir("three_body_report_cli");
   const auto help = run_cli("three-body report --help");

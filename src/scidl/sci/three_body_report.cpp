@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <set>
 #include <stdexcept>
 
 #include "scidl/io/file_io.h"
@@ -59,6 +60,45 @@ double position_mae(const ComparedRun& r) {
   for (size_t k = 0; k + 12 <= r.integrator.size(); k += 12)
     for (int i = 0; i < 4; ++i, ++n) sum += std::abs(r.network[k + i] - r.integrator[k + i]);
   return n ? sum / static_cast<double>(n) : NAN;
+}
+
+// A model's position MAE on each of a set of runs, and how it splits: the mean over runs (the
+// validation MAE training logs), median, 90% and the share of the sum the worst 5% carry.
+struct RunMaes {
+  std::vector<double> by_run;  // largest first
+  std::size_t worst = 0;       // how many runs are the worst 5% (at least one)
+  double mean = 0, median = 0, worst_share = 0, rest_mean = 0;
+};
+
+RunMaes mae_over_runs(nn::Module& model, const fs::path& dataset_dir,
+                      const std::vector<std::int64_t>& ids, int rows_per_run) {
+  RunMaes m;
+  for (std::int64_t id : ids)
+    m.by_run.push_back(position_mae(compare_run(model, dataset_dir, id, true, rows_per_run, false)));
+  if (m.by_run.empty()) return m;
+  std::sort(m.by_run.begin(), m.by_run.end(), std::greater<>());
+  m.worst = std::max<size_t>(1, (m.by_run.size() + 10) / 20);
+  double sum = 0, worst_sum = 0;
+  for (size_t i = 0; i < m.by_run.size(); ++i) (i < m.worst ? worst_sum : sum) += m.by_run[i];
+  sum += worst_sum;
+  m.mean = sum / static_cast<double>(m.by_run.size());
+  m.median = quantile(m.by_run, 0.5);
+  m.worst_share = sum > 0 ? worst_sum / sum : 0;
+  const size_t rest = m.by_run.size() - m.worst;
+  m.rest_mean = rest > 0 ? (sum - worst_sum) / static_cast<double>(rest) : NAN;
+  return m;
+}
+
+// One line of report.md on `m`, for runs described as `which` ("validation runs").
+std::string describe(const RunMaes& m, const std::string& which) {
+  std::string md = fmt::format(
+      "position MAE {:.4g} over all {} {}; per run: median {:.3g}, 90% {:.3g}, worst {:.3g}. The "
+      "worst {} run(s) (5%) carry {:.0f}% of that MAE",
+      m.mean, m.by_run.size(), which, m.median, quantile(m.by_run, 0.9), m.by_run.front(),
+      m.worst, 100 * m.worst_share);
+  if (m.by_run.size() > m.worst)
+    md += fmt::format("; the other {} runs: MAE {:.4g}", m.by_run.size() - m.worst, m.rest_mean);
+  return md;
 }
 
 std::string seconds(double s) {
@@ -146,19 +186,22 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
 
   note(fmt::format("every validation run ({}), without the energy projection",
                    split.validation.size()));
-  std::vector<double> mae_by_run;
-  for (std::int64_t id : split.validation)
-    mae_by_run.push_back(
-        position_mae(compare_run(model, s.dataset_dir, id, true, split.rows_per_run, false)));
-  std::sort(mae_by_run.begin(), mae_by_run.end(), std::greater<>());
-  const size_t worst = std::max<size_t>(1, (mae_by_run.size() + 10) / 20);  // 5%, at least one
-  double mae_sum = 0, worst_sum = 0;
-  for (size_t i = 0; i < mae_by_run.size(); ++i) (i < worst ? worst_sum : mae_sum) += mae_by_run[i];
-  mae_sum += worst_sum;
-  if (!mae_by_run.empty()) {
-    out.val_mae_all_runs = mae_sum / static_cast<double>(mae_by_run.size());
-    out.val_mae_run_median = quantile(mae_by_run, 0.5);
-    out.val_mae_worst_share = mae_sum > 0 ? worst_sum / mae_sum : 0;
+  const RunMaes validation = mae_over_runs(model, s.dataset_dir, split.validation, split.rows_per_run);
+  out.val_mae_all_runs = validation.mean;
+  out.val_mae_run_median = validation.median;
+  out.val_mae_worst_share = validation.worst_share;
+
+  RunMaes held_out;
+  if (!s.held_out_dir.empty()) {
+    const std::vector<std::int64_t> column = read_run_id_column(s.held_out_dir);
+    const std::set<std::int64_t> ids(column.begin(), column.end());
+    const int rows = static_cast<int>(std::count(column.begin(), column.end(), column.front()));
+    note(fmt::format("every run of the held-out dataset {} ({})", s.held_out_dir.string(), ids.size()));
+    held_out = mae_over_runs(model, s.held_out_dir, {ids.begin(), ids.end()}, rows);
+    out.held_out_runs = held_out.by_run.size();
+    out.held_out_mae = held_out.mean;
+    out.held_out_run_median = held_out.median;
+    out.held_out_worst_share = held_out.worst_share;
   }
 
   note(fmt::format("Fig. 5: sensitivity ring ({} runs in double, tolerance {:g})", s.ring_points,
@@ -222,19 +265,14 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
   else
     md += fmt::format("- {} epochs, no validation split; training MAE final {:.4g}\n", out.epochs,
                       curves.mae.back());
-  if (!mae_by_run.empty()) {
-    const size_t rest = mae_by_run.size() - worst;
-    md += fmt::format(
-        "- this model on all {} validation runs: position MAE {:.4g}; per run: median {:.3g}, "
-        "90% {:.3g}, worst {:.3g}. The worst {} run(s) (5%) carry {:.0f}% of that MAE",
-        mae_by_run.size(), out.val_mae_all_runs, out.val_mae_run_median,
-        quantile(mae_by_run, 0.9), mae_by_run.front(), worst, 100 * out.val_mae_worst_share);
-    if (rest > 0)
-      md += fmt::format("; the other {} runs: MAE {:.4g}", rest,
-                        (mae_sum - worst_sum) / static_cast<double>(rest));
-    md += " (chaotic runs with close encounters, where neighbouring initial conditions part "
+  if (!validation.by_run.empty())
+    md += "- this model: " + describe(validation, "validation runs") +
+          " (chaotic runs with close encounters, where neighbouring initial conditions part "
           "ways, dominate the mean)\n";
-  }
+  if (!held_out.by_run.empty())
+    md += fmt::format("- on the held-out dataset `{}` (initial conditions training never saw): ",
+                      s.held_out_dir.string()) +
+          describe(held_out, "runs") + "\n";
   md += "\n## Trajectories (Fig. 4)\n\n![trajectories](fig4_trajectories.png)\n\n";
   for (const ComparedRun& r : shown)
     md += fmt::format("- run {} ({}): position MAE {:.4g}\n", r.run_id,

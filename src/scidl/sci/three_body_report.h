@@ -20,6 +20,10 @@ struct ReportSettings {
   std::filesystem::path model_path;   // RUN_DIR/best.scidl
   std::filesystem::path run_dir;      // history.csv, config.json (default: the model's folder)
   std::filesystem::path out_dir;      // default: dataset_dir/report
+  // Optional: a second dataset (generated with another seed), every run of which is new to the
+  // model: its per-run MAEs measure the error on fresh initial conditions with more runs than
+  // the 1% validation split holds.
+  std::filesystem::path held_out_dir;
   int ring_points = 1000;
   double ring_tolerance = 1e-13;
   int threads = 2;
@@ -37,6 +41,9 @@ struct ReportSummary {
   // MAE of this model), their median, and the share of the sum the worst 5% of runs carry
   // (chaotic runs with close encounters dominate the mean).
   double val_mae_all_runs = 0, val_mae_run_median = 0, val_mae_worst_share = 0;
+  // The same on every run of held_out_dir (zeros without one).
+  std::size_t held_out_runs = 0;
+  double held_out_mae = 0, held_out_run_median = 0, held_out_worst_share = 0;
   double energy_error_network_median = 0, energy_error_projected_median = 0;
   double speedup_per_point_batched = 0, speedup_single_point = 0;
   // One state at time t asked for from its initial condition: the mean converged run (what

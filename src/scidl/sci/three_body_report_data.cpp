@@ -107,10 +107,23 @@ TrainingCurves read_training_curves(const fs::path& history_csv) {
   return c;
 }
 
-RunSplit reconstruct_split(const fs::path& dataset_dir, const fs::path& run_dir) {
-  const fs::path config_path = run_dir / "config.json", ids_path = dataset_dir / "run_id.csv";
-  require_file(config_path, "pass --run with the folder `scidl train` wrote");
+std::vector<std::int64_t> read_run_id_column(const fs::path& dataset_dir) {
+  const fs::path ids_path = dataset_dir / "run_id.csv";
   require_file(ids_path, "run `scidl three-body generate --out DIR` (or `assemble`) first");
+  const data::CsvTable ids_table = data::read_csv(ids_path);
+  std::vector<std::int64_t> ids(ids_table.values.begin(), ids_table.values.end());
+  if (ids.empty())
+    throw std::runtime_error(fmt::format(
+        "three-body report: '{}' has no rows: no run converged; generate more runs or raise "
+        "--max-bits",
+        ids_path.string()));
+  return ids;
+}
+
+RunSplit reconstruct_split(const fs::path& dataset_dir, const fs::path& run_dir) {
+  const fs::path config_path = run_dir / "config.json";
+  require_file(config_path, "pass --run with the folder `scidl train` wrote");
+  const std::vector<std::int64_t> ids = read_run_id_column(dataset_dir);
   nlohmann::json config;
   try {
     std::ifstream in(config_path);
@@ -124,13 +137,6 @@ RunSplit reconstruct_split(const fs::path& dataset_dir, const fs::path& run_dir)
   const nlohmann::json data_spec = config.value("data", nlohmann::json::object());
   split.validation_fraction = data_spec.value("validation_split", 0.0);
   const std::string how = data_spec.value("split", std::string("row"));
-  const data::CsvTable ids_table = data::read_csv(ids_path);
-  std::vector<std::int64_t> ids(ids_table.values.begin(), ids_table.values.end());
-  if (ids.empty())
-    throw std::runtime_error(fmt::format(
-        "three-body report: '{}' has no rows: no run converged; generate more runs or raise "
-        "--max-bits",
-        ids_path.string()));
   split.rows_per_run = static_cast<int>(std::count(ids.begin(), ids.end(), ids.front()));
   std::set<std::int64_t> validation;
   if (split.validation_fraction > 0) {
