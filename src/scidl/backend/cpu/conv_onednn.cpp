@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
+#include <list>
 #include <map>
 #include <memory>
 #include <tuple>
@@ -30,6 +32,9 @@ bool conv2d_backward_data(const ConvDims&, const float*, const float*, float*) {
 bool conv2d_backward_weights(const ConvDims&, const float*, const float*, float*, float*) {
   return false;
 }
+std::size_t cached_primitives() { return 0; }
+std::size_t cached_bytes() { return 0; }
+void set_cache_budget(std::size_t, std::size_t) {}
 
 #else
 
@@ -175,14 +180,71 @@ std::unique_ptr<Entry> make_entry(const ConvDims& d, Pass pass, bool bias, bool 
   return entry;
 }
 
+std::size_t bytes_of(const Entry* e) {
+  std::size_t n = 0;
+  if (e)
+    for (const auto& a : e->args)
+      if (a.buffer) n += a.internal.get_size();
+  return n;
+}
+
+// The entries of one thread, least recently used first out when over the budget. A case
+// oneDNN cannot take is remembered too (a null entry), so it is not asked again.
+class PrimitiveCache {
+ public:
+  Entry* get(const ConvDims& d, Pass pass, bool bias, bool relu) {
+    const Key key = key_of(d, pass, bias, relu);
+    auto it = entries_.find(key);
+    if (it != entries_.end()) {
+      order_.splice(order_.end(), order_, it->second.position);  // now the most recent
+      return it->second.entry.get();
+    }
+    auto entry = make_entry(d, pass, bias, relu);
+    const std::size_t size = bytes_of(entry.get());
+    // Make room first: the new entry's buffers and the evicted ones never coexist.
+    while (!order_.empty() && (entries_.size() + 1 > primitives_ || bytes_ + size > bytes_budget_))
+      evict_oldest();
+    bytes_ += size;
+    order_.push_back(key);
+    Slot& slot = entries_[key];
+    slot.entry = std::move(entry);
+    slot.position = std::prev(order_.end());
+    return slot.entry.get();
+  }
+  std::size_t size() const { return entries_.size(); }
+  std::size_t bytes() const { return bytes_; }
+  void set_budget(std::size_t primitives, std::size_t bytes) {
+    primitives_ = primitives;  // 0: empty now (the next call's entry still stays, alone)
+    bytes_budget_ = bytes;
+    while (!order_.empty() && (entries_.size() > primitives_ || bytes_ > bytes_budget_))
+      evict_oldest();
+  }
+
+ private:
+  struct Slot {
+    std::unique_ptr<Entry> entry;
+    std::list<Key>::iterator position;
+  };
+  void evict_oldest() {
+    auto it = entries_.find(order_.front());
+    bytes_ -= bytes_of(it->second.entry.get());
+    entries_.erase(it);
+    order_.pop_front();
+  }
+  std::map<Key, Slot> entries_;
+  std::list<Key> order_;  // least recently used first
+  std::size_t bytes_ = 0, primitives_ = kCachePrimitives, bytes_budget_ = kCacheBytes;
+};
+
+PrimitiveCache& cache() {
+  thread_local PrimitiveCache c;
+  return c;
+}
+
 // Runs the cached primitive for this case on user buffers given in the entry's argument order.
 bool run(const ConvDims& d, Pass pass, bool bias, bool relu, std::initializer_list<void*> user) {
   if (!enabled()) return false;
-  thread_local std::map<Key, std::unique_ptr<Entry>> cache;
-  const Key key = key_of(d, pass, bias, relu);
-  auto it = cache.find(key);
-  if (it == cache.end()) it = cache.emplace(key, make_entry(d, pass, bias, relu)).first;
-  Entry* e = it->second.get();
+  Entry* e = cache().get(d, pass, bias, relu);
   if (!e) return false;
   auto& ctx = context();
   std::unordered_map<int, memory> args;
@@ -217,6 +279,11 @@ KernelSwitch& switched_on() {
 }  // namespace
 
 bool compiled_in() { return true; }
+std::size_t cached_primitives() { return cache().size(); }
+std::size_t cached_bytes() { return cache().bytes(); }
+void set_cache_budget(std::size_t primitives, std::size_t bytes) {
+  cache().set_budget(primitives, bytes);
+}
 bool enabled() { return switched_on().on(); }
 void set_enabled(bool on) { switched_on().set(on); }
 
