@@ -28,18 +28,24 @@ std::string read_text(const fs::path& p) {
   return s.str();
 }
 
-// 6 runs to t = 0.5 and a 2-epoch run of a small network on them; returns the run folder.
-fs::path make_tiny_dataset_and_model(const fs::path& root) {
+// `runs` runs to t = 0.5 from `seed`, assembled into a dataset folder `dir`.
+void make_tiny_dataset(const fs::path& dir, int runs, std::uint64_t seed) {
   GenerateSettings g;
-  g.out_dir = root / "data";
-  g.runs = 6;
-  g.seed = 3;
+  g.out_dir = dir;
+  g.runs = runs;
+  g.seed = seed;
   g.t_max = 0.5;
   g.show_progress = false;
   generate_three_body_runs(g);
   AssembleSettings a;
-  a.out_dir = g.out_dir;
+  a.out_dir = dir;
   assemble_three_body_dataset(a);
+}
+
+// 6 runs and a 2-epoch run of a small network on them; returns the run folder.
+fs::path make_tiny_dataset_and_model(const fs::path& root) {
+  const fs::path data = root / "data";
+  make_tiny_dataset(data, 6, 3);
   const std::string config = fmt::format(R"(
 seed = 4
 [data]
@@ -63,7 +69,7 @@ metrics = ["mae"]
 dir = "{1}"
 plots = false
 )",
-                                         g.out_dir.string(), (root / "train").string());
+                                         data.string(), (root / "train").string());
   auto doc = io::parse_config_string(config, "tiny report config");
   train::run_training(train::parse_run_config(doc, {}), false);
   return root / "train";
@@ -106,16 +112,7 @@ TEST(ThreeBodyReport, WritesTheReportAndEveryFigureFromTinyData) {
 TEST(ThreeBodyReport, MeasuresTheModelOnEveryRunOfAHeldOutDataset) {
   TempDir dir("three_body_report_held_out");
   const fs::path run = make_tiny_dataset_and_model(dir.path);
-  GenerateSettings g;  // initial conditions from another seed: new to the model
-  g.out_dir = dir.path / "fresh";
-  g.runs = 3;
-  g.seed = 11;
-  g.t_max = 0.5;
-  g.show_progress = false;
-  generate_three_body_runs(g);
-  AssembleSettings a;
-  a.out_dir = g.out_dir;
-  assemble_three_body_dataset(a);
+  make_tiny_dataset(dir.path / "fresh", 3, 11);  // another seed: initial conditions new to it
   ReportSettings s;
   s.dataset_dir = dir.path / "data";
   s.model_path = run / "best.scidl";
@@ -124,7 +121,7 @@ TEST(ThreeBodyReport, MeasuresTheModelOnEveryRunOfAHeldOutDataset) {
   s.energy_runs = 0;
   s.project_energy = false;
   s.log = nullptr;
-  s.held_out_dir = g.out_dir;
+  s.held_out_dir = dir.path / "fresh";
   const ReportSummary r = write_three_body_report(s);
   EXPECT_EQ(r.held_out_runs, 3u);
   EXPECT_GT(r.held_out_mae, 0);
