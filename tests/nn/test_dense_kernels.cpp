@@ -5,6 +5,7 @@
 // columns, batches that span several row groups and take both threads, one input or one
 // output, an empty batch; chains with and without biases, ReLUs and input gradients.
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <cmath>
 
@@ -149,13 +150,24 @@ TEST_P(DenseChain, AgreesWithComposedLinearLayers) {
     return g;
   };
   const Grads fused = run(true), composed = run(false);
-  expect_close(fused.y, composed.y, std::string(c.name) + ": y");
-  expect_close(fused.gx, composed.gx, std::string(c.name) + ": dx");
-  for (size_t l = 0; l < w0.size(); ++l) {
-    const std::string layer = std::string(c.name) + ": layer " + std::to_string(l);
-    expect_close(fused.gw[l], composed.gw[l], layer + " dW");
-    expect_close(fused.gb[l], composed.gb[l], layer + " db");
-  }
+  auto compare = [&](const Grads& got, const std::string& what) {
+    expect_close(got.y, composed.y, what + ": y");
+    expect_close(got.gx, composed.gx, what + ": dx");
+    for (size_t l = 0; l < w0.size(); ++l) {
+      const std::string layer = what + ": layer " + std::to_string(l);
+      expect_close(got.gw[l], composed.gw[l], layer + " dW");
+      expect_close(got.gb[l], composed.gb[l], layer + " db");
+    }
+  };
+  compare(fused, c.name);
+  // Called from inside a parallel region (trials run side by side): the chain gets a team of
+  // one there, and must neither wait at a barrier nobody else reaches nor read another
+  // thread's slice of the weight gradients.
+  Grads nested[2];
+#pragma omp parallel num_threads(2)
+  nested[omp_get_thread_num()] = run(true);
+  for (const Grads& g : nested)
+    if (g.y.defined()) compare(g, std::string(c.name) + " (nested)");
 }
 
 INSTANTIATE_TEST_SUITE_P(

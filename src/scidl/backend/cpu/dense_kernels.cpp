@@ -55,6 +55,25 @@ RowRange share_of(int64_t rows, int t, int n) {
   return {std::min(rows, bands * t / n * kTileRows), std::min(rows, bands * (t + 1) / n * kTileRows)};
 }
 
+// The part of [0, count) thread t of n takes: whole blocks of 16 (the transposes' tiles).
+RowRange block_share(int64_t count, int t, int n) {
+  const int64_t blocks = (count + 15) / 16;
+  return {std::min(count, blocks * t / n * 16), std::min(count, blocks * (t + 1) / n * 16)};
+}
+
+// Runs body(t, n) on every thread of a team of `threads` (inline when 1): the chain's
+// packing, products and reductions all happen in one parallel region, so the partner thread
+// neither waits through a serial part nor is woken more than once per pass.
+template <typename Body>
+void on_team(int threads, Body&& body) {
+  if (threads == 1) {
+    body(0, 1);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  body(omp_get_thread_num(), omp_get_num_threads());
+}
+
 // A thread's buffers for one row group of the backward: gz, with a conflict-free leading
 // dimension (see padded_ld), and the gradient passed down to the layer below (one buffer does:
 // a layer reads it into gz before overwriting it).
@@ -106,14 +125,12 @@ bool available() { return true; }
 
 void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, float* const* ys) {
   if (rows <= 0 || n <= 0) return;
-  // Every layer's W^T (row k holds every output's weight k), packed once for all threads.
+  // Every layer's W^T (row k holds every output's weight k), packed once for all threads, each
+  // packing a share of every layer's outputs.
   thread_local Scratch wt_buffer;
   std::vector<int64_t> offset(size_t(n) + 1, 0);
   for (int l = 0; l < n; ++l) offset[l + 1] = offset[l] + layers[l].in * padded_ld(layers[l].out);
   float* wt = wt_buffer.get(size_t(offset[n]));
-  for (int l = 0; l < n; ++l)
-    transpose(layers[l].w, layers[l].out, layers[l].in, layers[l].in, wt + offset[l],
-              padded_ld(layers[l].out));
   auto run = [&](RowRange range) {
     for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows) {
       const int64_t nr = std::min(kGroupRows, range.end - r0);
@@ -129,12 +146,19 @@ void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, flo
       }
     }
   };
-  if (!chain_in_parallel(rows, layers, n)) {
-    run({0, rows});
-    return;
-  }
-#pragma omp parallel
-  run(share_of(rows, omp_get_thread_num(), omp_get_num_threads()));
+  on_team(chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1, [&](int t, int nt) {
+    for (int l = 0; l < n; ++l) {
+      const Layer& L = layers[l];
+      const RowRange o = block_share(L.out, t, nt);
+      if (o.end > o.begin)
+        transpose(L.w + o.begin * L.in, o.end - o.begin, L.in, L.in, wt + offset[l] + o.begin,
+                  padded_ld(L.out));
+    }
+    if (nt > 1) {
+#pragma omp barrier
+    }
+    run(share_of(rows, t, nt));
+  });
 }
 
 void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
@@ -155,16 +179,10 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
     widest = std::max({widest, padded_ld(L.in), padded_ld(L.out)});
   }
   float* wp = w_buffer.get(size_t(w_offset[n]));
-  for (int l = (gx ? 0 : 1); l < n; ++l) {
-    const Layer& L = layers[l];
-    for (int64_t o = 0; o < L.out; ++o)
-      std::copy(L.w + o * L.in, L.w + (o + 1) * L.in, wp + w_offset[l] + o * padded_ld(L.in));
-  }
   // Each thread sums dW^T and db into its own slice; the slices are added at the end in thread
   // order (so the result does not depend on timing) and dW^T is transposed into place.
   const int64_t slice = part_offset[n];
   float* partials = partial_buffer.get(size_t(slice * threads));
-  std::fill(partials, partials + slice * threads, 0.0f);
   auto part_of = [&](int t, int l) -> LayerGrads {
     float* base = partials + t * slice + part_offset[l];
     return {grads[l].w ? base : nullptr,
@@ -192,23 +210,38 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
       }
     }
   };
-  if (threads == 1) {
-    run(0, {0, rows});
-  } else {
-#pragma omp parallel num_threads(threads)
-    {
-      const int t = omp_get_thread_num();
-      run(t, share_of(rows, t, omp_get_num_threads()));
+  on_team(threads, [&](int t, int nt) {
+    // Before the products: the weights copied, a share of every layer's rows per thread, and
+    // this thread's slice cleared.
+    for (int l = (gx ? 0 : 1); l < n; ++l) {
+      const Layer& L = layers[l];
+      const RowRange o = block_share(L.out, t, nt);
+      for (int64_t i = o.begin; i < o.end; ++i)
+        std::copy(L.w + i * L.in, L.w + (i + 1) * L.in, wp + w_offset[l] + i * padded_ld(L.in));
     }
-  }
-  float* first = partials;  // thread 0's slice collects the others'
-  for (int t = 1; t < threads; ++t)
-    for (int64_t i = 0; i < slice; ++i) first[i] += partials[t * slice + i];
-  for (int l = 0; l < n; ++l) {
-    const LayerGrads sum = part_of(0, l);
-    if (grads[l].w) transpose(sum.w, layers[l].in, layers[l].out, layers[l].out, grads[l].w, layers[l].in);
-    if (grads[l].bias) std::copy(sum.bias, sum.bias + layers[l].out, grads[l].bias);
-  }
+    std::fill(partials + t * slice, partials + (t + 1) * slice, 0.0f);
+    if (nt > 1) {
+#pragma omp barrier
+    }
+    run(t, share_of(rows, t, nt));
+    if (nt > 1) {
+#pragma omp barrier
+      // thread 0's slice collects the others', each thread adding up its own range of it
+      const RowRange mine = block_share(slice, t, nt);
+      for (int u = 1; u < nt; ++u)
+        for (int64_t i = mine.begin; i < mine.end; ++i) partials[i] += partials[u * slice + i];
+#pragma omp barrier
+    }
+    for (int l = 0; l < n; ++l) {
+      const Layer& L = layers[l];
+      const LayerGrads sum = part_of(0, l);
+      const RowRange in = block_share(L.in, t, nt);  // rows of dW^T: columns of dW
+      if (grads[l].w && in.end > in.begin)
+        transpose(sum.w + in.begin * L.out, in.end - in.begin, L.out, L.out,
+                  grads[l].w + in.begin, L.in);
+      if (grads[l].bias && t == 0) std::copy(sum.bias, sum.bias + L.out, grads[l].bias);
+    }
+  });
 }
 
 namespace {
