@@ -195,9 +195,8 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
   if (!s.held_out_dir.empty()) {
     const std::vector<std::int64_t> column = read_run_id_column(s.held_out_dir);
     const std::set<std::int64_t> ids(column.begin(), column.end());
-    const int rows = static_cast<int>(std::count(column.begin(), column.end(), column.front()));
     note(fmt::format("every run of the held-out dataset {} ({})", s.held_out_dir.string(), ids.size()));
-    held_out = mae_over_runs(model, s.held_out_dir, {ids.begin(), ids.end()}, rows);
+    held_out = mae_over_runs(model, s.held_out_dir, {ids.begin(), ids.end()}, rows_per_run(column));
     out.held_out_runs = held_out.by_run.size();
     out.held_out_mae = held_out.mean;
     out.held_out_run_median = held_out.median;

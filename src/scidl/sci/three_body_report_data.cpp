@@ -120,6 +120,11 @@ std::vector<std::int64_t> read_run_id_column(const fs::path& dataset_dir) {
   return ids;
 }
 
+int rows_per_run(const std::vector<std::int64_t>& column) {
+  return column.empty() ? 0
+                        : static_cast<int>(std::count(column.begin(), column.end(), column.front()));
+}
+
 RunSplit reconstruct_split(const fs::path& dataset_dir, const fs::path& run_dir) {
   const fs::path config_path = run_dir / "config.json";
   require_file(config_path, "pass --run with the folder `scidl train` wrote");
@@ -137,7 +142,7 @@ RunSplit reconstruct_split(const fs::path& dataset_dir, const fs::path& run_dir)
   const nlohmann::json data_spec = config.value("data", nlohmann::json::object());
   split.validation_fraction = data_spec.value("validation_split", 0.0);
   const std::string how = data_spec.value("split", std::string("row"));
-  split.rows_per_run = static_cast<int>(std::count(ids.begin(), ids.end(), ids.front()));
+  split.rows_per_run = rows_per_run(ids);
   std::set<std::int64_t> validation;
   if (split.validation_fraction > 0) {
     if (how != "group")

@@ -39,6 +39,8 @@ struct RunSplit {
 // run_id.csv of a dataset: the run id of every row of the train_* tables (converged runs, in
 // run order). Throws naming the file and the command that makes it when missing or empty.
 std::vector<std::int64_t> read_run_id_column(const std::filesystem::path& dataset_dir);
+// Rows each run has in such a column (every run has as many as the first).
+int rows_per_run(const std::vector<std::int64_t>& run_id_column);
 
 // The split `scidl train` used for the run in run_dir (its config.json: seed,
 // data.validation_split, data.split = "group"), applied to dataset_dir/run_id.csv. With no

@@ -201,7 +201,7 @@ class PrimitiveCache {
     }
     auto entry = make_entry(d, pass, bias, relu);
     const std::size_t size = bytes_of(entry.get());
-    // Make room first: the new entry's buffers and the evicted ones never coexist.
+    // Evict down to the budget with the new entry counted (it stays even if alone too big).
     while (!order_.empty() && (entries_.size() + 1 > primitives_ || bytes_ + size > bytes_budget_))
       evict_oldest();
     bytes_ += size;
