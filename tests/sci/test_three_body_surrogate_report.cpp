@@ -4,13 +4,17 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "../test_util.h"
+#include "scidl/data/csv.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/io/plot_figure.h"
 #include "scidl/sci/three_body_dataset.h"
+#include "scidl/sci/three_body_figures.h"
 #include "scidl/sci/three_body_report.h"
 #include "scidl/train/run.h"
 
@@ -130,6 +134,37 @@ TEST(ThreeBodyReport, MeasuresTheModelOnEveryRunOfAHeldOutDataset) {
   const std::string md = read_text(r.report);
   EXPECT_NE(md.find("held-out dataset"), std::string::npos) << md;
   EXPECT_NE(md.find("over all 3 runs"), std::string::npos) << md;
+  EXPECT_NE(md.find("Held-out runs by closest approach"), std::string::npos) << md;
+
+  // The closest-approach bands, against each run's closest approach computed here from the
+  // assembled table (x3 = -x1 - x2 in the barycentric frame) rather than the run files.
+  const auto y = data::read_csv(dir.path / "fresh" / "train_Y.csv");
+  const auto ids = data::read_csv(dir.path / "fresh" / "run_id.csv");
+  std::map<double, double> closest;  // run id -> least distance
+  for (std::int64_t i = 0; i < y.rows; ++i) {
+    const double x1 = y.at(i, 0), y1 = y.at(i, 1), x2 = y.at(i, 2), y2 = y.at(i, 3);
+    const double d = std::min({std::hypot(x1 - x2, y1 - y2), std::hypot(2 * x1 + x2, 2 * y1 + y2),
+                               std::hypot(x1 + 2 * x2, y1 + 2 * y2)});
+    auto [it, fresh] = closest.try_emplace(ids.at(i, 0), d);
+    if (!fresh) it->second = std::min(it->second, d);
+  }
+  std::size_t runs = 0;
+  double share = 0, weighted = 0;
+  for (const ApproachBand& b : r.held_out_mae_by_approach) {
+    std::size_t inside = 0;
+    for (const auto& [id, d] : closest) inside += d >= b.from && d < b.to;
+    EXPECT_EQ(b.runs, inside) << "band " << b.from << " - " << b.to;
+    EXPECT_GT(b.runs, 0u);
+    runs += b.runs;
+    share += b.share;
+    weighted += b.mae * static_cast<double>(b.runs);
+  }
+  EXPECT_EQ(runs, 3u);
+  EXPECT_NEAR(share, 1, 1e-12);
+  EXPECT_NEAR(weighted / 3, r.held_out_mae, 1e-12);
+  std::size_t validation_runs = 0;
+  for (const ApproachBand& b : r.val_mae_by_approach) validation_runs += b.runs;
+  EXPECT_EQ(validation_runs, 2u);
 
   // The held-out folder must be a dataset: its run_id.csv is named, with the command.
   s.held_out_dir = dir.path / "not_a_dataset";
@@ -142,6 +177,17 @@ TEST(ThreeBodyReport, MeasuresTheModelOnEveryRunOfAHeldOutDataset) {
     EXPECT_NE(m.find("not_a_dataset/run_id.csv"), std::string::npos) << m;
     EXPECT_NE(m.find("three-body generate"), std::string::npos) << m;
   }
+}
+
+TEST(ComparedRun, ClosestApproachIsTheLeastDistanceOfAnyPairAtAnyOutputTime) {
+  ComparedRun r;
+  EXPECT_TRUE(std::isinf(r.closest_approach()));  // no rows
+  // Row 0: bodies 1-2 are 3 apart, 2-3 are 1 apart. Row 1: bodies 1-3 are 0.5 apart (3-4-5).
+  r.integrator = {0, 0, 3, 0, 3, 1, 9, 9, 9, 9, 9, 9,
+                  0, 0, 5, 5, 0.3, 0.4, 0, 0, 0, 0, 0, 0};
+  EXPECT_DOUBLE_EQ(r.closest_approach(), 0.5);
+  r.integrator.resize(12);
+  EXPECT_DOUBLE_EQ(r.closest_approach(), 1);  // velocities (the 9s) are not positions
 }
 
 TEST(ThreeBodyReport, CommandNamesAMissingModelAndHowToMakeIt) {

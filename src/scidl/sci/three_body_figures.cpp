@@ -41,6 +41,17 @@ std::vector<double> ComparedRun::energy_error(const std::vector<double>& states)
   return out;
 }
 
+double ComparedRun::closest_approach() const {
+  double d = INFINITY;
+  for (size_t k = 0; k + 12 <= integrator.size(); k += 12) {
+    const double* p = &integrator[k];
+    for (int i = 0; i < 3; ++i)
+      for (int j = i + 1; j < 3; ++j)
+        d = std::min(d, std::hypot(p[2 * i] - p[2 * j], p[2 * i + 1] - p[2 * j + 1]));
+  }
+  return d;
+}
+
 io::Figure mae_figure(const TrainingCurves& c) {
   io::Figure f;
   f.title = "Mean absolute error per epoch (Breen et al. Fig. 3)";

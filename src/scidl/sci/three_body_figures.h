@@ -22,6 +22,8 @@ struct ComparedRun {
   std::vector<double> t;
   std::vector<double> integrator, network, projected;  // rows × 12; projected may be empty
   std::vector<double> energy_error(const std::vector<double>& states) const;  // per row
+  // The least distance between two of the three bodies at the output times (integrator).
+  double closest_approach() const;
 };
 
 io::Figure mae_figure(const TrainingCurves& curves);

@@ -62,19 +62,36 @@ double position_mae(const ComparedRun& r) {
   return n ? sum / static_cast<double>(n) : NAN;
 }
 
+// Band edges of the closest-approach breakdown. The error rises steeply below 0.01: at that
+// distance two unit masses move ~20 per unit time, 0.08 between output times.
+constexpr double kApproachEdges[] = {0, 1e-3, 3e-3, 1e-2, 3e-2, INFINITY};
+
 // A model's position MAE on each of a set of runs, and how it splits: the mean over runs (the
-// validation MAE training logs), median, 90% and the share of the sum the worst 5% carry.
+// validation MAE training logs), median, 90% and the share of the sum the worst 5% carry; and
+// by closest approach.
 struct RunMaes {
   std::vector<double> by_run;  // largest first
   std::size_t worst = 0;       // how many runs are the worst 5% (at least one)
   double mean = 0, median = 0, worst_share = 0, rest_mean = 0;
+  std::vector<ApproachBand> by_approach;  // non-empty bands, closest first
 };
 
 RunMaes mae_over_runs(nn::Module& model, const fs::path& dataset_dir,
                       const std::vector<std::int64_t>& ids, int rows_per_run) {
   RunMaes m;
-  for (std::int64_t id : ids)
-    m.by_run.push_back(position_mae(compare_run(model, dataset_dir, id, true, rows_per_run, false)));
+  std::vector<ApproachBand> bands;
+  for (size_t b = 0; b + 1 < std::size(kApproachEdges); ++b)
+    bands.push_back({.from = kApproachEdges[b], .to = kApproachEdges[b + 1]});
+  for (std::int64_t id : ids) {
+    const ComparedRun run = compare_run(model, dataset_dir, id, true, rows_per_run, false);
+    const double mae = position_mae(run), approach = run.closest_approach();
+    m.by_run.push_back(mae);
+    for (ApproachBand& b : bands)
+      if (approach >= b.from && approach < b.to) {
+        ++b.runs;
+        b.mae += mae;  // a sum until divided below
+      }
+  }
   if (m.by_run.empty()) return m;
   std::sort(m.by_run.begin(), m.by_run.end(), std::greater<>());
   m.worst = std::max<size_t>(1, (m.by_run.size() + 10) / 20);
@@ -86,6 +103,12 @@ RunMaes mae_over_runs(nn::Module& model, const fs::path& dataset_dir,
   m.worst_share = sum > 0 ? worst_sum / sum : 0;
   const size_t rest = m.by_run.size() - m.worst;
   m.rest_mean = rest > 0 ? (sum - worst_sum) / static_cast<double>(rest) : NAN;
+  for (ApproachBand& b : bands) {
+    if (b.runs == 0) continue;
+    b.share = sum > 0 ? b.mae / sum : 0;
+    b.mae /= static_cast<double>(b.runs);
+    m.by_approach.push_back(b);
+  }
   return m;
 }
 
@@ -99,6 +122,20 @@ std::string describe(const RunMaes& m, const std::string& which) {
   if (m.by_run.size() > m.worst)
     md += fmt::format("; the other {} runs: MAE {:.4g}", m.by_run.size() - m.worst, m.rest_mean);
   return md;
+}
+
+// A table of `m` by closest approach, for runs described as `which`.
+std::string approach_table(const RunMaes& m, const std::string& which) {
+  std::string md = fmt::format(
+      "\n{} by closest approach (the least distance between two bodies at the output times):\n\n"
+      "| closest approach | runs | position MAE | share of the sum |\n|---|---:|---:|---:|\n",
+      which);
+  for (const ApproachBand& b : m.by_approach)
+    md += fmt::format("| {} | {} | {:.4f} | {:.0f}% |\n",
+                      std::isinf(b.to) ? fmt::format("≥ {:g}", b.from)
+                                       : fmt::format("{:g} – {:g}", b.from, b.to),
+                      b.runs, b.mae, 100 * b.share);
+  return md + "\n";
 }
 
 std::string seconds(double s) {
@@ -190,6 +227,7 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
   out.val_mae_all_runs = validation.mean;
   out.val_mae_run_median = validation.median;
   out.val_mae_worst_share = validation.worst_share;
+  out.val_mae_by_approach = validation.by_approach;
 
   RunMaes held_out;
   if (!s.held_out_dir.empty()) {
@@ -201,6 +239,7 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
     out.held_out_mae = held_out.mean;
     out.held_out_run_median = held_out.median;
     out.held_out_worst_share = held_out.worst_share;
+    out.held_out_mae_by_approach = held_out.by_approach;
   }
 
   note(fmt::format("Fig. 5: sensitivity ring ({} runs in double, tolerance {:g})", s.ring_points,
@@ -272,6 +311,8 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
     md += fmt::format("- on the held-out dataset `{}` (initial conditions training never saw): ",
                       s.held_out_dir.string()) +
           describe(held_out, "runs") + "\n";
+  if (!validation.by_run.empty()) md += approach_table(validation, "Validation runs");
+  if (!held_out.by_run.empty()) md += approach_table(held_out, "Held-out runs");
   md += "\n## Trajectories (Fig. 4)\n\n![trajectories](fig4_trajectories.png)\n\n";
   for (const ComparedRun& r : shown)
     md += fmt::format("- run {} ({}): position MAE {:.4g}\n", r.run_id,

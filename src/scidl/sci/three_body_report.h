@@ -32,6 +32,16 @@ struct ReportSettings {
   std::FILE* log = stdout;
 };
 
+// Runs whose closest approach (the least distance between two bodies at the output times, by
+// the integrator) lies in [from, to): how many, their mean position MAE and the share of the
+// summed per-run MAEs they carry. Close encounters are where neighbouring initial conditions
+// part ways, so this is where a network trained on a finite sample of them errs most.
+struct ApproachBand {
+  double from = 0, to = 0;
+  std::size_t runs = 0;
+  double mae = 0, share = 0;
+};
+
 struct ReportSummary {
   std::filesystem::path report;  // OUT/report.md
   std::vector<std::filesystem::path> files;
@@ -41,9 +51,11 @@ struct ReportSummary {
   // MAE of this model), their median, and the share of the sum the worst 5% of runs carry
   // (chaotic runs with close encounters dominate the mean).
   double val_mae_all_runs = 0, val_mae_run_median = 0, val_mae_worst_share = 0;
+  std::vector<ApproachBand> val_mae_by_approach;  // bands holding at least one run
   // The same on every run of held_out_dir (zeros without one).
   std::size_t held_out_runs = 0;
   double held_out_mae = 0, held_out_run_median = 0, held_out_worst_share = 0;
+  std::vector<ApproachBand> held_out_mae_by_approach;
   double energy_error_network_median = 0, energy_error_projected_median = 0;
   double speedup_per_point_batched = 0, speedup_single_point = 0;
   // One state at time t asked for from its initial condition: the mean converged run (what
