@@ -135,7 +135,7 @@ std::string approach_table(const RunMaes& m, const std::string& which) {
                       std::isinf(b.to) ? fmt::format("≥ {:g}", b.from)
                                        : fmt::format("{:g} – {:g}", b.from, b.to),
                       b.runs, b.mae, 100 * b.share);
-  return md + "\n";
+  return md;
 }
 
 std::string seconds(double s) {
