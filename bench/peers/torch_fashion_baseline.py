@@ -11,28 +11,19 @@ after every epoch, as Keras's validation_data=(x_test, y_test) would, then one l
 """
 
 import argparse
-import gzip
-import os
 import time
 
 import numpy as np
 import torch
 from torch import nn
 
+from fashion_mnist_files import fashion_mnist
 from torch_cnn import keras_baseline_cnn, threads
-
-DATA = "/usr/share/datasets/fashion-mnist"
-
-
-def idx(name, offset):
-    with gzip.open(os.path.join(DATA, name)) as f:
-        return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
 
 
 def split(prefix):
-    x = idx(f"{prefix}-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28).astype(np.float32) / 255
-    y = idx(f"{prefix}-labels-idx1-ubyte.gz", 8).astype(np.int64)
-    return torch.from_numpy(x), torch.from_numpy(y)
+    x, y = fashion_mnist(prefix)
+    return torch.from_numpy(x.reshape(-1, 1, 28, 28)), torch.from_numpy(y.astype(np.int64))
 
 
 def accuracy(model, x, y):

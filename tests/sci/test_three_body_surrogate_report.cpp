@@ -32,13 +32,13 @@ std::string read_text(const fs::path& p) {
   return s.str();
 }
 
-// `runs` runs to t = 0.5 from `seed`, assembled into a dataset folder `dir`.
-void make_tiny_dataset(const fs::path& dir, int runs, std::uint64_t seed) {
+// `runs` runs to t_max from `seed`, assembled into a dataset folder `dir`.
+void make_tiny_dataset(const fs::path& dir, int runs, std::uint64_t seed, double t_max = 0.5) {
   GenerateSettings g;
   g.out_dir = dir;
   g.runs = runs;
   g.seed = seed;
-  g.t_max = 0.5;
+  g.t_max = t_max;
   g.show_progress = false;
   generate_three_body_runs(g);
   AssembleSettings a;
@@ -165,6 +165,21 @@ TEST(ThreeBodyReport, MeasuresTheModelOnEveryRunOfAHeldOutDataset) {
   std::size_t validation_runs = 0;
   for (const ApproachBand& b : r.val_mae_by_approach) validation_runs += b.runs;
   EXPECT_EQ(validation_runs, 2u);
+
+  // A held-out dataset over another window is refused before any work, naming both windows.
+  make_tiny_dataset(dir.path / "short", 2, 12, 0.25);
+  s.held_out_dir = dir.path / "short";
+  fs::remove_all(s.out_dir);
+  try {
+    write_three_body_report(s);
+    ADD_FAILURE() << "a held-out dataset over t <= 0.25 was accepted for a model of t <= 0.5";
+  } catch (const std::invalid_argument& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("short has 65 rows per run (t-max 0.25"), std::string::npos) << m;
+    EXPECT_NE(m.find("has 129 rows per run (t-max 0.5"), std::string::npos) << m;
+    EXPECT_NE(m.find("--t-max"), std::string::npos) << m;
+  }
+  EXPECT_FALSE(fs::exists(s.out_dir / "fig3_mae.png"));  // refused before the figures
 
   // The held-out folder must be a dataset: its run_id.csv is named, with the command.
   s.held_out_dir = dir.path / "not_a_dataset";

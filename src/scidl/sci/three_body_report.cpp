@@ -13,6 +13,7 @@
 #include "scidl/sci/nbody_integration.h"
 #include "scidl/sci/three_body_energy_model.h"
 #include "scidl/sci/three_body_figures.h"
+#include "scidl/sci/three_body_manifest.h"
 #include "scidl/sci/three_body_report_data.h"
 #include "scidl/sci/three_body_ring.h"
 #include "scidl/sci/three_body_run_file.h"
@@ -138,6 +139,25 @@ std::string approach_table(const RunMaes& m, const std::string& which) {
   return md;
 }
 
+// "1000 rows per run (t-max 3.9, dt 0.00390625)", the dt part when generation.txt tells it.
+std::string window(const fs::path& dataset_dir, int rows) {
+  const auto m = read_manifest(dataset_dir);
+  return m ? fmt::format("{} rows per run (t-max {:g}, dt {:g})", rows, m->t_max, m->dt)
+           : fmt::format("{} rows per run", rows);
+}
+
+// A held-out dataset measures the model only over the window and grid it was trained on.
+void check_same_window(const fs::path& train_dir, int train_rows, const fs::path& held_out_dir,
+                       int held_out_rows) {
+  const auto a = read_manifest(train_dir), b = read_manifest(held_out_dir);
+  if (held_out_rows == train_rows && (!a || !b || a->dt == b->dt)) return;
+  throw std::invalid_argument(fmt::format(
+      "three-body report: the held-out dataset {} has {}, but the model's data {} has {}; "
+      "generate the held-out runs with the same --t-max and --dt and another --seed",
+      held_out_dir.string(), window(held_out_dir, held_out_rows), train_dir.string(),
+      window(train_dir, train_rows)));
+}
+
 std::string seconds(double s) {
   if (!std::isfinite(s)) return "n/a";
   if (s >= 1) return fmt::format("{:.3g} s", s);
@@ -176,6 +196,12 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
   const RunsStatistics stats = read_runs_statistics(s.dataset_dir / "runs.csv");
   const TrainingCurves curves = read_training_curves(s.run_dir / "history.csv");
   const RunSplit split = reconstruct_split(s.dataset_dir, s.run_dir);
+  std::vector<std::int64_t> held_out_column;  // checked before the long work starts
+  if (!s.held_out_dir.empty()) {
+    held_out_column = read_run_id_column(s.held_out_dir);
+    check_same_window(s.dataset_dir, split.rows_per_run, s.held_out_dir,
+                      rows_per_run(held_out_column));
+  }
   auto loaded = io::load_model(s.model_path);
   nn::Module& model = *loaded.model;
 
@@ -231,10 +257,9 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
 
   RunMaes held_out;
   if (!s.held_out_dir.empty()) {
-    const std::vector<std::int64_t> column = read_run_id_column(s.held_out_dir);
-    const std::set<std::int64_t> ids(column.begin(), column.end());
+    const std::set<std::int64_t> ids(held_out_column.begin(), held_out_column.end());
     note(fmt::format("every run of the held-out dataset {} ({})", s.held_out_dir.string(), ids.size()));
-    held_out = mae_over_runs(model, s.held_out_dir, {ids.begin(), ids.end()}, rows_per_run(column));
+    held_out = mae_over_runs(model, s.held_out_dir, {ids.begin(), ids.end()}, split.rows_per_run);
     out.held_out_runs = held_out.by_run.size();
     out.held_out_mae = held_out.mean;
     out.held_out_run_median = held_out.median;
