@@ -63,8 +63,9 @@ double position_mae(const ComparedRun& r) {
   return n ? sum / static_cast<double>(n) : NAN;
 }
 
-// Band edges of the closest-approach breakdown. The error rises steeply below 0.01: at that
-// distance two unit masses move ~20 per unit time, 0.08 between output times.
+// Band edges of the closest-approach breakdown. The error rises steeply below 0.01: there two
+// unit masses pass each other at a relative speed of ~20, 0.08 per output step, so the grid no
+// longer resolves the encounter.
 constexpr double kApproachEdges[] = {0, 1e-3, 3e-3, 1e-2, 3e-2, INFINITY};
 
 // A model's position MAE on each of a set of runs, and how it splits: the mean over runs (the

@@ -22,7 +22,8 @@ struct ReportSettings {
   std::filesystem::path out_dir;      // default: dataset_dir/report
   // Optional: a second dataset (generated with another seed), every run of which is new to the
   // model: its per-run MAEs measure the error on fresh initial conditions with more runs than
-  // the 1% validation split holds.
+  // the 1% validation split holds. It must cover the same window on the same grid (refused,
+  // naming both, before any work otherwise).
   std::filesystem::path held_out_dir;
   int ring_points = 1000;
   double ring_tolerance = 1e-13;
