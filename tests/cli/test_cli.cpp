@@ -154,6 +154,28 @@ TEST(CliBadInput, UnknownConfigKeyListsValidKeys) {
   EXPECT_NE(out.find("epochs"), std::string::npos) << out;
 }
 
+TEST(CliBadInput, MisspeltRequiredKeyIsNamedAsTheLikelyCause) {
+  TempDir dir("misspelt_key");
+  write_regression_csvs(dir.path, 10);
+  std::string cfg = config_text();
+  cfg.replace(cfg.find("[model]"), 7, "[modle]");
+  auto out = train_error(dir.path, cfg);
+  EXPECT_NE(out.find("'model' is missing: add a [model] table"), std::string::npos) << out;
+  EXPECT_NE(out.find("is 'modle' a misspelling of it?"), std::string::npos) << out;
+  cfg = config_text();
+  cfg.replace(cfg.find("y = \"y.csv\""), 3, "Y = ");
+  out = train_error(dir.path, cfg);
+  EXPECT_NE(out.find("'data.y' is missing: the CSV file of targets; is 'data.Y' a misspelling"),
+            std::string::npos)
+      << out;
+  // A key far from the missing one is not offered.
+  cfg = config_text();
+  cfg.replace(cfg.find("[model]"), 7, "[network]");
+  out = train_error(dir.path, cfg);
+  EXPECT_NE(out.find("'model' is missing"), std::string::npos) << out;
+  EXPECT_EQ(out.find("misspelling"), std::string::npos) << out;
+}
+
 TEST(CliBadInput, WrongTypeNamesTheKey) {
   TempDir dir("wrong_type");
   write_regression_csvs(dir.path, 10);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -50,6 +52,41 @@ std::string ConfigSection::key_path(const std::string& key) const {
 
 void ConfigSection::fail(const std::string& key, const std::string& message) const {
   throw ConfigError(fmt::format("{}: '{}' {}", file_, key_path(key), message));
+}
+
+namespace {
+
+// Optimal-string-alignment distance (insert, delete, substitute, swap two neighbours),
+// ignoring case: "modle" and "Model" are both 1 from "model".
+size_t typo_distance(const std::string& a, const std::string& b) {
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+void ConfigSection::missing(const std::string& key, const std::string& what) const {
+  std::string hint;
+  if (table_)
+    for (auto& [k, v] : *table_) {
+      const std::string other(k.str());
+      // Keys asked for are valid ones; one typo in a short key, two in a long one.
+      if (!read_.count(other) && typo_distance(other, key) <= (key.size() >= 6 ? 2u : 1u)) {
+        hint = fmt::format("; is '{}' a misspelling of it?", key_path(other));
+        break;
+      }
+    }
+  fail(key, "is missing: " + what + hint);
 }
 
 const toml::node* ConfigSection::find(const std::string& key) {

@@ -44,6 +44,9 @@ class ConfigSection {
   // Rejects keys that were never read, listing the valid ones (`valid` adds keys read elsewhere).
   void finish(const std::vector<std::string>& also_valid = {}) const;
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  // A required key that is absent: "'key' is missing: <what>", naming a key of this table that
+  // looks like a misspelling of it ("modle" for "model"), the likeliest cause.
+  [[noreturn]] void missing(const std::string& key, const std::string& what) const;
   std::string key_path(const std::string& key) const;
   const std::string& file() const { return file_; }
 

@@ -55,8 +55,7 @@ void parse_model_checkpoint(io::ConfigSection& s, ModelCheckpointOptions& o,
                             const std::vector<std::string>& logged) {
   auto path = s.string("filepath");
   if (!path)
-    s.fail("filepath",
-           "is missing: the model file to write, e.g. \"checkpoints/epoch{epoch:03d}.scidl\"");
+    s.missing("filepath", "the model file to write, e.g. \"checkpoints/epoch{epoch:03d}.scidl\"");
   o.filepath = *path;
   o.monitor = s.string("monitor").value_or(o.monitor);
   o.mode = mode_of(s);
@@ -121,8 +120,7 @@ std::vector<CallbackSpec> parse_callbacks(io::ConfigDocument& doc,
     io::ConfigSection s(list->get(i)->as_table(), spec.where, doc.file);
     auto type = s.string("type");
     if (!type)
-      s.fail("type",
-             fmt::format("is missing; choose one of {}", fmt::join(callback_types(), ", ")));
+      s.missing("type", fmt::format("choose one of {}", fmt::join(callback_types(), ", ")));
     if (std::find(callback_types().begin(), callback_types().end(), *type) ==
         callback_types().end())
       s.fail("type", fmt::format("is '{}', not a known callback; choose one of {}", *type,

@@ -55,14 +55,14 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   if (auto v = root.integer("seed")) c.seed = static_cast<uint64_t>(*v);
 
   auto data = root.section("data");
-  if (!data) root.fail("data", "is missing: add a [data] table naming the training data");
+  if (!data) root.missing("data", "add a [data] table naming the training data");
   c.data.source =
       data->choice("source", {"csv", "damped_oscillator", "fashion_mnist", "idx"}).value_or("csv");
   if (c.data.source == "csv") {
     auto x = data->string("x");
     auto y = data->string("y");
-    if (!x) data->fail("x", "is missing: the CSV file of inputs");
-    if (!y) data->fail("y", "is missing: the CSV file of targets");
+    if (!x) data->missing("x", "the CSV file of inputs");
+    if (!y) data->missing("y", "the CSV file of targets");
     c.data.x = resolve(base, *x);
     c.data.y = resolve(base, *y);
     if (auto g = data->string("groups")) c.data.groups = resolve(base, *g);
@@ -76,8 +76,8 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   } else if (c.data.source == "idx") {
     auto images = data->string("images");
     auto labels = data->string("labels");
-    if (!images) data->fail("images", "is missing: the IDX file of images (gzip or plain)");
-    if (!labels) data->fail("labels", "is missing: the IDX file of labels");
+    if (!images) data->missing("images", "the IDX file of images (gzip or plain)");
+    if (!labels) data->missing("labels", "the IDX file of labels");
     c.data.images = resolve(base, *images);
     c.data.labels = resolve(base, *labels);
   }
@@ -106,7 +106,7 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   data->finish();
 
   auto model = root.section("model");
-  if (!model) root.fail("model", "is missing: add a [model] table with inputs and layers");
+  if (!model) root.missing("model", "add a [model] table with inputs and layers");
   c.model = nlohmann::json::object();
   for (const char* k : {"inputs", "layers", "init", "dtype"})
     if (auto j = model->json(k)) c.model[k] = *j;
