@@ -38,6 +38,13 @@ metrics = ["mae"]
 )" + extra;
 }
 
+// config_text() with the first `from` replaced by `to`.
+std::string config_with(const std::string& from, const std::string& to) {
+  std::string cfg = config_text();
+  cfg.replace(cfg.find(from), from.size(), to);
+  return cfg;
+}
+
 TEST(Cli, VersionAndHelpForEverySubcommand) {
   auto v = run_cli("--version");
   EXPECT_EQ(v.status, 0);
@@ -56,7 +63,8 @@ TEST(Cli, TrainThenPredictOnCsvFiles) {
   TempDir dir("train_predict");
   write_regression_csvs(dir.path, 300);
   write_text(dir.path / "run.toml", config_text());
-  auto t = run_cli("train " + (dir.path / "run.toml").string() + " --out " + (dir.path / "run").string());
+  auto t = run_cli("train " + (dir.path / "run.toml").string() + " --out " +
+                   (dir.path / "run").string());
   ASSERT_EQ(t.status, 0) << t.output;
   EXPECT_NE(t.output.find("epoch 20/20"), std::string::npos);
   EXPECT_NE(t.output.find("val_mae"), std::string::npos);
@@ -90,13 +98,17 @@ TEST(Cli, WeightsRoundTripThroughSafetensors) {
   TempDir dir("weights");
   write_regression_csvs(dir.path, 100);
   write_text(dir.path / "run.toml", config_text());
-  ASSERT_EQ(run_cli("train " + (dir.path / "run.toml").string() + " -q --set training.epochs=1 --out " +
-                    (dir.path / "run").string()).status, 0);
+  ASSERT_EQ(run_cli("train " + (dir.path / "run.toml").string() +
+                    " -q --set training.epochs=1 --out " + (dir.path / "run").string())
+                .status,
+            0);
   auto model = (dir.path / "run/last.scidl").string();
-  auto e = run_cli("export-weights --model " + model + " --output " + (dir.path / "w.safetensors").string());
+  auto e = run_cli("export-weights --model " + model + " --output " +
+                   (dir.path / "w.safetensors").string());
   ASSERT_EQ(e.status, 0) << e.output;
-  auto i = run_cli("import-weights --model " + model + " --weights " + (dir.path / "w.safetensors").string() +
-                   " --output " + (dir.path / "back.scidl").string());
+  auto i = run_cli("import-weights --model " + model + " --weights " +
+                   (dir.path / "w.safetensors").string() + " --output " +
+                   (dir.path / "back.scidl").string());
   ASSERT_EQ(i.status, 0) << i.output;
   auto a = io::load_model(model).model->state_dict();
   auto b = io::load_model(dir.path / "back.scidl").model->state_dict();
@@ -157,21 +169,15 @@ TEST(CliBadInput, UnknownConfigKeyListsValidKeys) {
 TEST(CliBadInput, MisspeltRequiredKeyIsNamedAsTheLikelyCause) {
   TempDir dir("misspelt_key");
   write_regression_csvs(dir.path, 10);
-  std::string cfg = config_text();
-  cfg.replace(cfg.find("[model]"), 7, "[modle]");
-  auto out = train_error(dir.path, cfg);
+  auto out = train_error(dir.path, config_with("[model]", "[modle]"));
   EXPECT_NE(out.find("'model' is missing: add a [model] table"), std::string::npos) << out;
   EXPECT_NE(out.find("is 'modle' a misspelling of it?"), std::string::npos) << out;
-  cfg = config_text();
-  cfg.replace(cfg.find("y = \"y.csv\""), 3, "Y = ");
-  out = train_error(dir.path, cfg);
+  out = train_error(dir.path, config_with("y = ", "Y = "));
   EXPECT_NE(out.find("'data.y' is missing: the CSV file of targets; is 'data.Y' a misspelling"),
             std::string::npos)
       << out;
   // A key far from the missing one is not offered.
-  cfg = config_text();
-  cfg.replace(cfg.find("[model]"), 7, "[network]");
-  out = train_error(dir.path, cfg);
+  out = train_error(dir.path, config_with("[model]", "[network]"));
   EXPECT_NE(out.find("'model' is missing"), std::string::npos) << out;
   EXPECT_EQ(out.find("misspelling"), std::string::npos) << out;
 }
@@ -179,18 +185,15 @@ TEST(CliBadInput, MisspeltRequiredKeyIsNamedAsTheLikelyCause) {
 TEST(CliBadInput, WrongTypeNamesTheKey) {
   TempDir dir("wrong_type");
   write_regression_csvs(dir.path, 10);
-  std::string cfg = config_text();
-  cfg.replace(cfg.find("epochs = 20"), 11, "epochs = \"many\"");
-  auto out = train_error(dir.path, cfg);
+  auto out = train_error(dir.path, config_with("epochs = 20", "epochs = \"many\""));
   EXPECT_NE(out.find("'training.epochs' must be an integer"), std::string::npos) << out;
 }
 
 TEST(CliBadInput, UnknownLayerListsTheChoices) {
   TempDir dir("unknown_layer");
   write_regression_csvs(dir.path, 10);
-  std::string cfg = config_text();
-  cfg.replace(cfg.find("type = \"dense\", units = 16"), 14, "type = \"densse\"");
-  auto out = train_error(dir.path, cfg);
+  auto out =
+      train_error(dir.path, config_with("type = \"dense\", units = 16", "type = \"densse\""));
   EXPECT_NE(out.find("model.layers[0]: unknown layer type 'densse'"), std::string::npos) << out;
   EXPECT_NE(out.find("dense, dropout"), std::string::npos) << out;
 }
@@ -199,8 +202,10 @@ TEST(CliBadInput, TruncatedModelFileIsRefusedAndWrongVersionNamed) {
   TempDir dir("model_file");
   write_regression_csvs(dir.path, 50);
   write_text(dir.path / "run.toml", config_text());
-  ASSERT_EQ(run_cli("train " + (dir.path / "run.toml").string() + " -q --set training.epochs=1 --out " +
-                    (dir.path / "run").string()).status, 0);
+  ASSERT_EQ(run_cli("train " + (dir.path / "run.toml").string() +
+                    " -q --set training.epochs=1 --out " + (dir.path / "run").string())
+                .status,
+            0);
   auto model = dir.path / "run/last.scidl";
   auto bytes = std::filesystem::file_size(model);
   std::filesystem::copy_file(model, dir.path / "truncated.scidl");
@@ -228,12 +233,15 @@ TEST(CliBadInput, InputWidthThatDoesNotFitTheModel) {
   TempDir dir("width");
   write_regression_csvs(dir.path, 50);
   write_text(dir.path / "run.toml", config_text());
-  ASSERT_EQ(run_cli("train " + (dir.path / "run.toml").string() + " -q --set training.epochs=1 --out " +
-                    (dir.path / "run").string()).status, 0);
+  ASSERT_EQ(run_cli("train " + (dir.path / "run.toml").string() +
+                    " -q --set training.epochs=1 --out " + (dir.path / "run").string())
+                .status,
+            0);
   auto r = run_cli("predict --model " + (dir.path / "run/last.scidl").string() + " --input " +
                    (dir.path / "y.csv").string() + " --output " + (dir.path / "p.csv").string());
   EXPECT_NE(r.status, 0);
-  EXPECT_NE(r.output.find("has 1 columns but the model takes 2 inputs"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("has 1 columns but the model takes 2 inputs"), std::string::npos)
+      << r.output;
 }
 
 }  // namespace
