@@ -140,9 +140,8 @@ std::string approach_table(const RunMaes& m, const std::string& which) {
   return md;
 }
 
-// "1000 rows per run (t-max 3.9, dt 0.00390625)", the dt part when generation.txt tells it.
-std::string window(const fs::path& dataset_dir, int rows) {
-  const auto m = read_manifest(dataset_dir);
+// "1000 rows per run (t-max 3.9, dt 0.00390625)", the grid part when generation.txt tells it.
+std::string window(int rows, const std::optional<Manifest>& m) {
   return m ? fmt::format("{} rows per run (t-max {:g}, dt {:g})", rows, m->t_max, m->dt)
            : fmt::format("{} rows per run", rows);
 }
@@ -155,8 +154,8 @@ void check_same_window(const fs::path& train_dir, int train_rows, const fs::path
   throw std::invalid_argument(fmt::format(
       "three-body report: the held-out dataset {} has {}, but the model's data {} has {}; "
       "generate the held-out runs with the same --t-max and --dt and another --seed",
-      held_out_dir.string(), window(held_out_dir, held_out_rows), train_dir.string(),
-      window(train_dir, train_rows)));
+      held_out_dir.string(), window(held_out_rows, b), train_dir.string(),
+      window(train_rows, a)));
 }
 
 std::string seconds(double s) {
