@@ -79,6 +79,18 @@ plots = false
   return root / "train";
 }
 
+// What write_three_body_report(s) throws as an E; a test failure (and "") when it throws nothing.
+template <class E>
+std::string report_error(const ReportSettings& s, const std::string& accepted) {
+  try {
+    write_three_body_report(s);
+  } catch (const E& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << accepted << " was accepted";
+  return "";
+}
+
 TEST(ThreeBodyReport, WritesTheReportAndEveryFigureFromTinyData) {
   TempDir dir("three_body_report");
   const fs::path run = make_tiny_dataset_and_model(dir.path);
@@ -170,28 +182,19 @@ TEST(ThreeBodyReport, MeasuresTheModelOnEveryRunOfAHeldOutDataset) {
   make_tiny_dataset(dir.path / "short", 2, 12, 0.25);
   s.held_out_dir = dir.path / "short";
   fs::remove_all(s.out_dir);
-  try {
-    write_three_body_report(s);
-    ADD_FAILURE() << "a held-out dataset over t <= 0.25 was accepted for a model of t <= 0.5";
-  } catch (const std::invalid_argument& e) {
-    const std::string m = e.what();
-    EXPECT_NE(m.find("short has 65 rows per run (t-max 0.25"), std::string::npos) << m;
-    EXPECT_NE(m.find("has 129 rows per run (t-max 0.5"), std::string::npos) << m;
-    EXPECT_NE(m.find("--t-max"), std::string::npos) << m;
-  }
+  std::string m = report_error<std::invalid_argument>(
+      s, "a held-out dataset over t <= 0.25 for a model of t <= 0.5");
+  EXPECT_NE(m.find("short has 65 rows per run (t-max 0.25"), std::string::npos) << m;
+  EXPECT_NE(m.find("has 129 rows per run (t-max 0.5"), std::string::npos) << m;
+  EXPECT_NE(m.find("--t-max"), std::string::npos) << m;
   EXPECT_FALSE(fs::exists(s.out_dir / "fig3_mae.png"));  // refused before the figures
 
   // The held-out folder must be a dataset: its run_id.csv is named, with the command.
   s.held_out_dir = dir.path / "not_a_dataset";
   fs::create_directories(s.held_out_dir);
-  try {
-    write_three_body_report(s);
-    ADD_FAILURE() << "a folder without run_id.csv was accepted";
-  } catch (const std::exception& e) {
-    const std::string m = e.what();
-    EXPECT_NE(m.find("not_a_dataset/run_id.csv"), std::string::npos) << m;
-    EXPECT_NE(m.find("three-body generate"), std::string::npos) << m;
-  }
+  m = report_error<std::exception>(s, "a folder without run_id.csv");
+  EXPECT_NE(m.find("not_a_dataset/run_id.csv"), std::string::npos) << m;
+  EXPECT_NE(m.find("three-body generate"), std::string::npos) << m;
 }
 
 TEST(ComparedRun, ClosestApproachIsTheLeastDistanceOfAnyPairAtAnyOutputTime) {
