@@ -117,7 +117,8 @@ void run_demo(const DemoArgs& a) {
   auto doc = scidl::io::parse_config_string(training_config(a), "built-in demo config");
   for (const auto& o : a.overrides) scidl::io::apply_override(doc, o);
   const auto config = scidl::train::parse_run_config(doc, {});
-  scidl::train::run_training(config, true);
+  // The demo's folder is its own: a second demo replaces the first one's training run.
+  scidl::train::run_training(config, {.verbose = true, .overwrite = true});
   fmt::print("    trained in {}/ ({:.0f} s so far)\n\n", config.output_dir.string(), elapsed());
 
   fmt::print("3/3 report: figures, energies, timings\n");

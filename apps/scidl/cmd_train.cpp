@@ -1,5 +1,5 @@
-// scidl train CONFIG.toml [--set key=value ...] [--out DIR] [--resume RUN_DIR]: train a model
-// described by a config file, or continue a run that was interrupted.
+// scidl train CONFIG.toml [--set key=value ...] [--out DIR] [--overwrite] [--resume RUN_DIR]:
+// train a model described by a config file, or continue a run that was interrupted.
 #include "command.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/train/run.h"
@@ -11,6 +11,7 @@ struct TrainArgs {
   std::vector<std::string> overrides;
   std::string output;
   std::string resume;
+  bool overwrite = false;
   bool quiet = false;
 };
 
@@ -31,6 +32,10 @@ SCIDL_COMMAND([](CLI::App& app) {
          "continue the run in this folder from its last checkpoint (same config required); "
          "the result is bit for bit that of an uninterrupted run")
       ->excludes(out);
+  cmd->add_flag("--overwrite", args->overwrite,
+                "replace the run already in the run folder (without it, such a folder is "
+                "refused and left as it is)")
+      ->excludes("--resume");
   cmd->add_flag("-q,--quiet", args->quiet, "print only errors");
   cmd->callback([args] {
     auto doc = scidl::io::parse_config_file(args->config);
@@ -40,6 +45,7 @@ SCIDL_COMMAND([](CLI::App& app) {
     if (!args->output.empty()) config.output_dir = args->output;
     scidl::train::RunOptions options;
     options.verbose = !args->quiet;
+    options.overwrite = args->overwrite;
     if (!args->resume.empty()) {
       config.output_dir = args->resume;
       options.resume = true;

@@ -246,3 +246,103 @@ TEST(CliBadInput, InputWidthThatDoesNotFitTheModel) {
 
 }  // namespace
 }  // namespace scidl::testing
+
+namespace scidl::testing {
+namespace {
+
+std::string file_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// A fresh run into a folder that already holds one changes nothing there unless asked to.
+TEST(CliBadInput, FolderWithARunIsRefusedAndKeptUnlessOverwriteIsAsked) {
+  TempDir dir("existing_run");
+  write_regression_csvs(dir.path, 60);
+  write_text(dir.path / "run.toml", config_text());
+  const std::string train = "train " + (dir.path / "run.toml").string() + " -q --out " +
+                            (dir.path / "run").string() + " --set training.epochs=";
+  ASSERT_EQ(run_cli(train + "3").status, 0);
+  const auto files = {"config.json", "history.csv", "best.scidl", "last.scidl"};
+  std::vector<std::string> before;
+  for (const char* f : files) before.push_back(file_text(dir.path / "run" / f));
+
+  auto r = run_cli(train + "2");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("already holds a run"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--overwrite"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--resume"), std::string::npos) << r.output;
+  size_t i = 0;
+  for (const char* f : files) EXPECT_EQ(file_text(dir.path / "run" / f), before[i++]) << f;
+
+  r = run_cli(train + "2 --overwrite");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(data::read_csv(dir.path / "run" / "history.csv").rows, 2);
+}
+
+// Targets of the wrong width, a nan in the data and a class the model has no output for are
+// found before the run folder is made, each naming the data.
+TEST(CliBadInput, DataThatDoesNotFitTheModelIsRefusedBeforeAnythingIsWritten) {
+  TempDir dir("data_fit");
+  write_regression_csvs(dir.path, 40);
+  std::string wide = "u,v\n", with_nan = "target\n", classes = "label\n";
+  for (int i = 0; i < 40; ++i) {
+    wide += "1,2\n";
+    with_nan += i == 30 ? "nan\n" : "0.5\n";
+    classes += i == 25 ? "7\n" : std::to_string(i % 3) + "\n";
+  }
+  write_text(dir.path / "wide.csv", wide);
+  write_text(dir.path / "with_nan.csv", with_nan);
+  write_text(dir.path / "classes.csv", classes);
+  auto out = train_error(dir.path, config_with("\"y.csv\"", "\"wide.csv\""));
+  EXPECT_NE(out.find("wide.csv"), std::string::npos) << out;
+  EXPECT_NE(out.find("prediction of shape [32, 1] and target of shape [32, 2]"),
+            std::string::npos)
+      << out;
+  out = train_error(dir.path, config_with("\"y.csv\"", "\"with_nan.csv\""));
+  EXPECT_NE(out.find("with_nan.csv"), std::string::npos) << out;
+  EXPECT_NE(out.find("example 31 holds nan in column 'target'"), std::string::npos) << out;
+  std::string cfg = config_with("\"y.csv\"", "\"classes.csv\"\ntargets = \"classes\"");
+  cfg.replace(cfg.find("units = 1 }"), 11, "units = 3 }");
+  cfg.replace(cfg.find("\"mse\""), 5, "\"cross_entropy\"");
+  cfg.replace(cfg.find("[\"mae\"]"), 7, "[\"accuracy\"]");
+  out = train_error(dir.path, cfg);
+  EXPECT_NE(out.find("classes.csv"), std::string::npos) << out;
+  EXPECT_NE(out.find("example 26 has class 7, but the model has 3 outputs"), std::string::npos)
+      << out;
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "run"));
+}
+
+TEST(Cli, Float64ModelTrainsAndPredictsFromCsvFiles) {
+  TempDir dir("float64");
+  write_regression_csvs(dir.path, 80);
+  write_text(dir.path / "run.toml", config_with("inputs = 2", "inputs = 2\ndtype = \"float64\""));
+  auto r = run_cli("train " + (dir.path / "run.toml").string() +
+                   " -q --set training.epochs=2 --out " + (dir.path / "run").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = run_cli("predict --model " + (dir.path / "run/best.scidl").string() + " --input " +
+              (dir.path / "x.csv").string() + " --output " + (dir.path / "p.csv").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(data::read_csv(dir.path / "p.csv").rows, 80);
+}
+
+// A run that diverges stops at the batch whose loss overflows, names it, and leaves the best
+// model of the epochs before loadable and the history of those epochs in place.
+TEST(CliBadInput, DivergingRunStopsNamingEpochAndBatchAndKeepsTheBestModel) {
+  TempDir dir("diverging");
+  write_regression_csvs(dir.path, 160);
+  std::string cfg = config_with("{ type = \"dense\", units = 16, activation = \"relu\" }, ", "");
+  cfg.replace(cfg.find("\"adam\""), 6, "\"sgd\"");
+  cfg.replace(cfg.find("lr = 0.01"), 9, "lr = 4");  // beyond 2 / the curvature: it diverges
+  auto out = train_error(dir.path, cfg);
+  const size_t at = out.find("the loss became inf at epoch ");
+  ASSERT_NE(at, std::string::npos) << out;
+  const int epoch = std::stoi(out.substr(at + 29));
+  EXPECT_NE(out.find(", batch ", at), std::string::npos) << out;
+  ASSERT_GE(epoch, 2) << out;
+  EXPECT_EQ(data::read_csv(dir.path / "run" / "history.csv").rows, epoch - 1);
+  EXPECT_NO_THROW(io::load_model(dir.path / "run" / "best.scidl"));
+}
+
+}  // namespace
+}  // namespace scidl::testing

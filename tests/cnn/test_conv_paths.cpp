@@ -135,6 +135,30 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"winograd_one_image", 1, 16, 7, 9, 81, {3, 3, 1, 1, 0, 0, 1, 1}}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// A NaN pixel comes out of every path's fused ReLU as NaN where its receptive field reaches
+// (Winograd's transforms may spread it further within a tile), as in PyTorch; other images stay
+// finite.
+TEST(ConvPathsNaN, FusedReluPassesNaNThroughOnEveryPath) {
+  const backend::Conv2dGeometry g{3, 3, 1, 1, 0, 0, 1, 1};
+  Generator gen(3);
+  Tensor x = uniform({2, 16, 9, 9}, -1, 1, DType::Float32, gen);
+  Tensor w = uniform({32, 16, 3, 3}, -1, 1, DType::Float32, gen);
+  x.data<float>()[5 * 9 + 5] = NAN;  // image 0, channel 0, (5, 5)
+  for (Path path : {Path::Im2col, Path::OneDnn, Path::Kernels, Path::Winograd}) {
+    use(path);
+    Tensor y = empty({2, 32, 7, 7});
+    backend::backend_of(x).conv2d(x, w, Tensor(), y, g, true);
+    const auto v = y.to_vector<double>();
+    for (int64_t c = 0; c < 32; ++c)  // output (4, 4) covers inputs (4..6, 4..6)
+      EXPECT_TRUE(std::isnan(v[size_t(c * 49 + 4 * 7 + 4)])) << path_name(path) << ", channel " << c;
+    for (size_t i = 32 * 49; i < v.size(); ++i)
+      ASSERT_TRUE(std::isfinite(v[i])) << path_name(path) << ", image 1, element " << i;
+  }
+  use(Path::Winograd);
+  onednn::set_enabled(true);
+  conv_kernels::set_enabled(true);
+}
+
 // gy masked by relu_y > 0 inside the kernels equals the kernels on gy * (relu_y > 0).
 TEST(ConvKernels, FusedReluGradientEqualsMaskingFirst) {
   if (!conv_kernels::available()) GTEST_SKIP() << "scidl built without AVX-512";

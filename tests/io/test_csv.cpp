@@ -171,6 +171,23 @@ TEST_F(CsvTest, TextInANumericColumnNamesLineColumnAndHeader) {
   EXPECT_EQ(error_reading("a,b\n1,NA\n"), "x.csv:2:3: cannot parse 'NA' as a number (column 'b')");
 }
 
+// A first row of numbers with one mistyped or empty cell is data with an error in it, not a
+// header: taken as column names it would silently drop the first example.
+TEST_F(CsvTest, FirstRowOfNumbersWithABadCellIsDataAndTheCellIsNamed) {
+  EXPECT_EQ(error_reading("1.5,2,831x\n4,5,6\n"),
+            "x.csv:1:7: cannot parse '831x' as a number (column 2, numbered from 0)");
+  EXPECT_EQ(error_reading("1,2,3,\n4,5,6,\n"),
+            "x.csv:1:7: empty cell (column 3, numbered from 0); missing values are not "
+            "supported, write nan if that is meant");
+  EXPECT_EQ(error_reading("1,-,3\n"),
+            "x.csv:1:3: cannot parse '-' as a number (column 1, numbered from 0)");
+  // A row that names a column is a header, even beside numbers, empty or quoted cells.
+  EXPECT_EQ(read_csv(file_with("t,0,1,\n1,2,3,4\n"), {.columns = {0, 3}}).column_names,
+            (std::vector<std::string>{"t", ""}));
+  EXPECT_EQ(read_csv(file_with("\"1x\",b\n1,2\n")).column_names,
+            (std::vector<std::string>{"1x", "b"}));
+}
+
 TEST_F(CsvTest, EmptyCellAndOverflowAreErrors) {
   EXPECT_EQ(error_reading("a,b\n1,\n"),
             "x.csv:2:3: empty cell (column 'b'); missing values are not supported, write nan if "

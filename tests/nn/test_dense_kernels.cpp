@@ -198,6 +198,27 @@ TEST(DenseChainPath, SequentialRunsLinearReluStacksAsOneNode) {
   }
 }
 
+// A NaN in the input must come out as NaN through the fused ReLU, as through PyTorch's: a ReLU
+// that turned it into 0 would hide broken data or weights behind a finite loss.
+TEST(DenseKernelsPath, ReluPassesNaNThroughOnEveryPath) {
+  auto& be = backend::backend_for(kCPU);
+  // the tall chain's kernel, the short-wide one, and BLAS + the elementwise ReLU
+  for (const Case c : {Case{"tall", 64, 128, 128}, Case{"wide", 32, 9216, 128}}) {
+    for (bool fused : {true, false}) {
+      dense::set_enabled(fused);
+      Tensor x = uniform({c.rows, c.in}, -1, 1), w = uniform({c.out, c.in}, -1, 1);
+      x.data<float>()[3] = NAN;  // row 0 only
+      Tensor y = empty({c.rows, c.out});
+      if (!be.dense_forward(x, {{w, Tensor(), true}}, {y})) y = linear(x, w, Tensor(), Activation::Relu);
+      const auto v = y.to_vector<double>();
+      const std::string what = std::string(c.name) + (fused ? " (kernels)" : " (BLAS)");
+      for (int64_t o = 0; o < c.out; ++o) ASSERT_TRUE(std::isnan(v[o])) << what << ", output " << o;
+      for (size_t i = size_t(c.out); i < v.size(); ++i) ASSERT_TRUE(std::isfinite(v[i])) << what;
+    }
+  }
+  dense::set_enabled(true);
+}
+
 TEST(DenseKernelsPath, BackendTakesTallNarrowAndShortWideFloat32LayersAndLeavesTheRestToBlas) {
   if (!dense::available()) GTEST_SKIP() << "built without AVX-512";
   dense::set_enabled(true);

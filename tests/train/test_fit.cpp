@@ -105,5 +105,28 @@ TEST(Fit, NonFiniteLossStopsBeforeTheWeightsChangeAndNamesEpochAndBatch) {
   EXPECT_EQ(opt.flat_parameters().to_vector<float>(), before);
 }
 
+// A non-finite validation loss would make every later comparison false (no best model, no early
+// stop): fit stops at that epoch's end and says so, the epoch left out of the history.
+TEST(Fit, NonFiniteValidationLossStopsAndNamesTheEpoch) {
+  auto d = data::damped_oscillator_dataset(4, 10, 1);
+  data::Dataset val = d;
+  val.x = d.x * NAN;
+  auto model = nn::build_model(small_mlp(), 1);
+  optim::SGD opt(model->parameters(), {.lr = 0.01});
+  train::Trainer trainer(*model, opt, train::make_loss("mse"));
+  train::FitOptions o;
+  o.epochs = 3;
+  o.verbose = false;
+  try {
+    trainer.fit(d, &val, o);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("the validation loss became nan at epoch 1"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(trainer.history().epochs.empty());
+}
+
 }  // namespace
 }  // namespace scidl::testing

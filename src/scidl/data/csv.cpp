@@ -4,6 +4,7 @@
 #include "scidl/data/csv.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -184,7 +185,7 @@ class CsvReader {
     file_columns_ = static_cast<std::int64_t>(first_cells.size());
     first_line_ = first.number;
     has_header_ = options_.header == CsvHeader::Present ||
-                  (options_.header == CsvHeader::Auto && !all_numbers(first_cells));
+                  (options_.header == CsvHeader::Auto && looks_like_header(first_cells));
     if (has_header_) {
       for (std::string_view cell : first_cells) header_.push_back(header_name(cell));
     }
@@ -208,11 +209,26 @@ class CsvReader {
   }
 
  private:
-  static bool all_numbers(const std::vector<std::string_view>& cells) {
-    double ignored = 0;
-    return std::all_of(cells.begin(), cells.end(), [&](std::string_view cell) {
-      return parse_cell(cell, ignored) == CellParse::Number;
-    });
+  // A first row is a header when it names a column: a cell that is text, not a number, not
+  // empty, and not a number with a typo (it starts like one: a digit, sign or point). A row of
+  // numbers with a mistyped or empty cell is data, so its error names the cell rather than the
+  // row silently becoming the column names.
+  static bool looks_like_header(const std::vector<std::string_view>& cells) {
+    bool names_a_column = false;
+    for (std::string_view cell : cells) {
+      double ignored = 0;
+      if (parse_cell(cell, ignored) != CellParse::NotANumber) continue;
+      std::string_view text = trim_blanks(cell);
+      if (!text.empty() && text.front() == '"') {  // quoted: a name
+        names_a_column = true;
+        continue;
+      }
+      if (!text.empty() && (std::isdigit(static_cast<unsigned char>(text.front())) ||
+                            text.front() == '-' || text.front() == '+' || text.front() == '.'))
+        return false;
+      names_a_column = true;
+    }
+    return names_a_column;
   }
 
   void choose_columns() {

@@ -26,7 +26,8 @@ class CsvError : public std::runtime_error {
 };
 
 enum class CsvHeader {
-  Auto,     // the first row is a header when one of its cells is not a number
+  Auto,     // the first row is a header when a cell names a column: text that is not a number
+            // (a cell that starts like a number but is not one makes the row data: an error)
   Present,  // the first row names the columns
   Absent,   // every row is data
 };

@@ -4,12 +4,14 @@
 
 #include <fstream>
 
+#include "scidl/autograd/grad_mode.h"
 #include "scidl/data/augment.h"
 #include "scidl/data/csv.h"
 #include "scidl/io/file_io.h"
 #include "scidl/io/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/optim/lr_schedule.h"
+#include "scidl/ops/shape_ops.h"
 #include "scidl/optim/regularization.h"
 #include "scidl/train/callback_config.h"
 #include "scidl/train/callbacks/csv_logger.h"
@@ -66,6 +68,104 @@ void write_confusion_matrix(const std::filesystem::path& path, Trainer& trainer,
       values.push_back(static_cast<double>(cm.count(r, c)));
   }
   data::write_csv(path, names, cm.classes(), cm.classes() + 1, values.data());
+}
+
+// What a message calls the data a config loads.
+std::string data_description(const DataSpec& spec) {
+  if (spec.source == "fashion_mnist") return "the Fashion-MNIST training set";
+  if (spec.source == "idx")
+    return fmt::format("the data ('{}', '{}')", spec.images.string(), spec.labels.string());
+  if (spec.source == "csv")
+    return fmt::format("the data ('{}', '{}')", spec.x.string(), spec.y.string());
+  return fmt::format("the {} data", spec.source);
+}
+
+// Data loads as float32; a float64 model (model.dtype) takes its inputs, and its targets when
+// they are values rather than class indices, in float64.
+void cast_to_model_type(data::Dataset& d, DType dtype) {
+  if (!d.x.defined()) return;
+  if (is_floating(d.x.dtype()) && d.x.dtype() != dtype) d.x = d.x.to(dtype);
+  if (d.y.defined() && is_floating(d.y.dtype()) && d.y.dtype() != dtype) d.y = d.y.to(dtype);
+}
+
+// The files a run writes at the top of its folder: their presence marks a run there.
+const std::vector<std::string>& run_files() {
+  static const std::vector<std::string> files{"config.json", "history.csv", "checkpoint.scidl",
+                                              "best.scidl", "last.scidl"};
+  return files;
+}
+
+// A fresh run into a folder that holds another refuses (nothing is touched), or with
+// `overwrite` removes that run's files, so the folder never mixes two runs' files.
+void claim_run_folder(const std::filesystem::path& dir, bool overwrite) {
+  std::vector<std::string> found;
+  for (const auto& f : run_files())
+    if (std::filesystem::exists(dir / f)) found.push_back(f);
+  if (found.empty()) return;
+  if (!overwrite)
+    throw std::runtime_error(fmt::format(
+        "'{}' already holds a run ({}); nothing was changed. To keep it, train into another "
+        "folder (--out DIR); to continue it, --resume {}; to replace it, --overwrite",
+        dir.string(), fmt::join(found, ", "), dir.string()));
+  for (const auto& f : found) std::filesystem::remove(dir / f);
+}
+
+// The first non-finite value of a floating tensor [N, ...] as "example E, column C" (1-based
+// examples, as a CSV's data rows), or "" when all are finite.
+std::string first_non_finite(const Tensor& t, const std::vector<std::string>& names) {
+  if (!t.defined() || !is_floating(t.dtype()) || t.numel() == 0) return "";
+  const Tensor c = t.contiguous();
+  const int64_t n = c.numel(), width = n / c.shape()[0];
+  int64_t bad = n;
+  double value = 0;
+  dispatch_float(c.dtype(), [&]<typename T>() {  // in place: images can be 50M values
+    const T* v = c.data<T>();
+    for (int64_t i = 0; i < n && bad == n; ++i)
+      if (!std::isfinite(v[i])) bad = i, value = static_cast<double>(v[i]);
+  });
+  if (bad == n) return "";
+  const int64_t col = bad % width;
+  return fmt::format("example {} holds {} in column {}", bad / width + 1, value,
+                     static_cast<int64_t>(names.size()) == width
+                         ? "'" + names[col] + "'"
+                         : std::to_string(col));
+}
+
+// A few rows of `d` through the model and the loss, every value checked to be finite, and for
+// a loss over class indices every label against the model's outputs, before the run folder is
+// touched: a nan in the data, targets of the wrong width, a class out of range or data in a
+// type the model cannot take fail here, naming the data, rather than after the run's files
+// are written.
+void check_data_fits_model(nn::Module& model, const LossFn& loss, bool class_targets,
+                           const data::Dataset& d, const std::string& what) {
+  if (d.size() == 0) return;
+  for (const auto& [t, names, part] : {std::tuple{&d.x, &d.x_names, "inputs"},
+                                       std::tuple{&d.y, &d.y_names, "targets"}})
+    if (std::string at = first_non_finite(*t, *names); !at.empty())
+      throw std::invalid_argument(fmt::format(
+          "{}, {}: {}; training needs finite numbers; nothing was written", what, part, at));
+  NoGradGuard no_grad;
+  const bool was_training = model.is_training();
+  model.eval();
+  try {
+    const int64_t rows = std::min<int64_t>(d.size(), 32);
+    const Tensor pred = model(slice(d.x, 0, 0, rows));
+    if (class_targets && pred.dim() >= 2 && d.y.dtype() == DType::Int64) {
+      const int64_t classes = pred.shape()[1];
+      const auto labels = d.y.to_vector<int64_t>();
+      for (size_t i = 0; i < labels.size(); ++i)
+        if (labels[i] < 0 || labels[i] >= classes)
+          throw std::out_of_range(fmt::format(
+              "example {} has class {}, but the model has {} outputs (classes 0 to {})", i + 1,
+              labels[i], classes, classes - 1));
+    }
+    loss(pred, slice(d.y, 0, 0, rows));
+  } catch (const std::exception& e) {
+    model.train(was_training);
+    throw std::invalid_argument(
+        fmt::format("{} does not fit the model: {}; nothing was written", what, e.what()));
+  }
+  model.train(was_training);
 }
 
 void check_resumable(const RunConfig& c, nlohmann::json& stored) {
@@ -143,6 +243,10 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
     split.train.augment =
         data::Augmenter(data::parse_augment_options(c.data.augment, "data.augment"), c.seed);
   auto model = nn::build_model(c.model, c.seed);
+  if (!model->parameters().empty()) {
+    const DType dtype = model->parameters().front().dtype();
+    for (data::Dataset* d : {&all, &split.train, &split.validation}) cast_to_model_type(*d, dtype);
+  }
   auto optimizer = optim::make_optimizer(c.optimizer, model->parameters());
   std::vector<std::string> metrics;
   for (const auto& m : c.training.metrics)
@@ -154,7 +258,15 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   trainer.set_regularization(std::move(regularization));
   trainer.set_gradient_clipping(c.training.gradient_clip_norm, c.training.gradient_clip_value);
 
+  const LossFn loss = make_loss(c.training.loss);
+  const bool class_targets = loss_takes_class_indices(c.training.loss);
+  check_data_fits_model(*model, loss, class_targets, all, data_description(c.data));
+  if (val && c.data.validation_split <= 0)
+    check_data_fits_model(*model, loss, class_targets, *val,
+                          fmt::format("the validation data ({} set)", c.data.validation));
+
   const auto& dir = c.output_dir;
+  if (!options.resume) claim_run_folder(dir, options.overwrite);
   std::filesystem::create_directories(dir);
   if (!options.resume) {
     io::AtomicFileWriter cfg(dir / "config.json");

@@ -26,6 +26,9 @@ struct RunOptions {
   // Continue the run in config.output_dir from its checkpoint. Refused when that folder is not a
   // run or was made from a different config (the message lists what differs).
   bool resume = false;
+  // Start afresh in a folder that already holds a run, removing that run's files first; without
+  // it such a folder is refused, so that no earlier run is overwritten or mixed with this one.
+  bool overwrite = false;
 };
 
 RunResult run_training(const RunConfig& config, bool verbose = true);

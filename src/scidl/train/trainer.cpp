@@ -153,9 +153,18 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
     if (progress_.batch < batches_per_epoch_) break;  // a callback stopped mid-epoch
     Logs logs{{"loss", progress_.loss_sum / std::max<int64_t>(progress_.rows, 1)}};
     for (auto& m : metrics_) logs[m->name()] = m->value();
-    if (val && val->size() > 0)
+    if (val && val->size() > 0) {
       for (const auto& [k, v] : evaluate(*val, std::max<int64_t>(o.batch_size, 1024)))
         logs["val_" + k] = v;
+      // A non-finite validation loss would make every later comparison false: no best model,
+      // no early stop. Stop as for the training loss (this epoch's logs are not recorded).
+      if (!std::isfinite(logs["val_loss"]))
+        throw std::runtime_error(fmt::format(
+            "the validation loss became {} at epoch {} (the training loss was {:.6g}): the "
+            "model overflows on the validation data, or that data holds a non-finite value; "
+            "training stopped (checkpoints already written are intact)",
+            logs["val_loss"], epoch + 1, logs["loss"]));
+    }
     logs["time_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     logs["lr"] = optimizer_.lr();
     if (o.verbose)

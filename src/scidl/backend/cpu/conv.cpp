@@ -112,7 +112,7 @@ void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bia
       gemm<T>(false, false, s.c_out, n, k, T(1), pw, k, direct ? xi : col, n, pb ? T(1) : T(0), yi,
               n);
       if (relu)
-        for (int64_t j = 0; j < s.c_out * n; ++j) yi[j] = yi[j] > T(0) ? yi[j] : T(0);
+        for (int64_t j = 0; j < s.c_out * n; ++j) yi[j] = yi[j] < T(0) ? T(0) : yi[j];
     };
     for_each_image(s.batch, threads, cols, k * n, one);
   });

@@ -233,10 +233,10 @@ void forward(const Conv2dDims& d, const float* x, const float* w, const float* b
         for (int64_t oh = 0; oh < d.out_height; ++oh) {
           const float* src = out + m * ldo + oh * wide.width;
           float* dst = yn + m * out_plane + oh * d.out_width;
-          if (relu)  // v > 0 ? v : 0, as the elementwise ReLU
+          if (relu)  // v < 0 ? 0 : v, as the elementwise ReLU
             for (int64_t ow = 0; ow < d.out_width; ++ow) {
               const float v = src[ow] + bias;
-              dst[ow] = v > 0.0f ? v : 0.0f;
+              dst[ow] = v < 0.0f ? 0.0f : v;
             }
           else
             for (int64_t ow = 0; ow < d.out_width; ++ow) dst[ow] = src[ow] + bias;

@@ -49,20 +49,20 @@ struct Key {
   int64_t batch, c_in, height, width, c_out, out_height, out_width;
   int64_t kh, kw, sh, sw, pt, pl, dh, dw;
   Pass pass;
-  bool bias, relu;
+  bool bias;
   auto tie() const {
     return std::tie(batch, c_in, height, width, c_out, out_height, out_width, kh, kw, sh, sw, pt,
-                    pl, dh, dw, pass, bias, relu);
+                    pl, dh, dw, pass, bias);
   }
   bool operator<(const Key& o) const { return tie() < o.tie(); }
 };
 
-Key key_of(const ConvDims& d, Pass pass, bool bias, bool relu) {
+Key key_of(const ConvDims& d, Pass pass, bool bias) {
   const auto& g = d.geometry;
   return {d.batch,    d.c_in,     d.height,     d.width,      d.c_out,
           d.out_height, d.out_width, g.kernel_h, g.kernel_w, g.stride_h,
           g.stride_w, g.pad_top,  g.pad_left,   g.dilation_h, g.dilation_w,
-          pass,       bias,       relu};
+          pass,       bias};
 }
 
 struct Context {
@@ -104,7 +104,7 @@ memory::desc any(const memory::dims& dims) {
   return memory::desc(dims, memory::data_type::f32, tag::any);
 }
 
-std::unique_ptr<Entry> make_entry(const ConvDims& d, Pass pass, bool bias, bool relu) {
+std::unique_ptr<Entry> make_entry(const ConvDims& d, Pass pass, bool bias) {
   const auto& g = d.geometry;
   int64_t pad_b = 0, pad_r = 0;
   if (!trailing_padding(d.height, d.out_height, g.kernel_h, g.stride_h, g.dilation_h, g.pad_top,
@@ -138,13 +138,7 @@ std::unique_ptr<Entry> make_entry(const ConvDims& d, Pass pass, bool bias, bool 
   };
   try {
     if (pass == Pass::Forward) {
-      primitive_attr attr;
-      if (relu) {
-        post_ops ops;
-        ops.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f);
-        attr.set_post_ops(ops);
-      }
-      convolution_forward::primitive_desc pd(forward_desc(bias), attr, eng);
+      convolution_forward::primitive_desc pd(forward_desc(bias), eng);
       entry->primitive = convolution_forward(pd);
       add(DNNL_ARG_SRC, plain(src, tag::nchw), pd.src_desc(), false);
       add(DNNL_ARG_WEIGHTS, plain(wei, tag::oihw), pd.weights_desc(), false);
@@ -192,14 +186,14 @@ std::size_t bytes_of(const Entry* e) {
 // oneDNN cannot take is remembered too (a null entry), so it is not asked again.
 class PrimitiveCache {
  public:
-  Entry* get(const ConvDims& d, Pass pass, bool bias, bool relu) {
-    const Key key = key_of(d, pass, bias, relu);
+  Entry* get(const ConvDims& d, Pass pass, bool bias) {
+    const Key key = key_of(d, pass, bias);
     auto it = entries_.find(key);
     if (it != entries_.end()) {
       order_.splice(order_.end(), order_, it->second.position);  // now the most recent
       return it->second.entry.get();
     }
-    auto entry = make_entry(d, pass, bias, relu);
+    auto entry = make_entry(d, pass, bias);
     const std::size_t size = bytes_of(entry.get());
     // Evict down to the budget with the new entry counted (it stays even if alone too big).
     while (!order_.empty() && (entries_.size() + 1 > primitives_ || bytes_ + size > bytes_budget_))
@@ -242,9 +236,9 @@ PrimitiveCache& cache() {
 }
 
 // Runs the cached primitive for this case on user buffers given in the entry's argument order.
-bool run(const ConvDims& d, Pass pass, bool bias, bool relu, std::initializer_list<void*> user) {
+bool run(const ConvDims& d, Pass pass, bool bias, std::initializer_list<void*> user) {
   if (!enabled()) return false;
-  Entry* e = cache().get(d, pass, bias, relu);
+  Entry* e = cache().get(d, pass, bias);
   if (!e) return false;
   auto& ctx = context();
   std::unordered_map<int, memory> args;
@@ -289,23 +283,31 @@ void set_enabled(bool on) { switched_on().set(on); }
 
 bool conv2d_forward(const ConvDims& d, const float* x, const float* w, const float* b, float* y,
                     bool relu) {
-  if (b)
-    return run(d, Pass::Forward, true, relu,
-               {const_cast<float*>(x), const_cast<float*>(w), const_cast<float*>(b), y});
-  return run(d, Pass::Forward, false, relu, {const_cast<float*>(x), const_cast<float*>(w), y});
+  const bool ran =
+      b ? run(d, Pass::Forward, true,
+              {const_cast<float*>(x), const_cast<float*>(w), const_cast<float*>(b), y})
+        : run(d, Pass::Forward, false, {const_cast<float*>(x), const_cast<float*>(w), y});
+  // The ReLU is ours rather than oneDNN's post-op, which turns NaN into 0: PyTorch and the other
+  // paths pass NaN through, so broken weights or data reach the loss check.
+  if (ran && relu) {
+    const int64_t n = d.batch * d.c_out * d.out_height * d.out_width;
+#pragma omp parallel for simd schedule(static) if (n >= 65536)
+    for (int64_t i = 0; i < n; ++i) y[i] = y[i] < 0.0f ? 0.0f : y[i];
+  }
+  return ran;
 }
 
 bool conv2d_backward_data(const ConvDims& d, const float* gy, const float* w, float* gx) {
-  return run(d, Pass::BackwardData, false, false,
+  return run(d, Pass::BackwardData, false,
              {const_cast<float*>(gy), const_cast<float*>(w), gx});
 }
 
 bool conv2d_backward_weights(const ConvDims& d, const float* gy, const float* x, float* gw,
                              float* gb) {
   if (gb)
-    return run(d, Pass::BackwardWeights, true, false,
+    return run(d, Pass::BackwardWeights, true,
                {const_cast<float*>(x), const_cast<float*>(gy), gw, gb});
-  return run(d, Pass::BackwardWeights, false, false,
+  return run(d, Pass::BackwardWeights, false,
              {const_cast<float*>(x), const_cast<float*>(gy), gw});
 }
 

@@ -182,9 +182,9 @@ void output_transform(const float* m, const Tiling& tl, int64_t i0, int64_t i1, 
         for (int a = 0; a < 2; ++a) {
           __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[a][0], s[a][1]), s[a][2]), bv);
           __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[a][1], s[a][2]), s[a][3]), bv);
-          if (relu) {  // v > 0 ? v : 0, as the elementwise ReLU
-            y0 = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y0, zero, _CMP_GT_OQ), y0);
-            y1 = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y1, zero, _CMP_GT_OQ), y1);
+          if (relu) {  // v < 0 ? 0 : v, as the elementwise ReLU
+            y0 = _mm512_mask_mov_ps(y0, _mm512_cmp_ps_mask(y0, zero, _CMP_LT_OQ), zero);
+            y1 = _mm512_mask_mov_ps(y1, _mm512_cmp_ps_mask(y1, zero, _CMP_LT_OQ), zero);
           }
           float* o = out.at(2 * i + a, 2 * j) + c;
           _mm512_storeu_ps(o, y0);

@@ -278,7 +278,7 @@ void forward_wide(int64_t rows, const float* x, const Layer& L, float* y) {
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t o = 0; o < L.out; ++o) {
       const float v = y[r * L.out + o] + (L.bias ? L.bias[o] : 0.0f);
-      y[r * L.out + o] = L.relu ? (v > 0.0f ? v : 0.0f) : v;
+      y[r * L.out + o] = L.relu && v < 0.0f ? 0.0f : v;
     }
 }
 

@@ -19,7 +19,7 @@ template <typename T> inline T unary_value(UnaryOp op, T x, T a, T b) {
     case UnaryOp::Sign: return static_cast<T>((x > 0) - (x < 0));
     case UnaryOp::Square: return x * x;
     case UnaryOp::Reciprocal: return T(1) / x;
-    case UnaryOp::Relu: return x > 0 ? x : T(0);
+    case UnaryOp::Relu: return x < 0 ? T(0) : x;  // NaN passes through, as in PyTorch
     case UnaryOp::LeakyRelu: return x > 0 ? x : a * x;
     case UnaryOp::Elu: return x > 0 ? x : a * (std::exp(x) - T(1));
     case UnaryOp::Sigmoid: return T(1) / (T(1) + std::exp(-x));

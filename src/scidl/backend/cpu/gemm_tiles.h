@@ -83,8 +83,8 @@ void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, C
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) {
       __m512 v = _mm512_add_ps(acc[r][j], bias[j]);
-      if (e.relu)  // x > 0 ? x : 0, as the elementwise ReLU (and NaN -> 0 like it)
-        v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ), v);
+      if (e.relu)  // x < 0 ? 0 : x, as the elementwise ReLU (NaN passes through)
+        v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), zero);
       _mm512_mask_storeu_ps(c + r * ldc + 16 * j, m.v[j], v);
     }
 }
