@@ -187,6 +187,23 @@ TEST(CliBadInput, WrongTypeNamesTheKey) {
   write_regression_csvs(dir.path, 10);
   auto out = train_error(dir.path, config_with("epochs = 20", "epochs = \"many\""));
   EXPECT_NE(out.find("'training.epochs' must be an integer"), std::string::npos) << out;
+  // inside the model's layers too: the layer, the key, what it must be and what it is
+  out = train_error(dir.path, config_with("units = 16", "units = \"16\""));
+  EXPECT_NE(out.find("model.layers[0]: 'units' has the wrong type: expected an integer, got "
+                     "string \"16\""),
+            std::string::npos)
+      << out;
+  out = train_error(dir.path, config_with("inputs = 2", "inputs = 2\ninit = \"glorot\""));
+  EXPECT_NE(out.find("model.init: unknown initialiser 'glorot'; choose one of"), std::string::npos)
+      << out;
+}
+
+TEST(CliBadInput, GroupSplitWithoutGroupsNamesTheMissingKey) {
+  TempDir dir("group_split");
+  write_regression_csvs(dir.path, 10);
+  auto out = train_error(dir.path, config_with("validation_split = 0.2",
+                                               "validation_split = 0.2\nsplit = \"group\""));
+  EXPECT_NE(out.find("'data.split' \"group\" needs data.groups"), std::string::npos) << out;
 }
 
 TEST(CliBadInput, UnknownLayerListsTheChoices) {

@@ -150,7 +150,8 @@ TEST(ConvPathsNaN, FusedReluPassesNaNThroughOnEveryPath) {
     backend::backend_of(x).conv2d(x, w, Tensor(), y, g, true);
     const auto v = y.to_vector<double>();
     for (int64_t c = 0; c < 32; ++c)  // output (4, 4) covers inputs (4..6, 4..6)
-      EXPECT_TRUE(std::isnan(v[size_t(c * 49 + 4 * 7 + 4)])) << path_name(path) << ", channel " << c;
+      EXPECT_TRUE(std::isnan(v[size_t(c * 49 + 4 * 7 + 4)]))
+          << path_name(path) << ", channel " << c;
     for (size_t i = 32 * 49; i < v.size(); ++i)
       ASSERT_TRUE(std::isfinite(v[i])) << path_name(path) << ", image 1, element " << i;
   }

@@ -209,7 +209,8 @@ TEST(DenseKernelsPath, ReluPassesNaNThroughOnEveryPath) {
       Tensor x = uniform({c.rows, c.in}, -1, 1), w = uniform({c.out, c.in}, -1, 1);
       x.data<float>()[3] = NAN;  // row 0 only
       Tensor y = empty({c.rows, c.out});
-      if (!be.dense_forward(x, {{w, Tensor(), true}}, {y})) y = linear(x, w, Tensor(), Activation::Relu);
+      if (!be.dense_forward(x, {{w, Tensor(), true}}, {y}))
+        y = linear(x, w, Tensor(), Activation::Relu);
       const auto v = y.to_vector<double>();
       const std::string what = std::string(c.name) + (fused ? " (kernels)" : " (BLAS)");
       for (int64_t o = 0; o < c.out; ++o) ASSERT_TRUE(std::isnan(v[o])) << what << ", output " << o;

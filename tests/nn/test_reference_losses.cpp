@@ -33,4 +33,18 @@ TEST(ReferenceLosses, ValuesAndInputGradientsMatchPyTorch) {
 }
 
 }  // namespace
+// A bad class target is reported under the name of the loss the user chose.
+TEST(Losses, ClassTargetErrorsNameTheLossCalled) {
+  const Tensor scores = zeros({2, 3});
+  for (auto [name, loss] : {std::pair{"cross_entropy", &cross_entropy}, {"nll_loss", &nll_loss}}) {
+    try {
+      loss(scores, from_vector(std::vector<int64_t>{0, 3}, {2}));
+      ADD_FAILURE() << name;
+    } catch (const std::out_of_range& e) {
+      EXPECT_EQ(std::string(e.what()),
+                std::string(name) + ": target class 3 is out of range for 3 classes");
+    }
+  }
+}
+
 }  // namespace scidl::testing

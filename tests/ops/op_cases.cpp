@@ -135,6 +135,8 @@ REGISTER_OP("sum_last", rank3, [](const In& x) { return sum(x[0], {-1}); });
 REGISTER_OP("mean_dims", rank3, [](const In& x) { return mean(x[0], {1}); });
 REGISTER_OP("max_dim", rank3, [](const In& x) { return max(x[0], {1}); });
 REGISTER_OP("min_all", rank3, [](const In& x) { return min(x[0]); });
+REGISTER_OP("min_dims_keepdim", rank3, [](const In& x) { return min(x[0], {0, 2}, true); });
+REGISTER_OP("max_all", rank3, [](const In& x) { return max(x[0]); });
 // Kept dims in the middle (per-channel statistics of NCHW batches): the [outer, mid, inner] path.
 In rank4(Generator& g) { return {random_input(g, random_shape(g, 4, 4))}; }
 REGISTER_OP("sum_per_channel", rank4, [](const In& x) { return sum(x[0], {0, 2, 3}, true); });

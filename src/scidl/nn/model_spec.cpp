@@ -50,13 +50,46 @@ void check_keys(const json& layer, const std::vector<std::string>& allowed, cons
                                               fmt::join(allowed, ", ")));
 }
 
+// What a config value of type T is called in a message.
+template <typename T> constexpr const char* kind_of() {
+  if constexpr (std::is_same_v<T, bool>) return "true or false";
+  else if constexpr (std::is_integral_v<T>) return "an integer";
+  else if constexpr (std::is_floating_point_v<T>) return "a number";
+  else if constexpr (std::is_same_v<T, std::string>) return "a string";
+  else return "a list";
+}
+
 template <typename T> T get(const json& j, const std::string& key, const std::string& where) {
   if (!j.contains(key)) throw std::invalid_argument(fmt::format("{}: missing '{}'", where, key));
+  const json& v = j.at(key);
+  // nlohmann converts between numbers silently: 2.5 would become the integer 2
+  const bool wrong = std::is_integral_v<T> && !std::is_same_v<T, bool> && v.is_number_float();
   try {
-    return j.at(key).get<T>();
+    if (!wrong) return v.get<T>();
   } catch (const json::exception&) {
-    throw std::invalid_argument(fmt::format("{}: '{}' has the wrong type ({})", where, key,
-                                            j.at(key).type_name()));
+  }
+  throw std::invalid_argument(fmt::format("{}: '{}' has the wrong type: expected {}, got {} {}",
+                                          where, key, kind_of<T>(), v.type_name(), v.dump()));
+}
+
+// get() for an optional key: `fallback` when it is absent.
+template <typename T>
+T get_or(const json& j, const std::string& key, T fallback, const std::string& where) {
+  return j.contains(key) ? get<T>(j, key, where) : fallback;
+}
+
+// A layer's activation module (null for none); `activation` defaults to "linear".
+std::shared_ptr<Module> activation_of(const json& layer, const std::string& where) {
+  return make_activation(get_or<std::string>(layer, "activation", "linear", where), where);
+}
+
+// An initialiser by name, the message naming the key it came from.
+Init init_named(const json& j, const std::string& where) {
+  try {
+    return parse_init(get<std::string>(j, "init", where));
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    throw std::invalid_argument(what.rfind(where, 0) == 0 ? what : where + ".init: " + what);
   }
 }
 
@@ -122,14 +155,14 @@ void add_image_layer(Sequential& model, const json& layer, const std::string& ty
       o.stride = get_pair(layer, "strides", 1, where);
       o.padding = get_padding(layer, where);
       o.dilation = get_pair(layer, "dilation", 1, where);
-      o.bias = layer.value("bias", true);
-      o.init = layer.contains("init") ? parse_init(get<std::string>(layer, "init", where)) : init;
+      o.bias = get_or(layer, "bias", true, where);
+      o.init = layer.contains("init") ? init_named(layer, where) : init;
       o.dtype = dtype;
       auto conv = std::make_shared<Conv2d>(shape[0], get<int64_t>(layer, "filters", where),
                                            get_pair(layer, "kernel_size", 3, where), o, gen);
       shape = conv->output_shape(shape);
       model.push_back(conv);
-      if (auto act = make_activation(layer.value("activation", std::string("linear")), where))
+      if (auto act = activation_of(layer, where))
         model.push_back(act);
     } else if (type == "maxpool2d" || type == "avgpool2d") {
       check_keys(layer, {"type", "pool_size", "strides", "padding", "repeat"}, where);
@@ -208,10 +241,11 @@ std::shared_ptr<Sequential> build_model(const json& spec, uint64_t seed) {
   check_keys(spec, {"inputs", "layers", "init", "dtype"}, "model");
   Shape shape = model_input_shape(spec);  // per example: [features] or [C, H, W]
   int64_t width = shape[0];                // features, or channels of images
-  Init init = parse_init(spec.value("init", std::string("kaiming_uniform")));
-  std::string dtype_name = spec.value("dtype", std::string("float32"));
+  Init init = spec.contains("init") ? init_named(spec, "model") : Init::KaimingUniform;
+  std::string dtype_name = get_or<std::string>(spec, "dtype", "float32", "model");
   if (dtype_name != "float32" && dtype_name != "float64")
-    throw std::invalid_argument("model: dtype must be float32 or float64, got '" + dtype_name + "'");
+    throw std::invalid_argument("model.dtype: must be float32 or float64, got '" + dtype_name +
+                                "'");
   DType dtype = dtype_name == "float64" ? DType::Float64 : DType::Float32;
   if (!spec.contains("layers") || !spec["layers"].is_array() || spec["layers"].empty())
     throw std::invalid_argument("model: 'layers' must be a non-empty list of layers");
@@ -221,7 +255,7 @@ std::shared_ptr<Sequential> build_model(const json& spec, uint64_t seed) {
   for (const auto& layer : spec["layers"]) {
     std::string where = fmt::format("model.layers[{}]", index++);
     std::string type = get<std::string>(layer, "type", where);
-    int64_t repeat = layer.value("repeat", int64_t{1});
+    int64_t repeat = get_or<int64_t>(layer, "repeat", 1, where);
     if (repeat < 1) throw std::invalid_argument(where + ": 'repeat' must be at least 1");
     for (int64_t r = 0; r < repeat; ++r) {
       if (type == "dense") {
@@ -235,13 +269,13 @@ std::shared_ptr<Sequential> build_model(const json& spec, uint64_t seed) {
         check_regularizer(layer, "kernel_regularizer", where);
         check_regularizer(layer, "bias_regularizer", where);
         int64_t units = get<int64_t>(layer, "units", where);
-        LinearOptions o{layer.value("bias", true),
-                        layer.contains("init") ? parse_init(get<std::string>(layer, "init", where)) : init,
+        LinearOptions o{get_or(layer, "bias", true, where),
+                        layer.contains("init") ? init_named(layer, where) : init,
                         dtype};
         model->push_back(std::make_shared<Linear>(width, units, o, gen));
         width = units;
         shape = {units};
-        if (auto act = make_activation(layer.value("activation", std::string("linear")), where))
+        if (auto act = activation_of(layer, where))
           model->push_back(act);
       } else if (type == "dropout") {
         check_keys(layer, {"type", "rate", "repeat"}, where);

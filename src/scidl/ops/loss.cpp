@@ -36,24 +36,41 @@ Tensor huber_loss(const Tensor& p, const Tensor& t, double delta) {
   return mean(0.5 * square(c) + delta * (d - c));
 }
 
-Tensor nll_loss(const Tensor& log_probs, const Tensor& target) {
+namespace {
+
+// Class-index targets for scores [N, C, ...]: int64 [N, ...], each in [0, C). `op` is the loss
+// the caller called, so its message names it.
+void check_class_targets(const char* op, const Tensor& scores, const Tensor& target) {
   if (target.dtype() != DType::Int64)
-    throw std::invalid_argument("nll_loss: targets must be int64 class indices, got " + target.str());
-  if (log_probs.dim() < 2 || target.dim() != log_probs.dim() - 1 ||
-      target.shape()[0] != log_probs.shape()[0])
-    throw std::invalid_argument(fmt::format("nll_loss: input {} needs targets of shape [N{}], got {}",
-                                            shape_str(log_probs.shape()), log_probs.dim() > 2 ? ", ..." : "",
+    throw std::invalid_argument(
+        fmt::format("{}: targets must be int64 class indices, got {}", op, target.str()));
+  if (scores.dim() < 2 || target.dim() != scores.dim() - 1 ||
+      target.shape()[0] != scores.shape()[0])
+    throw std::invalid_argument(fmt::format("{}: input {} needs targets of shape [N{}], got {}",
+                                            op, shape_str(scores.shape()),
+                                            scores.dim() > 2 ? ", ..." : "",
                                             shape_str(target.shape())));
-  const int64_t classes = log_probs.shape()[1];
+  const int64_t classes = scores.shape()[1];
   for (int64_t c : target.to_vector<int64_t>())
     if (c < 0 || c >= classes)
-      throw std::out_of_range(fmt::format("nll_loss: target class {} is out of range for {} classes", c, classes));
-  Tensor picked = gather(log_probs, 1, unsqueeze(target, 1));
-  return -mean(picked);
+      throw std::out_of_range(fmt::format("{}: target class {} is out of range for {} classes",
+                                          op, c, classes));
+}
+
+Tensor checked_nll(const Tensor& log_probs, const Tensor& target) {
+  return -mean(gather(log_probs, 1, unsqueeze(target, 1)));
+}
+
+}  // namespace
+
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target) {
+  check_class_targets("nll_loss", log_probs, target);
+  return checked_nll(log_probs, target);
 }
 
 Tensor cross_entropy(const Tensor& logits, const Tensor& target) {
-  return nll_loss(log_softmax(logits, 1), target);
+  check_class_targets("cross_entropy", logits, target);
+  return checked_nll(log_softmax(logits, 1), target);
 }
 
 Tensor binary_cross_entropy_with_logits(const Tensor& x, const Tensor& y) {

@@ -91,6 +91,13 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   if (c.data.validation_split < 0 || c.data.validation_split >= 1)
     data->fail("validation_split", "must be in [0, 1)");
   c.data.split = data->choice("split", {"row", "group"}).value_or("row");
+  // Only the generated oscillator data brings its own groups (one per trajectory).
+  if (c.data.split == "group" && c.data.validation_split > 0 && c.data.groups.empty() &&
+      c.data.source != "damped_oscillator")
+    data->fail("split", fmt::format("\"group\" needs data.groups: a CSV with one group id per row "
+                                    "of {} (e.g. the run_id.csv `scidl three-body generate` "
+                                    "writes)",
+                                    c.data.source == "csv" ? "data.x" : "the data"));
   c.data.validation = data->choice("validation", {"test"}).value_or("");
   if (!c.data.validation.empty()) {
     if (c.data.source != "fashion_mnist")
