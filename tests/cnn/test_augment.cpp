@@ -4,6 +4,7 @@
 
 #include "../test_util.h"
 #include "scidl/data/augment.h"
+#include "scidl/data/idx.h"
 
 namespace scidl::testing {
 namespace {
@@ -79,6 +80,58 @@ TEST(Augment, GridIsWrittenAsPng) {
   char sig[8] = {};
   in.read(sig, 8);
   EXPECT_EQ(std::string(sig + 1, 3), "PNG");
+}
+
+// `scidl augment` shows what a config's augmentation does to its own training images: one row
+// per image, the original first, then the variants, at the asked scale, seeded like the run; a
+// config without augmentation is told so.
+TEST(Augment, CommandWritesTheConfigsGridAndRefusesAConfigWithoutAugmentation) {
+  TempDir dir("augment_cli");
+  data::IdxArray images{data::IdxType::UInt8, {5, 10, 10}, {}};
+  data::IdxArray labels{data::IdxType::UInt8, {5}, {}};
+  for (int64_t i = 0; i < images.count(); ++i) images.bytes.push_back(uint8_t(i * 37 % 251));
+  for (int i = 0; i < 5; ++i) labels.bytes.push_back(uint8_t(i));
+  data::write_idx(dir.path / "images.idx", images, false);
+  data::write_idx(dir.path / "labels.idx", labels, false);
+  const std::string config = R"([data]
+source = "idx"
+images = "images.idx"
+labels = "labels.idx"
+targets = "classes"
+)";
+  const std::string model = R"([model]
+inputs = [1, 10, 10]
+layers = [ { type = "flatten" }, { type = "dense", units = 5 } ]
+[optimizer]
+type = "sgd"
+lr = 0.01
+[training]
+epochs = 1
+batch_size = 2
+loss = "cross_entropy"
+)";
+  write_text(dir.path / "plain.toml", config + model);
+  write_text(dir.path / "aug.toml", config + "augment = { flip = 0.5, rotation = 10 }\n" + model);
+  const auto grid = (dir.path / "grid.png").string();
+  auto r = run_cli("augment " + (dir.path / "aug.toml").string() + " --out " + grid +
+                   " --rows 3 --variants 4 --scale 2");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("3 images, each followed by 4 augmented versions"), std::string::npos);
+  std::ifstream in(grid, std::ios::binary);
+  unsigned char head[24] = {};
+  in.read(reinterpret_cast<char*>(head), 24);
+  auto be32 = [&](int at) {
+    return head[at] << 24 | head[at + 1] << 16 | head[at + 2] << 8 | head[at + 3];
+  };
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(head) + 1, 3), "PNG");
+  const int gap = 4, cell = 10 * 2 + gap;  // IHDR width and height: 5 x 3 cells
+  EXPECT_EQ(be32(16), 5 * cell + gap);
+  EXPECT_EQ(be32(20), 3 * cell + gap);
+
+  r = run_cli("augment " + (dir.path / "plain.toml").string() + " --out " + grid + "2");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("has no data.augment table"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(grid + "2"));
 }
 
 }  // namespace
