@@ -102,6 +102,19 @@ TEST(Convergence, LadderWithOneRungIsRejectedWithAFix) {
   }
 }
 
+TEST(Convergence, CapBelowDoublePrecisionIsRejected) {
+  ConvergenceSettings settings;
+  settings.max_bits = 10;
+  try {
+    check_convergence_settings(settings);
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("cap of 10 bits is below double precision (53 bits)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Convergence, PhaseSpaceDistanceIsInfiniteForAnIncompleteRun) {
   Trajectory a, b;
   a.completed = true;

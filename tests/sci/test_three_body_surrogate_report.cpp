@@ -123,6 +123,13 @@ TEST(ThreeBodyReport, WritesTheReportAndEveryFigureFromTinyData) {
   const std::string svg = read_text(s.out_dir / "fig4_trajectories.svg");
   EXPECT_NE(svg.find("(validation)"), std::string::npos);
   EXPECT_NE(svg.find("(training)"), std::string::npos);
+  // The ring keeps only the paper's times inside the data's window (t <= 0.5): the network
+  // is not judged where it extrapolates.
+  EXPECT_NE(md.find("left out: t = 0.95, 1.9, 2.95, 3.8, beyond this dataset's window"),
+            std::string::npos)
+      << md;
+  const auto ring = data::read_csv(s.out_dir / "fig5_ring.csv");
+  EXPECT_EQ(ring.rows, s.ring_points);  // one time, t = 0
 }
 
 TEST(ThreeBodyReport, MeasuresTheModelOnEveryRunOfAHeldOutDataset) {
@@ -188,6 +195,20 @@ TEST(ThreeBodyReport, MeasuresTheModelOnEveryRunOfAHeldOutDataset) {
   EXPECT_NE(m.find("has 129 rows per run (t-max 0.5"), std::string::npos) << m;
   EXPECT_NE(m.find("--t-max"), std::string::npos) << m;
   EXPECT_FALSE(fs::exists(s.out_dir / "fig3_mae.png"));  // refused before the figures
+
+  // Another dataset as DIR is refused: the model's training/validation split is not its runs.
+  s.held_out_dir.clear();
+  s.dataset_dir = dir.path / "fresh";
+  m = report_error<std::invalid_argument>(s, "a dataset the model was not trained on");
+  EXPECT_NE(m.find("was trained on '" + (dir.path / "data").string() + "' (seed 3, 6 runs"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("not on '" + (dir.path / "fresh").string() + "' (seed 11, 3 runs"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("--held-out"), std::string::npos) << m;
+  EXPECT_FALSE(fs::exists(s.out_dir));
+  s.dataset_dir = dir.path / "data";
 
   // The held-out folder must be a dataset: its run_id.csv is named, with the command.
   s.held_out_dir = dir.path / "not_a_dataset";

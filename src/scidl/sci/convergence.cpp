@@ -66,6 +66,12 @@ void check_convergence_settings(const ConvergenceSettings& settings) {
     throw std::invalid_argument(fmt::format("the acceptance distance must be positive (got {:g})",
                                             settings.accept_distance));
   }
+  // The double rungs run whatever the cap: a cap below them would not be obeyed.
+  if (settings.max_bits < 53)
+    throw std::invalid_argument(fmt::format(
+        "the precision cap of {} bits is below double precision (53 bits), where the ladder "
+        "starts; use --max-bits 53 or more",
+        settings.max_bits));
   const std::size_t rungs = precision_ladder(settings).size();
   if (rungs < 2) {
     const double next_tolerance = settings.double_double_tolerances.empty()

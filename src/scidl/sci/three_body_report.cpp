@@ -184,7 +184,6 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
         fmt::format("three-body report: model '{}' does not exist; train one with `scidl train "
                     "examples/three_body/breen2020.toml` and pass --model RUN_DIR/best.scidl",
                     s.model_path.string()));
-  fs::create_directories(s.out_dir);
   ReportSummary out;
   auto note = [&](const std::string& what) {
     if (s.log) fmt::print(s.log, "report: {}\n", what);
@@ -202,6 +201,7 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
     check_same_window(s.dataset_dir, split.rows_per_run, s.held_out_dir,
                       rows_per_run(held_out_column));
   }
+  fs::create_directories(s.out_dir);  // after the checks: a refused report leaves nothing
   auto loaded = io::load_model(s.model_path);
   nn::Module& model = *loaded.model;
 
@@ -273,6 +273,16 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
   ring_settings.points = s.ring_points;
   ring_settings.tolerance = s.ring_tolerance;
   ring_settings.threads = s.threads;
+  // Only the paper's times inside the data's window: beyond it the network extrapolates, and
+  // its distance from the integrator there says nothing about the fit.
+  std::vector<double> ring_beyond_window;
+  if (const auto m = read_manifest(s.dataset_dir)) {
+    std::erase_if(ring_settings.times, [&](double t) {
+      if (t <= m->t_max + 1e-9) return false;
+      ring_beyond_window.push_back(t);
+      return true;
+    });
+  }
   const RingResult ring = integrate_ring(ring_settings);
   std::vector<double> ring_inputs;
   for (int i = 0; i < ring_settings.points; ++i)
@@ -350,6 +360,10 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
       ring_settings.points, ring_settings.radius, ring_settings.centre_x, ring_settings.centre_y,
       ring_settings.tolerance, ring.failed, seconds(ring.cpu_seconds),
       seconds(ring.cpu_seconds / ring_settings.points));
+  if (!ring_beyond_window.empty())
+    md += fmt::format("- left out: t = {}, beyond this dataset's window, where the network would "
+                      "extrapolate\n",
+                      fmt::join(ring_beyond_window, ", "));
   for (size_t k = 0; k < ring_settings.times.size(); ++k) {
     std::vector<double> d;
     for (int i = 0; i < ring_settings.points; ++i) {

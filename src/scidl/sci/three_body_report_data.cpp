@@ -12,6 +12,7 @@
 
 #include "scidl/data/csv.h"
 #include "scidl/data/dataset.h"
+#include "scidl/sci/three_body_manifest.h"
 
 namespace scidl::sci {
 
@@ -125,6 +126,47 @@ int rows_per_run(const std::vector<std::int64_t>& column) {
                         : static_cast<int>(std::count(column.begin(), column.end(), column.front()));
 }
 
+namespace {
+
+// The dataset folder a run's config trained on: its data.x as stored (relative to where
+// `scidl train` ran, or absolute), looked for from here and from the run folder's parents;
+// empty when it is found nowhere (the data moved), and then nothing can be checked.
+fs::path trained_dataset_dir(const nlohmann::json& data_spec, const fs::path& run_dir) {
+  const fs::path x = data_spec.value("x", std::string());
+  if (x.empty()) return {};
+  if (x.is_absolute()) return fs::exists(x) ? x.parent_path() : fs::path();
+  for (fs::path base = fs::absolute(run_dir);; base = base.parent_path()) {
+    if (fs::exists(base / x)) return (base / x).parent_path();
+    if (base == base.parent_path()) break;
+  }
+  return fs::exists(x) ? x.parent_path() : fs::path();
+}
+
+std::string describe_dataset(const fs::path& dir, const std::optional<Manifest>& m) {
+  return m ? fmt::format("'{}' (seed {}, {} runs, t <= {:g})", dir.string(), m->seed, m->runs,
+                         m->t_max)
+           : fmt::format("'{}'", dir.string());
+}
+
+// The report rebuilds the run's training/validation split on DIR's runs, which means something
+// only for the dataset the model was trained on (or an identical copy of it).
+void check_trained_on(const fs::path& dataset_dir, const nlohmann::json& data_spec,
+                      const fs::path& run_dir) {
+  const fs::path trained = trained_dataset_dir(data_spec, run_dir);
+  if (trained.empty() || fs::equivalent(trained, dataset_dir)) return;
+  const auto a = read_manifest(trained), b = read_manifest(dataset_dir);
+  if (a && b && a->seed == b->seed && a->runs == b->runs && a->dt == b->dt &&
+      a->t_max == b->t_max)
+    return;  // the same generation settings: a copy
+  throw std::invalid_argument(fmt::format(
+      "three-body report: the model in '{}' was trained on {}, not on {}; its training and "
+      "validation runs are not DIR's. Report on the dataset it was trained on, and pass this "
+      "one as --held-out to measure the model on its runs",
+      run_dir.string(), describe_dataset(trained, a), describe_dataset(dataset_dir, b)));
+}
+
+}  // namespace
+
 RunSplit reconstruct_split(const fs::path& dataset_dir, const fs::path& run_dir) {
   const fs::path config_path = run_dir / "config.json";
   require_file(config_path, "pass --run with the folder `scidl train` wrote");
@@ -140,6 +182,7 @@ RunSplit reconstruct_split(const fs::path& dataset_dir, const fs::path& run_dir)
   RunSplit split;
   split.seed = config.value("seed", std::uint64_t{0});
   const nlohmann::json data_spec = config.value("data", nlohmann::json::object());
+  check_trained_on(dataset_dir, data_spec, run_dir);
   split.validation_fraction = data_spec.value("validation_split", 0.0);
   const std::string how = data_spec.value("split", std::string("row"));
   split.rows_per_run = rows_per_run(ids);
