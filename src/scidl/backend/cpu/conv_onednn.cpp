@@ -1,5 +1,6 @@
 #include "scidl/backend/cpu/conv_onednn.h"
 #include "scidl/backend/cpu/kernel_switch.h"
+#include "scidl/backend/cpu/parallel_shares.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -281,6 +282,15 @@ void set_cache_budget(std::size_t primitives, std::size_t bytes) {
 bool enabled() { return switched_on().on(); }
 void set_enabled(bool on) { switched_on().set(on); }
 
+namespace {
+
+void relu_in_place(float* __restrict y, int64_t begin, int64_t end) {
+#pragma omp simd
+  for (int64_t i = begin; i < end; ++i) y[i] = y[i] < 0.0f ? 0.0f : y[i];
+}
+
+}  // namespace
+
 bool conv2d_forward(const ConvDims& d, const float* x, const float* w, const float* b, float* y,
                     bool relu) {
   const bool ran =
@@ -289,11 +299,10 @@ bool conv2d_forward(const ConvDims& d, const float* x, const float* w, const flo
         : run(d, Pass::Forward, false, {const_cast<float*>(x), const_cast<float*>(w), y});
   // The ReLU is ours rather than oneDNN's post-op, which turns NaN into 0: PyTorch and the other
   // paths pass NaN through, so broken weights or data reach the loss check.
-  if (ran && relu) {
-    const int64_t n = d.batch * d.c_out * d.out_height * d.out_width;
-#pragma omp parallel for simd schedule(static) if (n >= 65536)
-    for (int64_t i = 0; i < n; ++i) y[i] = y[i] < 0.0f ? 0.0f : y[i];
-  }
+  if (ran && relu)
+    over_shares(d.batch * d.c_out * d.out_height * d.out_width, [y](int64_t begin, int64_t end) {
+      relu_in_place(y, begin, end);
+    });
   return ran;
 }
 

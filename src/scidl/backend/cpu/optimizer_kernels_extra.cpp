@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/parallel_shares.h"
 
 namespace scidl::backend::cpu {
 
@@ -33,100 +34,136 @@ double deterministic_sum(const T* x, int64_t n, F f) {
   return total;
 }
 
+// The loops, one range each with restrict pointers (parallel_shares.h says why).
+template <typename T>
+void adagrad_range(T* __restrict p, const T* __restrict g, T* __restrict s, int64_t begin,
+                   int64_t end, T clr, T eps, T wd, bool decay) {
+#pragma omp simd
+  for (int64_t i = begin; i < end; ++i) {
+    const T gi = decay ? g[i] + wd * p[i] : g[i];
+    s[i] += gi * gi;
+    p[i] += -clr * gi / (std::sqrt(s[i]) + eps);
+  }
+}
+
+template <typename T>
+void adadelta_range(T* __restrict p, const T* __restrict g, T* __restrict sq,
+                    T* __restrict acc, int64_t begin, int64_t end, T lr, T rho,
+                    T one_minus_rho, T eps, T wd, bool decay) {
+#pragma omp simd
+  for (int64_t i = begin; i < end; ++i) {
+    const T gi = decay ? g[i] + wd * p[i] : g[i];
+    sq[i] = sq[i] * rho + one_minus_rho * gi * gi;
+    const T std_dev = std::sqrt(sq[i] + eps);
+    const T delta = std::sqrt(acc[i] + eps) / std_dev * gi;
+    acc[i] = acc[i] * rho + one_minus_rho * delta * delta;
+    p[i] += -lr * delta;
+  }
+}
+
+// Centred (ga: the running mean of the gradient) and with momentum (buf) as compile-time
+// choices, so each variant's loop has no branch to keep it from vectorising.
+template <typename T, bool Centered, bool Momentum>
+void rmsprop_range(T* __restrict p, const T* __restrict g, T* __restrict sq, T* __restrict ga,
+                   T* __restrict buf, int64_t begin, int64_t end, T lr, T alpha,
+                   T one_minus_alpha, T eps, T wd, T mu, bool decay) {
+#pragma omp simd
+  for (int64_t i = begin; i < end; ++i) {
+    const T gi = decay ? g[i] + wd * p[i] : g[i];
+    sq[i] = sq[i] * alpha + one_minus_alpha * gi * gi;
+    T avg;
+    if constexpr (Centered) {
+      ga[i] = ga[i] * alpha + one_minus_alpha * gi;
+      avg = std::sqrt(sq[i] - ga[i] * ga[i]) + eps;
+    } else {
+      avg = std::sqrt(sq[i]) + eps;
+    }
+    if constexpr (Momentum) {
+      buf[i] = buf[i] * mu + gi / avg;
+      p[i] += -lr * buf[i];
+    } else {
+      p[i] += -lr * gi / avg;
+    }
+  }
+}
+
+template <typename T>
+void penalty_gradient_range(const T* __restrict p, T* __restrict g, int64_t begin, int64_t end,
+                            T a, T b) {
+#pragma omp simd
+  for (int64_t i = begin; i < end; ++i) {
+    const T sign = p[i] > T(0) ? T(1) : (p[i] < T(0) ? T(-1) : T(0));
+    g[i] += a * sign + b * p[i];
+  }
+}
+
 }  // namespace
 
 void CpuBackend::adagrad_update(const Tensor& param, const Tensor& grad, const Tensor& sum,
                                 const AdagradConfig& c) {
-  dispatch_float(param.dtype(), [&]<typename scalar_t>() {
-    using T = scalar_t;
+  dispatch_float(param.dtype(), [&]<typename T>() {
     T* p = param.data<T>();
     const T* g = grad.data<T>();
     T* s = sum.data<T>();
-    const int64_t n = param.numel();
     const T clr = static_cast<T>(c.lr / (1.0 + static_cast<double>(c.step - 1) * c.lr_decay));
     const T eps = c.eps, wd = c.weight_decay;
     const bool decay = c.weight_decay != 0;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelAbove)
-    for (int64_t i = 0; i < n; ++i) {
-      const T gi = decay ? g[i] + wd * p[i] : g[i];
-      s[i] += gi * gi;
-      p[i] += -clr * gi / (std::sqrt(s[i]) + eps);
-    }
+    over_shares(param.numel(), [&](int64_t begin, int64_t end) {
+      adagrad_range(p, g, s, begin, end, clr, eps, wd, decay);
+    });
   });
 }
 
 void CpuBackend::adadelta_update(const Tensor& param, const Tensor& grad, const Tensor& square_avg,
                                  const Tensor& acc_delta, const AdadeltaConfig& c) {
-  dispatch_float(param.dtype(), [&]<typename scalar_t>() {
-    using T = scalar_t;
+  dispatch_float(param.dtype(), [&]<typename T>() {
     T* p = param.data<T>();
     const T* g = grad.data<T>();
     T* sq = square_avg.data<T>();
     T* acc = acc_delta.data<T>();
-    const int64_t n = param.numel();
     const T lr = c.lr, rho = c.rho, one_minus_rho = T(1) - T(c.rho), eps = c.eps,
             wd = c.weight_decay;
     const bool decay = c.weight_decay != 0;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelAbove)
-    for (int64_t i = 0; i < n; ++i) {
-      const T gi = decay ? g[i] + wd * p[i] : g[i];
-      sq[i] = sq[i] * rho + one_minus_rho * gi * gi;
-      const T std_dev = std::sqrt(sq[i] + eps);
-      const T delta = std::sqrt(acc[i] + eps) / std_dev * gi;
-      acc[i] = acc[i] * rho + one_minus_rho * delta * delta;
-      p[i] += -lr * delta;
-    }
+    over_shares(param.numel(), [&](int64_t begin, int64_t end) {
+      adadelta_range(p, g, sq, acc, begin, end, lr, rho, one_minus_rho, eps, wd, decay);
+    });
   });
 }
 
 void CpuBackend::rmsprop_update(const Tensor& param, const Tensor& grad, const Tensor& square_avg,
                                 const Tensor& grad_avg, const Tensor& momentum_buffer,
                                 const RmspropConfig& c) {
-  dispatch_float(param.dtype(), [&]<typename scalar_t>() {
-    using T = scalar_t;
+  dispatch_float(param.dtype(), [&]<typename T>() {
     T* p = param.data<T>();
     const T* g = grad.data<T>();
     T* sq = square_avg.data<T>();
     T* ga = c.centered ? grad_avg.data<T>() : nullptr;
     T* buf = c.momentum > 0 ? momentum_buffer.data<T>() : nullptr;
-    const int64_t n = param.numel();
     const T lr = c.lr, alpha = c.alpha, one_minus_alpha = T(1) - T(c.alpha), eps = c.eps,
             wd = c.weight_decay, mu = c.momentum;
     const bool decay = c.weight_decay != 0;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelAbove)
-    for (int64_t i = 0; i < n; ++i) {
-      const T gi = decay ? g[i] + wd * p[i] : g[i];
-      sq[i] = sq[i] * alpha + one_minus_alpha * gi * gi;
-      T avg;
-      if (ga) {
-        ga[i] = ga[i] * alpha + one_minus_alpha * gi;
-        avg = std::sqrt(sq[i] - ga[i] * ga[i]) + eps;
-      } else {
-        avg = std::sqrt(sq[i]) + eps;
-      }
-      if (buf) {
-        buf[i] = buf[i] * mu + gi / avg;
-        p[i] += -lr * buf[i];
-      } else {
-        p[i] += -lr * gi / avg;
-      }
-    }
+    auto run = [&]<bool Centered, bool Momentum>() {
+      over_shares(param.numel(), [&](int64_t begin, int64_t end) {
+        rmsprop_range<T, Centered, Momentum>(p, g, sq, ga, buf, begin, end, lr, alpha,
+                                             one_minus_alpha, eps, wd, mu, decay);
+      });
+    };
+    if (ga && buf) run.template operator()<true, true>();
+    else if (ga) run.template operator()<true, false>();
+    else if (buf) run.template operator()<false, true>();
+    else run.template operator()<false, false>();
   });
 }
 
 void CpuBackend::add_penalty_gradient(const Tensor& param, const Tensor& grad, double l1,
                                       double l2) {
-  dispatch_float(param.dtype(), [&]<typename scalar_t>() {
-    using T = scalar_t;
+  dispatch_float(param.dtype(), [&]<typename T>() {
     const T* p = param.data<T>();
     T* g = grad.data<T>();
-    const int64_t n = param.numel();
     const T a = static_cast<T>(l1), b = static_cast<T>(2 * l2);
-#pragma omp parallel for simd schedule(static) if (n >= kParallelAbove)
-    for (int64_t i = 0; i < n; ++i) {
-      const T sign = p[i] > T(0) ? T(1) : (p[i] < T(0) ? T(-1) : T(0));
-      g[i] += a * sign + b * p[i];
-    }
+    over_shares(param.numel(), [&](int64_t begin, int64_t end) {
+      penalty_gradient_range(p, g, begin, end, a, b);
+    });
   });
 }
 
