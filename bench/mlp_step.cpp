@@ -1,5 +1,6 @@
 // scidl side of `bench/run mlp_step`: one full training step (zero_grad, forward, L1 loss,
-// backward, Adam) of the Breen et al. three-body network, 3 -> 10 x Dense(128, ReLU) -> 4.
+// backward, Adam) of the Breen et al. three-body network, 3 -> 10 x Dense(128, ReLU) -> 4
+// (--activation tanh: the same with tanh).
 // Prints `scidl_ms=<median>`; bench/mlp_step.sh pairs it with the PyTorch peer.
 #include <fmt/core.h>
 
@@ -19,18 +20,23 @@ using namespace scidl;
 int main(int argc, char** argv) {
   int64_t batch = 5000;
   int steps = 30, warmup = 5;
+  std::string activation = "relu";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--batch") batch = std::stoll(argv[i + 1]);
     if (a == "--steps") steps = std::stoi(argv[i + 1]);
     if (a == "--warmup") warmup = std::stoi(argv[i + 1]);
+    if (a == "--activation") activation = argv[i + 1];
   }
   manual_seed(0);
   nn::Sequential model;
   int64_t in = 3;
   for (int l = 0; l < 10; ++l) {
     model.push_back(std::make_shared<nn::Linear>(in, 128));
-    model.push_back(std::make_shared<nn::ReLU>());
+    if (activation == "tanh")
+      model.push_back(std::make_shared<nn::Tanh>());
+    else
+      model.push_back(std::make_shared<nn::ReLU>());
     in = 128;
   }
   model.push_back(std::make_shared<nn::Linear>(128, 4));

@@ -13,24 +13,29 @@ python=${SCIDL_TORCH_PYTHON:-/usr/bin/python3}
 
 source bench/common.bash  # compare_sides
 
-# compare NAME BATCH STEPS WARMUP
+# compare NAME BATCH STEPS WARMUP [ACTIVATION]
 compare() {
   compare_sides "$1" ms lower "$scidl_binary" bench/peers/torch_mlp_step.py \
-    --batch "$2" --steps "$3" --warmup "$4"
+    --batch "$2" --steps "$3" --warmup "$4" --activation "${5:-relu}"
 }
 
 if [[ $# -gt 0 ]]; then
-  batch=5000 steps=30 warmup=5
+  batch=5000 steps=30 warmup=5 activation=relu
   while [[ $# -gt 0 ]]; do
     case $1 in
       --batch) batch=$2 ;;
       --steps) steps=$2 ;;
       --warmup) warmup=$2 ;;
-      *) echo "mlp_step: unknown argument '$1' (use --batch, --steps, --warmup)" >&2; exit 2 ;;
+      --activation) activation=$2 ;;
+      *)
+        echo "mlp_step: unknown argument '$1' (use --batch, --steps, --warmup, --activation)" >&2
+        exit 2
+        ;;
     esac
     shift 2
   done
-  compare "mlp_step_b$batch" "$batch" "$steps" "$warmup"
+  suffix=$([[ $activation == relu ]] || echo "_$activation")
+  compare "mlp_step${suffix}_b$batch" "$batch" "$steps" "$warmup" "$activation"
   exit
 fi
 
@@ -39,4 +44,7 @@ status=0
 compare mlp_step 5000 30 5 || status=1
 # A small batch is all overhead, not GEMM: many more steps for a stable median.
 compare mlp_step_b64 64 300 30 || status=1
+# The same network with tanh, the activation of smooth surrogates (PINNs, neural ODEs): the
+# elementwise tanh and its gradient, not the products, are what differ.
+compare mlp_step_tanh 5000 30 5 tanh || status=1
 exit $status

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch peer of bench_mlp_step: one training step of the Breen et al. three-body network.
 
-Network: 3 -> 10 x [Linear(., 128) + ReLU] -> Linear(128, 4), float32; Adam(lr 5e-4,
+Network: 3 -> 10 x [Linear(., 128) + ReLU (or Tanh)] -> Linear(128, 4), float32; Adam(lr 5e-4,
 betas (0.9, 0.999), eps 1e-7); L1 loss (MAE); one fixed random batch. Times each full step
 (zero_grad, forward, loss, backward, step) and prints exactly one line: torch_ms=<median ms>.
 
@@ -24,10 +24,10 @@ def threads():
     return int(os.environ.get("OMP_NUM_THREADS") or len(os.sched_getaffinity(0)))
 
 
-def breen_network():
+def breen_network(activation):
     layers, width = [], 3
     for _ in range(10):
-        layers += [nn.Linear(width, 128), nn.ReLU()]
+        layers += [nn.Linear(width, 128), nn.Tanh() if activation == "tanh" else nn.ReLU()]
         width = 128
     return nn.Sequential(*layers, nn.Linear(128, 4))
 
@@ -37,11 +37,12 @@ def main():
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--steps", type=int, default=30, help="timed steps")
     parser.add_argument("--warmup", type=int, default=5, help="untimed steps first")
+    parser.add_argument("--activation", choices=["relu", "tanh"], default="relu")
     args = parser.parse_args()
 
     torch.set_num_threads(threads())
     torch.manual_seed(0)
-    model = breen_network()
+    model = breen_network(args.activation)
     optimizer = torch.optim.Adam(model.parameters(), lr=5e-4, betas=(0.9, 0.999), eps=1e-7)
     loss_function = nn.L1Loss()
     x = torch.rand(args.batch, 3)

@@ -71,15 +71,21 @@ TEST_P(DenseKernels, AgreeWithBlasForwardAndBackward) {
   Tensor w = uniform({c.out, c.in}, -1, 1, DType::Float32, gen);
   Tensor b = uniform({c.out}, -1, 1, DType::Float32, gen);
   Tensor gy = uniform({c.rows, c.out}, -1, 1, DType::Float32, gen);
-  for (Activation act : {Activation::None, Activation::Relu})
+  for (Activation act : {Activation::None, Activation::Relu, Activation::Tanh})
     for (bool with_bias : {true, false}) {
       const std::string what = std::string(c.name) +
-                               (act == Activation::Relu ? " relu" : " identity") +
+                               (act == Activation::Relu   ? " relu"
+                                : act == Activation::Tanh ? " tanh"
+                                                          : " identity") +
                                (with_bias ? " bias" : " no-bias");
+      // tanh: pre-activations O(1) (weights / sqrt(in)), so the outputs are not saturated
+      // and the comparison's scale is that of the products, as for the other activations
+      const double to_unit = 1.0 / std::sqrt(double(std::max<int64_t>(c.in, 1)));
+      const Tensor wa = act == Activation::Tanh ? w * to_unit : w;
       dense::set_enabled(true);
-      Result fused = run_linear(x, w, b, gy, act, with_bias);
+      Result fused = run_linear(x, wa, b, gy, act, with_bias);
       dense::set_enabled(false);
-      Result composed = run_linear(x, w, b, gy, act, with_bias);
+      Result composed = run_linear(x, wa, b, gy, act, with_bias);
       expect_close(fused.y, composed.y, what + ": y");
       expect_close(fused.gx, composed.gx, what + ": dx");
       expect_close(fused.gw, composed.gw, what + ": dW");
@@ -110,6 +116,7 @@ struct ChainCase {
   int64_t rows;
   std::vector<int64_t> widths;  // input width, then each layer's output
   bool biases, last_relu, input_grad;
+  Activation hidden = Activation::Relu;  // of every layer but the last
 };
 
 using DenseChain = KernelsBackOnAfter<ChainCase>;
@@ -125,7 +132,9 @@ TEST_P(DenseChain, AgreesWithComposedLinearLayers) {
     const double bound = 1.5 / std::sqrt(double(c.widths[l]));  // keeps activations O(1)
     w0.push_back(uniform({c.widths[l + 1], c.widths[l]}, -bound, bound, DType::Float32, gen));
     b0.push_back(c.biases ? uniform({c.widths[l + 1]}, -0.5, 0.5, DType::Float32, gen) : Tensor());
-    acts.push_back(l + 2 < c.widths.size() || c.last_relu ? Activation::Relu : Activation::None);
+    acts.push_back(l + 2 < c.widths.size() ? c.hidden
+                   : c.last_relu           ? Activation::Relu
+                                           : Activation::None);
   }
   Tensor gy = uniform({c.rows, c.widths.back()}, -1, 1, DType::Float32, gen);
   struct Grads {
@@ -176,7 +185,10 @@ INSTANTIATE_TEST_SUITE_P(
         ChainCase{"three_body_b5000", 5000, {3, 128, 128, 128, 128, 4}, true, false, false},
         ChainCase{"three_body_b64", 64, {3, 128, 128, 4}, true, false, true},
         ChainCase{"ragged_no_bias_last_relu", 389, {7, 70, 33, 130, 19}, false, true, true},
-        ChainCase{"two_layers_few_rows", 17, {5, 9, 2}, true, false, true}),
+        ChainCase{"two_layers_few_rows", 17, {5, 9, 2}, true, false, true},
+        // tanh hidden layers (smooth surrogates), both threads
+        ChainCase{"tanh_b5000", 5000, {3, 128, 128, 4}, true, false, true, Activation::Tanh},
+        ChainCase{"tanh_ragged", 389, {7, 70, 33}, false, false, true, Activation::Tanh}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(DenseChainPath, SequentialRunsLinearReluStacksAsOneNode) {
@@ -209,7 +221,7 @@ TEST(DenseKernelsPath, ReluPassesNaNThroughOnEveryPath) {
       Tensor x = uniform({c.rows, c.in}, -1, 1), w = uniform({c.out, c.in}, -1, 1);
       x.data<float>()[3] = NAN;  // row 0 only
       Tensor y = empty({c.rows, c.out});
-      if (!be.dense_forward(x, {{w, Tensor(), true}}, {y}))
+      if (!be.dense_forward(x, {{w, Tensor(), backend::DenseActivation::Relu}}, {y}))
         y = linear(x, w, Tensor(), Activation::Relu);
       const auto v = y.to_vector<double>();
       const std::string what = std::string(c.name) + (fused ? " (kernels)" : " (BLAS)");
@@ -227,7 +239,7 @@ TEST(DenseKernelsPath, BackendTakesTallNarrowAndShortWideFloat32LayersAndLeavesT
   auto takes = [&](int64_t rows, int64_t in, int64_t out, DType dt) {
     Tensor x = ones({rows, in}, dt), w = ones({out, in}, dt), b = ones({out}, dt);
     Tensor y = empty({rows, out}, dt);
-    const bool taken = be.dense_forward(x, {{w, b, true}}, {y});
+    const bool taken = be.dense_forward(x, {{w, b, backend::DenseActivation::Relu}}, {y});
     if (taken) {
       EXPECT_EQ(y.to_vector<double>(), std::vector<double>(size_t(rows * out), in + 1.0));
     }

@@ -72,9 +72,12 @@ struct RmspropConfig {
 
 // One layer of a fused dense chain (Backend::dense_forward): weight [out, in], bias [out] or
 // undefined, ReLU or the identity after it.
+// The activation of a fused dense layer (what the backend's kernels can apply).
+enum class DenseActivation { None, Relu, Tanh };
+
 struct DenseLayer {
   Tensor weight, bias;
-  bool relu = false;
+  DenseActivation act = DenseActivation::None;
 };
 
 class Backend {

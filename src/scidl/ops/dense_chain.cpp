@@ -35,12 +35,12 @@ Tensor dense_chain(const Tensor& x, const std::vector<Tensor>& weights,
   std::vector<backend::DenseLayer> layers;
   for (size_t l = 0; l < weights.size(); ++l) {
     const Tensor &w = weights[l], &b = biases[l];
-    const Activation act = activations[l];
-    if ((act != Activation::None && act != Activation::Relu) || !w.defined() || w.dim() != 2 ||
+    const auto act = fused_activation(activations[l]);
+    if (!act || !w.defined() || w.dim() != 2 ||
         w.shape()[1] != width || w.dtype() != x.dtype() || w.device() != x.device() ||
         (b.defined() && (b.dim() != 1 || b.shape()[0] != w.shape()[0] || b.dtype() != x.dtype())))
       return composed();
-    layers.push_back({w, b, act == Activation::Relu});
+    layers.push_back({w, b, *act});
     width = w.shape()[0];
   }
   const int64_t in = x.shape().back(), rows = in > 0 ? x.numel() / in : 0;
@@ -65,7 +65,7 @@ Tensor dense_chain(const Tensor& x, const std::vector<Tensor>& weights,
   }
   std::vector<backend::DenseLayer> saved;
   for (const auto& l : layers)
-    saved.push_back({l.weight.detach(), l.bias.defined() ? l.bias.detach() : Tensor(), l.relu});
+    saved.push_back({l.weight.detach(), l.bias.defined() ? l.bias.detach() : Tensor(), l.act});
   std::vector<Tensor> saved_ys;
   for (const Tensor& y : ys) saved_ys.push_back(y.detach());
   return record(

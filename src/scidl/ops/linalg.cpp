@@ -103,10 +103,10 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activat
   Tensor x3 = x2.as_strided({1, rows, in}, {0, in, 1}, x2.offset());
   Tensor wt = weight.as_strided({1, in, out_f}, {0, weight.strides()[1], weight.strides()[0]},
                                 weight.offset());
-  // The backend's fused kernel when it has one (ReLU or no activation); else GEMM over the
-  // broadcast bias, then the activation in place.
-  const bool fusable = act == Activation::None || act == Activation::Relu;
-  if (!(fusable && be.dense_forward(x3, {{weight, bias, act == Activation::Relu}}, {y}))) {
+  // The backend's fused kernel when it has one (ReLU, tanh or no activation); else GEMM over
+  // the broadcast bias, then the activation in place.
+  const auto fused = fused_activation(act);
+  if (!(fused && be.dense_forward(x3, {{weight, bias, *fused}}, {y}))) {
     double beta = 0.0;
     if (bias.defined()) {
       be.copy(expand_view(bias, {1, rows, out_f}), y3);
@@ -136,10 +136,9 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activat
                   Tensor gw = rw ? empty({out_f, in}, g.dtype(), g.device()) : Tensor();
                   std::vector<Tensor> grads{gx, gw};
                   if (has_bias) grads.push_back(Tensor());
-                  if (act == Activation::None || act == Activation::Relu) {
+                  if (const auto fused = fused_activation(act)) {
                     Tensor gb = rb ? empty({out_f}, g.dtype(), g.device()) : Tensor();
-                    if (be.dense_backward(x3, {{w, Tensor(), act == Activation::Relu}}, {y}, g,
-                                          gx, {gw}, {gb})) {
+                    if (be.dense_backward(x3, {{w, Tensor(), *fused}}, {y}, g, gx, {gw}, {gb})) {
                       if (has_bias) grads[2] = gb;
                       return grads;
                     }

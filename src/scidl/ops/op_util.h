@@ -1,7 +1,10 @@
 // Helpers shared by the op implementations (not part of the public API).
 #pragma once
+#include <optional>
+
 #include "scidl/autograd/engine.h"
 #include "scidl/backend/backend.h"
+#include "scidl/ops/linalg.h"
 #include "scidl/tensor/tensor.h"
 
 namespace scidl::ops_detail {
@@ -16,5 +19,17 @@ Tensor sum_to(const Tensor& g, const Shape& shape);
 // Throws naming the op when operands differ in dtype or device.
 void check_same(const char* op, const Tensor& a, const Tensor& b);
 void check_floating(const char* op, const Tensor& t);
+
+// The activation as a backend's fused dense kernels take it; none for those they do not apply
+// (those layers compose a product and an elementwise pass).
+inline std::optional<backend::DenseActivation> fused_activation(Activation act) {
+  switch (act) {
+    case Activation::None: return backend::DenseActivation::None;
+    case Activation::Relu: return backend::DenseActivation::Relu;
+    case Activation::Tanh: return backend::DenseActivation::Tanh;
+    case Activation::Sigmoid: break;
+  }
+  return std::nullopt;
+}
 
 }  // namespace scidl::ops_detail

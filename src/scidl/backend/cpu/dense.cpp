@@ -10,6 +10,15 @@ namespace scidl::backend::cpu {
 
 namespace {
 
+dense::Activation kernel_activation(DenseActivation act) {
+  switch (act) {
+    case DenseActivation::Relu: return dense::Activation::Relu;
+    case DenseActivation::Tanh: return dense::Activation::Tanh;
+    case DenseActivation::None: break;
+  }
+  return dense::Activation::None;
+}
+
 bool takes(const Tensor& t) {
   return !t.defined() || (t.dtype() == DType::Float32 && t.is_contiguous());
 }
@@ -39,7 +48,8 @@ std::optional<dense::Layer> wide_layer(const Tensor& x, const std::vector<DenseL
   const int64_t out = l.weight.shape()[0];
   if (!suits_wide(x.numel() / in, in, out)) return {};
   return dense::Layer{in, out, l.weight.data<float>(),
-                      l.bias.defined() ? l.bias.data<float>() : nullptr, l.relu};
+                      l.bias.defined() ? l.bias.data<float>() : nullptr,
+                      kernel_activation(l.act)};
 }
 
 // The chain's layers as the kernels take them, or empty when the kernels do not take the case.
@@ -54,7 +64,8 @@ std::vector<dense::Layer> kernel_layers(const Tensor& x, const std::vector<Dense
       return {};
     const int64_t o = l.weight.shape()[0];
     out.push_back({width, o, l.weight.data<float>(),
-                   l.bias.defined() ? l.bias.data<float>() : nullptr, l.relu});
+                   l.bias.defined() ? l.bias.data<float>() : nullptr,
+                   kernel_activation(l.act)});
     width = o;
   }
   return out;

@@ -2,11 +2,13 @@
 #include "scidl/backend/cpu/kernel_switch.h"
 #include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/gemm_tiles.h"
+#include "scidl/backend/cpu/vector_math.h"
 
 #include <omp.h>
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -40,6 +42,14 @@ using namespace gemm_tiles;
 // Below this many multiply-adds (a whole chain's) the work runs on one thread: waking the
 // partner costs more.
 constexpr int64_t kParallelWork = 4 * 1024 * 1024;
+
+// y = tanh(y) over rows x cols contiguous floats (a group's output, still in L2), 16 at a time
+// through glibc's vector tanh (vector_math.h).
+void tanh_in_place(float* __restrict y, int64_t rows, int64_t cols) {
+  const int64_t n = rows * cols;
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) y[i] = std::tanh(y[i]);
+}
 
 // Rows per group: callers of gemm_group pass at most this many, so A and C stay in L2 across
 // the blocks of B.
@@ -94,10 +104,18 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw, co
   const __m512 zero = _mm512_setzero_ps();
   for (int64_t r = 0; r < nr; ++r) {  // gz = g * (y > 0), or g
     const float* gr = g + r * ldg_in;
-    const float* yr = L.relu ? y + r * out : nullptr;
+    const float* yr = L.act != Activation::None ? y + r * out : nullptr;
     for (int64_t c0 = 0; c0 < out; c0 += 16) {
       __mmask16 m = mask_bits(out - c0);
-      if (L.relu) m = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, yr + c0), zero, _CMP_GT_OQ);
+      if (L.act == Activation::Tanh) {  // g * (1 - y^2)
+        const __m512 yv = _mm512_maskz_loadu_ps(m, yr + c0);
+        const __m512 d = _mm512_fnmadd_ps(yv, yv, _mm512_set1_ps(1.0f));
+        const __m512 gv = _mm512_maskz_loadu_ps(m, gr + c0);
+        _mm512_storeu_ps(buf.gz + r * ldg + c0, _mm512_mul_ps(gv, d));
+        continue;
+      }
+      if (L.act == Activation::Relu)
+        m = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, yr + c0), zero, _CMP_GT_OQ);
       _mm512_storeu_ps(buf.gz + r * ldg + c0, _mm512_maskz_loadu_ps(m, gr + c0));
     }
   }
@@ -140,7 +158,8 @@ void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, flo
         const Layer& L = layers[l];
         float* y = ys[l] + r0 * L.out;
         gemm_group<AOrder::RowMajor>(nr, L.out, L.in, in, ld_in, wt + offset[l], padded_ld(L.out),
-                                     y, L.out, false, {L.bias, L.relu});
+                                     y, L.out, false, {L.bias, L.act == Activation::Relu});
+        if (L.act == Activation::Tanh) tanh_in_place(y, nr, L.out);
         in = y;
         ld_in = L.out;
       }
@@ -164,8 +183,8 @@ void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, flo
 void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
                     const float* const* ys, const float* g, float* gx, const LayerGrads* grads) {
   if (n <= 0) return;
-  if (layers[n - 1].relu && !ys[n - 1])
-    throw std::invalid_argument("dense::backward_chain: a ReLU needs the forward output");
+  if (layers[n - 1].act != Activation::None && !ys[n - 1])
+    throw std::invalid_argument("dense::backward_chain: an activation needs the forward output");
   const int threads = chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1;
   // Every layer's w with a conflict-free leading dimension, for the gradient passed down (the
   // first layer's only when gx is wanted); and where each layer's dW and db go in a slice.
@@ -202,9 +221,9 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
         const float* x_l = l == 0 ? x + r0 * L.in : ys[l - 1] + r0 * L.in;
         float* down = l > 0 ? buf.down : (gx ? gx + r0 * L.in : nullptr);
         const LayerGrads part = part_of(t, l);
-        backward_group(nr, L, wp + w_offset[l], padded_ld(L.in), g_cur, ld_cur,
-                       L.relu ? ys[l] + r0 * L.out : nullptr, x_l, L.in, buf, down, part.w,
-                       part.bias);
+        const float* y_l = L.act != Activation::None ? ys[l] + r0 * L.out : nullptr;
+        backward_group(nr, L, wp + w_offset[l], padded_ld(L.in), g_cur, ld_cur, y_l, x_l, L.in,
+                       buf, down, part.w, part.bias);
         g_cur = down;
         ld_cur = L.in;
       }
@@ -278,16 +297,21 @@ void forward_wide(int64_t rows, const float* x, const Layer& L, float* y) {
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t o = 0; o < L.out; ++o) {
       const float v = y[r * L.out + o] + (L.bias ? L.bias[o] : 0.0f);
-      y[r * L.out + o] = L.relu && v < 0.0f ? 0.0f : v;
+      y[r * L.out + o] = L.act == Activation::Relu && v < 0.0f ? 0.0f : v;
     }
+  if (L.act == Activation::Tanh) tanh_in_place(y, rows, L.out);
 }
 
 void backward_wide(int64_t rows, const float* x, const Layer& L, const float* y, const float* g,
                    float* gx, const LayerGrads& grads) {
-  if (L.relu && !y) throw std::invalid_argument("dense::backward_wide: a ReLU needs the forward output");
+  if (L.act != Activation::None && !y)
+    throw std::invalid_argument("dense::backward_wide: an activation needs the forward output");
   thread_local Scratch gz_buffer;
   float* gz = gz_buffer.get(size_t(std::max<int64_t>(rows, 1) * L.out));
-  for (int64_t i = 0; i < rows * L.out; ++i) gz[i] = !L.relu || y[i] > 0.0f ? g[i] : 0.0f;
+  for (int64_t i = 0; i < rows * L.out; ++i)
+    gz[i] = L.act == Activation::Tanh   ? g[i] * (1.0f - y[i] * y[i])
+            : L.act == Activation::Relu ? (y[i] > 0.0f ? g[i] : 0.0f)
+                                        : g[i];
   if (grads.bias)
     for (int64_t o = 0; o < L.out; ++o) {
       float s = 0.0f;

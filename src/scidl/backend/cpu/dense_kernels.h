@@ -21,13 +21,17 @@ bool available();
 bool enabled();
 void set_enabled(bool on);
 
+// What a layer applies to x w^T + b: ReLU (fused into the product's last store), tanh (a pass
+// over each group's output while it is in L2, with glibc's vector tanh), or nothing.
+enum class Activation { None, Relu, Tanh };
+
 // One layer of a chain: y[rows, out] = act(x[rows, in] . w[out, in]^T + bias[out]); bias may be
-// null; act is ReLU when relu is set, the identity otherwise. All row-major and contiguous.
+// null. All row-major and contiguous.
 struct Layer {
   int64_t in, out;
   const float* w;
   const float* bias;
-  bool relu;
+  Activation act;
 };
 
 // The gradients one layer's backward writes (overwrites); null: not wanted.
@@ -42,10 +46,10 @@ struct LayerGrads {
 // thread waits for the other between layers.
 void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, float* const* ys);
 
-// Backward of forward_chain, from g = dLoss/d ys[n-1]: per layer gz = relu ? g * (y > 0) : g,
-// dW = gz^T x, db = column sums of gz, and the gradient passed down, gz . w, which stays in a
-// per-thread buffer between layers; gx (may be null) receives the one w.r.t. x. ys[n-1] is only
-// read when the last layer has a ReLU.
+// Backward of forward_chain, from g = dLoss/d ys[n-1]: per layer gz = g * act'(y) (ReLU:
+// g * (y > 0); tanh: g * (1 - y^2); none: g), dW = gz^T x, db = column sums of gz, and the
+// gradient passed down, gz . w, which stays in a per-thread buffer between layers; gx (may be
+// null) receives the one w.r.t. x. ys[n-1] is only read when the last layer has an activation.
 void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
                     const float* const* ys, const float* g, float* gx, const LayerGrads* grads);
 
@@ -55,7 +59,7 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
 // y^T = w x^T (x transposed first: w is broadcast from, x^T is the block kept in L1).
 constexpr int64_t kWideRows = 256;
 void forward_wide(int64_t rows, const float* x, const Layer& layer, float* y);
-// Its backward: gz = relu ? g * (y > 0) : g, then gx = gz w (when gx is not null), dW = gz^T x,
+// Its backward: gz = g * act'(y), then gx = gz w (when gx is not null), dW = gz^T x,
 // db = column sums of gz (each when wanted).
 void backward_wide(int64_t rows, const float* x, const Layer& layer, const float* y,
                    const float* g, float* gx, const LayerGrads& grads);

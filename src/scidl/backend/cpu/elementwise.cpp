@@ -4,6 +4,7 @@
 
 #include "scidl/backend/cpu/cpu_backend.h"
 #include "scidl/backend/cpu/strided_loop.h"
+#include "scidl/backend/cpu/vector_math.h"
 
 namespace scidl::backend::cpu {
 

@@ -3,6 +3,7 @@
 
 #include "scidl/backend/cpu/cpu_backend.h"
 #include "scidl/backend/cpu/strided_loop.h"
+#include "scidl/backend/cpu/vector_math.h"
 
 namespace scidl::backend::cpu {
 
@@ -19,15 +20,23 @@ void CpuBackend::softmax(const Tensor& x_in, const Tensor& out, bool log) {
       const T* xr = px + r * n;
       T* orow = po + r * n;
       T mx = -INFINITY;
+#pragma omp simd reduction(max : mx)
       for (int64_t i = 0; i < n; ++i) mx = std::max(mx, xr[i]);
+      // exp(x - max) in T, once, into the output row; summed in double
       double sum = 0;
-      for (int64_t i = 0; i < n; ++i) sum += std::exp(static_cast<double>(xr[i] - mx));
+#pragma omp simd reduction(+ : sum)
+      for (int64_t i = 0; i < n; ++i) {
+        orow[i] = std::exp(xr[i] - mx);
+        sum += static_cast<double>(orow[i]);
+      }
       if (log) {
-        T lse = mx + static_cast<T>(std::log(sum));
+        const T lse = mx + static_cast<T>(std::log(sum));
+#pragma omp simd
         for (int64_t i = 0; i < n; ++i) orow[i] = xr[i] - lse;
       } else {
-        T inv = static_cast<T>(1.0 / sum);
-        for (int64_t i = 0; i < n; ++i) orow[i] = std::exp(xr[i] - mx) * inv;
+        const T inv = static_cast<T>(1.0 / sum);
+#pragma omp simd
+        for (int64_t i = 0; i < n; ++i) orow[i] *= inv;
       }
     }
   });
@@ -50,10 +59,14 @@ void CpuBackend::softmax_backward(const Tensor& y_in, const Tensor& gy_in, const
       T* orow = po + r * n;
       double s = 0;
       if (log) {  // dx = g - softmax * sum(g)
+#pragma omp simd reduction(+ : s)
         for (int64_t i = 0; i < n; ++i) s += gr[i];
+#pragma omp simd
         for (int64_t i = 0; i < n; ++i) orow[i] = gr[i] - std::exp(yr[i]) * static_cast<T>(s);
       } else {  // dx = y * (g - sum(g * y))
+#pragma omp simd reduction(+ : s)
         for (int64_t i = 0; i < n; ++i) s += gr[i] * yr[i];
+#pragma omp simd
         for (int64_t i = 0; i < n; ++i) orow[i] = yr[i] * (gr[i] - static_cast<T>(s));
       }
     }
