@@ -17,6 +17,19 @@ struct EvaluateArgs {
   int64_t batch = 1000, gallery = 64;
 };
 
+// Every label must index one of the model's outputs; the error names the labels (the file, for
+// IDX data) and counts examples from 1, as `scidl train` does.
+void check_labels_fit_model(const scidl::Tensor& labels, int64_t classes,
+                            const std::string& labels_source, const std::string& model) {
+  const auto y = labels.to_vector<int64_t>();
+  for (size_t i = 0; i < y.size(); ++i)
+    if (y[i] < 0 || y[i] >= classes)
+      throw std::invalid_argument(fmt::format(
+          "{}: example {} has class {}, but the model '{}' has {} outputs (classes 0 to {}); "
+          "evaluate it on data labelled with the classes it was trained on",
+          labels_source, i + 1, y[i], model, classes, classes - 1));
+}
+
 SCIDL_COMMAND([](CLI::App& app) {
   auto a = std::make_shared<EvaluateArgs>();
   auto* cmd = app.add_subcommand(
@@ -40,13 +53,14 @@ SCIDL_COMMAND([](CLI::App& app) {
                                    ? scidl::DType::Float64
                                    : scidl::DType::Float32;
     scidl::data::Dataset d;
-    std::string source;
+    std::string source, labels_source;
     if (a->data.size() == 1 && a->data[0] == "fashion_mnist") {
       d = scidl::data::load_fashion_mnist(a->split, dtype);
-      source = "fashion_mnist (" + a->split + ")";
+      source = labels_source = "fashion_mnist (" + a->split + ")";
     } else if (a->data.size() == 2) {
       d = scidl::data::load_idx_dataset(a->data[0], a->data[1], dtype);
       source = a->data[0];
+      labels_source = "'" + a->data[1] + "'";
     } else {
       throw std::invalid_argument(fmt::format(
           "--data takes 'fashion_mnist' or two IDX files (images, labels), got '{}'", a->data[0]));
@@ -62,6 +76,7 @@ SCIDL_COMMAND([](CLI::App& app) {
       throw std::invalid_argument(
           fmt::format("'{}' is not a classifier: its outputs have shape {}, expected [N, classes]",
                       a->model, scidl::shape_str(logits.shape())));
+    check_labels_fit_model(d.y, logits.shape()[1], labels_source, a->model);
     auto report =
         scidl::io::write_classification_report(a->out, d.x, d.y, logits, d.y_names, a->gallery);
     fmt::print("{}: {} examples, accuracy {:.2f}%\n", source, report.examples,

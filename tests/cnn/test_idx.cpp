@@ -1,5 +1,6 @@
 // The IDX reader and Fashion-MNIST loader, including every kind of bad file: each error must
 // name the file and the numbers that disagree.
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -78,6 +79,56 @@ TEST(Idx, TruncatedFileNamesPromisedAndPresentBytes) {
   EXPECT_NE(m.find("60 values of shape [5, 4, 3] (60 bytes) but only 50"), std::string::npos) << m;
 }
 
+TEST(Idx, BytesAfterThePayloadAreRefusedWithBothSizes) {
+  TempDir dir("idx_too_long");
+  IdxArray a = tiny_images(5);
+  a.bytes.insert(a.bytes.end(), {1, 2, 3, 4});  // 64 bytes after a header promising 60
+  data::write_idx(dir.path / "long.idx", a, false);
+  data::write_idx(dir.path / "long.idx.gz", a, true);
+  std::string m = error_of([&] { data::read_idx(dir.path / "long.idx"); });
+  EXPECT_NE(m.find("long.idx' is longer than its header implies"), std::string::npos) << m;
+  EXPECT_NE(m.find("60 values of shape [5, 4, 3] (60 bytes), 76 bytes in all"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("the file holds 80 bytes, 4 too many"), std::string::npos) << m;
+  m = error_of([&] { data::read_idx(dir.path / "long.idx.gz"); });
+  EXPECT_NE(m.find("the file holds 80 bytes once decompressed, 4 too many"), std::string::npos)
+      << m;
+}
+
+// The audit's case: an images file whose magic number says 4 dimensions. The first pixels are
+// black, so the fourth "size" read is 0 and the whole image data is left over.
+TEST(Idx, ImagesFileWithAWrongDimensionCountIsRefusedNamingMagicAndShape) {
+  TempDir dir("idx_four_dims");
+  IdxArray a = tiny_images(5);
+  std::fill(a.bytes.begin(), a.bytes.begin() + 4, 0);
+  data::write_idx(dir.path / "images.idx", a, false);
+  data::write_idx(dir.path / "labels.idx", tiny_labels(5), false);
+  std::fstream f(dir.path / "images.idx", std::ios::binary | std::ios::in | std::ios::out);
+  f.seekp(3);
+  f.put(4);  // magic 0x00000804
+  f.close();
+  std::string m =
+      error_of([&] { data::load_idx_dataset(dir.path / "images.idx", dir.path / "labels.idx"); });
+  EXPECT_NE(m.find("images.idx' is longer than its header implies"), std::string::npos) << m;
+  EXPECT_NE(m.find("0 values of shape [5, 4, 3, 0]"), std::string::npos) << m;
+  EXPECT_NE(m.find("holds 76 bytes, 56 too many"), std::string::npos) << m;
+  EXPECT_NE(m.find("magic number 0x00000804 gives the wrong number of dimensions (4)"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("images are 0x00000803"), std::string::npos) << m;
+}
+
+TEST(Idx, FractionalLabelsAreRefusedNamingTheType) {
+  TempDir dir("idx_float_labels");
+  data::write_idx(dir.path / "images.idx", tiny_images(2), false);
+  IdxArray labels{IdxType::Float32, {2}, {0x3F, 0xC0, 0, 0, 0, 0, 0, 0}};  // 1.5 and 0.0
+  data::write_idx(dir.path / "labels.idx", labels, false);
+  std::string m =
+      error_of([&] { data::load_idx_dataset(dir.path / "images.idx", dir.path / "labels.idx"); });
+  EXPECT_NE(m.find("labels.idx': labels must be integer class indices"), std::string::npos) << m;
+  EXPECT_NE(m.find("found type 0x0D"), std::string::npos) << m;
+}
+
 TEST(Idx, ImageAndLabelCountsThatDifferAreNamed) {
   TempDir dir("idx_counts");
   data::write_idx(dir.path / "images.idx", tiny_images(6), true);
@@ -106,6 +157,21 @@ TEST(FashionMnist, MissingFilesNameThePackageToInstall) {
   ::unsetenv("SCIDL_FASHION_MNIST_DIR");
   EXPECT_NE(m.find("apt-get install dataset-fashion-mnist"), std::string::npos) << m;
   EXPECT_NE(m.find("t10k-images-idx3-ubyte"), std::string::npos) << m;
+}
+
+TEST(FashionMnist, FilesOfAnotherLayoutAreRefusedNamingMagicAndShape) {
+  TempDir dir("fmnist_layout");
+  IdxArray images = tiny_images(5);
+  images.dims = {5, 1, 4, 3};  // self-consistent, but not Fashion-MNIST's [N, 28, 28]
+  data::write_idx(dir.path / "t10k-images-idx3-ubyte.gz", images, true);
+  data::write_idx(dir.path / "t10k-labels-idx1-ubyte.gz", tiny_labels(5), true);
+  ::setenv("SCIDL_FASHION_MNIST_DIR", dir.path.c_str(), 1);
+  std::string m = error_of([] { data::load_fashion_mnist("test"); });
+  ::unsetenv("SCIDL_FASHION_MNIST_DIR");
+  EXPECT_NE(m.find("t10k-images-idx3-ubyte.gz' is not a Fashion-MNIST images file: magic number "
+                   "0x00000804, shape [5, 1, 4, 3]; expected 0x00000803, [N, 28, 28]"),
+            std::string::npos)
+      << m;
 }
 
 TEST(FashionMnist, TestSplitHasTenThousandLabelledImages) {

@@ -13,11 +13,12 @@ namespace scidl::data {
 
 const std::vector<std::string>& fashion_mnist_classes();  // "T-shirt/top", "Trouser", ...
 std::filesystem::path fashion_mnist_dir();
-// split: "train" or "test". Missing files raise an error naming the package to install.
+// split: "train" or "test". Missing files raise an error naming the package to install; files
+// that are not [N, 28, 28] images and [N] labels, unsigned bytes, are refused by name.
 Dataset load_fashion_mnist(const std::string& split, DType dtype = DType::Float32);
 
-// Images (IDX, [N, H, W] or [N, C, H, W], unsigned bytes) and labels ([N]); the counts must
-// agree. Pixels are scaled by 1/255 into [0, 1].
+// Images (IDX, [N, H, W] or [N, C, H, W], unsigned bytes, no size 0) and labels ([N], integers
+// >= 0); the counts must agree. Pixels are scaled by 1/255 into [0, 1].
 Dataset load_idx_dataset(const std::filesystem::path& images, const std::filesystem::path& labels,
                          DType dtype = DType::Float32);
 

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 #include <memory>
 
 namespace scidl::data {
@@ -58,6 +60,81 @@ int64_t read_bytes(gzFile f, uint8_t* out, int64_t n, const std::filesystem::pat
     got += r;
   }
   return got;
+}
+
+// Bytes of values the header promises, saturated at INT64_MAX where no file could hold them
+// (four 32-bit sizes can multiply past 2^63).
+int64_t payload_bytes(const Shape& dims, IdxType type) {
+  if (std::find(dims.begin(), dims.end(), 0) != dims.end()) return 0;
+  int64_t bytes = type_size(type);
+  for (int64_t d : dims)
+    if (__builtin_mul_overflow(bytes, d, &bytes)) return std::numeric_limits<int64_t>::max();
+  return bytes;
+}
+
+// "60 values of shape [5, 4, 3] (60 bytes)", for the size errors.
+std::string promised(const IdxArray& a) {
+  const int64_t bytes = payload_bytes(a.dims, a.type);
+  if (bytes == std::numeric_limits<int64_t>::max())
+    return fmt::format("values of shape {} (more than 2^63 bytes)", shape_str(a.dims));
+  return fmt::format("{} values of shape {} ({} bytes)", bytes / type_size(a.type),
+                     shape_str(a.dims), bytes);
+}
+
+// What to do about a file whose size disagrees with its header. A wrong dimension count in the
+// magic number shifts where the header ends, so data is read as sizes; the magic number shows it.
+std::string fix(const IdxArray& a) {
+  return fmt::format(
+      "download the file again, or, if its magic number 0x{:08X} gives the wrong number of "
+      "dimensions ({}), correct it (images are 0x00000803, [N, height, width]; labels "
+      "0x00000801, [N])",
+      a.magic(), a.dims.size());
+}
+
+// The `expected` bytes after the header, or fewer where the file ends early. The header's size
+// is trusted for the allocation only up to 1 GiB, so a corrupt header cannot ask for terabytes;
+// beyond that the buffer grows as the data arrives.
+std::vector<uint8_t> read_payload(gzFile f, int64_t expected, const std::filesystem::path& path) {
+  constexpr int64_t kTrustedBytes = int64_t{1} << 30, kChunk = int64_t{1} << 24;
+  std::vector<uint8_t> out;
+  out.reserve(static_cast<size_t>(std::min(expected, kTrustedBytes)));
+  while (static_cast<int64_t>(out.size()) < expected) {
+    const int64_t at = static_cast<int64_t>(out.size()), want = std::min(kChunk, expected - at);
+    out.resize(static_cast<size_t>(at + want));
+    const int64_t got = read_bytes(f, out.data() + at, want, path);
+    if (got < want) {
+      out.resize(static_cast<size_t>(at + got));
+      break;
+    }
+  }
+  return out;
+}
+
+// How many bytes follow the payload: 0 in a well-formed file.
+int64_t count_rest(gzFile f, const std::filesystem::path& path) {
+  std::vector<uint8_t> scratch(1 << 16);
+  int64_t total = 0;
+  for (int64_t got; (got = read_bytes(f, scratch.data(), int64_t(scratch.size()), path)) > 0;)
+    total += got;
+  return total;
+}
+
+// Refuses a file whose values do not fill exactly what its header promises: `extra` bytes were
+// left after them, or fewer arrived.
+void check_payload_size(const std::filesystem::path& path, const IdxArray& a, int64_t extra,
+                        bool compressed) {
+  const int64_t expected = payload_bytes(a.dims, a.type);
+  if (static_cast<int64_t>(a.bytes.size()) < expected)
+    throw std::runtime_error(
+        fmt::format("'{}' is truncated: its header promises {} but only {} bytes follow; {}",
+                    path.string(), promised(a), a.bytes.size(), fix(a)));
+  if (extra == 0) return;
+  const int64_t header_bytes = 4 + 4 * static_cast<int64_t>(a.dims.size());
+  throw std::runtime_error(fmt::format(
+      "'{}' is longer than its header implies: the header promises {}, {} bytes in all with the "
+      "{}-byte header, but the file holds {} bytes{}, {} too many; {}",
+      path.string(), promised(a), header_bytes + expected, header_bytes,
+      header_bytes + expected + extra, compressed ? " once decompressed" : "", extra, fix(a)));
 }
 
 // Big-endian value i of the array, as a double.
@@ -115,14 +192,8 @@ IdxArray read_idx(const std::filesystem::path& path) {
         "'{}' is truncated: the header names {} dimensions but the file ends before their sizes",
         path.string(), ndims));
   for (int d = 0; d < ndims; ++d) a.dims.push_back(big_endian_u32(header.data() + 4 * d));
-  const int64_t expected = a.count() * type_size(a.type);
-  a.bytes.resize(expected);
-  const int64_t got = read_bytes(f.get(), a.bytes.data(), expected, path);
-  if (got < expected)
-    throw std::runtime_error(fmt::format(
-        "'{}' is truncated: its header promises {} values of shape {} ({} bytes) but only {} "
-        "bytes follow; download the file again",
-        path.string(), a.count(), shape_str(a.dims), expected, got));
+  a.bytes = read_payload(f.get(), payload_bytes(a.dims, a.type), path);
+  check_payload_size(path, a, count_rest(f.get(), path), !gzdirect(f.get()));
   return a;
 }
 

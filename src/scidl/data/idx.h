@@ -1,8 +1,10 @@
 // IDX files, the format of MNIST and Fashion-MNIST: a big-endian magic number 0x0000TTDD (TT the
 // value type, DD the number of dimensions), DD big-endian uint32 sizes, then the values in
 // row-major order. Files may be gzip-compressed or plain; zlib reads both.
-// Contract: read_idx checks the magic number, the type code and that every value the header
-// promises is present; each error names the file and the numbers that disagree.
+// Contract: read_idx checks the magic number, the type code and that the file holds exactly the
+// values the header promises, none missing and none left over; each error names the file and the
+// numbers that disagree. What an images or labels file must hold is checked by its reader
+// (data/fashion_mnist.h).
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -26,6 +28,8 @@ struct IdxArray {
   Shape dims;
   std::vector<uint8_t> bytes;  // the values as stored (big-endian for multi-byte types)
   int64_t count() const { return numel_of(dims); }
+  // 0x0000TTDD as the file's first four bytes hold it, for messages.
+  uint32_t magic() const { return (uint32_t(type) << 8) | uint32_t(dims.size()); }
 };
 
 IdxArray read_idx(const std::filesystem::path& path);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 
@@ -37,27 +38,32 @@ void write_per_class(const std::filesystem::path& path, const ClassificationRepo
                      r.accuracy());
 }
 
-void write_confusion(const std::filesystem::path& dir, const ClassificationReport& r) {
+void write_confusion_csv(const std::filesystem::path& path, const ClassificationReport& r) {
   const auto k = static_cast<int64_t>(r.confusion.size());
-  {
-    std::ofstream out(dir / "confusion.csv");
-    out << "true_class";
-    for (int64_t j = 0; j < k; ++j) out << ",predicted_" << j;
-    out << "\n";
-    for (int64_t i = 0; i < k; ++i) {
-      out << i;
-      for (int64_t j = 0; j < k; ++j) out << "," << r.confusion[i][j];
-      out << "\n";
-    }
-  }
-
-  // A heat map: cell shade = share of the true class's examples; counts written in the cells.
-  const int64_t cell = 44, margin = 24;
-  Image img(margin + k * cell + 4, margin + k * cell + 4);
+  std::ofstream out(path);
+  out << "true_class";
+  for (int64_t j = 0; j < k; ++j) out << ",predicted_" << j;
+  out << "\n";
   for (int64_t i = 0; i < k; ++i) {
-    // Rows are the true class, columns the predicted one; both labelled by class index.
-    img.draw_text(4, margin + i * cell + cell / 2 - 5, std::to_string(i), {0, 0, 0}, 2);
-    img.draw_text(margin + i * cell + cell / 2 - 3, 4, std::to_string(i), {0, 0, 0}, 2);
+    out << i;
+    for (int64_t j = 0; j < k; ++j) out << "," << r.confusion[i][j];
+    out << "\n";
+  }
+}
+
+// A heat map: rows are the true class, columns the predicted one, each labelled by class index
+// under an axis title; cell shade = share of the true class's examples; counts in the cells.
+void write_confusion_png(const std::filesystem::path& path, const ClassificationReport& r) {
+  const auto k = static_cast<int64_t>(r.confusion.size());
+  const std::string across = "predicted class", down = "true class";
+  const int64_t cell = 44, grid = k * cell, title = label_height() + 6, margin = title + 24;
+  Image img(margin + std::max(grid, label_width(across)) + 4,
+            margin + std::max(grid, label_width(down)) + 4);
+  img.draw_label(margin + (grid - label_width(across)) / 2, 3, across, {0, 0, 0});
+  img.draw_label(3, margin + (grid - label_width(down)) / 2, down, {0, 0, 0}, true);
+  for (int64_t i = 0; i < k; ++i) {
+    img.draw_text(title + 4, margin + i * cell + cell / 2 - 5, std::to_string(i), {0, 0, 0}, 2);
+    img.draw_text(margin + i * cell + cell / 2 - 3, title + 4, std::to_string(i), {0, 0, 0}, 2);
     int64_t total = 0;
     for (int64_t v : r.confusion[i]) total += v;
     for (int64_t j = 0; j < k; ++j) {
@@ -71,7 +77,16 @@ void write_confusion(const std::filesystem::path& dir, const ClassificationRepor
                     share > 0.5 ? Rgb{255, 255, 255} : Rgb{0, 0, 0}, 2);
     }
   }
-  write_png(dir / "confusion.png", img);
+  write_png(path, img);
+}
+
+// A tile's two caption lines, "true Sneaker" over "pred Sandal" (class indices where the data
+// has no names); long names are cut so that tiles stay narrow.
+std::array<std::string, 2> gallery_caption(const ClassificationReport& r, int64_t label,
+                                           int64_t predicted) {
+  constexpr size_t kLongestName = 12;
+  auto name = [&](int64_t k) { return r.class_names[k].substr(0, kLongestName); };
+  return {"true " + name(label), "pred " + name(predicted)};
 }
 
 void write_gallery(const std::filesystem::path& dir, const Tensor& images,
@@ -85,8 +100,16 @@ void write_gallery(const std::filesystem::path& dir, const Tensor& images,
   legend << "tile,row,column,example,true_class,true_name,predicted_class,predicted_name,"
             "confidence\n";
   if (wrong.empty()) return;
+  std::vector<std::array<std::string, 2>> captions;
+  int64_t caption_width = 0;
+  for (int64_t i : wrong) {
+    captions.push_back(gallery_caption(r, labels[i], predicted[i]));
+    for (const auto& line : captions.back())
+      caption_width = std::max(caption_width, label_width(line));
+  }
   const int64_t h = images.shape()[2], w = images.shape()[3], scale = 2, per_row = 8;
-  const int64_t tile_w = w * scale + 8, tile_h = h * scale + 22;
+  const int64_t tile_w = std::max(w * scale + 4, caption_width) + 8;
+  const int64_t tile_h = h * scale + 4 + 2 * label_height() + 8;
   const int64_t rows = (static_cast<int64_t>(wrong.size()) + per_row - 1) / per_row;
   Image img(per_row * tile_w + 4, rows * tile_h + 4);
   Tensor x = images.contiguous();
@@ -101,8 +124,9 @@ void write_gallery(const std::filesystem::path& dir, const Tensor& images,
       for (int64_t k = 0; k < h * w; ++k) pixels[k] = static_cast<float>(p[k]);
     });
     img.draw_grey(x0 + 2, y0 + 2, pixels.data(), h, w, scale);
-    img.draw_text(x0 + 2, y0 + h * scale + 7, fmt::format("{}>{}", labels[i], predicted[i]),
-                  {0, 0, 0}, 2);
+    const int64_t caption_y = y0 + h * scale + 6;
+    img.draw_label(x0, caption_y, captions[t][0], {0, 0, 0});
+    img.draw_label(x0, caption_y + label_height(), captions[t][1], {170, 0, 0});
     legend << fmt::format("{},{},{},{},{},{},{},{},{:.4f}\n", t, row, col, i, labels[i],
                           csv_quote(r.class_names[labels[i]]), predicted[i],
                           csv_quote(r.class_names[predicted[i]]), confidence[i]);
@@ -137,8 +161,9 @@ ClassificationReport write_classification_report(const std::filesystem::path& di
   for (int64_t i = 0; i < n; ++i) {
     if (y[i] < 0 || y[i] >= k)
       throw std::invalid_argument(
-          fmt::format("classification report: example {} has label {} but the model has {} outputs",
-                      i, y[i], k));
+          fmt::format("classification report: example {} has class {}, but the logits have {} "
+                      "columns (classes 0 to {})",
+                      i + 1, y[i], k, k - 1));
     const double* row = z.data() + i * k;
     const int64_t best = std::max_element(row, row + k) - row;
     double sum = 0;
@@ -150,7 +175,8 @@ ClassificationReport write_classification_report(const std::filesystem::path& di
   }
   std::filesystem::create_directories(dir);
   write_per_class(dir / "per_class.csv", r);
-  write_confusion(dir, r);
+  write_confusion_csv(dir / "confusion.csv", r);
+  write_confusion_png(dir / "confusion.png", r);
   write_gallery(dir, images, y, predicted, confidence, r, gallery_size);
   return r;
 }

@@ -1,6 +1,7 @@
 // What a classifier got right and wrong, as files people open: per-class accuracy (CSV), the
-// confusion matrix (CSV and PNG) and a gallery of misclassified images (PNG, each tile captioned
-// "true>predicted" in digits, framed in the predicted class's color, with a CSV legend).
+// confusion matrix (CSV and PNG, rows the true class, columns the predicted one) and a gallery of
+// misclassified images (PNG, each tile captioned "true Coat" over "pred Shirt", the class names
+// or indices, and framed in the predicted class's color, with a CSV legend).
 // Contract: images are [N, C, H, W] (channel 0 is drawn) with values in [0, 1]; labels int64 [N];
 // logits [N, K] with every label < K. Writes into `dir` (created if needed) and returns the
 // numbers it wrote.

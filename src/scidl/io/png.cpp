@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <memory>
 
+#include "scidl/io/plot_font.h"
+
 namespace scidl::io {
 
 Image::Image(int64_t w, int64_t h, Rgb background) : width(w), height(h), rgb(3 * w * h) {
@@ -71,6 +73,39 @@ int64_t Image::draw_text(int64_t x, int64_t y, const std::string& text, Rgb colo
     at += 4 * s;
   }
   return at - x;
+}
+
+namespace {
+// The glyph of the charts' font at column gx, row gy: coverage 0 (none) to 15 (full).
+int font_coverage(char ch, int64_t gx, int64_t gy) {
+  const auto code = static_cast<unsigned char>(ch);
+  const char* glyph = plot_font::kGlyphs[(code < 32 || code > 126 ? '?' : code) - 32];
+  const char hex = glyph[gy * plot_font::kWidth + gx];
+  return hex <= '9' ? hex - '0' : hex - 'a' + 10;
+}
+}  // namespace
+
+int64_t label_width(const std::string& text) {
+  return static_cast<int64_t>(text.size()) * plot_font::kWidth;
+}
+int64_t label_height() { return plot_font::kHeight; }
+
+int64_t Image::draw_label(int64_t x, int64_t y, const std::string& text, Rgb color, bool upwards) {
+  const int64_t length = label_width(text);
+  for (size_t i = 0; i < text.size(); ++i)
+    for (int64_t gy = 0; gy < plot_font::kHeight; ++gy)
+      for (int64_t gx = 0; gx < plot_font::kWidth; ++gx) {
+        const int coverage = font_coverage(text[i], gx, gy);
+        const int64_t along = static_cast<int64_t>(i) * plot_font::kWidth + gx;
+        const int64_t px = upwards ? x + gy : x + along,
+                      py = upwards ? y + length - 1 - along : y + gy;
+        if (coverage == 0 || px < 0 || py < 0 || px >= width || py >= height) continue;
+        uint8_t* pixel = rgb.data() + 3 * (py * width + px);
+        for (int k = 0; k < 3; ++k)
+          pixel[k] =
+              static_cast<uint8_t>((pixel[k] * (15 - coverage) + color[k] * coverage + 7) / 15);
+      }
+  return length;
 }
 
 void write_png(const std::filesystem::path& path, const Image& image) {
