@@ -95,13 +95,18 @@ std::string first_row_cell(const std::filesystem::path& csv, const std::string& 
   return "(no column " + column + ")";
 }
 
+// `scidl evaluate` of `model` on the images.idx.gz and labels.idx in dir, writing to dir/out.
+CommandResult evaluate_in(const std::filesystem::path& dir, const std::filesystem::path& model) {
+  return run_cli(fmt::format("evaluate --model {} --data {} {} --out {}", model.string(),
+                             (dir / "images.idx.gz").string(), (dir / "labels.idx").string(),
+                             (dir / "out").string()));
+}
+
 TEST(EvaluateCommand, WritesPerClassAccuracyConfusionMatrixAndGallery) {
   TempDir dir("evaluate_cli");
   write_images(dir.path, 12, 6);
   auto model = write_model(dir.path);
-  auto r = run_cli(fmt::format("evaluate --model {} --data {} {} --out {}", model.string(),
-                               (dir.path / "images.idx.gz").string(),
-                               (dir.path / "labels.idx").string(), (dir.path / "out").string()));
+  auto r = evaluate_in(dir.path, model);
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("12 examples, accuracy"), std::string::npos) << r.output;
   for (const char* f : {"per_class.csv", "confusion.csv", "confusion.png", "misclassified.csv"})
@@ -127,9 +132,7 @@ TEST(EvaluateCommand, ImagesOfTheWrongShapeAreNamed) {
   TempDir dir("evaluate_cli_shape");
   write_images(dir.path, 4, 8);
   auto model = write_model(dir.path);
-  auto r = run_cli(fmt::format("evaluate --model {} --data {} {} --out {}", model.string(),
-                               (dir.path / "images.idx.gz").string(),
-                               (dir.path / "labels.idx").string(), (dir.path / "out").string()));
+  auto r = evaluate_in(dir.path, model);
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("images.idx.gz"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("[1, 6, 6]"), std::string::npos) << r.output;
@@ -140,9 +143,7 @@ TEST(EvaluateCommand, ConfusionPngTitlesItsAxes) {
   TempDir dir("evaluate_cli_axes");
   write_images(dir.path, 12, 6);
   auto model = write_model(dir.path);
-  auto r = run_cli(fmt::format("evaluate --model {} --data {} {} --out {}", model.string(),
-                               (dir.path / "images.idx.gz").string(),
-                               (dir.path / "labels.idx").string(), (dir.path / "out").string()));
+  auto r = evaluate_in(dir.path, model);
   ASSERT_EQ(r.status, 0) << r.output;
   const io::Image png = read_png(dir.path / "out" / "confusion.png");
   EXPECT_TRUE(shows_label(png, "predicted class", {0, 0, 0}));
@@ -175,9 +176,7 @@ TEST(EvaluateCommand, LabelOutsideTheModelsClassesNamesTheLabelsFileAndExample) 
   data::IdxArray labels{data::IdxType::UInt8, {4}, {0, 1, 12, 2}};
   data::write_idx(dir.path / "labels.idx", labels, false);
   auto model = write_model(dir.path);
-  auto r = run_cli(fmt::format("evaluate --model {} --data {} {} --out {}", model.string(),
-                               (dir.path / "images.idx.gz").string(),
-                               (dir.path / "labels.idx").string(), (dir.path / "out").string()));
+  auto r = evaluate_in(dir.path, model);
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("labels.idx': example 3 has class 12, but the model"), std::string::npos)
       << r.output;
