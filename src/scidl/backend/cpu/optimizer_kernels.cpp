@@ -19,8 +19,10 @@ template <typename T> struct AdamScalars {
 // 512-bit vectors here, although -march=native makes GCC prefer 256 elsewhere: at small batches
 // this loop is ~40% of a step, and the wider square roots and divides made the batch-64 step
 // 10% faster (10 of 10 alternating rounds, 2.10 -> 1.89 ms); results are identical per element.
+// noinline: inlined into over_shares' parallel region it loses the attribute (256-bit again,
+// the batch-64 step 12% slower).
 template <typename T, bool Decoupled>
-__attribute__((target("prefer-vector-width=512"))) void adam_range(
+__attribute__((target("prefer-vector-width=512"), noinline)) void adam_range(
     T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, int64_t begin,
     int64_t end, const AdamScalars<T> s) {
 #pragma omp simd
