@@ -11,7 +11,7 @@
 namespace {
 
 struct PredictArgs {
-  std::string model, input, output;
+  std::string model, input, output, header = "auto";
   int64_t batch = 4096;
 };
 
@@ -22,9 +22,18 @@ SCIDL_COMMAND([](CLI::App& app) {
   cmd->add_option("--input", a->input, "CSV of inputs, one row per example")->required()->check(CLI::ExistingFile);
   cmd->add_option("--output", a->output, "CSV to write the predictions to")->required();
   cmd->add_option("--batch-size", a->batch, "rows per forward pass");
+  cmd->add_option("--header", a->header,
+                  "whether the input's first row names the columns: yes, no, or auto (a row "
+                  "that names a column)")
+      ->check(CLI::IsMember({"auto", "yes", "no"}))
+      ->capture_default_str();
   cmd->callback([a] {
     auto loaded = scidl::io::load_model(a->model);
-    auto table = scidl::data::read_csv(a->input);
+    scidl::data::CsvOptions options;
+    options.header = a->header == "yes"  ? scidl::data::CsvHeader::Present
+                     : a->header == "no" ? scidl::data::CsvHeader::Absent
+                                         : scidl::data::CsvHeader::Auto;
+    auto table = scidl::data::read_csv(a->input, options);
     scidl::Shape input_shape = scidl::nn::model_input_shape(loaded.spec);
     int64_t inputs = scidl::numel_of(input_shape);
     if (table.cols != inputs)

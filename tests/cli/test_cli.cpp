@@ -363,3 +363,41 @@ TEST(CliBadInput, DivergingRunStopsNamingEpochAndBatchAndKeepsTheBestModel) {
 
 }  // namespace
 }  // namespace scidl::testing
+
+namespace scidl::testing {
+namespace {
+
+// Header rows said outright: a header of numbers (pandas' default column names "0", "1") is
+// skipped when declared, and with header = false a first row of text is an error at its cell.
+TEST(Cli, HeaderRowsCanBeDeclaredForTrainingAndPrediction) {
+  TempDir dir("header");
+  std::string x = "0,1\n", y = "0\n";
+  for (int i = 0; i < 40; ++i) {
+    x += std::to_string(i % 7) + "," + std::to_string(i % 3) + "\n";
+    y += std::to_string(i % 5) + "\n";
+  }
+  write_text(dir.path / "x.csv", x);
+  write_text(dir.path / "y.csv", y);
+  const std::string cfg = config_with("y = \"y.csv\"", "y = \"y.csv\"\nheader = true");
+  write_text(dir.path / "run.toml", cfg);
+  auto r = run_cli("train " + (dir.path / "run.toml").string() +
+                   " -q --set training.epochs=1 --out " + (dir.path / "run").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto out = train_error(dir.path, config_with("y = \"y.csv\"", "y = \"y.csv\"\nheader = 3"));
+  EXPECT_NE(out.find("data.header"), std::string::npos) << out;
+
+  write_text(dir.path / "named.csv", "a,b\n1,2\n");
+  const std::string predict = "predict --model " + (dir.path / "run/best.scidl").string() +
+                              " --output " + (dir.path / "p.csv").string() + " --input ";
+  r = run_cli(predict + (dir.path / "x.csv").string() + " --header yes");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("wrote 40 predictions"), std::string::npos) << r.output;
+  r = run_cli(predict + (dir.path / "x.csv").string());  // detected: "0,1" is data
+  EXPECT_NE(r.output.find("wrote 41 predictions"), std::string::npos) << r.output;
+  r = run_cli(predict + (dir.path / "named.csv").string() + " --header no");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("named.csv:1:1: cannot parse 'a'"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace scidl::testing

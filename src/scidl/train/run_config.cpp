@@ -70,6 +70,9 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
       if (columns->empty()) data->fail("x_columns", "is empty: name at least one column of x");
       c.data.x_columns = *columns;
     }
+    c.data.header = data->boolean("header");
+    if (c.data.header == false && !c.data.x_columns.empty())
+      data->fail("header", "is false, but x_columns chooses columns by their header names");
   } else if (c.data.source == "damped_oscillator") {
     c.data.trajectories = data->integer("trajectories").value_or(c.data.trajectories);
     c.data.points = data->integer("points").value_or(c.data.points);
@@ -216,11 +219,17 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   if (spec.source == "idx") return data::load_idx_dataset(spec.images, spec.labels);
   if (spec.source == "damped_oscillator")
     return data::damped_oscillator_dataset(spec.trajectories, spec.points, seed);
-  data::CsvOptions x_options;
+  // data.header, when set, holds for every file; else x_columns needs one, or it is detected
+  const data::CsvHeader header = !spec.header ? data::CsvHeader::Auto
+                                 : *spec.header ? data::CsvHeader::Present
+                                                : data::CsvHeader::Absent;
+  data::CsvOptions options;
+  options.header = header;
+  data::CsvOptions x_options = options;
   for (const auto& name : spec.x_columns) x_options.columns.emplace_back(name);
   if (!spec.x_columns.empty()) x_options.header = data::CsvHeader::Present;
   data::CsvTable x = data::read_csv(spec.x, x_options);  // names a missing column and the file
-  data::CsvTable y = data::read_csv(spec.y);
+  data::CsvTable y = data::read_csv(spec.y, options);
   if (x.rows != y.rows)
     throw std::invalid_argument(
         fmt::format("'{}' has {} rows but '{}' has {}; they must match row for row",
@@ -246,7 +255,7 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
     d.y = from_vector(y.values, {y.rows, y.cols}, DType::Float32);
   }
   if (!spec.groups.empty()) {
-    data::CsvTable g = data::read_csv(spec.groups);
+    data::CsvTable g = data::read_csv(spec.groups, options);
     if (g.rows != x.rows || g.cols != 1)
       throw std::invalid_argument(
           fmt::format("'{}' must hold one group id per row of '{}' ({} rows), found {}x{}",
@@ -268,6 +277,7 @@ nlohmann::json to_json(const RunConfig& c) {
                {"labels", c.data.labels.string()}, {"augment", c.data.augment}};
   // Only when set, so runs from before x_columns existed still resume with their config.json.
   if (!c.data.x_columns.empty()) j["data"]["x_columns"] = c.data.x_columns;
+  if (c.data.header) j["data"]["header"] = *c.data.header;
   if (!c.data.validation.empty()) j["data"]["validation"] = c.data.validation;
   j["model"] = c.model;
   j["optimizer"] = optim::to_json(c.optimizer);

@@ -19,6 +19,7 @@
 // Relative paths are relative to the config file's folder; callback paths to the run folder.
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ struct DataSpec {
   std::string source = "csv";
   std::filesystem::path x, y, groups;        // CSV files (course layout: train_X.csv / train_Y.csv)
   std::vector<std::string> x_columns;        // columns of x to train on, by name; empty: all
+  std::optional<bool> header;                // CSV header rows: present, absent, or detected
   std::string targets = "values";            // or "classes" (int64 labels for cross_entropy)
   int64_t trajectories = 200, points = 100;  // damped_oscillator
   std::filesystem::path images, labels;      // source = "idx" (gzip or plain)
