@@ -6,6 +6,7 @@
 #include "scidl/io/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
+#include "scidl/train/input_range.h"
 #include "scidl/train/trainer.h"
 
 namespace {
@@ -39,6 +40,9 @@ SCIDL_COMMAND([](CLI::App& app) {
     if (table.cols != inputs)
       throw std::invalid_argument(fmt::format("'{}' has {} columns but the model takes {} inputs",
                                               a->input, table.cols, inputs));
+    const std::string warning = scidl::train::extrapolation_warning(loaded.spec, table.rows,
+                                                                    table.cols, table.values);
+    if (!warning.empty()) fmt::print(stderr, "scidl: warning: {}\n", warning);
     scidl::DType dtype = loaded.spec.value("dtype", std::string("float32")) == "float64"
                              ? scidl::DType::Float64 : scidl::DType::Float32;
     scidl::Shape batch_shape{table.rows};  // images arrive as flattened rows of C*H*W values

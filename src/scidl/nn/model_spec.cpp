@@ -238,7 +238,8 @@ void check_input_shape(const json& spec, const Shape& data_shape, const std::str
 }
 
 std::shared_ptr<Sequential> build_model(const json& spec, uint64_t seed) {
-  check_keys(spec, {"inputs", "layers", "init", "dtype"}, "model");
+  // input_range: what the model was trained on, stored by `scidl train` (train/input_range.h)
+  check_keys(spec, {"inputs", "layers", "init", "dtype", "input_range"}, "model");
   Shape shape = model_input_shape(spec);  // per example: [features] or [C, H, W]
   int64_t width = shape[0];                // features, or channels of images
   Init init = spec.contains("init") ? init_named(spec, "model") : Init::KaimingUniform;

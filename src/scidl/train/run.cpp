@@ -18,6 +18,7 @@
 #include "scidl/train/callbacks/lr_schedule_callback.h"
 #include "scidl/train/callbacks/progress_bar.h"
 #include "scidl/train/checkpoint.h"
+#include "scidl/train/input_range.h"
 #include "scidl/train/run_outputs.h"
 
 namespace scidl::train {
@@ -297,7 +298,10 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
     owned.push_back(std::move(cb));
   };
   if (verbose) add(std::make_unique<ProgressBar>());
-  for (auto& cb : make_callbacks(c.callbacks, dir, c.model, hparams_of(c, *model), val != nullptr))
+  // The spec saved in the model files: the config's, with the range of the training inputs.
+  const nlohmann::json saved_spec = spec_with_input_range(c.model, split.train);
+  for (auto& cb :
+       make_callbacks(c.callbacks, dir, saved_spec, hparams_of(c, *model), val != nullptr))
     add(std::move(cb));
   if (!c.lr_schedule.is_null())
     add(std::make_unique<LrScheduleCallback>(optim::make_lr_schedule(c.lr_schedule, *optimizer),
@@ -307,7 +311,7 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   best.filepath = result.best_model.string();
   best.monitor = monitor;
   best.save_best_only = true;
-  auto best_saver = std::make_unique<ModelCheckpoint>(best, c.model);
+  auto best_saver = std::make_unique<ModelCheckpoint>(best, saved_spec);
   best_saver->set_state_key("run:best_model");
   add(std::move(best_saver));
   add(std::make_unique<CSVLogger>(dir / "history.csv"));
@@ -333,7 +337,7 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   if (result.stopped_because.empty() &&
       static_cast<int>(result.history.epochs.size()) < c.training.epochs)
     result.stopped_because = "stopped early by a callback";
-  io::save_model(result.last_model, *model, c.model,
+  io::save_model(result.last_model, *model, saved_spec,
                  {{"epoch", result.history.epochs.size()}, {"stopped", result.stopped_because}});
   if (c.plots) write_curve_plots(dir, result.history);
   bool want_confusion = std::find(c.training.metrics.begin(), c.training.metrics.end(),
