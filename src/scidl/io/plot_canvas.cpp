@@ -74,13 +74,9 @@ void Canvas::text(const std::string& s, double x, double y, int anchor, Rgb c, b
   const double total = static_cast<double>(s.size()) * w;
   const double start = anchor == 0 ? 0 : anchor == 1 ? -total / 2 : -total;
   for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char ch = static_cast<unsigned char>(s[i]);
-    if (ch < 32 || ch > 126) ch = '?';
-    const char* glyph = plot_font::kGlyphs[ch - 32];
     for (int gy = 0; gy < h; ++gy)
       for (int gx = 0; gx < w; ++gx) {
-        const char hex = glyph[gy * w + gx];
-        const int v = hex <= '9' ? hex - '0' : hex - 'a' + 10;
+        const int v = plot_font::coverage(s[i], gx, gy);
         if (!v) continue;
         const double along = start + static_cast<double>(i) * w + gx, across = gy - h * 0.7;
         const int px = static_cast<int>(std::lround(vertical ? x + across : x + along));

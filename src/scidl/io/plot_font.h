@@ -103,4 +103,13 @@ inline constexpr const char* kGlyphs[95] = {
     "000000000000000ad7000002e000000e100000e100000c6000004ee0000c700000e200000e100002e0000ad700000000000000000",
     "00000000000000000000000000000000000000000000000002be92275316dc3000000000000000000000000000000000000000000",
 };
+// How much of the cell (gx, gy) of character ch's glyph is ink: 0 (none) to 15 (full).
+// Characters outside printable ASCII draw as '?'.
+inline int coverage(char ch, int gx, int gy) {
+  const auto code = static_cast<unsigned char>(ch);
+  const char* glyph = kGlyphs[(code < 32 || code > 126 ? '?' : code) - 32];
+  const char hex = glyph[gy * kWidth + gx];
+  return hex <= '9' ? hex - '0' : hex - 'a' + 10;
+}
+
 }  // namespace scidl::io::plot_font

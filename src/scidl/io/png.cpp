@@ -75,16 +75,6 @@ int64_t Image::draw_text(int64_t x, int64_t y, const std::string& text, Rgb colo
   return at - x;
 }
 
-namespace {
-// The glyph of the charts' font at column gx, row gy: coverage 0 (none) to 15 (full).
-int font_coverage(char ch, int64_t gx, int64_t gy) {
-  const auto code = static_cast<unsigned char>(ch);
-  const char* glyph = plot_font::kGlyphs[(code < 32 || code > 126 ? '?' : code) - 32];
-  const char hex = glyph[gy * plot_font::kWidth + gx];
-  return hex <= '9' ? hex - '0' : hex - 'a' + 10;
-}
-}  // namespace
-
 int64_t label_width(const std::string& text) {
   return static_cast<int64_t>(text.size()) * plot_font::kWidth;
 }
@@ -93,9 +83,9 @@ int64_t label_height() { return plot_font::kHeight; }
 int64_t Image::draw_label(int64_t x, int64_t y, const std::string& text, Rgb color, bool upwards) {
   const int64_t length = label_width(text);
   for (size_t i = 0; i < text.size(); ++i)
-    for (int64_t gy = 0; gy < plot_font::kHeight; ++gy)
-      for (int64_t gx = 0; gx < plot_font::kWidth; ++gx) {
-        const int coverage = font_coverage(text[i], gx, gy);
+    for (int gy = 0; gy < plot_font::kHeight; ++gy)
+      for (int gx = 0; gx < plot_font::kWidth; ++gx) {
+        const int coverage = plot_font::coverage(text[i], gx, gy);
         const int64_t along = static_cast<int64_t>(i) * plot_font::kWidth + gx;
         const int64_t px = upwards ? x + gy : x + along,
                       py = upwards ? y + length - 1 - along : y + gy;
