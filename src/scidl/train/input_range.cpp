@@ -11,13 +11,19 @@ nlohmann::json spec_with_input_range(nlohmann::json spec, const data::Dataset& d
   if (!d.x.defined() || d.x.dim() != 2 || d.size() == 0 || d.x.shape()[1] > kMaxRangeColumns)
     return spec;
   const int64_t rows = d.x.shape()[0], cols = d.x.shape()[1];
-  const std::vector<double> v = d.x.to_vector<double>();
-  std::vector<double> lo(v.begin(), v.begin() + cols), hi = lo;
-  for (int64_t r = 1; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c) {
-      lo[c] = std::min(lo[c], v[r * cols + c]);
-      hi[c] = std::max(hi[c], v[r * cols + c]);
-    }
+  const Tensor x = d.x.contiguous();
+  std::vector<double> lo(cols), hi(cols);
+  dispatch_float(x.dtype(), [&]<typename T>() {  // in place: 10M rows would be 240 MB as doubles
+    const T* v = x.data<T>();
+    std::vector<T> a(v, v + cols), b = a;
+    for (int64_t r = 1; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) {
+        a[c] = std::min(a[c], v[r * cols + c]);
+        b[c] = std::max(b[c], v[r * cols + c]);
+      }
+    std::copy(a.begin(), a.end(), lo.begin());
+    std::copy(b.begin(), b.end(), hi.begin());
+  });
   std::vector<std::string> names = d.x_names;
   if (static_cast<int64_t>(names.size()) != cols) {
     names.clear();
