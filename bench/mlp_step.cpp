@@ -1,11 +1,15 @@
 // scidl side of `bench/run mlp_step`: one full training step (zero_grad, forward, L1 loss,
 // backward, Adam) of the Breen et al. three-body network, 3 -> 10 x Dense(128, ReLU) -> 4
 // (--activation tanh: the same with tanh).
+// The step is the one `scidl train` takes (train::forward_and_loss: for this network and loss the
+// fused pass, forward, loss and backward a group of rows at a time); with SCIDL_STEP=eager it is
+// model(x), l1_loss and loss.backward() as separate ops, as PyTorch runs it.
 // Prints `scidl_ms=<median>`; bench/mlp_step.sh pairs it with the PyTorch peer.
 #include <fmt/core.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -14,6 +18,7 @@
 #include "scidl/nn/sequential.h"
 #include "scidl/optim/adam.h"
 #include "scidl/scidl.h"
+#include "scidl/train/step_forward.h"
 
 using namespace scidl;
 
@@ -28,6 +33,8 @@ int main(int argc, char** argv) {
     if (a == "--warmup") warmup = std::stoi(argv[i + 1]);
     if (a == "--activation") activation = argv[i + 1];
   }
+  const char* step = std::getenv("SCIDL_STEP");
+  const bool eager = step && std::string(step) == "eager";
   manual_seed(0);
   nn::Sequential model;
   int64_t in = 3;
@@ -47,7 +54,8 @@ int main(int argc, char** argv) {
   for (int s = 0; s < warmup + steps; ++s) {
     auto t0 = std::chrono::steady_clock::now();
     opt.zero_grad();
-    Tensor loss = l1_loss(model(x), y);
+    Tensor loss = eager ? l1_loss(model(x), y)
+                        : train::forward_and_loss(model, x, y, l1_loss, FusedLoss::L1).loss;
     loss.backward();
     opt.step();
     auto t1 = std::chrono::steady_clock::now();

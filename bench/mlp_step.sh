@@ -42,6 +42,9 @@ fi
 # Both configurations run even if the first fails, so the peer's figures always appear.
 status=0
 compare mlp_step 5000 30 5 || status=1
+# The same step as separate ops (model(x), the loss, backward()), as PyTorch runs it; the line
+# above is the fused pass `scidl train` takes for a chain of dense layers and MAE/MSE.
+SCIDL_STEP=eager compare mlp_step_eager 5000 30 5 || status=1
 # A small batch is all overhead, not GEMM: many more steps for a stable median.
 compare mlp_step_b64 64 300 30 || status=1
 # The same network with tanh, the activation of smooth surrogates (PINNs, neural ODEs): the

@@ -3,6 +3,7 @@
 #include "../test_util.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/optim/adam.h"
+#include "scidl/train/step_forward.h"
 
 namespace scidl::testing {
 namespace {
@@ -25,16 +26,23 @@ TEST(CachingAllocator, TrainingStepsAfterTheFirstAllocateNothingNew) {
       1);
   optim::Adam opt(model->parameters(), {});
   Tensor x = rand({256, 3}), y = rand({256, 4});
-  auto step = [&] {
-    opt.zero_grad();
-    l1_loss((*model)(x), y).backward();
-    opt.step();
-  };
-  step();
-  // the first step populates the cache
-  int64_t after_warmup = cpu_allocator().stats().system_allocations;
-  for (int i = 0; i < 10; ++i) step();
-  EXPECT_EQ(cpu_allocator().stats().system_allocations, after_warmup);
+  // both ways a step can go: the ops one by one, and the fused pass `scidl train` takes
+  for (const bool fused : {false, true}) {
+    auto step = [&] {
+      opt.zero_grad();
+      if (fused)
+        train::forward_and_loss(*model, x, y, l1_loss, FusedLoss::L1).loss.backward();
+      else
+        l1_loss((*model)(x), y).backward();
+      opt.step();
+    };
+    step();
+    // the first step populates the cache
+    int64_t after_warmup = cpu_allocator().stats().system_allocations;
+    for (int i = 0; i < 10; ++i) step();
+    EXPECT_EQ(cpu_allocator().stats().system_allocations, after_warmup)
+        << (fused ? "fused" : "composed");
+  }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "../test_util.h"
 #include "scidl/backend/backend.h"
 #include "scidl/autograd/node.h"
 #include "scidl/backend/cpu/dense_kernels.h"
@@ -38,19 +39,6 @@ Result run_linear(const Tensor& x0, const Tensor& w0, const Tensor& b0, const Te
   Tensor y = linear(x, w, b, act);
   y.backward(gy);
   return {y.detach(), x.grad(), w.grad(), with_bias ? b.grad() : Tensor()};
-}
-
-// Elementwise agreement to 2e-5 of the largest magnitude: float32 sums of up to 5000 terms in
-// a different order differ by ~1e-6 of the scale; a kernel bug gives O(scale) errors.
-void expect_close(const Tensor& a, const Tensor& b, const std::string& what) {
-  ASSERT_EQ(a.defined(), b.defined()) << what;
-  if (!a.defined()) return;
-  ASSERT_EQ(a.shape(), b.shape()) << what;
-  auto u = a.to_vector<double>(), v = b.to_vector<double>();
-  double scale = 1e-30;
-  for (double e : v) scale = std::max(scale, std::abs(e));
-  for (size_t i = 0; i < u.size(); ++i)
-    ASSERT_NEAR(u[i], v[i], 2e-5 * scale) << what << ", element " << i;
 }
 
 // A parameterised test that turns the kernels back on after it, whatever it switched.

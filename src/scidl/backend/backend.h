@@ -80,6 +80,10 @@ struct DenseLayer {
   DenseActivation act = DenseActivation::None;
 };
 
+// A loss a backend may fuse with a dense chain (Backend::dense_train): the mean over every
+// element of a per-element loss, so a row's gradient needs that row alone.
+enum class DenseLoss { L1, MSE };
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -117,6 +121,18 @@ class Backend {
                               const std::vector<Tensor>& /*ys*/, const Tensor& /*g*/,
                               const Tensor& /*gx*/, const std::vector<Tensor>& /*gw*/,
                               const std::vector<Tensor>& /*gb*/) {
+    return false;
+  }
+  // dense_forward, the mean loss of the chain's output against `target` and dense_backward
+  // from that loss's gradient, in one pass that need not keep the activations: `prediction`
+  // receives ys.back(), `loss_sum` the sum of the per-element losses (the caller divides), and
+  // gx, gw, gb the gradients of the mean loss as dense_backward's. False, touching nothing, when
+  // the backend has no fused kernel for the case.
+  virtual bool dense_train(const Tensor& /*x*/, const std::vector<DenseLayer>& /*layers*/,
+                           const Tensor& /*target*/, DenseLoss /*loss*/,
+                           const Tensor& /*prediction*/, double& /*loss_sum*/,
+                           const Tensor& /*gx*/, const std::vector<Tensor>& /*gw*/,
+                           const std::vector<Tensor>& /*gb*/) {
     return false;
   }
 

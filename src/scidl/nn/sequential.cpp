@@ -41,10 +41,9 @@ Tensor Sequential::forward(const Tensor& input) {
   return x;
 }
 
-size_t Sequential::forward_dense_chain(size_t first, Tensor& x) {
+Sequential::DenseRun Sequential::dense_run(size_t first) const {
   const auto& mods = children();
-  std::vector<Tensor> weights, biases;
-  std::vector<Activation> activations;
+  DenseRun run;
   size_t i = first;
   while (i < mods.size()) {
     auto* lin = dynamic_cast<Linear*>(mods[i].second.get());
@@ -52,17 +51,34 @@ size_t Sequential::forward_dense_chain(size_t first, Tensor& x) {
     const Activation act =
         i + 1 < mods.size() ? fusable_activation(*mods[i + 1].second) : Activation::None;
     if (act != Activation::None && act != Activation::Relu) break;  // Tanh, Sigmoid: linear()
-    weights.push_back(lin->weight());
-    biases.push_back(lin->bias());
-    activations.push_back(act);
+    run.weights.push_back(lin->weight());
+    run.biases.push_back(lin->bias());
+    run.activations.push_back(act);
     i += act == Activation::Relu ? 2 : 1;
   }
-  if (weights.size() < 2) return first;
+  run.end = i;
+  return run;
+}
+
+bool Sequential::takes_as_chain(const DenseRun& run, size_t first, const Tensor& x) const {
+  if (run.weights.size() < 2) return false;
   // The first layer's own check gives the error a wrong input deserves, naming the layer.
-  auto* head = dynamic_cast<Linear*>(mods[first].second.get());
-  if (x.dim() < 1 || x.shape().back() != head->in_features()) return first;
-  x = dense_chain(x, weights, biases, activations);
-  return i;
+  auto* head = dynamic_cast<Linear*>(children()[first].second.get());
+  return x.dim() >= 1 && x.shape().back() == head->in_features();
+}
+
+size_t Sequential::forward_dense_chain(size_t first, Tensor& x) {
+  const DenseRun run = dense_run(first);
+  if (!takes_as_chain(run, first, x)) return first;
+  x = dense_chain(x, run.weights, run.biases, run.activations);
+  return run.end;
+}
+
+DenseChainLoss Sequential::forward_with_loss(const Tensor& x, const Tensor& target,
+                                             FusedLoss loss) {
+  const DenseRun run = dense_run(0);
+  if (run.end != size() || !takes_as_chain(run, 0, x)) return {};
+  return dense_chain_loss(x, run.weights, run.biases, run.activations, target, loss);
 }
 
 }  // namespace scidl::nn

@@ -3,6 +3,7 @@
 // (each optionally followed by a ReLU) as one dense_chain op; parameter names are unchanged.
 #pragma once
 #include "scidl/nn/module.h"
+#include "scidl/ops/linalg.h"
 
 namespace scidl::nn {
 
@@ -16,7 +17,22 @@ class Sequential : public Module {
   size_t size() const { return children().size(); }
   Module& at(size_t i) const { return *children().at(i).second; }
 
+  // The forward and the mean L1 or MSE loss against `target` as one fused op
+  // (dense_chain_loss), when the whole model is one chain of Linear(+ReLU) layers and the op
+  // fuses; otherwise an undefined loss, and the caller runs forward() and the loss.
+  DenseChainLoss forward_with_loss(const Tensor& x, const Tensor& target, FusedLoss loss);
+
  private:
+  // The Linear(+ReLU) layers from module `first` on: their parameters, and the index of the
+  // first module after them.
+  struct DenseRun {
+    std::vector<Tensor> weights, biases;
+    std::vector<Activation> activations;
+    size_t end = 0;
+  };
+  DenseRun dense_run(size_t first) const;
+  // Whether the run is one for dense_chain: two layers or more, and x of the first one's width.
+  bool takes_as_chain(const DenseRun& run, size_t first, const Tensor& x) const;
   // Runs the Linear(+ReLU) layers from module `first` on as one dense_chain op when there are
   // at least two; returns the index of the first module after them (`first` if none ran).
   size_t forward_dense_chain(size_t first, Tensor& x);

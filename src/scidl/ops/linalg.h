@@ -26,4 +26,21 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias,
 Tensor dense_chain(const Tensor& x, const std::vector<Tensor>& weights,
                    const std::vector<Tensor>& biases, const std::vector<Activation>& activations);
 
+// The losses dense_chain_loss fuses: mean absolute (L1, MAE) and mean squared error.
+enum class FusedLoss { L1, MSE };
+struct DenseChainLoss {
+  Tensor loss;        // the mean loss, a scalar; undefined when the chain and loss did not fuse
+  Tensor prediction;  // the chain's output, not part of the graph (for metrics)
+};
+// dense_chain and then l1_loss or mse_loss against `target`, in one pass that runs the whole
+// backward while each group of rows is still in cache: the returned loss's backward() only
+// scales gradients already computed. Fuses when gradients are being recorded, the backend has
+// the kernels (float32 on a CPU with AVX-512) and the target has the prediction's shape and
+// type; otherwise returns an undefined loss and the caller composes the ops (whose errors then
+// name any bad shape).
+DenseChainLoss dense_chain_loss(const Tensor& x, const std::vector<Tensor>& weights,
+                                const std::vector<Tensor>& biases,
+                                const std::vector<Activation>& activations, const Tensor& target,
+                                FusedLoss loss);
+
 }  // namespace scidl

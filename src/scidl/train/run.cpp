@@ -252,7 +252,7 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   std::vector<std::string> metrics;
   for (const auto& m : c.training.metrics)
     if (m != "confusion_matrix") metrics.push_back(m);
-  Trainer trainer(*model, *optimizer, make_loss(c.training.loss), metrics);
+  Trainer trainer(*model, *optimizer, c.training.loss, metrics);
   optim::Regularization regularization = optim::regularization_from_spec(c.model, *model);
   if (c.training.regularization.active())
     regularization.set_global(*optimizer, c.training.regularization);

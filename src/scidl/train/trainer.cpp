@@ -29,6 +29,12 @@ Trainer::Trainer(nn::Module& model, optim::Optimizer& optimizer, LossFn loss,
   for (const auto& m : metrics) metrics_.push_back(make_metric(m));
 }
 
+Trainer::Trainer(nn::Module& model, optim::Optimizer& optimizer, const std::string& loss,
+                 std::vector<std::string> metrics)
+    : Trainer(model, optimizer, make_loss(loss), std::move(metrics)) {
+  fused_loss_ = fused_loss_of(loss);
+}
+
 std::vector<std::string> Trainer::metric_names() const {
   std::vector<std::string> names;
   for (const auto& m : metrics_) names.push_back(m->name());
@@ -78,8 +84,7 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
   Tensor x, y;
   while (!stop_training && batches.next(x, y)) {
     optimizer_.zero_grad();
-    Tensor pred = model_(x);
-    Tensor loss = loss_(pred, y);
+    const auto [pred, loss] = forward_and_loss(model_, x, y, loss_, fused_loss_);
     double lv = loss.item();
     if (!std::isfinite(lv)) {
       bool handled = false;

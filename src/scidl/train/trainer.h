@@ -7,6 +7,7 @@
 // exactly (bit for bit) as if never interrupted, mid-epoch included.
 #pragma once
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "scidl/train/callback.h"
 #include "scidl/train/losses.h"
 #include "scidl/train/metrics.h"
+#include "scidl/train/step_forward.h"
 
 namespace scidl::train {
 
@@ -61,6 +63,10 @@ class Trainer {
  public:
   Trainer(nn::Module& model, optim::Optimizer& optimizer, LossFn loss,
           std::vector<std::string> metrics = {});
+  // The loss by its config name (make_loss); MAE and MSE then train a model that is one dense
+  // chain through the fused pass (step_forward.h).
+  Trainer(nn::Module& model, optim::Optimizer& optimizer, const std::string& loss,
+          std::vector<std::string> metrics = {});
   History fit(const data::Dataset& train, const data::Dataset* validation,
               const FitOptions& options, const std::vector<Callback*>& callbacks = {});
   // Loss and metrics over a dataset, in eval mode, without recording gradients.
@@ -101,6 +107,7 @@ class Trainer {
   nn::Module& model_;
   optim::Optimizer& optimizer_;
   LossFn loss_;
+  std::optional<FusedLoss> fused_loss_;  // what loss_ computes, when the fused pass knows it
   std::vector<std::unique_ptr<Metric>> metrics_;
   Generator data_gen_;
   TrainerProgress progress_;

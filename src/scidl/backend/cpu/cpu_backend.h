@@ -24,6 +24,9 @@ class CpuBackend final : public Backend {
   bool dense_backward(const Tensor& x, const std::vector<DenseLayer>& layers,
                       const std::vector<Tensor>& ys, const Tensor& g, const Tensor& gx,
                       const std::vector<Tensor>& gw, const std::vector<Tensor>& gb) override;
+  bool dense_train(const Tensor& x, const std::vector<DenseLayer>& layers, const Tensor& target,
+                   DenseLoss loss, const Tensor& prediction, double& loss_sum, const Tensor& gx,
+                   const std::vector<Tensor>& gw, const std::vector<Tensor>& gb) override;
   void softmax(const Tensor& x, const Tensor& out, bool log) override;
   void softmax_backward(const Tensor& y, const Tensor& gy, const Tensor& out, bool log) override;
   void index_select(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) override;

@@ -125,4 +125,23 @@ bool CpuBackend::dense_backward(const Tensor& x, const std::vector<DenseLayer>& 
   return true;
 }
 
+bool CpuBackend::dense_train(const Tensor& x, const std::vector<DenseLayer>& layers,
+                             const Tensor& target, DenseLoss loss, const Tensor& prediction,
+                             double& loss_sum, const Tensor& gx, const std::vector<Tensor>& gw,
+                             const std::vector<Tensor>& gb) {
+  const std::vector<dense::Layer> k = kernel_layers(x, layers);
+  if (k.empty() || gw.size() != k.size() || gb.size() != k.size() || !all_taken(gw) ||
+      !all_taken(gb) || !takes(gx) || !target.defined() || !takes(target) ||
+      !prediction.defined() || !takes(prediction))
+    return false;
+  std::vector<dense::LayerGrads> grads;
+  for (size_t l = 0; l < k.size(); ++l) grads.push_back({out_ptr(gw[l]), out_ptr(gb[l])});
+  const int64_t rows = x.numel() / k.front().in;
+  loss_sum = dense::train_chain(rows, x.data<float>(), k.data(), int(k.size()),
+                                target.data<float>(),
+                                loss == DenseLoss::L1 ? dense::RowLoss::L1 : dense::RowLoss::MSE,
+                                prediction.data<float>(), out_ptr(gx), grads.data());
+  return true;
+}
+
 }  // namespace scidl::backend::cpu

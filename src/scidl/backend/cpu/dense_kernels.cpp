@@ -54,6 +54,8 @@ void tanh_in_place(float* __restrict y, int64_t rows, int64_t cols) {
 // Rows per group: callers of gemm_group pass at most this many, so A and C stay in L2 across
 // the blocks of B.
 constexpr int64_t kGroupRows = 192;
+// The same for train_chain, whose group keeps every layer's activations in L2 at once.
+constexpr int64_t kTrainGroupRows = 96;
 
 // The rows thread t of n takes: an even share in whole tiles, contiguous, so that neither
 // thread waits at the end of a layer for the other's extra row group.
@@ -137,46 +139,182 @@ bool chain_in_parallel(int64_t rows, const Layer* layers, int n) {
   return rows * work >= kParallelWork && omp_get_max_threads() > 1;
 }
 
+// Every layer's W^T (row k holds every output's weight k) for the forward products, packed
+// once for all threads, each packing a share of every layer's outputs.
+class ForwardWeights {
+ public:
+  ForwardWeights(const Layer* layers, int n) : layers_(layers), n_(n), offset_(size_t(n) + 1, 0) {
+    thread_local Scratch buffer;
+    for (int l = 0; l < n; ++l) offset_[l + 1] = offset_[l] + layers[l].in * padded_ld(layers[l].out);
+    wt_ = buffer.get(size_t(offset_[n]));
+  }
+  void pack_share(int t, int nt) const {
+    for (int l = 0; l < n_; ++l) {
+      const Layer& L = layers_[l];
+      const RowRange o = block_share(L.out, t, nt);
+      if (o.end > o.begin)
+        transpose(L.w + o.begin * L.in, o.end - o.begin, L.in, L.in, wt_ + offset_[l] + o.begin,
+                  padded_ld(L.out));
+    }
+  }
+  // Rows [0, nr) of x (leading dim ld_x) through every layer; layer l's output goes to ys[l]
+  // (leading dim the layer's width), the next layer's input.
+  void run_group(int64_t nr, const float* x, int64_t ld_x, float* const* ys) const {
+    for (int l = 0; l < n_; ++l) {
+      const Layer& L = layers_[l];
+      gemm_group<AOrder::RowMajor>(nr, L.out, L.in, x, ld_x, wt_ + offset_[l], padded_ld(L.out),
+                                   ys[l], L.out, false, {L.bias, L.act == Activation::Relu});
+      if (L.act == Activation::Tanh) tanh_in_place(ys[l], nr, L.out);
+      x = ys[l];
+      ld_x = L.out;
+    }
+  }
+
+ private:
+  const Layer* layers_;
+  int n_;
+  std::vector<int64_t> offset_;
+  float* wt_;
+};
+
+// What the backward of a chain shares between its threads: every layer's w with a
+// conflict-free leading dimension, for the gradient passed down (the first layer's only when
+// gx is wanted), and a slice per thread into which it sums its rows' dW^T and db. The slices are
+// added at the end in thread order (so the result does not depend on timing) and dW^T is
+// transposed into place.
+class BackwardState {
+ public:
+  BackwardState(const Layer* layers, int n, const LayerGrads* grads, bool wants_gx, int threads)
+      : layers_(layers), n_(n), grads_(grads), wants_gx_(wants_gx),
+        w_offset_(size_t(n) + 1, 0), part_offset_(size_t(n) + 1, 0) {
+    thread_local Scratch w_buffer, partial_buffer;
+    for (int l = 0; l < n; ++l) {
+      const Layer& L = layers[l];
+      w_offset_[l + 1] = w_offset_[l] + L.out * padded_ld(L.in);
+      part_offset_[l + 1] = part_offset_[l] + (grads[l].w ? L.out * L.in : 0) + (grads[l].bias ? L.out : 0);
+      widest_ = std::max({widest_, padded_ld(L.in), padded_ld(L.out)});
+    }
+    wp_ = w_buffer.get(size_t(w_offset_[n]));
+    slice_ = part_offset_[n];
+    partials_ = partial_buffer.get(size_t(slice_ * threads));
+  }
+  int64_t widest() const { return widest_; }
+
+  // Before the products: a share of every layer's weight rows copied, this thread's slice
+  // cleared.
+  void prepare_share(int t, int nt) const {
+    for (int l = wants_gx_ ? 0 : 1; l < n_; ++l) {
+      const Layer& L = layers_[l];
+      const RowRange o = block_share(L.out, t, nt);
+      for (int64_t i = o.begin; i < o.end; ++i)
+        std::copy(L.w + i * L.in, L.w + (i + 1) * L.in, wp_ + w_offset_[l] + i * padded_ld(L.in));
+    }
+    std::fill(partials_ + t * slice_, partials_ + (t + 1) * slice_, 0.0f);
+  }
+
+  // Rows [0, nr) back through every layer, from g (leading dim ld_g), the gradient w.r.t. the
+  // last layer's output. x (leading dim ld_x) is the chain's input and ys[l] layer l's output
+  // (leading dim its width; the last only read when that layer has an activation); gx (leading
+  // dim layers[0].in) receives the gradient w.r.t. x when not null.
+  void run_group(int t, int64_t nr, const float* x, int64_t ld_x, const float* const* ys,
+                 const float* g, int64_t ld_g, float* gx, const GroupBuffers& buf) const {
+    for (int l = n_ - 1; l >= 0; --l) {
+      const Layer& L = layers_[l];
+      const float* x_l = l == 0 ? x : ys[l - 1];
+      const int64_t ld_x_l = l == 0 ? ld_x : L.in;
+      float* down = l > 0 ? buf.down : gx;
+      const LayerGrads part = part_of(t, l);
+      const float* y_l = L.act != Activation::None ? ys[l] : nullptr;
+      backward_group(nr, L, wp_ + w_offset_[l], padded_ld(L.in), g, ld_g, y_l, x_l, ld_x_l, buf,
+                     down, part.w, part.bias);
+      g = down;
+      ld_g = L.in;
+    }
+  }
+
+  // After every thread's rows: the slices summed into thread 0's, each thread adding up its own
+  // range of it, and dW (transposed back) and db written out. Every thread of the team calls it.
+  void finish_share(int t, int nt) const {
+    if (nt > 1) {
+#pragma omp barrier
+      const RowRange mine = block_share(slice_, t, nt);
+      for (int u = 1; u < nt; ++u)
+        for (int64_t i = mine.begin; i < mine.end; ++i) partials_[i] += partials_[u * slice_ + i];
+#pragma omp barrier
+    }
+    for (int l = 0; l < n_; ++l) {
+      const Layer& L = layers_[l];
+      const LayerGrads sum = part_of(0, l);
+      const RowRange in = block_share(L.in, t, nt);  // rows of dW^T: columns of dW
+      if (grads_[l].w && in.end > in.begin)
+        transpose(sum.w + in.begin * L.out, in.end - in.begin, L.out, L.out,
+                  grads_[l].w + in.begin, L.in);
+      if (grads_[l].bias && t == 0) std::copy(sum.bias, sum.bias + L.out, grads_[l].bias);
+    }
+  }
+
+ private:
+  LayerGrads part_of(int t, int l) const {
+    float* base = partials_ + t * slice_ + part_offset_[l];
+    return {grads_[l].w ? base : nullptr,
+            grads_[l].bias ? base + (grads_[l].w ? layers_[l].out * layers_[l].in : 0) : nullptr};
+  }
+
+  const Layer* layers_;
+  int n_;
+  const LayerGrads* grads_;
+  bool wants_gx_;
+  std::vector<int64_t> w_offset_, part_offset_;
+  int64_t widest_ = 0, slice_ = 0;
+  float *wp_ = nullptr, *partials_ = nullptr;
+};
+
+// A thread's gz and down buffers for groups of up to `rows` rows.
+GroupBuffers group_buffers(int64_t rows, int64_t widest) {
+  thread_local Scratch buffer;
+  float* base = buffer.get(size_t(2 * rows * widest));
+  return {base, base + rows * widest};
+}
+
+// The mean loss's gradient w.r.t. rows [0, count) of a prediction p (count elements, with the
+// target t alongside), written to g; returns the sum of the rows' losses. scale = 1 / (the
+// elements the mean is over). The derivatives are the composed ops': |d|' = sign(d) with
+// sign(0) = 0, (d^2)' = 2d.
+double row_loss(RowLoss kind, const float* p, const float* t, int64_t count, float scale,
+                float* g) {
+  double sum = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    const float d = p[i] - t[i];
+    if (kind == RowLoss::L1) {
+      sum += std::fabs(d);
+      g[i] = d > 0.0f ? scale : d < 0.0f ? -scale : d * scale;  // NaN stays NaN
+    } else {
+      sum += double(d) * d;
+      g[i] = 2.0f * scale * d;
+    }
+  }
+  return sum;
+}
+
 }  // namespace
 
 bool available() { return true; }
 
 void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, float* const* ys) {
   if (rows <= 0 || n <= 0) return;
-  // Every layer's W^T (row k holds every output's weight k), packed once for all threads, each
-  // packing a share of every layer's outputs.
-  thread_local Scratch wt_buffer;
-  std::vector<int64_t> offset(size_t(n) + 1, 0);
-  for (int l = 0; l < n; ++l) offset[l + 1] = offset[l] + layers[l].in * padded_ld(layers[l].out);
-  float* wt = wt_buffer.get(size_t(offset[n]));
-  auto run = [&](RowRange range) {
-    for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows) {
-      const int64_t nr = std::min(kGroupRows, range.end - r0);
-      const float* in = x + r0 * layers[0].in;
-      int64_t ld_in = layers[0].in;
-      for (int l = 0; l < n; ++l) {
-        const Layer& L = layers[l];
-        float* y = ys[l] + r0 * L.out;
-        gemm_group<AOrder::RowMajor>(nr, L.out, L.in, in, ld_in, wt + offset[l], padded_ld(L.out),
-                                     y, L.out, false, {L.bias, L.act == Activation::Relu});
-        if (L.act == Activation::Tanh) tanh_in_place(y, nr, L.out);
-        in = y;
-        ld_in = L.out;
-      }
-    }
-  };
+  const ForwardWeights weights(layers, n);
   on_team(chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1, [&](int t, int nt) {
-    for (int l = 0; l < n; ++l) {
-      const Layer& L = layers[l];
-      const RowRange o = block_share(L.out, t, nt);
-      if (o.end > o.begin)
-        transpose(L.w + o.begin * L.in, o.end - o.begin, L.in, L.in, wt + offset[l] + o.begin,
-                  padded_ld(L.out));
-    }
+    weights.pack_share(t, nt);
     if (nt > 1) {
 #pragma omp barrier
     }
-    run(share_of(rows, t, nt));
+    const RowRange range = share_of(rows, t, nt);
+    std::vector<float*> y_rows(size_t(n), nullptr);
+    for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows) {
+      for (int l = 0; l < n; ++l) y_rows[l] = ys[l] + r0 * layers[l].out;
+      weights.run_group(std::min(kGroupRows, range.end - r0), x + r0 * layers[0].in, layers[0].in,
+                        y_rows.data());
+    }
   });
 }
 
@@ -186,81 +324,66 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
   if (layers[n - 1].act != Activation::None && !ys[n - 1])
     throw std::invalid_argument("dense::backward_chain: an activation needs the forward output");
   const int threads = chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1;
-  // Every layer's w with a conflict-free leading dimension, for the gradient passed down (the
-  // first layer's only when gx is wanted); and where each layer's dW and db go in a slice.
-  thread_local Scratch w_buffer, partial_buffer;
-  std::vector<int64_t> w_offset(size_t(n) + 1, 0), part_offset(size_t(n) + 1, 0);
-  int64_t widest = 0;
-  for (int l = 0; l < n; ++l) {
-    const Layer& L = layers[l];
-    w_offset[l + 1] = w_offset[l] + L.out * padded_ld(L.in);
-    part_offset[l + 1] = part_offset[l] + (grads[l].w ? L.out * L.in : 0) + (grads[l].bias ? L.out : 0);
-    widest = std::max({widest, padded_ld(L.in), padded_ld(L.out)});
-  }
-  float* wp = w_buffer.get(size_t(w_offset[n]));
-  // Each thread sums dW^T and db into its own slice; the slices are added at the end in thread
-  // order (so the result does not depend on timing) and dW^T is transposed into place.
-  const int64_t slice = part_offset[n];
-  float* partials = partial_buffer.get(size_t(slice * threads));
-  auto part_of = [&](int t, int l) -> LayerGrads {
-    float* base = partials + t * slice + part_offset[l];
-    return {grads[l].w ? base : nullptr,
-            grads[l].bias ? base + (grads[l].w ? layers[l].out * layers[l].in : 0) : nullptr};
-  };
-
-  auto run = [&](int t, RowRange range) {
-    thread_local Scratch group_buffer;
-    float* base = group_buffer.get(size_t(2 * kGroupRows * widest));
-    const GroupBuffers buf{base, base + kGroupRows * widest};
-    for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows) {
-      const int64_t nr = std::min(kGroupRows, range.end - r0);
-      const float* g_cur = g + r0 * layers[n - 1].out;
-      int64_t ld_cur = layers[n - 1].out;
-      for (int l = n - 1; l >= 0; --l) {
-        const Layer& L = layers[l];
-        const float* x_l = l == 0 ? x + r0 * L.in : ys[l - 1] + r0 * L.in;
-        float* down = l > 0 ? buf.down : (gx ? gx + r0 * L.in : nullptr);
-        const LayerGrads part = part_of(t, l);
-        const float* y_l = L.act != Activation::None ? ys[l] + r0 * L.out : nullptr;
-        backward_group(nr, L, wp + w_offset[l], padded_ld(L.in), g_cur, ld_cur, y_l, x_l, L.in,
-                       buf, down, part.w, part.bias);
-        g_cur = down;
-        ld_cur = L.in;
-      }
-    }
-  };
+  const BackwardState state(layers, n, grads, gx != nullptr, threads);
   on_team(threads, [&](int t, int nt) {
-    // Before the products: the weights copied, a share of every layer's rows per thread, and
-    // this thread's slice cleared.
-    for (int l = (gx ? 0 : 1); l < n; ++l) {
-      const Layer& L = layers[l];
-      const RowRange o = block_share(L.out, t, nt);
-      for (int64_t i = o.begin; i < o.end; ++i)
-        std::copy(L.w + i * L.in, L.w + (i + 1) * L.in, wp + w_offset[l] + i * padded_ld(L.in));
-    }
-    std::fill(partials + t * slice, partials + (t + 1) * slice, 0.0f);
+    state.prepare_share(t, nt);
     if (nt > 1) {
 #pragma omp barrier
     }
-    run(t, share_of(rows, t, nt));
-    if (nt > 1) {
-#pragma omp barrier
-      // thread 0's slice collects the others', each thread adding up its own range of it
-      const RowRange mine = block_share(slice, t, nt);
-      for (int u = 1; u < nt; ++u)
-        for (int64_t i = mine.begin; i < mine.end; ++i) partials[i] += partials[u * slice + i];
-#pragma omp barrier
+    const GroupBuffers buf = group_buffers(kGroupRows, state.widest());
+    const RowRange range = share_of(rows, t, nt);
+    std::vector<const float*> y_rows(size_t(n), nullptr);
+    for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows) {
+      for (int l = 0; l < n; ++l) y_rows[l] = ys[l] ? ys[l] + r0 * layers[l].out : nullptr;
+      state.run_group(t, std::min(kGroupRows, range.end - r0), x + r0 * layers[0].in,
+                      layers[0].in, y_rows.data(), g + r0 * layers[n - 1].out, layers[n - 1].out,
+                      gx ? gx + r0 * layers[0].in : nullptr, buf);
     }
-    for (int l = 0; l < n; ++l) {
-      const Layer& L = layers[l];
-      const LayerGrads sum = part_of(0, l);
-      const RowRange in = block_share(L.in, t, nt);  // rows of dW^T: columns of dW
-      if (grads[l].w && in.end > in.begin)
-        transpose(sum.w + in.begin * L.out, in.end - in.begin, L.out, L.out,
-                  grads[l].w + in.begin, L.in);
-      if (grads[l].bias && t == 0) std::copy(sum.bias, sum.bias + L.out, grads[l].bias);
-    }
+    state.finish_share(t, nt);
   });
+}
+
+double train_chain(int64_t rows, const float* x, const Layer* layers, int n, const float* target,
+                   RowLoss loss, float* prediction, float* gx, const LayerGrads* grads) {
+  if (rows <= 0 || n <= 0) return 0.0;
+  const int threads = chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1;
+  const ForwardWeights weights(layers, n);
+  const BackwardState state(layers, n, grads, gx != nullptr, threads);
+  const int64_t out = layers[n - 1].out;
+  const float scale = 1.0f / float(rows * out);
+  std::vector<double> loss_sums(size_t(threads), 0.0);
+  on_team(threads, [&](int t, int nt) {
+    weights.pack_share(t, nt);
+    state.prepare_share(t, nt);
+    if (nt > 1) {
+#pragma omp barrier
+    }
+    // A group's activations, every layer's, and the loss gradient: kTrainGroupRows rows of
+    // each stay in this thread's L2 from the forward to the backward.
+    thread_local Scratch act_buffer;
+    int64_t act_size = out;
+    for (int l = 0; l < n; ++l) act_size += layers[l].out;
+    float* act = act_buffer.get(size_t(kTrainGroupRows * act_size));
+    std::vector<float*> y_rows(size_t(n), nullptr);
+    for (int l = 0; l < n; ++l)
+      y_rows[l] = l == 0 ? act : y_rows[l - 1] + kTrainGroupRows * layers[l - 1].out;
+    float* g = y_rows[n - 1] + kTrainGroupRows * out;
+    const GroupBuffers buf = group_buffers(kTrainGroupRows, state.widest());
+    const RowRange range = share_of(rows, t, nt);
+    for (int64_t r0 = range.begin; r0 < range.end; r0 += kTrainGroupRows) {
+      const int64_t nr = std::min(kTrainGroupRows, range.end - r0);
+      const float* xr = x + r0 * layers[0].in;
+      weights.run_group(nr, xr, layers[0].in, y_rows.data());
+      loss_sums[t] += row_loss(loss, y_rows[n - 1], target + r0 * out, nr * out, scale, g);
+      std::copy(y_rows[n - 1], y_rows[n - 1] + nr * out, prediction + r0 * out);
+      state.run_group(t, nr, xr, layers[0].in, y_rows.data(), g, out,
+                      gx ? gx + r0 * layers[0].in : nullptr, buf);
+    }
+    state.finish_share(t, nt);
+  });
+  double sum = 0;
+  for (double s : loss_sums) sum += s;
+  return sum;
 }
 
 namespace {
@@ -362,6 +485,10 @@ void forward_wide(int64_t, const float*, const Layer&, float*) {
 void backward_wide(int64_t, const float*, const Layer&, const float*, const float*, float*,
                    const LayerGrads&) {
   throw std::logic_error("dense::backward_wide: built without AVX-512");
+}
+double train_chain(int64_t, const float*, const Layer*, int, const float*, RowLoss, float*, float*,
+                   const LayerGrads*) {
+  throw std::logic_error("dense::train_chain: built without AVX-512");
 }
 
 #endif

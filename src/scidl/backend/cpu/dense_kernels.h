@@ -53,6 +53,19 @@ void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, flo
 void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
                     const float* const* ys, const float* g, float* gx, const LayerGrads* grads);
 
+// The per-row losses train_chain computes itself: their mean over every element of the
+// prediction, whose gradient for a row needs that row alone.
+enum class RowLoss { L1, MSE };
+
+// forward_chain, the loss against `target` ([rows, last layer's out]) and backward_chain in
+// one pass, a group of rows at a time: the group's activations go from its forward to its
+// backward while in L2 and are never written to memory (writing and reading them back was a
+// fifth of a batch-5000 step of the three-body network). `prediction` receives the last
+// layer's output; gx and grads as backward_chain's, for the mean loss. Returns the sum of the
+// losses (the caller divides by rows x out for the mean).
+double train_chain(int64_t rows, const float* x, const Layer* layers, int n, const float* target,
+                   RowLoss loss, float* prediction, float* gx, const LayerGrads* grads);
+
 // One layer too wide for the chain (the weight does not fit in L2: a CNN's 9216 -> 128
 // classifier) over a short batch (at most kWideRows rows): the threads split the weight rather
 // than the batch, so it streams from memory once per pass. y = act(x w^T + b) is computed as
