@@ -43,12 +43,14 @@ using namespace gemm_tiles;
 // partner costs more.
 constexpr int64_t kParallelWork = 4 * 1024 * 1024;
 
-// y = tanh(y) over rows x cols contiguous floats (a group's output, still in L2), 16 at a time
-// through glibc's vector tanh (vector_math.h).
-void tanh_in_place(float* __restrict y, int64_t rows, int64_t cols) {
-  const int64_t n = rows * cols;
+// y = tanh(y) over rows x cols floats, rows ld apart (a group's output, still in L2), 16 at a
+// time through glibc's vector tanh (vector_math.h).
+void tanh_in_place(float* __restrict y, int64_t rows, int64_t cols, int64_t ld) {
+  for (int64_t r = 0; r < rows; ++r) {
+    float* __restrict row = y + r * ld;
 #pragma omp simd
-  for (int64_t i = 0; i < n; ++i) y[i] = std::tanh(y[i]);
+    for (int64_t i = 0; i < cols; ++i) row[i] = std::tanh(row[i]);
+  }
 }
 
 // Rows per group: callers of gemm_group pass at most this many, so A and C stay in L2 across
@@ -94,40 +96,54 @@ struct GroupBuffers {
 };
 
 // Layer l's backward for rows [r0, r0 + nr): g (leading dim ldg_in) is the gradient w.r.t. its
-// output, x (leading dim ldx_in) its input, y its output (read for the ReLU); adds dW^T
+// output, x (leading dim ldx_in) its input, y (leading dim ldy) its output (read for the
+// activation's gradient); adds dW^T
 // [in, out] and db into gwt_part / gb_part and writes gz . w into `down` (leading dim in) when
 // it is not null. dW^T = x^T gz rather than dW = gz^T x: gz, in our padded buffer, is then the
 // B operand that must stay in L1, and x is only broadcast from, so it needs no padded copy
 // (copying it cost 6% of a batch-5000 step).
 void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw, const float* g,
-                    int64_t ldg_in, const float* y, const float* x, int64_t ldx_in,
+                    int64_t ldg_in, const float* y, int64_t ldy, const float* x, int64_t ldx_in,
                     const GroupBuffers& buf, float* down, float* gwt_part, float* gb_part) {
   const int64_t in = L.in, out = L.out, ldg = padded_ld(out);
-  const __m512 zero = _mm512_setzero_ps();
-  for (int64_t r = 0; r < nr; ++r) {  // gz = g * (y > 0), or g
-    const float* gr = g + r * ldg_in;
-    const float* yr = L.act != Activation::None ? y + r * out : nullptr;
-    for (int64_t c0 = 0; c0 < out; c0 += 16) {
-      __mmask16 m = mask_bits(out - c0);
-      if (L.act == Activation::Tanh) {  // g * (1 - y^2)
-        const __m512 yv = _mm512_maskz_loadu_ps(m, yr + c0);
-        const __m512 d = _mm512_fnmadd_ps(yv, yv, _mm512_set1_ps(1.0f));
-        const __m512 gv = _mm512_maskz_loadu_ps(m, gr + c0);
-        _mm512_storeu_ps(buf.gz + r * ldg + c0, _mm512_mul_ps(gv, d));
-        continue;
+  const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
+  // gz = g * act'(y) (ReLU: g where y > 0; tanh: g * (1 - y^2)), and db += the column sums of
+  // gz in the same pass, kSumVectors columns vectors at a time whose sums stay in registers.
+  constexpr int kSumVectors = 8;
+  for (int64_t c_begin = 0; c_begin < out; c_begin += 16 * kSumVectors) {
+    __m512 sums[kSumVectors];
+#pragma GCC unroll 8
+    for (int j = 0; j < kSumVectors; ++j)
+      sums[j] = gb_part && c_begin + 16 * j < out
+                    ? _mm512_maskz_loadu_ps(mask_bits(out - c_begin - 16 * j), gb_part + c_begin + 16 * j)
+                    : zero;
+    for (int64_t r = 0; r < nr; ++r) {
+      const float* gr = g + r * ldg_in;
+      const float* yr = L.act != Activation::None ? y + r * ldy : nullptr;
+#pragma GCC unroll 8
+      for (int j = 0; j < kSumVectors; ++j) {
+        const int64_t c0 = c_begin + 16 * j;
+        if (c0 >= out) break;
+        __mmask16 m = mask_bits(out - c0);
+        __m512 v;
+        if (L.act == Activation::Tanh) {
+          const __m512 yv = _mm512_maskz_loadu_ps(m, yr + c0);
+          v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, gr + c0), _mm512_fnmadd_ps(yv, yv, one));
+        } else {
+          if (L.act == Activation::Relu)
+            m = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, yr + c0), zero, _CMP_GT_OQ);
+          v = _mm512_maskz_loadu_ps(m, gr + c0);
+        }
+        _mm512_storeu_ps(buf.gz + r * ldg + c0, v);
+        sums[j] = _mm512_add_ps(sums[j], v);
       }
-      if (L.act == Activation::Relu)
-        m = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, yr + c0), zero, _CMP_GT_OQ);
-      _mm512_storeu_ps(buf.gz + r * ldg + c0, _mm512_maskz_loadu_ps(m, gr + c0));
     }
-  }
-  if (gb_part) {
-    for (int64_t c0 = 0; c0 < out; c0 += 16) {
-      const __mmask16 m = mask_bits(out - c0);
-      __m512 s = _mm512_maskz_loadu_ps(m, gb_part + c0);
-      for (int64_t r = 0; r < nr; ++r) s = _mm512_add_ps(s, _mm512_loadu_ps(buf.gz + r * ldg + c0));
-      _mm512_mask_storeu_ps(gb_part + c0, m, s);
-    }
+    if (gb_part)
+#pragma GCC unroll 8
+      for (int j = 0; j < kSumVectors; ++j)
+        if (c_begin + 16 * j < out)
+          _mm512_mask_storeu_ps(gb_part + c_begin + 16 * j, mask_bits(out - c_begin - 16 * j),
+                                sums[j]);
   }
   if (down) gemm_group<AOrder::RowMajor>(nr, in, out, buf.gz, ldg, wp, ldw, down, in, false, {});
   if (gwt_part) gemm_group<AOrder::ColMajor>(in, out, nr, x, ldx_in, buf.gz, ldg, gwt_part, out, true, {});
@@ -137,6 +153,15 @@ bool chain_in_parallel(int64_t rows, const Layer* layers, int n) {
   int64_t work = 0;
   for (int l = 0; l < n; ++l) work += layers[l].in * layers[l].out;
   return rows * work >= kParallelWork && omp_get_max_threads() > 1;
+}
+
+// How a group's activations lie: rows as wide as the layer (the caller's tensors), or rows
+// padded to padded_ld (train_chain's own buffers). The dW product walks down a column of its
+// input: rows 512 bytes apart (128 floats) put 64 of them into 8 of L1's 64 sets, which then
+// evict each other between the bands of rows that reuse them.
+enum class Layout { Contiguous, Padded };
+int64_t ld_of(Layout layout, int64_t width) {
+  return layout == Layout::Padded ? padded_ld(width) : width;
 }
 
 // Every layer's W^T (row k holds every output's weight k) for the forward products, packed
@@ -158,15 +183,16 @@ class ForwardWeights {
     }
   }
   // Rows [0, nr) of x (leading dim ld_x) through every layer; layer l's output goes to ys[l]
-  // (leading dim the layer's width), the next layer's input.
-  void run_group(int64_t nr, const float* x, int64_t ld_x, float* const* ys) const {
+  // (laid out as `layout` says), the next layer's input.
+  void run_group(int64_t nr, const float* x, int64_t ld_x, float* const* ys, Layout layout) const {
     for (int l = 0; l < n_; ++l) {
       const Layer& L = layers_[l];
+      const int64_t ld_y = ld_of(layout, L.out);
       gemm_group<AOrder::RowMajor>(nr, L.out, L.in, x, ld_x, wt_ + offset_[l], padded_ld(L.out),
-                                   ys[l], L.out, false, {L.bias, L.act == Activation::Relu});
-      if (L.act == Activation::Tanh) tanh_in_place(ys[l], nr, L.out);
+                                   ys[l], ld_y, false, {L.bias, L.act == Activation::Relu});
+      if (L.act == Activation::Tanh) tanh_in_place(ys[l], nr, L.out, ld_y);
       x = ys[l];
-      ld_x = L.out;
+      ld_x = ld_y;
     }
   }
 
@@ -214,19 +240,20 @@ class BackwardState {
 
   // Rows [0, nr) back through every layer, from g (leading dim ld_g), the gradient w.r.t. the
   // last layer's output. x (leading dim ld_x) is the chain's input and ys[l] layer l's output
-  // (leading dim its width; the last only read when that layer has an activation); gx (leading
-  // dim layers[0].in) receives the gradient w.r.t. x when not null.
+  // (laid out as `layout` says; the last only read when that layer has an activation); gx
+  // (leading dim layers[0].in) receives the gradient w.r.t. x when not null.
   void run_group(int t, int64_t nr, const float* x, int64_t ld_x, const float* const* ys,
-                 const float* g, int64_t ld_g, float* gx, const GroupBuffers& buf) const {
+                 Layout layout, const float* g, int64_t ld_g, float* gx,
+                 const GroupBuffers& buf) const {
     for (int l = n_ - 1; l >= 0; --l) {
       const Layer& L = layers_[l];
       const float* x_l = l == 0 ? x : ys[l - 1];
-      const int64_t ld_x_l = l == 0 ? ld_x : L.in;
+      const int64_t ld_x_l = l == 0 ? ld_x : ld_of(layout, L.in);
       float* down = l > 0 ? buf.down : gx;
       const LayerGrads part = part_of(t, l);
       const float* y_l = L.act != Activation::None ? ys[l] : nullptr;
-      backward_group(nr, L, wp_ + w_offset_[l], padded_ld(L.in), g, ld_g, y_l, x_l, ld_x_l, buf,
-                     down, part.w, part.bias);
+      backward_group(nr, L, wp_ + w_offset_[l], padded_ld(L.in), g, ld_g, y_l,
+                     ld_of(layout, L.out), x_l, ld_x_l, buf, down, part.w, part.bias);
       g = down;
       ld_g = L.in;
     }
@@ -313,7 +340,7 @@ void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, flo
     for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows) {
       for (int l = 0; l < n; ++l) y_rows[l] = ys[l] + r0 * layers[l].out;
       weights.run_group(std::min(kGroupRows, range.end - r0), x + r0 * layers[0].in, layers[0].in,
-                        y_rows.data());
+                        y_rows.data(), Layout::Contiguous);
     }
   });
 }
@@ -336,7 +363,8 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
     for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows) {
       for (int l = 0; l < n; ++l) y_rows[l] = ys[l] ? ys[l] + r0 * layers[l].out : nullptr;
       state.run_group(t, std::min(kGroupRows, range.end - r0), x + r0 * layers[0].in,
-                      layers[0].in, y_rows.data(), g + r0 * layers[n - 1].out, layers[n - 1].out,
+                      layers[0].in, y_rows.data(), Layout::Contiguous, g + r0 * layers[n - 1].out,
+                      layers[n - 1].out,
                       gx ? gx + r0 * layers[0].in : nullptr, buf);
     }
     state.finish_share(t, nt);
@@ -358,25 +386,30 @@ double train_chain(int64_t rows, const float* x, const Layer* layers, int n, con
     if (nt > 1) {
 #pragma omp barrier
     }
-    // A group's activations, every layer's, and the loss gradient: kTrainGroupRows rows of
-    // each stay in this thread's L2 from the forward to the backward.
+    // A group's activations, every layer's (rows padded: see Layout), and the loss gradient:
+    // kTrainGroupRows rows of each stay in this thread's L2 from the forward to the backward.
     thread_local Scratch act_buffer;
     int64_t act_size = out;
-    for (int l = 0; l < n; ++l) act_size += layers[l].out;
+    for (int l = 0; l < n; ++l) act_size += padded_ld(layers[l].out);
     float* act = act_buffer.get(size_t(kTrainGroupRows * act_size));
     std::vector<float*> y_rows(size_t(n), nullptr);
     for (int l = 0; l < n; ++l)
-      y_rows[l] = l == 0 ? act : y_rows[l - 1] + kTrainGroupRows * layers[l - 1].out;
-    float* g = y_rows[n - 1] + kTrainGroupRows * out;
+      y_rows[l] = l == 0 ? act : y_rows[l - 1] + kTrainGroupRows * padded_ld(layers[l - 1].out);
+    const float* y_out = y_rows[n - 1];
+    const int64_t ld_out = padded_ld(out);
+    float* g = y_rows[n - 1] + kTrainGroupRows * ld_out;  // [nr, out], contiguous
     const GroupBuffers buf = group_buffers(kTrainGroupRows, state.widest());
     const RowRange range = share_of(rows, t, nt);
     for (int64_t r0 = range.begin; r0 < range.end; r0 += kTrainGroupRows) {
       const int64_t nr = std::min(kTrainGroupRows, range.end - r0);
       const float* xr = x + r0 * layers[0].in;
-      weights.run_group(nr, xr, layers[0].in, y_rows.data());
-      loss_sums[t] += row_loss(loss, y_rows[n - 1], target + r0 * out, nr * out, scale, g);
-      std::copy(y_rows[n - 1], y_rows[n - 1] + nr * out, prediction + r0 * out);
-      state.run_group(t, nr, xr, layers[0].in, y_rows.data(), g, out,
+      weights.run_group(nr, xr, layers[0].in, y_rows.data(), Layout::Padded);
+      for (int64_t r = 0; r < nr; ++r) {
+        loss_sums[t] += row_loss(loss, y_out + r * ld_out, target + (r0 + r) * out, out, scale,
+                                 g + r * out);
+        std::copy(y_out + r * ld_out, y_out + r * ld_out + out, prediction + (r0 + r) * out);
+      }
+      state.run_group(t, nr, xr, layers[0].in, y_rows.data(), Layout::Padded, g, out,
                       gx ? gx + r0 * layers[0].in : nullptr, buf);
     }
     state.finish_share(t, nt);
@@ -422,7 +455,7 @@ void forward_wide(int64_t rows, const float* x, const Layer& L, float* y) {
       const float v = y[r * L.out + o] + (L.bias ? L.bias[o] : 0.0f);
       y[r * L.out + o] = L.act == Activation::Relu && v < 0.0f ? 0.0f : v;
     }
-  if (L.act == Activation::Tanh) tanh_in_place(y, rows, L.out);
+  if (L.act == Activation::Tanh) tanh_in_place(y, rows, L.out, L.out);
 }
 
 void backward_wide(int64_t rows, const float* x, const Layer& L, const float* y, const float* g,
