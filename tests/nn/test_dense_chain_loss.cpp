@@ -186,14 +186,28 @@ TEST(DenseChainLossFallback, WhatTheKernelsDoNotTakeRunsTheComposedOps) {
     EXPECT_FALSE(s.loss.requires_grad());
     expect_close(s.loss, l1_loss(model(x), y), "no-grad loss");
   }
-  // a model that is more than one chain (a Tanh after the last layer) takes the composed path
+  // a model that is more than one chain (a Sigmoid after the last layer) takes the composed path
   nn::Sequential longer = chain_model(3, 32, 4);
-  longer.push_back(std::make_shared<nn::Tanh>());
+  longer.push_back(std::make_shared<nn::Sigmoid>());
   EXPECT_NE(node_of(train::forward_and_loss(longer, x, y, l1, FusedLoss::L1)), "dense_chain_loss");
 }
 
 // The Trainer by loss name takes the fused pass; by loss function the composed ops. The two
 // fits of the same model and data must tell the same story (float32 rounding apart).
+// Tanh layers chain as ReLU ones do (the smooth surrogates' activation), so they train through
+// the fused pass too.
+TEST(DenseChainLossFallback, TanhChainsFuse) {
+  if (!dense::enabled()) GTEST_SKIP() << "no fused dense kernels in this build";
+  nn::Sequential model;
+  model.push_back(std::make_shared<nn::Linear>(3, 32));
+  model.push_back(std::make_shared<nn::Tanh>());
+  model.push_back(std::make_shared<nn::Linear>(32, 4));
+  Tensor x = uniform({64, 3}, -1, 1), y = uniform({64, 4}, -1, 1);
+  EXPECT_EQ(std::string(model(x).grad_fn()->name()), "dense_chain");
+  const auto s = train::forward_and_loss(model, x, y, mse_loss, FusedLoss::MSE);
+  EXPECT_EQ(std::string(s.loss.grad_fn()->name()), "dense_chain_loss");
+}
+
 TEST(DenseChainLossTrainer, FitByLossNameMatchesFitByLossFunction) {
   auto fit = [](bool by_name) {
     manual_seed(7);

@@ -50,11 +50,11 @@ Sequential::DenseRun Sequential::dense_run(size_t first) const {
     if (!lin) break;
     const Activation act =
         i + 1 < mods.size() ? fusable_activation(*mods[i + 1].second) : Activation::None;
-    if (act != Activation::None && act != Activation::Relu) break;  // Tanh, Sigmoid: linear()
+    if (act == Activation::Sigmoid) break;  // not in the kernels: linear()
     run.weights.push_back(lin->weight());
     run.biases.push_back(lin->bias());
     run.activations.push_back(act);
-    i += act == Activation::Relu ? 2 : 1;
+    i += act == Activation::None ? 1 : 2;
   }
   run.end = i;
   return run;

@@ -1,6 +1,7 @@
 // Sequential: modules applied in order, named "0", "1", ... as in PyTorch. A Linear or Conv2d
 // followed by ReLU, Tanh or Sigmoid runs as one fused op, and a run of two or more Linear
-// (each optionally followed by a ReLU) as one dense_chain op; parameter names are unchanged.
+// (each optionally followed by a ReLU or Tanh) as one dense_chain op; parameter names are
+// unchanged.
 #pragma once
 #include "scidl/nn/module.h"
 #include "scidl/ops/linalg.h"
@@ -18,13 +19,13 @@ class Sequential : public Module {
   Module& at(size_t i) const { return *children().at(i).second; }
 
   // The forward and the mean L1 or MSE loss against `target` as one fused op
-  // (dense_chain_loss), when the whole model is one chain of Linear(+ReLU) layers and the op
-  // fuses; otherwise an undefined loss, and the caller runs forward() and the loss.
+  // (dense_chain_loss), when the whole model is one chain of Linear(+ReLU/Tanh) layers and the
+  // op fuses; otherwise an undefined loss, and the caller runs forward() and the loss.
   DenseChainLoss forward_with_loss(const Tensor& x, const Tensor& target, FusedLoss loss);
 
  private:
-  // The Linear(+ReLU) layers from module `first` on: their parameters, and the index of the
-  // first module after them.
+  // The Linear(+ReLU/Tanh) layers from module `first` on: their parameters, and the index of
+  // the first module after them.
   struct DenseRun {
     std::vector<Tensor> weights, biases;
     std::vector<Activation> activations;
@@ -33,8 +34,8 @@ class Sequential : public Module {
   DenseRun dense_run(size_t first) const;
   // Whether the run is one for dense_chain: two layers or more, and x of the first one's width.
   bool takes_as_chain(const DenseRun& run, size_t first, const Tensor& x) const;
-  // Runs the Linear(+ReLU) layers from module `first` on as one dense_chain op when there are
-  // at least two; returns the index of the first module after them (`first` if none ran).
+  // Runs the Linear(+ReLU/Tanh) layers from module `first` on as one dense_chain op when there
+  // are at least two; returns the index of the first module after them (`first` if none ran).
   size_t forward_dense_chain(size_t first, Tensor& x);
 };
 
