@@ -1,4 +1,5 @@
 #include "scidl/backend/cpu/dense_kernels.h"
+#include "scidl/backend/cpu/amx_bf16.h"
 #include "scidl/backend/cpu/kernel_switch.h"
 #include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/gemm_tiles.h"
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -88,6 +90,91 @@ void on_team(int threads, Body&& body) {
   body(omp_get_thread_num(), omp_get_num_threads());
 }
 
+// Whether layer L's products run on the AMX tile unit (amx_bf16.h): both widths in whole
+// 32-wide tiles (the three-body network's 128 x 128 layers; its 3 -> 128 and 128 -> 4 ends stay
+// on the FMA kernels).
+bool on_tiles(const Layer& L) {
+#if defined(SCIDL_HAVE_AMX)
+  return L.in % 32 == 0 && L.out % 32 == 0 && amx::enabled();
+#else
+  (void)L;
+  return false;
+#endif
+}
+
+int64_t tile_rows(int64_t rows) { return (rows + 31) / 32 * 32; }
+
+// For the span of one thread's share of a chain: its tile configuration when any layer runs on
+// tiles, released at the end.
+class TileThread {
+ public:
+  explicit TileThread(bool needed) : needed_(needed) {
+#if defined(SCIDL_HAVE_AMX)
+    if (needed_) amx::configure_thread();
+#endif
+  }
+  ~TileThread() {
+#if defined(SCIDL_HAVE_AMX)
+    if (needed_) amx::release_thread();
+#endif
+  }
+  TileThread(const TileThread&) = delete;
+  TileThread& operator=(const TileThread&) = delete;
+
+ private:
+  bool needed_;
+};
+
+// Floats of buffer a layer's weight split for the tiles takes (a whole number of cache lines).
+int64_t floats_for_tiles(const Layer& L) { return (3 * L.in * L.out / 2 + 15) / 16 * 16; }
+
+bool any_on_tiles(const Layer* layers, int n) {
+  for (int l = 0; l < n; ++l)
+    if (on_tiles(layers[l])) return true;
+  return false;
+}
+
+#if defined(SCIDL_HAVE_AMX)
+// Three bfloat16 planes of `elements` each at the start of a float buffer (of at least
+// 1.5 x elements floats).
+amx::Planes planes_at(float* base, int64_t elements) {
+  auto* p = reinterpret_cast<amx::bf16*>(base);
+  return {{p, p + elements, p + 2 * elements}};
+}
+int64_t floats_for_planes(int64_t elements) { return (3 * elements + 1) / 2 + 32; }
+
+// A thread's split operands for one layer of a group's backward on tiles: gz as A (rows) and as
+// B (pairs), and x transposed as A.
+struct TileBuffers {
+  amx::Planes gz_rows, gz_pairs, x_columns;
+};
+TileBuffers tile_buffers(int64_t rows_pad, int64_t widest) {
+  thread_local Scratch buffer;
+  const int64_t elements = rows_pad * widest, floats = floats_for_planes(elements) / 32 * 32 + 32;
+  float* base = buffer.get(size_t(3 * floats));
+  return {planes_at(base, elements), planes_at(base + floats, elements),
+          planes_at(base + 2 * floats, elements)};
+}
+
+// Layer L's products of a group's backward on tiles, gz (leading dim ldg) already computed:
+// down = gz . w (when not null; w split as B, out x in) and dW^T += x^T gz.
+void backward_products_on_tiles(int64_t nr, const Layer& L, amx::ConstPlanes w_split,
+                                const float* gz, int64_t ldg, const float* x, int64_t ldx,
+                                float* down, float* gwt_part, int64_t widest) {
+  const int64_t rows_pad = tile_rows(nr);
+  const TileBuffers t = tile_buffers(rows_pad, widest);
+  if (down) {
+    amx::split_rows(gz, nr, L.out, ldg, rows_pad, t.gz_rows);
+    amx::gemm(nr, L.in, L.out, t.gz_rows, w_split, down, L.in, false, {});
+  }
+  if (gwt_part) {
+    amx::split_columns(x, nr, L.in, ldx, rows_pad, t.x_columns);
+    amx::split_pairs(gz, nr, L.out, ldg, rows_pad, t.gz_pairs);
+    amx::gemm(L.in, L.out, rows_pad, t.x_columns, t.gz_pairs, gwt_part, L.out, true, {});
+  }
+}
+#endif
+
 // A thread's buffers for one row group of the backward: gz, with a conflict-free leading
 // dimension (see padded_ld), and the gradient passed down to the layer below (one buffer does:
 // a layer reads it into gz before overwriting it).
@@ -102,9 +189,10 @@ struct GroupBuffers {
 // it is not null. dW^T = x^T gz rather than dW = gz^T x: gz, in our padded buffer, is then the
 // B operand that must stay in L1, and x is only broadcast from, so it needs no padded copy
 // (copying it cost 6% of a batch-5000 step).
-void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw, const float* g,
-                    int64_t ldg_in, const float* y, int64_t ldy, const float* x, int64_t ldx_in,
-                    const GroupBuffers& buf, float* down, float* gwt_part, float* gb_part) {
+void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw,
+                    const amx::Planes* w_split, const float* g, int64_t ldg_in, const float* y,
+                    int64_t ldy, const float* x, int64_t ldx_in, const GroupBuffers& buf,
+                    int64_t widest, float* down, float* gwt_part, float* gb_part) {
   const int64_t in = L.in, out = L.out, ldg = padded_ld(out);
   const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
   // gz = g * act'(y) (ReLU: g where y > 0; tanh: g * (1 - y^2)), and db += the column sums of
@@ -145,6 +233,16 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw, co
           _mm512_mask_storeu_ps(gb_part + c_begin + 16 * j, mask_bits(out - c_begin - 16 * j),
                                 sums[j]);
   }
+#if defined(SCIDL_HAVE_AMX)
+  if (w_split) {
+    backward_products_on_tiles(nr, L, *w_split, buf.gz, ldg, x,
+                               ldx_in, down, gwt_part, widest);
+    return;
+  }
+#else
+  (void)w_split;
+  (void)widest;
+#endif
   if (down) gemm_group<AOrder::RowMajor>(nr, in, out, buf.gz, ldg, wp, ldw, down, in, false, {});
   if (gwt_part) gemm_group<AOrder::ColMajor>(in, out, nr, x, ldx_in, buf.gz, ldg, gwt_part, out, true, {});
 }
@@ -166,16 +264,37 @@ int64_t ld_of(Layout layout, int64_t width) {
 
 // Every layer's W^T (row k holds every output's weight k) for the forward products, packed
 // once for all threads, each packing a share of every layer's outputs.
+// Layers on tiles (on_tiles) get W^T split for the tile unit instead, each by one thread.
 class ForwardWeights {
  public:
-  ForwardWeights(const Layer* layers, int n) : layers_(layers), n_(n), offset_(size_t(n) + 1, 0) {
+  ForwardWeights(const Layer* layers, int n)
+      : layers_(layers), n_(n), offset_(size_t(n) + 1, 0), split_(size_t(n)) {
     thread_local Scratch buffer;
-    for (int l = 0; l < n; ++l) offset_[l + 1] = offset_[l] + layers[l].in * padded_ld(layers[l].out);
+    for (int l = 0; l < n; ++l) {
+      const Layer& L = layers[l];
+      const int64_t floats = on_tiles(L) ? floats_for_tiles(L) : L.in * padded_ld(L.out);
+      offset_[l + 1] = offset_[l] + (floats + 15) / 16 * 16;  // 64-byte aligned
+    }
     wt_ = buffer.get(size_t(offset_[n]));
+#if defined(SCIDL_HAVE_AMX)
+    for (int l = 0; l < n; ++l)
+      if (on_tiles(layers[l])) split_[l] = planes_at(wt_ + offset_[l], layers[l].in * layers[l].out);
+#endif
   }
   void pack_share(int t, int nt) const {
     for (int l = 0; l < n_; ++l) {
       const Layer& L = layers_[l];
+#if defined(SCIDL_HAVE_AMX)
+      if (split_[l]) {
+        if (l % nt == t) {  // W^T (in x out) as B
+          thread_local Scratch transposed;
+          float* wt = transposed.get(size_t(L.in * L.out));
+          transpose(L.w, L.out, L.in, L.in, wt, L.out);
+          amx::split_pairs(wt, L.in, L.out, L.out, L.in, *split_[l]);
+        }
+        continue;
+      }
+#endif
       const RowRange o = block_share(L.out, t, nt);
       if (o.end > o.begin)
         transpose(L.w + o.begin * L.in, o.end - o.begin, L.in, L.in, wt_ + offset_[l] + o.begin,
@@ -188,8 +307,19 @@ class ForwardWeights {
     for (int l = 0; l < n_; ++l) {
       const Layer& L = layers_[l];
       const int64_t ld_y = ld_of(layout, L.out);
-      gemm_group<AOrder::RowMajor>(nr, L.out, L.in, x, ld_x, wt_ + offset_[l], padded_ld(L.out),
-                                   ys[l], ld_y, false, {L.bias, L.act == Activation::Relu});
+#if defined(SCIDL_HAVE_AMX)
+      if (split_[l]) {
+        thread_local Scratch buffer;
+        const int64_t rows_pad = tile_rows(nr);
+        const amx::Planes a = planes_at(buffer.get(size_t(floats_for_planes(rows_pad * L.in))),
+                                        rows_pad * L.in);
+        amx::split_rows(x, nr, L.in, ld_x, rows_pad, a);
+        amx::gemm(nr, L.out, L.in, a, *split_[l], ys[l], ld_y, false,
+                  {L.bias, L.act == Activation::Relu});
+      } else
+#endif
+        gemm_group<AOrder::RowMajor>(nr, L.out, L.in, x, ld_x, wt_ + offset_[l], padded_ld(L.out),
+                                     ys[l], ld_y, false, {L.bias, L.act == Activation::Relu});
       if (L.act == Activation::Tanh) tanh_in_place(ys[l], nr, L.out, ld_y);
       x = ys[l];
       ld_x = ld_y;
@@ -200,6 +330,7 @@ class ForwardWeights {
   const Layer* layers_;
   int n_;
   std::vector<int64_t> offset_;
+  std::vector<std::optional<amx::Planes>> split_;  // per layer on tiles
   float* wt_;
 };
 
@@ -212,15 +343,20 @@ class BackwardState {
  public:
   BackwardState(const Layer* layers, int n, const LayerGrads* grads, bool wants_gx, int threads)
       : layers_(layers), n_(n), grads_(grads), wants_gx_(wants_gx),
-        w_offset_(size_t(n) + 1, 0), part_offset_(size_t(n) + 1, 0) {
+        w_offset_(size_t(n) + 1, 0), part_offset_(size_t(n) + 1, 0), split_(size_t(n)) {
     thread_local Scratch w_buffer, partial_buffer;
     for (int l = 0; l < n; ++l) {
       const Layer& L = layers[l];
-      w_offset_[l + 1] = w_offset_[l] + L.out * padded_ld(L.in);
+      const int64_t floats = on_tiles(L) ? floats_for_tiles(L) : L.out * padded_ld(L.in);
+      w_offset_[l + 1] = w_offset_[l] + (floats + 15) / 16 * 16;  // 64-byte aligned
       part_offset_[l + 1] = part_offset_[l] + (grads[l].w ? L.out * L.in : 0) + (grads[l].bias ? L.out : 0);
       widest_ = std::max({widest_, padded_ld(L.in), padded_ld(L.out)});
     }
     wp_ = w_buffer.get(size_t(w_offset_[n]));
+#if defined(SCIDL_HAVE_AMX)
+    for (int l = 0; l < n; ++l)
+      if (on_tiles(layers[l])) split_[l] = planes_at(wp_ + w_offset_[l], layers[l].in * layers[l].out);
+#endif
     slice_ = part_offset_[n];
     partials_ = partial_buffer.get(size_t(slice_ * threads));
   }
@@ -231,6 +367,12 @@ class BackwardState {
   void prepare_share(int t, int nt) const {
     for (int l = wants_gx_ ? 0 : 1; l < n_; ++l) {
       const Layer& L = layers_[l];
+#if defined(SCIDL_HAVE_AMX)
+      if (split_[l]) {  // w (out x in) as B, by one thread
+        if (l % nt == t) amx::split_pairs(L.w, L.out, L.in, L.in, L.out, *split_[l]);
+        continue;
+      }
+#endif
       const RowRange o = block_share(L.out, t, nt);
       for (int64_t i = o.begin; i < o.end; ++i)
         std::copy(L.w + i * L.in, L.w + (i + 1) * L.in, wp_ + w_offset_[l] + i * padded_ld(L.in));
@@ -252,8 +394,9 @@ class BackwardState {
       float* down = l > 0 ? buf.down : gx;
       const LayerGrads part = part_of(t, l);
       const float* y_l = L.act != Activation::None ? ys[l] : nullptr;
-      backward_group(nr, L, wp_ + w_offset_[l], padded_ld(L.in), g, ld_g, y_l,
-                     ld_of(layout, L.out), x_l, ld_x_l, buf, down, part.w, part.bias);
+      backward_group(nr, L, wp_ + w_offset_[l], padded_ld(L.in), split_[l] ? &*split_[l] : nullptr,
+                     g, ld_g, y_l, ld_of(layout, L.out), x_l, ld_x_l, buf, widest_, down, part.w,
+                     part.bias);
       g = down;
       ld_g = L.in;
     }
@@ -292,6 +435,7 @@ class BackwardState {
   const LayerGrads* grads_;
   bool wants_gx_;
   std::vector<int64_t> w_offset_, part_offset_;
+  std::vector<std::optional<amx::Planes>> split_;  // per layer on tiles
   int64_t widest_ = 0, slice_ = 0;
   float *wp_ = nullptr, *partials_ = nullptr;
 };
@@ -330,7 +474,9 @@ bool available() { return true; }
 void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, float* const* ys) {
   if (rows <= 0 || n <= 0) return;
   const ForwardWeights weights(layers, n);
+  const bool tiles = any_on_tiles(layers, n);
   on_team(chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1, [&](int t, int nt) {
+    const TileThread tile_thread(tiles);
     weights.pack_share(t, nt);
     if (nt > 1) {
 #pragma omp barrier
@@ -352,7 +498,9 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
     throw std::invalid_argument("dense::backward_chain: an activation needs the forward output");
   const int threads = chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1;
   const BackwardState state(layers, n, grads, gx != nullptr, threads);
+  const bool tiles = any_on_tiles(layers, n);
   on_team(threads, [&](int t, int nt) {
+    const TileThread tile_thread(tiles);
     state.prepare_share(t, nt);
     if (nt > 1) {
 #pragma omp barrier
@@ -380,7 +528,9 @@ double train_chain(int64_t rows, const float* x, const Layer* layers, int n, con
   const int64_t out = layers[n - 1].out;
   const float scale = 1.0f / float(rows * out);
   std::vector<double> loss_sums(size_t(threads), 0.0);
+  const bool tiles = any_on_tiles(layers, n);
   on_team(threads, [&](int t, int nt) {
+    const TileThread tile_thread(tiles);
     weights.pack_share(t, nt);
     state.prepare_share(t, nt);
     if (nt > 1) {
