@@ -67,8 +67,10 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-inline CommandResult run_cli(const std::string& args) {
-  std::string cmd = std::string(SCIDL_CLI) + " " + args + " 2>&1";
+// `scidl ARGS`, with `environment` ("NAME=value ...") set for that command only.
+inline CommandResult run_cli(const std::string& args, const std::string& environment = "") {
+  std::string cmd = (environment.empty() ? "" : "env " + environment + " ") +
+                    std::string(SCIDL_CLI) + " " + args + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   CommandResult r{-1, ""};
   if (!pipe) return r;

@@ -59,6 +59,17 @@ TEST(Cli, VersionAndHelpForEverySubcommand) {
   }
 }
 
+// `scidl info` says which kernel families run, and SCIDL_AMX=0 turns the tiles off.
+TEST(Cli, InfoNamesTheKernelFamilies) {
+  const auto r = run_cli("info");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("BLAS: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("dense kernels: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("AMX tiles: "), std::string::npos) << r.output;
+  const auto off = run_cli("info", "SCIDL_AMX=0");
+  EXPECT_NE(off.output.find("AMX tiles: off"), std::string::npos) << off.output;
+}
+
 TEST(Cli, TrainThenPredictOnCsvFiles) {
   TempDir dir("train_predict");
   write_regression_csvs(dir.path, 300);
