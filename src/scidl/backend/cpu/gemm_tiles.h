@@ -20,7 +20,7 @@ namespace scidl::backend::cpu::gemm_tiles {
 using avx512::mask_bits;
 
 // A micro-tile is kTileRows x kPanel outputs held in kTileRows * kVectors zmm accumulators.
-// This CPU (Skylake-SP) renames 4 uops a cycle: with 2 FMA ports, the K loop must spend at
+// The CPU these were tuned on (Skylake-SP, sessions 1-9) renames 4 uops a cycle: with 2 FMA ports, the K loop must spend at
 // most 2 other uops per FMA pair. 6 rows x 64 columns issues, per k, 4 B loads + 6 broadcasts
 // + 24 FMAs (+ 2 loop uops) = 36 uops in the 12 cycles the FMAs take, with 28 + 1 registers
 // (12 x 32 needed 38 uops and spilled row pointers; it measured the same, because what held
