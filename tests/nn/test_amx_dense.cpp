@@ -46,7 +46,8 @@ TEST_P(AmxGemm, MeetsFloat32ErrorBoundAgainstFloat64) {
     auto u = uniform({n}, -1, 1, DType::Float64, gen).to_vector<double>();
     auto e = uniform({n}, -6, 6, DType::Float64, gen).to_vector<double>();
     std::vector<float> v(static_cast<size_t>(n));
-    for (int64_t i = 0; i < n; ++i) v[size_t(i)] = float(u[size_t(i)] * std::exp2(std::floor(e[size_t(i)])));
+    for (int64_t i = 0; i < n; ++i)
+      v[size_t(i)] = float(u[size_t(i)] * std::exp2(std::floor(e[size_t(i)])));
     return v;
   };
   const std::vector<float> a = values(c.M * c.K), b = values(c.K * c.N), bias = values(c.N),

@@ -92,7 +92,7 @@ inline void store_planes(const Split16& s, Planes dst, int64_t at) {
 // A from src[rows x cols] (leading dimension ld): rows [rows, rows_pad) zero. cols % 32 == 0,
 // rows_pad % 16 == 0; each plane holds rows_pad * cols bfloat16s (64-byte aligned).
 void split_rows(const float* src, int64_t rows, int64_t cols, int64_t ld, int64_t rows_pad,
-                       Planes dst) {
+                Planes dst) {
   const int64_t chunks = cols / 32;
   for (int64_t r = 0; r < rows_pad; ++r)
     for (int64_t c = 0; c < cols; c += 16) {
@@ -103,8 +103,8 @@ void split_rows(const float* src, int64_t rows, int64_t cols, int64_t ld, int64_
 
 // A from the transpose of src[rows x cols]: A's row i is src's column i (A is cols x rows,
 // rows padded with zeros to rows_pad). cols % 16 == 0, rows_pad % 32 == 0.
-void split_columns(const float* src, int64_t rows, int64_t cols, int64_t ld,
-                          int64_t rows_pad, Planes dst) {
+void split_columns(const float* src, int64_t rows, int64_t cols, int64_t ld, int64_t rows_pad,
+                   Planes dst) {
   const int64_t chunks = rows_pad / 32;
   for (int64_t r0 = 0; r0 < rows_pad; r0 += 16)
     for (int64_t c0 = 0; c0 < cols; c0 += 16) {
@@ -122,7 +122,7 @@ void split_columns(const float* src, int64_t rows, int64_t cols, int64_t ld,
 
 // B from src[rows x cols]: rows [rows, rows_pad) zero. cols % 16 == 0, rows_pad % 32 == 0.
 void split_pairs(const float* src, int64_t rows, int64_t cols, int64_t ld, int64_t rows_pad,
-                        Planes dst) {
+                 Planes dst) {
   const __m512 zero = _mm512_setzero_ps();
   const int64_t chunks = rows_pad / 32;
   for (int64_t r = 0; r < rows_pad; r += 2)
@@ -212,7 +212,8 @@ void gemm(int64_t M, int64_t N, int64_t K, ConstPlanes a, ConstPlanes b, float* 
       const int64_t rows = std::min<int64_t>(32, M - m0);
       for (int64_t r = 0; r < rows; ++r)
         for (int half = 0; half < 2; ++half) {
-          __m512 v = _mm512_add_ps(_mm512_load_ps(staged[r / 16 * 2 + half] + r % 16 * 16), bias[half]);
+          __m512 v =
+              _mm512_add_ps(_mm512_load_ps(staged[r / 16 * 2 + half] + r % 16 * 16), bias[half]);
           if (e.relu)  // x < 0 ? 0 : x, as the elementwise ReLU (NaN passes through)
             v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), zero);
           _mm512_storeu_ps(c_block + r * ldc + 16 * half, v);

@@ -84,8 +84,8 @@ inline TileBuffers tile_buffers(int64_t rows_pad, int64_t widest) {
 // Layer L's products of a group's backward on tiles, gz (leading dim ldg) already computed:
 // down = gz . w (when not null; w split as B, out x in) and dW^T += x^T gz.
 inline void backward_products_on_tiles(int64_t nr, const Layer& L, amx::ConstPlanes w_split,
-                                const float* gz, int64_t ldg, const float* x, int64_t ldx,
-                                float* down, float* gwt_part, int64_t widest) {
+                                       const float* gz, int64_t ldg, const float* x, int64_t ldx,
+                                       float* down, float* gwt_part, int64_t widest) {
   const int64_t rows_pad = tile_rows(nr);
   const TileBuffers t = tile_buffers(rows_pad, widest);
   if (down) {

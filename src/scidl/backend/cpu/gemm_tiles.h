@@ -20,11 +20,11 @@ namespace scidl::backend::cpu::gemm_tiles {
 using avx512::mask_bits;
 
 // A micro-tile is kTileRows x kPanel outputs held in kTileRows * kVectors zmm accumulators.
-// The CPU these were tuned on (Skylake-SP, sessions 1-9) renames 4 uops a cycle: with 2 FMA ports, the K loop must spend at
-// most 2 other uops per FMA pair. 6 rows x 64 columns issues, per k, 4 B loads + 6 broadcasts
-// + 24 FMAs (+ 2 loop uops) = 36 uops in the 12 cycles the FMAs take, with 28 + 1 registers
-// (12 x 32 needed 38 uops and spilled row pointers; it measured the same, because what held
-// both at 60% of peak were masked B loads: see tile_of).
+// The CPU these were tuned on (Skylake-SP, sessions 1-9) renames 4 uops a cycle: with 2 FMA
+// ports, the K loop must spend at most 2 other uops per FMA pair. 6 rows x 64 columns issues,
+// per k, 4 B loads + 6 broadcasts + 24 FMAs (+ 2 loop uops) = 36 uops in the 12 cycles the
+// FMAs take, with 28 + 1 registers (12 x 32 needed 38 uops and spilled row pointers; it
+// measured the same, because what held both at 60% of peak were masked B loads: see tile_of).
 constexpr int kVectors = 4;
 constexpr int64_t kPanel = 16 * kVectors;
 constexpr int kTileRows = 6;
