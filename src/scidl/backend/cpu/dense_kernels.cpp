@@ -90,7 +90,6 @@ void on_team(int threads, Body&& body) {
   body(omp_get_thread_num(), omp_get_num_threads());
 }
 
-
 // A thread's buffers for one row group of the backward: gz, with a conflict-free leading
 // dimension (see padded_ld), and the gradient passed down to the layer below (one buffer does:
 // a layer reads it into gz before overwriting it).
@@ -151,8 +150,7 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw,
   }
 #if defined(SCIDL_HAVE_AMX)
   if (w_split) {
-    backward_products_on_tiles(nr, L, *w_split, buf.gz, ldg, x,
-                               ldx_in, down, gwt_part, widest);
+    backward_products_on_tiles(nr, L, *w_split, buf.gz, ldg, x, ldx_in, down, gwt_part, widest);
     return;
   }
 #else
@@ -178,43 +176,66 @@ int64_t ld_of(Layout layout, int64_t width) {
   return layout == Layout::Padded ? padded_ld(width) : width;
 }
 
+// One buffer (per constructing thread, reused) holding a packed copy of every layer's weight,
+// each 64-byte aligned: for a layer on tiles its split for the tile unit (split(l)), otherwise
+// fma_floats(L) floats at at(l). The forward and the backward each keep one.
+class PackedWeights {
+ public:
+  template <typename FmaFloats>
+  PackedWeights(const Layer* layers, int n, int64_t rows, Scratch& buffer, FmaFloats fma_floats)
+      : offset_(size_t(n) + 1, 0), split_(size_t(n)) {
+    for (int l = 0; l < n; ++l) {
+      const Layer& L = layers[l];
+      const int64_t floats = on_tiles(L, rows) ? floats_for_tiles(L) : fma_floats(L);
+      offset_[l + 1] = offset_[l] + (floats + 15) / 16 * 16;
+    }
+    base_ = buffer.get(size_t(offset_[n]));
+#if defined(SCIDL_HAVE_AMX)
+    for (int l = 0; l < n; ++l)
+      if (on_tiles(layers[l], rows)) {
+        split_[l] = planes_at(base_ + offset_[l], layers[l].in * layers[l].out);
+        any_split_ = true;
+      }
+#endif
+  }
+  float* at(int l) const { return base_ + offset_[l]; }
+  const amx::Planes* split(int l) const { return split_[l] ? &*split_[l] : nullptr; }
+  bool any_split() const { return any_split_; }  // whose threads need the tile unit
+
+ private:
+  std::vector<int64_t> offset_;
+  std::vector<std::optional<amx::Planes>> split_;
+  bool any_split_ = false;
+  float* base_ = nullptr;
+};
+
 // Every layer's W^T (row k holds every output's weight k) for the forward products, packed
 // once for all threads, each packing a share of every layer's outputs.
 // Layers on tiles (on_tiles) get W^T split for the tile unit instead, each by one thread.
 class ForwardWeights {
  public:
   ForwardWeights(const Layer* layers, int n, int64_t rows)
-      : layers_(layers), n_(n), offset_(size_t(n) + 1, 0), split_(size_t(n)) {
-    thread_local Scratch buffer;
-    for (int l = 0; l < n; ++l) {
-      const Layer& L = layers[l];
-      const int64_t floats = on_tiles(L, rows) ? floats_for_tiles(L) : L.in * padded_ld(L.out);
-      offset_[l + 1] = offset_[l] + (floats + 15) / 16 * 16;  // 64-byte aligned
-    }
-    wt_ = buffer.get(size_t(offset_[n]));
-#if defined(SCIDL_HAVE_AMX)
-    for (int l = 0; l < n; ++l)
-      if (on_tiles(layers[l], rows))
-        split_[l] = planes_at(wt_ + offset_[l], layers[l].in * layers[l].out);
-#endif
-  }
+      : layers_(layers), n_(n), wt_(layers, n, rows, buffer(), [](const Layer& L) {
+          return L.in * padded_ld(L.out);
+        }) {}
+  bool on_tiles() const { return wt_.any_split(); }
   void pack_share(int t, int nt) const {
     for (int l = 0; l < n_; ++l) {
       const Layer& L = layers_[l];
 #if defined(SCIDL_HAVE_AMX)
-      if (split_[l]) {
+      if (const amx::Planes* split = wt_.split(l)) {
         if (l % nt == t) {  // W^T (in x out) as B
           thread_local Scratch transposed;
           float* wt = transposed.get(size_t(L.in * L.out));
           transpose(L.w, L.out, L.in, L.in, wt, L.out);
-          amx::split_pairs(wt, L.in, L.out, L.out, L.in, *split_[l]);
+          amx::split_pairs(wt, L.in, L.out, L.out, L.in, *split);
         }
         continue;
       }
 #endif
       const RowRange o = block_share(L.out, t, nt);
       if (o.end > o.begin)
-        transpose(L.w + o.begin * L.in, o.end - o.begin, L.in, L.in, wt_ + offset_[l] + o.begin,
+        transpose(L.w + o.begin * L.in, o.end - o.begin, L.in, L.in, wt_.at(l) + o.begin,
                   padded_ld(L.out));
     }
   }
@@ -225,17 +246,17 @@ class ForwardWeights {
       const Layer& L = layers_[l];
       const int64_t ld_y = ld_of(layout, L.out);
 #if defined(SCIDL_HAVE_AMX)
-      if (split_[l]) {
+      if (const amx::Planes* split = wt_.split(l)) {
         thread_local Scratch buffer;
         const int64_t rows_pad = tile_rows(nr);
         const amx::Planes a = planes_at(buffer.get(size_t(floats_for_planes(rows_pad * L.in))),
                                         rows_pad * L.in);
         amx::split_rows(x, nr, L.in, ld_x, rows_pad, a);
-        amx::gemm(nr, L.out, L.in, a, *split_[l], ys[l], ld_y, false,
+        amx::gemm(nr, L.out, L.in, a, *split, ys[l], ld_y, false,
                   {L.bias, L.act == Activation::Relu});
       } else
 #endif
-        gemm_group<AOrder::RowMajor>(nr, L.out, L.in, x, ld_x, wt_ + offset_[l], padded_ld(L.out),
+        gemm_group<AOrder::RowMajor>(nr, L.out, L.in, x, ld_x, wt_.at(l), padded_ld(L.out),
                                      ys[l], ld_y, false, {L.bias, L.act == Activation::Relu});
       if (L.act == Activation::Tanh) tanh_in_place(ys[l], nr, L.out, ld_y);
       x = ys[l];
@@ -244,11 +265,13 @@ class ForwardWeights {
   }
 
  private:
+  static Scratch& buffer() {
+    thread_local Scratch b;
+    return b;
+  }
   const Layer* layers_;
   int n_;
-  std::vector<int64_t> offset_;
-  std::vector<std::optional<amx::Planes>> split_;  // per layer on tiles
-  float* wt_;
+  PackedWeights wt_;
 };
 
 // What the backward of a chain shares between its threads: every layer's w with a
@@ -261,25 +284,19 @@ class BackwardState {
   BackwardState(const Layer* layers, int n, int64_t rows, const LayerGrads* grads, bool wants_gx,
                 int threads)
       : layers_(layers), n_(n), grads_(grads), wants_gx_(wants_gx),
-        w_offset_(size_t(n) + 1, 0), part_offset_(size_t(n) + 1, 0), split_(size_t(n)) {
-    thread_local Scratch w_buffer, partial_buffer;
+        wp_(layers, n, rows, w_buffer(), [](const Layer& L) { return L.out * padded_ld(L.in); }),
+        part_offset_(size_t(n) + 1, 0) {
+    thread_local Scratch partial_buffer;
     for (int l = 0; l < n; ++l) {
       const Layer& L = layers[l];
-      const int64_t floats = on_tiles(L, rows) ? floats_for_tiles(L) : L.out * padded_ld(L.in);
-      w_offset_[l + 1] = w_offset_[l] + (floats + 15) / 16 * 16;  // 64-byte aligned
       part_offset_[l + 1] = part_offset_[l] + (grads[l].w ? L.out * L.in : 0) + (grads[l].bias ? L.out : 0);
       widest_ = std::max({widest_, padded_ld(L.in), padded_ld(L.out)});
     }
-    wp_ = w_buffer.get(size_t(w_offset_[n]));
-#if defined(SCIDL_HAVE_AMX)
-    for (int l = 0; l < n; ++l)
-      if (on_tiles(layers[l], rows))
-        split_[l] = planes_at(wp_ + w_offset_[l], layers[l].in * layers[l].out);
-#endif
     slice_ = part_offset_[n];
     partials_ = partial_buffer.get(size_t(slice_ * threads));
   }
   int64_t widest() const { return widest_; }
+  bool on_tiles() const { return wp_.any_split(); }
 
   // Before the products: a share of every layer's weight rows copied, this thread's slice
   // cleared.
@@ -287,14 +304,14 @@ class BackwardState {
     for (int l = wants_gx_ ? 0 : 1; l < n_; ++l) {
       const Layer& L = layers_[l];
 #if defined(SCIDL_HAVE_AMX)
-      if (split_[l]) {  // w (out x in) as B, by one thread
-        if (l % nt == t) amx::split_pairs(L.w, L.out, L.in, L.in, L.out, *split_[l]);
+      if (const amx::Planes* split = wp_.split(l)) {  // w (out x in) as B, by one thread
+        if (l % nt == t) amx::split_pairs(L.w, L.out, L.in, L.in, L.out, *split);
         continue;
       }
 #endif
       const RowRange o = block_share(L.out, t, nt);
       for (int64_t i = o.begin; i < o.end; ++i)
-        std::copy(L.w + i * L.in, L.w + (i + 1) * L.in, wp_ + w_offset_[l] + i * padded_ld(L.in));
+        std::copy(L.w + i * L.in, L.w + (i + 1) * L.in, wp_.at(l) + i * padded_ld(L.in));
     }
     std::fill(partials_ + t * slice_, partials_ + (t + 1) * slice_, 0.0f);
   }
@@ -313,7 +330,7 @@ class BackwardState {
       float* down = l > 0 ? buf.down : gx;
       const LayerGrads part = part_of(t, l);
       const float* y_l = L.act != Activation::None ? ys[l] : nullptr;
-      backward_group(nr, L, wp_ + w_offset_[l], padded_ld(L.in), split_[l] ? &*split_[l] : nullptr,
+      backward_group(nr, L, wp_.at(l), padded_ld(L.in), wp_.split(l),
                      g, ld_g, y_l, ld_of(layout, L.out), x_l, ld_x_l, buf, widest_, down, part.w,
                      part.bias);
       g = down;
@@ -343,6 +360,10 @@ class BackwardState {
   }
 
  private:
+  static Scratch& w_buffer() {
+    thread_local Scratch b;
+    return b;
+  }
   LayerGrads part_of(int t, int l) const {
     float* base = partials_ + t * slice_ + part_offset_[l];
     return {grads_[l].w ? base : nullptr,
@@ -353,10 +374,10 @@ class BackwardState {
   int n_;
   const LayerGrads* grads_;
   bool wants_gx_;
-  std::vector<int64_t> w_offset_, part_offset_;
-  std::vector<std::optional<amx::Planes>> split_;  // per layer on tiles
+  PackedWeights wp_;  // w with a conflict-free leading dimension, or split for the tiles
+  std::vector<int64_t> part_offset_;
   int64_t widest_ = 0, slice_ = 0;
-  float *wp_ = nullptr, *partials_ = nullptr;
+  float* partials_ = nullptr;
 };
 
 // A thread's gz and down buffers for groups of up to `rows` rows.
@@ -393,7 +414,7 @@ bool available() { return true; }
 void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, float* const* ys) {
   if (rows <= 0 || n <= 0) return;
   const ForwardWeights weights(layers, n, rows);
-  const bool tiles = any_on_tiles(layers, n, rows);
+  const bool tiles = weights.on_tiles();
   on_team(chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1, [&](int t, int nt) {
     const TileThread tile_thread(tiles);
     weights.pack_share(t, nt);
@@ -417,7 +438,7 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
     throw std::invalid_argument("dense::backward_chain: an activation needs the forward output");
   const int threads = chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1;
   const BackwardState state(layers, n, rows, grads, gx != nullptr, threads);
-  const bool tiles = any_on_tiles(layers, n, rows);
+  const bool tiles = state.on_tiles();
   on_team(threads, [&](int t, int nt) {
     const TileThread tile_thread(tiles);
     state.prepare_share(t, nt);
@@ -447,7 +468,7 @@ double train_chain(int64_t rows, const float* x, const Layer* layers, int n, con
   const int64_t out = layers[n - 1].out;
   const float scale = 1.0f / float(rows * out);
   std::vector<double> loss_sums(size_t(threads), 0.0);
-  const bool tiles = any_on_tiles(layers, n, rows);
+  const bool tiles = weights.on_tiles() || state.on_tiles();
   on_team(threads, [&](int t, int nt) {
     const TileThread tile_thread(tiles);
     weights.pack_share(t, nt);

@@ -53,12 +53,6 @@ class TileThread {
 // Floats of buffer a layer's weight split for the tiles takes (a whole number of cache lines).
 inline int64_t floats_for_tiles(const Layer& L) { return (3 * L.in * L.out / 2 + 15) / 16 * 16; }
 
-inline bool any_on_tiles(const Layer* layers, int n, int64_t rows) {
-  for (int l = 0; l < n; ++l)
-    if (on_tiles(layers[l], rows)) return true;
-  return false;
-}
-
 #if defined(SCIDL_HAVE_AMX)
 // Three bfloat16 planes of `elements` each at the start of a float buffer (of at least
 // 1.5 x elements floats).
