@@ -115,7 +115,8 @@ TEST_P(DenseChainLossTest, AgreesWithTheComposedChainLossAndBackward) {
   Outcome nested[2];
 #pragma omp parallel num_threads(2)
   nested[omp_get_thread_num()] = run(true);
-  for (const Outcome& o : nested) expect_same(o, composed, std::string(GetParam().name) + " (nested)");
+  for (const Outcome& o : nested)
+    expect_same(o, composed, std::string(GetParam().name) + " (nested)");
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -127,7 +128,12 @@ INSTANTIATE_TEST_SUITE_P(
         // tails everywhere: rows not a multiple of the tile or group, odd widths, no biases
         LossCase{"ragged_no_bias_mse", 389, {7, 70, 33, 130, 19}, FusedLoss::MSE, false, true},
         LossCase{"two_layers_few_rows_l1", 17, {5, 9, 2}, FusedLoss::L1, true, true},
-        LossCase{"tanh_l1", 1000, {3, 128, 128, 4}, FusedLoss::L1, true, true, Activation::Tanh}),
+        LossCase{"tanh_l1", 1000, {3, 128, 128, 4}, FusedLoss::L1, true, true, Activation::Tanh},
+        // short batches, whose layers' units the threads split (dense_by_units.h)
+        LossCase{"units_three_body_b60_l1", 60, {3, 128, 128, 128, 4}, FusedLoss::L1, true, false},
+        LossCase{"units_ragged_no_bias_mse", 50, {7, 70, 33, 130, 19}, FusedLoss::MSE, false, true},
+        LossCase{"units_tanh_b48", 48, {3, 64, 64, 4}, FusedLoss::L1, true, true,
+                 Activation::Tanh}),
     [](const auto& info) { return std::string(info.param.name); });
 
 using DenseChainLossSeed = DenseChainLossTest;

@@ -1,4 +1,6 @@
 #include "scidl/backend/cpu/dense_kernels.h"
+#include "scidl/backend/cpu/dense_by_units.h"
+#include "scidl/backend/cpu/dense_team.h"
 #include "scidl/backend/cpu/dense_tiles.h"
 #include "scidl/backend/cpu/kernel_switch.h"
 #include "scidl/backend/cpu/avx512_util.h"
@@ -41,54 +43,11 @@ using avx512::transpose;
 
 using namespace gemm_tiles;
 
-// Below this many multiply-adds (a whole chain's) the work runs on one thread: waking the
-// partner costs more.
-constexpr int64_t kParallelWork = 4 * 1024 * 1024;
-
-// y = tanh(y) over rows x cols floats, rows ld apart (a group's output, still in L2), 16 at a
-// time through glibc's vector tanh (vector_math.h).
-void tanh_in_place(float* __restrict y, int64_t rows, int64_t cols, int64_t ld) {
-  for (int64_t r = 0; r < rows; ++r) {
-    float* __restrict row = y + r * ld;
-#pragma omp simd
-    for (int64_t i = 0; i < cols; ++i) row[i] = std::tanh(row[i]);
-  }
-}
-
 // Rows per group: callers of gemm_group pass at most this many, so A and C stay in L2 across
 // the blocks of B.
 constexpr int64_t kGroupRows = 192;
 // The same for train_chain, whose group keeps every layer's activations in L2 at once.
 constexpr int64_t kTrainGroupRows = 96;
-
-// The rows thread t of n takes: an even share in whole tiles, contiguous, so that neither
-// thread waits at the end of a layer for the other's extra row group.
-struct RowRange {
-  int64_t begin, end;
-};
-RowRange share_of(int64_t rows, int t, int n) {
-  const int64_t bands = (rows + kTileRows - 1) / kTileRows;
-  return {std::min(rows, bands * t / n * kTileRows), std::min(rows, bands * (t + 1) / n * kTileRows)};
-}
-
-// The part of [0, count) thread t of n takes: whole blocks of 16 (the transposes' tiles).
-RowRange block_share(int64_t count, int t, int n) {
-  const int64_t blocks = (count + 15) / 16;
-  return {std::min(count, blocks * t / n * 16), std::min(count, blocks * (t + 1) / n * 16)};
-}
-
-// Runs body(t, n) on every thread of a team of `threads` (inline when 1): the chain's
-// packing, products and reductions all happen in one parallel region, so the partner thread
-// neither waits through a serial part nor is woken more than once per pass.
-template <typename Body>
-void on_team(int threads, Body&& body) {
-  if (threads == 1) {
-    body(0, 1);
-    return;
-  }
-#pragma omp parallel num_threads(threads)
-  body(omp_get_thread_num(), omp_get_num_threads());
-}
 
 // A thread's buffers for one row group of the backward: gz, with a conflict-free leading
 // dimension (see padded_ld), and the gradient passed down to the layer below (one buffer does:
@@ -159,12 +118,6 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw,
 #endif
   if (down) gemm_group<AOrder::RowMajor>(nr, in, out, buf.gz, ldg, wp, ldw, down, in, false, {});
   if (gwt_part) gemm_group<AOrder::ColMajor>(in, out, nr, x, ldx_in, buf.gz, ldg, gwt_part, out, true, {});
-}
-
-bool chain_in_parallel(int64_t rows, const Layer* layers, int n) {
-  int64_t work = 0;
-  for (int l = 0; l < n; ++l) work += layers[l].in * layers[l].out;
-  return rows * work >= kParallelWork && omp_get_max_threads() > 1;
 }
 
 // How a group's activations lie: rows as wide as the layer (the caller's tensors), or rows
@@ -389,21 +342,11 @@ GroupBuffers group_buffers(int64_t rows, int64_t widest) {
 
 // The mean loss's gradient w.r.t. rows [0, count) of a prediction p (count elements, with the
 // target t alongside), written to g; returns the sum of the rows' losses. scale = 1 / (the
-// elements the mean is over). The derivatives are the composed ops': |d|' = sign(d) with
-// sign(0) = 0, (d^2)' = 2d.
+// elements the mean is over).
 double row_loss(RowLoss kind, const float* p, const float* t, int64_t count, float scale,
                 float* g) {
   double sum = 0;
-  for (int64_t i = 0; i < count; ++i) {
-    const float d = p[i] - t[i];
-    if (kind == RowLoss::L1) {
-      sum += std::fabs(d);
-      g[i] = d > 0.0f ? scale : d < 0.0f ? -scale : d * scale;  // NaN stays NaN
-    } else {
-      sum += double(d) * d;
-      g[i] = 2.0f * scale * d;
-    }
-  }
+  for (int64_t i = 0; i < count; ++i) sum += element_loss(kind, p[i], t[i], scale, g[i]);
   return sum;
 }
 
@@ -462,6 +405,8 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
 double train_chain(int64_t rows, const float* x, const Layer* layers, int n, const float* target,
                    RowLoss loss, float* prediction, float* gx, const LayerGrads* grads) {
   if (rows <= 0 || n <= 0) return 0.0;
+  if (rows <= kUnitSplitMaxRows)
+    return train_chain_by_units(rows, x, layers, n, target, loss, prediction, gx, grads);
   const int threads = chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1;
   const ForwardWeights weights(layers, n, rows);
   const BackwardState state(layers, n, rows, grads, gx != nullptr, threads);

@@ -62,7 +62,8 @@ enum class RowLoss { L1, MSE };
 // backward while in L2 and are never written to memory (writing and reading them back was a
 // fifth of a batch-5000 step of the three-body network). `prediction` receives the last
 // layer's output; gx and grads as backward_chain's, for the mean loss. Returns the sum of the
-// losses (the caller divides by rows x out for the mean).
+// losses (the caller divides by rows x out for the mean). A short batch (dense_by_units.h) is
+// split between the threads by units instead of rows.
 double train_chain(int64_t rows, const float* x, const Layer* layers, int n, const float* target,
                    RowLoss loss, float* prediction, float* gx, const LayerGrads* grads);
 

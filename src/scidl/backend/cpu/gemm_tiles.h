@@ -46,6 +46,9 @@ enum class AOrder { RowMajor, ColMajor };
 struct Epilogue {
   const float* bias = nullptr;  // added to every row (masked like the columns)
   bool relu = false;
+  // Added to every column instead, row_bias[r] to row r: the bias of a layer computed as
+  // y^T = w x^T, whose rows are output units (dense_by_units.cpp).
+  const float* row_bias = nullptr;
 };
 
 // C[MR, <=kPanel] (=|+=) A[MR, K] . B[K, <=kPanel], B row k at b + k * ldb. The accumulators
@@ -82,7 +85,7 @@ void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, C
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) {
-      __m512 v = _mm512_add_ps(acc[r][j], bias[j]);
+      __m512 v = _mm512_add_ps(acc[r][j], e.row_bias ? _mm512_set1_ps(e.row_bias[r]) : bias[j]);
       if (e.relu)  // x < 0 ? 0 : x, as the elementwise ReLU (NaN passes through)
         v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), zero);
       _mm512_mask_storeu_ps(c + r * ldc + 16 * j, m.v[j], v);
@@ -132,7 +135,7 @@ inline void gemm_group(int64_t rows, int64_t cols, int64_t K, const float* a, in
       for (int64_t c0 = 0; c0 < cols; c0 += kPanel)
         tile_for<kOrder>(std::min<int64_t>(kTileRows, rows - r0), cols - c0)(
             0, a, lda, b, ldb, column_mask(cols - c0), c + r0 * ldc + c0, ldc, false,
-            {e.bias ? e.bias + c0 : nullptr, e.relu});
+            {e.bias ? e.bias + c0 : nullptr, e.relu, e.row_bias ? e.row_bias + r0 : nullptr});
     return;
   }
   for (int64_t k0 = 0; k0 < K; k0 += kDepth) {
@@ -140,9 +143,11 @@ inline void gemm_group(int64_t rows, int64_t cols, int64_t K, const float* a, in
     const bool last = k0 + kc == K;
     for (int64_t c0 = 0; c0 < cols; c0 += kPanel) {
       const ColumnMask m = column_mask(cols - c0);
-      const Epilogue ep = last ? Epilogue{e.bias ? e.bias + c0 : nullptr, e.relu} : Epilogue{};
       for (int64_t r0 = 0; r0 < rows; r0 += kTileRows) {
         const float* ak = kOrder == AOrder::RowMajor ? a + r0 * lda + k0 : a + k0 * lda + r0;
+        const Epilogue ep = last ? Epilogue{e.bias ? e.bias + c0 : nullptr, e.relu,
+                                            e.row_bias ? e.row_bias + r0 : nullptr}
+                                 : Epilogue{};
         tile_for<kOrder>(std::min<int64_t>(kTileRows, rows - r0), cols - c0)(
             kc, ak, lda, b + k0 * ldb + c0, ldb, m, c + r0 * ldc + c0, ldc,
             accumulate || k0 > 0, ep);

@@ -1,0 +1,172 @@
+#include "scidl/backend/cpu/dense_by_units.h"
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "scidl/backend/cpu/avx512_util.h"
+#include "scidl/backend/cpu/dense_team.h"
+#include "scidl/backend/cpu/gemm_tiles.h"
+
+namespace scidl::backend::cpu::dense {
+
+namespace {
+
+using avx512::mask_bits;
+using avx512::Scratch;
+using avx512::transpose;
+using namespace gemm_tiles;
+
+// Where a pass keeps a short batch's activations: feature-major blocks (a row of ld floats per
+// unit) for the products, and batch-major copies of the hidden layers' outputs for dW. One
+// buffer, reused by every pass of the calling thread.
+class UnitBuffers {
+ public:
+  UnitBuffers(int64_t rows, const Layer* layers, int n)
+      : ld(padded_ld(rows)), yt_(size_t(n)), yb_(size_t(n), nullptr) {
+    int64_t widest = layers[0].in;
+    for (int l = 0; l < n; ++l) widest = std::max(widest, layers[l].out);
+    int64_t floats = layers[0].in * ld + 4 * widest * ld;
+    for (int l = 0; l < n; ++l)
+      floats += layers[l].out * ld + (l + 1 < n ? rows * padded_ld(layers[l].out) : 0);
+    thread_local Scratch buffer;
+    float* p = buffer.get(size_t(floats));
+    auto take = [&p](int64_t count) { return std::exchange(p, p + (count + 15) / 16 * 16); };
+    xt = take(layers[0].in * ld);
+    for (int l = 0; l < n; ++l) {
+      yt_[l] = take(layers[l].out * ld);
+      if (l + 1 < n) yb_[l] = take(rows * padded_ld(layers[l].out));
+    }
+    for (float*& b : gt) b = take(widest * ld);
+    for (float*& b : gzt) b = take(widest * ld);
+  }
+  float* yt(int l) const { return yt_[l]; }  // layer l's output, feature-major
+  float* yb(int l) const { return yb_[l]; }  // the same batch-major (hidden layers only)
+
+  const int64_t ld;     // between the feature-major rows
+  float* xt = nullptr;  // the chain's input, feature-major
+  float* gt[2] = {};    // the gradient w.r.t. a layer's output, then the one passed down
+  float* gzt[2] = {};   // gz of a layer; alternate layers alternate, see backward_layer
+
+ private:
+  std::vector<float*> yt_, yb_;
+};
+
+// GCC 12's _mm512_reduce_add_ps starts from _mm512_undefined_*(), which
+// -Wmaybe-uninitialized flags where it is inlined.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// gz = g * act'(y) over units [u.begin, u.end) of feature-major blocks (rows floats a unit, ld
+// apart), and db[o] = the sum of unit o's row of gz when db is not null.
+void activation_gradient(const Layer& L, RowRange u, int64_t rows, int64_t ld, const float* g,
+                         const float* y, float* gz, float* db) {
+  const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
+  for (int64_t o = u.begin; o < u.end; ++o) {
+    const float *gr = g + o * ld, *yr = y + o * ld;
+    float* zr = gz + o * ld;
+    __m512 sum = zero;
+    for (int64_t b = 0; b < rows; b += 16) {
+      __mmask16 m = mask_bits(rows - b);
+      __m512 v;
+      if (L.act == Activation::Tanh) {
+        const __m512 yv = _mm512_maskz_loadu_ps(m, yr + b);
+        v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, gr + b), _mm512_fnmadd_ps(yv, yv, one));
+      } else {
+        if (L.act == Activation::Relu)
+          m = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, yr + b), zero, _CMP_GT_OQ);
+        v = _mm512_maskz_loadu_ps(m, gr + b);
+      }
+      _mm512_storeu_ps(zr + b, v);
+      sum = _mm512_add_ps(sum, v);
+    }
+    if (db) db[o] = _mm512_reduce_add_ps(sum);
+  }
+}
+#pragma GCC diagnostic pop
+
+}  // namespace
+
+double train_chain_by_units(int64_t rows, const float* x, const Layer* layers, int n,
+                            const float* target, RowLoss loss, float* prediction, float* gx,
+                            const LayerGrads* grads) {
+  if (rows <= 0 || n <= 0) return 0.0;
+  const UnitBuffers buf(rows, layers, n);
+  const int64_t ld = buf.ld, out = layers[n - 1].out;
+  const float scale = 1.0f / float(rows * out);
+  const int threads = chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1;
+  std::vector<double> loss_sums(size_t(threads), 0.0);
+  on_team(threads, [&](int t, int nt) {
+    {  // the input feature-major, a band of its columns per thread
+      const RowRange f = block_share(layers[0].in, t, nt);
+      if (f.size() > 0)
+        transpose(x + f.begin, rows, f.size(), layers[0].in, buf.xt + f.begin * ld, ld);
+    }
+    team_barrier(nt);
+    // Forward: this thread's units of each layer, y^T[u] = act(w[u] x^T + b[u]), and their
+    // batch-major copy; the next layer waits for every unit.
+    const float* in = buf.xt;
+    for (int l = 0; l < n; ++l) {
+      const Layer& L = layers[l];
+      const RowRange u = block_share(L.out, t, nt);
+      float* yt = buf.yt(l) + u.begin * ld;
+      if (u.size() > 0) {
+        gemm_group<AOrder::RowMajor>(
+            u.size(), rows, L.in, L.w + u.begin * L.in, L.in, in, ld, yt, ld, false,
+            {nullptr, L.act == Activation::Relu, L.bias ? L.bias + u.begin : nullptr});
+        if (L.act == Activation::Tanh) tanh_in_place(yt, u.size(), rows, ld);
+        if (l + 1 < n) transpose(yt, u.size(), rows, ld, buf.yb(l) + u.begin, padded_ld(L.out));
+      }
+      if (l + 1 < n) team_barrier(nt);
+      in = buf.yt(l);
+    }
+    {  // the loss and its gradient on this thread's units of the output
+      const RowRange u = block_share(out, t, nt);
+      const float* yt = buf.yt(n - 1);
+      double sum = 0;
+      for (int64_t o = u.begin; o < u.end; ++o)
+        for (int64_t b = 0; b < rows; ++b) {
+          const float p = yt[o * ld + b];
+          sum += element_loss(loss, p, target[b * out + o], scale, buf.gt[0][o * ld + b]);
+          prediction[b * out + o] = p;
+        }
+      loss_sums[t] = sum;
+    }
+    // Backward: gz and db on this thread's units, then its rows of dW = gz^T x and, once every
+    // unit's gz is in, its units of the gradient passed down, w^T gz^T. gz alternates between
+    // two buffers: a thread done with layer l writes layer l-1's while its partner may still
+    // read layer l's (the barrier keeps them at most one layer apart).
+    const float* g = buf.gt[0];
+    for (int l = n - 1; l >= 0; --l) {
+      const Layer& L = layers[l];
+      const RowRange u = block_share(L.out, t, nt);
+      float* gz = buf.gzt[l % 2];
+      activation_gradient(L, u, rows, ld, g, buf.yt(l), gz, grads[l].bias);
+      if (grads[l].w && u.size() > 0) {
+        const float* xb = l == 0 ? x : buf.yb(l - 1);
+        gemm_group<AOrder::RowMajor>(u.size(), L.in, rows, gz + u.begin * ld, ld, xb,
+                                     l == 0 ? L.in : padded_ld(L.in), grads[l].w + u.begin * L.in,
+                                     L.in, false, {});
+      }
+      if (l == 0 && !gx) break;
+      team_barrier(nt);
+      const RowRange v = block_share(L.in, t, nt);
+      float* down = g == buf.gt[0] ? buf.gt[1] : buf.gt[0];
+      if (v.size() > 0) {
+        gemm_group<AOrder::ColMajor>(v.size(), rows, L.out, L.w + v.begin, L.in, gz, ld,
+                                     down + v.begin * ld, ld, false, {});
+        if (l == 0) transpose(down + v.begin * ld, v.size(), rows, ld, gx + v.begin, L.in);
+      }
+      g = down;
+    }
+  });
+  double sum = 0;
+  for (double s : loss_sums) sum += s;
+  return sum;
+}
+
+}  // namespace scidl::backend::cpu::dense
+
+#endif
