@@ -138,6 +138,10 @@ TEST_P(DenseChain, AgreesWithComposedLinearLayers) {
       b.push_back(b0[l].defined() ? b0[l].detach().requires_grad_(true) : Tensor());
     }
     Tensor y = dense_chain(x, w, b, acts);
+    {  // another pass in between: the backward must not rely on the forward's scratch buffers
+      NoGradGuard no_grad;
+      dense_chain(mul(x0, scalar_tensor(-0.5)), w0, b0, acts);
+    }
     y.backward(gy);
     Grads g{y.detach(), c.input_grad ? x.grad() : Tensor(), {}, {}};
     for (size_t l = 0; l < w.size(); ++l) {
@@ -176,7 +180,10 @@ INSTANTIATE_TEST_SUITE_P(
         ChainCase{"two_layers_few_rows", 17, {5, 9, 2}, true, false, true},
         // tanh hidden layers (smooth surrogates), both threads
         ChainCase{"tanh_b5000", 5000, {3, 128, 128, 4}, true, false, true, Activation::Tanh},
-        ChainCase{"tanh_ragged", 389, {7, 70, 33}, false, false, true, Activation::Tanh}),
+        ChainCase{"tanh_ragged", 389, {7, 70, 33}, false, false, true, Activation::Tanh},
+        // short batches, whose layers' units the threads split (dense_by_units.h)
+        ChainCase{"units_ragged_no_bias_last_relu", 50, {7, 70, 33, 130, 19}, false, true, true},
+        ChainCase{"units_tanh", 40, {7, 70, 33}, true, false, true, Activation::Tanh}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(DenseChainPath, SequentialRunsLinearReluStacksAsOneNode) {

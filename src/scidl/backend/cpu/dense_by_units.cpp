@@ -21,24 +21,27 @@ using avx512::transpose;
 using namespace gemm_tiles;
 
 // Where a pass keeps a short batch's activations: feature-major blocks (a row of ld floats per
-// unit) for the products, and batch-major copies of the hidden layers' outputs for dW. One
-// buffer, reused by every pass of the calling thread.
+// unit) for the products, and (train_chain only) batch-major copies of the hidden layers'
+// outputs for dW. One buffer, reused by every pass of the calling thread.
 class UnitBuffers {
  public:
-  UnitBuffers(int64_t rows, const Layer* layers, int n)
+  UnitBuffers(int64_t rows, const Layer* layers, int n, bool batch_major_copies)
       : ld(padded_ld(rows)), yt_(size_t(n)), yb_(size_t(n), nullptr) {
     int64_t widest = layers[0].in;
     for (int l = 0; l < n; ++l) widest = std::max(widest, layers[l].out);
-    int64_t floats = layers[0].in * ld + 4 * widest * ld;
+    // Every block is a whole number of rows of ld floats or padded_ld(width) floats
+    // (multiples of 16): all stay 64-byte aligned.
+    int64_t floats = (layers[0].in + 4 * widest) * ld;
     for (int l = 0; l < n; ++l)
-      floats += layers[l].out * ld + (l + 1 < n ? rows * padded_ld(layers[l].out) : 0);
+      floats += layers[l].out * ld +
+                (batch_major_copies && l + 1 < n ? rows * padded_ld(layers[l].out) : 0);
     thread_local Scratch buffer;
     float* p = buffer.get(size_t(floats));
-    auto take = [&p](int64_t count) { return std::exchange(p, p + (count + 15) / 16 * 16); };
+    auto take = [&p](int64_t count) { return std::exchange(p, p + count); };
     xt = take(layers[0].in * ld);
     for (int l = 0; l < n; ++l) {
       yt_[l] = take(layers[l].out * ld);
-      if (l + 1 < n) yb_[l] = take(rows * padded_ld(layers[l].out));
+      if (batch_major_copies && l + 1 < n) yb_[l] = take(rows * padded_ld(layers[l].out));
     }
     for (float*& b : gt) b = take(widest * ld);
     for (float*& b : gzt) b = take(widest * ld);
@@ -49,10 +52,18 @@ class UnitBuffers {
   const int64_t ld;     // between the feature-major rows
   float* xt = nullptr;  // the chain's input, feature-major
   float* gt[2] = {};    // the gradient w.r.t. a layer's output, then the one passed down
-  float* gzt[2] = {};   // gz of a layer; alternate layers alternate, see backward_layer
+  float* gzt[2] = {};   // gz of a layer; alternate layers alternate, see backward_units
 
  private:
   std::vector<float*> yt_, yb_;
+};
+
+// Where a pass reads each layer's input batch-major (the B operand of dW = gz^T x), and where
+// the forward writes each layer's output batch-major (null: not wanted).
+struct BatchMajor {
+  std::vector<const float*> in;
+  std::vector<int64_t> ld_in;
+  std::vector<float*> out;  // out[l] (leading dim ld_in[l + 1], or layers[l].out for the last)
 };
 
 // GCC 12's _mm512_reduce_add_ps starts from _mm512_undefined_*(), which
@@ -87,80 +98,142 @@ void activation_gradient(const Layer& L, RowRange u, int64_t rows, int64_t ld, c
 }
 #pragma GCC diagnostic pop
 
+// Forward, on thread t of a team of nt: the input feature-major (a band of its columns per
+// thread), then this thread's units of each layer, y^T[u] = act(w[u] x^T + b[u]), and their
+// batch-major copy where `bm` wants one; the next layer waits for every unit.
+void forward_units(int t, int nt, int64_t rows, const float* x, const Layer* layers, int n,
+                   const UnitBuffers& buf, const BatchMajor& bm) {
+  const int64_t ld = buf.ld;
+  const RowRange f = block_share(layers[0].in, t, nt);
+  if (f.size() > 0) transpose(x + f.begin, rows, f.size(), layers[0].in, buf.xt + f.begin * ld, ld);
+  team_barrier(nt);
+  const float* in = buf.xt;
+  for (int l = 0; l < n; ++l) {
+    const Layer& L = layers[l];
+    const RowRange u = block_share(L.out, t, nt);
+    float* yt = buf.yt(l) + u.begin * ld;
+    if (u.size() > 0) {
+      gemm_group<AOrder::RowMajor>(
+          u.size(), rows, L.in, L.w + u.begin * L.in, L.in, in, ld, yt, ld, false,
+          {nullptr, L.act == Activation::Relu, L.bias ? L.bias + u.begin : nullptr});
+      if (L.act == Activation::Tanh) tanh_in_place(yt, u.size(), rows, ld);
+      if (bm.out[l])
+        transpose(yt, u.size(), rows, ld, bm.out[l] + u.begin, l + 1 < n ? bm.ld_in[l + 1] : L.out);
+    }
+    if (l + 1 < n) team_barrier(nt);
+    in = buf.yt(l);
+  }
+}
+
+// Backward, on thread t of a team of nt, from buf.gt[0], which holds (for this thread's units
+// of the last layer) the gradient w.r.t. the last layer's output, feature-major; yt[l] is layer
+// l's output feature-major (this thread's units; read when it has an activation). Per layer:
+// gz and db on this thread's units, its rows of dW = gz^T x and, once every unit's gz is in,
+// its units of the gradient passed down, w^T gz^T. gz alternates between two buffers: a thread
+// done with layer l writes layer l-1's while its partner may still read layer l's (the
+// barrier keeps them at most one layer apart).
+void backward_units(int t, int nt, int64_t rows, const Layer* layers, int n, const UnitBuffers& buf,
+                    const float* const* yt, const BatchMajor& bm, float* gx,
+                    const LayerGrads* grads) {
+  const int64_t ld = buf.ld;
+  const float* g = buf.gt[0];
+  for (int l = n - 1; l >= 0; --l) {
+    const Layer& L = layers[l];
+    const RowRange u = block_share(L.out, t, nt);
+    float* gz = buf.gzt[l % 2];
+    activation_gradient(L, u, rows, ld, g, yt[l], gz, grads[l].bias);
+    if (grads[l].w && u.size() > 0)
+      gemm_group<AOrder::RowMajor>(u.size(), L.in, rows, gz + u.begin * ld, ld, bm.in[l],
+                                   bm.ld_in[l], grads[l].w + u.begin * L.in, L.in, false, {});
+    if (l == 0 && !gx) break;
+    team_barrier(nt);
+    const RowRange v = block_share(L.in, t, nt);
+    float* down = g == buf.gt[0] ? buf.gt[1] : buf.gt[0];
+    if (v.size() > 0) {
+      gemm_group<AOrder::ColMajor>(v.size(), rows, L.out, L.w + v.begin, L.in, gz, ld,
+                                   down + v.begin * ld, ld, false, {});
+      if (l == 0) transpose(down + v.begin * ld, v.size(), rows, ld, gx + v.begin, L.in);
+    }
+    g = down;
+  }
+}
+
+int team_size(int64_t rows, const Layer* layers, int n) {
+  return chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1;
+}
+
 }  // namespace
+
+void forward_chain_by_units(int64_t rows, const float* x, const Layer* layers, int n,
+                            float* const* ys) {
+  const UnitBuffers buf(rows, layers, n, false);
+  BatchMajor bm;
+  for (int l = 0; l < n; ++l) {
+    bm.out.push_back(ys[l]);
+    bm.ld_in.push_back(layers[l].in);
+  }
+  on_team(team_size(rows, layers, n),
+          [&](int t, int nt) { forward_units(t, nt, rows, x, layers, n, buf, bm); });
+}
+
+void backward_chain_by_units(int64_t rows, const float* x, const Layer* layers, int n,
+                             const float* const* ys, const float* g, float* gx,
+                             const LayerGrads* grads) {
+  const UnitBuffers buf(rows, layers, n, false);
+  const int64_t ld = buf.ld;
+  BatchMajor bm;
+  std::vector<const float*> yt(size_t(n), nullptr);
+  for (int l = 0; l < n; ++l) {
+    bm.in.push_back(l == 0 ? x : ys[l - 1]);
+    bm.ld_in.push_back(layers[l].in);
+    if (layers[l].act != Activation::None) yt[l] = buf.yt(l);
+  }
+  on_team(team_size(rows, layers, n), [&](int t, int nt) {
+    // The outputs the activations' gradients read, and g, feature-major: each thread its own
+    // units, which it alone reads.
+    for (int l = 0; l < n; ++l) {
+      const RowRange u = block_share(layers[l].out, t, nt);
+      if (yt[l] && u.size() > 0)
+        transpose(ys[l] + u.begin, rows, u.size(), layers[l].out, buf.yt(l) + u.begin * ld, ld);
+    }
+    const int64_t out = layers[n - 1].out;
+    const RowRange u = block_share(out, t, nt);
+    if (u.size() > 0) transpose(g + u.begin, rows, u.size(), out, buf.gt[0] + u.begin * ld, ld);
+    backward_units(t, nt, rows, layers, n, buf, yt.data(), bm, gx, grads);
+  });
+}
 
 double train_chain_by_units(int64_t rows, const float* x, const Layer* layers, int n,
                             const float* target, RowLoss loss, float* prediction, float* gx,
                             const LayerGrads* grads) {
-  if (rows <= 0 || n <= 0) return 0.0;
-  const UnitBuffers buf(rows, layers, n);
+  const UnitBuffers buf(rows, layers, n, true);
   const int64_t ld = buf.ld, out = layers[n - 1].out;
   const float scale = 1.0f / float(rows * out);
-  const int threads = chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1;
+  BatchMajor bm;
+  std::vector<const float*> yt(size_t(n), nullptr);
+  for (int l = 0; l < n; ++l) {
+    bm.in.push_back(l == 0 ? x : buf.yb(l - 1));
+    bm.ld_in.push_back(l == 0 ? layers[0].in : padded_ld(layers[l].in));
+    bm.out.push_back(buf.yb(l));  // null for the last layer: the loss writes the prediction
+    yt[l] = buf.yt(l);
+  }
+  const int threads = team_size(rows, layers, n);
   std::vector<double> loss_sums(size_t(threads), 0.0);
   on_team(threads, [&](int t, int nt) {
-    {  // the input feature-major, a band of its columns per thread
-      const RowRange f = block_share(layers[0].in, t, nt);
-      if (f.size() > 0)
-        transpose(x + f.begin, rows, f.size(), layers[0].in, buf.xt + f.begin * ld, ld);
-    }
-    team_barrier(nt);
-    // Forward: this thread's units of each layer, y^T[u] = act(w[u] x^T + b[u]), and their
-    // batch-major copy; the next layer waits for every unit.
-    const float* in = buf.xt;
-    for (int l = 0; l < n; ++l) {
-      const Layer& L = layers[l];
-      const RowRange u = block_share(L.out, t, nt);
-      float* yt = buf.yt(l) + u.begin * ld;
-      if (u.size() > 0) {
-        gemm_group<AOrder::RowMajor>(
-            u.size(), rows, L.in, L.w + u.begin * L.in, L.in, in, ld, yt, ld, false,
-            {nullptr, L.act == Activation::Relu, L.bias ? L.bias + u.begin : nullptr});
-        if (L.act == Activation::Tanh) tanh_in_place(yt, u.size(), rows, ld);
-        if (l + 1 < n) transpose(yt, u.size(), rows, ld, buf.yb(l) + u.begin, padded_ld(L.out));
-      }
-      if (l + 1 < n) team_barrier(nt);
-      in = buf.yt(l);
-    }
+    forward_units(t, nt, rows, x, layers, n, buf, bm);
     {  // the loss and its gradient on this thread's units of the output
       const RowRange u = block_share(out, t, nt);
-      const float* yt = buf.yt(n - 1);
+      const float* y = buf.yt(n - 1);
       double sum = 0;
       for (int64_t o = u.begin; o < u.end; ++o)
         for (int64_t b = 0; b < rows; ++b) {
-          const float p = yt[o * ld + b];
+          const float p = y[o * ld + b];
           sum += element_loss(loss, p, target[b * out + o], scale, buf.gt[0][o * ld + b]);
           prediction[b * out + o] = p;
         }
       loss_sums[t] = sum;
     }
-    // Backward: gz and db on this thread's units, then its rows of dW = gz^T x and, once every
-    // unit's gz is in, its units of the gradient passed down, w^T gz^T. gz alternates between
-    // two buffers: a thread done with layer l writes layer l-1's while its partner may still
-    // read layer l's (the barrier keeps them at most one layer apart).
-    const float* g = buf.gt[0];
-    for (int l = n - 1; l >= 0; --l) {
-      const Layer& L = layers[l];
-      const RowRange u = block_share(L.out, t, nt);
-      float* gz = buf.gzt[l % 2];
-      activation_gradient(L, u, rows, ld, g, buf.yt(l), gz, grads[l].bias);
-      if (grads[l].w && u.size() > 0) {
-        const float* xb = l == 0 ? x : buf.yb(l - 1);
-        gemm_group<AOrder::RowMajor>(u.size(), L.in, rows, gz + u.begin * ld, ld, xb,
-                                     l == 0 ? L.in : padded_ld(L.in), grads[l].w + u.begin * L.in,
-                                     L.in, false, {});
-      }
-      if (l == 0 && !gx) break;
-      team_barrier(nt);
-      const RowRange v = block_share(L.in, t, nt);
-      float* down = g == buf.gt[0] ? buf.gt[1] : buf.gt[0];
-      if (v.size() > 0) {
-        gemm_group<AOrder::ColMajor>(v.size(), rows, L.out, L.w + v.begin, L.in, gz, ld,
-                                     down + v.begin * ld, ld, false, {});
-        if (l == 0) transpose(down + v.begin * ld, v.size(), rows, ld, gx + v.begin, L.in);
-      }
-      g = down;
-    }
+    backward_units(t, nt, rows, layers, n, buf, yt.data(), bm, gx, grads);
   });
   double sum = 0;
   for (double s : loss_sums) sum += s;

@@ -1,5 +1,6 @@
-// train_chain for a short batch (dense_kernels.h): the threads split every layer's units
-// between them instead of the batch's rows. Internal to the dense kernels.
+// The dense chains (dense_kernels.h: forward_chain, backward_chain, train_chain) for a short
+// batch: the threads split every layer's units between them instead of the batch's rows.
+// Internal to the dense kernels.
 //
 // Why: at batch 64 a thread's share of the rows is 32, and splitting rows makes every thread
 // read every weight, pack a transposed copy of each for the forward, sum its own slice of
@@ -16,12 +17,18 @@
 
 namespace scidl::backend::cpu::dense {
 
-// The batch up to which train_chain splits units. Measured on the three-body network (AMD EPYC,
+// The batch up to which the chains split units. Measured on the three-body network (AMD EPYC,
 // 2 cores, session 11): a step took 0.31 ms instead of 0.36 at batch 32, 0.43 instead of 0.45 at
 // 64, and 0.63 instead of 0.57 at 96, where the activations' copies outgrow what they save.
 constexpr int64_t kUnitSplitMaxRows = 64;
 
-// train_chain's contract, computed with the units split. Only for builds with AVX-512F.
+// forward_chain's, backward_chain's and train_chain's contracts, computed with the units
+// split. Only for builds with AVX-512F.
+void forward_chain_by_units(int64_t rows, const float* x, const Layer* layers, int n,
+                            float* const* ys);
+void backward_chain_by_units(int64_t rows, const float* x, const Layer* layers, int n,
+                             const float* const* ys, const float* g, float* gx,
+                             const LayerGrads* grads);
 double train_chain_by_units(int64_t rows, const float* x, const Layer* layers, int n,
                             const float* target, RowLoss loss, float* prediction, float* gx,
                             const LayerGrads* grads);

@@ -356,6 +356,7 @@ bool available() { return true; }
 
 void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, float* const* ys) {
   if (rows <= 0 || n <= 0) return;
+  if (rows <= kUnitSplitMaxRows) return forward_chain_by_units(rows, x, layers, n, ys);
   const ForwardWeights weights(layers, n, rows);
   const bool tiles = weights.on_tiles();
   on_team(chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1, [&](int t, int nt) {
@@ -379,6 +380,8 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
   if (n <= 0) return;
   if (layers[n - 1].act != Activation::None && !ys[n - 1])
     throw std::invalid_argument("dense::backward_chain: an activation needs the forward output");
+  if (rows > 0 && rows <= kUnitSplitMaxRows)  // (no rows: the old path writes zero gradients)
+    return backward_chain_by_units(rows, x, layers, n, ys, g, gx, grads);
   const int threads = chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1;
   const BackwardState state(layers, n, rows, grads, gx != nullptr, threads);
   const bool tiles = state.on_tiles();
