@@ -77,7 +77,8 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw,
 #pragma GCC unroll 8
     for (int j = 0; j < kSumVectors; ++j)
       sums[j] = gb_part && c_begin + 16 * j < out
-                    ? _mm512_maskz_loadu_ps(mask_bits(out - c_begin - 16 * j), gb_part + c_begin + 16 * j)
+                    ? _mm512_maskz_loadu_ps(mask_bits(out - c_begin - 16 * j),
+                                            gb_part + c_begin + 16 * j)
                     : zero;
     for (int64_t r = 0; r < nr; ++r) {
       const float* gr = g + r * ldg_in;
@@ -117,7 +118,8 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw,
   (void)widest;
 #endif
   if (down) gemm_group<AOrder::RowMajor>(nr, in, out, buf.gz, ldg, wp, ldw, down, in, false, {});
-  if (gwt_part) gemm_group<AOrder::ColMajor>(in, out, nr, x, ldx_in, buf.gz, ldg, gwt_part, out, true, {});
+  if (gwt_part)
+    gemm_group<AOrder::ColMajor>(in, out, nr, x, ldx_in, buf.gz, ldg, gwt_part, out, true, {});
 }
 
 // How a group's activations lie: rows as wide as the layer (the caller's tensors), or rows
@@ -242,7 +244,8 @@ class BackwardState {
     thread_local Scratch partial_buffer;
     for (int l = 0; l < n; ++l) {
       const Layer& L = layers[l];
-      part_offset_[l + 1] = part_offset_[l] + (grads[l].w ? L.out * L.in : 0) + (grads[l].bias ? L.out : 0);
+      part_offset_[l + 1] =
+          part_offset_[l] + (grads[l].w ? L.out * L.in : 0) + (grads[l].bias ? L.out : 0);
       widest_ = std::max({widest_, padded_ld(L.in), padded_ld(L.out)});
     }
     slice_ = part_offset_[n];
@@ -362,9 +365,7 @@ void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, flo
   on_team(chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1, [&](int t, int nt) {
     const TileThread tile_thread(tiles);
     weights.pack_share(t, nt);
-    if (nt > 1) {
-#pragma omp barrier
-    }
+    team_barrier(nt);
     const RowRange range = share_of(rows, t, nt);
     std::vector<float*> y_rows(size_t(n), nullptr);
     for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows) {
@@ -388,9 +389,7 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
   on_team(threads, [&](int t, int nt) {
     const TileThread tile_thread(tiles);
     state.prepare_share(t, nt);
-    if (nt > 1) {
-#pragma omp barrier
-    }
+    team_barrier(nt);
     const GroupBuffers buf = group_buffers(kGroupRows, state.widest());
     const RowRange range = share_of(rows, t, nt);
     std::vector<const float*> y_rows(size_t(n), nullptr);
@@ -421,9 +420,7 @@ double train_chain(int64_t rows, const float* x, const Layer* layers, int n, con
     const TileThread tile_thread(tiles);
     weights.pack_share(t, nt);
     state.prepare_share(t, nt);
-    if (nt > 1) {
-#pragma omp barrier
-    }
+    team_barrier(nt);
     // A group's activations, every layer's (rows padded: see Layout), and the loss gradient:
     // kTrainGroupRows rows of each stay in this thread's L2 from the forward to the backward.
     thread_local Scratch act_buffer;
@@ -524,7 +521,8 @@ void backward_wide(int64_t rows, const float* x, const Layer& L, const float* y,
     for (int64_t c0 = cols.begin; c0 < cols.end; c0 += kPanel) {
       const int64_t nc = std::min(kPanel, cols.end - c0);
       auto pack = [&](const float* src, int64_t k) {
-        for (int64_t i = 0; i < k; ++i) std::copy(src + i * L.in + c0, src + i * L.in + c0 + nc, panel + i * kPanel);
+        for (int64_t i = 0; i < k; ++i)
+          std::copy(src + i * L.in + c0, src + i * L.in + c0 + nc, panel + i * kPanel);
       };
       if (gx && rows > 0) {  // gx = gz w
         pack(L.w, L.out);
