@@ -74,22 +74,12 @@ struct BatchMajor {
 // apart), and db[o] = the sum of unit o's row of gz when db is not null.
 void activation_gradient(const Layer& L, RowRange u, int64_t rows, int64_t ld, const float* g,
                          const float* y, float* gz, float* db) {
-  const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
   for (int64_t o = u.begin; o < u.end; ++o) {
     const float *gr = g + o * ld, *yr = y + o * ld;
     float* zr = gz + o * ld;
-    __m512 sum = zero;
+    __m512 sum = _mm512_setzero_ps();
     for (int64_t b = 0; b < rows; b += 16) {
-      __mmask16 m = mask_bits(rows - b);
-      __m512 v;
-      if (L.act == Activation::Tanh) {
-        const __m512 yv = _mm512_maskz_loadu_ps(m, yr + b);
-        v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, gr + b), _mm512_fnmadd_ps(yv, yv, one));
-      } else {
-        if (L.act == Activation::Relu)
-          m = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, yr + b), zero, _CMP_GT_OQ);
-        v = _mm512_maskz_loadu_ps(m, gr + b);
-      }
+      const __m512 v = activation_gradient16(L.act, mask_bits(rows - b), gr + b, yr + b);
       _mm512_storeu_ps(zr + b, v);
       sum = _mm512_add_ps(sum, v);
     }

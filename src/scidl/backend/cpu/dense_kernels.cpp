@@ -68,7 +68,7 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw,
                     int64_t ldy, const float* x, int64_t ldx_in, const GroupBuffers& buf,
                     int64_t widest, float* down, float* gwt_part, float* gb_part) {
   const int64_t in = L.in, out = L.out, ldg = padded_ld(out);
-  const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
+  const __m512 zero = _mm512_setzero_ps();
   // gz = g * act'(y) (ReLU: g where y > 0; tanh: g * (1 - y^2)), and db += the column sums of
   // gz in the same pass, kSumVectors columns vectors at a time whose sums stay in registers.
   constexpr int kSumVectors = 8;
@@ -87,16 +87,8 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw,
       for (int j = 0; j < kSumVectors; ++j) {
         const int64_t c0 = c_begin + 16 * j;
         if (c0 >= out) break;
-        __mmask16 m = mask_bits(out - c0);
-        __m512 v;
-        if (L.act == Activation::Tanh) {
-          const __m512 yv = _mm512_maskz_loadu_ps(m, yr + c0);
-          v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, gr + c0), _mm512_fnmadd_ps(yv, yv, one));
-        } else {
-          if (L.act == Activation::Relu)
-            m = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, yr + c0), zero, _CMP_GT_OQ);
-          v = _mm512_maskz_loadu_ps(m, gr + c0);
-        }
+        const __m512 v =
+            activation_gradient16(L.act, mask_bits(out - c0), gr + c0, yr ? yr + c0 : nullptr);
         _mm512_storeu_ps(buf.gz + r * ldg + c0, v);
         sums[j] = _mm512_add_ps(sums[j], v);
       }

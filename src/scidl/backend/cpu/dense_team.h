@@ -3,6 +3,7 @@
 // use (tanh over a block, the fused loss). Internal; only for translation units compiled with
 // AVX-512F.
 #pragma once
+#include <immintrin.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -75,6 +76,18 @@ inline void tanh_in_place(float* __restrict y, int64_t rows, int64_t cols, int64
 #pragma omp simd
     for (int64_t i = 0; i < cols; ++i) row[i] = std::tanh(row[i]);
   }
+}
+
+// 16 lanes (those in m; the others 0) of gz = g * act'(y): ReLU: g where y > 0 (0 where y is
+// NaN); tanh: g * (1 - y^2); none: g (y not read).
+inline __m512 activation_gradient16(Activation act, __mmask16 m, const float* g, const float* y) {
+  if (act == Activation::Tanh) {
+    const __m512 yv = _mm512_maskz_loadu_ps(m, y);
+    return _mm512_mul_ps(_mm512_maskz_loadu_ps(m, g), _mm512_fnmadd_ps(yv, yv, _mm512_set1_ps(1)));
+  }
+  if (act == Activation::Relu)
+    m = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, y), _mm512_setzero_ps(), _CMP_GT_OQ);
+  return _mm512_maskz_loadu_ps(m, g);
 }
 
 // One element of the mean loss: its value, and its gradient (written to g) for a prediction p
