@@ -136,6 +136,28 @@ INSTANTIATE_TEST_SUITE_P(
                  Activation::Tanh}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// Teams of other sizes, as on machines with more cores: with the units split, some threads get
+// no 16-unit block of the 3-wide input or the 4-wide output and must still reach every
+// barrier; with either split the step must not depend on the team's size.
+using DenseChainLossTeams = DenseChainLossTest;
+TEST_P(DenseChainLossTeams, EveryTeamSizeTakesTheSameStep) {
+  if (!dense::enabled()) GTEST_SKIP() << "no fused dense kernels in this build";
+  const Outcome composed = run(false);
+  const int saved = omp_get_max_threads();
+  for (int threads : {1, 3, 4}) {
+    omp_set_num_threads(threads);
+    expect_same(run(true), composed,
+                std::string(GetParam().name) + ", " + std::to_string(threads) + " threads");
+  }
+  omp_set_num_threads(saved);
+}
+INSTANTIATE_TEST_SUITE_P(
+    Teams, DenseChainLossTeams,
+    ::testing::Values(
+        LossCase{"units_b64", 64, {3, 300, 300, 4}, FusedLoss::L1, true, true},
+        LossCase{"rows_b200", 200, {3, 300, 300, 4}, FusedLoss::MSE, true, true}),
+    [](const auto& info) { return std::string(info.param.name); });
+
 using DenseChainLossSeed = DenseChainLossTest;
 TEST_P(DenseChainLossSeed, BackwardScalesByTheSeedAndAccumulates) {
   if (!dense::enabled()) GTEST_SKIP() << "no fused dense kernels in this build";
