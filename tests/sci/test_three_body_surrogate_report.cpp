@@ -256,7 +256,8 @@ TEST(PlotFigure, DrawsPanelsWithLinesDashesAndPointsInBothFormats) {
   EXPECT_NE(svg.find("<circle"), std::string::npos);
   EXPECT_NE(svg.find("no data"), std::string::npos);
   // Equal aspect: one data unit is as long on x as on y.
-  const io::PanelLayout& l = io::layout_figure(f).panels[0];
+  const io::FigureLayout layout = io::layout_figure(f);  // kept: panels[0] must outlive the line
+  const io::PanelLayout& l = layout.panels[0];
   EXPECT_NEAR((l.x_max - l.x_min) / l.width, (l.y_max - l.y_min) / l.height, 1e-12);
   const io::RgbImage image = io::render_figure_image(f);
   EXPECT_EQ(image.width, 2 * f.panel_width);
