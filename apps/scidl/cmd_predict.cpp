@@ -19,8 +19,12 @@ struct PredictArgs {
 SCIDL_COMMAND([](CLI::App& app) {
   auto a = std::make_shared<PredictArgs>();
   auto* cmd = app.add_subcommand("predict", "Run a trained model over the rows of a CSV file");
-  cmd->add_option("--model", a->model, "a model file written by scidl train (.scidl)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--input", a->input, "CSV of inputs, one row per example")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--model", a->model, "a model file written by scidl train (.scidl)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--input", a->input, "CSV of inputs, one row per example")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--output", a->output, "CSV to write the predictions to")->required();
   cmd->add_option("--batch-size", a->batch, "rows per forward pass");
   cmd->add_option("--header", a->header,

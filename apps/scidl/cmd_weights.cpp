@@ -13,7 +13,8 @@ struct WeightArgs {
 
 SCIDL_COMMAND([](CLI::App& app) {
   auto a = std::make_shared<WeightArgs>();
-  auto* exp = app.add_subcommand("export-weights", "Write a model's weights as safetensors (PyTorch state_dict names)");
+  auto* exp = app.add_subcommand(
+      "export-weights", "Write a model's weights as safetensors (PyTorch state_dict names)");
   exp->add_option("--model", a->model, "a scidl model file")->required()->check(CLI::ExistingFile);
   exp->add_option("--output", a->output, "the .safetensors file to write")->required();
   exp->callback([a] {
@@ -24,10 +25,16 @@ SCIDL_COMMAND([](CLI::App& app) {
   });
 
   auto b = std::make_shared<WeightArgs>();
-  auto* imp = app.add_subcommand("import-weights", "Load safetensors weights into a model of the same architecture");
-  imp->add_option("--model", b->model, "a scidl model file giving the architecture")->required()->check(CLI::ExistingFile);
-  imp->add_option("--weights", b->weights, "the .safetensors file (e.g. from PyTorch)")->required()->check(CLI::ExistingFile);
-  imp->add_option("--output", b->output, "the model file to write with the imported weights")->required();
+  auto* imp = app.add_subcommand("import-weights",
+                                 "Load safetensors weights into a model of the same architecture");
+  imp->add_option("--model", b->model, "a scidl model file giving the architecture")
+      ->required()
+      ->check(CLI::ExistingFile);
+  imp->add_option("--weights", b->weights, "the .safetensors file (e.g. from PyTorch)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  imp->add_option("--output", b->output, "the model file to write with the imported weights")
+      ->required();
   imp->callback([b] {
     auto loaded = scidl::io::load_model(b->model);
     scidl::io::import_safetensors(b->weights, *loaded.model);

@@ -1,7 +1,7 @@
 // float32 convolutions run through Winograd F(2x2, 3x3) (3x3, stride 1, 16+ channels), scidl's
-// own direct kernels (stride 1) or oneDNN when built with it, else im2col + BLAS. These tests run every pass each way in one process and require the same
-// numbers as im2col, and check that the fast paths really take the lecture CNN's layers rather
-// than silently falling back.
+// own direct kernels (stride 1) or oneDNN when built with it, else im2col + BLAS. These tests run
+// every pass each way in one process and require the same numbers as im2col, and check that the
+// fast paths really take the lecture CNN's layers rather than silently falling back.
 #include <gtest/gtest.h>
 #include <omp.h>
 

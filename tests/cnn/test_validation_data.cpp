@@ -69,8 +69,10 @@ TEST(ValidationData, FashionMnistValidatesOnTheTestSetEveryEpoch) {
                       " --data fashion_mnist --out " + (dir.path / "eval").string());
   ASSERT_EQ(eval.status, 0) << eval.output;
   // evaluate prints the overall accuracy in percent with two decimals
-  EXPECT_NE(eval.output.find(fmt::format("accuracy {:.2f}%", 100 * val_accuracy)), std::string::npos)
-      << "val_accuracy " << val_accuracy << " vs\n" << eval.output;
+  EXPECT_NE(eval.output.find(fmt::format("accuracy {:.2f}%", 100 * val_accuracy)),
+            std::string::npos)
+      << "val_accuracy " << val_accuracy << " vs\n"
+      << eval.output;
 }
 
 TEST(ValidationData, TheTestSetNeedsASourceThatHasOneAndNoSplit) {

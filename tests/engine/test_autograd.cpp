@@ -100,13 +100,15 @@ TEST(Shapes, MismatchedOperandsNameTheOpAndBothShapes) {
     add(ones({2, 3}), ones({4, 3}));
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("add: shapes [2, 3] and [4, 3]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("add: shapes [2, 3] and [4, 3]"), std::string::npos)
+        << e.what();
   }
   try {
     matmul(ones({2, 3}), ones({4, 5}));
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("matmul: shapes [2, 3] and [4, 5]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("matmul: shapes [2, 3] and [4, 5]"), std::string::npos)
+        << e.what();
   }
 }
 

@@ -14,7 +14,8 @@ TEST(ReferenceLosses, ValuesAndInputGradientsMatchPyTorch) {
     Tensor loss;
     if (name == "mse") loss = mse_loss(input, target);
     else if (name == "l1") loss = l1_loss(input, target);
-    else if (name.rfind("huber", 0) == 0) loss = huber_loss(input, target, c["args"]["delta"].get<double>());
+    else if (name.rfind("huber", 0) == 0)
+      loss = huber_loss(input, target, c["args"]["delta"].get<double>());
     else if (name == "cross_entropy") loss = cross_entropy(input, target);
     else if (name == "nll_log_softmax") {
       loss = nll_loss(input, target);  // input holds log-probabilities

@@ -42,7 +42,9 @@ struct Reference {
 
 class ReferenceMlp : public ::testing::TestWithParam<std::tuple<std::string, DType, double>> {
  protected:
-  Reference ref() { return Reference(std::get<0>(GetParam()), std::get<1>(GetParam()), std::get<2>(GetParam())); }
+  Reference ref() {
+    return Reference(std::get<0>(GetParam()), std::get<1>(GetParam()), std::get<2>(GetParam()));
+  }
 };
 
 TEST_P(ReferenceMlp, ForwardLossAndGradientsMatchPyTorch) {
@@ -90,7 +92,9 @@ INSTANTIATE_TEST_SUITE_P(
     Precisions, ReferenceMlp,
     ::testing::Values(std::make_tuple(std::string("mlp_float32.json"), DType::Float32, 1e-5),
                       std::make_tuple(std::string("mlp_float64.json"), DType::Float64, 1e-10)),
-    [](const auto& info) { return std::get<1>(info.param) == DType::Float32 ? "float32" : "float64"; });
+    [](const auto& info) {
+      return std::get<1>(info.param) == DType::Float32 ? "float32" : "float64";
+    });
 
 }  // namespace
 }  // namespace scidl::testing

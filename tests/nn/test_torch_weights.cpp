@@ -21,7 +21,8 @@ TEST(TorchWeights, PyTorchStateDictLoadsAndGivesPyTorchOutputs) {
   // Same names as PyTorch's Sequential: a dense layer and its activation take two slots.
   auto names = model->state_dict();
   ASSERT_TRUE(names.count("0.weight") && names.count("2.weight") && names.count("4.bias"));
-  io::import_safetensors(std::string(SCIDL_TEST_DATA) + "/reference/mlp_float64.safetensors", *model);
+  io::import_safetensors(std::string(SCIDL_TEST_DATA) + "/reference/mlp_float64.safetensors",
+                         *model);
   Tensor out = (*model)(tensor_from_json(fx["input"], DType::Float64));
   expect_close(out, fx["output"], 1e-12, "output", 1e-14);
 }
@@ -41,7 +42,8 @@ TEST(TorchWeights, MismatchedArchitectureNamesWhatDiffers) {
   spec["layers"][1]["units"] = 8;
   auto model = nn::build_model(spec, 0);
   try {
-    io::import_safetensors(std::string(SCIDL_TEST_DATA) + "/reference/mlp_float64.safetensors", *model);
+    io::import_safetensors(std::string(SCIDL_TEST_DATA) + "/reference/mlp_float64.safetensors",
+                           *model);
     FAIL();
   } catch (const std::runtime_error& e) {
     std::string msg = e.what();

@@ -166,27 +166,45 @@ REGISTER_OP("expand", [](Generator& g) { return In{random_input(g, {3, 1})}; },
 REGISTER_OP("squeeze_unsqueeze", [](Generator& g) { return In{random_input(g, {3, 1, 2})}; },
             [](const In& x) { return unsqueeze(squeeze(x[0], 1), 0); });
 REGISTER_OP("flatten", rank3, [](const In& x) { return flatten(x[0]); });
-REGISTER_OP("concat",
-            [](Generator& g) { return In{random_input(g, {2, 3}), random_input(g, {2, 1}), random_input(g, {2, 2})}; },
-            [](const In& x) { return concat({x[0], x[1], x[2]}, 1); });
-REGISTER_OP("stack", [](Generator& g) { return In{random_input(g, {2, 3}), random_input(g, {2, 3})}; },
-            [](const In& x) { return stack({x[0], x[1]}, 1); });
+REGISTER_OP(
+    "concat",
+    [](Generator& g) {
+      return In{random_input(g, {2, 3}), random_input(g, {2, 1}), random_input(g, {2, 2})};
+    },
+    [](const In& x) {
+      return concat({x[0], x[1], x[2]}, 1);
+    });
+REGISTER_OP(
+    "stack",
+    [](Generator& g) {
+      return In{random_input(g, {2, 3}), random_input(g, {2, 3})};
+    },
+    [](const In& x) {
+      return stack({x[0], x[1]}, 1);
+    });
 
 // ---- indexing -------------------------------------------------------------------------------
-REGISTER_OP("index_select",
-            [](Generator& g) { return In{random_input(g, {4, 3}), from_vector<int64_t>({3, 0, 3, 1, 2}, {5})}; },
-            [](const In& x) { return index_select(x[0], 0, x[1]); });
-REGISTER_OP("index_select_dim1",
-            [](Generator& g) { return In{random_input(g, {2, 4, 3}), from_vector<int64_t>({1, 1, 3}, {3})}; },
-            [](const In& x) { return index_select(x[0], 1, x[1]); });
+REGISTER_OP(
+    "index_select",
+    [](Generator& g) {
+      return In{random_input(g, {4, 3}), from_vector<int64_t>({3, 0, 3, 1, 2}, {5})};
+    },
+    [](const In& x) { return index_select(x[0], 0, x[1]); });
+REGISTER_OP(
+    "index_select_dim1",
+    [](Generator& g) {
+      return In{random_input(g, {2, 4, 3}), from_vector<int64_t>({1, 1, 3}, {3})};
+    },
+    [](const In& x) { return index_select(x[0], 1, x[1]); });
 REGISTER_OP("gather",
             [](Generator& g) { return In{random_input(g, {3, 5}), class_indices(g, {3, 4}, 5)}; },
             [](const In& x) { return gather(x[0], 1, x[1]); });
-REGISTER_OP("scatter_add",
-            [](Generator& g) {
-              return In{random_input(g, {4, 3}), class_indices(g, {6, 3}, 4), random_input(g, {6, 3})};
-            },
-            [](const In& x) { return scatter_add(x[0], 0, x[1], x[2]); });
+REGISTER_OP(
+    "scatter_add",
+    [](Generator& g) {
+      return In{random_input(g, {4, 3}), class_indices(g, {6, 3}, 4), random_input(g, {6, 3})};
+    },
+    [](const In& x) { return scatter_add(x[0], 0, x[1], x[2]); });
 
 // ---- losses ---------------------------------------------------------------------------------
 In regression_pair(Generator& g) {
@@ -233,25 +251,52 @@ Tensor conv_of(const In& x, Conv2dOptions o, Activation act = Activation::None) 
   return conv2d(x[0], x[1], x.size() > 2 ? x[2] : Tensor(), o, act);
 }
 
-REGISTER_OP("conv2d_valid_bias", [](Generator& g) { return conv_inputs(g, {3, 2, 6, 5}, {4, 2, 3, 3}, true); },
-            [](const In& x) { return conv_of(x, {}); });
-REGISTER_OP("conv2d_single_image", [](Generator& g) { return conv_inputs(g, {1, 3, 5, 6}, {2, 3, 2, 3}, true); },
-            [](const In& x) { return conv_of(x, {}); });
+REGISTER_OP(
+    "conv2d_valid_bias",
+    [](Generator& g) {
+      return conv_inputs(g, {3, 2, 6, 5}, {4, 2, 3, 3}, true);
+    },
+    [](const In& x) { return conv_of(x, {}); });
+REGISTER_OP(
+    "conv2d_single_image",
+    [](Generator& g) {
+      return conv_inputs(g, {1, 3, 5, 6}, {2, 3, 2, 3}, true);
+    },
+    [](const In& x) { return conv_of(x, {}); });
 REGISTER_OP("conv2d_same_stride2_dilation2",
             [](Generator& g) { return conv_inputs(g, {2, 2, 7, 6}, {3, 2, 3, 2}, true); },
             [](const In& x) { return conv_of(x, {{2, 2}, Padding2d::same(), {2, 2}}); });
 REGISTER_OP("conv2d_same_stride1_even_kernel",
             [](Generator& g) { return conv_inputs(g, {2, 2, 5, 5}, {3, 2, 2, 4}, false); },
             [](const In& x) { return conv_of(x, {{1, 1}, Padding2d::same(), {1, 1}}); });
-REGISTER_OP("conv2d_explicit_padding_stride",
-            [](Generator& g) { return conv_inputs(g, {2, 3, 5, 7}, {2, 3, 3, 3}, true); },
-            [](const In& x) { return conv_of(x, {{2, 3}, Padding2d{PaddingMode::Explicit, 1, 2, 2, 0}, {1, 1}}); });
-REGISTER_OP("conv2d_pointwise", [](Generator& g) { return conv_inputs(g, {3, 4, 3, 5}, {5, 4, 1, 1}, true); },
-            [](const In& x) { return conv_of(x, {}); });
-REGISTER_OP("conv2d_relu_fused", [](Generator& g) { return conv_inputs(g, {2, 2, 5, 5}, {3, 2, 3, 3}, true); },
-            [](const In& x) { return conv_of(x, {{1, 1}, Padding2d::same(), {1, 1}}, Activation::Relu); });
-REGISTER_OP("conv2d_tanh_fused", [](Generator& g) { return conv_inputs(g, {2, 2, 4, 4}, {2, 2, 3, 3}, false); },
-            [](const In& x) { return conv_of(x, {}, Activation::Tanh); });
+REGISTER_OP(
+    "conv2d_explicit_padding_stride",
+    [](Generator& g) {
+      return conv_inputs(g, {2, 3, 5, 7}, {2, 3, 3, 3}, true);
+    },
+    [](const In& x) {
+      return conv_of(x, {{2, 3}, Padding2d{PaddingMode::Explicit, 1, 2, 2, 0}, {1, 1}});
+    });
+REGISTER_OP(
+    "conv2d_pointwise",
+    [](Generator& g) {
+      return conv_inputs(g, {3, 4, 3, 5}, {5, 4, 1, 1}, true);
+    },
+    [](const In& x) { return conv_of(x, {}); });
+REGISTER_OP(
+    "conv2d_relu_fused",
+    [](Generator& g) {
+      return conv_inputs(g, {2, 2, 5, 5}, {3, 2, 3, 3}, true);
+    },
+    [](const In& x) {
+      return conv_of(x, {{1, 1}, Padding2d::same(), {1, 1}}, Activation::Relu);
+    });
+REGISTER_OP(
+    "conv2d_tanh_fused",
+    [](Generator& g) {
+      return conv_inputs(g, {2, 2, 4, 4}, {2, 2, 3, 3}, false);
+    },
+    [](const In& x) { return conv_of(x, {}, Activation::Tanh); });
 
 In image(Generator& g, Shape s) { return {random_input(g, s)}; }
 REGISTER_OP("max_pool2d_2x2", [](Generator& g) { return image(g, {2, 3, 6, 5}); },
@@ -298,15 +343,27 @@ Tensor batch_norm_eval(const BatchNormIn& x) {
   return batch_norm(x[0], x[1], x[2], mean, var, false);
 }
 
-REGISTER_OP("batch_norm_train_nc", [](Generator& g) { return batch_norm_inputs(g, {6, 3}); },
-            [](const BatchNormIn& x) { return batch_norm(x[0], x[1], x[2], Tensor(), Tensor(), true); },
-            1e-5);
-REGISTER_OP("batch_norm_train_ncl", [](Generator& g) { return batch_norm_inputs(g, {3, 2, 4}); },
-            [](const BatchNormIn& x) { return batch_norm(x[0], x[1], x[2], Tensor(), Tensor(), true); },
-            1e-5);
-REGISTER_OP("batch_norm_train_nchw", [](Generator& g) { return batch_norm_inputs(g, {2, 3, 3, 2}); },
-            [](const BatchNormIn& x) { return batch_norm(x[0], x[1], x[2], Tensor(), Tensor(), true); },
-            1e-5);
+REGISTER_OP(
+    "batch_norm_train_nc",
+    [](Generator& g) {
+      return batch_norm_inputs(g, {6, 3});
+    },
+    [](const BatchNormIn& x) { return batch_norm(x[0], x[1], x[2], Tensor(), Tensor(), true); },
+    1e-5);
+REGISTER_OP(
+    "batch_norm_train_ncl",
+    [](Generator& g) {
+      return batch_norm_inputs(g, {3, 2, 4});
+    },
+    [](const BatchNormIn& x) { return batch_norm(x[0], x[1], x[2], Tensor(), Tensor(), true); },
+    1e-5);
+REGISTER_OP(
+    "batch_norm_train_nchw",
+    [](Generator& g) {
+      return batch_norm_inputs(g, {2, 3, 3, 2});
+    },
+    [](const BatchNormIn& x) { return batch_norm(x[0], x[1], x[2], Tensor(), Tensor(), true); },
+    1e-5);
 REGISTER_OP("batch_norm_train_no_affine", [](Generator& g) { return batch_norm_inputs(g, {5, 2}); },
             [](const BatchNormIn& x) {
               return batch_norm(x[0], Tensor(), Tensor(), Tensor(), Tensor(), true);

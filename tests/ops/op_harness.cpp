@@ -125,7 +125,8 @@ TEST_P(OpHarness, NonContiguousInputsGiveTheSameValues) {
     auto a = op().forward(in).to_vector<double>();
     auto b = op().forward(strided).to_vector<double>();
     ASSERT_EQ(a.size(), b.size());
-    for (size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 1e-12 * (1 + std::abs(a[i]))) << op().name;
+    for (size_t i = 0; i < a.size(); ++i)
+      ASSERT_NEAR(a[i], b[i], 1e-12 * (1 + std::abs(a[i]))) << op().name;
   }
 }
 

@@ -48,5 +48,6 @@ Shape broadcastable_to(Generator& gen, const Shape& shape);
 
 #define SCIDL_CAT_(a, b) a##b
 #define SCIDL_CAT(a, b) SCIDL_CAT_(a, b)
-#define REGISTER_OP(...) \
-  static ::scidl::testing::OpRegistrar SCIDL_CAT(op_case_, __LINE__)(::scidl::testing::OpCase(__VA_ARGS__))
+#define REGISTER_OP(...)                                   \
+  static ::scidl::testing::OpRegistrar SCIDL_CAT(op_case_, \
+                                                 __LINE__)(::scidl::testing::OpCase(__VA_ARGS__))

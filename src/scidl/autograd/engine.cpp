@@ -39,8 +39,9 @@ struct Capture {
 
 void check_seed(const Tensor& out, const Tensor& seed) {
   if (seed.shape() != out.shape())
-    throw std::invalid_argument(fmt::format("backward: seed gradient of shape {} for an output of shape {}",
-                                            shape_str(seed.shape()), shape_str(out.shape())));
+    throw std::invalid_argument(
+        fmt::format("backward: seed gradient of shape {} for an output of shape {}",
+                    shape_str(seed.shape()), shape_str(out.shape())));
 }
 
 // Runs the graph below `outputs`. Returns the gradient reaching each node's output.
@@ -107,8 +108,9 @@ std::unordered_map<Node*, Tensor> run_backward(const std::vector<Tensor>& output
       const Tensor& input = node->inputs()[i];
       const Tensor& gi = input_grads[i];
       if (gi.shape() != input.shape())
-        throw std::logic_error(fmt::format("backward of '{}' produced a gradient of shape {} for an input of shape {}",
-                                           node->name(), shape_str(gi.shape()), shape_str(input.shape())));
+        throw std::logic_error(
+            fmt::format("backward of '{}' produced a gradient of shape {} for an input of shape {}",
+                        node->name(), shape_str(gi.shape()), shape_str(input.shape())));
       if (const auto& child = input.grad_fn()) {
         accumulate_into(grads[child.get()], gi);
         if (--dependencies[child.get()] == 0) ready.push_back(child.get());

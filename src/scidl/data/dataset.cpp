@@ -43,26 +43,31 @@ Split split_rows(const Dataset& d, const std::vector<int64_t>& train,
 
 Split split_by_row(const Dataset& d, double fraction, uint64_t seed) {
   if (fraction <= 0 || fraction >= 1)
-    throw std::invalid_argument(fmt::format("validation fraction must be in (0, 1), got {}", fraction));
+    throw std::invalid_argument(
+        fmt::format("validation fraction must be in (0, 1), got {}", fraction));
   Generator gen(seed);
   auto perm = randperm(d.size(), gen).to_vector<int64_t>();
   int64_t nval = std::max<int64_t>(1, static_cast<int64_t>(fraction * d.size() + 0.5));
-  std::vector<int64_t> val(perm.begin(), perm.begin() + nval), train(perm.begin() + nval, perm.end());
+  std::vector<int64_t> val(perm.begin(), perm.begin() + nval),
+      train(perm.begin() + nval, perm.end());
   std::sort(val.begin(), val.end());
   std::sort(train.begin(), train.end());
   return split_rows(d, train, val);
 }
 
 Split split_by_group(const Dataset& d, double fraction, uint64_t seed) {
-  if (!d.groups.defined()) throw std::invalid_argument("split by group: the dataset has no group column");
+  if (!d.groups.defined())
+    throw std::invalid_argument("split by group: the dataset has no group column");
   if (fraction <= 0 || fraction >= 1)
-    throw std::invalid_argument(fmt::format("validation fraction must be in (0, 1), got {}", fraction));
+    throw std::invalid_argument(
+        fmt::format("validation fraction must be in (0, 1), got {}", fraction));
   auto g = d.groups.to_vector<int64_t>();
   std::vector<int64_t> ids = g;
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   if (ids.size() < 2)
-    throw std::invalid_argument("split by group: need at least two groups, found " + std::to_string(ids.size()));
+    throw std::invalid_argument("split by group: need at least two groups, found " +
+                                std::to_string(ids.size()));
   Generator gen(seed);
   auto perm = randperm(static_cast<int64_t>(ids.size()), gen).to_vector<int64_t>();
   int64_t nval = std::clamp<int64_t>(static_cast<int64_t>(fraction * ids.size() + 0.5), 1,
@@ -70,7 +75,8 @@ Split split_by_group(const Dataset& d, double fraction, uint64_t seed) {
   std::map<int64_t, bool> is_val;
   for (int64_t i = 0; i < static_cast<int64_t>(ids.size()); ++i) is_val[ids[perm[i]]] = i < nval;
   std::vector<int64_t> train, val;
-  for (int64_t r = 0; r < static_cast<int64_t>(g.size()); ++r) (is_val[g[r]] ? val : train).push_back(r);
+  for (int64_t r = 0; r < static_cast<int64_t>(g.size()); ++r)
+    (is_val[g[r]] ? val : train).push_back(r);
   return split_rows(d, train, val);
 }
 

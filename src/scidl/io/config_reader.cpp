@@ -201,7 +201,9 @@ ConfigDocument parse_config_string(const std::string& text, const std::string& n
 
 ConfigDocument parse_config_file(const std::filesystem::path& path) {
   std::ifstream in(path);
-  if (!in) throw ConfigError(fmt::format("cannot open config '{}': {}", path.string(), std::strerror(errno)));
+  if (!in)
+    throw ConfigError(
+        fmt::format("cannot open config '{}': {}", path.string(), std::strerror(errno)));
   std::stringstream ss;
   ss << in.rdbuf();
   return parse_config_string(ss.str(), path.string());

@@ -40,7 +40,8 @@ class ConfigSection {
   std::optional<nlohmann::json> json(const std::string& key);
 
   // A string that must be one of `choices`.
-  std::optional<std::string> choice(const std::string& key, const std::vector<std::string>& choices);
+  std::optional<std::string> choice(const std::string& key,
+                                    const std::vector<std::string>& choices);
   // Rejects keys that were never read, listing the valid ones (`valid` adds keys read elsewhere).
   void finish(const std::vector<std::string>& also_valid = {}) const;
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;

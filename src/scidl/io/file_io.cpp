@@ -66,8 +66,8 @@ AtomicFileWriter::AtomicFileWriter(std::filesystem::path target) : target_(std::
   temporary_ += ".tmp-" + std::to_string(::getpid());
   file_ = std::fopen(temporary_.c_str(), "wb");
   if (file_ == nullptr)
-    throw_os_error("cannot create temporary file (is the directory there and writable?)", temporary_,
-                   errno);
+    throw_os_error("cannot create temporary file (is the directory there and writable?)",
+                   temporary_, errno);
 }
 
 AtomicFileWriter::~AtomicFileWriter() { abandon(); }

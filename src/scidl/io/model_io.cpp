@@ -48,7 +48,8 @@ void save_tensors(const std::filesystem::path& path, const std::map<std::string,
   write_model_file(path, meta, arrays);
 }
 
-std::map<std::string, Tensor> load_tensors(const std::filesystem::path& path, nlohmann::json* meta) {
+std::map<std::string, Tensor> load_tensors(const std::filesystem::path& path,
+                                           nlohmann::json* meta) {
   ModelFile f = read_model_file(path);
   if (meta) *meta = f.meta;
   std::map<std::string, Tensor> out;

@@ -106,7 +106,8 @@ std::string render_figure_svg(const Figure& f) {
           "stroke-width=\"2\"{4}/>\n",
           legend_x, legend_x + 24, y, color,
           e->style == MarkStyle::DashedLine ? " stroke-dasharray=\"5 4\"" : "");
-    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", legend_x + 30, y + 4, xml_escape(e->label));
+    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", legend_x + 30, y + 4,
+                     xml_escape(e->label));
     legend_x += 40 + 7.0 * static_cast<double>(e->label.size());
   }
   for (size_t p = 0; p < f.panels.size(); ++p) {

@@ -67,8 +67,8 @@ std::string render_svg(const LineChart& chart, int width, int height) {
     s += fmt::format(
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"2\"/>\n",
         x_right + 12, ly, x_right + 36, series_color(i));
-    s +=
-        fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", x_right + 42, ly + 4, xml_escape(ser.label));
+    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", x_right + 42, ly + 4,
+                     xml_escape(ser.label));
   }
   s += "</svg>\n";
   return s;

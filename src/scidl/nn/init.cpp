@@ -9,8 +9,10 @@
 namespace scidl::nn {
 
 Init parse_init(const std::string& name) {
-  if (name == "kaiming_uniform" || name == "he_uniform" || name == "pytorch") return Init::KaimingUniform;
-  if (name == "glorot_uniform" || name == "xavier_uniform" || name == "keras") return Init::GlorotUniform;
+  if (name == "kaiming_uniform" || name == "he_uniform" || name == "pytorch")
+    return Init::KaimingUniform;
+  if (name == "glorot_uniform" || name == "xavier_uniform" || name == "keras")
+    return Init::GlorotUniform;
   if (name == "glorot_normal" || name == "xavier_normal") return Init::GlorotNormal;
   if (name == "kaiming_normal" || name == "he_normal") return Init::KaimingNormal;
   if (name == "zeros") return Init::Zeros;

@@ -6,7 +6,8 @@ namespace scidl::nn {
 
 Linear::Linear(int64_t in, int64_t out, LinearOptions o, Generator& gen) : in_(in), out_(out) {
   if (in <= 0 || out <= 0)
-    throw std::invalid_argument(fmt::format("Linear: sizes must be positive, got {} -> {}", in, out));
+    throw std::invalid_argument(
+        fmt::format("Linear: sizes must be positive, got {} -> {}", in, out));
   weight_ = register_parameter("weight", empty({out, in}, o.dtype));
   init_weight(weight_, o.init, in, out, gen);
   if (o.bias) {

@@ -43,7 +43,8 @@ ModulePtr make_activation(const std::string& name, const std::string& where) {
                                           name, fmt::join(kActivations, ", ")));
 }
 
-void check_keys(const json& layer, const std::vector<std::string>& allowed, const std::string& where) {
+void check_keys(const json& layer, const std::vector<std::string>& allowed,
+                const std::string& where) {
   for (const auto& [k, v] : layer.items())
     if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
       throw std::invalid_argument(fmt::format("{}: unknown key '{}'; valid keys are {}", where, k,
@@ -102,9 +103,11 @@ void check_regularizer(const json& layer, const char* key, const std::string& wh
         "{}: expected a table like {{\"l1\": 0.0, \"l2\": 1e-4}}, got {}", at, r.dump()));
   for (const auto& [k, v] : r.items()) {
     if (k != "l1" && k != "l2")
-      throw std::invalid_argument(fmt::format("{}: unknown key '{}'; valid keys are l1, l2", at, k));
+      throw std::invalid_argument(
+          fmt::format("{}: unknown key '{}'; valid keys are l1, l2", at, k));
     if (!v.is_number() || v.get<double>() < 0)
-      throw std::invalid_argument(fmt::format("{}.{}: expected a number >= 0, got {}", at, k, v.dump()));
+      throw std::invalid_argument(
+          fmt::format("{}.{}: expected a number >= 0, got {}", at, k, v.dump()));
   }
 }
 
@@ -185,7 +188,8 @@ void add_image_layer(Sequential& model, const json& layer, const std::string& ty
       shape = {shape[0]};
     } else {  // dropout2d
       check_keys(layer, {"type", "rate", "repeat"}, where);
-      model.push_back(std::make_shared<Dropout2d>(get<double>(layer, "rate", where), gen.next_u64()));
+      model.push_back(
+          std::make_shared<Dropout2d>(get<double>(layer, "rate", where), gen.next_u64()));
     }
   } catch (const std::invalid_argument& e) {
     std::string msg = e.what();
@@ -280,12 +284,14 @@ std::shared_ptr<Sequential> build_model(const json& spec, uint64_t seed) {
           model->push_back(act);
       } else if (type == "dropout") {
         check_keys(layer, {"type", "rate", "repeat"}, where);
-        model->push_back(std::make_shared<Dropout>(get<double>(layer, "rate", where), gen.next_u64()));
+        model->push_back(
+            std::make_shared<Dropout>(get<double>(layer, "rate", where), gen.next_u64()));
       } else if (type == "batchnorm") {
         // Normalises the previous layer's features (BatchNorm1d) or channels (BatchNorm2d).
         check_keys(layer, {"type", "momentum", "eps", "repeat"}, where);
         BatchNormOptions o;
-        o.momentum = layer.contains("momentum") ? get<double>(layer, "momentum", where) : o.momentum;
+        o.momentum =
+            layer.contains("momentum") ? get<double>(layer, "momentum", where) : o.momentum;
         o.eps = layer.contains("eps") ? get<double>(layer, "eps", where) : o.eps;
         o.dtype = dtype;
         try {

@@ -81,7 +81,8 @@ Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias,
       const int64_t channels = x.size(1);
       y = empty_like(x);
       xhat = empty_like(x);
-      Tensor m = empty({channels}, x.dtype(), x.device()), v = empty({channels}, x.dtype(), x.device()),
+      Tensor m = empty({channels}, x.dtype(), x.device()),
+             v = empty({channels}, x.dtype(), x.device()),
              inv = empty({channels}, x.dtype(), x.device());
       fused = backend_of(x).batch_norm_forward(x, weight, bias, eps, y, xhat, m, v, inv);
       if (fused) {

@@ -107,7 +107,8 @@ Tensor dense_chain(const Tensor& x, const std::vector<Tensor>& weights,
                    const std::vector<Tensor>& biases, const std::vector<Activation>& activations) {
   auto composed = [&] {
     Tensor y = x;
-    for (size_t l = 0; l < weights.size(); ++l) y = linear(y, weights[l], biases[l], activations[l]);
+    for (size_t l = 0; l < weights.size(); ++l)
+      y = linear(y, weights[l], biases[l], activations[l]);
     return y;
   };
   const auto layers = fusable_layers(x, weights, biases, activations);
@@ -115,7 +116,8 @@ Tensor dense_chain(const Tensor& x, const std::vector<Tensor>& weights,
   const int64_t in = x.shape().back(), rows = in > 0 ? x.numel() / in : 0;
   Tensor x2 = view_as(x.is_contiguous() ? x : x.contiguous(), {rows, in});
   std::vector<Tensor> ys;
-  for (const auto& l : *layers) ys.push_back(empty({rows, l.weight.shape()[0]}, x.dtype(), x.device()));
+  for (const auto& l : *layers)
+    ys.push_back(empty({rows, l.weight.shape()[0]}, x.dtype(), x.device()));
   auto& be = backend::backend_of(x);
   if (!be.dense_forward(x2, *layers, ys)) return composed();
 

@@ -61,22 +61,25 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 
 Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = binary_raw(BinaryOp::Div, "div", a, b);
-  return record("div", out, {a, b}, [a = a.detach(), b = b.detach(), out = out.detach(),
-                                     ra = a.requires_grad(), rb = b.requires_grad()](const Tensor& g) {
-    Tensor ga = ra ? sum_to(div(g, b), a.shape()) : Tensor();
-    Tensor gb = rb ? sum_to(neg(div(mul(g, out), b)), b.shape()) : Tensor();
-    return std::vector<Tensor>{ga, gb};
-  });
+  return record("div", out, {a, b},
+                [a = a.detach(), b = b.detach(), out = out.detach(), ra = a.requires_grad(),
+                 rb = b.requires_grad()](const Tensor& g) {
+                  Tensor ga = ra ? sum_to(div(g, b), a.shape()) : Tensor();
+                  Tensor gb = rb ? sum_to(neg(div(mul(g, out), b)), b.shape()) : Tensor();
+                  return std::vector<Tensor>{ga, gb};
+                });
 }
 
 Tensor pow(const Tensor& a, const Tensor& b) {
   Tensor out = binary_raw(BinaryOp::Pow, "pow", a, b);
-  return record("pow", out, {a, b}, [a = a.detach(), b = b.detach(), out = out.detach(),
-                                     ra = a.requires_grad(), rb = b.requires_grad()](const Tensor& g) {
-    Tensor ga = ra ? sum_to(mul(g, mul(b, pow(a, sub(b, ones_like(b))))), a.shape()) : Tensor();
-    Tensor gb = rb ? sum_to(mul(g, mul(out, log(a))), b.shape()) : Tensor();
-    return std::vector<Tensor>{ga, gb};
-  });
+  return record("pow", out, {a, b},
+                [a = a.detach(), b = b.detach(), out = out.detach(), ra = a.requires_grad(),
+                 rb = b.requires_grad()](const Tensor& g) {
+                  Tensor ga = ra ? sum_to(mul(g, mul(b, pow(a, sub(b, ones_like(b))))), a.shape())
+                                 : Tensor();
+                  Tensor gb = rb ? sum_to(mul(g, mul(out, log(a))), b.shape()) : Tensor();
+                  return std::vector<Tensor>{ga, gb};
+                });
 }
 
 namespace {
@@ -94,8 +97,12 @@ Tensor extremum(BinaryOp op, const char* name, const Tensor& a, const Tensor& b)
 }
 }  // namespace
 
-Tensor maximum(const Tensor& a, const Tensor& b) { return extremum(BinaryOp::Maximum, "maximum", a, b); }
-Tensor minimum(const Tensor& a, const Tensor& b) { return extremum(BinaryOp::Minimum, "minimum", a, b); }
+Tensor maximum(const Tensor& a, const Tensor& b) {
+  return extremum(BinaryOp::Maximum, "maximum", a, b);
+}
+Tensor minimum(const Tensor& a, const Tensor& b) {
+  return extremum(BinaryOp::Minimum, "minimum", a, b);
+}
 
 Tensor affine(const Tensor& x, double scale, double shift) {
   check_floating("affine", x);
@@ -201,10 +208,12 @@ Tensor where(const Tensor& cond_in, const Tensor& a, const Tensor& b) {
   Tensor cond = cond_in.dtype() == a.dtype() ? cond_in : cond_in.to(a.dtype());
   Tensor out = empty(shape, a.dtype(), a.device());
   backend_of(a).where(expand_view(cond, shape), expand_view(a, shape), expand_view(b, shape), out);
-  return record("where", out, {a, b}, [cond = cond.detach(), sa = a.shape(), sb = b.shape()](const Tensor& g) {
-    Tensor z = zeros({}, g.dtype(), g.device());
-    return std::vector<Tensor>{sum_to(where(cond, g, z), sa), sum_to(where(cond, z, g), sb)};
-  });
+  return record(
+      "where", out, {a, b},
+      [cond = cond.detach(), sa = a.shape(), sb = b.shape()](const Tensor& g) {
+        Tensor z = zeros({}, g.dtype(), g.device());
+        return std::vector<Tensor>{sum_to(where(cond, g, z), sa), sum_to(where(cond, z, g), sb)};
+      });
 }
 
 Tensor gt(const Tensor& a, const Tensor& b) { return binary_raw(BinaryOp::Gt, "gt", a, b); }

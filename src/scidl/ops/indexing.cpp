@@ -39,8 +39,9 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
                                             index.str(), x.str()));
   for (int64_t d = 0; d < x.dim(); ++d)
     if (d != dim && index.shape()[d] != x.shape()[d])
-      throw std::invalid_argument(fmt::format("gather: index shape {} must match input shape {} outside dim {}",
-                                              shape_str(index.shape()), shape_str(x.shape()), dim));
+      throw std::invalid_argument(
+          fmt::format("gather: index shape {} must match input shape {} outside dim {}",
+                      shape_str(index.shape()), shape_str(x.shape()), dim));
   Tensor out = empty(index.shape(), x.dtype(), x.device());
   backend_of(x).gather(x, dim, index, out);
   return record("gather", out, {x}, [index, dim, xshape = x.shape()](const Tensor& g) {

@@ -27,7 +27,8 @@ Tensor as_batch3(const Tensor& t, const Shape& batch_shape) {
   int64_t bstride = batch_shape.empty() ? 0 : e.strides()[r - 3];
   bool uniform = true;
   for (int64_t d = r - 3; d > 0; --d)
-    if (e.strides()[d - 1] != e.strides()[d] * e.shape()[d] && e.shape()[d - 1] != 1) uniform = false;
+    if (e.strides()[d - 1] != e.strides()[d] * e.shape()[d] && e.shape()[d - 1] != 1)
+      uniform = false;
   if (!uniform) return as_batch3(e.contiguous(), batch_shape);
   return e.as_strided(shape, {bstride, e.strides()[r - 2], e.strides()[r - 1]}, e.offset());
 }
@@ -88,7 +89,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activat
   if (weight.dim() != 2 || x.dim() < 1 || x.shape().back() != weight.shape()[1])
     throw std::invalid_argument(fmt::format(
         "linear: input of shape {} does not fit weight of shape {} (expected [..., {}])",
-        shape_str(x.shape()), shape_str(weight.shape()), weight.dim() == 2 ? weight.shape()[1] : -1));
+        shape_str(x.shape()), shape_str(weight.shape()),
+        weight.dim() == 2 ? weight.shape()[1] : -1));
   const int64_t in = weight.shape()[1], out_f = weight.shape()[0];
   if (bias.defined() && (bias.dim() != 1 || bias.shape()[0] != out_f))
     throw std::invalid_argument(fmt::format("linear: bias of shape {} for {} outputs",
@@ -146,14 +148,16 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, Activat
                   g = activation_backward(act, g, y);
                   Tensor g3 = g.as_strided({1, rows, out_f}, {0, out_f, 1}, g.offset());
                   if (rx) {  // dx = g W
-                    Tensor w3 = w.as_strided({1, out_f, in}, {0, w.strides()[0], w.strides()[1]}, w.offset());
+                    Tensor w3 = w.as_strided({1, out_f, in}, {0, w.strides()[0], w.strides()[1]},
+                                             w.offset());
                     be.matmul(g3, w3, gx.as_strided({1, rows, in}, {0, in, 1}, 0), 1.0, 0.0);
                   }
                   if (rw) {  // dW = g^T x
                     Tensor gt = g3.as_strided({1, out_f, rows}, {0, 1, out_f}, g.offset());
                     be.matmul(gt, x3, gw.as_strided({1, out_f, in}, {0, in, 1}, 0), 1.0, 0.0);
                   }
-                  if (rb) grads[2] = sum_to(g.as_strided({rows, out_f}, {out_f, 1}, g.offset()), {out_f});
+                  if (rb)
+                    grads[2] = sum_to(g.as_strided({rows, out_f}, {out_f, 1}, g.offset()), {out_f});
                   return grads;
                 });
 }

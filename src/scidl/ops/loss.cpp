@@ -14,8 +14,9 @@ namespace scidl {
 namespace {
 void check_same_shape(const char* loss, const Tensor& p, const Tensor& t) {
   if (p.shape() != t.shape())
-    throw std::invalid_argument(fmt::format("{}: prediction of shape {} and target of shape {} differ",
-                                            loss, shape_str(p.shape()), shape_str(t.shape())));
+    throw std::invalid_argument(
+        fmt::format("{}: prediction of shape {} and target of shape {} differ", loss,
+                    shape_str(p.shape()), shape_str(t.shape())));
 }
 }  // namespace
 

@@ -32,7 +32,8 @@ Tensor log_softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, t
 Tensor dropout(const Tensor& x, double p, bool training, Generator& gen) {
   if (p < 0 || p >= 1) {
     if (p == 1 && training) return x * 0.0;
-    if (p < 0 || p > 1) throw std::invalid_argument("dropout: p must be in [0, 1), got " + std::to_string(p));
+    if (p < 0 || p > 1)
+      throw std::invalid_argument("dropout: p must be in [0, 1), got " + std::to_string(p));
   }
   if (!training || p == 0) return x;
   Tensor mask = empty(x.shape(), x.dtype(), x.device());

@@ -36,7 +36,8 @@ void check_same(const char* op, const Tensor& a, const Tensor& b) {
 
 void check_floating(const char* op, const Tensor& t) {
   if (!is_floating(t.dtype()))
-    throw std::invalid_argument(fmt::format("{}: expected a floating-point tensor, got {}", op, t.str()));
+    throw std::invalid_argument(
+        fmt::format("{}: expected a floating-point tensor, got {}", op, t.str()));
 }
 
 }  // namespace scidl::ops_detail

@@ -9,13 +9,17 @@ Tensor uniform(const Shape& shape, double low, double high, DType dtype, Generat
   backend::backend_of(t).uniform(t, gen, low, high);
   return t;
 }
-Tensor rand(const Shape& shape, DType dtype, Generator& gen) { return uniform(shape, 0, 1, dtype, gen); }
+Tensor rand(const Shape& shape, DType dtype, Generator& gen) {
+  return uniform(shape, 0, 1, dtype, gen);
+}
 Tensor normal(const Shape& shape, double mean, double stddev, DType dtype, Generator& gen) {
   Tensor t = empty(shape, dtype);
   backend::backend_of(t).normal(t, gen, mean, stddev);
   return t;
 }
-Tensor randn(const Shape& shape, DType dtype, Generator& gen) { return normal(shape, 0, 1, dtype, gen); }
+Tensor randn(const Shape& shape, DType dtype, Generator& gen) {
+  return normal(shape, 0, 1, dtype, gen);
+}
 Tensor bernoulli(const Shape& shape, double p, DType dtype, Generator& gen) {
   Tensor t = empty(shape, dtype);
   backend::backend_of(t).bernoulli(t, gen, p);

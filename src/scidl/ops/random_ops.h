@@ -6,7 +6,8 @@
 namespace scidl {
 
 Tensor rand(const Shape& shape, DType dtype = DType::Float32, Generator& gen = default_generator());
-Tensor randn(const Shape& shape, DType dtype = DType::Float32, Generator& gen = default_generator());
+Tensor randn(const Shape& shape, DType dtype = DType::Float32,
+             Generator& gen = default_generator());
 Tensor uniform(const Shape& shape, double low, double high, DType dtype = DType::Float32,
                Generator& gen = default_generator());
 Tensor normal(const Shape& shape, double mean, double stddev, DType dtype = DType::Float32,

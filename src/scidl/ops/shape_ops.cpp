@@ -29,7 +29,8 @@ std::optional<Shape> view_strides(const Tensor& x, const Shape& shape) {
 
 Tensor contiguous(const Tensor& x) {
   if (x.is_contiguous()) return x;
-  return record("contiguous", x.clone(), {x}, [](const Tensor& g) { return std::vector<Tensor>{g}; });
+  return record("contiguous", x.clone(), {x},
+                [](const Tensor& g) { return std::vector<Tensor>{g}; });
 }
 
 Tensor reshape(const Tensor& x, Shape shape) {
@@ -44,8 +45,9 @@ Tensor reshape(const Tensor& x, Shape shape) {
   }
   if (infer >= 0 && known != 0 && x.numel() % known == 0) shape[infer] = x.numel() / known;
   if (numel_of(shape) != x.numel())
-    throw std::invalid_argument(fmt::format("reshape: cannot view a tensor of shape {} ({} elements) as {}",
-                                            shape_str(x.shape()), x.numel(), shape_str(shape)));
+    throw std::invalid_argument(
+        fmt::format("reshape: cannot view a tensor of shape {} ({} elements) as {}",
+                    shape_str(x.shape()), x.numel(), shape_str(shape)));
   Tensor src = x;
   auto strides = view_strides(x, shape);
   if (!strides) {  // non-contiguous: copy first (recorded, so gradients still flow)
@@ -74,7 +76,8 @@ Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
 Tensor permute(const Tensor& x, const std::vector<int64_t>& dims_in) {
   int64_t r = x.dim();
   if (static_cast<int64_t>(dims_in.size()) != r)
-    throw std::invalid_argument(fmt::format("permute: {} dims given for a tensor of rank {}", dims_in.size(), r));
+    throw std::invalid_argument(
+        fmt::format("permute: {} dims given for a tensor of rank {}", dims_in.size(), r));
   std::vector<int64_t> dims(r), inverse(r, -1);
   Shape shape(r), strides(r);
   for (int64_t i = 0; i < r; ++i) {

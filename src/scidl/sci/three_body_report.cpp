@@ -249,7 +249,8 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
 
   note(fmt::format("every validation run ({}), without the energy projection",
                    split.validation.size()));
-  const RunMaes validation = mae_over_runs(model, s.dataset_dir, split.validation, split.rows_per_run);
+  const RunMaes validation =
+      mae_over_runs(model, s.dataset_dir, split.validation, split.rows_per_run);
   out.val_mae_all_runs = validation.mean;
   out.val_mae_run_median = validation.median;
   out.val_mae_worst_share = validation.worst_share;
@@ -258,7 +259,8 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
   RunMaes held_out;
   if (!s.held_out_dir.empty()) {
     const std::set<std::int64_t> ids(held_out_column.begin(), held_out_column.end());
-    note(fmt::format("every run of the held-out dataset {} ({})", s.held_out_dir.string(), ids.size()));
+    note(fmt::format("every run of the held-out dataset {} ({})", s.held_out_dir.string(),
+                     ids.size()));
     held_out = mae_over_runs(model, s.held_out_dir, {ids.begin(), ids.end()}, split.rows_per_run);
     out.held_out_runs = held_out.by_run.size();
     out.held_out_mae = held_out.mean;

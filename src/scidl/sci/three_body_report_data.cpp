@@ -122,8 +122,9 @@ std::vector<std::int64_t> read_run_id_column(const fs::path& dataset_dir) {
 }
 
 int rows_per_run(const std::vector<std::int64_t>& column) {
-  return column.empty() ? 0
-                        : static_cast<int>(std::count(column.begin(), column.end(), column.front()));
+  return column.empty()
+             ? 0
+             : static_cast<int>(std::count(column.begin(), column.end(), column.front()));
 }
 
 namespace {

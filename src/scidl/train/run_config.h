@@ -1,6 +1,7 @@
 // A whole training run described by one TOML file (see examples/*.toml):
 //   seed = 1
-//   [data]      source = "csv" | "damped_oscillator" | "fashion_mnist" | "idx"; x = "train_X.csv"; y = "train_Y.csv";
+//   [data]      source = "csv" | "damped_oscillator" | "fashion_mnist" | "idx"; x = "train_X.csv";
+//   y = "train_Y.csv";
 //               groups = "run_id.csv"; validation_split = 0.1; split = "row" | "group";
 //               validation = "test" (fashion_mnist: validate on the test set every epoch, as
 //               Keras's validation_data=(x_test, y_test); then validation_split must be 0)

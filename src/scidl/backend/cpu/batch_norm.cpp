@@ -20,7 +20,9 @@ bool fusable(const Tensor& x) {
          (x.dtype() == DType::Float32 || x.dtype() == DType::Float64);
 }
 
-Layout layout_of(const Tensor& x) { return {x.size(0), x.size(1), x.numel() / std::max<int64_t>(1, x.size(0) * x.size(1))}; }
+Layout layout_of(const Tensor& x) {
+  return {x.size(0), x.size(1), x.numel() / std::max<int64_t>(1, x.size(0) * x.size(1))};
+}
 
 bool per_channel_ok(const Tensor& t, const Tensor& x) {
   return !t.defined() || (t.dim() == 1 && t.size(0) == x.size(1) && t.is_contiguous() &&

@@ -49,7 +49,8 @@ Blas load_blas() {
     if (auto get_config = reinterpret_cast<char* (*)()>(dlsym(handle, "openblas_get_config")))
       b.config = get_config();
     b.threads = omp_get_max_threads();
-    if ((b.set_threads = reinterpret_cast<void (*)(int)>(dlsym(handle, "openblas_set_num_threads"))))
+    if ((b.set_threads =
+             reinterpret_cast<void (*)(int)>(dlsym(handle, "openblas_set_num_threads"))))
       b.set_threads(b.threads);
     return b;
   }

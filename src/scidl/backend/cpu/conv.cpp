@@ -1,10 +1,10 @@
 // 2-D convolution on the CPU, for the forward pass and both backward passes: float32 3x3
 // convolutions with stride 1 and enough channels through Winograd F(2x2, 3x3) (conv_winograd.h),
 // other float32 ones through scidl's direct kernels or oneDNN (see kernels_take), else
-// im2col + one BLAS GEMM per image. With at least as many images as threads, each thread takes whole images
-// (its own im2col buffer, single-threaded BLAS inside the parallel region: the OpenMP build of
-// OpenBLAS shares our thread pool); otherwise images run one by one on multi-threaded BLAS.
-// A 1x1 kernel with stride 1 and no padding skips im2col: the image already is the matrix.
+// im2col + one BLAS GEMM per image. With at least as many images as threads, each thread takes
+// whole images (its own im2col buffer, single-threaded BLAS inside the parallel region: the OpenMP
+// build of OpenBLAS shares our thread pool); otherwise images run one by one on multi-threaded
+// BLAS. A 1x1 kernel with stride 1 and no padding skips im2col: the image already is the matrix.
 #include <omp.h>
 
 #include <vector>
@@ -90,7 +90,8 @@ void CpuBackend::conv2d(const Tensor& x, const Tensor& weight, const Tensor& bia
   }
   if (x.dtype() == DType::Float32 &&
       onednn::conv2d_forward(dims_of(s, g), x.data<float>(), weight.data<float>(),
-                             bias.defined() ? bias.data<float>() : nullptr, out.data<float>(), relu))
+                             bias.defined() ? bias.data<float>() : nullptr, out.data<float>(),
+                             relu))
     return;
   const int64_t k = s.c_in * g.kernel_h * g.kernel_w, n = s.out_height * s.out_width;
   const bool direct = is_pointwise(g, s);

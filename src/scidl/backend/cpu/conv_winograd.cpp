@@ -393,7 +393,8 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
       for (int64_t n = 0; n < d.c_out; ++n) {
         if (gb) {
           float s = 0.0f;
-          for (int q = 0; q < team; ++q) s += partials[q * slice + kPositions * d.c_in * ld_out + n];
+          for (int q = 0; q < team; ++q)
+            s += partials[q * slice + kPositions * d.c_in * ld_out + n];
           gb[n] = s;
         }
         if (!gw) continue;

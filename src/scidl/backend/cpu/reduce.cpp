@@ -60,7 +60,8 @@ void reduce_impl(ReduceOp op, const Tensor& x, const Tensor& out) {
       out.data<T>()[o] = static_cast<T>(acc);
   };
 
-  bool suffix = x.is_contiguous() && (reduced.empty() || reduced.front() == rank - (int)reduced.size());
+  bool suffix =
+      x.is_contiguous() && (reduced.empty() || reduced.front() == rank - (int)reduced.size());
   bool prefix = x.is_contiguous() && !red.is_arg() && !reduced.empty() &&
                 reduced.back() == static_cast<int>(reduced.size()) - 1;
   if (suffix) {  // rows of length inner_n
@@ -86,7 +87,8 @@ void reduce_impl(ReduceOp op, const Tensor& x, const Tensor& out) {
     {
       int nt = omp_get_num_threads(), t = omp_get_thread_num();
       int64_t chunk = (cols + nt - 1) / nt;
-      int64_t begin = std::min<int64_t>(cols, t * chunk), end = std::min<int64_t>(cols, begin + chunk);
+      int64_t begin = std::min<int64_t>(cols, t * chunk),
+              end = std::min<int64_t>(cols, begin + chunk);
       T* __restrict out = po;  // private copies: shared pointers would be reloaded per lane
       const T* __restrict in = px;
       for (int64_t j = begin; j < end; ++j) out[j] = T(0);
