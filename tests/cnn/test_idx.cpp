@@ -67,6 +67,23 @@ TEST(Idx, WrongMagicNumberNamesFileAndNumber) {
   EXPECT_NE(m.find("0x00000803"), std::string::npos) << m;
 }
 
+// Found by tests/fuzz/fuzz_idx: a 0 among the sizes promises no values, so the file is the right
+// length, but the other sizes multiply past 2^63 and no tensor can have that shape.
+TEST(Idx, SizesThatMultiplyPast2To63AreRefusedNamingFileAndShape) {
+  TempDir dir("idx_overflow");
+  const std::string header("\x00\x00\x08\x04"  // unsigned bytes, 4 dimensions
+                           "\x00\x00\x00\x00"
+                           "\x80\x00\x00\x00"
+                           "\x80\x00\x00\x00"
+                           "\x80\x00\x00\x00",
+                           20);
+  write_text(dir.path / "huge.idx", header);
+  std::string m = error_of([&] { data::read_idx(dir.path / "huge.idx"); });
+  EXPECT_NE(m.find("huge.idx"), std::string::npos) << m;
+  EXPECT_NE(m.find("[0, 2147483648, 2147483648, 2147483648]"), std::string::npos) << m;
+  EXPECT_NE(m.find("multiply past 2^63"), std::string::npos) << m;
+}
+
 TEST(Idx, TruncatedFileNamesPromisedAndPresentBytes) {
   TempDir dir("idx_truncated");
   data::write_idx(dir.path / "full.idx", tiny_images(5), false);

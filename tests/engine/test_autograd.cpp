@@ -95,6 +95,20 @@ TEST(Autograd, RetainGradKeepsIntermediateGradients) {
   EXPECT_EQ(h.grad().to_vector<double>(), (std::vector<double>{6.0, 12.0}));
 }
 
+TEST(Shapes, SizesThatMultiplyPast2To63AreRefusedNamingTheShape) {
+  const int64_t big = int64_t{1} << 40;
+  for (const Shape& shape : {Shape{big, big}, Shape{big, big, 0}, Shape{0, big, big}}) {
+    try {
+      empty(shape);
+      FAIL() << shape_str(shape);
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(shape_str(shape) + " is too large"), std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_EQ(empty({big, 0}).numel(), 0);  // large but representable: an empty tensor
+}
+
 TEST(Shapes, MismatchedOperandsNameTheOpAndBothShapes) {
   try {
     add(ones({2, 3}), ones({4, 3}));

@@ -91,13 +91,15 @@ std::string fix(const IdxArray& a) {
       a.magic(), a.dims.size());
 }
 
-// The `expected` bytes after the header, or fewer where the file ends early. The header's size
-// is trusted for the allocation only up to 1 GiB, so a corrupt header cannot ask for terabytes;
+// The `expected` bytes after the header, or fewer where the file ends early. The buffer is
+// reserved for `reserve` bytes (the header's size, or less where the file cannot hold that
+// many), and never more than 1 GiB at once, so a corrupt header cannot ask for terabytes;
 // beyond that the buffer grows as the data arrives.
-std::vector<uint8_t> read_payload(gzFile f, int64_t expected, const std::filesystem::path& path) {
+std::vector<uint8_t> read_payload(gzFile f, int64_t expected, int64_t reserve,
+                                  const std::filesystem::path& path) {
   constexpr int64_t kTrustedBytes = int64_t{1} << 30, kChunk = int64_t{1} << 24;
   std::vector<uint8_t> out;
-  out.reserve(static_cast<size_t>(std::min(expected, kTrustedBytes)));
+  out.reserve(static_cast<size_t>(std::min(reserve, kTrustedBytes)));
   while (static_cast<int64_t>(out.size()) < expected) {
     const int64_t at = static_cast<int64_t>(out.size()), want = std::min(kChunk, expected - at);
     out.resize(static_cast<size_t>(at + want));
@@ -192,7 +194,21 @@ IdxArray read_idx(const std::filesystem::path& path) {
         "'{}' is truncated: the header names {} dimensions but the file ends before their sizes",
         path.string(), ndims));
   for (int d = 0; d < ndims; ++d) a.dims.push_back(big_endian_u32(header.data() + 4 * d));
-  a.bytes = read_payload(f.get(), payload_bytes(a.dims, a.type), path);
+  // Even with a 0 among them (no values, which payload_bytes allows), sizes that multiply past
+  // 2^63 make no array: a tensor of that shape could not even have strides.
+  int64_t extent = 1;
+  for (int64_t d : a.dims)
+    if (__builtin_mul_overflow(extent, std::max<int64_t>(d, 1), &extent))
+      throw std::runtime_error(fmt::format(
+          "'{}' is corrupt: its header gives the shape {}, whose sizes multiply past 2^63; {}",
+          path.string(), shape_str(a.dims), fix(a)));
+  // A plain file cannot hold more than its size: no need to trust the header beyond it.
+  const int64_t expected = payload_bytes(a.dims, a.type);
+  std::error_code size_error;
+  const auto file_size = std::filesystem::file_size(path, size_error);
+  const int64_t reserve =
+      gzdirect(f.get()) && !size_error ? std::min<int64_t>(expected, int64_t(file_size)) : expected;
+  a.bytes = read_payload(f.get(), expected, reserve, path);
   check_payload_size(path, a, count_rest(f.get(), path), !gzdirect(f.get()));
   return a;
 }

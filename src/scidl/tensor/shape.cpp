@@ -21,9 +21,19 @@ std::string Device::str() const {
   return type == DeviceType::CPU ? std::string("cpu") : fmt::format("cuda:{}", index);
 }
 
+namespace {
+// A shape whose extents multiply past 2^63 describes no tensor, even with a 0 among them (its
+// strides would still overflow): a corrupt file's header, typically (the IDX fuzzer found one).
+[[noreturn]] void too_large(const Shape& shape) {
+  throw std::invalid_argument(
+      fmt::format("shape {} is too large: its sizes multiply past 2^63", shape_str(shape)));
+}
+}  // namespace
+
 int64_t numel_of(const Shape& shape) {
   int64_t n = 1;
-  for (auto s : shape) n *= s;
+  for (auto s : shape)
+    if (__builtin_mul_overflow(n, s, &n)) too_large(shape);
   return n;
 }
 
@@ -32,7 +42,7 @@ Shape contiguous_strides(const Shape& shape) {
   int64_t s = 1;
   for (size_t i = shape.size(); i-- > 0;) {
     strides[i] = s;
-    s *= shape[i];
+    if (__builtin_mul_overflow(s, shape[i], &s)) too_large(shape);
   }
   return strides;
 }
