@@ -2,9 +2,10 @@
 # Fuzzes every file reader scidl has, each for SECONDS (default 60), with libFuzzer under ASan
 # and UBSan:   bash tests/fuzz/run.sh [SECONDS] [TARGET ...]
 # Targets: csv idx safetensors tensorboard model_file config (default: all). Builds with clang
-# into build-fuzz/ (SCIDL_FUZZ=ON). Each target starts from tests/fuzz/seeds/TARGET and keeps
-# what it learns in build-fuzz/corpus/TARGET; an input that crashes it is written to
-# build-fuzz/findings/ and the script exits non-zero after the remaining targets have run.
+# into build-fuzz/ (SCIDL_FUZZ=ON; SCIDL_FUZZ_BUILD=DIR elsewhere). Each target starts from
+# tests/fuzz/seeds/TARGET and keeps what it learns in BUILD/corpus/TARGET; an input that crashes
+# it is written to BUILD/findings/ (keep it in the seeds as found_*.EXT once fixed) and the
+# script exits non-zero after the remaining targets have run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
@@ -12,22 +13,23 @@ shift || true
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(csv idx safetensors tensorboard model_file config)
 
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+build=${SCIDL_FUZZ_BUILD:-build-fuzz}
+CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSCIDL_FUZZ=ON -DSCIDL_BUILD_TESTS=OFF -DSCIDL_BUILD_BENCH=OFF -DSCIDL_WERROR=OFF >/dev/null
-cmake --build build-fuzz --target "${targets[@]/#/fuzz_}"
+cmake --build "$build" --target "${targets[@]/#/fuzz_}"
 
-mkdir -p build-fuzz/findings
+mkdir -p "$build/findings"
 status=0
 for t in "${targets[@]}"; do
-  mkdir -p "build-fuzz/corpus/$t"
+  mkdir -p "$build/corpus/$t"
   echo "fuzz_$t: ${seconds} s"
   # -rss_limit_mb: a header that promises terabytes must be refused, not allocated.
-  if ! "build-fuzz/tests/fuzz/fuzz_$t" "build-fuzz/corpus/$t" "tests/fuzz/seeds/$t" \
+  if ! "$build/tests/fuzz/fuzz_$t" "$build/corpus/$t" "tests/fuzz/seeds/$t" \
       -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-      -artifact_prefix="build-fuzz/findings/$t-" -print_final_stats=1 2>"build-fuzz/fuzz_$t.log"; then
-    echo "fuzz_$t: FOUND A PROBLEM (build-fuzz/fuzz_$t.log, build-fuzz/findings/$t-*)"
+      -artifact_prefix="$build/findings/$t-" -print_final_stats=1 2>"$build/fuzz_$t.log"; then
+    echo "fuzz_$t: FOUND A PROBLEM ($build/fuzz_$t.log, $build/findings/$t-*)"
     status=1
   fi
-  grep -E "stat::number_of_executed_units|cov:" "build-fuzz/fuzz_$t.log" | tail -2 || true
+  grep -E "stat::number_of_executed_units|cov:" "$build/fuzz_$t.log" | tail -2 || true
 done
 exit $status
