@@ -94,14 +94,16 @@ std::string fix(const IdxArray& a) {
 // The `expected` bytes after the header, or fewer where the file ends early. The buffer is
 // reserved for `reserve` bytes (the header's size, or less where the file cannot hold that
 // many), and never more than 1 GiB at once, so a corrupt header cannot ask for terabytes;
-// beyond that the buffer grows as the data arrives.
+// beyond that the buffer grows as the data arrives, 64 KiB at a time past `reserve` (a header
+// that promises more than the file holds costs no more than the file).
 std::vector<uint8_t> read_payload(gzFile f, int64_t expected, int64_t reserve,
                                   const std::filesystem::path& path) {
   constexpr int64_t kTrustedBytes = int64_t{1} << 30, kChunk = int64_t{1} << 24;
   std::vector<uint8_t> out;
   out.reserve(static_cast<size_t>(std::min(reserve, kTrustedBytes)));
   while (static_cast<int64_t>(out.size()) < expected) {
-    const int64_t at = static_cast<int64_t>(out.size()), want = std::min(kChunk, expected - at);
+    const int64_t at = static_cast<int64_t>(out.size());
+    const int64_t want = std::min({kChunk, expected - at, std::max(reserve - at, int64_t{1} << 16)});
     out.resize(static_cast<size_t>(at + want));
     const int64_t got = read_bytes(f, out.data() + at, want, path);
     if (got < want) {
@@ -202,12 +204,13 @@ IdxArray read_idx(const std::filesystem::path& path) {
       throw std::runtime_error(fmt::format(
           "'{}' is corrupt: its header gives the shape {}, whose sizes multiply past 2^63; {}",
           path.string(), shape_str(a.dims), fix(a)));
-  // A plain file cannot hold more than its size: no need to trust the header beyond it.
+  // A plain file holds no more than its size, a gzip file no more than 1032 times it (deflate's
+  // largest ratio): the header is not trusted beyond that for the allocation.
   const int64_t expected = payload_bytes(a.dims, a.type);
   std::error_code size_error;
   const auto file_size = std::filesystem::file_size(path, size_error);
-  const int64_t reserve =
-      gzdirect(f.get()) && !size_error ? std::min<int64_t>(expected, int64_t(file_size)) : expected;
+  const int64_t most = int64_t(file_size) * (gzdirect(f.get()) ? 1 : 1032);
+  const int64_t reserve = size_error ? expected : std::min(expected, most);
   a.bytes = read_payload(f.get(), expected, reserve, path);
   check_payload_size(path, a, count_rest(f.get(), path), !gzdirect(f.get()));
   return a;
