@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Fuzzes every file reader scidl has, each for SECONDS (default 60), with libFuzzer under ASan
 # and UBSan:   bash tests/fuzz/run.sh [SECONDS] [TARGET ...]
-# Targets: csv idx safetensors tensorboard model_file config (default: all). Builds with clang
-# into build-fuzz/ (SCIDL_FUZZ=ON; SCIDL_FUZZ_BUILD=DIR elsewhere). Each target starts from
-# tests/fuzz/seeds/TARGET and keeps what it learns in BUILD/corpus/TARGET; an input that crashes
-# it is written to BUILD/findings/ (keep it in the seeds as found_*.EXT once fixed) and the
-# script exits non-zero after the remaining targets have run.
+# Targets: csv idx safetensors tensorboard model_file config run_file (default: all). Builds
+# with clang into build-fuzz/ (SCIDL_FUZZ=ON; SCIDL_FUZZ_BUILD=DIR elsewhere). Each target
+# starts from tests/fuzz/seeds/TARGET and keeps what it learns in BUILD/corpus/TARGET; an input
+# that crashes it is written to BUILD/findings/ (keep it in the seeds as found_*.EXT once fixed)
+# and the script exits non-zero after the remaining targets have run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(csv idx safetensors tensorboard model_file config)
+[[ ${#targets[@]} -gt 0 ]] || targets=(csv idx safetensors tensorboard model_file config run_file)
 
 build=${SCIDL_FUZZ_BUILD:-build-fuzz}
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

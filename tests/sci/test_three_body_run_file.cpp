@@ -4,6 +4,8 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <string>
+#include <tuple>
 
 #include "scidl/sci/three_body_run_file.h"
 
@@ -72,6 +74,31 @@ TEST(ThreeBodyRunFile, DetectsAWrongRowCountEvenWithAValidChecksum) {
   text = text.substr(0, last_row + 1);
   text += fmt::format("# checksum=fnv1a64:{:016x}\n", fnv1a64(text));
   EXPECT_NE(error_for(text).find("data rows but its header says"), std::string::npos);
+}
+
+// Found by tests/fuzz/fuzz_run_file: a count in the header that no int holds ("bits=9.4e11")
+// was cast anyway (undefined behaviour), and "rows" reserved memory before a row was read.
+TEST(ThreeBodyRunFile, CountsOutOfRangeAreRefusedNamingTheField) {
+  const std::string good = format_run_file(small_run());
+  const std::string body = good.substr(0, good.rfind("# checksum"));
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string text = body;
+    text.replace(text.find(from), from.size(), to);
+    return text + fmt::format("# checksum=fnv1a64:{:016x}\n", fnv1a64(text));
+  };
+  for (const auto& [from, to, field] :
+       {std::tuple{"# bits=112", "# bits=9.4e11", "bits"},
+        std::tuple{"# bits=112", "# bits=-3", "bits"},
+        std::tuple{"# attempts=4", "# attempts=nan", "attempts"},
+        std::tuple{"# run_id=42", "# run_id=4.5", "run_id"},
+        std::tuple{"# rows=", "# rows=1e300\n# old_rows=", "rows"}}) {
+    const std::string error = error_for(with(from, to));
+    EXPECT_NE(error.find("runs/run_00042.csv is corrupt: header field '" + std::string(field) +
+                         "'"),
+              std::string::npos)
+        << error;
+    EXPECT_NE(error.find("not a whole number"), std::string::npos) << error;
+  }
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -112,24 +114,35 @@ ThreeBodyRun parse_run_file(std::string_view text, const std::string& name) {
     return it->second;
   };
   auto number = [&](const char* key) { return parse_double(field(key), name, key); };
+  // A count or id: a whole number in [0, most]; casting anything else is undefined behaviour
+  // (fuzz_run_file found "bits=9.4e11").
+  auto whole = [&](const char* key, std::int64_t most) {
+    const double v = number(key);
+    if (!(v >= 0 && v <= double(most) && v == std::floor(v)))
+      corrupt(name, fmt::format("header field '{}' is {}, not a whole number from 0 to {}", key,
+                                field(key), most));
+    return v;
+  };
 
   ThreeBodyRun run;
-  run.run_id = static_cast<std::int64_t>(number("run_id"));
+  run.run_id = static_cast<std::int64_t>(whole("run_id", std::int64_t{1} << 50));
   run.x2 = number("x2");
   run.y2 = number("y2");
   run.converged = number("converged") != 0;
   run.precision.tolerance = number("tolerance");
-  run.precision.bits = static_cast<int>(number("bits"));
+  run.precision.bits = static_cast<int>(whole("bits", 1 << 20));
   run.phase_space_distance = number("phase_space_distance");
   run.relative_energy_error = number("relative_energy_error");
   run.angular_momentum_drift = number("angular_momentum_drift");
   run.wall_seconds = number("wall_seconds");
   if (header.contains("cpu_seconds")) run.cpu_seconds = number("cpu_seconds");
-  run.attempts = static_cast<int>(number("attempts"));
+  run.attempts = static_cast<int>(whole("attempts", 1 << 20));
   run.note = field("note");
   run.grid.dt = number("dt");
-  run.grid.rows = static_cast<int>(number("rows"));
-  run.states.reserve(static_cast<std::size_t>(run.grid.rows) * kWidth);
+  run.grid.rows = static_cast<int>(whole("rows", 1 << 30));
+  // Reserved for no more rows than the text can hold (a row takes at least 26 bytes), whatever
+  // the header claims.
+  run.states.reserve(std::min<std::size_t>(run.grid.rows, body.size() / 26) * kWidth);
   int rows = 0;
   while (pos < body.size()) {
     line = next_line();
