@@ -103,7 +103,8 @@ std::vector<uint8_t> read_payload(gzFile f, int64_t expected, int64_t reserve,
   out.reserve(static_cast<size_t>(std::min(reserve, kTrustedBytes)));
   while (static_cast<int64_t>(out.size()) < expected) {
     const int64_t at = static_cast<int64_t>(out.size());
-    const int64_t want = std::min({kChunk, expected - at, std::max(reserve - at, int64_t{1} << 16)});
+    const int64_t want =
+        std::min({kChunk, expected - at, std::max(reserve - at, int64_t{1} << 16)});
     out.resize(static_cast<size_t>(at + want));
     const int64_t got = read_bytes(f, out.data() + at, want, path);
     if (got < want) {
