@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes every file reader scidl has, each for SECONDS (default 60), with libFuzzer under ASan
 # and UBSan:   bash tests/fuzz/run.sh [SECONDS] [TARGET ...]
-# Targets: csv idx safetensors tensorboard model_file config run_file (default: all). Builds
+# Targets: one per tests/fuzz/fuzz_TARGET.cpp (csv, idx, model_file, ...; default: all). Builds
 # with clang into build-fuzz/ (SCIDL_FUZZ=ON; SCIDL_FUZZ_BUILD=DIR elsewhere). Each target
 # starts from tests/fuzz/seeds/TARGET and keeps what it learns in BUILD/corpus/TARGET; an input
 # that crashes it is written to BUILD/findings/ (keep it in the seeds as found_*.EXT once fixed)
@@ -11,7 +11,12 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(csv idx safetensors tensorboard model_file config run_file)
+if [[ ${#targets[@]} -eq 0 ]]; then
+  for source in tests/fuzz/fuzz_*.cpp; do
+    name=$(basename "$source" .cpp)
+    targets+=("${name#fuzz_}")
+  done
+fi
 
 build=${SCIDL_FUZZ_BUILD:-build-fuzz}
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 
 namespace scidl::data {
 
@@ -198,13 +199,15 @@ IdxArray read_idx(const std::filesystem::path& path) {
         path.string(), ndims));
   for (int d = 0; d < ndims; ++d) a.dims.push_back(big_endian_u32(header.data() + 4 * d));
   // Even with a 0 among them (no values, which payload_bytes allows), sizes that multiply past
-  // 2^63 make no array: a tensor of that shape could not even have strides.
-  int64_t extent = 1;
-  for (int64_t d : a.dims)
-    if (__builtin_mul_overflow(extent, std::max<int64_t>(d, 1), &extent))
-      throw std::runtime_error(fmt::format(
-          "'{}' is corrupt: its header gives the shape {}, whose sizes multiply past 2^63; {}",
-          path.string(), shape_str(a.dims), fix(a)));
+  // 2^63 make no tensor; the checks a tensor of this shape would meet, made here to name the file.
+  try {
+    numel_of(a.dims);
+    contiguous_strides(a.dims);
+  } catch (const std::invalid_argument&) {
+    throw std::runtime_error(fmt::format(
+        "'{}' is corrupt: its header gives the shape {}, whose sizes multiply past 2^63; {}",
+        path.string(), shape_str(a.dims), fix(a)));
+  }
   // A plain file holds no more than its size, a gzip file no more than 1032 times it (deflate's
   // largest ratio): the header is not trusted beyond that for the allocation.
   const int64_t expected = payload_bytes(a.dims, a.type);
