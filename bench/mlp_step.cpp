@@ -1,9 +1,12 @@
 // scidl side of `bench/run mlp_step`: one full training step (zero_grad, forward, L1 loss,
 // backward, Adam) of the Breen et al. three-body network, 3 -> 10 x Dense(128, ReLU) -> 4
 // (--activation tanh: the same with tanh).
-// The step is the one `scidl train` takes (train::forward_and_loss: for this network and loss the
-// fused pass, forward, loss and backward a group of rows at a time); with SCIDL_STEP=eager it is
-// model(x), l1_loss and loss.backward() as separate ops, as PyTorch runs it.
+// The step is the one `scidl train` takes (train::fused_training_step: for this network, loss and
+// optimizer one pass, forward, loss and backward a group of rows at a time, with Adam updating
+// each layer as its gradients are final); with SCIDL_STEP=eager it is zero_grad, model(x),
+// l1_loss, loss.backward() and opt.step() as separate ops, as PyTorch runs it; with
+// SCIDL_STEP=unfused it is the fused forward and backward (train::forward_and_loss) with
+// zero_grad, backward() and opt.step() separate: what the optimizer's fusion saves.
 // Prints `scidl_ms=<median>`; bench/mlp_step.sh pairs it with the PyTorch peer.
 #include <fmt/core.h>
 
@@ -18,6 +21,7 @@
 #include "scidl/nn/sequential.h"
 #include "scidl/optim/adam.h"
 #include "scidl/scidl.h"
+#include "scidl/train/fused_step.h"
 #include "scidl/train/step_forward.h"
 
 using namespace scidl;
@@ -35,6 +39,7 @@ int main(int argc, char** argv) {
   }
   const char* step = std::getenv("SCIDL_STEP");
   const bool eager = step && std::string(step) == "eager";
+  const bool unfused = step && std::string(step) == "unfused";
   manual_seed(0);
   nn::Sequential model;
   int64_t in = 3;
@@ -53,11 +58,16 @@ int main(int argc, char** argv) {
   std::vector<double> times;
   for (int s = 0; s < warmup + steps; ++s) {
     auto t0 = std::chrono::steady_clock::now();
-    opt.zero_grad();
-    Tensor loss = eager ? l1_loss(model(x), y)
-                        : train::forward_and_loss(model, x, y, l1_loss, FusedLoss::L1).loss;
-    loss.backward();
-    opt.step();
+    if (eager || unfused) {
+      opt.zero_grad();
+      Tensor loss = eager ? l1_loss(model(x), y)
+                          : train::forward_and_loss(model, x, y, l1_loss, FusedLoss::L1).loss;
+      loss.backward();
+      opt.step();
+    } else if (!train::fused_training_step(model, opt, x, y, FusedLoss::L1)) {
+      fmt::print(stderr, "mlp_step: the step did not fuse (no AVX-512 kernels?)\n");
+      return 1;
+    }
     auto t1 = std::chrono::steady_clock::now();
     if (s >= warmup) times.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
   }

@@ -3,6 +3,7 @@
 #include "../test_util.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/optim/adam.h"
+#include "scidl/train/fused_step.h"
 #include "scidl/train/step_forward.h"
 
 namespace scidl::testing {
@@ -26,11 +27,13 @@ TEST(CachingAllocator, TrainingStepsAfterTheFirstAllocateNothingNew) {
       1);
   optim::Adam opt(model->parameters(), {});
   Tensor x = rand({256, 3}), y = rand({256, 4});
-  // both ways a step can go: the ops one by one, and the fused pass `scidl train` takes
-  for (const bool fused : {false, true}) {
+  // every way a step can go: the ops one by one, the fused forward and backward, and the
+  // whole step in one pass (train/fused_step.h), the one `scidl train` takes for this model
+  for (const int way : {0, 1, 2}) {
     auto step = [&] {
+      if (way == 2 && train::fused_training_step(*model, opt, x, y, FusedLoss::L1)) return;
       opt.zero_grad();
-      if (fused)
+      if (way >= 1)
         train::forward_and_loss(*model, x, y, l1_loss, FusedLoss::L1).loss.backward();
       else
         l1_loss((*model)(x), y).backward();
@@ -40,8 +43,7 @@ TEST(CachingAllocator, TrainingStepsAfterTheFirstAllocateNothingNew) {
     // the first step populates the cache
     int64_t after_warmup = cpu_allocator().stats().system_allocations;
     for (int i = 0; i < 10; ++i) step();
-    EXPECT_EQ(cpu_allocator().stats().system_allocations, after_warmup)
-        << (fused ? "fused" : "composed");
+    EXPECT_EQ(cpu_allocator().stats().system_allocations, after_warmup) << "way " << way;
   }
 }
 

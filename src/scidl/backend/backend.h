@@ -5,6 +5,7 @@
 // all tensors live on this backend's device.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "scidl/backend/conv_geometry.h"
@@ -44,30 +45,43 @@ enum class BinaryOp {
 
 enum class ReduceOp { Sum, Max, Min, ArgMax, ArgMin };
 
+// The elements of the flat buffers an optimizer update covers: [begin, end), or (end < 0) all
+// of them. A part is updated on the calling thread alone, so a pass that has each part's
+// gradient at a different time can update it there (train/fused_step.h); the whole is split
+// between the threads.
+struct FlatRange {
+  int64_t begin = 0, end = -1;
+};
+
 struct AdamConfig {
   double lr, beta1, beta2, eps, weight_decay;
   bool decoupled;  // AdamW: decay the weights directly instead of adding to the gradient
   int64_t step;    // 1-based step count, for bias correction
+  FlatRange range;
 };
 
 struct SgdConfig {
   double lr, momentum, dampening, weight_decay;
   bool nesterov;
   bool first_step;  // momentum buffer starts as the first gradient, as in PyTorch
+  FlatRange range;
 };
 
 struct AdagradConfig {
   double lr, lr_decay, eps, weight_decay;
   int64_t step;  // 1-based; the step size is lr / (1 + (step - 1) * lr_decay)
+  FlatRange range;
 };
 
 struct AdadeltaConfig {
   double lr, rho, eps, weight_decay;
+  FlatRange range;
 };
 
 struct RmspropConfig {
   double lr, alpha, eps, weight_decay, momentum;
   bool centered;  // divide by the running standard deviation instead of the running RMS
+  FlatRange range;
 };
 
 // One layer of a fused dense chain (Backend::dense_forward): weight [out, in], bias [out] or
@@ -83,6 +97,12 @@ struct DenseLayer {
 // A loss a backend may fuse with a dense chain (Backend::dense_train): the mean over every
 // element of a per-element loss, so a row's gradient needs that row alone.
 enum class DenseLoss { L1, MSE };
+
+// An optimizer fused into Backend::dense_train: called as (l, begin, end) once the gradients of
+// layer l's units [begin, end) (rows of gw[l], entries of gb[l]) are final and nothing left in
+// the pass reads those rows of the weight, which it may then change; possibly from several
+// threads at once, for different units. Never called when the loss is not finite.
+using DenseUnitsReady = std::function<void(int layer, int64_t begin, int64_t end)>;
 
 class Backend {
  public:
@@ -126,13 +146,15 @@ class Backend {
   // dense_forward, the mean loss of the chain's output against `target` and dense_backward
   // from that loss's gradient, in one pass that need not keep the activations: `prediction`
   // receives ys.back(), `loss_sum` the sum of the per-element losses (the caller divides), and
-  // gx, gw, gb the gradients of the mean loss as dense_backward's. False, touching nothing, when
-  // the backend has no fused kernel for the case.
+  // gx, gw, gb the gradients of the mean loss as dense_backward's; `ready` (if not empty) is
+  // called for every unit of every layer, each once (DenseUnitsReady). False, touching nothing,
+  // when the backend has no fused kernel for the case.
   virtual bool dense_train(const Tensor& /*x*/, const std::vector<DenseLayer>& /*layers*/,
                            const Tensor& /*target*/, DenseLoss /*loss*/,
                            const Tensor& /*prediction*/, double& /*loss_sum*/,
                            const Tensor& /*gx*/, const std::vector<Tensor>& /*gw*/,
-                           const std::vector<Tensor>& /*gb*/) {
+                           const std::vector<Tensor>& /*gb*/,
+                           const DenseUnitsReady& /*ready*/) {
     return false;
   }
 

@@ -74,11 +74,17 @@ size_t Sequential::forward_dense_chain(size_t first, Tensor& x) {
   return run.end;
 }
 
+std::optional<Sequential::DenseRun> Sequential::whole_dense_chain(const Tensor& x) const {
+  DenseRun run = dense_run(0);
+  if (run.end != size() || !takes_as_chain(run, 0, x)) return {};
+  return run;
+}
+
 DenseChainLoss Sequential::forward_with_loss(const Tensor& x, const Tensor& target,
                                              FusedLoss loss) {
-  const DenseRun run = dense_run(0);
-  if (run.end != size() || !takes_as_chain(run, 0, x)) return {};
-  return dense_chain_loss(x, run.weights, run.biases, run.activations, target, loss);
+  const auto run = whole_dense_chain(x);
+  if (!run) return {};
+  return dense_chain_loss(x, run->weights, run->biases, run->activations, target, loss);
 }
 
 }  // namespace scidl::nn

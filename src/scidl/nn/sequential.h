@@ -3,6 +3,8 @@
 // (each optionally followed by a ReLU or Tanh) as one dense_chain op; parameter names are
 // unchanged.
 #pragma once
+#include <optional>
+
 #include "scidl/nn/module.h"
 #include "scidl/ops/linalg.h"
 
@@ -23,14 +25,18 @@ class Sequential : public Module {
   // op fuses; otherwise an undefined loss, and the caller runs forward() and the loss.
   DenseChainLoss forward_with_loss(const Tensor& x, const Tensor& target, FusedLoss loss);
 
- private:
-  // The Linear(+ReLU/Tanh) layers from module `first` on: their parameters, and the index of
-  // the first module after them.
+  // The Linear(+ReLU/Tanh) layers from module `first` on: their parameters (a bias undefined
+  // where a layer has none), and the index of the first module after them.
   struct DenseRun {
     std::vector<Tensor> weights, biases;
     std::vector<Activation> activations;
     size_t end = 0;
   };
+  // The whole model as the chain forward_with_loss fuses for input x, or nothing when it is not
+  // one.
+  std::optional<DenseRun> whole_dense_chain(const Tensor& x) const;
+
+ private:
   DenseRun dense_run(size_t first) const;
   // Whether the run is one for dense_chain: two layers or more, and x of the first one's width.
   bool takes_as_chain(const DenseRun& run, size_t first, const Tensor& x) const;

@@ -94,6 +94,43 @@ struct ChainGrads {
   }
 };
 
+// What dense_train takes besides the gradients: the chain, x and the target as [rows, width]
+// views, and a buffer for the prediction; nothing when the kernels do not take the case
+// (a target of another shape or type included: the composed ops' errors then name the shapes).
+struct TrainOperands {
+  std::vector<backend::DenseLayer> layers;
+  Tensor x2, target2, prediction;
+  Shape out_shape;
+};
+std::optional<TrainOperands> train_operands(const Tensor& x, const std::vector<Tensor>& weights,
+                                            const std::vector<Tensor>& biases,
+                                            const std::vector<Activation>& activations,
+                                            const Tensor& target) {
+  auto layers = fusable_layers(x, weights, biases, activations);
+  if (!layers) return {};
+  Shape out_shape = x.shape();
+  out_shape.back() = layers->back().weight.shape()[0];
+  if (!target.defined() || target.shape() != out_shape || target.dtype() != x.dtype() ||
+      target.device() != x.device())
+    return {};
+  const int64_t in = x.shape().back(), rows = in > 0 ? x.numel() / in : 0;
+  const int64_t outputs = out_shape.back();
+  if (rows == 0 || outputs == 0) return {};
+  return TrainOperands{
+      std::move(*layers), view_as(x.is_contiguous() ? x : x.contiguous(), {rows, in}),
+      view_as(target.is_contiguous() ? target : target.contiguous(), {rows, outputs}),
+      empty({rows, outputs}, x.dtype(), x.device()), out_shape};
+}
+
+backend::DenseLoss backend_loss(FusedLoss loss) {
+  return loss == FusedLoss::L1 ? backend::DenseLoss::L1 : backend::DenseLoss::MSE;
+}
+
+// The mean loss from dense_train's sum.
+Tensor mean_loss(double loss_sum, const TrainOperands& op) {
+  return scalar_tensor(loss_sum / double(op.prediction.numel()), op.x2.dtype(), op.x2.device());
+}
+
 std::vector<backend::DenseLayer> detached(const std::vector<backend::DenseLayer>& layers) {
   std::vector<backend::DenseLayer> saved;
   for (const auto& l : layers)
@@ -144,42 +181,50 @@ DenseChainLoss dense_chain_loss(const Tensor& x, const std::vector<Tensor>& weig
                                 const std::vector<Tensor>& biases,
                                 const std::vector<Activation>& activations, const Tensor& target,
                                 FusedLoss loss) {
-  const auto layers = fusable_layers(x, weights, biases, activations);
-  if (!layers || !grad_mode_enabled()) return {};
-  ChainInputs inputs = chain_inputs(x, *layers);
+  if (!grad_mode_enabled()) return {};
+  auto op = train_operands(x, weights, biases, activations, target);
+  if (!op) return {};
+  ChainInputs inputs = chain_inputs(x, op->layers);
   if (std::none_of(inputs.wants.begin(), inputs.wants.end(), [](bool w) { return w; })) return {};
-  Shape out_shape = x.shape();
-  out_shape.back() = layers->back().weight.shape()[0];
-  // Anything the kernels do not take (a target of another shape or type included) is left to
-  // the composed ops, whose errors name the shapes.
-  if (!target.defined() || target.shape() != out_shape || target.dtype() != x.dtype() ||
-      target.device() != x.device())
-    return {};
-  const int64_t in = x.shape().back(), rows = in > 0 ? x.numel() / in : 0;
-  const int64_t outputs = out_shape.back();
-  if (rows == 0 || outputs == 0) return {};
-  Tensor x2 = view_as(x.is_contiguous() ? x : x.contiguous(), {rows, in});
-  Tensor t2 = view_as(target.is_contiguous() ? target : target.contiguous(), {rows, outputs});
-  Tensor prediction = empty({rows, outputs}, x.dtype(), x.device());
-  const ChainGrads grads(*layers, inputs.wants, x.shape(), x);
+  const ChainGrads grads(op->layers, inputs.wants, x.shape(), x);
   double loss_sum = 0;
-  auto& be = backend::backend_of(x);
-  if (!be.dense_train(x2, *layers, t2,
-                      loss == FusedLoss::L1 ? backend::DenseLoss::L1 : backend::DenseLoss::MSE,
-                      prediction, loss_sum, grads.gx, grads.gw, grads.gb))
+  if (!backend::backend_of(x).dense_train(op->x2, op->layers, op->target2, backend_loss(loss),
+                                          op->prediction, loss_sum, grads.gx, grads.gw, grads.gb,
+                                          {}))
     return {};
   // The gradients are already computed; the node's backward scales them by the seed (1 for
   // loss.backward(), which they are returned as they are for).
-  Tensor value = scalar_tensor(loss_sum / double(rows * outputs), x.dtype(), x.device());
-  Tensor out = record("dense_chain_loss", value, std::move(inputs.tensors),
-                      [computed = grads.in_input_order(*layers)](const Tensor& g) {
+  Tensor out = record("dense_chain_loss", mean_loss(loss_sum, *op), std::move(inputs.tensors),
+                      [computed = grads.in_input_order(op->layers)](const Tensor& g) {
                         if (g.item() == 1.0) return computed;
                         std::vector<Tensor> scaled;
                         for (const Tensor& c : computed)
                           scaled.push_back(c.defined() ? mul(c, g) : Tensor());
                         return scaled;
                       });
-  return {out, view_as(prediction, out_shape)};
+  return {out, view_as(op->prediction, op->out_shape)};
+}
+
+DenseChainLoss dense_chain_step(const Tensor& x, const std::vector<Tensor>& weights,
+                                const std::vector<Tensor>& biases,
+                                const std::vector<Activation>& activations, const Tensor& target,
+                                FusedLoss loss, const std::vector<Tensor>& weight_grads,
+                                const std::vector<Tensor>& bias_grads,
+                                const backend::DenseUnitsReady& ready) {
+  auto op = train_operands(x, weights, biases, activations, target);
+  if (!op || weight_grads.size() != weights.size() || bias_grads.size() != biases.size())
+    return {};
+  for (size_t l = 0; l < weights.size(); ++l)
+    if (!weight_grads[l].defined() || weight_grads[l].shape() != weights[l].shape() ||
+        bias_grads[l].defined() != biases[l].defined() ||
+        (biases[l].defined() && bias_grads[l].shape() != biases[l].shape()))
+      return {};
+  double loss_sum = 0;
+  if (!backend::backend_of(x).dense_train(op->x2, op->layers, op->target2, backend_loss(loss),
+                                          op->prediction, loss_sum, Tensor(), weight_grads,
+                                          bias_grads, ready))
+    return {};
+  return {mean_loss(loss_sum, *op), view_as(op->prediction, op->out_shape)};
 }
 
 }  // namespace scidl

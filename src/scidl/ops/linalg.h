@@ -4,6 +4,7 @@
 #pragma once
 #include <vector>
 
+#include "scidl/backend/backend.h"
 #include "scidl/tensor/tensor.h"
 
 namespace scidl {
@@ -42,5 +43,17 @@ DenseChainLoss dense_chain_loss(const Tensor& x, const std::vector<Tensor>& weig
                                 const std::vector<Tensor>& biases,
                                 const std::vector<Activation>& activations, const Tensor& target,
                                 FusedLoss loss);
+// dense_chain_loss's pass for a training step that keeps no graph (train/fused_step.h): the
+// mean loss's gradients w.r.t. the weights and biases are written (overwritten, as by
+// zero_grad() and backward()) into weight_grads[l] and bias_grads[l] (contiguous, shaped as
+// their tensors; bias_grads[l] undefined where layer l has no bias), and `ready` (may be empty)
+// is called as each layer's are final (backend::DenseUnitsReady). The returned loss is a plain
+// scalar. An undefined loss, touching nothing, when dense_chain_loss would not fuse.
+DenseChainLoss dense_chain_step(const Tensor& x, const std::vector<Tensor>& weights,
+                                const std::vector<Tensor>& biases,
+                                const std::vector<Activation>& activations, const Tensor& target,
+                                FusedLoss loss, const std::vector<Tensor>& weight_grads,
+                                const std::vector<Tensor>& bias_grads,
+                                const backend::DenseUnitsReady& ready);
 
 }  // namespace scidl

@@ -1,6 +1,5 @@
 #include "scidl/optim/adadelta.h"
 
-#include "scidl/autograd/grad_mode.h"
 #include "scidl/backend/backend.h"
 #include "scidl/optim/option_checks.h"
 
@@ -17,10 +16,8 @@ Adadelta::Adadelta(std::vector<Tensor> params, AdadeltaOptions o)
   buffer("acc_delta");
 }
 
-void Adadelta::step() {
-  NoGradGuard no_grad;
-  ++steps_;
-  backend::AdadeltaConfig c{lr_, options_.rho, options_.eps, options_.weight_decay};
+void Adadelta::update(const backend::FlatRange& part) {
+  backend::AdadeltaConfig c{lr_, options_.rho, options_.eps, options_.weight_decay, part};
   backend::backend_of(flat_params_)
       .adadelta_update(flat_params_, flat_grads_, buffer("square_avg"), buffer("acc_delta"), c);
 }

@@ -17,7 +17,7 @@ struct AdadeltaOptions {
 class Adadelta : public Optimizer {
  public:
   Adadelta(std::vector<Tensor> params, AdadeltaOptions options = {});
-  void step() override;
+  void update(const backend::FlatRange& part) override;
   std::string name() const override { return "Adadelta"; }
   const AdadeltaOptions& options() const { return options_; }
 

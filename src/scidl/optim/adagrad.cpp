@@ -1,6 +1,5 @@
 #include "scidl/optim/adagrad.h"
 
-#include "scidl/autograd/grad_mode.h"
 #include "scidl/backend/backend.h"
 #include "scidl/optim/option_checks.h"
 
@@ -17,10 +16,9 @@ Adagrad::Adagrad(std::vector<Tensor> params, AdagradOptions o)
   buffer("sum").fill_(o.initial_accumulator_value);
 }
 
-void Adagrad::step() {
-  NoGradGuard no_grad;
-  ++steps_;
-  backend::AdagradConfig c{lr_, options_.lr_decay, options_.eps, options_.weight_decay, steps_};
+void Adagrad::update(const backend::FlatRange& part) {
+  backend::AdagradConfig c{lr_, options_.lr_decay, options_.eps, options_.weight_decay, steps_ + 1,
+                           part};
   backend::backend_of(flat_params_).adagrad_update(flat_params_, flat_grads_, buffer("sum"), c);
 }
 

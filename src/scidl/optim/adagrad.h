@@ -17,7 +17,7 @@ struct AdagradOptions {
 class Adagrad : public Optimizer {
  public:
   Adagrad(std::vector<Tensor> params, AdagradOptions options = {});
-  void step() override;
+  void update(const backend::FlatRange& part) override;
   std::string name() const override { return "Adagrad"; }
   const AdagradOptions& options() const { return options_; }
 

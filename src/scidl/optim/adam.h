@@ -15,7 +15,7 @@ struct AdamOptions {
 class Adam : public Optimizer {
  public:
   Adam(std::vector<Tensor> params, AdamOptions options = {});
-  void step() override;
+  void update(const backend::FlatRange& part) override;
   std::string name() const override { return options_.decoupled_weight_decay ? "AdamW" : "Adam"; }
   const AdamOptions& options() const { return options_; }
 

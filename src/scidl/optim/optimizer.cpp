@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "scidl/autograd/grad_mode.h"
+
 namespace scidl::optim {
 
 namespace {
@@ -90,6 +92,12 @@ Optimizer::Optimizer(std::vector<Tensor> params) : params_(std::move(params)) {
 }
 
 void Optimizer::zero_grad() { flat_grads_.fill_(0.0); }
+
+void Optimizer::step() {
+  NoGradGuard no_grad;
+  update(backend::FlatRange{});
+  finish_step();
+}
 
 Tensor& Optimizer::buffer(const std::string& name) {
   auto it = buffers_.find(name);

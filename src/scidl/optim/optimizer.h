@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "scidl/backend/backend.h"
 #include "scidl/tensor/tensor.h"
 
 namespace scidl::optim {
@@ -15,7 +16,15 @@ class Optimizer {
  public:
   explicit Optimizer(std::vector<Tensor> params);
   virtual ~Optimizer() = default;
-  virtual void step() = 0;
+  // One update of every parameter from its gradient, split between the threads.
+  void step();
+  // step() in parts, for a pass that has each part's gradient at a different time
+  // (train/fused_step.h: a dense chain's layers are updated in the backward pass, while their
+  // gradients are in cache): update(part) applies the coming step (steps() + 1) to the elements
+  // `part` of the flat buffers, on the calling thread; parts that do not overlap may be updated
+  // concurrently. Once every element has been updated once, finish_step() counts the step.
+  virtual void update(const backend::FlatRange& part) = 0;
+  void finish_step() { ++steps_; }
   virtual std::string name() const = 0;
   void zero_grad();
 

@@ -1,6 +1,5 @@
 #include "scidl/optim/rmsprop.h"
 
-#include "scidl/autograd/grad_mode.h"
 #include "scidl/backend/backend.h"
 #include "scidl/optim/option_checks.h"
 
@@ -19,15 +18,14 @@ RMSprop::RMSprop(std::vector<Tensor> params, RmspropOptions o)
   if (o.momentum > 0) buffer("momentum_buffer");
 }
 
-void RMSprop::step() {
-  NoGradGuard no_grad;
-  ++steps_;
+void RMSprop::update(const backend::FlatRange& part) {
   backend::RmspropConfig c{lr_,
                            options_.alpha,
                            options_.eps,
                            options_.weight_decay,
                            options_.momentum,
-                           options_.centered};
+                           options_.centered,
+                           part};
   Tensor grad_avg = options_.centered ? buffer("grad_avg") : Tensor();
   Tensor momentum = options_.momentum > 0 ? buffer("momentum_buffer") : Tensor();
   backend::backend_of(flat_params_)

@@ -19,7 +19,7 @@ struct RmspropOptions {
 class RMSprop : public Optimizer {
  public:
   RMSprop(std::vector<Tensor> params, RmspropOptions options = {});
-  void step() override;
+  void update(const backend::FlatRange& part) override;
   std::string name() const override { return "RMSprop"; }
   const RmspropOptions& options() const { return options_; }
 

@@ -1,6 +1,5 @@
 #include "scidl/optim/sgd.h"
 
-#include "scidl/autograd/grad_mode.h"
 #include "scidl/backend/backend.h"
 
 namespace scidl::optim {
@@ -12,11 +11,14 @@ SGD::SGD(std::vector<Tensor> params, SgdOptions o) : Optimizer(std::move(params)
   if (o.momentum != 0) buffer("momentum");
 }
 
-void SGD::step() {
-  NoGradGuard no_grad;
-  ++steps_;
-  backend::SgdConfig c{lr_, options_.momentum, options_.dampening, options_.weight_decay,
-                       options_.nesterov, steps_ == 1};
+void SGD::update(const backend::FlatRange& part) {
+  backend::SgdConfig c{lr_,
+                       options_.momentum,
+                       options_.dampening,
+                       options_.weight_decay,
+                       options_.nesterov,
+                       steps_ == 0,
+                       part};
   Tensor mom = options_.momentum != 0 ? buffer("momentum") : Tensor();
   backend::backend_of(flat_params_).sgd_update(flat_params_, flat_grads_, mom, c);
 }

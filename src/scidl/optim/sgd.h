@@ -16,7 +16,7 @@ struct SgdOptions {
 class SGD : public Optimizer {
  public:
   SGD(std::vector<Tensor> params, SgdOptions options = {});
-  void step() override;
+  void update(const backend::FlatRange& part) override;
   std::string name() const override { return "SGD"; }
 
  private:

@@ -8,6 +8,7 @@
 #include "scidl/autograd/grad_mode.h"
 #include "scidl/backend/cpu/denormals.h"
 #include "scidl/ops/shape_ops.h"
+#include "scidl/train/fused_step.h"
 
 namespace scidl::train {
 
@@ -82,11 +83,22 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
   backend::cpu::FlushDenormalsScope flush_denormals;
   auto& p = progress_;
   Tensor x, y;
+  // Nothing to do between backward() and step(): the whole step can be one pass.
+  const bool may_fuse =
+      fused_loss_ && regularization_.empty() && clip_norm_ <= 0 && clip_value_ <= 0;
   while (!stop_training && batches.next(x, y)) {
-    optimizer_.zero_grad();
-    const auto [pred, loss] = forward_and_loss(model_, x, y, loss_, fused_loss_);
-    double lv = loss.item();
-    if (!std::isfinite(lv)) {
+    std::optional<FusedStep> fused;
+    if (may_fuse) fused = fused_training_step(model_, optimizer_, x, y, *fused_loss_);
+    StepForward forward;
+    if (fused) {
+      forward.prediction = fused->prediction;
+    } else {
+      optimizer_.zero_grad();
+      forward = forward_and_loss(model_, x, y, loss_, fused_loss_);
+    }
+    const Tensor& pred = forward.prediction;
+    double lv = fused ? fused->loss : forward.loss.item();
+    if (!std::isfinite(lv)) {  // a fused step has changed no weight either
       bool handled = false;
       for (auto* cb : callbacks)
         handled = cb->on_non_finite_loss(*this, p.epoch, p.batch, lv) || handled;
@@ -95,14 +107,16 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
       stop_training = p.stopped = true;
       return false;
     }
-    loss.backward();
-    if (!regularization_.empty()) {
-      lv += regularization_.value();  // of the weights this step started from
-      regularization_.add_gradients();
+    if (!fused) {
+      forward.loss.backward();
+      if (!regularization_.empty()) {
+        lv += regularization_.value();  // of the weights this step started from
+        regularization_.add_gradients();
+      }
+      if (clip_norm_ > 0) optim::clip_grad_norm(optimizer_.flat_gradients(), clip_norm_);
+      if (clip_value_ > 0) optim::clip_grad_value(optimizer_.flat_gradients(), clip_value_);
+      optimizer_.step();
     }
-    if (clip_norm_ > 0) optim::clip_grad_norm(optimizer_.flat_gradients(), clip_norm_);
-    if (clip_value_ > 0) optim::clip_grad_value(optimizer_.flat_gradients(), clip_value_);
-    optimizer_.step();
     for (auto& m : metrics_) m->update(pred.detach(), y);
     p.loss_sum += lv * x.shape()[0];
     p.rows += x.shape()[0];

@@ -128,7 +128,7 @@ bool CpuBackend::dense_backward(const Tensor& x, const std::vector<DenseLayer>& 
 bool CpuBackend::dense_train(const Tensor& x, const std::vector<DenseLayer>& layers,
                              const Tensor& target, DenseLoss loss, const Tensor& prediction,
                              double& loss_sum, const Tensor& gx, const std::vector<Tensor>& gw,
-                             const std::vector<Tensor>& gb) {
+                             const std::vector<Tensor>& gb, const DenseUnitsReady& ready) {
   const std::vector<dense::Layer> k = kernel_layers(x, layers);
   if (k.empty() || gw.size() != k.size() || gb.size() != k.size() || !all_taken(gw) ||
       !all_taken(gb) || !takes(gx) || !target.defined() || !takes(target) ||
@@ -140,7 +140,7 @@ bool CpuBackend::dense_train(const Tensor& x, const std::vector<DenseLayer>& lay
   loss_sum = dense::train_chain(rows, x.data<float>(), k.data(), int(k.size()),
                                 target.data<float>(),
                                 loss == DenseLoss::L1 ? dense::RowLoss::L1 : dense::RowLoss::MSE,
-                                prediction.data<float>(), out_ptr(gx), grads.data());
+                                prediction.data<float>(), out_ptr(gx), grads.data(), ready);
   return true;
 }
 

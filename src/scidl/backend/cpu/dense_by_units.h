@@ -31,6 +31,6 @@ void backward_chain_by_units(int64_t rows, const float* x, const Layer* layers, 
                              const LayerGrads* grads);
 double train_chain_by_units(int64_t rows, const float* x, const Layer* layers, int n,
                             const float* target, RowLoss loss, float* prediction, float* gx,
-                            const LayerGrads* grads);
+                            const LayerGrads* grads, const UnitsReady& ready);
 
 }  // namespace scidl::backend::cpu::dense

@@ -397,10 +397,11 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
 }
 
 double train_chain(int64_t rows, const float* x, const Layer* layers, int n, const float* target,
-                   RowLoss loss, float* prediction, float* gx, const LayerGrads* grads) {
+                   RowLoss loss, float* prediction, float* gx, const LayerGrads* grads,
+                   const UnitsReady& ready) {
   if (rows <= 0 || n <= 0) return 0.0;
   if (rows <= kUnitSplitMaxRows)
-    return train_chain_by_units(rows, x, layers, n, target, loss, prediction, gx, grads);
+    return train_chain_by_units(rows, x, layers, n, target, loss, prediction, gx, grads, ready);
   const int threads = chain_in_parallel(rows, layers, n) ? omp_get_max_threads() : 1;
   const ForwardWeights weights(layers, n, rows);
   const BackwardState state(layers, n, rows, grads, gx != nullptr, threads);
@@ -443,6 +444,12 @@ double train_chain(int64_t rows, const float* x, const Layer* layers, int n, con
   });
   double sum = 0;
   for (double s : loss_sums) sum += s;
+  if (ready && std::isfinite(sum))  // dW is summed over the threads' rows only at the end
+    on_team(threads, [&](int t, int nt) {
+      for (int l = 0; l < n; ++l)
+        if (const RowRange u = block_share(layers[l].out, t, nt); u.size() > 0)
+          ready(l, u.begin, u.end);
+    });
   return sum;
 }
 
@@ -548,7 +555,7 @@ void backward_wide(int64_t, const float*, const Layer&, const float*, const floa
   throw std::logic_error("dense::backward_wide: built without AVX-512");
 }
 double train_chain(int64_t, const float*, const Layer*, int, const float*, RowLoss, float*, float*,
-                   const LayerGrads*) {
+                   const LayerGrads*, const UnitsReady&) {
   throw std::logic_error("dense::train_chain: built without AVX-512");
 }
 

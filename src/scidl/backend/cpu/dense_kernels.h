@@ -10,6 +10,7 @@
 // output is still in registers. bench/run mlp_step measures the result against PyTorch.
 #pragma once
 #include <cstdint>
+#include <functional>
 
 namespace scidl::backend::cpu::dense {
 
@@ -57,15 +58,25 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
 // prediction, whose gradient for a row needs that row alone.
 enum class RowLoss { L1, MSE };
 
+// What an optimizer fused into train_chain does with a layer's gradients (train/fused_step.h):
+// called as (l, begin, end) once the gradients of layer l's units [begin, end) (those rows of
+// dW, those entries of db) are final and nothing left in the pass reads those rows of w, so it
+// may change them. Called on the pass's own threads (a short batch's units by the thread that
+// computed their gradients), each unit once; calls for different units run concurrently. Not
+// called at all when the loss is not finite, so such a step changes no weight.
+using UnitsReady = std::function<void(int layer, int64_t begin, int64_t end)>;
+
 // forward_chain, the loss against `target` ([rows, last layer's out]) and backward_chain in
 // one pass, a group of rows at a time: the group's activations go from its forward to its
 // backward while in L2 and are never written to memory (writing and reading them back was a
 // fifth of a batch-5000 step of the three-body network). `prediction` receives the last
-// layer's output; gx and grads as backward_chain's, for the mean loss. Returns the sum of the
-// losses (the caller divides by rows x out for the mean). A short batch (dense_by_units.h) is
-// split between the threads by units instead of rows.
+// layer's output; gx and grads as backward_chain's, for the mean loss; `ready` (if not empty)
+// is called for every unit of every layer, each once. Returns the sum of the losses (the
+// caller divides by rows x out for the mean). A short batch (dense_by_units.h) is split
+// between the threads by units instead of rows.
 double train_chain(int64_t rows, const float* x, const Layer* layers, int n, const float* target,
-                   RowLoss loss, float* prediction, float* gx, const LayerGrads* grads);
+                   RowLoss loss, float* prediction, float* gx, const LayerGrads* grads,
+                   const UnitsReady& ready = {});
 
 // One layer too wide for the chain (the weight does not fit in L2: a CNN's 9216 -> 128
 // classifier) over a short batch (at most kWideRows rows): the threads split the weight rather

@@ -1,7 +1,7 @@
 // Fused optimizer updates: one pass over the flat parameter, gradient and state buffers.
 // The arithmetic follows torch.optim (Adam/AdamW, SGD with momentum, dampening, Nesterov) in
 // the same operation order, so float32 results agree to rounding. Each loop is a function over
-// a range with restrict pointers, run by over_shares (parallel_shares.h says why).
+// a range with restrict pointers, run by over_part (parallel_shares.h says why).
 #include <cmath>
 #include <tuple>
 
@@ -39,8 +39,8 @@ __attribute__((target("prefer-vector-width=512"), noinline)) void adam_range(
 }
 
 template <typename T, bool Decoupled>
-void adam_loop(T* p, const T* g, T* m, T* v, int64_t n, const AdamScalars<T> s) {
-  over_shares(n, [&](int64_t begin, int64_t end) {
+void adam_loop(T* p, const T* g, T* m, T* v, int64_t n, FlatRange part, const AdamScalars<T> s) {
+  over_part(part, n, [&](int64_t begin, int64_t end) {
     adam_range<T, Decoupled>(p, g, m, v, begin, end, s);
   });
 }
@@ -60,8 +60,9 @@ void sgd_range(T* __restrict p, const T* __restrict g, T* __restrict buf, int64_
 }
 
 template <typename T, bool Momentum, bool Nesterov>
-void sgd_loop(T* p, const T* g, T* buf, int64_t n, T lr, T mu, T damp, T wd, bool first) {
-  over_shares(n, [&](int64_t begin, int64_t end) {
+void sgd_loop(T* p, const T* g, T* buf, int64_t n, FlatRange part, T lr, T mu, T damp, T wd,
+              bool first) {
+  over_part(part, n, [&](int64_t begin, int64_t end) {
     sgd_range<T, Momentum, Nesterov>(p, g, buf, begin, end, lr, mu, damp, wd, first);
   });
 }
@@ -80,7 +81,7 @@ void CpuBackend::adam_update(const Tensor& param, const Tensor& grad, const Tens
                      static_cast<T>(1.0 - c.lr * c.weight_decay), static_cast<T>(c.lr / bc1),
                      static_cast<T>(std::sqrt(bc2))};
     auto args = std::make_tuple(param.data<T>(), grad.data<T>(), m.data<T>(), v.data<T>(),
-                                param.numel(), s);
+                                param.numel(), c.range, s);
     if (c.decoupled)
       std::apply(adam_loop<T, true>, args);
     else
@@ -94,8 +95,8 @@ void CpuBackend::sgd_update(const Tensor& param, const Tensor& grad, const Tenso
     T* buf = c.momentum != 0 ? momentum.data<T>() : nullptr;
     auto lr = static_cast<T>(c.lr), mu = static_cast<T>(c.momentum);
     auto damp = static_cast<T>(1.0 - c.dampening), wd = static_cast<T>(c.weight_decay);
-    auto args = std::make_tuple(param.data<T>(), grad.data<T>(), buf, param.numel(), lr, mu,
-                                damp, wd, c.first_step);
+    auto args = std::make_tuple(param.data<T>(), grad.data<T>(), buf, param.numel(), c.range, lr,
+                                mu, damp, wd, c.first_step);
     if (!buf)
       std::apply(sgd_loop<T, false, false>, args);
     else if (c.nesterov)

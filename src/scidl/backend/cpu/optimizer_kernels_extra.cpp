@@ -108,7 +108,7 @@ void CpuBackend::adagrad_update(const Tensor& param, const Tensor& grad, const T
     const T clr = static_cast<T>(c.lr / (1.0 + static_cast<double>(c.step - 1) * c.lr_decay));
     const T eps = c.eps, wd = c.weight_decay;
     const bool decay = c.weight_decay != 0;
-    over_shares(param.numel(), [&](int64_t begin, int64_t end) {
+    over_part(c.range, param.numel(), [&](int64_t begin, int64_t end) {
       adagrad_range(p, g, s, begin, end, clr, eps, wd, decay);
     });
   });
@@ -124,7 +124,7 @@ void CpuBackend::adadelta_update(const Tensor& param, const Tensor& grad, const 
     const T lr = c.lr, rho = c.rho, one_minus_rho = T(1) - T(c.rho), eps = c.eps,
             wd = c.weight_decay;
     const bool decay = c.weight_decay != 0;
-    over_shares(param.numel(), [&](int64_t begin, int64_t end) {
+    over_part(c.range, param.numel(), [&](int64_t begin, int64_t end) {
       adadelta_range(p, g, sq, acc, begin, end, lr, rho, one_minus_rho, eps, wd, decay);
     });
   });
@@ -143,7 +143,7 @@ void CpuBackend::rmsprop_update(const Tensor& param, const Tensor& grad, const T
             wd = c.weight_decay, mu = c.momentum;
     const bool decay = c.weight_decay != 0;
     auto run = [&]<bool Centered, bool Momentum>() {
-      over_shares(param.numel(), [&](int64_t begin, int64_t end) {
+      over_part(c.range, param.numel(), [&](int64_t begin, int64_t end) {
         rmsprop_range<T, Centered, Momentum>(p, g, sq, ga, buf, begin, end, lr, alpha,
                                              one_minus_alpha, eps, wd, mu, decay);
       });
