@@ -52,7 +52,7 @@ class UnitBuffers {
 
   const int64_t ld;     // between the feature-major rows
   float* xt = nullptr;  // the chain's input, feature-major
-  float* gt[2] = {};    // the gradient w.r.t. a layer's output, then the one passed down
+  float* gt[2] = {};    // the gradient w.r.t. the last layer's output; the one passed to x
   float* gzt[2] = {};   // gz of a layer; alternate layers alternate, see backward_units
 
  private:
@@ -119,37 +119,47 @@ void forward_units(int t, int nt, int64_t rows, const float* x, const Layer* lay
 // Backward, on thread t of a team of nt, from buf.gt[0], which holds (for this thread's units
 // of the last layer) the gradient w.r.t. the last layer's output, feature-major; yt[l] is layer
 // l's output feature-major (this thread's units; read when it has an activation). Per layer:
-// gz and db on this thread's units, its rows of dW = gz^T x and, once every unit's gz is in,
-// its units of the gradient passed down, w^T gz^T. gz alternates between two buffers: a thread
-// done with layer l writes layer l-1's while its partner may still read layer l's (the
-// barrier keeps them at most one layer apart). `ready` (may be null): UnitsReady, called for
+// its rows of dW = gz^T x and, once every unit's gz is in, its units of the gradient passed
+// down, w^T gz^T, stored as the layer below's gz (times its activation's derivative, with db
+// summed on the way). gz alternates between two buffers: a thread done with layer l writes
+// layer l-1's while its partner may still read layer l's (the barrier keeps them at most one
+// layer apart). `ready` (may be null): UnitsReady, called for
 // this thread's units of every layer once the whole team is through (an optimizer's buffers
 // streamed in between the products slowed them: 0.43 ms a batch-64 step of the three-body
 // network instead of 0.40, session 13), the last layer first.
 void backward_units(int t, int nt, int64_t rows, const Layer* layers, int n, const UnitBuffers& buf,
                     const float* const* yt, const BatchMajor& bm, float* gx,
                     const LayerGrads* grads, const UnitsReady* ready = nullptr) {
-
   const int64_t ld = buf.ld;
-  const float* g = buf.gt[0];
   for (int l = n - 1; l >= 0; --l) {
     const Layer& L = layers[l];
     const RowRange u = block_share(L.out, t, nt);
     float* gz = buf.gzt[l % 2];
-    activation_gradient(L, u, rows, ld, g, yt[l], gz, grads[l].bias);
+    // Below the last layer, the product that passed the gradient down already stored gz and
+    // db for these units (its epilogue: one pass over them fewer a layer).
+    if (l == n - 1) activation_gradient(L, u, rows, ld, buf.gt[0], yt[l], gz, grads[l].bias);
     if (grads[l].w && u.size() > 0)
       gemm_group<AOrder::RowMajor>(u.size(), L.in, rows, gz + u.begin * ld, ld, bm.in[l],
                                    bm.ld_in[l], grads[l].w + u.begin * L.in, L.in, false, {});
     if (l == 0 && !gx) break;
     team_barrier(nt);
+    // This thread's units of layer l - 1 (or of x), the same it takes in layer l - 1.
     const RowRange v = block_share(L.in, t, nt);
-    float* down = g == buf.gt[0] ? buf.gt[1] : buf.gt[0];
-    if (v.size() > 0) {
+    if (v.size() == 0) continue;
+    if (l == 0) {
+      float* down = buf.gt[1];
       gemm_group<AOrder::ColMajor>(v.size(), rows, L.out, L.w + v.begin, L.in, gz, ld,
                                    down + v.begin * ld, ld, false, {});
-      if (l == 0) transpose(down + v.begin * ld, v.size(), rows, ld, gx + v.begin, L.in);
+      transpose(down + v.begin * ld, v.size(), rows, ld, gx + v.begin, L.in);
+      continue;
     }
-    g = down;
+    const Layer& below = layers[l - 1];
+    Epilogue e;
+    if (below.act != Activation::None) e.act_y = yt[l - 1] + v.begin * ld;
+    e.tanh = below.act == Activation::Tanh;
+    if (grads[l - 1].bias) e.row_sums = grads[l - 1].bias + v.begin;
+    gemm_group<AOrder::ColMajor>(v.size(), rows, L.out, L.w + v.begin, L.in, gz, ld,
+                                 buf.gzt[(l - 1) % 2] + v.begin * ld, ld, false, e);
   }
   if (!ready) return;
   team_barrier(nt);  // no thread reads a weight any more

@@ -52,8 +52,20 @@ struct Epilogue {
   // Added to every column instead, row_bias[r] to row r: the bias of a layer computed as
   // y^T = w x^T, whose rows are output units (dense_by_units.cpp).
   const float* row_bias = nullptr;
+  // A backward product whose result is the gradient g w.r.t. a layer's output y: stored as
+  // gz = g * act'(y) (dense_team.h: activation_gradient16), y read where C's element lies (ldc
+  // apart): ReLU g where y > 0, tanh g * (1 - y^2). Null: stored as it is.
+  const float* act_y = nullptr;
+  bool tanh = false;
+  // The row sums of what is stored, added to row_sums[r] (gemm_group zeroes them first): db of
+  // a layer whose rows are units and columns the batch's rows.
+  float* row_sums = nullptr;
 };
 
+// GCC 12's _mm512_reduce_add_ps starts from _mm512_undefined_*(), which
+// -Wmaybe-uninitialized flags where it is inlined.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 // C[MR, <=kPanel] (=|+=) A[MR, K] . B[K, <=kPanel], B row k at b + k * ldb. The accumulators
 // never leave registers inside the K loop; with `accumulate` the tile starts from C's values.
 template <int MR, int NV, AOrder kOrder, bool kFull>
@@ -85,15 +97,25 @@ void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, C
   for (int j = 0; j < NV; ++j)
     bias[j] = e.bias ? _mm512_maskz_loadu_ps(m.v[j], e.bias + 16 * j) : zero;
 #pragma GCC unroll 16
-  for (int r = 0; r < MR; ++r)
+  for (int r = 0; r < MR; ++r) {
+    __m512 sum = zero;
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) {
       __m512 v = _mm512_add_ps(acc[r][j], e.row_bias ? _mm512_set1_ps(e.row_bias[r]) : bias[j]);
       if (e.relu)  // x < 0 ? 0 : x, as the elementwise ReLU (NaN passes through)
         v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), zero);
+      if (e.act_y) {
+        const __m512 y = _mm512_maskz_loadu_ps(m.v[j], e.act_y + r * ldc + 16 * j);
+        v = e.tanh ? _mm512_mul_ps(v, _mm512_fnmadd_ps(y, y, _mm512_set1_ps(1)))
+                   : _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, zero, _CMP_GT_OQ), v);
+      }
+      if (e.row_sums) sum = _mm512_add_ps(sum, _mm512_maskz_mov_ps(m.v[j], v));
       _mm512_mask_storeu_ps(c + r * ldc + 16 * j, m.v[j], v);
     }
+    if (e.row_sums) e.row_sums[r] += _mm512_reduce_add_ps(sum);
+  }
 }
+#pragma GCC diagnostic pop
 
 using TileFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, ColumnMask, float*,
                         int64_t, bool, Epilogue);
@@ -133,12 +155,22 @@ template <AOrder kOrder>
 inline void gemm_group(int64_t rows, int64_t cols, int64_t K, const float* a, int64_t lda,
                 const float* b, int64_t ldb, float* c, int64_t ldc, bool accumulate,
                 Epilogue e) {
+  if (e.row_sums) std::fill(e.row_sums, e.row_sums + rows, 0.0f);
+  // The epilogue of the tile at (r0, c0).
+  auto epilogue_at = [&e, ldc](int64_t r0, int64_t c0) {
+    Epilogue t = e;
+    if (e.bias) t.bias += c0;
+    if (e.row_bias) t.row_bias += r0;
+    if (e.act_y) t.act_y += r0 * ldc + c0;
+    if (e.row_sums) t.row_sums += r0;
+    return t;
+  };
   if (K == 0 && !accumulate) {  // nothing to multiply: the epilogue over zeros
     for (int64_t r0 = 0; r0 < rows; r0 += kTileRows)
       for (int64_t c0 = 0; c0 < cols; c0 += kPanel)
         tile_for<kOrder>(std::min<int64_t>(kTileRows, rows - r0), cols - c0)(
             0, a, lda, b, ldb, column_mask(cols - c0), c + r0 * ldc + c0, ldc, false,
-            {e.bias ? e.bias + c0 : nullptr, e.relu, e.row_bias ? e.row_bias + r0 : nullptr});
+            epilogue_at(r0, c0));
     return;
   }
   for (int64_t k0 = 0; k0 < K; k0 += kDepth) {
@@ -148,9 +180,7 @@ inline void gemm_group(int64_t rows, int64_t cols, int64_t K, const float* a, in
       const ColumnMask m = column_mask(cols - c0);
       for (int64_t r0 = 0; r0 < rows; r0 += kTileRows) {
         const float* ak = kOrder == AOrder::RowMajor ? a + r0 * lda + k0 : a + k0 * lda + r0;
-        const Epilogue ep = last ? Epilogue{e.bias ? e.bias + c0 : nullptr, e.relu,
-                                            e.row_bias ? e.row_bias + r0 : nullptr}
-                                 : Epilogue{};
+        const Epilogue ep = last ? epilogue_at(r0, c0) : Epilogue{};
         tile_for<kOrder>(std::min<int64_t>(kTileRows, rows - r0), cols - c0)(
             kc, ak, lda, b + k0 * ldb + c0, ldb, m, c + r0 * ldc + c0, ldc,
             accumulate || k0 > 0, ep);
