@@ -123,10 +123,10 @@ void forward_units(int t, int nt, int64_t rows, const float* x, const Layer* lay
 // down, w^T gz^T, stored as the layer below's gz (times its activation's derivative, with db
 // summed on the way). gz alternates between two buffers: a thread done with layer l writes
 // layer l-1's while its partner may still read layer l's (the barrier keeps them at most one
-// layer apart). `ready` (may be null): UnitsReady, called for
-// this thread's units of every layer once the whole team is through (an optimizer's buffers
-// streamed in between the products slowed them: 0.43 ms a batch-64 step of the three-body
-// network instead of 0.40, session 13), the last layer first.
+// layer apart). `ready` (may be null): UnitsReady, called for this thread's units of every
+// layer once the whole team is through, the last layer first (an optimizer's buffers streamed
+// in between the products slowed them: a batch-64 step of the three-body network took 0.43 ms
+// instead of 0.40, session 13).
 void backward_units(int t, int nt, int64_t rows, const Layer* layers, int n, const UnitBuffers& buf,
                     const float* const* yt, const BatchMajor& bm, float* gx,
                     const LayerGrads* grads, const UnitsReady* ready = nullptr) {
