@@ -17,7 +17,11 @@ Adadelta::Adadelta(std::vector<Tensor> params, AdadeltaOptions o)
 }
 
 void Adadelta::update(const backend::FlatRange& part) {
-  backend::AdadeltaConfig c{lr_, options_.rho, options_.eps, options_.weight_decay, part};
+  const backend::AdadeltaConfig c{.lr = lr_,
+                                  .rho = options_.rho,
+                                  .eps = options_.eps,
+                                  .weight_decay = options_.weight_decay,
+                                  .range = part};
   backend::backend_of(flat_params_)
       .adadelta_update(flat_params_, flat_grads_, buffer("square_avg"), buffer("acc_delta"), c);
 }

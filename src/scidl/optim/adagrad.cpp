@@ -17,8 +17,12 @@ Adagrad::Adagrad(std::vector<Tensor> params, AdagradOptions o)
 }
 
 void Adagrad::update(const backend::FlatRange& part) {
-  backend::AdagradConfig c{lr_, options_.lr_decay, options_.eps, options_.weight_decay, steps_ + 1,
-                           part};
+  const backend::AdagradConfig c{.lr = lr_,
+                                 .lr_decay = options_.lr_decay,
+                                 .eps = options_.eps,
+                                 .weight_decay = options_.weight_decay,
+                                 .step = steps_ + 1,
+                                 .range = part};
   backend::backend_of(flat_params_).adagrad_update(flat_params_, flat_grads_, buffer("sum"), c);
 }
 

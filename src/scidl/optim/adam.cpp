@@ -11,14 +11,14 @@ Adam::Adam(std::vector<Tensor> params, AdamOptions o) : Optimizer(std::move(para
 }
 
 void Adam::update(const backend::FlatRange& part) {
-  backend::AdamConfig c{lr_,
-                        options_.beta1,
-                        options_.beta2,
-                        options_.eps,
-                        options_.weight_decay,
-                        options_.decoupled_weight_decay,
-                        steps_ + 1,
-                        part};
+  const backend::AdamConfig c{.lr = lr_,
+                              .beta1 = options_.beta1,
+                              .beta2 = options_.beta2,
+                              .eps = options_.eps,
+                              .weight_decay = options_.weight_decay,
+                              .decoupled = options_.decoupled_weight_decay,
+                              .step = steps_ + 1,
+                              .range = part};
   backend::backend_of(flat_params_)
       .adam_update(flat_params_, flat_grads_, buffer("exp_avg"), buffer("exp_avg_sq"), c);
 }

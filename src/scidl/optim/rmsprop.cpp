@@ -19,13 +19,13 @@ RMSprop::RMSprop(std::vector<Tensor> params, RmspropOptions o)
 }
 
 void RMSprop::update(const backend::FlatRange& part) {
-  backend::RmspropConfig c{lr_,
-                           options_.alpha,
-                           options_.eps,
-                           options_.weight_decay,
-                           options_.momentum,
-                           options_.centered,
-                           part};
+  const backend::RmspropConfig c{.lr = lr_,
+                                 .alpha = options_.alpha,
+                                 .eps = options_.eps,
+                                 .weight_decay = options_.weight_decay,
+                                 .momentum = options_.momentum,
+                                 .centered = options_.centered,
+                                 .range = part};
   Tensor grad_avg = options_.centered ? buffer("grad_avg") : Tensor();
   Tensor momentum = options_.momentum > 0 ? buffer("momentum_buffer") : Tensor();
   backend::backend_of(flat_params_)

@@ -12,13 +12,13 @@ SGD::SGD(std::vector<Tensor> params, SgdOptions o) : Optimizer(std::move(params)
 }
 
 void SGD::update(const backend::FlatRange& part) {
-  backend::SgdConfig c{lr_,
-                       options_.momentum,
-                       options_.dampening,
-                       options_.weight_decay,
-                       options_.nesterov,
-                       steps_ == 0,
-                       part};
+  const backend::SgdConfig c{.lr = lr_,
+                             .momentum = options_.momentum,
+                             .dampening = options_.dampening,
+                             .weight_decay = options_.weight_decay,
+                             .nesterov = options_.nesterov,
+                             .first_step = steps_ == 0,
+                             .range = part};
   Tensor mom = options_.momentum != 0 ? buffer("momentum") : Tensor();
   backend::backend_of(flat_params_).sgd_update(flat_params_, flat_grads_, mom, c);
 }
