@@ -11,9 +11,18 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "scidl/backend/cpu/isa.h"
 #include "scidl/scidl.h"
 
 namespace scidl::testing {
+
+// Why a kernel test skips: the copy of the CPU backend that runs (backend/cpu/isa.h) has no
+// kernels of `family`, or SCIDL_KERNELS turned them off.
+inline std::string no_kernels(const char* family) {
+  namespace cpu = backend::cpu;
+  return std::string("the ") + cpu::isa_name(cpu::active_isa()) + " copy of the CPU backend (" +
+         cpu::isa_choice_reason() + ") runs no " + family + " kernels";
+}
 
 inline nlohmann::json load_fixture(const std::string& relative) {
   std::ifstream in(std::string(SCIDL_TEST_DATA) + "/" + relative);

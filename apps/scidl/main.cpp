@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "command.h"
+#include "scidl/backend/cpu/isa.h"
 #include "scidl/scidl.h"
 
 int main(int argc, char** argv) {
@@ -12,6 +13,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   for (auto& setup : scidl::cli::command_registry()) setup(app);
   try {
+    // SCIDL_KERNELS is read here, so a bad setting stops the program before any work starts.
+    scidl::backend::cpu::active_isa();
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

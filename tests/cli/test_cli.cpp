@@ -59,15 +59,35 @@ TEST(Cli, VersionAndHelpForEverySubcommand) {
   }
 }
 
-// `scidl info` says which kernel families run, and SCIDL_AMX=0 turns the tiles off.
+// `scidl info` says which instruction set and kernel families run; SCIDL_KERNELS forces a lower
+// set or turns a family off.
 TEST(Cli, InfoNamesTheKernelFamilies) {
   const auto r = run_cli("info");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("BLAS: "), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("dense kernels: "), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("AMX tiles: "), std::string::npos) << r.output;
-  const auto off = run_cli("info", "SCIDL_AMX=0");
+  EXPECT_NE(r.output.find("instruction set: "), std::string::npos) << r.output;
+  const auto off = run_cli("info", "SCIDL_KERNELS=no-amx,no-dense");
   EXPECT_NE(off.output.find("AMX tiles: off"), std::string::npos) << off.output;
+  EXPECT_EQ(off.output.find("dense kernels: on"), std::string::npos) << off.output;
+  const auto portable = run_cli("info", "SCIDL_KERNELS=portable");
+  ASSERT_EQ(portable.status, 0) << portable.output;
+  EXPECT_NE(portable.output.find("instruction set: portable"), std::string::npos)
+      << portable.output;
+  EXPECT_NE(portable.output.find("dense kernels: none in this copy"), std::string::npos)
+      << portable.output;
+}
+
+// A word SCIDL_KERNELS does not know stops the program before it starts, with the valid words
+// and what this CPU supports.
+TEST(Cli, AnUnknownKernelSettingIsRefusedAtStartWithTheChoices) {
+  const auto r = run_cli("info", "SCIDL_KERNELS=avx2,no-gemm");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("unknown word \"no-gemm\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("no-winograd"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("This CPU and build can run: portable"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("BLAS: "), std::string::npos) << r.output;
 }
 
 TEST(Cli, TrainThenPredictOnCsvFiles) {
@@ -212,8 +232,8 @@ TEST(CliBadInput, WrongTypeNamesTheKey) {
 TEST(CliBadInput, GroupSplitWithoutGroupsNamesTheMissingKey) {
   TempDir dir("group_split");
   write_regression_csvs(dir.path, 10);
-  auto out = train_error(dir.path, config_with("validation_split = 0.2",
-                                               "validation_split = 0.2\nsplit = \"group\""));
+  auto out = train_error(
+      dir.path, config_with("validation_split = 0.2", "validation_split = 0.2\nsplit = \"group\""));
   EXPECT_NE(out.find("'data.split' \"group\" needs data.groups"), std::string::npos) << out;
 }
 
@@ -324,8 +344,7 @@ TEST(CliBadInput, DataThatDoesNotFitTheModelIsRefusedBeforeAnythingIsWritten) {
   write_text(dir.path / "classes.csv", classes);
   auto out = train_error(dir.path, config_with("\"y.csv\"", "\"wide.csv\""));
   EXPECT_NE(out.find("wide.csv"), std::string::npos) << out;
-  EXPECT_NE(out.find("prediction of shape [32, 1] and target of shape [32, 2]"),
-            std::string::npos)
+  EXPECT_NE(out.find("prediction of shape [32, 1] and target of shape [32, 2]"), std::string::npos)
       << out;
   out = train_error(dir.path, config_with("\"y.csv\"", "\"with_nan.csv\""));
   EXPECT_NE(out.find("with_nan.csv"), std::string::npos) << out;

@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "../test_util.h"
 #include "scidl/backend/backend.h"
 #include "scidl/backend/cpu/conv_kernels.h"
 #include "scidl/backend/cpu/conv_onednn.h"
@@ -25,10 +26,14 @@ namespace conv_winograd = backend::cpu::conv_winograd;
 enum class Path { Im2col, OneDnn, Kernels, Winograd };
 const char* path_name(Path p) {
   switch (p) {
-    case Path::Im2col: return "im2col";
-    case Path::OneDnn: return "oneDNN";
-    case Path::Kernels: return "kernels";
-    case Path::Winograd: return "winograd";
+    case Path::Im2col:
+      return "im2col";
+    case Path::OneDnn:
+      return "oneDNN";
+    case Path::Kernels:
+      return "kernels";
+    case Path::Winograd:
+      return "winograd";
   }
   return "?";
 }
@@ -52,8 +57,8 @@ struct Passes {
   Tensor y, y_relu, gx, gw, gb;
 };
 
-Passes run_all(const Case& c, const Tensor& x, const Tensor& w, const Tensor& b,
-               const Tensor& gy, int64_t oh, int64_t ow) {
+Passes run_all(const Case& c, const Tensor& x, const Tensor& w, const Tensor& b, const Tensor& gy,
+               int64_t oh, int64_t ow) {
   auto& be = backend::backend_of(x);
   Passes p;
   p.y = empty({c.batch, c.c_out, oh, ow});
@@ -162,7 +167,7 @@ TEST(ConvPathsNaN, FusedReluPassesNaNThroughOnEveryPath) {
 
 // gy masked by relu_y > 0 inside the kernels equals the kernels on gy * (relu_y > 0).
 TEST(ConvKernels, FusedReluGradientEqualsMaskingFirst) {
-  if (!conv_kernels::available()) GTEST_SKIP() << "scidl built without AVX-512";
+  if (!conv_kernels::available()) GTEST_SKIP() << no_kernels("convolution");
   conv_kernels::set_enabled(true);
   const backend::Conv2dDims d{3, 4, 9, 8, 6, 9, 8, {3, 3, 1, 1, 1, 1, 1, 1}};
   ASSERT_TRUE(conv_kernels::suits(d));
@@ -176,8 +181,7 @@ TEST(ConvKernels, FusedReluGradientEqualsMaskingFirst) {
          gw2 = empty(w.shape()), gb1 = empty({6}), gb2 = empty({6});
   conv_kernels::backward_data(d, gy.data<float>(), y.data<float>(), w.data<float>(),
                               gx1.data<float>());
-  conv_kernels::backward_data(d, masked.data<float>(), nullptr, w.data<float>(),
-                              gx2.data<float>());
+  conv_kernels::backward_data(d, masked.data<float>(), nullptr, w.data<float>(), gx2.data<float>());
   conv_kernels::backward_weights(d, gy.data<float>(), y.data<float>(), x.data<float>(),
                                  gw1.data<float>(), gb1.data<float>());
   conv_kernels::backward_weights(d, masked.data<float>(), nullptr, x.data<float>(),
@@ -197,7 +201,7 @@ TEST(ConvKernels, FusedReluGradientEqualsMaskingFirst) {
 
 // The same for Winograd's one backward entry point, and gx, or gw with gb, alone.
 TEST(ConvWinograd, FusedReluGradientEqualsMaskingFirst) {
-  if (!conv_winograd::available()) GTEST_SKIP() << "scidl built without AVX-512";
+  if (!conv_winograd::available()) GTEST_SKIP() << no_kernels("Winograd");
   conv_winograd::set_enabled(true);
   const backend::Conv2dDims d{3, 16, 9, 7, 24, 9, 7, {3, 3, 1, 1, 1, 1, 1, 1}};
   ASSERT_TRUE(conv_winograd::suits(d));
@@ -223,7 +227,7 @@ TEST(ConvWinograd, FusedReluGradientEqualsMaskingFirst) {
 // Called from inside a parallel region (nested: a team of one), the backward passes must give
 // what they give from outside, where the batch is split between threads.
 TEST(ConvKernels, BackwardInsideAParallelRegionEqualsOutside) {
-  if (!conv_winograd::available()) GTEST_SKIP() << "scidl built without AVX-512";
+  if (!conv_winograd::available()) GTEST_SKIP() << no_kernels("Winograd");
   const backend::Conv2dDims d{4, 16, 8, 8, 16, 6, 6, {3, 3, 1, 1, 0, 0, 1, 1}};
   Generator gen(4);
   Tensor x = uniform({4, 16, 8, 8}, -1, 1, DType::Float32, gen);
@@ -236,9 +240,8 @@ TEST(ConvKernels, BackwardInsideAParallelRegionEqualsOutside) {
         conv_winograd::backward(d, gy.data<float>(), nullptr, x.data<float>(), w.data<float>(),
                                 gx.data<float>(), gw.data<float>(), gb.data<float>());
       else
-        conv_kernels::backward_both(d, gy.data<float>(), nullptr, x.data<float>(),
-                                    w.data<float>(), gx.data<float>(), gw.data<float>(),
-                                    gb.data<float>());
+        conv_kernels::backward_both(d, gy.data<float>(), nullptr, x.data<float>(), w.data<float>(),
+                                    gx.data<float>(), gw.data<float>(), gb.data<float>());
     };
     Tensor gx, gw, gb, gx_in[2], gw_in[2], gb_in[2];
     run(gx, gw, gb);
@@ -315,8 +318,8 @@ TEST(OneDnnConv, TakesTheLectureCnnLayers) {
   Tensor gb = empty(b.shape());
   EXPECT_TRUE(onednn::conv2d_forward(conv2, x.data<float>(), w.data<float>(), b.data<float>(),
                                      y.data<float>(), true));
-  EXPECT_TRUE(onednn::conv2d_backward_data(conv2, y.data<float>(), w.data<float>(),
-                                           gx.data<float>()));
+  EXPECT_TRUE(
+      onednn::conv2d_backward_data(conv2, y.data<float>(), w.data<float>(), gx.data<float>()));
   EXPECT_TRUE(onednn::conv2d_backward_weights(conv2, y.data<float>(), x.data<float>(),
                                               gw.data<float>(), gb.data<float>()));
 }

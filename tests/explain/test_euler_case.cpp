@@ -3,6 +3,7 @@
 // integer fit on the two salient features recovers F = E - V + 2. A few thousand polyhedra and a
 // small MLP keep it to seconds.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -82,7 +83,8 @@ TEST(EulerCase, SalienceFindsEAndVAndTheFitFindsEulersFormula) {
 
 // The command-line half: generate polyhedra, then fit the formula on the named features.
 TEST(EulerCase, CommandsGenerateDataAndPrintTheFormula) {
-  const auto dir = std::filesystem::temp_directory_path() / "scidl_test_euler_commands";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("scidl_test_euler_commands_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   const auto log = dir.string() + ".log";
   auto run = [&](const std::string& args) {

@@ -2,6 +2,7 @@
 // gradient everywhere, yet integrated gradients from baseline 0 split the output 10 x1 : x2 and
 // add up to F(x) - F(0) = 1. Checked through the library and end to end through `scidl explain`.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -60,7 +61,8 @@ int run_cli(const std::string& args, std::string& output, const std::filesystem:
 }
 
 TEST(WhereGradientsFail, ScidlExplainEndToEnd) {
-  const auto dir = std::filesystem::temp_directory_path() / "scidl_test_where_gradients_fail";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("scidl_test_where_gradients_fail_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::string out;
   ASSERT_EQ(run_cli("explain-toy --out " + dir.string(), out, dir.string() + ".log"), 0) << out;

@@ -385,7 +385,9 @@ TEST(TensorBoardReader, TruncatedFileNamesTheUnfinishedRecord) {
 // SCIDL_TENSORBOARD_DEMO_DIR overrides the location.
 TEST(TensorBoardWriter, WritesADemoLogDirectoryForTheTensorBoardCheck) {
   const char* env = std::getenv("SCIDL_TENSORBOARD_DEMO_DIR");
-  const fs::path root = env ? fs::path(env) : fs::temp_directory_path() / "scidl_tensorboard_demo";
+  const fs::path root =
+      env ? fs::path(env)
+          : fs::temp_directory_path() / ("scidl_tensorboard_demo_" + std::to_string(::getpid()));
   fs::remove_all(root);
   {
     TensorBoardWriter writer(root);

@@ -23,8 +23,6 @@ namespace {
 namespace amx = backend::cpu::amx;
 namespace dense = backend::cpu::dense;
 
-#if defined(SCIDL_HAVE_AMX)
-
 struct GemmCase {
   const char* name;
   int64_t M, N, K;
@@ -99,8 +97,6 @@ INSTANTIATE_TEST_SUITE_P(
                       GemmCase{"weight_gradient_accumulates", 128, 64, 96, true, false, false},
                       GemmCase{"one_tile_block", 32, 32, 32, false, false, true}),
     [](const auto& info) { return std::string(info.param.name); });
-
-#endif
 
 // Whole chains with layers on tiles (both widths multiples of 32) between layers that are not,
 // against the same chains on the FMA kernels: through dense_chain (forward, then backward) and

@@ -74,8 +74,8 @@ class DenseChainLossTest : public ::testing::TestWithParam<LossCase> {
       o.prediction = f.prediction;
     } else {
       o.prediction = dense_chain(x, w, b, acts);
-      o.loss = c.loss == FusedLoss::L1 ? l1_loss(o.prediction, target)
-                                       : mse_loss(o.prediction, target);
+      o.loss =
+          c.loss == FusedLoss::L1 ? l1_loss(o.prediction, target) : mse_loss(o.prediction, target);
       o.prediction = o.prediction.detach();
     }
     o.loss.backward(seed == 1.0 ? Tensor() : scalar_tensor(seed));
@@ -108,7 +108,7 @@ class DenseChainLossTest : public ::testing::TestWithParam<LossCase> {
 };
 
 TEST_P(DenseChainLossTest, AgreesWithTheComposedChainLossAndBackward) {
-  if (!dense::enabled()) GTEST_SKIP() << "no fused dense kernels in this build";
+  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
   const Outcome composed = run(false);
   expect_same(run(true), composed, GetParam().name);
   // From inside a parallel region (trials side by side) the pass gets a team of one.
@@ -132,8 +132,8 @@ INSTANTIATE_TEST_SUITE_P(
         // short batches, whose layers' units the threads split (dense_by_units.h)
         LossCase{"units_three_body_b60_l1", 60, {3, 128, 128, 128, 4}, FusedLoss::L1, true, false},
         LossCase{"units_ragged_no_bias_mse", 50, {7, 70, 33, 130, 19}, FusedLoss::MSE, false, true},
-        LossCase{"units_tanh_b48", 48, {3, 64, 64, 4}, FusedLoss::L1, true, true,
-                 Activation::Tanh}),
+        LossCase{
+            "units_tanh_b48", 48, {3, 64, 64, 4}, FusedLoss::L1, true, true, Activation::Tanh}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // Teams of other sizes, as on machines with more cores: with the units split, some threads get
@@ -141,7 +141,7 @@ INSTANTIATE_TEST_SUITE_P(
 // barrier; with either split the step must not depend on the team's size.
 using DenseChainLossTeams = DenseChainLossTest;
 TEST_P(DenseChainLossTeams, EveryTeamSizeTakesTheSameStep) {
-  if (!dense::enabled()) GTEST_SKIP() << "no fused dense kernels in this build";
+  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
   const Outcome composed = run(false);
   const int saved = omp_get_max_threads();
   for (int threads : {1, 3, 4}) {
@@ -153,14 +153,13 @@ TEST_P(DenseChainLossTeams, EveryTeamSizeTakesTheSameStep) {
 }
 INSTANTIATE_TEST_SUITE_P(
     Teams, DenseChainLossTeams,
-    ::testing::Values(
-        LossCase{"units_b64", 64, {3, 300, 300, 4}, FusedLoss::L1, true, true},
-        LossCase{"rows_b200", 200, {3, 300, 300, 4}, FusedLoss::MSE, true, true}),
+    ::testing::Values(LossCase{"units_b64", 64, {3, 300, 300, 4}, FusedLoss::L1, true, true},
+                      LossCase{"rows_b200", 200, {3, 300, 300, 4}, FusedLoss::MSE, true, true}),
     [](const auto& info) { return std::string(info.param.name); });
 
 using DenseChainLossSeed = DenseChainLossTest;
 TEST_P(DenseChainLossSeed, BackwardScalesByTheSeedAndAccumulates) {
-  if (!dense::enabled()) GTEST_SKIP() << "no fused dense kernels in this build";
+  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
   // backward(2.5) gives 2.5 times the gradients, as any node's would
   const Outcome composed = run(false, 2.5);
   expect_same(run(true, 2.5), composed, "seed 2.5");
@@ -173,10 +172,10 @@ TEST_P(DenseChainLossSeed, BackwardScalesByTheSeedAndAccumulates) {
   dense_chain_loss(x0, ws, b0, acts, target, GetParam().loss).loss.backward();
   expect_close(w.grad(), mul(once, scalar_tensor(2.0)), "accumulated dW");
 }
-INSTANTIATE_TEST_SUITE_P(
-    Seeds, DenseChainLossSeed,
-    ::testing::Values(LossCase{"l1", 300, {3, 64, 64, 4}, FusedLoss::L1, true, true}),
-    [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Seeds, DenseChainLossSeed,
+                         ::testing::Values(LossCase{
+                             "l1", 300, {3, 64, 64, 4}, FusedLoss::L1, true, true}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 nn::Sequential chain_model(int64_t in, int64_t hidden, int64_t out) {
   nn::Sequential model;
@@ -225,7 +224,7 @@ TEST(DenseChainLossFallback, WhatTheKernelsDoNotTakeRunsTheComposedOps) {
 // Tanh layers chain as ReLU ones do (the smooth surrogates' activation), so they train through
 // the fused pass too.
 TEST(DenseChainLossFallback, TanhChainsFuse) {
-  if (!dense::enabled()) GTEST_SKIP() << "no fused dense kernels in this build";
+  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
   nn::Sequential model;
   model.push_back(std::make_shared<nn::Linear>(3, 32));
   model.push_back(std::make_shared<nn::Tanh>());

@@ -10,8 +10,8 @@
 #include <cmath>
 
 #include "../test_util.h"
-#include "scidl/backend/backend.h"
 #include "scidl/autograd/node.h"
+#include "scidl/backend/backend.h"
 #include "scidl/backend/cpu/dense_kernels.h"
 #include "scidl/nn/activation.h"
 #include "scidl/nn/linear.h"
@@ -51,7 +51,7 @@ class KernelsBackOnAfter : public ::testing::TestWithParam<Param> {
 using DenseKernels = KernelsBackOnAfter<Case>;
 
 TEST_P(DenseKernels, AgreeWithBlasForwardAndBackward) {
-  if (!dense::available()) GTEST_SKIP() << "built without AVX-512: linear() uses BLAS only";
+  if (!dense::available()) GTEST_SKIP() << no_kernels("dense");
   const Case& c = GetParam();
   Generator gen(11);
   Tensor x = uniform({c.rows, c.in}, -1, 1, DType::Float32, gen);
@@ -83,20 +83,18 @@ TEST_P(DenseKernels, AgreeWithBlasForwardAndBackward) {
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, DenseKernels,
-    ::testing::Values(Case{"three_body_hidden_b5000", 5000, 128, 128},  // both threads
-                      Case{"three_body_first_layer", 5000, 3, 128},
-                      Case{"three_body_last_layer", 5000, 128, 4},
-                      Case{"batch64", 64, 128, 128},                      // one thread
-                      Case{"ragged_everything", 389, 130, 70},  // tails in rows, K and columns
-                      Case{"narrow", 77, 37, 19}, Case{"one_input", 21, 1, 33},
-                      Case{"one_output", 16, 5, 1},
-                      // the wide kernels (weight past 128 K floats, at most 256 rows): the
-                      // lecture CNN's classifier, and tails in rows, panels and output units
-                      Case{"lecture_cnn_wide", 32, 9216, 128}, Case{"wide", 32, 1200, 130},
-                      Case{"wide_ragged", 19, 1301, 101}, Case{"wide_batch256", 256, 700, 190},
-                      // these go to BLAS (too few rows, too many): the dispatch must hold up
-                      Case{"one_row", 1, 5, 1}, Case{"wide_tall", 300, 1200, 130},
-                      Case{"empty_batch", 0, 8, 3}),
+    ::testing::Values(
+        Case{"three_body_hidden_b5000", 5000, 128, 128},  // both threads
+        Case{"three_body_first_layer", 5000, 3, 128}, Case{"three_body_last_layer", 5000, 128, 4},
+        Case{"batch64", 64, 128, 128},            // one thread
+        Case{"ragged_everything", 389, 130, 70},  // tails in rows, K and columns
+        Case{"narrow", 77, 37, 19}, Case{"one_input", 21, 1, 33}, Case{"one_output", 16, 5, 1},
+        // the wide kernels (weight past 128 K floats, at most 256 rows): the
+        // lecture CNN's classifier, and tails in rows, panels and output units
+        Case{"lecture_cnn_wide", 32, 9216, 128}, Case{"wide", 32, 1200, 130},
+        Case{"wide_ragged", 19, 1301, 101}, Case{"wide_batch256", 256, 700, 190},
+        // these go to BLAS (too few rows, too many): the dispatch must hold up
+        Case{"one_row", 1, 5, 1}, Case{"wide_tall", 300, 1200, 130}, Case{"empty_batch", 0, 8, 3}),
     [](const auto& info) { return std::string(info.param.name); });
 
 struct ChainCase {
@@ -110,7 +108,7 @@ struct ChainCase {
 using DenseChain = KernelsBackOnAfter<ChainCase>;
 
 TEST_P(DenseChain, AgreesWithComposedLinearLayers) {
-  if (!dense::available()) GTEST_SKIP() << "built without AVX-512";
+  if (!dense::available()) GTEST_SKIP() << no_kernels("dense");
   const ChainCase& c = GetParam();
   Generator gen(5);
   Tensor x0 = uniform({c.rows, c.widths[0]}, -1, 1, DType::Float32, gen);
@@ -187,6 +185,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(DenseChainPath, SequentialRunsLinearReluStacksAsOneNode) {
+  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
   nn::Sequential model;
   model.push_back(std::make_shared<nn::Linear>(3, 32));
   model.push_back(std::make_shared<nn::ReLU>());
@@ -228,7 +227,7 @@ TEST(DenseKernelsPath, ReluPassesNaNThroughOnEveryPath) {
 }
 
 TEST(DenseKernelsPath, BackendTakesTallNarrowAndShortWideFloat32LayersAndLeavesTheRestToBlas) {
-  if (!dense::available()) GTEST_SKIP() << "built without AVX-512";
+  if (!dense::available()) GTEST_SKIP() << no_kernels("dense");
   dense::set_enabled(true);
   auto& be = backend::backend_for(kCPU);
   auto takes = [&](int64_t rows, int64_t in, int64_t out, DType dt) {
@@ -242,10 +241,10 @@ TEST(DenseKernelsPath, BackendTakesTallNarrowAndShortWideFloat32LayersAndLeavesT
   };
   EXPECT_TRUE(takes(5000, 128, 128, DType::Float32));  // the three-body network
   EXPECT_TRUE(takes(64, 128, 128, DType::Float32));
-  EXPECT_FALSE(takes(64, 128, 128, DType::Float64));   // gradient checks: BLAS
-  EXPECT_TRUE(takes(32, 9216, 128, DType::Float32));   // the lecture CNN's wide layer
-  EXPECT_FALSE(takes(300, 9216, 128, DType::Float32)); // wide and tall: BLAS
-  EXPECT_FALSE(takes(4, 128, 128, DType::Float32));    // a few rows
+  EXPECT_FALSE(takes(64, 128, 128, DType::Float64));    // gradient checks: BLAS
+  EXPECT_TRUE(takes(32, 9216, 128, DType::Float32));    // the lecture CNN's wide layer
+  EXPECT_FALSE(takes(300, 9216, 128, DType::Float32));  // wide and tall: BLAS
+  EXPECT_FALSE(takes(4, 128, 128, DType::Float32));     // a few rows
   dense::set_enabled(false);
   EXPECT_FALSE(takes(64, 128, 128, DType::Float32));
   dense::set_enabled(true);

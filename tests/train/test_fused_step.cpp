@@ -36,8 +36,8 @@ std::shared_ptr<nn::Sequential> chain(const std::vector<int64_t>& widths, bool t
   manual_seed(seed);
   auto model = std::make_shared<nn::Sequential>();
   for (size_t l = 0; l + 1 < widths.size(); ++l) {
-    model->push_back(std::make_shared<nn::Linear>(widths[l], widths[l + 1],
-                                                  nn::LinearOptions{.bias = bias}));
+    model->push_back(
+        std::make_shared<nn::Linear>(widths[l], widths[l + 1], nn::LinearOptions{.bias = bias}));
     if (l + 2 < widths.size()) {
       if (tanh)
         model->push_back(std::make_shared<nn::Tanh>());
@@ -76,7 +76,7 @@ class FusedStepTest : public ::testing::TestWithParam<StepCase> {
   // Three steps both ways from the same weights, for optimizer `type`: everything they leave
   // must be equal.
   void compare(const std::string& type) {
-    if (!dense::enabled()) GTEST_SKIP() << "no fused dense kernels on this CPU";
+    if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
     const StepCase& c = GetParam();
     Generator gen(5);
     const Tensor x = uniform({c.rows, c.widths.front()}, -1, 1, DType::Float32, gen);
@@ -90,8 +90,7 @@ class FusedStepTest : public ::testing::TestWithParam<StepCase> {
       ASSERT_TRUE(step.has_value()) << "the case should fuse";
       EXPECT_TRUE(step->updated);
       separate->zero_grad();
-      const auto forward =
-          train::forward_and_loss(*separate_model, x, y, mse_loss, FusedLoss::MSE);
+      const auto forward = train::forward_and_loss(*separate_model, x, y, mse_loss, FusedLoss::MSE);
       forward.loss.backward();
       separate->step();
       EXPECT_EQ(step->loss, forward.loss.item()) << "step " << s;
@@ -148,7 +147,7 @@ struct Fixture {
 };
 
 TEST(FusedStep, ANonFiniteLossChangesNothingAndCountsNoStep) {
-  if (!dense::enabled()) GTEST_SKIP() << "no fused dense kernels on this CPU";
+  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
   Fixture f;
   auto opt = optim::make_optimizer(spec("adam"), f.model->parameters());
   ASSERT_TRUE(train::fused_training_step(*f.model, *opt, f.x, f.y, FusedLoss::L1));
@@ -249,7 +248,7 @@ TEST(OptimizerParts, UpdatesInPartsEqualOneStep) {
 // The trainer fuses the step when nothing runs between backward() and step(): a run that
 // fuses and one kept apart by a clipping that never clips end bit-identical.
 TEST(FusedStep, TheTrainerTakesItAndTrainsAsBefore) {
-  if (!dense::enabled()) GTEST_SKIP() << "no fused dense kernels on this CPU";
+  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
   auto fit = [](bool fusable) {
     auto d = data::damped_oscillator_dataset(20, 30, 5);
     auto model = chain({d.x.shape()[1], 64, 64, d.y.shape()[1]}, true, true, 4);

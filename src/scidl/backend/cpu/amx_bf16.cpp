@@ -1,54 +1,16 @@
-#include "scidl/backend/cpu/amx_bf16.h"
-
-#include "scidl/backend/cpu/kernel_switch.h"
+// The AMX kernels of the AVX-512 copy of the backend (amx_bf16.h); the switch and the OS's
+// grant of the tile state are shared (kernel_families.cpp).
+#include <immintrin.h>
 
 #include <algorithm>
 
-#if defined(SCIDL_HAVE_AMX)
-#include <cpuid.h>
-#include <immintrin.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
+#include "scidl/backend/cpu/amx_bf16.h"
 #include "scidl/backend/cpu/avx512_util.h"
-#endif
-
-namespace scidl::backend::cpu::amx {
-
-namespace {
-KernelSwitch& switched_on() {
-  static KernelSwitch on("SCIDL_AMX");
-  return on;
-}
+#include "scidl/backend/cpu/isa_region.h"
 
 #if defined(SCIDL_HAVE_AMX)
-// Linux hands out the 8 KB tile state only to processes that ask (arch_prctl, since 5.16); a
-// kernel or hypervisor that does not support it refuses, and the FMA kernels run instead.
-bool tiles_granted() {
-  static const bool granted = [] {
-    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
-    const bool amx_bf16 = edx & (1u << 22), amx_tile = edx & (1u << 24);
-    if (!amx_bf16 || !amx_tile) return false;
-    constexpr long kReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
-    return syscall(SYS_arch_prctl, kReqXcompPerm, kXfeatureXtiledata) == 0;
-  }();
-  return granted;
-}
-#endif
-}  // namespace
-
-bool enabled() {
-#if defined(SCIDL_HAVE_AMX)
-  return switched_on().on() && tiles_granted();
-#else
-  return false;
-#endif
-}
-
-void set_enabled(bool on) { switched_on().set(on); }
-
-#if defined(SCIDL_HAVE_AMX)
+SCIDL_ISA_BEGIN
+namespace amx {
 
 namespace {
 // Every tile 16 rows x 64 bytes (palette 1). A constant in memory: GCC 12 does not see that
@@ -221,6 +183,6 @@ void gemm(int64_t M, int64_t N, int64_t K, ConstPlanes a, ConstPlanes b, float* 
     }
 }
 
+}  // namespace amx
+SCIDL_ISA_END
 #endif
-
-}  // namespace scidl::backend::cpu::amx

@@ -7,16 +7,16 @@
 //   a.b = ah.bh + ah.bm + am.bh + ah.bl + am.bm + al.bh   (+ terms below 2^-24 a.b, dropped)
 // whose error is of float32's own rounding (the "bf16x6" scheme of Henry, Tang & Heinecke,
 // 2019, as TPUs run float32 products at JAX's HIGHEST precision). Six tile products still take
-// 6/16 of the FMA time. Only for translation units compiled with AMX-BF16 and AVX512-BF16
-// (-march=native on such a CPU); whether the OS lets this process use the tiles is only known
-// at run time (enabled()).
+// 6/16 of the FMA time. Compiled into the AVX-512 copy of the backend (isa.h) when the compiler
+// knows AMX; whether the CPU and the OS let this process use the tiles is only known at run time
+// (enabled()).
 #pragma once
 #include <cstdint>
 
 namespace scidl::backend::cpu::amx {
 
-// The CPU has AMX-BF16, scidl was built for it, the OS granted this process the tile state,
-// and SCIDL_AMX is not "0".
+// The CPU has AMX-BF16, scidl was built with it, the AVX-512 copy of the backend is active,
+// the OS granted this process the tile state, and SCIDL_KERNELS does not say no-amx.
 bool enabled();
 void set_enabled(bool on);  // for tests and benchmarks: both paths in one process
 
@@ -31,12 +31,8 @@ struct ConstPlanes {
   ConstPlanes(const Planes& q) : p{q.p[0], q.p[1], q.p[2]} {}  // NOLINT: a view
 };
 
-}  // namespace scidl::backend::cpu::amx
-
-#if defined(__AMX_BF16__) && defined(__AMX_TILE__) && defined(__AVX512BF16__)
-#define SCIDL_HAVE_AMX 1
-
-namespace scidl::backend::cpu::amx {
+// The functions below run the AVX-512 copy's (the only one with tiles); without AMX in the
+// build they throw std::logic_error. Callers check enabled() first.
 
 // Every tile 16 rows x 64 bytes. Tile configuration is per thread: call at the start of each
 // thread's work, and release_thread() after it (so context switches need not save 8 KB of
@@ -79,4 +75,25 @@ void gemm(int64_t M, int64_t N, int64_t K, ConstPlanes a, ConstPlanes b, float* 
 
 }  // namespace scidl::backend::cpu::amx
 
+// The AVX-512 copy's own declarations (isa_region.h), in builds that have AMX.
+#if defined(SCIDL_CPU_ISA_LEVEL) && SCIDL_CPU_ISA_LEVEL >= 2 && defined(SCIDL_BUILT_AMX)
+#define SCIDL_HAVE_AMX 1
+#include "scidl/backend/cpu/isa_region.h"
+
+SCIDL_ISA_BEGIN
+namespace amx {
+using cpu::amx::bf16;
+using cpu::amx::ConstPlanes;
+using cpu::amx::enabled;
+using cpu::amx::Epilogue;
+using cpu::amx::kTileElements;
+using cpu::amx::Planes;
+decltype(cpu::amx::configure_thread) configure_thread;
+decltype(cpu::amx::release_thread) release_thread;
+decltype(cpu::amx::split_rows) split_rows;
+decltype(cpu::amx::split_columns) split_columns;
+decltype(cpu::amx::split_pairs) split_pairs;
+decltype(cpu::amx::gemm) gemm;
+}  // namespace amx
+SCIDL_ISA_END
 #endif

@@ -5,14 +5,16 @@
 #include <cstdint>
 #include <vector>
 
-#if defined(__AVX512F__)
+#if SCIDL_CPU_ISA_LEVEL >= 2
 #include <immintrin.h>
 
 #include <omp.h>
 
 #include <algorithm>
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu::avx512 {
+SCIDL_ISA_BEGIN
+namespace avx512 {
 
 // The first n lanes (0..16) of a 16-lane vector.
 inline __mmask16 mask_bits(int64_t n) {
@@ -54,7 +56,7 @@ inline void transpose16(__m512 (&r)[16]) {
 // dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols, in 16 x 16 blocks transposed in
 // registers (the scalar loop cost as much as a batch-64 layer's whole forward).
 inline void transpose(const float* src, int64_t rows, int64_t cols, int64_t lds, float* dst,
-               int64_t ldd) {
+                      int64_t ldd) {
   for (int64_t r0 = 0; r0 < rows; r0 += 16)
     for (int64_t c0 = 0; c0 < cols; c0 += 16) {
       const int64_t nr = std::min<int64_t>(16, rows - r0), nc = std::min<int64_t>(16, cols - c0);
@@ -92,6 +94,7 @@ inline int image_threads(int64_t batch) {
   return static_cast<int>(std::min<int64_t>(omp_get_max_threads(), batch));
 }
 
-}  // namespace scidl::backend::cpu::avx512
+}  // namespace avx512
+SCIDL_ISA_END
 
 #endif

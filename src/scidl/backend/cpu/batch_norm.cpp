@@ -6,8 +6,9 @@
 #include <cmath>
 
 #include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 namespace {
 
@@ -25,8 +26,8 @@ Layout layout_of(const Tensor& x) {
 }
 
 bool per_channel_ok(const Tensor& t, const Tensor& x) {
-  return !t.defined() || (t.dim() == 1 && t.size(0) == x.size(1) && t.is_contiguous() &&
-                          t.dtype() == x.dtype());
+  return !t.defined() ||
+         (t.dim() == 1 && t.size(0) == x.size(1) && t.is_contiguous() && t.dtype() == x.dtype());
 }
 
 // Calls f(offset) for every plane of channel ch. The bodies take __restrict pointers to the
@@ -41,9 +42,9 @@ void for_planes(const Layout& l, int64_t ch, F&& f) {
 bool CpuBackend::batch_norm_forward(const Tensor& x, const Tensor& weight, const Tensor& bias,
                                     double eps, const Tensor& y, const Tensor& xhat,
                                     const Tensor& mean, const Tensor& var, const Tensor& invstd) {
-  if (!fusable(x) || !y.is_contiguous() || !xhat.is_contiguous() ||
-      !per_channel_ok(weight, x) || !per_channel_ok(bias, x) || !per_channel_ok(mean, x) ||
-      !per_channel_ok(var, x) || !per_channel_ok(invstd, x))
+  if (!fusable(x) || !y.is_contiguous() || !xhat.is_contiguous() || !per_channel_ok(weight, x) ||
+      !per_channel_ok(bias, x) || !per_channel_ok(mean, x) || !per_channel_ok(var, x) ||
+      !per_channel_ok(invstd, x))
     return false;
   const Layout l = layout_of(x);
   const double count = static_cast<double>(l.n * l.s);
@@ -144,4 +145,4 @@ bool CpuBackend::batch_norm_backward(const Tensor& g, const Tensor& xhat, const 
   return true;
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

@@ -14,8 +14,9 @@
 #include "scidl/backend/cpu/conv_onednn.h"
 #include "scidl/backend/cpu/conv_winograd.h"
 #include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 namespace {
 
@@ -257,12 +258,12 @@ bool CpuBackend::conv2d_relu_backward(const Tensor& grad_output, const Tensor& r
     return true;
   }
   if (!kernels_take(d, true)) return false;
-  conv_kernels::backward_both(
-      d, grad_output.data<float>(), relu_output.data<float>(), x.data<float>(),
-      weight.data<float>(), grad_input.defined() ? grad_input.data<float>() : nullptr,
-      grad_weight.defined() ? grad_weight.data<float>() : nullptr,
-      grad_bias.defined() ? grad_bias.data<float>() : nullptr);
+  conv_kernels::backward_both(d, grad_output.data<float>(), relu_output.data<float>(),
+                              x.data<float>(), weight.data<float>(),
+                              grad_input.defined() ? grad_input.data<float>() : nullptr,
+                              grad_weight.defined() ? grad_weight.data<float>() : nullptr,
+                              grad_bias.defined() ? grad_bias.data<float>() : nullptr);
   return true;
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

@@ -9,8 +9,9 @@
 
 #include "scidl/backend/conv_geometry.h"
 #include "scidl/backend/cpu/blas.h"
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 struct ImageShape {
   int64_t channels, height, width, out_height, out_width;
@@ -106,4 +107,4 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha, 
     lib.dgemm(kRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

@@ -7,37 +7,12 @@
 #include <vector>
 
 #include "scidl/backend/cpu/avx512_util.h"
-#include "scidl/backend/cpu/kernel_switch.h"
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu::conv_kernels {
+SCIDL_ISA_BEGIN
+namespace conv_kernels {
 
-namespace {
-KernelSwitch& switched_on() {
-  static KernelSwitch on("SCIDL_CONV_KERNELS");
-  return on;
-}
-}  // namespace
-
-bool enabled() { return available() && switched_on().on(); }
-void set_enabled(bool on) { switched_on().set(on); }
-
-bool suits(const Conv2dDims& d) {
-  const Conv2dGeometry& g = d.geometry;
-  if (!enabled() || g.stride_h != 1 || g.stride_w != 1 || g.dilation_h != 1 ||
-      g.dilation_w != 1 || d.batch < 1 || d.out_height < 1 || d.out_width < 1)
-    return false;
-  const int64_t hp = d.out_height + g.kernel_h - 1, wp = d.out_width + g.kernel_w - 1;
-  if (g.pad_top < 0 || g.pad_left < 0 || g.pad_top + d.height > hp || g.pad_left + d.width > wp)
-    return false;
-  // Per-image scratch (the padded input, the padded output gradient) and int32 tap offsets.
-  const int64_t largest = std::max(d.c_in * hp * wp,
-                                   d.c_out * (hp + g.kernel_h - 1) * (wp + g.kernel_w - 1));
-  return largest <= (int64_t{1} << 24);
-}
-
-#if defined(__AVX512F__)
-
-bool available() { return true; }
+#if SCIDL_CPU_ISA_LEVEL >= 2
 
 namespace {
 
@@ -154,15 +129,15 @@ void shift_gemm(const Wide& w, const int32_t* off, int64_t K, const float* in, c
     const int64_t kc = std::min(depth, K - k0);
     for (int64_t p0 = 0; p0 < n; p0 += kCols)
       for (int64_t t = 0; t < m_tiles; ++t)
-        shift_tile(kc, off + k0, in + p0, wp + (t * K + k0) * kRows,
-                   out + t * kRows * ldo + p0, ldo, k0 > 0);
+        shift_tile(kc, off + k0, in + p0, wp + (t * K + k0) * kRows, out + t * kRows * ldo + p0,
+                   ldo, k0 > 0);
   }
 }
 
 // c[r, 0..16 NV) += sum_{p < P} in[off[r] + p] * b[p, 0..16 NV), r < kTaps.
 template <int NV>
-void dw_tile(int64_t P, const int32_t* off, const float* in, const float* b, int64_t ldb,
-             float* c, int64_t ldc) {
+void dw_tile(int64_t P, const int32_t* off, const float* in, const float* b, int64_t ldb, float* c,
+             int64_t ldc) {
   const float* a[kTaps];
 #pragma GCC unroll 6
   for (int r = 0; r < kTaps; ++r) a[r] = in + off[r];
@@ -186,8 +161,8 @@ constexpr DwTile kDwTiles[kPanelVec] = {&dw_tile<1>, &dw_tile<2>, &dw_tile<3>, &
 
 // dwt[k, m] += sum_{p < np} in[off[k] + p] gzt[p, m] for k < taps (a multiple of kTaps) and
 // m < mp (a multiple of 16); np is a multiple of kBlock.
-void dw_accumulate(int64_t np, const int32_t* off, int64_t taps, const float* in,
-                   const float* gzt, int64_t mp, float* dwt) {
+void dw_accumulate(int64_t np, const int32_t* off, int64_t taps, const float* in, const float* gzt,
+                   int64_t mp, float* dwt) {
   for (int64_t p0 = 0; p0 < np; p0 += kBlock)
     for (int64_t c0 = 0; c0 < mp; c0 += kPanel) {
       const DwTile tile = kDwTiles[std::min<int64_t>(kPanelVec, (mp - c0) / 16) - 1];
@@ -196,14 +171,13 @@ void dw_accumulate(int64_t np, const int32_t* off, int64_t taps, const float* in
     }
 }
 
-
 }  // namespace
 
 void forward(const Conv2dDims& d, const float* x, const float* w, const float* b, float* y,
              bool relu) {
   const Conv2dGeometry& g = d.geometry;
-  const Wide wide{d.c_in, d.out_height + g.kernel_h - 1, d.out_width + g.kernel_w - 1,
-                  g.kernel_h, g.kernel_w};
+  const Wide wide{d.c_in, d.out_height + g.kernel_h - 1, d.out_width + g.kernel_w - 1, g.kernel_h,
+                  g.kernel_w};
   const int64_t K = d.c_in * g.kernel_h * g.kernel_w;
   const int64_t m_tiles = (d.c_out + kRows - 1) / kRows;
   thread_local Scratch weight_buffer;
@@ -280,8 +254,7 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
             for (int r = 0; r < kRows; ++r) {
               const int64_t ci = t * kRows + r, k = (co * kh + i) * kw + j;
               wt[(t * K_data + k) * kRows + r] =
-                  ci < d.c_in ? w[((co * d.c_in + ci) * kh + kh - 1 - i) * kw + kw - 1 - j]
-                              : 0.0f;
+                  ci < d.c_in ? w[((co * d.c_in + ci) * kh + kh - 1 - i) * kw + kw - 1 - j] : 0.0f;
             }
     off_data = tap_offsets(grad, K_data);
   }
@@ -325,8 +298,8 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
           }
       }
       if (gw) {
-        pad_into(x + n * image, nullptr, d.c_in, d.height, d.width, in, input.height,
-                 input.width, g.pad_top, g.pad_left);
+        pad_into(x + n * image, nullptr, d.c_in, d.height, d.width, in, input.height, input.width,
+                 g.pad_top, g.pad_left);
         float* bias_sum = dwt + taps * mp;
         for (int64_t oh = 0; oh < d.out_height; ++oh) {
           const float* row = gpad + (kh - 1 + oh) * grad.width + kw - 1;  // channel 0's row oh
@@ -337,8 +310,8 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
             for (int64_t ow = 0; ow < d.out_width; ++ow) s += rm[ow];
             bias_sum[m] += s;
           }
-          avx512::transpose(row, d.c_out, d.out_width, grad.plane(),
-                            gzt + oh * input.width * mp, mp);
+          avx512::transpose(row, d.c_out, d.out_width, grad.plane(), gzt + oh * input.width * mp,
+                            mp);
         }
         dw_accumulate(np, off_weights.data(), taps, in, gzt, mp, dwt);
       }
@@ -381,15 +354,13 @@ void backward_both(const Conv2dDims& d, const float* gy, const float* relu_y, co
 
 #else
 
-bool available() { return false; }
 void forward(const Conv2dDims&, const float*, const float*, const float*, float*, bool) {
   throw std::logic_error("conv_kernels::forward: built without AVX-512");
 }
 void backward_data(const Conv2dDims&, const float*, const float*, const float*, float*) {
   throw std::logic_error("conv_kernels::backward_data: built without AVX-512");
 }
-void backward_weights(const Conv2dDims&, const float*, const float*, const float*, float*,
-                      float*) {
+void backward_weights(const Conv2dDims&, const float*, const float*, const float*, float*, float*) {
   throw std::logic_error("conv_kernels::backward_weights: built without AVX-512");
 }
 void backward_both(const Conv2dDims&, const float*, const float*, const float*, const float*,
@@ -399,4 +370,5 @@ void backward_both(const Conv2dDims&, const float*, const float*, const float*, 
 
 #endif
 
-}  // namespace scidl::backend::cpu::conv_kernels
+}  // namespace conv_kernels
+SCIDL_ISA_END

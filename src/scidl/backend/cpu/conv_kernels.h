@@ -24,9 +24,9 @@
 
 namespace scidl::backend::cpu::conv_kernels {
 
-// True when this build has the kernels (compiled for a CPU with AVX-512F).
+// True when the active instruction set's copy of the backend has the kernels (isa.h).
 bool available();
-// Whether the CPU backend uses them: available, and not turned off by SCIDL_CONV_KERNELS=0 or
+// Whether the CPU backend uses them: available, and not turned off by SCIDL_KERNELS=no-conv or
 // set_enabled(false) (tests compare both paths in one process; benchmarks measure the gain).
 bool enabled();
 void set_enabled(bool on);
@@ -34,6 +34,7 @@ void set_enabled(bool on);
 // fits comfortably in memory.
 bool suits(const Conv2dDims& d);
 
+// The kernels below run in the active instruction set's copy (isa.h).
 // Pointers are dense NCHW / OIHW float32 arrays of the stated shapes; every output is
 // overwritten. relu_y, when not null, is the forward's output after its ReLU: the incoming
 // gradient gy is then masked by relu_y > 0 first (the ReLU's backward, fused).
@@ -51,3 +52,20 @@ void backward_both(const Conv2dDims& d, const float* gy, const float* relu_y, co
                    const float* w, float* gx, float* gw, float* gb);
 
 }  // namespace scidl::backend::cpu::conv_kernels
+
+// This instruction set's copy of the kernels, where one is compiled (isa_region.h).
+#if defined(SCIDL_CPU_ISA_LEVEL)
+#include "scidl/backend/cpu/isa_region.h"
+
+SCIDL_ISA_BEGIN
+namespace conv_kernels {
+using cpu::conv_kernels::available;
+using cpu::conv_kernels::enabled;
+using cpu::conv_kernels::suits;
+decltype(cpu::conv_kernels::forward) forward;
+decltype(cpu::conv_kernels::backward_data) backward_data;
+decltype(cpu::conv_kernels::backward_weights) backward_weights;
+decltype(cpu::conv_kernels::backward_both) backward_both;
+}  // namespace conv_kernels
+SCIDL_ISA_END
+#endif

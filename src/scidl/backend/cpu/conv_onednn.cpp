@@ -1,5 +1,5 @@
 #include "scidl/backend/cpu/conv_onednn.h"
-#include "scidl/backend/cpu/kernel_switch.h"
+#include "scidl/backend/cpu/isa.h"
 #include "scidl/backend/cpu/parallel_shares.h"
 
 #include <cstdlib>
@@ -60,10 +60,9 @@ struct Key {
 
 Key key_of(const ConvDims& d, Pass pass, bool bias) {
   const auto& g = d.geometry;
-  return {d.batch,    d.c_in,     d.height,     d.width,      d.c_out,
-          d.out_height, d.out_width, g.kernel_h, g.kernel_w, g.stride_h,
-          g.stride_w, g.pad_top,  g.pad_left,   g.dilation_h, g.dilation_w,
-          pass,       bias};
+  return {d.batch,     d.c_in,       d.height,     d.width,    d.c_out,    d.out_height,
+          d.out_width, g.kernel_h,   g.kernel_w,   g.stride_h, g.stride_w, g.pad_top,
+          g.pad_left,  g.dilation_h, g.dilation_w, pass,       bias};
 }
 
 struct Context {
@@ -123,10 +122,9 @@ std::unique_ptr<Entry> make_entry(const ConvDims& d, Pass pass, bool bias) {
   using namespace dnnl;
 
   auto forward_desc = [&](bool with_bias) {
-    return with_bias ? convolution_forward::desc(prop_kind::forward_training,
-                                                 algorithm::convolution_direct, any(src), any(wei),
-                                                 plain(bia, tag::x), any(dst), strides, dilates,
-                                                 pad_l, pad_rr)
+    return with_bias ? convolution_forward::desc(
+                           prop_kind::forward_training, algorithm::convolution_direct, any(src),
+                           any(wei), plain(bia, tag::x), any(dst), strides, dilates, pad_l, pad_rr)
                      : convolution_forward::desc(prop_kind::forward_training,
                                                  algorithm::convolution_direct, any(src), any(wei),
                                                  any(dst), strides, dilates, pad_l, pad_rr);
@@ -156,12 +154,12 @@ std::unique_ptr<Entry> make_entry(const ConvDims& d, Pass pass, bool bias) {
       add(DNNL_ARG_DIFF_SRC, plain(src, tag::nchw), pd.diff_src_desc(), true);
     } else {
       convolution_forward::primitive_desc hint(forward_desc(bias), eng);
-      auto desc = bias ? convolution_backward_weights::desc(
-                             algorithm::convolution_direct, any(src), any(wei),
-                             plain(bia, tag::x), any(dst), strides, dilates, pad_l, pad_rr)
-                       : convolution_backward_weights::desc(algorithm::convolution_direct,
-                                                            any(src), any(wei), any(dst),
-                                                            strides, dilates, pad_l, pad_rr);
+      auto desc = bias ? convolution_backward_weights::desc(algorithm::convolution_direct, any(src),
+                                                            any(wei), plain(bia, tag::x), any(dst),
+                                                            strides, dilates, pad_l, pad_rr)
+                       : convolution_backward_weights::desc(algorithm::convolution_direct, any(src),
+                                                            any(wei), any(dst), strides, dilates,
+                                                            pad_l, pad_rr);
       convolution_backward_weights::primitive_desc pd(desc, eng, hint);
       entry->primitive = convolution_backward_weights(pd);
       add(DNNL_ARG_SRC, plain(src, tag::nchw), pd.src_desc(), false);
@@ -243,7 +241,7 @@ bool run(const ConvDims& d, Pass pass, bool bias, std::initializer_list<void*> u
   if (!e) return false;
   auto& ctx = context();
   std::unordered_map<int, memory> args;
-  std::vector<std::pair<memory, memory>> outputs;  // internal -> user, after the primitive
+  std::vector<std::pair<memory, memory> > outputs;  // internal -> user, after the primitive
   auto ptr = user.begin();
   for (auto& a : e->args) {
     memory u(a.user, ctx.engine, *ptr++);
@@ -266,21 +264,14 @@ bool run(const ConvDims& d, Pass pass, bool bias, std::initializer_list<void*> u
 
 }  // namespace
 
-namespace {
-KernelSwitch& switched_on() {
-  static KernelSwitch on("SCIDL_ONEDNN");
-  return on;
-}
-}  // namespace
-
 bool compiled_in() { return true; }
 std::size_t cached_primitives() { return cache().size(); }
 std::size_t cached_bytes() { return cache().bytes(); }
 void set_cache_budget(std::size_t primitives, std::size_t bytes) {
   cache().set_budget(primitives, bytes);
 }
-bool enabled() { return switched_on().on(); }
-void set_enabled(bool on) { switched_on().set(on); }
+bool enabled() { return family_on(Family::Onednn); }
+void set_enabled(bool on) { set_family_on(Family::Onednn, on); }
 
 namespace {
 
@@ -300,15 +291,13 @@ bool conv2d_forward(const ConvDims& d, const float* x, const float* w, const flo
   // The ReLU is ours rather than oneDNN's post-op, which turns NaN into 0: PyTorch and the other
   // paths pass NaN through, so broken weights or data reach the loss check.
   if (ran && relu)
-    over_shares(d.batch * d.c_out * d.out_height * d.out_width, [y](int64_t begin, int64_t end) {
-      relu_in_place(y, begin, end);
-    });
+    over_shares(d.batch * d.c_out * d.out_height * d.out_width,
+                [y](int64_t begin, int64_t end) { relu_in_place(y, begin, end); });
   return ran;
 }
 
 bool conv2d_backward_data(const ConvDims& d, const float* gy, const float* w, float* gx) {
-  return run(d, Pass::BackwardData, false,
-             {const_cast<float*>(gy), const_cast<float*>(w), gx});
+  return run(d, Pass::BackwardData, false, {const_cast<float*>(gy), const_cast<float*>(w), gx});
 }
 
 bool conv2d_backward_weights(const ConvDims& d, const float* gy, const float* x, float* gw,
@@ -316,8 +305,7 @@ bool conv2d_backward_weights(const ConvDims& d, const float* gy, const float* x,
   if (gb)
     return run(d, Pass::BackwardWeights, true,
                {const_cast<float*>(x), const_cast<float*>(gy), gw, gb});
-  return run(d, Pass::BackwardWeights, false,
-             {const_cast<float*>(x), const_cast<float*>(gy), gw});
+  return run(d, Pass::BackwardWeights, false, {const_cast<float*>(x), const_cast<float*>(gy), gw});
 }
 
 #endif

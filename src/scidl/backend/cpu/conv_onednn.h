@@ -20,7 +20,7 @@ using ConvDims = Conv2dDims;
 
 // Whether scidl was built with oneDNN (SCIDL_WITH_ONEDNN).
 bool compiled_in();
-// Whether the calls below use it: compiled in, and not turned off by SCIDL_ONEDNN=0 or
+// Whether the calls below use it: compiled in, and not turned off by SCIDL_KERNELS=no-onednn or
 // set_enabled(false) (tests compare both paths in one process).
 bool enabled();
 void set_enabled(bool on);

@@ -7,37 +7,12 @@
 
 #include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/gemm_tiles.h"
-#include "scidl/backend/cpu/kernel_switch.h"
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu::conv_winograd {
+SCIDL_ISA_BEGIN
+namespace conv_winograd {
 
-namespace {
-KernelSwitch& switched_on() {
-  static KernelSwitch on("SCIDL_CONV_WINOGRAD");
-  return on;
-}
-}  // namespace
-
-bool enabled() { return available() && switched_on().on(); }
-void set_enabled(bool on) { switched_on().set(on); }
-
-bool suits(const Conv2dDims& d) {
-  const Conv2dGeometry& g = d.geometry;
-  if (!enabled() || g.kernel_h != 3 || g.kernel_w != 3 || g.stride_h != 1 || g.stride_w != 1 ||
-      g.dilation_h != 1 || g.dilation_w != 1 || d.batch < 1 || d.out_height < 1 ||
-      d.out_width < 1 || d.c_in < 16 || d.c_out < 16)
-    return false;
-  const int64_t hp = d.out_height + 2, wp = d.out_width + 2;
-  if (g.pad_top < 0 || g.pad_left < 0 || g.pad_top + d.height > hp || g.pad_left + d.width > wp)
-    return false;
-  // The largest per-image scratch: the padded output gradient, channels-last.
-  const int64_t channels = std::max(d.c_in, d.c_out) + 16;
-  return (hp + 4) * (wp + 4) * channels <= (int64_t{1} << 24);
-}
-
-#if defined(__AVX512F__)
-
-bool available() { return true; }
+#if SCIDL_CPU_ISA_LEVEL >= 2
 
 namespace {
 
@@ -91,10 +66,10 @@ void to_hwc(const float* src, const float* mask, int64_t channels, int64_t rows,
         v[i] = zero;
         if (i >= nc) continue;
         const int64_t at = (c0 + i) * plane + p0;
-        const __mmask16 keep =
-            mask ? _mm512_mask_cmp_ps_mask(in, _mm512_maskz_loadu_ps(in, mask + at), zero,
-                                           _CMP_GT_OQ)
-                 : in;
+        const __mmask16 keep = mask
+                                   ? _mm512_mask_cmp_ps_mask(
+                                         in, _mm512_maskz_loadu_ps(in, mask + at), zero, _CMP_GT_OQ)
+                                   : in;
         v[i] = _mm512_maskz_loadu_ps(keep, src + at);
       }
       transpose16(v);
@@ -208,11 +183,11 @@ void gradient_transform(const Hwc& gy, int64_t top, int64_t left, const Tiling& 
         const __m512 y10 = _mm512_loadu_ps(p + gy.cols * gy.ld);
         const __m512 y11 = _mm512_loadu_ps(p + (gy.cols + 1) * gy.ld);
         // t[a][b] over the rows: (y0, y0 + y1, y0 - y1, -y1), per column b.
-        const __m512 t[4][2] = {{y00, y01},
-                                {_mm512_add_ps(y00, y10), _mm512_add_ps(y01, y11)},
-                                {_mm512_sub_ps(y00, y10), _mm512_sub_ps(y01, y11)},
-                                {_mm512_sub_ps(_mm512_setzero_ps(), y10),
-                                 _mm512_sub_ps(_mm512_setzero_ps(), y11)}};
+        const __m512 t[4][2] = {
+            {y00, y01},
+            {_mm512_add_ps(y00, y10), _mm512_add_ps(y01, y11)},
+            {_mm512_sub_ps(y00, y10), _mm512_sub_ps(y01, y11)},
+            {_mm512_sub_ps(_mm512_setzero_ps(), y10), _mm512_sub_ps(_mm512_setzero_ps(), y11)}};
         for (int a = 0; a < 4; ++a) {
           float* o = mt + c + a * 4 * stride;
           _mm512_storeu_ps(o, t[a][0]);
@@ -297,8 +272,8 @@ void forward(const Conv2dDims& d, const float* x, const float* w, const float* b
   {
     const int t = omp_get_thread_num(), threads = omp_get_num_threads();
     const int64_t blocks = (d.c_out + 15) / 16;
-    transform_weights(w, d.c_out, d.c_in, false, blocks * t / threads,
-                      blocks * (t + 1) / threads, u, ld_u);
+    transform_weights(w, d.c_out, d.c_in, false, blocks * t / threads, blocks * (t + 1) / threads,
+                      u, ld_u);
     thread_local Scratch in_buffer, v_buffer, m_buffer, out_buffer;
     const Hwc in{in_buffer.zeroed(tl.in_rows() * tl.in_cols() * ld_in), tl.in_cols(), ld_in};
     const Hwc out{out_buffer.get(static_cast<size_t>(tl.out_rows() * tl.out_cols() * ld_out)),
@@ -318,8 +293,8 @@ void forward(const Conv2dDims& d, const float* x, const float* w, const float* b
 void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const float* x,
               const float* w, float* gx, float* gw, float* gb) {
   const Conv2dGeometry& g = d.geometry;
-  const Tiling fwd(d.out_height, d.out_width);                // the forward's tiles
-  const Tiling dat(d.out_height + 2, d.out_width + 2);        // the input gradient's
+  const Tiling fwd(d.out_height, d.out_width);          // the forward's tiles
+  const Tiling dat(d.out_height + 2, d.out_width + 2);  // the input gradient's
   const int64_t ld_in = round16(d.c_in), ld_out = round16(d.c_out);
   const int64_t image = d.c_in * d.height * d.width, out_plane = d.out_height * d.out_width;
   const int64_t group = std::max(fwd.rows_per_group() * fwd.tw, dat.rows_per_group() * dat.tw);
@@ -331,8 +306,7 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
   float* u = gx ? weight_buffer.get(static_cast<size_t>(kPositions * d.c_out * ld_u)) : nullptr;
   // Per thread: dU (16 x c_in x ld_out) and the bias sums (ld_out).
   const int64_t slice = kPositions * d.c_in * ld_out + ld_out;
-  float* partials =
-      weights ? partial_buffer.get(static_cast<size_t>(threads * slice)) : nullptr;
+  float* partials = weights ? partial_buffer.get(static_cast<size_t>(threads * slice)) : nullptr;
 #pragma omp parallel num_threads(threads)
   {
     // The team may be smaller than asked for (a call from inside a parallel region): shares
@@ -340,8 +314,8 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
     const int t = omp_get_thread_num(), team = omp_get_num_threads();
     const int64_t blocks = (d.c_in + 15) / 16;
     if (gx)
-      transform_weights(w, d.c_out, d.c_in, true, blocks * t / team, blocks * (t + 1) / team,
-                        u, ld_u);
+      transform_weights(w, d.c_out, d.c_in, true, blocks * t / team, blocks * (t + 1) / team, u,
+                        ld_u);
     thread_local Scratch grad_buffer, in_buffer, v_buffer, m_buffer, out_buffer;
     // The output gradient, masked, channels-last, with 2 zeros around it (the input gradient's
     // padding) and zeros past the last whole tile.
@@ -359,8 +333,8 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < d.batch; ++i) {
       const int64_t at = i * d.c_out * out_plane;
-      to_hwc(gy + at, relu_y ? relu_y + at : nullptr, d.c_out, d.out_height, d.out_width, grad,
-             2, 2);
+      to_hwc(gy + at, relu_y ? relu_y + at : nullptr, d.c_out, d.out_height, d.out_width, grad, 2,
+             2);
       if (gx) {
         convolve_image(dat, grad, d.c_out, u, ld_u, d.c_in, nullptr, false, v, m, out);
         from_hwc(out, g.pad_top, g.pad_left, d.c_in, d.height, d.width, gx + i * image);
@@ -382,8 +356,8 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
           gradient_transform(grad, 2, 2, fwd, i0, i1, m);
           for (int p = 0; p < kPositions; ++p)  // dU[p] += V[p]^T dM[p]
             gemm_group<AOrder::ColMajor>(d.c_in, d.c_out, tiles, v + p * tiles * ld_in, ld_in,
-                                         m + p * tiles * ld_out, ld_out,
-                                         du + p * d.c_in * ld_out, ld_out, true, {});
+                                         m + p * tiles * ld_out, ld_out, du + p * d.c_in * ld_out,
+                                         ld_out, true, {});
         }
       }
     }
@@ -426,7 +400,6 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
 
 #else  // no AVX-512: the CPU backend uses its other convolutions
 
-bool available() { return false; }
 void forward(const Conv2dDims&, const float*, const float*, const float*, float*, bool) {
   throw std::logic_error("conv_winograd::forward: built without AVX-512");
 }
@@ -437,4 +410,5 @@ void backward(const Conv2dDims&, const float*, const float*, const float*, const
 
 #endif
 
-}  // namespace scidl::backend::cpu::conv_winograd
+}  // namespace conv_winograd
+SCIDL_ISA_END

@@ -23,9 +23,9 @@
 
 namespace scidl::backend::cpu::conv_winograd {
 
-// True when this build has the kernels (compiled for a CPU with AVX-512F).
+// True when the active instruction set's copy of the backend has the kernels (isa.h).
 bool available();
-// Available, and not turned off by SCIDL_CONV_WINOGRAD=0 or set_enabled(false) (tests compare
+// Available, and not turned off by SCIDL_KERNELS=no-winograd or set_enabled(false) (tests compare
 // every path in one process; benchmarks measure the gain).
 bool enabled();
 void set_enabled(bool on);
@@ -35,6 +35,7 @@ void set_enabled(bool on);
 // scratch fits comfortably in memory.
 bool suits(const Conv2dDims& d);
 
+// The kernels below run in the active instruction set's copy (isa.h).
 // Pointers are dense NCHW / OIHW float32 arrays of the stated shapes; every output is
 // overwritten. y = conv(x, w) + b (b may be null), then ReLU when `relu`.
 void forward(const Conv2dDims& d, const float* x, const float* w, const float* b, float* y,
@@ -46,3 +47,18 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
               const float* w, float* gx, float* gw, float* gb);
 
 }  // namespace scidl::backend::cpu::conv_winograd
+
+// This instruction set's copy of the kernels, where one is compiled (isa_region.h).
+#if defined(SCIDL_CPU_ISA_LEVEL)
+#include "scidl/backend/cpu/isa_region.h"
+
+SCIDL_ISA_BEGIN
+namespace conv_winograd {
+using cpu::conv_winograd::available;
+using cpu::conv_winograd::enabled;
+using cpu::conv_winograd::suits;
+decltype(cpu::conv_winograd::forward) forward;
+decltype(cpu::conv_winograd::backward) backward;
+}  // namespace conv_winograd
+SCIDL_ISA_END
+#endif

@@ -1,8 +1,9 @@
 // The CPU backend: vectorised loops spread over OpenMP threads, GEMM from OpenBLAS (blas.h).
 #pragma once
 #include "scidl/backend/backend.h"
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 class CpuBackend final : public Backend {
  public:
@@ -33,8 +34,7 @@ class CpuBackend final : public Backend {
   void index_select(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) override;
   void index_add(const Tensor& out, int64_t dim, const Tensor& index, const Tensor& src) override;
   void gather(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) override;
-  void scatter_add(const Tensor& out, int64_t dim, const Tensor& index,
-                   const Tensor& src) override;
+  void scatter_add(const Tensor& out, int64_t dim, const Tensor& index, const Tensor& src) override;
   void uniform(const Tensor& out, Generator& gen, double low, double high) override;
   void normal(const Tensor& out, Generator& gen, double mean, double stddev) override;
   void bernoulli(const Tensor& out, Generator& gen, double p) override;
@@ -50,8 +50,7 @@ class CpuBackend final : public Backend {
   void rmsprop_update(const Tensor& param, const Tensor& grad, const Tensor& square_avg,
                       const Tensor& grad_avg, const Tensor& momentum_buffer,
                       const RmspropConfig& config) override;
-  void add_penalty_gradient(const Tensor& param, const Tensor& grad, double l1,
-                            double l2) override;
+  void add_penalty_gradient(const Tensor& param, const Tensor& grad, double l1, double l2) override;
   double penalty(const Tensor& x, double l1, double l2) override;
   double squared_norm(const Tensor& x) override;
 
@@ -60,9 +59,8 @@ class CpuBackend final : public Backend {
               const Conv2dGeometry& g, bool relu) override;
   void conv2d_backward_input(const Tensor& grad_output, const Tensor& weight,
                              const Tensor& grad_input, const Conv2dGeometry& g) override;
-  void conv2d_backward_weight(const Tensor& grad_output, const Tensor& x,
-                              const Tensor& grad_weight, const Tensor& grad_bias,
-                              const Conv2dGeometry& g) override;
+  void conv2d_backward_weight(const Tensor& grad_output, const Tensor& x, const Tensor& grad_weight,
+                              const Tensor& grad_bias, const Conv2dGeometry& g) override;
   bool conv2d_relu_backward(const Tensor& grad_output, const Tensor& relu_output, const Tensor& x,
                             const Tensor& weight, const Tensor& grad_input,
                             const Tensor& grad_weight, const Tensor& grad_bias,
@@ -83,4 +81,4 @@ class CpuBackend final : public Backend {
                            const Tensor& sum_g_xhat) override;
 };
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

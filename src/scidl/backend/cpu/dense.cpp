@@ -5,16 +5,20 @@
 #include "scidl/backend/cpu/dense_kernels.h"
 
 #include <optional>
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 namespace {
 
 dense::Activation kernel_activation(DenseActivation act) {
   switch (act) {
-    case DenseActivation::Relu: return dense::Activation::Relu;
-    case DenseActivation::Tanh: return dense::Activation::Tanh;
-    case DenseActivation::None: break;
+    case DenseActivation::Relu:
+      return dense::Activation::Relu;
+    case DenseActivation::Tanh:
+      return dense::Activation::Tanh;
+    case DenseActivation::None:
+      break;
   }
   return dense::Activation::None;
 }
@@ -48,8 +52,7 @@ std::optional<dense::Layer> wide_layer(const Tensor& x, const std::vector<DenseL
   const int64_t out = l.weight.shape()[0];
   if (!suits_wide(x.numel() / in, in, out)) return {};
   return dense::Layer{in, out, l.weight.data<float>(),
-                      l.bias.defined() ? l.bias.data<float>() : nullptr,
-                      kernel_activation(l.act)};
+                      l.bias.defined() ? l.bias.data<float>() : nullptr, kernel_activation(l.act)};
 }
 
 // The chain's layers as the kernels take them, or empty when the kernels do not take the case.
@@ -64,8 +67,7 @@ std::vector<dense::Layer> kernel_layers(const Tensor& x, const std::vector<Dense
       return {};
     const int64_t o = l.weight.shape()[0];
     out.push_back({width, o, l.weight.data<float>(),
-                   l.bias.defined() ? l.bias.data<float>() : nullptr,
-                   kernel_activation(l.act)});
+                   l.bias.defined() ? l.bias.data<float>() : nullptr, kernel_activation(l.act)});
     width = o;
   }
   return out;
@@ -101,8 +103,8 @@ bool CpuBackend::dense_backward(const Tensor& x, const std::vector<DenseLayer>& 
                                 const std::vector<Tensor>& ys, const Tensor& g, const Tensor& gx,
                                 const std::vector<Tensor>& gw, const std::vector<Tensor>& gb) {
   if (const auto wide = wide_layer(x, layers)) {
-    if (ys.size() != 1 || gw.size() != 1 || gb.size() != 1 || !all_taken(ys) ||
-        !all_taken(gw) || !all_taken(gb) || !takes(g) || !takes(gx))
+    if (ys.size() != 1 || gw.size() != 1 || gb.size() != 1 || !all_taken(ys) || !all_taken(gw) ||
+        !all_taken(gb) || !takes(g) || !takes(gx))
       return false;
     dense::backward_wide(x.numel() / wide->in, x.data<float>(), *wide,
                          ys[0].defined() ? ys[0].data<float>() : nullptr, g.data<float>(),
@@ -137,11 +139,11 @@ bool CpuBackend::dense_train(const Tensor& x, const std::vector<DenseLayer>& lay
   std::vector<dense::LayerGrads> grads;
   for (size_t l = 0; l < k.size(); ++l) grads.push_back({out_ptr(gw[l]), out_ptr(gb[l])});
   const int64_t rows = x.numel() / k.front().in;
-  loss_sum = dense::train_chain(rows, x.data<float>(), k.data(), int(k.size()),
-                                target.data<float>(),
-                                loss == DenseLoss::L1 ? dense::RowLoss::L1 : dense::RowLoss::MSE,
-                                prediction.data<float>(), out_ptr(gx), grads.data(), ready);
+  loss_sum =
+      dense::train_chain(rows, x.data<float>(), k.data(), int(k.size()), target.data<float>(),
+                         loss == DenseLoss::L1 ? dense::RowLoss::L1 : dense::RowLoss::MSE,
+                         prediction.data<float>(), out_ptr(gx), grads.data(), ready);
   return true;
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

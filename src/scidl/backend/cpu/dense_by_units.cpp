@@ -1,6 +1,6 @@
 #include "scidl/backend/cpu/dense_by_units.h"
 
-#if defined(__AVX512F__)
+#if SCIDL_CPU_ISA_LEVEL >= 2
 #include <immintrin.h>
 
 #include <algorithm>
@@ -11,8 +11,10 @@
 #include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/dense_team.h"
 #include "scidl/backend/cpu/gemm_tiles.h"
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu::dense {
+SCIDL_ISA_BEGIN
+namespace dense {
 
 namespace {
 
@@ -257,6 +259,7 @@ double train_chain_by_units(int64_t rows, const float* x, const Layer* layers, i
   return sum;
 }
 
-}  // namespace scidl::backend::cpu::dense
+}  // namespace dense
+SCIDL_ISA_END
 
 #endif

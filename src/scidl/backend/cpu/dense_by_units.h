@@ -14,8 +14,10 @@
 #include <cstdint>
 
 #include "scidl/backend/cpu/dense_kernels.h"
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu::dense {
+SCIDL_ISA_BEGIN
+namespace dense {
 
 // The batch up to which the chains split units. Measured on the three-body network (AMD EPYC,
 // 2 cores, session 11): a step took 0.31 ms instead of 0.36 at batch 32, 0.43 instead of 0.45 at
@@ -33,4 +35,5 @@ double train_chain_by_units(int64_t rows, const float* x, const Layer* layers, i
                             const float* target, RowLoss loss, float* prediction, float* gx,
                             const LayerGrads* grads, const UnitsReady& ready);
 
-}  // namespace scidl::backend::cpu::dense
+}  // namespace dense
+SCIDL_ISA_END

@@ -1,9 +1,8 @@
 #include "scidl/backend/cpu/dense_kernels.h"
+#include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/dense_by_units.h"
 #include "scidl/backend/cpu/dense_team.h"
 #include "scidl/backend/cpu/dense_tiles.h"
-#include "scidl/backend/cpu/kernel_switch.h"
-#include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/gemm_tiles.h"
 #include "scidl/backend/cpu/vector_math.h"
 
@@ -17,23 +16,15 @@
 #include <utility>
 #include <vector>
 
-#if defined(__AVX512F__)
+#if SCIDL_CPU_ISA_LEVEL >= 2
 #include <immintrin.h>
+#include "scidl/backend/cpu/isa_region.h"
 #endif
 
-namespace scidl::backend::cpu::dense {
+SCIDL_ISA_BEGIN
+namespace dense {
 
-namespace {
-KernelSwitch& switched_on() {
-  static KernelSwitch on("SCIDL_DENSE_KERNELS");
-  return on;
-}
-}  // namespace
-
-bool enabled() { return available() && switched_on().on(); }
-void set_enabled(bool on) { switched_on().set(on); }
-
-#if defined(__AVX512F__)
+#if SCIDL_CPU_ISA_LEVEL >= 2
 
 namespace {
 
@@ -76,10 +67,10 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw,
     __m512 sums[kSumVectors];
 #pragma GCC unroll 8
     for (int j = 0; j < kSumVectors; ++j)
-      sums[j] = gb_part && c_begin + 16 * j < out
-                    ? _mm512_maskz_loadu_ps(mask_bits(out - c_begin - 16 * j),
-                                            gb_part + c_begin + 16 * j)
-                    : zero;
+      sums[j] =
+          gb_part && c_begin + 16 * j < out
+              ? _mm512_maskz_loadu_ps(mask_bits(out - c_begin - 16 * j), gb_part + c_begin + 16 * j)
+              : zero;
     for (int64_t r = 0; r < nr; ++r) {
       const float* gr = g + r * ldg_in;
       const float* yr = L.act != Activation::None ? y + r * ldy : nullptr;
@@ -162,9 +153,9 @@ class PackedWeights {
 class ForwardWeights {
  public:
   ForwardWeights(const Layer* layers, int n, int64_t rows)
-      : layers_(layers), n_(n), wt_(layers, n, rows, buffer(), [](const Layer& L) {
-          return L.in * padded_ld(L.out);
-        }) {}
+      : layers_(layers),
+        n_(n),
+        wt_(layers, n, rows, buffer(), [](const Layer& L) { return L.in * padded_ld(L.out); }) {}
   bool on_tiles() const { return wt_.any_split(); }
   void pack_share(int t, int nt) const {
     for (int l = 0; l < n_; ++l) {
@@ -196,15 +187,15 @@ class ForwardWeights {
       if (const amx::Planes* split = wt_.split(l)) {
         thread_local Scratch buffer;
         const int64_t rows_pad = tile_rows(nr);
-        const amx::Planes a = planes_at(buffer.get(size_t(floats_for_planes(rows_pad * L.in))),
-                                        rows_pad * L.in);
+        const amx::Planes a =
+            planes_at(buffer.get(size_t(floats_for_planes(rows_pad * L.in))), rows_pad * L.in);
         amx::split_rows(x, nr, L.in, ld_x, rows_pad, a);
         amx::gemm(nr, L.out, L.in, a, *split, ys[l], ld_y, false,
                   {L.bias, L.act == Activation::Relu});
       } else
 #endif
-        gemm_group<AOrder::RowMajor>(nr, L.out, L.in, x, ld_x, wt_.at(l), padded_ld(L.out),
-                                     ys[l], ld_y, false, {L.bias, L.act == Activation::Relu});
+        gemm_group<AOrder::RowMajor>(nr, L.out, L.in, x, ld_x, wt_.at(l), padded_ld(L.out), ys[l],
+                                     ld_y, false, {L.bias, L.act == Activation::Relu});
       if (L.act == Activation::Tanh) tanh_in_place(ys[l], nr, L.out, ld_y);
       x = ys[l];
       ld_x = ld_y;
@@ -230,7 +221,10 @@ class BackwardState {
  public:
   BackwardState(const Layer* layers, int n, int64_t rows, const LayerGrads* grads, bool wants_gx,
                 int threads)
-      : layers_(layers), n_(n), grads_(grads), wants_gx_(wants_gx),
+      : layers_(layers),
+        n_(n),
+        grads_(grads),
+        wants_gx_(wants_gx),
         wp_(layers, n, rows, w_buffer(), [](const Layer& L) { return L.out * padded_ld(L.in); }),
         part_offset_(size_t(n) + 1, 0) {
     thread_local Scratch partial_buffer;
@@ -278,9 +272,8 @@ class BackwardState {
       float* down = l > 0 ? buf.down : gx;
       const LayerGrads part = part_of(t, l);
       const float* y_l = L.act != Activation::None ? ys[l] : nullptr;
-      backward_group(nr, L, wp_.at(l), padded_ld(L.in), wp_.split(l),
-                     g, ld_g, y_l, ld_of(layout, L.out), x_l, ld_x_l, buf, widest_, down, part.w,
-                     part.bias);
+      backward_group(nr, L, wp_.at(l), padded_ld(L.in), wp_.split(l), g, ld_g, y_l,
+                     ld_of(layout, L.out), x_l, ld_x_l, buf, widest_, down, part.w, part.bias);
       g = down;
       ld_g = L.in;
     }
@@ -301,8 +294,8 @@ class BackwardState {
       const LayerGrads sum = part_of(0, l);
       const RowRange in = block_share(L.in, t, nt);  // rows of dW^T: columns of dW
       if (grads_[l].w && in.end > in.begin)
-        transpose(sum.w + in.begin * L.out, in.end - in.begin, L.out, L.out,
-                  grads_[l].w + in.begin, L.in);
+        transpose(sum.w + in.begin * L.out, in.end - in.begin, L.out, L.out, grads_[l].w + in.begin,
+                  L.in);
       if (grads_[l].bias && t == 0) std::copy(sum.bias, sum.bias + L.out, grads_[l].bias);
     }
   }
@@ -347,8 +340,6 @@ double row_loss(RowLoss kind, const float* p, const float* t, int64_t count, flo
 
 }  // namespace
 
-bool available() { return true; }
-
 void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, float* const* ys) {
   if (rows <= 0 || n <= 0) return;
   if (rows <= kUnitSplitMaxRows) return forward_chain_by_units(rows, x, layers, n, ys);
@@ -387,10 +378,9 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
     std::vector<const float*> y_rows(size_t(n), nullptr);
     for (int64_t r0 = range.begin; r0 < range.end; r0 += kGroupRows) {
       for (int l = 0; l < n; ++l) y_rows[l] = ys[l] ? ys[l] + r0 * layers[l].out : nullptr;
-      state.run_group(t, std::min(kGroupRows, range.end - r0), x + r0 * layers[0].in,
-                      layers[0].in, y_rows.data(), Layout::Contiguous, g + r0 * layers[n - 1].out,
-                      layers[n - 1].out,
-                      gx ? gx + r0 * layers[0].in : nullptr, buf);
+      state.run_group(t, std::min(kGroupRows, range.end - r0), x + r0 * layers[0].in, layers[0].in,
+                      y_rows.data(), Layout::Contiguous, g + r0 * layers[n - 1].out,
+                      layers[n - 1].out, gx ? gx + r0 * layers[0].in : nullptr, buf);
     }
     state.finish_share(t, nt);
   });
@@ -433,8 +423,8 @@ double train_chain(int64_t rows, const float* x, const Layer* layers, int n, con
       const float* xr = x + r0 * layers[0].in;
       weights.run_group(nr, xr, layers[0].in, y_rows.data(), Layout::Padded);
       for (int64_t r = 0; r < nr; ++r) {
-        loss_sums[t] += row_loss(loss, y_out + r * ld_out, target + (r0 + r) * out, out, scale,
-                                 g + r * out);
+        loss_sums[t] +=
+            row_loss(loss, y_out + r * ld_out, target + (r0 + r) * out, out, scale, g + r * out);
         std::copy(y_out + r * ld_out, y_out + r * ld_out + out, prediction + (r0 + r) * out);
       }
       state.run_group(t, nr, xr, layers[0].in, y_rows.data(), Layout::Padded, g, out,
@@ -479,8 +469,8 @@ void forward_wide(int64_t rows, const float* x, const Layer& L, float* y) {
 #pragma omp barrier
     const RowRange mine = share_of(L.out, t, n);  // y^T's rows: output units
     if (mine.end > mine.begin)
-      gemm_group<AOrder::RowMajor>(mine.end - mine.begin, rows, L.in, L.w + mine.begin * L.in,
-                                   L.in, xt, ldt, yt + mine.begin * ldt, ldt, false, {});
+      gemm_group<AOrder::RowMajor>(mine.end - mine.begin, rows, L.in, L.w + mine.begin * L.in, L.in,
+                                   xt, ldt, yt + mine.begin * ldt, ldt, false, {});
   }
   // y = act(transpose(y^T) + b): out x rows floats, a few thousand
   transpose(yt, L.out, rows, ldt, y, L.out);
@@ -530,8 +520,8 @@ void backward_wide(int64_t rows, const float* x, const Layer& L, const float* y,
       }
       if (grads.w) {  // dW = gz^T x
         pack(x, rows);
-        gemm_group<AOrder::ColMajor>(L.out, nc, rows, gz, L.out, panel, kPanel, grads.w + c0,
-                                     L.in, false, {});
+        gemm_group<AOrder::ColMajor>(L.out, nc, rows, gz, L.out, panel, kPanel, grads.w + c0, L.in,
+                                     false, {});
       }
     }
   }
@@ -539,7 +529,6 @@ void backward_wide(int64_t rows, const float* x, const Layer& L, const float* y,
 
 #else  // no AVX-512: callers use BLAS
 
-bool available() { return false; }
 void forward_chain(int64_t, const float*, const Layer*, int, float* const*) {
   throw std::logic_error("dense::forward_chain: built without AVX-512");
 }
@@ -561,4 +550,5 @@ double train_chain(int64_t, const float*, const Layer*, int, const float*, RowLo
 
 #endif
 
-}  // namespace scidl::backend::cpu::dense
+}  // namespace dense
+SCIDL_ISA_END

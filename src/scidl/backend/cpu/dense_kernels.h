@@ -14,10 +14,10 @@
 
 namespace scidl::backend::cpu::dense {
 
-// True when this build has the kernels (compiled for a CPU with AVX-512F); callers fall back
-// to BLAS otherwise.
+// True when the active instruction set's copy of the backend has the kernels (isa.h); callers
+// fall back to BLAS otherwise.
 bool available();
-// Whether the CPU backend uses them: available, and not turned off by SCIDL_DENSE_KERNELS=0 or
+// Whether the CPU backend uses them: available, and not turned off by SCIDL_KERNELS=no-dense or
 // set_enabled(false) (tests compare both paths in one process; benchmarks measure the gain).
 bool enabled();
 void set_enabled(bool on);
@@ -41,6 +41,40 @@ struct LayerGrads {
   float* bias;
 };
 
+// The per-row losses train_chain computes itself: their mean over every element of the
+// prediction, whose gradient for a row needs that row alone.
+enum class RowLoss { L1, MSE };
+
+// What an optimizer fused into train_chain does with a layer's gradients (train/fused_step.h):
+// called as (l, begin, end) once the gradients of layer l's units [begin, end) (those rows of
+// dW, those entries of db) are final and nothing left in the pass reads those rows of w, so it
+// may change them. Called on the pass's own threads (a short batch's units by the thread that
+// computed their gradients), each unit once; calls for different units run concurrently. Not
+// called at all when the loss is not finite, so such a step changes no weight.
+using UnitsReady = std::function<void(int layer, int64_t begin, int64_t end)>;
+
+// The batch up to which forward_wide and backward_wide take a layer (see below).
+constexpr int64_t kWideRows = 256;
+
+}  // namespace scidl::backend::cpu::dense
+
+// The kernels themselves, one copy per instruction set: declared only where such a copy is
+// compiled (isa_region.h).
+#if defined(SCIDL_CPU_ISA_LEVEL)
+#include "scidl/backend/cpu/isa_region.h"
+
+SCIDL_ISA_BEGIN
+namespace dense {
+
+using cpu::dense::Activation;
+using cpu::dense::available;
+using cpu::dense::enabled;
+using cpu::dense::kWideRows;
+using cpu::dense::Layer;
+using cpu::dense::LayerGrads;
+using cpu::dense::RowLoss;
+using cpu::dense::UnitsReady;
+
 // Forward through layers[0..n): ys[l] receives layer l's output [rows, layers[l].out], which
 // the backward needs. Each thread takes its share of the batch through every layer, a group of
 // rows at a time, so a layer's output is the next one's input while it is still in L2, and no
@@ -53,18 +87,6 @@ void forward_chain(int64_t rows, const float* x, const Layer* layers, int n, flo
 // null) receives the one w.r.t. x. ys[n-1] is only read when the last layer has an activation.
 void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
                     const float* const* ys, const float* g, float* gx, const LayerGrads* grads);
-
-// The per-row losses train_chain computes itself: their mean over every element of the
-// prediction, whose gradient for a row needs that row alone.
-enum class RowLoss { L1, MSE };
-
-// What an optimizer fused into train_chain does with a layer's gradients (train/fused_step.h):
-// called as (l, begin, end) once the gradients of layer l's units [begin, end) (those rows of
-// dW, those entries of db) are final and nothing left in the pass reads those rows of w, so it
-// may change them. Called on the pass's own threads (a short batch's units by the thread that
-// computed their gradients), each unit once; calls for different units run concurrently. Not
-// called at all when the loss is not finite, so such a step changes no weight.
-using UnitsReady = std::function<void(int layer, int64_t begin, int64_t end)>;
 
 // forward_chain, the loss against `target` ([rows, last layer's out]) and backward_chain in
 // one pass, a group of rows at a time: the group's activations go from its forward to its
@@ -82,11 +104,12 @@ double train_chain(int64_t rows, const float* x, const Layer* layers, int n, con
 // classifier) over a short batch (at most kWideRows rows): the threads split the weight rather
 // than the batch, so it streams from memory once per pass. y = act(x w^T + b) is computed as
 // y^T = w x^T (x transposed first: w is broadcast from, x^T is the block kept in L1).
-constexpr int64_t kWideRows = 256;
 void forward_wide(int64_t rows, const float* x, const Layer& layer, float* y);
 // Its backward: gz = g * act'(y), then gx = gz w (when gx is not null), dW = gz^T x,
 // db = column sums of gz (each when wanted).
-void backward_wide(int64_t rows, const float* x, const Layer& layer, const float* y,
-                   const float* g, float* gx, const LayerGrads& grads);
+void backward_wide(int64_t rows, const float* x, const Layer& layer, const float* y, const float* g,
+                   float* gx, const LayerGrads& grads);
 
-}  // namespace scidl::backend::cpu::dense
+}  // namespace dense
+SCIDL_ISA_END
+#endif

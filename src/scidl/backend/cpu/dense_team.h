@@ -12,10 +12,12 @@
 
 #include "scidl/backend/cpu/dense_kernels.h"
 #include "scidl/backend/cpu/gemm_tiles.h"
+#include "scidl/backend/cpu/isa_region.h"
 #include "scidl/backend/cpu/vector_math.h"
 
-#if defined(__AVX512F__)
-namespace scidl::backend::cpu::dense {
+#if SCIDL_CPU_ISA_LEVEL >= 2
+SCIDL_ISA_BEGIN
+namespace dense {
 
 // Below this many multiply-adds (a whole chain's) the work runs on one thread: waking the
 // partner costs more.
@@ -103,5 +105,6 @@ inline double element_loss(RowLoss kind, float p, float t, float scale, float& g
   return double(d) * d;
 }
 
-}  // namespace scidl::backend::cpu::dense
+}  // namespace dense
+SCIDL_ISA_END
 #endif

@@ -8,8 +8,10 @@
 #include "scidl/backend/cpu/amx_bf16.h"
 #include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/dense_kernels.h"
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu::dense {
+SCIDL_ISA_BEGIN
+namespace dense {
 
 // Whether layer L's products over a batch of `rows` run on the AMX tile unit (amx_bf16.h):
 // both widths in whole 32-wide tiles (the three-body network's 128 x 128 layers; its 3 -> 128
@@ -94,4 +96,5 @@ inline void backward_products_on_tiles(int64_t nr, const Layer& L, amx::ConstPla
 }
 #endif
 
-}  // namespace scidl::backend::cpu::dense
+}  // namespace dense
+SCIDL_ISA_END

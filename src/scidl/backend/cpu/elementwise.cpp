@@ -3,57 +3,96 @@
 #include <cmath>
 
 #include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/isa_region.h"
 #include "scidl/backend/cpu/strided_loop.h"
 #include "scidl/backend/cpu/vector_math.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 namespace {
 
-template <typename T> inline T unary_value(UnaryOp op, T x, T a, T b) {
+template <typename T>
+inline T unary_value(UnaryOp op, T x, T a, T b) {
   switch (op) {
-    case UnaryOp::Neg: return -x;
-    case UnaryOp::Exp: return std::exp(x);
-    case UnaryOp::Log: return std::log(x);
-    case UnaryOp::Sqrt: return std::sqrt(x);
-    case UnaryOp::Abs: return std::abs(x);
-    case UnaryOp::Sign: return static_cast<T>((x > 0) - (x < 0));
-    case UnaryOp::Square: return x * x;
-    case UnaryOp::Reciprocal: return T(1) / x;
-    case UnaryOp::Relu: return x < 0 ? T(0) : x;  // NaN passes through, as in PyTorch
-    case UnaryOp::LeakyRelu: return x > 0 ? x : a * x;
-    case UnaryOp::Elu: return x > 0 ? x : a * (std::exp(x) - T(1));
-    case UnaryOp::Sigmoid: return T(1) / (T(1) + std::exp(-x));
-    case UnaryOp::Tanh: return std::tanh(x);
-    case UnaryOp::Pow: return std::pow(x, a);
-    case UnaryOp::Clamp: return x < a ? a : (x > b ? b : x);
-    case UnaryOp::Affine: return a * x + b;
-    case UnaryOp::GtScalar: return x > a ? T(1) : T(0);
+    case UnaryOp::Neg:
+      return -x;
+    case UnaryOp::Exp:
+      return std::exp(x);
+    case UnaryOp::Log:
+      return std::log(x);
+    case UnaryOp::Sqrt:
+      return std::sqrt(x);
+    case UnaryOp::Abs:
+      return std::abs(x);
+    case UnaryOp::Sign:
+      return static_cast<T>((x > 0) - (x < 0));
+    case UnaryOp::Square:
+      return x * x;
+    case UnaryOp::Reciprocal:
+      return T(1) / x;
+    case UnaryOp::Relu:
+      return x < 0 ? T(0) : x;  // NaN passes through, as in PyTorch
+    case UnaryOp::LeakyRelu:
+      return x > 0 ? x : a * x;
+    case UnaryOp::Elu:
+      return x > 0 ? x : a * (std::exp(x) - T(1));
+    case UnaryOp::Sigmoid:
+      return T(1) / (T(1) + std::exp(-x));
+    case UnaryOp::Tanh:
+      return std::tanh(x);
+    case UnaryOp::Pow:
+      return std::pow(x, a);
+    case UnaryOp::Clamp:
+      return x < a ? a : (x > b ? b : x);
+    case UnaryOp::Affine:
+      return a * x + b;
+    case UnaryOp::GtScalar:
+      return x > a ? T(1) : T(0);
   }
   return x;
 }
 
-template <typename T> inline T binary_value(BinaryOp op, T x, T y, T a, T b) {
+template <typename T>
+inline T binary_value(BinaryOp op, T x, T y, T a, T b) {
   switch (op) {
-    case BinaryOp::Add: return x + y;
-    case BinaryOp::Sub: return x - y;
-    case BinaryOp::Mul: return x * y;
-    case BinaryOp::Div: return x / y;
-    case BinaryOp::Pow: return std::pow(x, y);
-    case BinaryOp::Maximum: return x > y ? x : y;
-    case BinaryOp::Minimum: return x < y ? x : y;
-    case BinaryOp::AddScaled: return x + a * y;
-    case BinaryOp::Eq: return x == y ? T(1) : T(0);
-    case BinaryOp::Gt: return x > y ? T(1) : T(0);
-    case BinaryOp::Ge: return x >= y ? T(1) : T(0);
-    case BinaryOp::ReluGrad: return y > 0 ? x : T(0);
-    case BinaryOp::LeakyReluGrad: return y > 0 ? x : a * x;
-    case BinaryOp::EluGrad: return y > 0 ? x : x * a * std::exp(y);
-    case BinaryOp::SigmoidGrad: return x * y * (T(1) - y);
-    case BinaryOp::TanhGrad: return x * (T(1) - y * y);
-    case BinaryOp::AbsGrad: return x * static_cast<T>((y > 0) - (y < 0));
-    case BinaryOp::ClampGrad: return (y >= a && y <= b) ? x : T(0);
-    case BinaryOp::PowScalarGrad: return x * a * std::pow(y, a - T(1));
+    case BinaryOp::Add:
+      return x + y;
+    case BinaryOp::Sub:
+      return x - y;
+    case BinaryOp::Mul:
+      return x * y;
+    case BinaryOp::Div:
+      return x / y;
+    case BinaryOp::Pow:
+      return std::pow(x, y);
+    case BinaryOp::Maximum:
+      return x > y ? x : y;
+    case BinaryOp::Minimum:
+      return x < y ? x : y;
+    case BinaryOp::AddScaled:
+      return x + a * y;
+    case BinaryOp::Eq:
+      return x == y ? T(1) : T(0);
+    case BinaryOp::Gt:
+      return x > y ? T(1) : T(0);
+    case BinaryOp::Ge:
+      return x >= y ? T(1) : T(0);
+    case BinaryOp::ReluGrad:
+      return y > 0 ? x : T(0);
+    case BinaryOp::LeakyReluGrad:
+      return y > 0 ? x : a * x;
+    case BinaryOp::EluGrad:
+      return y > 0 ? x : x * a * std::exp(y);
+    case BinaryOp::SigmoidGrad:
+      return x * y * (T(1) - y);
+    case BinaryOp::TanhGrad:
+      return x * (T(1) - y * y);
+    case BinaryOp::AbsGrad:
+      return x * static_cast<T>((y > 0) - (y < 0));
+    case BinaryOp::ClampGrad:
+      return (y >= a && y <= b) ? x : T(0);
+    case BinaryOp::PowScalarGrad:
+      return x * a * std::pow(y, a - T(1));
   }
   return x;
 }
@@ -95,17 +134,17 @@ void binary_rows(const StridedPlan<3>& plan, int64_t total, const T* x, const T*
 }
 
 template <typename T, size_t... I>
-void dispatch_unary(UnaryOp op, const StridedPlan<2>& plan, int64_t total, const T* x, T* out,
-                    T a, T b, std::index_sequence<I...>) {
-  ((op == static_cast<UnaryOp>(I) ? unary_rows<T, static_cast<UnaryOp>(I)>(plan, total, x, out,
-                                                                            a, b)
-                                  : void()),
+void dispatch_unary(UnaryOp op, const StridedPlan<2>& plan, int64_t total, const T* x, T* out, T a,
+                    T b, std::index_sequence<I...>) {
+  ((op == static_cast<UnaryOp>(I)
+        ? unary_rows<T, static_cast<UnaryOp>(I)>(plan, total, x, out, a, b)
+        : void()),
    ...);
 }
 
 template <typename T, size_t... I>
-void dispatch_binary(BinaryOp op, const StridedPlan<3>& plan, int64_t total, const T* x,
-                     const T* y, T* out, T a, T b, std::index_sequence<I...>) {
+void dispatch_binary(BinaryOp op, const StridedPlan<3>& plan, int64_t total, const T* x, const T* y,
+                     T* out, T a, T b, std::index_sequence<I...>) {
   ((op == static_cast<BinaryOp>(I)
         ? binary_rows<T, static_cast<BinaryOp>(I)>(plan, total, x, y, out, a, b)
         : void()),
@@ -164,8 +203,8 @@ void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& out, double a,
   });
 }
 
-void CpuBackend::binary(BinaryOp op, const Tensor& x, const Tensor& y, const Tensor& out,
-                        double a, double b) {
+void CpuBackend::binary(BinaryOp op, const Tensor& x, const Tensor& y, const Tensor& out, double a,
+                        double b) {
   auto plan = make_plan<3>(out.shape(), {&x.strides(), &y.strides(), &out.strides()});
   dispatch_float(out.dtype(), [&]<typename scalar_t>() {
     dispatch_binary<scalar_t>(op, plan, out.numel(), x.data<scalar_t>(), y.data<scalar_t>(),
@@ -191,4 +230,4 @@ void CpuBackend::where(const Tensor& cond, const Tensor& x, const Tensor& y, con
   });
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

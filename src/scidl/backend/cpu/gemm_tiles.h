@@ -6,7 +6,7 @@
 #pragma once
 #include <cstdint>
 
-#if defined(__AVX512F__)
+#if SCIDL_CPU_ISA_LEVEL >= 2
 #include <immintrin.h>
 
 #include <algorithm>
@@ -14,8 +14,10 @@
 #include <utility>
 
 #include "scidl/backend/cpu/avx512_util.h"
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu::gemm_tiles {
+SCIDL_ISA_BEGIN
+namespace gemm_tiles {
 
 using avx512::mask_bits;
 
@@ -76,8 +78,8 @@ void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, C
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j)
-      acc[r][j] = accumulate ? _mm512_maskz_loadu_ps(m.v[j], c + r * ldc + 16 * j)
-                              : _mm512_setzero_ps();
+      acc[r][j] =
+          accumulate ? _mm512_maskz_loadu_ps(m.v[j], c + r * ldc + 16 * j) : _mm512_setzero_ps();
   for (int64_t k = 0; k < K; ++k, b += ldb) {
     __m512 bv[NV];
 #pragma GCC unroll 4
@@ -85,8 +87,7 @@ void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, C
       bv[j] = kFull ? _mm512_loadu_ps(b + 16 * j) : _mm512_maskz_loadu_ps(m.v[j], b + 16 * j);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
-      const __m512 s =
-          _mm512_set1_ps(kOrder == AOrder::ColMajor ? a[k * lda + r] : a[r * lda + k]);
+      const __m512 s = _mm512_set1_ps(kOrder == AOrder::ColMajor ? a[k * lda + r] : a[r * lda + k]);
 #pragma GCC unroll 4
       for (int j = 0; j < NV; ++j) acc[r][j] = _mm512_fmadd_ps(s, bv[j], acc[r][j]);
     }
@@ -104,8 +105,7 @@ void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, C
     for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 4
       for (int j = 0; j < NV; ++j) {
-        __m512 v =
-            _mm512_add_ps(acc[r][j], e.row_bias ? _mm512_set1_ps(e.row_bias[r]) : bias[j]);
+        __m512 v = _mm512_add_ps(acc[r][j], e.row_bias ? _mm512_set1_ps(e.row_bias[r]) : bias[j]);
         if (e.relu)  // x < 0 ? 0 : x, as the elementwise ReLU (NaN passes through)
           v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), zero);
         _mm512_mask_storeu_ps(c + r * ldc + 16 * j, m.v[j], v);
@@ -154,10 +154,14 @@ inline TileFn tile_of(int64_t rows, int64_t cols) {
 template <AOrder kOrder>
 inline TileFn tile_for(int64_t rows, int64_t cols) {
   switch ((std::min<int64_t>(cols, kPanel) + 15) / 16) {
-    case 1: return tile_of<kOrder, 1>(rows, cols);
-    case 2: return tile_of<kOrder, 2>(rows, cols);
-    case 3: return tile_of<kOrder, 3>(rows, cols);
-    default: return tile_of<kOrder, 4>(rows, cols);
+    case 1:
+      return tile_of<kOrder, 1>(rows, cols);
+    case 2:
+      return tile_of<kOrder, 2>(rows, cols);
+    case 3:
+      return tile_of<kOrder, 3>(rows, cols);
+    default:
+      return tile_of<kOrder, 4>(rows, cols);
   }
 }
 
@@ -168,8 +172,8 @@ constexpr int64_t kDepth = 64;
 
 template <AOrder kOrder>
 inline void gemm_group(int64_t rows, int64_t cols, int64_t K, const float* a, int64_t lda,
-                const float* b, int64_t ldb, float* c, int64_t ldc, bool accumulate,
-                Epilogue e) {
+                       const float* b, int64_t ldb, float* c, int64_t ldc, bool accumulate,
+                       Epilogue e) {
   if (e.row_sums) std::fill(e.row_sums, e.row_sums + rows, 0.0f);
   // The epilogue of the tile at (r0, c0).
   auto epilogue_at = [&e, ldc](int64_t r0, int64_t c0) {
@@ -197,8 +201,8 @@ inline void gemm_group(int64_t rows, int64_t cols, int64_t K, const float* a, in
         const float* ak = kOrder == AOrder::RowMajor ? a + r0 * lda + k0 : a + k0 * lda + r0;
         const Epilogue ep = last ? epilogue_at(r0, c0) : Epilogue{};
         tile_for<kOrder>(std::min<int64_t>(kTileRows, rows - r0), cols - c0)(
-            kc, ak, lda, b + k0 * ldb + c0, ldb, m, c + r0 * ldc + c0, ldc,
-            accumulate || k0 > 0, ep);
+            kc, ak, lda, b + k0 * ldb + c0, ldb, m, c + r0 * ldc + c0, ldc, accumulate || k0 > 0,
+            ep);
       }
     }
   }
@@ -212,6 +216,7 @@ inline int64_t padded_ld(int64_t cols) {
   return ld % 128 == 0 ? ld + 16 : ld;
 }
 
-}  // namespace scidl::backend::cpu::gemm_tiles
+}  // namespace gemm_tiles
+SCIDL_ISA_END
 
 #endif

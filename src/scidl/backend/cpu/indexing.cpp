@@ -5,8 +5,9 @@
 #include <algorithm>
 
 #include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 namespace {
 
@@ -109,4 +110,4 @@ void CpuBackend::scatter_add(const Tensor& out, int64_t dim, const Tensor& index
   });
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

@@ -6,8 +6,9 @@
 
 #include "scidl/backend/cpu/blas.h"
 #include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/isa_region.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 namespace {
 
@@ -82,4 +83,4 @@ void CpuBackend::matmul(const Tensor& a, const Tensor& b, const Tensor& out, dou
   });
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

@@ -6,13 +6,15 @@
 #include <tuple>
 
 #include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/isa_region.h"
 #include "scidl/backend/cpu/parallel_shares.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 namespace {
 
-template <typename T> struct AdamScalars {
+template <typename T>
+struct AdamScalars {
   T b1, b2, one_minus_b1, one_minus_b2, eps, wd, decay, step_size, sqrt_bc2;
 };
 
@@ -75,10 +77,14 @@ void CpuBackend::adam_update(const Tensor& param, const Tensor& grad, const Tens
     const double bc1 = 1.0 - std::pow(c.beta1, static_cast<double>(c.step));
     const double bc2 = 1.0 - std::pow(c.beta2, static_cast<double>(c.step));
     // 1 - beta in double, then rounded: 1.0f - 0.999f is 4.7e-5 away from 0.001.
-    AdamScalars<T> s{static_cast<T>(c.beta1), static_cast<T>(c.beta2),
-                     static_cast<T>(1.0 - c.beta1), static_cast<T>(1.0 - c.beta2),
-                     static_cast<T>(c.eps), static_cast<T>(c.weight_decay),
-                     static_cast<T>(1.0 - c.lr * c.weight_decay), static_cast<T>(c.lr / bc1),
+    AdamScalars<T> s{static_cast<T>(c.beta1),
+                     static_cast<T>(c.beta2),
+                     static_cast<T>(1.0 - c.beta1),
+                     static_cast<T>(1.0 - c.beta2),
+                     static_cast<T>(c.eps),
+                     static_cast<T>(c.weight_decay),
+                     static_cast<T>(1.0 - c.lr * c.weight_decay),
+                     static_cast<T>(c.lr / bc1),
                      static_cast<T>(std::sqrt(bc2))};
     auto args = std::make_tuple(param.data<T>(), grad.data<T>(), m.data<T>(), v.data<T>(),
                                 param.numel(), c.range, s);
@@ -106,4 +112,4 @@ void CpuBackend::sgd_update(const Tensor& param, const Tensor& grad, const Tenso
   });
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

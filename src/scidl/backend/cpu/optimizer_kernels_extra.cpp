@@ -7,9 +7,10 @@
 #include <vector>
 
 #include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/isa_region.h"
 #include "scidl/backend/cpu/parallel_shares.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 namespace {
 
@@ -47,9 +48,9 @@ void adagrad_range(T* __restrict p, const T* __restrict g, T* __restrict s, int6
 }
 
 template <typename T>
-void adadelta_range(T* __restrict p, const T* __restrict g, T* __restrict sq,
-                    T* __restrict acc, int64_t begin, int64_t end, T lr, T rho,
-                    T one_minus_rho, T eps, T wd, bool decay) {
+void adadelta_range(T* __restrict p, const T* __restrict g, T* __restrict sq, T* __restrict acc,
+                    int64_t begin, int64_t end, T lr, T rho, T one_minus_rho, T eps, T wd,
+                    bool decay) {
 #pragma omp simd
   for (int64_t i = begin; i < end; ++i) {
     const T gi = decay ? g[i] + wd * p[i] : g[i];
@@ -65,8 +66,8 @@ void adadelta_range(T* __restrict p, const T* __restrict g, T* __restrict sq,
 // choices, so each variant's loop has no branch to keep it from vectorising.
 template <typename T, bool Centered, bool Momentum>
 void rmsprop_range(T* __restrict p, const T* __restrict g, T* __restrict sq, T* __restrict ga,
-                   T* __restrict buf, int64_t begin, int64_t end, T lr, T alpha,
-                   T one_minus_alpha, T eps, T wd, T mu, bool decay) {
+                   T* __restrict buf, int64_t begin, int64_t end, T lr, T alpha, T one_minus_alpha,
+                   T eps, T wd, T mu, bool decay) {
 #pragma omp simd
   for (int64_t i = begin; i < end; ++i) {
     const T gi = decay ? g[i] + wd * p[i] : g[i];
@@ -88,8 +89,8 @@ void rmsprop_range(T* __restrict p, const T* __restrict g, T* __restrict sq, T* 
 }
 
 template <typename T>
-void penalty_gradient_range(const T* __restrict p, T* __restrict g, int64_t begin, int64_t end,
-                            T a, T b) {
+void penalty_gradient_range(const T* __restrict p, T* __restrict g, int64_t begin, int64_t end, T a,
+                            T b) {
 #pragma omp simd
   for (int64_t i = begin; i < end; ++i) {
     const T sign = p[i] > T(0) ? T(1) : (p[i] < T(0) ? T(-1) : T(0));
@@ -148,10 +149,14 @@ void CpuBackend::rmsprop_update(const Tensor& param, const Tensor& grad, const T
                                              one_minus_alpha, eps, wd, mu, decay);
       });
     };
-    if (ga && buf) run.template operator()<true, true>();
-    else if (ga) run.template operator()<true, false>();
-    else if (buf) run.template operator()<false, true>();
-    else run.template operator()<false, false>();
+    if (ga && buf)
+      run.template operator()<true, true>();
+    else if (ga)
+      run.template operator()<true, false>();
+    else if (buf)
+      run.template operator()<false, true>();
+    else
+      run.template operator()<false, false>();
   });
 }
 
@@ -180,4 +185,4 @@ double CpuBackend::squared_norm(const Tensor& x) {
   });
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

@@ -3,16 +3,17 @@
 #include <algorithm>
 #include <type_traits>
 
-#if defined(__AVX512F__)
+#if SCIDL_CPU_ISA_LEVEL >= 2
 #include <immintrin.h>
 
 #include "scidl/backend/cpu/avx512_util.h"
 #endif
 
 #include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/isa_region.h"
 #include "scidl/backend/cpu/strided_loop.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 namespace {
 
@@ -47,7 +48,7 @@ template <typename T>
 void max_pool_halves_row(const T* r0, const T* r1, int64_t top, int64_t width, int64_t out_width,
                          T* out, int64_t* argmax) {
   int64_t ow = 0;
-#if defined(__AVX512F__)
+#if SCIDL_CPU_ISA_LEVEL >= 2
   if constexpr (std::is_same_v<T, float>) {
     // 16 outputs at a time: even and odd columns of both rows split out of 32 floats each.
     const __m512i even =
@@ -214,4 +215,4 @@ void CpuBackend::avg_pool2d_backward(const Tensor& grad_output, const Tensor& gr
   });
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

@@ -4,17 +4,19 @@
 #include <array>
 #include <cmath>
 
-#if defined(__AVX512F__)
+#if SCIDL_CPU_ISA_LEVEL >= 2
 #include <immintrin.h>
 #endif
 
 #include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/isa_region.h"
 #include "scidl/tensor/random.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 namespace {
-template <typename Draw> void fill_with(const Tensor& out, Draw&& draw) {
+template <typename Draw>
+void fill_with(const Tensor& out, Draw&& draw) {
   Tensor c = out.is_contiguous() ? out : empty_like(out);
   dispatch_float(c.dtype(), [&]<typename scalar_t>() {
     scalar_t* p = c.data<scalar_t>();
@@ -42,9 +44,9 @@ template <typename Below>
 void eight_streams(Generator& gen, int64_t draws, uint64_t threshold, Below&& below) {
   std::array<Generator, 8> lanes;
   for (Generator& lane : lanes) lane = gen.split();
-#if defined(__AVX512F__)
-  // Generator::next_u64 on all eight states at once, one zmm per state word. GCC 12's shift
-  // intrinsics start from _mm512_undefined_epi32(), which -Wmaybe-uninitialized flags.
+#if SCIDL_CPU_ISA_LEVEL >= 2
+    // Generator::next_u64 on all eight states at once, one zmm per state word. GCC 12's shift
+    // intrinsics start from _mm512_undefined_epi32(), which -Wmaybe-uninitialized flags.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
   alignas(64) uint64_t words[4][8];
@@ -94,4 +96,4 @@ void CpuBackend::bernoulli(const Tensor& out, Generator& gen, double p) {
   if (!out.is_contiguous()) out.copy_(c);
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

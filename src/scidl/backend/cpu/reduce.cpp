@@ -6,28 +6,35 @@
 #include <vector>
 
 #include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/isa_region.h"
 #include "scidl/backend/cpu/strided_loop.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 namespace {
 
-template <typename T> struct Reducer {
+template <typename T>
+struct Reducer {
   ReduceOp op;
   using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
   Acc init() const {
     switch (op) {
-      case ReduceOp::Sum: return Acc(0);
+      case ReduceOp::Sum:
+        return Acc(0);
       case ReduceOp::Max:
-      case ReduceOp::ArgMax: return -std::numeric_limits<Acc>::infinity();
-      default: return std::numeric_limits<Acc>::infinity();
+      case ReduceOp::ArgMax:
+        return -std::numeric_limits<Acc>::infinity();
+      default:
+        return std::numeric_limits<Acc>::infinity();
     }
   }
   bool is_arg() const { return op == ReduceOp::ArgMax || op == ReduceOp::ArgMin; }
   // Folds value v at position i into (acc, best); NaN wins max/min, as in PyTorch.
   void fold(Acc& acc, int64_t& best, Acc v, int64_t i) const {
     switch (op) {
-      case ReduceOp::Sum: acc += v; break;
+      case ReduceOp::Sum:
+        acc += v;
+        break;
       case ReduceOp::Max:
       case ReduceOp::ArgMax:
         if (v > acc || (std::isnan(v) && !std::isnan(acc))) acc = v, best = i;
@@ -160,4 +167,4 @@ void CpuBackend::reduce(ReduceOp op, const Tensor& x, const Tensor& out) {
   dispatch_float(x.dtype(), [&]<typename scalar_t>() { reduce_impl<scalar_t>(op, x, out); });
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

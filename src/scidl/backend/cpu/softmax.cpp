@@ -2,10 +2,11 @@
 #include <cmath>
 
 #include "scidl/backend/cpu/cpu_backend.h"
+#include "scidl/backend/cpu/isa_region.h"
 #include "scidl/backend/cpu/strided_loop.h"
 #include "scidl/backend/cpu/vector_math.h"
 
-namespace scidl::backend::cpu {
+SCIDL_ISA_BEGIN
 
 void CpuBackend::softmax(const Tensor& x_in, const Tensor& out, bool log) {
   Tensor x = x_in.contiguous();
@@ -73,4 +74,4 @@ void CpuBackend::softmax_backward(const Tensor& y_in, const Tensor& gy_in, const
   });
 }
 
-}  // namespace scidl::backend::cpu
+SCIDL_ISA_END

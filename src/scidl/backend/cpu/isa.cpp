@@ -1,0 +1,229 @@
+#include "scidl/backend/cpu/isa.h"
+
+#include "scidl/backend/cpu/isa_copy.h"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace scidl::backend::cpu {
+
+// Each compiled copy of the backend (CMakeLists.txt says which exist).
+namespace isa_portable {
+const IsaCopy& the_copy();
+}
+#if defined(SCIDL_BUILT_AVX2)
+namespace isa_avx2 {
+const IsaCopy& the_copy();
+}
+#endif
+#if defined(SCIDL_BUILT_AVX512)
+namespace isa_avx512 {
+const IsaCopy& the_copy();
+}
+#endif
+
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::Portable:
+      return "portable";
+    case Isa::Avx2:
+      return "avx2";
+    case Isa::Avx512:
+      return "avx512";
+  }
+  return "?";
+}
+
+const char* isa_description(Isa isa) {
+  switch (isa) {
+    case Isa::Portable:
+      return "portable (the build's baseline instructions)";
+    case Isa::Avx2:
+      return "AVX2 + FMA (x86-64-v3)";
+    case Isa::Avx512:
+      return "AVX-512 F/BW/DQ/VL/CD (x86-64-v4)";
+  }
+  return "?";
+}
+
+bool cpu_supports(Isa isa) {
+  switch (isa) {
+    case Isa::Portable:
+      return true;
+#if defined(__x86_64__) && defined(__GNUC__)
+    case Isa::Avx2:
+      __builtin_cpu_init();
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+             __builtin_cpu_supports("bmi2");
+    case Isa::Avx512:
+      __builtin_cpu_init();
+      return cpu_supports(Isa::Avx2) && __builtin_cpu_supports("avx512f") &&
+             __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+             __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd");
+#else
+    default:
+      return false;
+#endif
+  }
+  return false;
+}
+
+bool compiled_in(Isa isa) {
+  switch (isa) {
+    case Isa::Portable:
+      return true;
+#if defined(SCIDL_BUILT_AVX2)
+    case Isa::Avx2:
+      return true;
+#endif
+#if defined(SCIDL_BUILT_AVX512)
+    case Isa::Avx512:
+      return true;
+#endif
+    default:
+      return false;
+  }
+}
+
+std::vector<Isa> usable_isas() {
+  std::vector<Isa> out;
+  for (Isa isa : kIsas)
+    if (compiled_in(isa) && cpu_supports(isa)) out.push_back(isa);
+  return out;
+}
+
+const char* family_name(Family family) {
+  switch (family) {
+    case Family::Dense:
+      return "dense";
+    case Family::Conv:
+      return "conv";
+    case Family::Winograd:
+      return "winograd";
+    case Family::Amx:
+      return "amx";
+    case Family::Onednn:
+      return "onednn";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string valid_words() {
+  std::string words;
+  for (Isa isa : kIsas) words += std::string(words.empty() ? "" : ", ") + isa_name(isa);
+  for (Family f : kFamilies) words += std::string(", no-") + family_name(f);
+  return words;
+}
+
+std::string usable_list() {
+  std::string list;
+  for (Isa isa : usable_isas()) list += std::string(list.empty() ? "" : ", ") + isa_name(isa);
+  return list;
+}
+
+[[noreturn]] void refuse(const std::string& what) {
+  throw std::invalid_argument(fmt::format(
+      "SCIDL_KERNELS: {}. Valid words, comma-separated: {}. This CPU and build can run: {}", what,
+      valid_words(), usable_list()));
+}
+
+}  // namespace
+
+KernelSettings parse_kernel_settings(const char* text) {
+  KernelSettings s;
+  const std::vector<Isa> usable = usable_isas();
+  s.isa = usable.back();
+  s.why = "the best this CPU supports";
+  std::string all = text ? text : "";
+  bool isa_named = false;
+  size_t begin = 0;
+  while (begin <= all.size()) {
+    size_t end = all.find(',', begin);
+    if (end == std::string::npos) end = all.size();
+    std::string word = all.substr(begin, end - begin);
+    while (!word.empty() && word.front() == ' ') word.erase(word.begin());
+    while (!word.empty() && word.back() == ' ') word.pop_back();
+    begin = end + 1;
+    if (word.empty()) continue;
+    bool known = false;
+    for (Isa isa : kIsas)
+      if (word == isa_name(isa)) {
+        if (isa_named) refuse(fmt::format("names two instruction sets (\"{}\")", all));
+        if (!cpu_supports(isa))
+          refuse(
+              fmt::format("\"{}\" ({}) is not supported by this CPU", word, isa_description(isa)));
+        if (!compiled_in(isa)) refuse(fmt::format("\"{}\" is not compiled into this build", word));
+        s.isa = isa;
+        s.why = fmt::format("SCIDL_KERNELS={}", all);
+        isa_named = known = true;
+      }
+    for (int f = 0; f < kFamilyCount; ++f)
+      if (word == std::string("no-") + family_name(kFamilies[f])) {
+        s.family_on[f] = false;
+        known = true;
+      }
+    if (!known) refuse(fmt::format("unknown word \"{}\"", word));
+  }
+  return s;
+}
+
+namespace {
+
+struct ActiveSettings {
+  std::atomic<int> isa;
+  std::atomic<bool> family_on[kFamilyCount];
+  std::string why;
+};
+
+ActiveSettings& active() {
+  static ActiveSettings* settings = [] {
+    const KernelSettings parsed = parse_kernel_settings(std::getenv("SCIDL_KERNELS"));
+    auto* a = new ActiveSettings;
+    a->isa.store(int(parsed.isa));
+    for (int f = 0; f < kFamilyCount; ++f) a->family_on[f].store(parsed.family_on[f]);
+    a->why = parsed.why;
+    return a;
+  }();
+  return *settings;
+}
+
+}  // namespace
+
+const IsaCopy& isa_copy(Isa isa) {
+  switch (isa) {
+#if defined(SCIDL_BUILT_AVX512)
+    case Isa::Avx512:
+      return isa_avx512::the_copy();
+#endif
+#if defined(SCIDL_BUILT_AVX2)
+    case Isa::Avx2:
+      return isa_avx2::the_copy();
+#endif
+    default:
+      return isa_portable::the_copy();
+  }
+}
+
+const IsaCopy& active_copy() { return isa_copy(active_isa()); }
+
+Isa active_isa() { return Isa(active().isa.load(std::memory_order_relaxed)); }
+const std::string& isa_choice_reason() { return active().why; }
+bool family_on(Family family) {
+  return active().family_on[int(family)].load(std::memory_order_relaxed);
+}
+void set_family_on(Family family, bool on) { active().family_on[int(family)].store(on); }
+
+void set_active_isa(Isa isa) {
+  if (!compiled_in(isa) || !cpu_supports(isa))
+    refuse(fmt::format("\"{}\" cannot run here", isa_name(isa)));
+  active().isa.store(int(isa));
+}
+
+Backend& active_backend() { return *active_copy().backend; }
+
+}  // namespace scidl::backend::cpu

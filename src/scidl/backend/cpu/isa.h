@@ -1,0 +1,72 @@
+// Which instruction set scidl's CPU backend runs with, and which of its kernel families.
+//
+// The backend's compute code (backend/cpu, but for the files named in CMakeLists.txt as shared)
+// is compiled once per instruction set, each copy in its own namespace (isa_region.h); at start
+// the best set this CPU supports is chosen, so one binary runs everywhere and fast on each CPU.
+// SCIDL_KERNELS overrides the choice: comma-separated words, each an instruction set (the most
+// the backend may use: portable, avx2, avx512) or a family turned off (no-dense, no-conv,
+// no-winograd, no-amx, no-onednn); e.g. SCIDL_KERNELS=avx2,no-winograd. A word it does not
+// know, or a set this CPU lacks, stops the program at its first use of the backend with a
+// message listing the valid words and what this CPU supports.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace scidl::backend {
+class Backend;
+}
+
+namespace scidl::backend::cpu {
+
+// Ordered: each set includes the ones before it.
+enum class Isa { Portable, Avx2, Avx512 };
+constexpr Isa kIsas[] = {Isa::Portable, Isa::Avx2, Isa::Avx512};
+
+const char* isa_name(Isa isa);         // "portable", "avx2", "avx512": SCIDL_KERNELS's words
+const char* isa_description(Isa isa);  // what the set is, for `scidl info`
+bool cpu_supports(Isa isa);            // this CPU (and its OS) runs code compiled for `isa`
+bool compiled_in(Isa isa);             // this build holds a copy of the backend for `isa`
+// The sets both compiled in and supported here, lowest first.
+std::vector<Isa> usable_isas();
+
+// scidl's own kernel families (and oneDNN's convolutions), each switched off by "no-<name>".
+enum class Family { Dense, Conv, Winograd, Amx, Onednn };
+constexpr int kFamilyCount = 5;
+constexpr Family kFamilies[kFamilyCount] = {Family::Dense, Family::Conv, Family::Winograd,
+                                            Family::Amx, Family::Onednn};
+const char* family_name(Family family);
+
+struct KernelSettings {
+  Isa isa = Isa::Portable;
+  std::string why;  // how `isa` was chosen, for `scidl info`
+  bool family_on[kFamilyCount] = {true, true, true, true, true};
+};
+// SCIDL_KERNELS's text (null or empty: the defaults) against this CPU. Throws
+// std::invalid_argument naming the bad word, the valid ones and what this CPU supports.
+KernelSettings parse_kernel_settings(const char* text);
+
+// The settings of this process (from SCIDL_KERNELS at first use), and what tests change.
+Isa active_isa();
+const std::string& isa_choice_reason();
+bool family_on(Family family);
+void set_family_on(Family family, bool on);  // tests and benchmarks: both paths in one process
+// Runs the backend's copy for `isa` from now on (tests run every copy in one process); throws
+// std::invalid_argument when it is not usable here.
+void set_active_isa(Isa isa);
+
+// The backend's copy for the active set.
+Backend& active_backend();
+
+// Switches to `isa` for a scope and back (tests).
+class ActiveIsaScope {
+ public:
+  explicit ActiveIsaScope(Isa isa) : saved_(active_isa()) { set_active_isa(isa); }
+  ~ActiveIsaScope() { set_active_isa(saved_); }
+  ActiveIsaScope(const ActiveIsaScope&) = delete;
+  ActiveIsaScope& operator=(const ActiveIsaScope&) = delete;
+
+ private:
+  Isa saved_;
+};
+
+}  // namespace scidl::backend::cpu

@@ -1,0 +1,107 @@
+// The CPU backend's instruction sets (backend/cpu/isa.h): SCIDL_KERNELS's words, the choice
+// they make on this CPU, and every usable copy of the backend computing the same values.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "../test_util.h"
+#include "scidl/backend/cpu/isa.h"
+#include "scidl/backend/cpu/isa_copy.h"
+
+namespace scidl::testing {
+namespace {
+
+namespace cpu = backend::cpu;
+
+std::string refusal(const char* text) {
+  try {
+    cpu::parse_kernel_settings(text);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(KernelSettings, NothingSetChoosesTheBestSetThisCpuRunsWithEveryFamilyOn) {
+  for (const char* text : {static_cast<const char*>(nullptr), "", " , "}) {
+    const cpu::KernelSettings s = cpu::parse_kernel_settings(text);
+    EXPECT_EQ(s.isa, cpu::usable_isas().back());
+    EXPECT_EQ(s.why, "the best this CPU supports");
+    for (bool on : s.family_on) EXPECT_TRUE(on);
+  }
+}
+
+TEST(KernelSettings, ASetAndFamiliesOffAreTakenInAnyOrder) {
+  const cpu::KernelSettings s = cpu::parse_kernel_settings(" no-winograd, portable ,no-amx");
+  EXPECT_EQ(s.isa, cpu::Isa::Portable);
+  EXPECT_EQ(s.why, "SCIDL_KERNELS= no-winograd, portable ,no-amx");
+  EXPECT_TRUE(s.family_on[int(cpu::Family::Dense)]);
+  EXPECT_FALSE(s.family_on[int(cpu::Family::Winograd)]);
+  EXPECT_FALSE(s.family_on[int(cpu::Family::Amx)]);
+  EXPECT_TRUE(s.family_on[int(cpu::Family::Onednn)]);
+}
+
+TEST(KernelSettings, AnUnknownWordIsRefusedWithTheValidOnesAndWhatThisCpuRuns) {
+  const std::string e = refusal("avx2,no-gemm");
+  EXPECT_NE(e.find("unknown word \"no-gemm\""), std::string::npos) << e;
+  for (const char* word :
+       {"portable", "avx2", "avx512", "no-dense", "no-conv", "no-winograd", "no-amx", "no-onednn"})
+    EXPECT_NE(e.find(word), std::string::npos) << word << ": " << e;
+  EXPECT_NE(e.find("This CPU and build can run: portable"), std::string::npos) << e;
+  EXPECT_NE(refusal("AVX2").find("unknown word \"AVX2\""), std::string::npos);
+}
+
+TEST(KernelSettings, TwoSetsAreRefused) {
+  EXPECT_NE(refusal("portable,portable").find("names two instruction sets"), std::string::npos);
+}
+
+TEST(KernelSettings, ASetThisCpuLacksIsRefusedNamingIt) {
+  for (cpu::Isa isa : cpu::kIsas) {
+    if (cpu::cpu_supports(isa)) continue;
+    const std::string e = refusal(cpu::isa_name(isa));
+    EXPECT_NE(e.find("is not supported by this CPU"), std::string::npos) << e;
+    EXPECT_NE(e.find(cpu::isa_name(isa)), std::string::npos) << e;
+  }
+  if (cpu::usable_isas().size() == std::size(cpu::kIsas))
+    GTEST_SKIP() << "this CPU supports every set (" << cpu::isa_name(cpu::usable_isas().back())
+                 << "): nothing to refuse";
+}
+
+TEST(KernelSettings, SwitchingTheActiveSetSwitchesTheBackendAndBack) {
+  const cpu::Isa before = cpu::active_isa();
+  for (cpu::Isa isa : cpu::usable_isas()) {
+    cpu::ActiveIsaScope scope(isa);
+    EXPECT_EQ(cpu::active_isa(), isa);
+    EXPECT_EQ(&backend::backend_for(kCPU), cpu::isa_copy(isa).backend);
+  }
+  EXPECT_EQ(cpu::active_isa(), before);
+}
+
+// Every copy computes what the portable one does, to float32 rounding (FMA contraction and
+// glibc's vector exp differ between sets in the last bits): a chain of layers with the ops
+// most networks use, forward and backward.
+TEST(KernelSettings, EveryUsableCopyTrainsASmallNetworkAlike) {
+  auto run = [](cpu::Isa isa) {
+    cpu::ActiveIsaScope scope(isa);
+    Generator gen(11);
+    Tensor x = uniform({200, 8}, -1, 1, DType::Float32, gen);
+    Tensor w1 = uniform({32, 8}, -0.5, 0.5, DType::Float32, gen).requires_grad_(true);
+    Tensor w2 = uniform({3, 32}, -0.5, 0.5, DType::Float32, gen).requires_grad_(true);
+    Tensor h = tanh(matmul(x, transpose(w1, 0, 1)));
+    Tensor y = softmax(matmul(h, transpose(w2, 0, 1)), 1);
+    Tensor loss = mean(mul(y, y));
+    loss.backward();
+    return std::vector<Tensor>{y.detach(), w1.grad(), w2.grad()};
+  };
+  const std::vector<Tensor> portable = run(cpu::Isa::Portable);
+  for (cpu::Isa isa : cpu::usable_isas()) {
+    const std::vector<Tensor> other = run(isa);
+    for (size_t i = 0; i < portable.size(); ++i)
+      expect_close(other[i], portable[i],
+                   std::string(cpu::isa_name(isa)) + " result " + std::to_string(i));
+  }
+}
+
+}  // namespace
+}  // namespace scidl::testing
