@@ -215,7 +215,7 @@ TEST(DenseKernelsPath, ReluPassesNaNThroughOnEveryPath) {
       Tensor x = uniform({c.rows, c.in}, -1, 1), w = uniform({c.out, c.in}, -1, 1);
       x.data<float>()[3] = NAN;  // row 0 only
       Tensor y = empty({c.rows, c.out});
-      if (!be.dense_forward(x, {{w, Tensor(), backend::DenseActivation::Relu}}, {y}))
+      if (!be.dense_forward(x, {{w, Tensor(), Activation::Relu}}, {y}))
         y = linear(x, w, Tensor(), Activation::Relu);
       const auto v = y.to_vector<double>();
       const std::string what = std::string(c.name) + (fused ? " (kernels)" : " (BLAS)");
@@ -233,7 +233,7 @@ TEST(DenseKernelsPath, BackendTakesTallNarrowAndShortWideFloat32LayersAndLeavesT
   auto takes = [&](int64_t rows, int64_t in, int64_t out, DType dt) {
     Tensor x = ones({rows, in}, dt), w = ones({out, in}, dt), b = ones({out}, dt);
     Tensor y = empty({rows, out}, dt);
-    const bool taken = be.dense_forward(x, {{w, b, backend::DenseActivation::Relu}}, {y});
+    const bool taken = be.dense_forward(x, {{w, b, Activation::Relu}}, {y});
     if (taken) {
       EXPECT_EQ(y.to_vector<double>(), std::vector<double>(size_t(rows * out), in + 1.0));
     }

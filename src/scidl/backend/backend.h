@@ -4,6 +4,7 @@
 // inputs may be any strided view (broadcast inputs arrive expanded, with zero strides), and
 // all tensors live on this backend's device.
 #pragma once
+#include "scidl/backend/fused_kinds.h"
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -86,17 +87,12 @@ struct RmspropConfig {
 
 // One layer of a fused dense chain (Backend::dense_forward): weight [out, in], bias [out] or
 // undefined, ReLU or the identity after it.
-// The activation of a fused dense layer (what the backend's kernels can apply).
-enum class DenseActivation { None, Relu, Tanh };
 
 struct DenseLayer {
   Tensor weight, bias;
-  DenseActivation act = DenseActivation::None;
+  Activation act = Activation::None;  // a kernel declines what it cannot apply
 };
 
-// A loss a backend may fuse with a dense chain (Backend::dense_train): the mean over every
-// element of a per-element loss, so a row's gradient needs that row alone.
-enum class DenseLoss { L1, MSE };
 
 // An optimizer fused into Backend::dense_train: called as (l, begin, end) once the gradients of
 // layer l's units [begin, end) (rows of gw[l], entries of gb[l]) are final and nothing left in
@@ -150,7 +146,7 @@ class Backend {
   // called for every unit of every layer, each once (DenseUnitsReady). False, touching nothing,
   // when the backend has no fused kernel for the case.
   virtual bool dense_train(const Tensor& /*x*/, const std::vector<DenseLayer>& /*layers*/,
-                           const Tensor& /*target*/, DenseLoss /*loss*/,
+                           const Tensor& /*target*/, FusedLoss /*loss*/,
                            const Tensor& /*prediction*/, double& /*loss_sum*/,
                            const Tensor& /*gx*/, const std::vector<Tensor>& /*gw*/,
                            const std::vector<Tensor>& /*gb*/,

@@ -30,17 +30,17 @@ std::optional<std::vector<backend::DenseLayer>> fusable_layers(
     const Tensor& x, const std::vector<Tensor>& weights, const std::vector<Tensor>& biases,
     const std::vector<Activation>& activations) {
   if (weights.size() != biases.size() || weights.size() != activations.size())
-    throw std::invalid_argument(fmt::format(
-        "dense_chain: {} weights, {} biases and {} activations (one of each per layer)",
-        weights.size(), biases.size(), activations.size()));
+    throw std::invalid_argument(
+        fmt::format("dense_chain: {} weights, {} biases and {} activations (one of each per layer)",
+                    weights.size(), biases.size(), activations.size()));
   if (weights.empty() || x.dim() < 1) return {};
   int64_t width = x.shape().back();
   std::vector<backend::DenseLayer> layers;
   for (size_t l = 0; l < weights.size(); ++l) {
     const Tensor &w = weights[l], &b = biases[l];
     const auto act = fused_activation(activations[l]);
-    if (!act || !w.defined() || w.dim() != 2 ||
-        w.shape()[1] != width || w.dtype() != x.dtype() || w.device() != x.device() ||
+    if (!act || !w.defined() || w.dim() != 2 || w.shape()[1] != width || w.dtype() != x.dtype() ||
+        w.device() != x.device() ||
         (b.defined() && (b.dim() != 1 || b.shape()[0] != w.shape()[0] || b.dtype() != x.dtype())))
       return {};
     layers.push_back({w, b, *act});
@@ -122,10 +122,6 @@ std::optional<TrainOperands> train_operands(const Tensor& x, const std::vector<T
       empty({rows, outputs}, x.dtype(), x.device()), out_shape};
 }
 
-backend::DenseLoss backend_loss(FusedLoss loss) {
-  return loss == FusedLoss::L1 ? backend::DenseLoss::L1 : backend::DenseLoss::MSE;
-}
-
 // The mean loss from dense_train's sum.
 Tensor mean_loss(double loss_sum, const TrainOperands& op) {
   return scalar_tensor(loss_sum / double(op.prediction.numel()), op.x2.dtype(), op.x2.device());
@@ -188,9 +184,8 @@ DenseChainLoss dense_chain_loss(const Tensor& x, const std::vector<Tensor>& weig
   if (std::none_of(inputs.wants.begin(), inputs.wants.end(), [](bool w) { return w; })) return {};
   const ChainGrads grads(op->layers, inputs.wants, x.shape(), x);
   double loss_sum = 0;
-  if (!backend::backend_of(x).dense_train(op->x2, op->layers, op->target2, backend_loss(loss),
-                                          op->prediction, loss_sum, grads.gx, grads.gw, grads.gb,
-                                          {}))
+  if (!backend::backend_of(x).dense_train(op->x2, op->layers, op->target2, loss, op->prediction,
+                                          loss_sum, grads.gx, grads.gw, grads.gb, {}))
     return {};
   // The gradients are already computed; the node's backward scales them by the seed (1 for
   // loss.backward(), which they are returned as they are for).
@@ -212,17 +207,15 @@ DenseChainLoss dense_chain_step(const Tensor& x, const std::vector<Tensor>& weig
                                 const std::vector<Tensor>& bias_grads,
                                 const backend::DenseUnitsReady& ready) {
   auto op = train_operands(x, weights, biases, activations, target);
-  if (!op || weight_grads.size() != weights.size() || bias_grads.size() != biases.size())
-    return {};
+  if (!op || weight_grads.size() != weights.size() || bias_grads.size() != biases.size()) return {};
   for (size_t l = 0; l < weights.size(); ++l)
     if (!weight_grads[l].defined() || weight_grads[l].shape() != weights[l].shape() ||
         bias_grads[l].defined() != biases[l].defined() ||
         (biases[l].defined() && bias_grads[l].shape() != biases[l].shape()))
       return {};
   double loss_sum = 0;
-  if (!backend::backend_of(x).dense_train(op->x2, op->layers, op->target2, backend_loss(loss),
-                                          op->prediction, loss_sum, Tensor(), weight_grads,
-                                          bias_grads, ready))
+  if (!backend::backend_of(x).dense_train(op->x2, op->layers, op->target2, loss, op->prediction,
+                                          loss_sum, Tensor(), weight_grads, bias_grads, ready))
     return {};
   return {mean_loss(loss_sum, *op), view_as(op->prediction, op->out_shape)};
 }

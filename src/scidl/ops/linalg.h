@@ -2,6 +2,7 @@
 // added dim removed after; leading (batch) dims broadcast. linear is the fused dense layer
 // y = act(x W^T + b): one GEMM writing over the broadcast bias, the activation in place.
 #pragma once
+#include "scidl/backend/fused_kinds.h"
 #include <vector>
 
 #include "scidl/backend/backend.h"
@@ -11,7 +12,6 @@ namespace scidl {
 
 Tensor matmul(const Tensor& a, const Tensor& b);
 
-enum class Activation { None, Relu, Tanh, Sigmoid };
 // The gradient through an activation fused into an op, from the op's output y = act(z):
 // g * act'(z) (g itself for None). Ops that fuse one (linear, conv2d) call it in their backward.
 Tensor activation_backward(Activation act, const Tensor& g, const Tensor& y);
@@ -27,8 +27,6 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias,
 Tensor dense_chain(const Tensor& x, const std::vector<Tensor>& weights,
                    const std::vector<Tensor>& biases, const std::vector<Activation>& activations);
 
-// The losses dense_chain_loss fuses: mean absolute (L1, MAE) and mean squared error.
-enum class FusedLoss { L1, MSE };
 struct DenseChainLoss {
   Tensor loss;        // the mean loss, a scalar; undefined when the chain and loss did not fuse
   Tensor prediction;  // the chain's output, not part of the graph (for metrics)

@@ -22,14 +22,9 @@ void check_floating(const char* op, const Tensor& t);
 
 // The activation as a backend's fused dense kernels take it; none for those they do not apply
 // (those layers compose a product and an elementwise pass).
-inline std::optional<backend::DenseActivation> fused_activation(Activation act) {
-  switch (act) {
-    case Activation::None: return backend::DenseActivation::None;
-    case Activation::Relu: return backend::DenseActivation::Relu;
-    case Activation::Tanh: return backend::DenseActivation::Tanh;
-    case Activation::Sigmoid: break;
-  }
-  return std::nullopt;
+inline std::optional<Activation> fused_activation(Activation act) {
+  if (act == Activation::Sigmoid) return std::nullopt;
+  return act;
 }
 
 }  // namespace scidl::ops_detail

@@ -26,7 +26,7 @@ class CpuBackend final : public Backend {
                       const std::vector<Tensor>& ys, const Tensor& g, const Tensor& gx,
                       const std::vector<Tensor>& gw, const std::vector<Tensor>& gb) override;
   bool dense_train(const Tensor& x, const std::vector<DenseLayer>& layers, const Tensor& target,
-                   DenseLoss loss, const Tensor& prediction, double& loss_sum, const Tensor& gx,
+                   FusedLoss loss, const Tensor& prediction, double& loss_sum, const Tensor& gx,
                    const std::vector<Tensor>& gw, const std::vector<Tensor>& gb,
                    const DenseUnitsReady& ready) override;
   void softmax(const Tensor& x, const Tensor& out, bool log) override;

@@ -11,18 +11,6 @@ SCIDL_ISA_BEGIN
 
 namespace {
 
-dense::Activation kernel_activation(DenseActivation act) {
-  switch (act) {
-    case DenseActivation::Relu:
-      return dense::Activation::Relu;
-    case DenseActivation::Tanh:
-      return dense::Activation::Tanh;
-    case DenseActivation::None:
-      break;
-  }
-  return dense::Activation::None;
-}
-
 bool takes(const Tensor& t) {
   return !t.defined() || (t.dtype() == DType::Float32 && t.is_contiguous());
 }
@@ -47,12 +35,12 @@ std::optional<dense::Layer> wide_layer(const Tensor& x, const std::vector<DenseL
   const DenseLayer& l = layers[0];
   const int64_t in = x.shape().back();
   if (!l.weight.defined() || !takes(l.weight) || !takes(l.bias) || l.weight.dim() != 2 ||
-      l.weight.shape()[1] != in || in == 0)
+      l.act == Activation::Sigmoid || l.weight.shape()[1] != in || in == 0)
     return {};
   const int64_t out = l.weight.shape()[0];
   if (!suits_wide(x.numel() / in, in, out)) return {};
   return dense::Layer{in, out, l.weight.data<float>(),
-                      l.bias.defined() ? l.bias.data<float>() : nullptr, kernel_activation(l.act)};
+                      l.bias.defined() ? l.bias.data<float>() : nullptr, l.act};
 }
 
 // The chain's layers as the kernels take them, or empty when the kernels do not take the case.
@@ -63,11 +51,12 @@ std::vector<dense::Layer> kernel_layers(const Tensor& x, const std::vector<Dense
   const int64_t rows = width > 0 ? x.numel() / width : 0;
   for (const DenseLayer& l : layers) {
     if (!l.weight.defined() || !takes(l.weight) || !takes(l.bias) || l.weight.dim() != 2 ||
-        l.weight.shape()[1] != width || !suits_kernels(rows, width, l.weight.shape()[0]))
+        l.act == Activation::Sigmoid || l.weight.shape()[1] != width ||
+        !suits_kernels(rows, width, l.weight.shape()[0]))
       return {};
     const int64_t o = l.weight.shape()[0];
     out.push_back({width, o, l.weight.data<float>(),
-                   l.bias.defined() ? l.bias.data<float>() : nullptr, kernel_activation(l.act)});
+                   l.bias.defined() ? l.bias.data<float>() : nullptr, l.act});
     width = o;
   }
   return out;
@@ -128,7 +117,7 @@ bool CpuBackend::dense_backward(const Tensor& x, const std::vector<DenseLayer>& 
 }
 
 bool CpuBackend::dense_train(const Tensor& x, const std::vector<DenseLayer>& layers,
-                             const Tensor& target, DenseLoss loss, const Tensor& prediction,
+                             const Tensor& target, FusedLoss loss, const Tensor& prediction,
                              double& loss_sum, const Tensor& gx, const std::vector<Tensor>& gw,
                              const std::vector<Tensor>& gb, const DenseUnitsReady& ready) {
   const std::vector<dense::Layer> k = kernel_layers(x, layers);
@@ -140,8 +129,7 @@ bool CpuBackend::dense_train(const Tensor& x, const std::vector<DenseLayer>& lay
   for (size_t l = 0; l < k.size(); ++l) grads.push_back({out_ptr(gw[l]), out_ptr(gb[l])});
   const int64_t rows = x.numel() / k.front().in;
   loss_sum =
-      dense::train_chain(rows, x.data<float>(), k.data(), int(k.size()), target.data<float>(),
-                         loss == DenseLoss::L1 ? dense::RowLoss::L1 : dense::RowLoss::MSE,
+      dense::train_chain(rows, x.data<float>(), k.data(), int(k.size()), target.data<float>(), loss,
                          prediction.data<float>(), out_ptr(gx), grads.data(), ready);
   return true;
 }

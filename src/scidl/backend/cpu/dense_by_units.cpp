@@ -216,7 +216,7 @@ void backward_chain_by_units(int64_t rows, const float* x, const Layer* layers, 
 }
 
 double train_chain_by_units(int64_t rows, const float* x, const Layer* layers, int n,
-                            const float* target, RowLoss loss, float* prediction, float* gx,
+                            const float* target, FusedLoss loss, float* prediction, float* gx,
                             const LayerGrads* grads, const UnitsReady& ready) {
   const UnitBuffers buf(rows, layers, n, true);
   const int64_t ld = buf.ld, out = layers[n - 1].out;

@@ -32,7 +32,7 @@ void backward_chain_by_units(int64_t rows, const float* x, const Layer* layers, 
                              const float* const* ys, const float* g, float* gx,
                              const LayerGrads* grads);
 double train_chain_by_units(int64_t rows, const float* x, const Layer* layers, int n,
-                            const float* target, RowLoss loss, float* prediction, float* gx,
+                            const float* target, FusedLoss loss, float* prediction, float* gx,
                             const LayerGrads* grads, const UnitsReady& ready);
 
 }  // namespace dense

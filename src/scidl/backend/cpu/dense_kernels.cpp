@@ -331,7 +331,7 @@ GroupBuffers group_buffers(int64_t rows, int64_t widest) {
 // The mean loss's gradient w.r.t. rows [0, count) of a prediction p (count elements, with the
 // target t alongside), written to g; returns the sum of the rows' losses. scale = 1 / (the
 // elements the mean is over).
-double row_loss(RowLoss kind, const float* p, const float* t, int64_t count, float scale,
+double row_loss(FusedLoss kind, const float* p, const float* t, int64_t count, float scale,
                 float* g) {
   double sum = 0;
   for (int64_t i = 0; i < count; ++i) sum += element_loss(kind, p[i], t[i], scale, g[i]);
@@ -387,7 +387,7 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
 }
 
 double train_chain(int64_t rows, const float* x, const Layer* layers, int n, const float* target,
-                   RowLoss loss, float* prediction, float* gx, const LayerGrads* grads,
+                   FusedLoss loss, float* prediction, float* gx, const LayerGrads* grads,
                    const UnitsReady& ready) {
   if (rows <= 0 || n <= 0) return 0.0;
   if (rows <= kUnitSplitMaxRows)
@@ -543,7 +543,7 @@ void backward_wide(int64_t, const float*, const Layer&, const float*, const floa
                    const LayerGrads&) {
   throw std::logic_error("dense::backward_wide: built without AVX-512");
 }
-double train_chain(int64_t, const float*, const Layer*, int, const float*, RowLoss, float*, float*,
+double train_chain(int64_t, const float*, const Layer*, int, const float*, FusedLoss, float*, float*,
                    const LayerGrads*, const UnitsReady&) {
   throw std::logic_error("dense::train_chain: built without AVX-512");
 }

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <functional>
 
+#include "scidl/backend/fused_kinds.h"
+
 namespace scidl::backend::cpu::dense {
 
 // True when the active instruction set's copy of the backend has the kernels (isa.h); callers
@@ -23,8 +25,9 @@ bool enabled();
 void set_enabled(bool on);
 
 // What a layer applies to x w^T + b: ReLU (fused into the product's last store), tanh (a pass
-// over each group's output while it is in L2, with glibc's vector tanh), or nothing.
-enum class Activation { None, Relu, Tanh };
+// over each group's output while it is in L2, with glibc's vector tanh), or nothing. Callers
+// never pass Sigmoid (the backend declines such a layer: dense.cpp).
+using scidl::Activation;
 
 // One layer of a chain: y[rows, out] = act(x[rows, in] . w[out, in]^T + bias[out]); bias may be
 // null. All row-major and contiguous.
@@ -41,9 +44,9 @@ struct LayerGrads {
   float* bias;
 };
 
-// The per-row losses train_chain computes itself: their mean over every element of the
+// The losses train_chain computes itself (fused_kinds.h): their mean over every element of the
 // prediction, whose gradient for a row needs that row alone.
-enum class RowLoss { L1, MSE };
+using scidl::FusedLoss;
 
 // What an optimizer fused into train_chain does with a layer's gradients (train/fused_step.h):
 // called as (l, begin, end) once the gradients of layer l's units [begin, end) (those rows of
@@ -66,13 +69,11 @@ constexpr int64_t kWideRows = 256;
 SCIDL_ISA_BEGIN
 namespace dense {
 
-using cpu::dense::Activation;
 using cpu::dense::available;
 using cpu::dense::enabled;
 using cpu::dense::kWideRows;
 using cpu::dense::Layer;
 using cpu::dense::LayerGrads;
-using cpu::dense::RowLoss;
 using cpu::dense::UnitsReady;
 
 // Forward through layers[0..n): ys[l] receives layer l's output [rows, layers[l].out], which
@@ -97,7 +98,7 @@ void backward_chain(int64_t rows, const float* x, const Layer* layers, int n,
 // caller divides by rows x out for the mean). A short batch (dense_by_units.h) is split
 // between the threads by units instead of rows.
 double train_chain(int64_t rows, const float* x, const Layer* layers, int n, const float* target,
-                   RowLoss loss, float* prediction, float* gx, const LayerGrads* grads,
+                   FusedLoss loss, float* prediction, float* gx, const LayerGrads* grads,
                    const UnitsReady& ready = {});
 
 // One layer too wide for the chain (the weight does not fit in L2: a CNN's 9216 -> 128

@@ -95,9 +95,9 @@ inline __m512 activation_gradient16(Activation act, __mmask16 m, const float* g,
 // One element of the mean loss: its value, and its gradient (written to g) for a prediction p
 // against a target t; scale = 1 / (the elements the mean is over). The derivatives are the
 // composed ops': |d|' = sign(d) with sign(0) = 0, (d^2)' = 2d.
-inline double element_loss(RowLoss kind, float p, float t, float scale, float& g) {
+inline double element_loss(FusedLoss kind, float p, float t, float scale, float& g) {
   const float d = p - t;
-  if (kind == RowLoss::L1) {
+  if (kind == FusedLoss::L1) {
     g = d > 0.0f ? scale : d < 0.0f ? -scale : d * scale;  // NaN stays NaN
     return std::fabs(d);
   }
