@@ -4,10 +4,10 @@
 // inputs may be any strided view (broadcast inputs arrive expanded, with zero strides), and
 // all tensors live on this backend's device.
 #pragma once
-#include "scidl/backend/fused_kinds.h"
 #include <cstdint>
 #include <functional>
 #include <vector>
+#include "scidl/backend/fused_kinds.h"
 
 #include "scidl/backend/conv_geometry.h"
 #include "scidl/tensor/tensor.h"
@@ -19,29 +19,46 @@ class Generator;
 namespace scidl::backend {
 
 enum class UnaryOp {
-  Neg, Exp, Log, Sqrt, Abs, Sign, Square, Reciprocal,
-  Relu, LeakyRelu,  // a = negative slope
-  Elu,              // a = alpha
-  Sigmoid, Tanh,
-  Pow,              // x^a
-  Clamp,            // clamp to [a, b]
-  Affine,           // a*x + b
-  GtScalar,         // 1 where x > a else 0
+  Neg,
+  Exp,
+  Log,
+  Sqrt,
+  Abs,
+  Sign,
+  Square,
+  Reciprocal,
+  Relu,
+  LeakyRelu,  // a = negative slope
+  Elu,        // a = alpha
+  Sigmoid,
+  Tanh,
+  Pow,       // x^a
+  Clamp,     // clamp to [a, b]
+  Affine,    // a*x + b
+  GtScalar,  // 1 where x > a else 0
 };
 
 enum class BinaryOp {
-  Add, Sub, Mul, Div, Pow, Maximum, Minimum,
-  AddScaled,        // x + a*y
-  Eq, Gt, Ge,       // 1 or 0
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  Maximum,
+  Minimum,
+  AddScaled,  // x + a*y
+  Eq,
+  Gt,
+  Ge,  // 1 or 0
   // Backward rules that fuse the upstream gradient g (first operand) with a saved tensor:
-  ReluGrad,         // g * (y > 0)
-  LeakyReluGrad,    // g * (x > 0 ? 1 : a)
-  EluGrad,          // g * (x > 0 ? 1 : a * exp(x))
-  SigmoidGrad,      // g * y * (1 - y)
-  TanhGrad,         // g * (1 - y^2)
-  AbsGrad,          // g * sign(x)
-  ClampGrad,        // g * (a <= x <= b)
-  PowScalarGrad,    // g * a * x^(a-1)
+  ReluGrad,       // g * (y > 0)
+  LeakyReluGrad,  // g * (x > 0 ? 1 : a)
+  EluGrad,        // g * (x > 0 ? 1 : a * exp(x))
+  SigmoidGrad,    // g * y * (1 - y)
+  TanhGrad,       // g * (1 - y^2)
+  AbsGrad,        // g * sign(x)
+  ClampGrad,      // g * (a <= x <= b)
+  PowScalarGrad,  // g * a * x^(a-1)
 };
 
 enum class ReduceOp { Sum, Max, Min, ArgMax, ArgMin };
@@ -93,7 +110,6 @@ struct DenseLayer {
   Activation act = Activation::None;  // a kernel declines what it cannot apply
 };
 
-
 // An optimizer fused into Backend::dense_train: called as (l, begin, end) once the gradients of
 // layer l's units [begin, end) (rows of gw[l], entries of gb[l]) are final and nothing left in
 // the pass reads those rows of the weight, which it may then change; possibly from several
@@ -111,8 +127,8 @@ class Backend {
   virtual void copy(const Tensor& src, const Tensor& dst) = 0;  // dst may be strided; casts
   virtual void fill(const Tensor& dst, double value) = 0;
   virtual void unary(UnaryOp op, const Tensor& x, const Tensor& out, double a, double b) = 0;
-  virtual void binary(BinaryOp op, const Tensor& x, const Tensor& y, const Tensor& out,
-                      double a, double b) = 0;
+  virtual void binary(BinaryOp op, const Tensor& x, const Tensor& y, const Tensor& out, double a,
+                      double b) = 0;
   virtual void where(const Tensor& cond, const Tensor& x, const Tensor& y, const Tensor& out) = 0;
 
   // Reduce `x` over the dims where out's (keepdim) shape is 1 and x's is not.
@@ -147,17 +163,15 @@ class Backend {
   // when the backend has no fused kernel for the case.
   virtual bool dense_train(const Tensor& /*x*/, const std::vector<DenseLayer>& /*layers*/,
                            const Tensor& /*target*/, FusedLoss /*loss*/,
-                           const Tensor& /*prediction*/, double& /*loss_sum*/,
-                           const Tensor& /*gx*/, const std::vector<Tensor>& /*gw*/,
-                           const std::vector<Tensor>& /*gb*/,
+                           const Tensor& /*prediction*/, double& /*loss_sum*/, const Tensor& /*gx*/,
+                           const std::vector<Tensor>& /*gw*/, const std::vector<Tensor>& /*gb*/,
                            const DenseUnitsReady& /*ready*/) {
     return false;
   }
 
   // Softmax or log-softmax over the last dim, and their backward (given output y and grad gy).
   virtual void softmax(const Tensor& x, const Tensor& out, bool log) = 0;
-  virtual void softmax_backward(const Tensor& y, const Tensor& gy, const Tensor& out,
-                                bool log) = 0;
+  virtual void softmax_backward(const Tensor& y, const Tensor& gy, const Tensor& out, bool log) = 0;
 
   // Indexing along `dim` with int64 indices.
   virtual void index_select(const Tensor& x, int64_t dim, const Tensor& index,
@@ -198,8 +212,8 @@ class Backend {
 
   // Convolution and pooling (cnn). NCHW, contiguous inputs; weight is [C_out, C_in, kh, kw].
   // conv2d: out = conv(x, weight) + bias (bias may be undefined), then ReLU when `relu`.
-  virtual void conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
-                      const Tensor& out, const Conv2dGeometry& g, bool relu) = 0;
+  virtual void conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& out,
+                      const Conv2dGeometry& g, bool relu) = 0;
   // grad_input = d(sum(grad_output * conv(x, weight)))/dx; overwrites grad_input.
   virtual void conv2d_backward_input(const Tensor& grad_output, const Tensor& weight,
                                      const Tensor& grad_input, const Conv2dGeometry& g) = 0;
@@ -213,9 +227,9 @@ class Backend {
   // the rest are overwritten. Returns false, touching nothing, when the backend has no fused
   // path for the case: the caller masks grad_output itself and calls the two passes above.
   virtual bool conv2d_relu_backward(const Tensor& grad_output, const Tensor& relu_output,
-                                    const Tensor& x, const Tensor& weight,
-                                    const Tensor& grad_input, const Tensor& grad_weight,
-                                    const Tensor& grad_bias, const Conv2dGeometry& g) {
+                                    const Tensor& x, const Tensor& weight, const Tensor& grad_input,
+                                    const Tensor& grad_weight, const Tensor& grad_bias,
+                                    const Conv2dGeometry& g) {
     (void)grad_output, (void)relu_output, (void)x, (void)weight, (void)grad_input,
         (void)grad_weight, (void)grad_bias, (void)g;
     return false;

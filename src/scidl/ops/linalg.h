@@ -2,8 +2,8 @@
 // added dim removed after; leading (batch) dims broadcast. linear is the fused dense layer
 // y = act(x W^T + b): one GEMM writing over the broadcast bias, the activation in place.
 #pragma once
-#include "scidl/backend/fused_kinds.h"
 #include <vector>
+#include "scidl/backend/fused_kinds.h"
 
 #include "scidl/backend/backend.h"
 #include "scidl/tensor/tensor.h"

@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "scidl/backend/cpu/amx_bf16.h"
-#include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/isa_region.h"
+#include "scidl/backend/cpu/simd16.h"
 
 #if defined(SCIDL_HAVE_AMX)
 SCIDL_ISA_BEGIN
@@ -73,7 +73,7 @@ void split_columns(const float* src, int64_t rows, int64_t cols, int64_t ld, int
       __m512 v[16];
       for (int i = 0; i < 16; ++i)
         v[i] = r0 + i < rows ? _mm512_loadu_ps(src + (r0 + i) * ld + c0) : _mm512_setzero_ps();
-      avx512::transpose16(v);  // v[j] = column c0 + j, rows r0 .. r0 + 15
+      simd::transpose16(v);  // v[j] = column c0 + j, rows r0 .. r0 + 15
       for (int j = 0; j < 16; ++j) {
         const int64_t a_row = c0 + j;
         store_planes(split16(v[j]), dst,

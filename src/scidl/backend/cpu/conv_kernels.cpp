@@ -6,31 +6,42 @@
 #include <stdexcept>
 #include <vector>
 
-#include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/isa_region.h"
+#include "scidl/backend/cpu/simd16.h"
 
 SCIDL_ISA_BEGIN
 namespace conv_kernels {
 
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL >= 1
 
 namespace {
 
-using avx512::Scratch;
+using namespace simd;
 
 // Forward and input-gradient micro-tile: kRows output channels x kCols wide-row positions in
 // 24 zmm accumulators. Per tap: 3 unaligned loads of the shifted input, 8 weight broadcasts
 // and 24 FMAs. 8 rows divide the channel counts CNNs use (6 rows, as in the dense kernels,
 // would waste a quarter of a 32-channel layer).
+// AVX2 (16 ymm registers): 4 channels x 16 positions, 8 accumulators.
+#if SCIDL_CPU_ISA_LEVEL >= 2
 constexpr int kRows = 8;
 constexpr int kVec = 3;
+#else
+constexpr int kRows = 4;
+constexpr int kVec = 1;
+#endif
 constexpr int64_t kCols = 16 * kVec;
 // Taps per depth block of the forward and input-gradient products (see shift_gemm).
 constexpr int64_t kDepth = 64;
 // Weight-gradient micro-tile: kTaps taps x up to 64 output channels (24 zmm accumulators);
 // per position 4 loads of gz^T, 6 input broadcasts, 24 FMAs.
+// AVX2: 6 taps x 16 channels, 12 accumulators.
 constexpr int kTaps = 6;
+#if SCIDL_CPU_ISA_LEVEL >= 2
 constexpr int kPanelVec = 4;
+#else
+constexpr int kPanelVec = 1;
+#endif
 constexpr int64_t kPanel = 16 * kPanelVec;
 // Positions per block of the weight gradient: a block of gz^T (kBlock x 64 floats, 16 KB)
 // stays in L1 while every tap tile uses it.
@@ -64,22 +75,22 @@ std::vector<int32_t> tap_offsets(const Wide& w, int64_t count) {
 
 // acc[r][j] += scalar(r) * bv[j]: one step of a register tile's outer-product update.
 template <int R, int V, typename Scalar>
-inline void rank1_update(__m512 (&acc)[R][V], const __m512 (&bv)[V], Scalar scalar) {
+inline void rank1_update(F16 (&acc)[R][V], const F16 (&bv)[V], Scalar scalar) {
 #pragma GCC unroll 12
   for (int r = 0; r < R; ++r) {
-    const __m512 s = _mm512_set1_ps(scalar(r));
+    const F16 s = set16(scalar(r));
 #pragma GCC unroll 4
-    for (int j = 0; j < V; ++j) acc[r][j] = _mm512_fmadd_ps(s, bv[j], acc[r][j]);
+    for (int j = 0; j < V; ++j) acc[r][j] = fmadd(s, bv[j], acc[r][j]);
   }
 }
 
 // c[r * ldc + 16 j ..] = acc[r][j].
 template <int R, int V>
-inline void store_tile(const __m512 (&acc)[R][V], float* c, int64_t ldc) {
+inline void store_tile(const F16 (&acc)[R][V], float* c, int64_t ldc) {
 #pragma GCC unroll 12
   for (int r = 0; r < R; ++r)
 #pragma GCC unroll 4
-    for (int j = 0; j < V; ++j) _mm512_storeu_ps(c + r * ldc + 16 * j, acc[r][j]);
+    for (int j = 0; j < V; ++j) store16(c + r * ldc + 16 * j, acc[r][j]);
 }
 
 // dst[c, top + r, left + s] = src[c, r, s], times (mask[c, r, s] > 0) when mask is given; the
@@ -100,17 +111,17 @@ void pad_into(const float* src, const float* mask, int64_t channels, int64_t row
 // out[r, 0..kCols) (=|+=) sum_k wp[k * kRows + r] * in[off[k] + 0..kCols), r < kRows.
 void shift_tile(int64_t K, const int32_t* off, const float* in, const float* wp, float* out,
                 int64_t ldo, bool accumulate) {
-  __m512 acc[kRows][kVec];
+  F16 acc[kRows][kVec];
 #pragma GCC unroll 8
   for (int r = 0; r < kRows; ++r)
 #pragma GCC unroll 3
     for (int j = 0; j < kVec; ++j)
-      acc[r][j] = accumulate ? _mm512_loadu_ps(out + r * ldo + 16 * j) : _mm512_setzero_ps();
+      acc[r][j] = accumulate ? load16(out + r * ldo + 16 * j) : zero16();
   for (int64_t k = 0; k < K; ++k, wp += kRows) {
     const float* b = in + off[k];
-    __m512 bv[kVec];
+    F16 bv[kVec];
 #pragma GCC unroll 3
-    for (int j = 0; j < kVec; ++j) bv[j] = _mm512_loadu_ps(b + 16 * j);
+    for (int j = 0; j < kVec; ++j) bv[j] = load16(b + 16 * j);
     rank1_update(acc, bv, [&](int r) { return wp[r]; });
   }
   store_tile(acc, out, ldo);
@@ -141,15 +152,15 @@ void dw_tile(int64_t P, const int32_t* off, const float* in, const float* b, int
   const float* a[kTaps];
 #pragma GCC unroll 6
   for (int r = 0; r < kTaps; ++r) a[r] = in + off[r];
-  __m512 acc[kTaps][NV];
+  F16 acc[kTaps][NV];
 #pragma GCC unroll 6
   for (int r = 0; r < kTaps; ++r)
 #pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) acc[r][j] = _mm512_loadu_ps(c + r * ldc + 16 * j);
+    for (int j = 0; j < NV; ++j) acc[r][j] = load16(c + r * ldc + 16 * j);
   for (int64_t p = 0; p < P; ++p, b += ldb) {
-    __m512 bv[NV];
+    F16 bv[NV];
 #pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) bv[j] = _mm512_load_ps(b + 16 * j);
+    for (int j = 0; j < NV; ++j) bv[j] = load16(b + 16 * j);
     rank1_update(acc, bv, [&](int r) { return a[r][p]; });
   }
   store_tile(acc, c, ldc);
@@ -157,7 +168,11 @@ void dw_tile(int64_t P, const int32_t* off, const float* in, const float* b, int
 
 using DwTile = void (*)(int64_t, const int32_t*, const float*, const float*, int64_t, float*,
                         int64_t);
+#if SCIDL_CPU_ISA_LEVEL >= 2
 constexpr DwTile kDwTiles[kPanelVec] = {&dw_tile<1>, &dw_tile<2>, &dw_tile<3>, &dw_tile<4>};
+#else
+constexpr DwTile kDwTiles[kPanelVec] = {&dw_tile<1>};
+#endif
 
 // dwt[k, m] += sum_{p < np} in[off[k] + p] gzt[p, m] for k < taps (a multiple of kTaps) and
 // m < mp (a multiple of 16); np is a multiple of kBlock.
@@ -191,7 +206,7 @@ void forward(const Conv2dDims& d, const float* x, const float* w, const float* b
   const std::vector<int32_t> off = tap_offsets(wide, K);
   const int64_t ldo = round_up(wide.positions(), kCols);
   const int64_t image = d.c_in * d.height * d.width, out_plane = d.out_height * d.out_width;
-#pragma omp parallel num_threads(avx512::image_threads(d.batch))
+#pragma omp parallel num_threads(simd::image_threads(d.batch))
   {
     thread_local Scratch in_buffer, out_buffer;
     float* in = in_buffer.zeroed(wide.buffer_size());
@@ -238,7 +253,7 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
   const Wide input{d.c_in, d.out_height + kh - 1, d.out_width + kw - 1, kh, kw};
   const Wide grad{d.c_out, input.height + kh - 1, input.width + kw - 1, kh, kw};
   const int64_t image = d.c_in * d.height * d.width, out_plane = d.out_height * d.out_width;
-  const int threads = avx512::image_threads(d.batch);
+  const int threads = simd::image_threads(d.batch);
 
   // The input gradient's packed weights [m_tiles][(co, i, j)][kRows], flipped, and offsets.
   const int64_t K_data = d.c_out * kh * kw, m_tiles = (d.c_in + kRows - 1) / kRows;
@@ -310,8 +325,7 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
             for (int64_t ow = 0; ow < d.out_width; ++ow) s += rm[ow];
             bias_sum[m] += s;
           }
-          avx512::transpose(row, d.c_out, d.out_width, grad.plane(), gzt + oh * input.width * mp,
-                            mp);
+          simd::transpose(row, d.c_out, d.out_width, grad.plane(), gzt + oh * input.width * mp, mp);
         }
         dw_accumulate(np, off_weights.data(), taps, in, gzt, mp, dwt);
       }
@@ -355,17 +369,17 @@ void backward_both(const Conv2dDims& d, const float* gy, const float* relu_y, co
 #else
 
 void forward(const Conv2dDims&, const float*, const float*, const float*, float*, bool) {
-  throw std::logic_error("conv_kernels::forward: built without AVX-512");
+  throw std::logic_error("conv_kernels::forward: not in the portable copy");
 }
 void backward_data(const Conv2dDims&, const float*, const float*, const float*, float*) {
-  throw std::logic_error("conv_kernels::backward_data: built without AVX-512");
+  throw std::logic_error("conv_kernels::backward_data: not in the portable copy");
 }
 void backward_weights(const Conv2dDims&, const float*, const float*, const float*, float*, float*) {
-  throw std::logic_error("conv_kernels::backward_weights: built without AVX-512");
+  throw std::logic_error("conv_kernels::backward_weights: not in the portable copy");
 }
 void backward_both(const Conv2dDims&, const float*, const float*, const float*, const float*,
                    float*, float*, float*) {
-  throw std::logic_error("conv_kernels::backward_both: built without AVX-512");
+  throw std::logic_error("conv_kernels::backward_both: not in the portable copy");
 }
 
 #endif

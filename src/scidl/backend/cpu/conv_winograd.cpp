@@ -5,20 +5,18 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/gemm_tiles.h"
 #include "scidl/backend/cpu/isa_region.h"
+#include "scidl/backend/cpu/simd16.h"
 
 SCIDL_ISA_BEGIN
 namespace conv_winograd {
 
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL >= 1
 
 namespace {
 
-using avx512::mask_bits;
-using avx512::Scratch;
-using avx512::transpose16;
+using namespace simd;
 using gemm_tiles::AOrder;
 using gemm_tiles::gemm_group;
 
@@ -55,28 +53,25 @@ struct Hwc {
 void to_hwc(const float* src, const float* mask, int64_t channels, int64_t rows, int64_t cols,
             const Hwc& dst, int64_t top, int64_t left) {
   const int64_t plane = rows * cols;
-  const __m512 zero = _mm512_setzero_ps();
+  const F16 zero = zero16();
   for (int64_t c0 = 0; c0 < channels; c0 += 16) {
     const int64_t nc = std::min<int64_t>(16, channels - c0);
     for (int64_t p0 = 0; p0 < plane; p0 += 16) {
-      const __mmask16 in = mask_bits(plane - p0);
-      __m512 v[16];
+      const M16 in = mask_bits(plane - p0);
+      F16 v[16];
 #pragma GCC unroll 16
       for (int i = 0; i < 16; ++i) {
         v[i] = zero;
         if (i >= nc) continue;
         const int64_t at = (c0 + i) * plane + p0;
-        const __mmask16 keep = mask
-                                   ? _mm512_mask_cmp_ps_mask(
-                                         in, _mm512_maskz_loadu_ps(in, mask + at), zero, _CMP_GT_OQ)
-                                   : in;
-        v[i] = _mm512_maskz_loadu_ps(keep, src + at);
+        const M16 keep = mask ? positive(in, load16(in, mask + at)) : in;
+        v[i] = load16(keep, src + at);
       }
       transpose16(v);
       const int64_t n = std::min<int64_t>(16, plane - p0);
       int64_t r = p0 / cols, c = p0 % cols;
       for (int j = 0; j < n; ++j) {
-        _mm512_storeu_ps(dst.at(top + r, left + c) + c0, v[j]);
+        store16(dst.at(top + r, left + c) + c0, v[j]);
         if (++c == cols) c = 0, ++r;
       }
     }
@@ -91,16 +86,16 @@ void from_hwc(const Hwc& src, int64_t top, int64_t left, int64_t channels, int64
     const int64_t nc = std::min<int64_t>(16, channels - c0);
     for (int64_t p0 = 0; p0 < plane; p0 += 16) {
       const int64_t n = std::min<int64_t>(16, plane - p0);
-      __m512 v[16];
+      F16 v[16];
       int64_t r = p0 / cols, c = p0 % cols;
 #pragma GCC unroll 16
       for (int j = 0; j < 16; ++j) {
-        v[j] = j < n ? _mm512_loadu_ps(src.at(top + r, left + c) + c0) : _mm512_setzero_ps();
+        v[j] = j < n ? load16(src.at(top + r, left + c) + c0) : zero16();
         if (++c == cols) c = 0, ++r;
       }
       transpose16(v);
-      const __mmask16 m = mask_bits(n);
-      for (int i = 0; i < nc; ++i) _mm512_mask_storeu_ps(dst + (c0 + i) * plane + p0, m, v[i]);
+      const M16 m = mask_bits(n);
+      for (int i = 0; i < nc; ++i) store16(dst + (c0 + i) * plane + p0, m, v[i]);
     }
   }
 }
@@ -114,21 +109,21 @@ void input_transform(const Hwc& in, const Tiling& tl, int64_t i0, int64_t i1, fl
       float* vt = v + ((i - i0) * tl.tw + j) * in.ld;
       for (int64_t c = 0; c < in.ld; c += 16) {
         const float* p = in.at(2 * i, 2 * j) + c;
-        __m512 d[4][4], t[4][4];
+        F16 d[4][4], t[4][4];
         for (int a = 0; a < 4; ++a)
-          for (int b = 0; b < 4; ++b) d[a][b] = _mm512_loadu_ps(p + (a * in.cols + b) * in.ld);
+          for (int b = 0; b < 4; ++b) d[a][b] = load16(p + (a * in.cols + b) * in.ld);
         for (int b = 0; b < 4; ++b) {
-          t[0][b] = _mm512_sub_ps(d[0][b], d[2][b]);
-          t[1][b] = _mm512_add_ps(d[1][b], d[2][b]);
-          t[2][b] = _mm512_sub_ps(d[2][b], d[1][b]);
-          t[3][b] = _mm512_sub_ps(d[1][b], d[3][b]);
+          t[0][b] = (d[0][b] - d[2][b]);
+          t[1][b] = (d[1][b] + d[2][b]);
+          t[2][b] = (d[2][b] - d[1][b]);
+          t[3][b] = (d[1][b] - d[3][b]);
         }
         for (int a = 0; a < 4; ++a) {
           float* o = vt + c + a * 4 * stride;
-          _mm512_storeu_ps(o, _mm512_sub_ps(t[a][0], t[a][2]));
-          _mm512_storeu_ps(o + stride, _mm512_add_ps(t[a][1], t[a][2]));
-          _mm512_storeu_ps(o + 2 * stride, _mm512_sub_ps(t[a][2], t[a][1]));
-          _mm512_storeu_ps(o + 3 * stride, _mm512_sub_ps(t[a][1], t[a][3]));
+          store16(o, (t[a][0] - t[a][2]));
+          store16(o + stride, (t[a][1] + t[a][2]));
+          store16(o + 2 * stride, (t[a][2] - t[a][1]));
+          store16(o + 3 * stride, (t[a][1] - t[a][3]));
         }
       }
     }
@@ -139,31 +134,31 @@ void input_transform(const Hwc& in, const Tiling& tl, int64_t i0, int64_t i1, fl
 void output_transform(const float* m, const Tiling& tl, int64_t i0, int64_t i1, int64_t channels,
                       const float* bias, bool relu, const Hwc& out) {
   const int64_t group = (i1 - i0) * tl.tw, stride = group * out.ld;
-  const __m512 zero = _mm512_setzero_ps();
+  const F16 zero = zero16();
   for (int64_t c = 0; c < out.ld; c += 16) {
-    const __m512 bv = bias ? _mm512_maskz_loadu_ps(mask_bits(channels - c), bias + c) : zero;
+    const F16 bv = bias ? load16(mask_bits(channels - c), bias + c) : zero;
     for (int64_t i = i0; i < i1; ++i)
       for (int64_t j = 0; j < tl.tw; ++j) {
         const float* mt = m + ((i - i0) * tl.tw + j) * out.ld + c;
-        __m512 s[2][4];
+        F16 s[2][4];
         for (int b = 0; b < 4; ++b) {
-          const __m512 m0 = _mm512_loadu_ps(mt + b * stride);
-          const __m512 m1 = _mm512_loadu_ps(mt + (4 + b) * stride);
-          const __m512 m2 = _mm512_loadu_ps(mt + (8 + b) * stride);
-          const __m512 m3 = _mm512_loadu_ps(mt + (12 + b) * stride);
-          s[0][b] = _mm512_add_ps(_mm512_add_ps(m0, m1), m2);
-          s[1][b] = _mm512_sub_ps(_mm512_sub_ps(m1, m2), m3);
+          const F16 m0 = load16(mt + b * stride);
+          const F16 m1 = load16(mt + (4 + b) * stride);
+          const F16 m2 = load16(mt + (8 + b) * stride);
+          const F16 m3 = load16(mt + (12 + b) * stride);
+          s[0][b] = ((m0 + m1) + m2);
+          s[1][b] = ((m1 - m2) - m3);
         }
         for (int a = 0; a < 2; ++a) {
-          __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[a][0], s[a][1]), s[a][2]), bv);
-          __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[a][1], s[a][2]), s[a][3]), bv);
+          F16 y0 = (((s[a][0] + s[a][1]) + s[a][2]) + bv);
+          F16 y1 = (((s[a][1] - s[a][2]) - s[a][3]) + bv);
           if (relu) {  // v < 0 ? 0 : v, as the elementwise ReLU
-            y0 = _mm512_mask_mov_ps(y0, _mm512_cmp_ps_mask(y0, zero, _CMP_LT_OQ), zero);
-            y1 = _mm512_mask_mov_ps(y1, _mm512_cmp_ps_mask(y1, zero, _CMP_LT_OQ), zero);
+            y0 = simd::relu(y0);
+            y1 = simd::relu(y1);
           }
           float* o = out.at(2 * i + a, 2 * j) + c;
-          _mm512_storeu_ps(o, y0);
-          _mm512_storeu_ps(o + out.ld, y1);
+          store16(o, y0);
+          store16(o + out.ld, y1);
         }
       }
   }
@@ -179,21 +174,20 @@ void gradient_transform(const Hwc& gy, int64_t top, int64_t left, const Tiling& 
       float* mt = dm + ((i - i0) * tl.tw + j) * gy.ld;
       for (int64_t c = 0; c < gy.ld; c += 16) {
         const float* p = gy.at(top + 2 * i, left + 2 * j) + c;
-        const __m512 y00 = _mm512_loadu_ps(p), y01 = _mm512_loadu_ps(p + gy.ld);
-        const __m512 y10 = _mm512_loadu_ps(p + gy.cols * gy.ld);
-        const __m512 y11 = _mm512_loadu_ps(p + (gy.cols + 1) * gy.ld);
+        const F16 y00 = load16(p), y01 = load16(p + gy.ld);
+        const F16 y10 = load16(p + gy.cols * gy.ld);
+        const F16 y11 = load16(p + (gy.cols + 1) * gy.ld);
         // t[a][b] over the rows: (y0, y0 + y1, y0 - y1, -y1), per column b.
-        const __m512 t[4][2] = {
-            {y00, y01},
-            {_mm512_add_ps(y00, y10), _mm512_add_ps(y01, y11)},
-            {_mm512_sub_ps(y00, y10), _mm512_sub_ps(y01, y11)},
-            {_mm512_sub_ps(_mm512_setzero_ps(), y10), _mm512_sub_ps(_mm512_setzero_ps(), y11)}};
+        const F16 t[4][2] = {{y00, y01},
+                             {(y00 + y10), (y01 + y11)},
+                             {(y00 - y10), (y01 - y11)},
+                             {(zero16() - y10), (zero16() - y11)}};
         for (int a = 0; a < 4; ++a) {
           float* o = mt + c + a * 4 * stride;
-          _mm512_storeu_ps(o, t[a][0]);
-          _mm512_storeu_ps(o + stride, _mm512_add_ps(t[a][0], t[a][1]));
-          _mm512_storeu_ps(o + 2 * stride, _mm512_sub_ps(t[a][0], t[a][1]));
-          _mm512_storeu_ps(o + 3 * stride, _mm512_sub_ps(_mm512_setzero_ps(), t[a][1]));
+          store16(o, t[a][0]);
+          store16(o + stride, (t[a][0] + t[a][1]));
+          store16(o + 2 * stride, (t[a][0] - t[a][1]));
+          store16(o + 3 * stride, (zero16() - t[a][1]));
         }
       }
     }
@@ -202,40 +196,40 @@ void gradient_transform(const Hwc& gy, int64_t top, int64_t left, const Tiling& 
 // u[p][k][n] = (G g G^T)[p] with G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1] for the 3x3 filter g
 // from input channel k to output channel n of the convolution computed: the layer's own
 // (g = w[n, k]) or, for the input gradient, the flipped transpose (g[i][j] = w[k, n, 2-i, 2-j]).
-// 16 output channels at a time (gathered: their taps are 9 or 9 c_in floats apart), blocks of
-// 16 channels [b0, b1).
+// 16 output channels at a time (gathered: their taps are 9 or 9 c_in floats apart; once per
+// call, so element by element), blocks of 16 channels [b0, b1).
 void transform_weights(const float* w, int64_t c_out, int64_t c_in, bool flip, int64_t b0,
                        int64_t b1, float* u, int64_t ld) {
   const int64_t k_count = flip ? c_out : c_in, n_count = flip ? c_in : c_out;
-  const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
   // lane n's tap (i, j) of filter (k, n): w[base + n * step + tap]
-  const __m512i step = _mm512_mullo_epi32(lanes, _mm512_set1_epi32(int(flip ? 9 : 9 * c_in)));
-  const __m512 half = _mm512_set1_ps(0.5f);
+  const int64_t step = flip ? 9 : 9 * c_in;
+  const F16 half = set16(0.5f);
   for (int64_t blk = b0; blk < b1; ++blk) {
     const int64_t n0 = 16 * blk;
-    const __mmask16 m = mask_bits(n_count - n0);
+    const M16 m = mask_bits(n_count - n0);
+    const int64_t lanes = std::min<int64_t>(16, n_count - n0);
     for (int64_t k = 0; k < k_count; ++k) {
       const float* base = flip ? w + (k * c_in + n0) * 9 : w + (n0 * c_in + k) * 9;
-      __m512 g[3][3];
+      F16 g[3][3];
       for (int i = 0; i < 3; ++i)
         for (int j = 0; j < 3; ++j) {
           const int tap = flip ? (2 - i) * 3 + 2 - j : i * 3 + j;
-          g[i][j] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, step, base + tap, 4);
+          alignas(64) float lane[16];
+          for (int64_t n = 0; n < 16; ++n) lane[n] = n < lanes ? base[n * step + tap] : 0.0f;
+          g[i][j] = load16(lane);
         }
-      __m512 t[4][3];
+      F16 t[4][3];
       for (int j = 0; j < 3; ++j) {
-        const __m512 outer = _mm512_add_ps(g[0][j], g[2][j]);
+        const F16 outer = (g[0][j] + g[2][j]);
         t[0][j] = g[0][j];
-        t[1][j] = _mm512_mul_ps(half, _mm512_add_ps(outer, g[1][j]));
-        t[2][j] = _mm512_mul_ps(half, _mm512_sub_ps(outer, g[1][j]));
+        t[1][j] = (half * (outer + g[1][j]));
+        t[2][j] = (half * (outer - g[1][j]));
         t[3][j] = g[2][j];
       }
       for (int a = 0; a < 4; ++a) {
-        const __m512 outer = _mm512_add_ps(t[a][0], t[a][2]);
-        const __m512 v[4] = {t[a][0], _mm512_mul_ps(half, _mm512_add_ps(outer, t[a][1])),
-                             _mm512_mul_ps(half, _mm512_sub_ps(outer, t[a][1])), t[a][2]};
-        for (int b = 0; b < 4; ++b)
-          _mm512_mask_storeu_ps(u + ((a * 4 + b) * k_count + k) * ld + n0, m, v[b]);
+        const F16 outer = (t[a][0] + t[a][2]);
+        const F16 v[4] = {t[a][0], (half * (outer + t[a][1])), (half * (outer - t[a][1])), t[a][2]};
+        for (int b = 0; b < 4; ++b) store16(u + ((a * 4 + b) * k_count + k) * ld + n0, m, v[b]);
       }
     }
   }
@@ -268,7 +262,7 @@ void forward(const Conv2dDims& d, const float* x, const float* w, const float* b
   const int64_t group = tl.rows_per_group() * tl.tw;
   thread_local Scratch weight_buffer;
   float* u = weight_buffer.get(static_cast<size_t>(kPositions * d.c_in * ld_u));
-#pragma omp parallel num_threads(avx512::image_threads(d.batch))
+#pragma omp parallel num_threads(simd::image_threads(d.batch))
   {
     const int t = omp_get_thread_num(), threads = omp_get_num_threads();
     const int64_t blocks = (d.c_out + 15) / 16;
@@ -299,7 +293,7 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
   const int64_t image = d.c_in * d.height * d.width, out_plane = d.out_height * d.out_width;
   const int64_t group = std::max(fwd.rows_per_group() * fwd.tw, dat.rows_per_group() * dat.tw);
   const bool weights = gw || gb;
-  const int threads = avx512::image_threads(d.batch);
+  const int threads = simd::image_threads(d.batch);
   // The input gradient's transformed weights (flipped, transposed): 16 x c_out x ld_u.
   const int64_t ld_u = gemm_tiles::padded_ld(d.c_in);
   thread_local Scratch weight_buffer, partial_buffer;
@@ -344,8 +338,7 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
           for (int64_t c = 0; c < d.out_width; ++c) {
             const float* p = grad.at(2 + r, 2 + c);
             for (int64_t ch = 0; ch < ld_out; ch += 16)
-              _mm512_store_ps(bias_sum + ch, _mm512_add_ps(_mm512_load_ps(bias_sum + ch),
-                                                           _mm512_loadu_ps(p + ch)));
+              store16(bias_sum + ch, (load16(bias_sum + ch) + load16(p + ch)));
           }
         if (!gw) continue;
         to_hwc(x + i * image, nullptr, d.c_in, d.height, d.width, in, g.pad_top, g.pad_left);
@@ -398,14 +391,14 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
   }
 }
 
-#else  // no AVX-512: the CPU backend uses its other convolutions
+#else  // the portable copy: the CPU backend uses its other convolutions
 
 void forward(const Conv2dDims&, const float*, const float*, const float*, float*, bool) {
-  throw std::logic_error("conv_winograd::forward: built without AVX-512");
+  throw std::logic_error("conv_winograd::forward: not in the portable copy");
 }
 void backward(const Conv2dDims&, const float*, const float*, const float*, const float*, float*,
               float*, float*) {
-  throw std::logic_error("conv_winograd::backward: built without AVX-512");
+  throw std::logic_error("conv_winograd::backward: not in the portable copy");
 }
 
 #endif

@@ -1,26 +1,23 @@
 #include "scidl/backend/cpu/dense_by_units.h"
 
-#if SCIDL_CPU_ISA_LEVEL >= 2
-#include <immintrin.h>
+#if SCIDL_CPU_ISA_LEVEL >= 1
 
 #include <algorithm>
 #include <cmath>
 #include <utility>
 #include <vector>
 
-#include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/dense_team.h"
 #include "scidl/backend/cpu/gemm_tiles.h"
 #include "scidl/backend/cpu/isa_region.h"
+#include "scidl/backend/cpu/simd16.h"
 
 SCIDL_ISA_BEGIN
 namespace dense {
 
 namespace {
 
-using avx512::mask_bits;
-using avx512::Scratch;
-using avx512::transpose;
+using namespace simd;
 using namespace gemm_tiles;
 
 // Where a pass keeps a short batch's activations: feature-major blocks (a row of ld floats per
@@ -80,13 +77,13 @@ void activation_gradient(const Layer& L, RowRange u, int64_t rows, int64_t ld, c
   for (int64_t o = u.begin; o < u.end; ++o) {
     const float *gr = g + o * ld, *yr = y + o * ld;
     float* zr = gz + o * ld;
-    __m512 sum = _mm512_setzero_ps();
+    F16 sum = zero16();
     for (int64_t b = 0; b < rows; b += 16) {
-      const __m512 v = activation_gradient16(L.act, mask_bits(rows - b), gr + b, yr + b);
-      _mm512_storeu_ps(zr + b, v);
-      sum = _mm512_add_ps(sum, v);
+      const F16 v = activation_gradient16(L.act, mask_bits(rows - b), gr + b, yr + b);
+      store16(zr + b, v);
+      sum = sum + v;
     }
-    if (db) db[o] = _mm512_reduce_add_ps(sum);
+    if (db) db[o] = reduce_add(sum);
   }
 }
 #pragma GCC diagnostic pop

@@ -1,9 +1,9 @@
 #include "scidl/backend/cpu/dense_kernels.h"
-#include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/dense_by_units.h"
 #include "scidl/backend/cpu/dense_team.h"
 #include "scidl/backend/cpu/dense_tiles.h"
 #include "scidl/backend/cpu/gemm_tiles.h"
+#include "scidl/backend/cpu/simd16.h"
 #include "scidl/backend/cpu/vector_math.h"
 
 #include <omp.h>
@@ -16,21 +16,16 @@
 #include <utility>
 #include <vector>
 
-#if SCIDL_CPU_ISA_LEVEL >= 2
-#include <immintrin.h>
 #include "scidl/backend/cpu/isa_region.h"
-#endif
 
 SCIDL_ISA_BEGIN
 namespace dense {
 
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL >= 1
 
 namespace {
 
-using avx512::mask_bits;
-using avx512::Scratch;
-using avx512::transpose;
+using namespace simd;
 
 using namespace gemm_tiles;
 
@@ -59,18 +54,16 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw,
                     int64_t ldy, const float* x, int64_t ldx_in, const GroupBuffers& buf,
                     int64_t widest, float* down, float* gwt_part, float* gb_part) {
   const int64_t in = L.in, out = L.out, ldg = padded_ld(out);
-  const __m512 zero = _mm512_setzero_ps();
   // gz = g * act'(y) (ReLU: g where y > 0; tanh: g * (1 - y^2)), and db += the column sums of
   // gz in the same pass, kSumVectors columns vectors at a time whose sums stay in registers.
-  constexpr int kSumVectors = 8;
+  constexpr int kSumVectors = gemm_tiles::kVectors >= 4 ? 8 : 4;  // sums held in registers
   for (int64_t c_begin = 0; c_begin < out; c_begin += 16 * kSumVectors) {
-    __m512 sums[kSumVectors];
+    F16 sums[kSumVectors];
 #pragma GCC unroll 8
     for (int j = 0; j < kSumVectors; ++j)
-      sums[j] =
-          gb_part && c_begin + 16 * j < out
-              ? _mm512_maskz_loadu_ps(mask_bits(out - c_begin - 16 * j), gb_part + c_begin + 16 * j)
-              : zero;
+      sums[j] = gb_part && c_begin + 16 * j < out
+                    ? load16(mask_bits(out - c_begin - 16 * j), gb_part + c_begin + 16 * j)
+                    : zero16();
     for (int64_t r = 0; r < nr; ++r) {
       const float* gr = g + r * ldg_in;
       const float* yr = L.act != Activation::None ? y + r * ldy : nullptr;
@@ -78,18 +71,17 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw,
       for (int j = 0; j < kSumVectors; ++j) {
         const int64_t c0 = c_begin + 16 * j;
         if (c0 >= out) break;
-        const __m512 v =
+        const F16 v =
             activation_gradient16(L.act, mask_bits(out - c0), gr + c0, yr ? yr + c0 : nullptr);
-        _mm512_storeu_ps(buf.gz + r * ldg + c0, v);
-        sums[j] = _mm512_add_ps(sums[j], v);
+        store16(buf.gz + r * ldg + c0, v);
+        sums[j] = sums[j] + v;
       }
     }
     if (gb_part)
 #pragma GCC unroll 8
       for (int j = 0; j < kSumVectors; ++j)
         if (c_begin + 16 * j < out)
-          _mm512_mask_storeu_ps(gb_part + c_begin + 16 * j, mask_bits(out - c_begin - 16 * j),
-                                sums[j]);
+          store16(gb_part + c_begin + 16 * j, mask_bits(out - c_begin - 16 * j), sums[j]);
   }
 #if defined(SCIDL_HAVE_AMX)
   if (w_split) {
@@ -527,25 +519,25 @@ void backward_wide(int64_t rows, const float* x, const Layer& L, const float* y,
   }
 }
 
-#else  // no AVX-512: callers use BLAS
+#else  // the portable copy: callers use BLAS
 
 void forward_chain(int64_t, const float*, const Layer*, int, float* const*) {
-  throw std::logic_error("dense::forward_chain: built without AVX-512");
+  throw std::logic_error("dense::forward_chain: not in the portable copy");
 }
 void backward_chain(int64_t, const float*, const Layer*, int, const float* const*, const float*,
                     float*, const LayerGrads*) {
-  throw std::logic_error("dense::backward_chain: built without AVX-512");
+  throw std::logic_error("dense::backward_chain: not in the portable copy");
 }
 void forward_wide(int64_t, const float*, const Layer&, float*) {
-  throw std::logic_error("dense::forward_wide: built without AVX-512");
+  throw std::logic_error("dense::forward_wide: not in the portable copy");
 }
 void backward_wide(int64_t, const float*, const Layer&, const float*, const float*, float*,
                    const LayerGrads&) {
-  throw std::logic_error("dense::backward_wide: built without AVX-512");
+  throw std::logic_error("dense::backward_wide: not in the portable copy");
 }
-double train_chain(int64_t, const float*, const Layer*, int, const float*, FusedLoss, float*, float*,
-                   const LayerGrads*, const UnitsReady&) {
-  throw std::logic_error("dense::train_chain: built without AVX-512");
+double train_chain(int64_t, const float*, const Layer*, int, const float*, FusedLoss, float*,
+                   float*, const LayerGrads*, const UnitsReady&) {
+  throw std::logic_error("dense::train_chain: not in the portable copy");
 }
 
 #endif

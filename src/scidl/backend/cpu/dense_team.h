@@ -1,9 +1,7 @@
 // What the dense-chain kernels (dense_kernels.cpp, dense_by_units.cpp) share: how a team of
 // threads splits a chain's work and runs it, and the row-wise pieces both ways of splitting
-// use (tanh over a block, the fused loss). Internal; only for translation units compiled with
-// AVX-512F.
+// use (tanh over a block, the fused loss). Internal; for the AVX2 and AVX-512 copies.
 #pragma once
-#include <immintrin.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -15,7 +13,7 @@
 #include "scidl/backend/cpu/isa_region.h"
 #include "scidl/backend/cpu/vector_math.h"
 
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL >= 1
 SCIDL_ISA_BEGIN
 namespace dense {
 
@@ -82,14 +80,15 @@ inline void tanh_in_place(float* __restrict y, int64_t rows, int64_t cols, int64
 
 // 16 lanes (those in m; the others 0) of gz = g * act'(y): ReLU: g where y > 0 (0 where y is
 // NaN); tanh: g * (1 - y^2); none: g (y not read).
-inline __m512 activation_gradient16(Activation act, __mmask16 m, const float* g, const float* y) {
+inline simd::F16 activation_gradient16(Activation act, simd::M16 m, const float* g,
+                                       const float* y) {
+  using namespace simd;
   if (act == Activation::Tanh) {
-    const __m512 yv = _mm512_maskz_loadu_ps(m, y);
-    return _mm512_mul_ps(_mm512_maskz_loadu_ps(m, g), _mm512_fnmadd_ps(yv, yv, _mm512_set1_ps(1)));
+    const F16 yv = load16(m, y);
+    return load16(m, g) * fnmadd(yv, yv, set16(1));
   }
-  if (act == Activation::Relu)
-    m = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, y), _mm512_setzero_ps(), _CMP_GT_OQ);
-  return _mm512_maskz_loadu_ps(m, g);
+  if (act == Activation::Relu) m = positive(m, load16(m, y));
+  return load16(m, g);
 }
 
 // One element of the mean loss: its value, and its gradient (written to g) for a prediction p

@@ -6,9 +6,9 @@
 #include <cstdint>
 
 #include "scidl/backend/cpu/amx_bf16.h"
-#include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/dense_kernels.h"
 #include "scidl/backend/cpu/isa_region.h"
+#include "scidl/backend/cpu/simd16.h"
 
 SCIDL_ISA_BEGIN
 namespace dense {
@@ -70,7 +70,7 @@ struct TileBuffers {
   amx::Planes gz_rows, gz_pairs, x_columns;
 };
 inline TileBuffers tile_buffers(int64_t rows_pad, int64_t widest) {
-  thread_local avx512::Scratch buffer;
+  thread_local simd::Scratch buffer;
   const int64_t elements = rows_pad * widest, floats = floats_for_planes(elements) / 32 * 32 + 32;
   float* base = buffer.get(size_t(3 * floats));
   return {planes_at(base, elements), planes_at(base + floats, elements),

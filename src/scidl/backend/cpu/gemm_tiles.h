@@ -1,25 +1,24 @@
-// The register-blocked AVX-512 GEMM micro-kernel of scidl's own CPU kernels: C (=|+=) A . B
-// over a block of rows, with the bias and ReLU of a dense layer fused into the last store. The
+// The register-blocked GEMM micro-kernel of scidl's own CPU kernels: C (=|+=) A . B over a
+// block of rows, with the bias and ReLU of a dense layer fused into the last store. The
 // dense-layer kernels (dense_kernels.cpp) and the Winograd convolutions (conv_winograd.cpp)
 // both run their products through it. Header-only (templates the compiler must see to
-// unroll); only for translation units compiled with AVX-512F.
+// unroll), over simd16.h's vectors: for the AVX2 and AVX-512 copies of the backend.
 #pragma once
 #include <cstdint>
 
-#if SCIDL_CPU_ISA_LEVEL >= 2
-#include <immintrin.h>
+#if SCIDL_CPU_ISA_LEVEL >= 1
 
 #include <algorithm>
 #include <array>
 #include <utility>
 
-#include "scidl/backend/cpu/avx512_util.h"
 #include "scidl/backend/cpu/isa_region.h"
+#include "scidl/backend/cpu/simd16.h"
 
 SCIDL_ISA_BEGIN
 namespace gemm_tiles {
 
-using avx512::mask_bits;
+using namespace simd;
 
 // A micro-tile is kTileRows x kPanel outputs held in kTileRows * kVectors zmm accumulators.
 // The CPU these were tuned on (Skylake-SP, sessions 1-9) renames 4 uops a cycle: with 2 FMA
@@ -30,12 +29,18 @@ using avx512::mask_bits;
 // On an AMD Zen 4 (session 11), which issues a 512-bit FMA as two 256-bit halves, one a cycle,
 // this tile alone runs at 98% of that peak; 8 x 48, 12 x 32 and 16 x 16 tied with it, and
 // shapes with more full-width B loads per FMA (3 x 128, 4 x 96) lost 15-20%.
+// AVX2 has 16 ymm registers: 6 rows x 16 columns (12 accumulators, 2 B vectors and a
+// broadcast), the usual AVX2 SGEMM kernel's shape.
+#if SCIDL_CPU_ISA_LEVEL >= 2
 constexpr int kVectors = 4;
+#else
+constexpr int kVectors = 1;
+#endif
 constexpr int64_t kPanel = 16 * kVectors;
 constexpr int kTileRows = 6;
 
 struct ColumnMask {
-  __mmask16 v[kVectors];
+  M16 v[kVectors];
 };
 
 inline ColumnMask column_mask(int64_t columns) {  // columns of a panel that exist (1..kPanel)
@@ -64,39 +69,31 @@ struct Epilogue {
   float* row_sums = nullptr;
 };
 
-// GCC 12's _mm512_reduce_add_ps starts from _mm512_undefined_*(), which
-// -Wmaybe-uninitialized flags where it is inlined.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 // C[MR, <=kPanel] (=|+=) A[MR, K] . B[K, <=kPanel], B row k at b + k * ldb. The accumulators
 // never leave registers inside the K loop; with `accumulate` the tile starts from C's values.
 template <int MR, int NV, AOrder kOrder, bool kFull>
 void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, ColumnMask m,
           float* c, int64_t ldc, bool accumulate, Epilogue e) {
-  __m512 acc[MR][NV];
+  F16 acc[MR][NV];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j)
-      acc[r][j] =
-          accumulate ? _mm512_maskz_loadu_ps(m.v[j], c + r * ldc + 16 * j) : _mm512_setzero_ps();
+      acc[r][j] = accumulate ? load16(m.v[j], c + r * ldc + 16 * j) : zero16();
   for (int64_t k = 0; k < K; ++k, b += ldb) {
-    __m512 bv[NV];
+    F16 bv[NV];
 #pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j)
-      bv[j] = kFull ? _mm512_loadu_ps(b + 16 * j) : _mm512_maskz_loadu_ps(m.v[j], b + 16 * j);
+    for (int j = 0; j < NV; ++j) bv[j] = kFull ? load16(b + 16 * j) : load16(m.v[j], b + 16 * j);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
-      const __m512 s = _mm512_set1_ps(kOrder == AOrder::ColMajor ? a[k * lda + r] : a[r * lda + k]);
+      const F16 s = set16(kOrder == AOrder::ColMajor ? a[k * lda + r] : a[r * lda + k]);
 #pragma GCC unroll 4
-      for (int j = 0; j < NV; ++j) acc[r][j] = _mm512_fmadd_ps(s, bv[j], acc[r][j]);
+      for (int j = 0; j < NV; ++j) acc[r][j] = fmadd(s, bv[j], acc[r][j]);
     }
   }
-  const __m512 zero = _mm512_setzero_ps();
-  __m512 bias[NV];
+  F16 bias[NV];
 #pragma GCC unroll 4
-  for (int j = 0; j < NV; ++j)
-    bias[j] = e.bias ? _mm512_maskz_loadu_ps(m.v[j], e.bias + 16 * j) : zero;
+  for (int j = 0; j < NV; ++j) bias[j] = e.bias ? load16(m.v[j], e.bias + 16 * j) : zero16();
   // Every product but the short-batch backward's: its store as it was before that one's
   // epilogue existed (with the extra branches in this loop, a batch-5000 step of the three-body
   // network measured 2-8% slower in 2 of 3 comparisons; as it is, level).
@@ -105,32 +102,29 @@ void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, C
     for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 4
       for (int j = 0; j < NV; ++j) {
-        __m512 v = _mm512_add_ps(acc[r][j], e.row_bias ? _mm512_set1_ps(e.row_bias[r]) : bias[j]);
-        if (e.relu)  // x < 0 ? 0 : x, as the elementwise ReLU (NaN passes through)
-          v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), zero);
-        _mm512_mask_storeu_ps(c + r * ldc + 16 * j, m.v[j], v);
+        F16 v = acc[r][j] + (e.row_bias ? set16(e.row_bias[r]) : bias[j]);
+        if (e.relu) v = relu(v);
+        store16(c + r * ldc + 16 * j, m.v[j], v);
       }
     return;
   }
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
-    __m512 sum = zero;
+    F16 sum = zero16();
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) {
-      __m512 v = _mm512_add_ps(acc[r][j], e.row_bias ? _mm512_set1_ps(e.row_bias[r]) : bias[j]);
-      if (e.relu) v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), zero);
+      F16 v = acc[r][j] + (e.row_bias ? set16(e.row_bias[r]) : bias[j]);
+      if (e.relu) v = relu(v);
       if (e.act_y) {
-        const __m512 y = _mm512_maskz_loadu_ps(m.v[j], e.act_y + r * ldc + 16 * j);
-        v = e.tanh ? _mm512_mul_ps(v, _mm512_fnmadd_ps(y, y, _mm512_set1_ps(1)))
-                   : _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, zero, _CMP_GT_OQ), v);
+        const F16 y = load16(m.v[j], e.act_y + r * ldc + 16 * j);
+        v = e.tanh ? v * fnmadd(y, y, set16(1)) : keep(positive(m.v[j], y), v);
       }
-      if (e.row_sums) sum = _mm512_add_ps(sum, _mm512_maskz_mov_ps(m.v[j], v));
-      _mm512_mask_storeu_ps(c + r * ldc + 16 * j, m.v[j], v);
+      if (e.row_sums) sum = sum + keep(m.v[j], v);
+      store16(c + r * ldc + 16 * j, m.v[j], v);
     }
-    if (e.row_sums) e.row_sums[r] += _mm512_reduce_add_ps(sum);
+    if (e.row_sums) e.row_sums[r] += reduce_add(sum);
   }
 }
-#pragma GCC diagnostic pop
 
 using TileFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, ColumnMask, float*,
                         int64_t, bool, Epilogue);

@@ -6,7 +6,7 @@
 #if SCIDL_CPU_ISA_LEVEL >= 2
 #include <immintrin.h>
 
-#include "scidl/backend/cpu/avx512_util.h"
+#include "scidl/backend/cpu/simd16.h"
 #endif
 
 #include "scidl/backend/cpu/cpu_backend.h"
@@ -58,7 +58,7 @@ void max_pool_halves_row(const T* r0, const T* r1, int64_t top, int64_t width, i
         _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), 1);
     for (; ow < out_width; ow += 16) {
       const int64_t n = std::min<int64_t>(16, out_width - ow), c = 2 * ow;
-      const __mmask16 lo = avx512::mask_bits(2 * n), hi = avx512::mask_bits(2 * n - 16);
+      const __mmask16 lo = simd::mask_bits(2 * n).v, hi = simd::mask_bits(2 * n - 16).v;
       const __m512 a0 = _mm512_maskz_loadu_ps(lo, r0 + c),
                    b0 = _mm512_maskz_loadu_ps(hi, r0 + c + 16);
       const __m512 a1 = _mm512_maskz_loadu_ps(lo, r1 + c),
@@ -72,7 +72,7 @@ void max_pool_halves_row(const T* r0, const T* r1, int64_t top, int64_t width, i
       const __m512 m0 = _mm512_mask_blend_ps(right0, l0, q0),
                    m1 = _mm512_mask_blend_ps(right1, l1, q1);
       const __mmask16 lower = _mm512_cmp_ps_mask(m1, m0, _CMP_GT_OQ);
-      const __mmask16 keep = avx512::mask_bits(n);
+      const __mmask16 keep = simd::mask_bits(n).v;
       _mm512_mask_storeu_ps(out + ow, keep, _mm512_mask_blend_ps(lower, m0, m1));
       // index = (lower ? top + width : top) + c + 2 lane + (lower ? right1 : right0)
       const __mmask16 right = (lower & right1) | (~lower & right0);
