@@ -18,9 +18,8 @@ namespace {
 
 namespace cpu = scidl::backend::cpu;
 
-// One family's line: on, off by SCIDL_KERNELS, or absent from the running copy.
-std::string family_state(bool available, cpu::Family family, const char* absent) {
-  if (!available) return absent;
+// One family's line: on in the running copy, or off by SCIDL_KERNELS.
+std::string family_state(cpu::Family family) {
   if (!cpu::family_on(family))
     return fmt::format("off (SCIDL_KERNELS=no-{})", cpu::family_name(family));
   return fmt::format("on ({} copy)", cpu::isa_name(cpu::active_isa()));
@@ -35,16 +34,13 @@ void print_kernels() {
     usable += (usable.empty() ? "" : ", ") + std::string(cpu::isa_name(i));
   fmt::print("instruction sets this CPU and build can run: {} (SCIDL_KERNELS=<set> forces one)\n",
              usable);
-  fmt::print("dense kernels: {}\n", family_state(cpu::dense::available(), cpu::Family::Dense,
-                                                 "none in this copy: BLAS and elementwise passes"));
-  fmt::print("convolution kernels: {}\n",
-             family_state(cpu::conv_kernels::available(), cpu::Family::Conv,
-                          "none in this copy: oneDNN or im2col + BLAS"));
-  fmt::print("Winograd kernels: {}\n", family_state(cpu::conv_winograd::available(),
-                                                    cpu::Family::Winograd, "none in this copy"));
-  fmt::print(
-      "oneDNN convolutions: {}\n",
-      family_state(cpu::onednn::compiled_in(), cpu::Family::Onednn, "not built (libdnnl-dev)"));
+  fmt::print("dense kernels: {}\n", family_state(cpu::Family::Dense));
+  fmt::print("convolution kernels: {}\n", family_state(cpu::Family::Conv));
+  fmt::print("Winograd kernels: {}\n", family_state(cpu::Family::Winograd));
+
+  fmt::print("oneDNN convolutions: {}\n", cpu::onednn::compiled_in()
+                                              ? family_state(cpu::Family::Onednn)
+                                              : std::string("not built (libdnnl-dev)"));
   fmt::print("AMX tiles: {}\n",
              cpu::amx::enabled() ? "on (dense layers of widths in multiples of 32, from 512 rows; "
                                    "SCIDL_KERNELS=no-amx turns them off)"

@@ -16,7 +16,7 @@ namespace cpu = backend::cpu;
 
 std::string refusal(const char* text) {
   try {
-    cpu::parse_kernel_settings(text);
+    cpu::parse_kernel_settings(text, cpu::usable_isas());
   } catch (const std::invalid_argument& e) {
     return e.what();
   }
@@ -25,7 +25,7 @@ std::string refusal(const char* text) {
 
 TEST(KernelSettings, NothingSetChoosesTheBestSetThisCpuRunsWithEveryFamilyOn) {
   for (const char* text : {static_cast<const char*>(nullptr), "", " , "}) {
-    const cpu::KernelSettings s = cpu::parse_kernel_settings(text);
+    const cpu::KernelSettings s = cpu::parse_kernel_settings(text, cpu::usable_isas());
     EXPECT_EQ(s.isa, cpu::usable_isas().back());
     EXPECT_EQ(s.why, "the best this CPU supports");
     for (bool on : s.family_on) EXPECT_TRUE(on);
@@ -33,7 +33,8 @@ TEST(KernelSettings, NothingSetChoosesTheBestSetThisCpuRunsWithEveryFamilyOn) {
 }
 
 TEST(KernelSettings, ASetAndFamiliesOffAreTakenInAnyOrder) {
-  const cpu::KernelSettings s = cpu::parse_kernel_settings(" no-winograd, portable ,no-amx");
+  const cpu::KernelSettings s =
+      cpu::parse_kernel_settings(" no-winograd, portable ,no-amx", cpu::usable_isas());
   EXPECT_EQ(s.isa, cpu::Isa::Portable);
   EXPECT_EQ(s.why, "SCIDL_KERNELS= no-winograd, portable ,no-amx");
   EXPECT_TRUE(s.family_on[int(cpu::Family::Dense)]);
@@ -56,16 +57,27 @@ TEST(KernelSettings, TwoSetsAreRefused) {
   EXPECT_NE(refusal("portable,portable").find("names two instruction sets"), std::string::npos);
 }
 
+// On a CPU that runs only the portable and AVX2 copies (the list parse_kernel_settings is
+// given), avx512 is refused by name and the message lists what can run.
 TEST(KernelSettings, ASetThisCpuLacksIsRefusedNamingIt) {
-  for (cpu::Isa isa : cpu::kIsas) {
-    if (cpu::cpu_supports(isa)) continue;
-    const std::string e = refusal(cpu::isa_name(isa));
-    EXPECT_NE(e.find("is not supported by this CPU"), std::string::npos) << e;
-    EXPECT_NE(e.find(cpu::isa_name(isa)), std::string::npos) << e;
+  const std::vector<cpu::Isa> avx2_cpu = {cpu::Isa::Portable, cpu::Isa::Avx2};
+  EXPECT_EQ(cpu::parse_kernel_settings(nullptr, avx2_cpu).isa, cpu::Isa::Avx2);
+  try {
+    cpu::parse_kernel_settings("avx512", avx2_cpu);
+    FAIL() << "expected avx512 to be refused";
+  } catch (const std::invalid_argument& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("\"avx512\" (AVX-512"), std::string::npos) << m;
+    EXPECT_NE(m.find("is not supported by this CPU"), std::string::npos) << m;
+    EXPECT_NE(m.find("can run: portable, avx2"), std::string::npos) << m;
   }
-  if (cpu::usable_isas().size() == std::size(cpu::kIsas))
-    GTEST_SKIP() << "this CPU supports every set (" << cpu::isa_name(cpu::usable_isas().back())
-                 << "): nothing to refuse";
+}
+
+// SCIDL_KERNELS=avx2 caps OpenBLAS too: each set names the OpenBLAS kernels for it.
+TEST(KernelSettings, EachSetNamesItsOpenBlasKernels) {
+  EXPECT_STREQ(cpu::openblas_core_type(cpu::Isa::Avx2), "Haswell");
+  EXPECT_STREQ(cpu::openblas_core_type(cpu::Isa::Avx512), "SkylakeX");
+  EXPECT_STREQ(cpu::openblas_core_type(cpu::Isa::Portable), "");
 }
 
 TEST(KernelSettings, SwitchingTheActiveSetSwitchesTheBackendAndBack) {

@@ -108,7 +108,7 @@ class DenseChainLossTest : public ::testing::TestWithParam<LossCase> {
 };
 
 TEST_P(DenseChainLossTest, AgreesWithTheComposedChainLossAndBackward) {
-  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
+  if (!dense::enabled()) GTEST_SKIP() << kernels_off("dense");
   const Outcome composed = run(false);
   expect_same(run(true), composed, GetParam().name);
   // From inside a parallel region (trials side by side) the pass gets a team of one.
@@ -141,7 +141,7 @@ INSTANTIATE_TEST_SUITE_P(
 // barrier; with either split the step must not depend on the team's size.
 using DenseChainLossTeams = DenseChainLossTest;
 TEST_P(DenseChainLossTeams, EveryTeamSizeTakesTheSameStep) {
-  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
+  if (!dense::enabled()) GTEST_SKIP() << kernels_off("dense");
   const Outcome composed = run(false);
   const int saved = omp_get_max_threads();
   for (int threads : {1, 3, 4}) {
@@ -159,7 +159,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 using DenseChainLossSeed = DenseChainLossTest;
 TEST_P(DenseChainLossSeed, BackwardScalesByTheSeedAndAccumulates) {
-  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
+  if (!dense::enabled()) GTEST_SKIP() << kernels_off("dense");
   // backward(2.5) gives 2.5 times the gradients, as any node's would
   const Outcome composed = run(false, 2.5);
   expect_same(run(true, 2.5), composed, "seed 2.5");
@@ -224,7 +224,7 @@ TEST(DenseChainLossFallback, WhatTheKernelsDoNotTakeRunsTheComposedOps) {
 // Tanh layers chain as ReLU ones do (the smooth surrogates' activation), so they train through
 // the fused pass too.
 TEST(DenseChainLossFallback, TanhChainsFuse) {
-  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
+  if (!dense::enabled()) GTEST_SKIP() << kernels_off("dense");
   nn::Sequential model;
   model.push_back(std::make_shared<nn::Linear>(3, 32));
   model.push_back(std::make_shared<nn::Tanh>());

@@ -51,7 +51,6 @@ class KernelsBackOnAfter : public ::testing::TestWithParam<Param> {
 using DenseKernels = KernelsBackOnAfter<Case>;
 
 TEST_P(DenseKernels, AgreeWithBlasForwardAndBackward) {
-  if (!dense::available()) GTEST_SKIP() << no_kernels("dense");
   const Case& c = GetParam();
   Generator gen(11);
   Tensor x = uniform({c.rows, c.in}, -1, 1, DType::Float32, gen);
@@ -108,7 +107,6 @@ struct ChainCase {
 using DenseChain = KernelsBackOnAfter<ChainCase>;
 
 TEST_P(DenseChain, AgreesWithComposedLinearLayers) {
-  if (!dense::available()) GTEST_SKIP() << no_kernels("dense");
   const ChainCase& c = GetParam();
   Generator gen(5);
   Tensor x0 = uniform({c.rows, c.widths[0]}, -1, 1, DType::Float32, gen);
@@ -185,7 +183,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(DenseChainPath, SequentialRunsLinearReluStacksAsOneNode) {
-  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
+  if (!dense::enabled()) GTEST_SKIP() << kernels_off("dense");
   nn::Sequential model;
   model.push_back(std::make_shared<nn::Linear>(3, 32));
   model.push_back(std::make_shared<nn::ReLU>());
@@ -227,7 +225,6 @@ TEST(DenseKernelsPath, ReluPassesNaNThroughOnEveryPath) {
 }
 
 TEST(DenseKernelsPath, BackendTakesTallNarrowAndShortWideFloat32LayersAndLeavesTheRestToBlas) {
-  if (!dense::available()) GTEST_SKIP() << no_kernels("dense");
   dense::set_enabled(true);
   auto& be = backend::backend_for(kCPU);
   auto takes = [&](int64_t rows, int64_t in, int64_t out, DType dt) {

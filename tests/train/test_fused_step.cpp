@@ -76,7 +76,7 @@ class FusedStepTest : public ::testing::TestWithParam<StepCase> {
   // Three steps both ways from the same weights, for optimizer `type`: everything they leave
   // must be equal.
   void compare(const std::string& type) {
-    if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
+    if (!dense::enabled()) GTEST_SKIP() << kernels_off("dense");
     const StepCase& c = GetParam();
     Generator gen(5);
     const Tensor x = uniform({c.rows, c.widths.front()}, -1, 1, DType::Float32, gen);
@@ -147,7 +147,7 @@ struct Fixture {
 };
 
 TEST(FusedStep, ANonFiniteLossChangesNothingAndCountsNoStep) {
-  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
+  if (!dense::enabled()) GTEST_SKIP() << kernels_off("dense");
   Fixture f;
   auto opt = optim::make_optimizer(spec("adam"), f.model->parameters());
   ASSERT_TRUE(train::fused_training_step(*f.model, *opt, f.x, f.y, FusedLoss::L1));
@@ -248,7 +248,7 @@ TEST(OptimizerParts, UpdatesInPartsEqualOneStep) {
 // The trainer fuses the step when nothing runs between backward() and step(): a run that
 // fuses and one kept apart by a clipping that never clips end bit-identical.
 TEST(FusedStep, TheTrainerTakesItAndTrainsAsBefore) {
-  if (!dense::enabled()) GTEST_SKIP() << no_kernels("dense");
+  if (!dense::enabled()) GTEST_SKIP() << kernels_off("dense");
   auto fit = [](bool fusable) {
     auto d = data::damped_oscillator_dataset(20, 30, 5);
     auto model = chain({d.x.shape()[1], 64, 64, d.y.shape()[1]}, true, true, 4);

@@ -1,5 +1,7 @@
 #include "scidl/backend/cpu/blas.h"
 
+#include "scidl/backend/cpu/isa.h"
+
 #include <dlfcn.h>
 #include <omp.h>
 
@@ -10,24 +12,12 @@ namespace scidl::backend::cpu {
 
 namespace {
 
-// The OpenBLAS kernel family this CPU can run, or "" when OpenBLAS's own detection will do.
-std::string core_type_for_this_cpu() {
-#if defined(__x86_64__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
-    return "SkylakeX";
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
-#endif
-  return "";
-}
-
 Blas load_blas() {
   Blas b;
   if (const char* set = std::getenv("OPENBLAS_CORETYPE")) {
     b.core_type = set;  // the user's choice wins
   } else {
-    b.core_type = core_type_for_this_cpu();
+    b.core_type = openblas_core_type(active_isa());
     if (!b.core_type.empty()) setenv("OPENBLAS_CORETYPE", b.core_type.c_str(), 0);
   }
   const char* candidates[] = {

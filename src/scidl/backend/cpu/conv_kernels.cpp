@@ -12,8 +12,6 @@
 SCIDL_ISA_BEGIN
 namespace conv_kernels {
 
-#if SCIDL_CPU_ISA_LEVEL >= 1
-
 namespace {
 
 using namespace simd;
@@ -365,24 +363,6 @@ void backward_both(const Conv2dDims& d, const float* gy, const float* relu_y, co
                    const float* w, float* gx, float* gw, float* gb) {
   backward(d, gy, relu_y, x, w, gx, gw, gb);
 }
-
-#else
-
-void forward(const Conv2dDims&, const float*, const float*, const float*, float*, bool) {
-  throw std::logic_error("conv_kernels::forward: not in the portable copy");
-}
-void backward_data(const Conv2dDims&, const float*, const float*, const float*, float*) {
-  throw std::logic_error("conv_kernels::backward_data: not in the portable copy");
-}
-void backward_weights(const Conv2dDims&, const float*, const float*, const float*, float*, float*) {
-  throw std::logic_error("conv_kernels::backward_weights: not in the portable copy");
-}
-void backward_both(const Conv2dDims&, const float*, const float*, const float*, const float*,
-                   float*, float*, float*) {
-  throw std::logic_error("conv_kernels::backward_both: not in the portable copy");
-}
-
-#endif
 
 }  // namespace conv_kernels
 SCIDL_ISA_END

@@ -24,10 +24,9 @@
 
 namespace scidl::backend::cpu::conv_kernels {
 
-// True when the active instruction set's copy of the backend has the kernels (isa.h).
-bool available();
-// Whether the CPU backend uses them: available, and not turned off by SCIDL_KERNELS=no-conv or
-// set_enabled(false) (tests compare both paths in one process; benchmarks measure the gain).
+// Every instruction set's copy of the backend has the kernels (isa.h). Whether the CPU backend
+// uses them: unless turned off by SCIDL_KERNELS=no-conv or set_enabled(false) (tests compare
+// every path in one process; benchmarks measure the gain).
 bool enabled();
 void set_enabled(bool on);
 // Enabled, and a convolution these kernels compute: stride 1, dilation 1, sizes whose scratch
@@ -59,7 +58,6 @@ void backward_both(const Conv2dDims& d, const float* gy, const float* relu_y, co
 
 SCIDL_ISA_BEGIN
 namespace conv_kernels {
-using cpu::conv_kernels::available;
 using cpu::conv_kernels::enabled;
 using cpu::conv_kernels::suits;
 decltype(cpu::conv_kernels::forward) forward;

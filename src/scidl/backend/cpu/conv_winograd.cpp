@@ -12,8 +12,6 @@
 SCIDL_ISA_BEGIN
 namespace conv_winograd {
 
-#if SCIDL_CPU_ISA_LEVEL >= 1
-
 namespace {
 
 using namespace simd;
@@ -390,18 +388,6 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
     }
   }
 }
-
-#else  // the portable copy: the CPU backend uses its other convolutions
-
-void forward(const Conv2dDims&, const float*, const float*, const float*, float*, bool) {
-  throw std::logic_error("conv_winograd::forward: not in the portable copy");
-}
-void backward(const Conv2dDims&, const float*, const float*, const float*, const float*, float*,
-              float*, float*) {
-  throw std::logic_error("conv_winograd::backward: not in the portable copy");
-}
-
-#endif
 
 }  // namespace conv_winograd
 SCIDL_ISA_END

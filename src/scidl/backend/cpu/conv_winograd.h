@@ -23,9 +23,8 @@
 
 namespace scidl::backend::cpu::conv_winograd {
 
-// True when the active instruction set's copy of the backend has the kernels (isa.h).
-bool available();
-// Available, and not turned off by SCIDL_KERNELS=no-winograd or set_enabled(false) (tests compare
+// Every instruction set's copy of the backend has the kernels (isa.h). Whether the CPU backend
+// uses them: unless turned off by SCIDL_KERNELS=no-winograd or set_enabled(false) (tests compare
 // every path in one process; benchmarks measure the gain).
 bool enabled();
 void set_enabled(bool on);
@@ -54,7 +53,6 @@ void backward(const Conv2dDims& d, const float* gy, const float* relu_y, const f
 
 SCIDL_ISA_BEGIN
 namespace conv_winograd {
-using cpu::conv_winograd::available;
 using cpu::conv_winograd::enabled;
 using cpu::conv_winograd::suits;
 decltype(cpu::conv_winograd::forward) forward;

@@ -1,7 +1,5 @@
 #include "scidl/backend/cpu/dense_by_units.h"
 
-#if SCIDL_CPU_ISA_LEVEL >= 1
-
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -258,5 +256,3 @@ double train_chain_by_units(int64_t rows, const float* x, const Layer* layers, i
 
 }  // namespace dense
 SCIDL_ISA_END
-
-#endif

@@ -21,8 +21,6 @@
 SCIDL_ISA_BEGIN
 namespace dense {
 
-#if SCIDL_CPU_ISA_LEVEL >= 1
-
 namespace {
 
 using namespace simd;
@@ -518,29 +516,6 @@ void backward_wide(int64_t rows, const float* x, const Layer& L, const float* y,
     }
   }
 }
-
-#else  // the portable copy: callers use BLAS
-
-void forward_chain(int64_t, const float*, const Layer*, int, float* const*) {
-  throw std::logic_error("dense::forward_chain: not in the portable copy");
-}
-void backward_chain(int64_t, const float*, const Layer*, int, const float* const*, const float*,
-                    float*, const LayerGrads*) {
-  throw std::logic_error("dense::backward_chain: not in the portable copy");
-}
-void forward_wide(int64_t, const float*, const Layer&, float*) {
-  throw std::logic_error("dense::forward_wide: not in the portable copy");
-}
-void backward_wide(int64_t, const float*, const Layer&, const float*, const float*, float*,
-                   const LayerGrads&) {
-  throw std::logic_error("dense::backward_wide: not in the portable copy");
-}
-double train_chain(int64_t, const float*, const Layer*, int, const float*, FusedLoss, float*,
-                   float*, const LayerGrads*, const UnitsReady&) {
-  throw std::logic_error("dense::train_chain: not in the portable copy");
-}
-
-#endif
 
 }  // namespace dense
 SCIDL_ISA_END

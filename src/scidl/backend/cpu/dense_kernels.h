@@ -16,11 +16,9 @@
 
 namespace scidl::backend::cpu::dense {
 
-// True when the active instruction set's copy of the backend has the kernels (isa.h); callers
-// fall back to BLAS otherwise.
-bool available();
-// Whether the CPU backend uses them: available, and not turned off by SCIDL_KERNELS=no-dense or
-// set_enabled(false) (tests compare both paths in one process; benchmarks measure the gain).
+// Every instruction set's copy of the backend has the kernels (isa.h). Whether the CPU backend
+// uses them: unless turned off by SCIDL_KERNELS=no-dense or set_enabled(false) (tests compare both
+// paths in one process; benchmarks measure the gain).
 bool enabled();
 void set_enabled(bool on);
 
@@ -69,7 +67,6 @@ constexpr int64_t kWideRows = 256;
 SCIDL_ISA_BEGIN
 namespace dense {
 
-using cpu::dense::available;
 using cpu::dense::enabled;
 using cpu::dense::kWideRows;
 using cpu::dense::Layer;

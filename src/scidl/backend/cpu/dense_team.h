@@ -13,7 +13,6 @@
 #include "scidl/backend/cpu/isa_region.h"
 #include "scidl/backend/cpu/vector_math.h"
 
-#if SCIDL_CPU_ISA_LEVEL >= 1
 SCIDL_ISA_BEGIN
 namespace dense {
 
@@ -106,4 +105,3 @@ inline double element_loss(FusedLoss kind, float p, float t, float scale, float&
 
 }  // namespace dense
 SCIDL_ISA_END
-#endif

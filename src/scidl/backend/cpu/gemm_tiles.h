@@ -6,8 +6,6 @@
 #pragma once
 #include <cstdint>
 
-#if SCIDL_CPU_ISA_LEVEL >= 1
-
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -31,13 +29,18 @@ using namespace simd;
 // shapes with more full-width B loads per FMA (3 x 128, 4 x 96) lost 15-20%.
 // AVX2 has 16 ymm registers: 6 rows x 16 columns (12 accumulators, 2 B vectors and a
 // broadcast), the usual AVX2 SGEMM kernel's shape.
+// The portable copy (SSE2's 16 xmm registers): 2 x 16 (8 accumulators).
 #if SCIDL_CPU_ISA_LEVEL >= 2
 constexpr int kVectors = 4;
+constexpr int kTileRows = 6;
+#elif SCIDL_CPU_ISA_LEVEL == 1
+constexpr int kVectors = 1;
+constexpr int kTileRows = 6;
 #else
 constexpr int kVectors = 1;
+constexpr int kTileRows = 2;
 #endif
 constexpr int64_t kPanel = 16 * kVectors;
-constexpr int kTileRows = 6;
 
 struct ColumnMask {
   M16 v[kVectors];
@@ -147,15 +150,20 @@ inline TileFn tile_of(int64_t rows, int64_t cols) {
 // The tile for `rows` rows (1..kTileRows) and `cols` columns (1..kPanel).
 template <AOrder kOrder>
 inline TileFn tile_for(int64_t rows, int64_t cols) {
-  switch ((std::min<int64_t>(cols, kPanel) + 15) / 16) {
-    case 1:
-      return tile_of<kOrder, 1>(rows, cols);
-    case 2:
-      return tile_of<kOrder, 2>(rows, cols);
-    case 3:
-      return tile_of<kOrder, 3>(rows, cols);
-    default:
-      return tile_of<kOrder, 4>(rows, cols);
+  const int64_t vectors = (std::min<int64_t>(cols, kPanel) + 15) / 16;
+  if constexpr (kVectors == 4) {
+    switch (vectors) {
+      case 1:
+        return tile_of<kOrder, 1>(rows, cols);
+      case 2:
+        return tile_of<kOrder, 2>(rows, cols);
+      case 3:
+        return tile_of<kOrder, 3>(rows, cols);
+      default:
+        return tile_of<kOrder, 4>(rows, cols);
+    }
+  } else {
+    return tile_of<kOrder, 1>(rows, cols);
   }
 }
 
@@ -212,5 +220,3 @@ inline int64_t padded_ld(int64_t cols) {
 
 }  // namespace gemm_tiles
 SCIDL_ISA_END
-
-#endif

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <stdexcept>
@@ -25,29 +26,25 @@ const IsaCopy& the_copy();
 }
 #endif
 
-const char* isa_name(Isa isa) {
-  switch (isa) {
-    case Isa::Portable:
-      return "portable";
-    case Isa::Avx2:
-      return "avx2";
-    case Isa::Avx512:
-      return "avx512";
-  }
-  return "?";
-}
+namespace {
 
-const char* isa_description(Isa isa) {
-  switch (isa) {
-    case Isa::Portable:
-      return "portable (the build's baseline instructions)";
-    case Isa::Avx2:
-      return "AVX2 + FMA (x86-64-v3)";
-    case Isa::Avx512:
-      return "AVX-512 F/BW/DQ/VL/CD (x86-64-v4)";
-  }
-  return "?";
-}
+// What scidl knows of each set, in kIsas's order.
+struct IsaFacts {
+  const char* name;
+  const char* description;
+  const char* openblas_core;  // OpenBLAS's kernel family for it ("": OpenBLAS's own choice)
+};
+constexpr IsaFacts kFacts[] = {
+    {"portable", "portable (the build's baseline instructions)", ""},
+    {"avx2", "AVX2 + FMA (x86-64-v3)", "Haswell"},
+    {"avx512", "AVX-512 F/BW/DQ/VL/CD (x86-64-v4)", "SkylakeX"},
+};
+
+}  // namespace
+
+const char* isa_name(Isa isa) { return kFacts[int(isa)].name; }
+const char* isa_description(Isa isa) { return kFacts[int(isa)].description; }
+const char* openblas_core_type(Isa isa) { return kFacts[int(isa)].openblas_core; }
 
 bool cpu_supports(Isa isa) {
   switch (isa) {
@@ -120,23 +117,22 @@ std::string valid_words() {
   return words;
 }
 
-std::string usable_list() {
+std::string list_of(const std::vector<Isa>& isas) {
   std::string list;
-  for (Isa isa : usable_isas()) list += std::string(list.empty() ? "" : ", ") + isa_name(isa);
+  for (Isa isa : isas) list += std::string(list.empty() ? "" : ", ") + isa_name(isa);
   return list;
 }
 
-[[noreturn]] void refuse(const std::string& what) {
+[[noreturn]] void refuse(const std::string& what, const std::vector<Isa>& usable) {
   throw std::invalid_argument(fmt::format(
       "SCIDL_KERNELS: {}. Valid words, comma-separated: {}. This CPU and build can run: {}", what,
-      valid_words(), usable_list()));
+      valid_words(), list_of(usable)));
 }
 
 }  // namespace
 
-KernelSettings parse_kernel_settings(const char* text) {
+KernelSettings parse_kernel_settings(const char* text, const std::vector<Isa>& usable) {
   KernelSettings s;
-  const std::vector<Isa> usable = usable_isas();
   s.isa = usable.back();
   s.why = "the best this CPU supports";
   std::string all = text ? text : "";
@@ -153,11 +149,12 @@ KernelSettings parse_kernel_settings(const char* text) {
     bool known = false;
     for (Isa isa : kIsas)
       if (word == isa_name(isa)) {
-        if (isa_named) refuse(fmt::format("names two instruction sets (\"{}\")", all));
-        if (!cpu_supports(isa))
-          refuse(
-              fmt::format("\"{}\" ({}) is not supported by this CPU", word, isa_description(isa)));
-        if (!compiled_in(isa)) refuse(fmt::format("\"{}\" is not compiled into this build", word));
+        if (isa_named) refuse(fmt::format("names two instruction sets (\"{}\")", all), usable);
+        if (std::find(usable.begin(), usable.end(), isa) == usable.end())
+          refuse(compiled_in(isa) ? fmt::format("\"{}\" ({}) is not supported by this CPU", word,
+                                                isa_description(isa))
+                                  : fmt::format("\"{}\" is not compiled into this build", word),
+                 usable);
         s.isa = isa;
         s.why = fmt::format("SCIDL_KERNELS={}", all);
         isa_named = known = true;
@@ -167,7 +164,7 @@ KernelSettings parse_kernel_settings(const char* text) {
         s.family_on[f] = false;
         known = true;
       }
-    if (!known) refuse(fmt::format("unknown word \"{}\"", word));
+    if (!known) refuse(fmt::format("unknown word \"{}\"", word), usable);
   }
   return s;
 }
@@ -182,7 +179,8 @@ struct ActiveSettings {
 
 ActiveSettings& active() {
   static ActiveSettings* settings = [] {
-    const KernelSettings parsed = parse_kernel_settings(std::getenv("SCIDL_KERNELS"));
+    const KernelSettings parsed =
+        parse_kernel_settings(std::getenv("SCIDL_KERNELS"), usable_isas());
     auto* a = new ActiveSettings;
     a->isa.store(int(parsed.isa));
     for (int f = 0; f < kFamilyCount; ++f) a->family_on[f].store(parsed.family_on[f]);
@@ -220,7 +218,7 @@ void set_family_on(Family family, bool on) { active().family_on[int(family)].sto
 
 void set_active_isa(Isa isa) {
   if (!compiled_in(isa) || !cpu_supports(isa))
-    refuse(fmt::format("\"{}\" cannot run here", isa_name(isa)));
+    refuse(fmt::format("\"{}\" cannot run here", isa_name(isa)), usable_isas());
   active().isa.store(int(isa));
 }
 

@@ -24,8 +24,11 @@ constexpr Isa kIsas[] = {Isa::Portable, Isa::Avx2, Isa::Avx512};
 
 const char* isa_name(Isa isa);         // "portable", "avx2", "avx512": SCIDL_KERNELS's words
 const char* isa_description(Isa isa);  // what the set is, for `scidl info`
-bool cpu_supports(Isa isa);            // this CPU (and its OS) runs code compiled for `isa`
-bool compiled_in(Isa isa);             // this build holds a copy of the backend for `isa`
+// The OpenBLAS kernel family for the set ("": OpenBLAS's own detection), which blas.cpp sets so
+// that SCIDL_KERNELS=avx2 caps the GEMMs too.
+const char* openblas_core_type(Isa isa);
+bool cpu_supports(Isa isa);  // this CPU (and its OS) runs code compiled for `isa`
+bool compiled_in(Isa isa);   // this build holds a copy of the backend for `isa`
 // The sets both compiled in and supported here, lowest first.
 std::vector<Isa> usable_isas();
 
@@ -41,9 +44,10 @@ struct KernelSettings {
   std::string why;  // how `isa` was chosen, for `scidl info`
   bool family_on[kFamilyCount] = {true, true, true, true, true};
 };
-// SCIDL_KERNELS's text (null or empty: the defaults) against this CPU. Throws
-// std::invalid_argument naming the bad word, the valid ones and what this CPU supports.
-KernelSettings parse_kernel_settings(const char* text);
+// SCIDL_KERNELS's text (null or empty: the defaults) against the sets this CPU and build can
+// run (usable_isas(); tests pass others). Throws std::invalid_argument naming the bad word, the
+// valid ones and what can run.
+KernelSettings parse_kernel_settings(const char* text, const std::vector<Isa>& usable);
 
 // The settings of this process (from SCIDL_KERNELS at first use), and what tests change.
 Isa active_isa();

@@ -15,9 +15,6 @@ const IsaCopy& the_copy() {
   static const IsaCopy copy = {
     .isa = Isa(SCIDL_CPU_ISA_LEVEL),
     .backend = &backend,
-    .dense = SCIDL_CPU_ISA_LEVEL >= 1,
-    .conv = SCIDL_CPU_ISA_LEVEL >= 1,
-    .winograd = SCIDL_CPU_ISA_LEVEL >= 1,
 #if defined(SCIDL_HAVE_AMX)
     .amx = true,
 #else

@@ -12,9 +12,7 @@ namespace scidl::backend::cpu {
 struct IsaCopy {
   Isa isa;
   Backend* backend;
-  // The families this copy has its own kernels for (the others answer false and the backend
-  // composes the work from BLAS and loops).
-  bool dense, conv, winograd, amx;
+  bool amx;  // whether this copy has the AMX kernels (only the AVX-512 copy can)
   decltype(&conv_kernels::forward) conv_forward;
   decltype(&conv_kernels::backward_data) conv_backward_data;
   decltype(&conv_kernels::backward_weights) conv_backward_weights;

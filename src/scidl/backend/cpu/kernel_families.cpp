@@ -16,14 +16,12 @@
 namespace scidl::backend::cpu {
 
 namespace dense {
-bool available() { return active_copy().dense; }
-bool enabled() { return available() && family_on(Family::Dense); }
+bool enabled() { return family_on(Family::Dense); }
 void set_enabled(bool on) { set_family_on(Family::Dense, on); }
 }  // namespace dense
 
 namespace conv_kernels {
-bool available() { return active_copy().conv; }
-bool enabled() { return available() && family_on(Family::Conv); }
+bool enabled() { return family_on(Family::Conv); }
 void set_enabled(bool on) { set_family_on(Family::Conv, on); }
 
 bool suits(const Conv2dDims& d) {
@@ -59,8 +57,7 @@ void backward_both(const Conv2dDims& d, const float* gy, const float* relu_y, co
 }  // namespace conv_kernels
 
 namespace conv_winograd {
-bool available() { return active_copy().winograd; }
-bool enabled() { return available() && family_on(Family::Winograd); }
+bool enabled() { return family_on(Family::Winograd); }
 void set_enabled(bool on) { set_family_on(Family::Winograd, on); }
 
 bool suits(const Conv2dDims& d) {

@@ -1,8 +1,8 @@
 // The 16-float vector scidl's own CPU kernels are written in (dense layers, convolutions): one
-// zmm register in the AVX-512 copy of the backend, two ymm registers in the AVX2 copy (isa.h),
-// with a 16-lane mask, lane-mask helpers, a 16 x 16 transpose and a per-thread scratch buffer.
-// The kernels' tile shapes (gemm_tiles.h: kVectors) say how many vectors a micro-tile keeps,
-// since AVX2 has half the registers of half the width. Only for the AVX2 and AVX-512 copies.
+// zmm register in the AVX-512 copy of the backend, two ymm registers in the AVX2 copy, an array
+// the compiler vectorises as it can in the portable copy (isa.h); with a 16-lane mask, a 16 x 16
+// transpose and a per-thread scratch buffer. The kernels' tile shapes (gemm_tiles.h: kVectors,
+// kTileRows) say how many vectors a micro-tile keeps, since the sets' register files differ.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -11,7 +11,10 @@
 
 #if SCIDL_CPU_ISA_LEVEL >= 1
 #include <immintrin.h>
+#endif
 #include <omp.h>
+
+#include <utility>
 
 #include <algorithm>
 
@@ -59,7 +62,7 @@ inline M16 positive(M16 m, F16 y) {
 inline F16 keep(M16 m, F16 x) { return {_mm512_maskz_mov_ps(m.v, x.v)}; }  // 0 off m
 inline float reduce_add(F16 x) { return _mm512_reduce_add_ps(x.v); }
 
-#else  // AVX2: two halves
+#elif SCIDL_CPU_ISA_LEVEL == 1  // AVX2: two halves
 
 struct F16 {
   __m256 lo, hi;
@@ -127,6 +130,78 @@ inline float reduce_add(F16 x) {
   return _mm_cvtss_f32(q);
 }
 
+#else  // portable: four 4-float vectors (GCC's vector extensions: SSE2 on x86-64)
+
+typedef float F4 __attribute__((vector_size(16)));
+typedef int32_t I4 __attribute__((vector_size(16)));
+struct F16 {
+  F4 q[4];
+};
+struct M16 {
+  I4 q[4];  // -1 on, 0 off
+};
+
+inline M16 mask_bits(int64_t n) {
+  M16 m;
+  for (int k = 0; k < 4; ++k)
+    for (int i = 0; i < 4; ++i) m.q[k][i] = 4 * k + i < n ? -1 : 0;
+  return m;
+}
+inline F16 zero16() { return {}; }
+inline F16 set16(float x) {
+  const F4 v = {x, x, x, x};
+  return {{v, v, v, v}};
+}
+inline F16 load16(const float* p) {
+  F16 r;
+  __builtin_memcpy(&r, p, sizeof r);
+  return r;
+}
+inline F16 load16(M16 m, const float* p) {  // lanes off m are not read
+  F16 r;
+  for (int k = 0; k < 4; ++k)
+    for (int i = 0; i < 4; ++i) r.q[k][i] = m.q[k][i] ? p[4 * k + i] : 0.0f;
+  return r;
+}
+inline void store16(float* p, F16 x) { __builtin_memcpy(p, &x, sizeof x); }
+inline void store16(float* p, M16 m, F16 x) {
+  for (int k = 0; k < 4; ++k)
+    for (int i = 0; i < 4; ++i)
+      if (m.q[k][i]) p[4 * k + i] = x.q[k][i];
+}
+inline F16 operator+(F16 a, F16 b) {
+  for (int k = 0; k < 4; ++k) a.q[k] += b.q[k];
+  return a;
+}
+inline F16 operator-(F16 a, F16 b) {
+  for (int k = 0; k < 4; ++k) a.q[k] -= b.q[k];
+  return a;
+}
+inline F16 operator*(F16 a, F16 b) {
+  for (int k = 0; k < 4; ++k) a.q[k] *= b.q[k];
+  return a;
+}
+inline F16 fmadd(F16 a, F16 b, F16 c) { return a * b + c; }
+inline F16 fnmadd(F16 a, F16 b, F16 c) { return c - a * b; }
+inline F16 keep(M16 m, F16 x) {
+  for (int k = 0; k < 4; ++k) x.q[k] = (F4)((I4)x.q[k] & m.q[k]);
+  return x;
+}
+inline F16 relu(F16 x) {
+  const F4 zero = {};
+  for (int k = 0; k < 4; ++k) x.q[k] = (F4)((I4)x.q[k] & ~(x.q[k] < zero));
+  return x;
+}
+inline M16 positive(M16 m, F16 y) {
+  const F4 zero = {};
+  for (int k = 0; k < 4; ++k) m.q[k] &= (y.q[k] > zero);
+  return m;
+}
+inline float reduce_add(F16 x) {
+  const F4 s = (x.q[0] + x.q[1]) + (x.q[2] + x.q[3]);
+  return (s[0] + s[2]) + (s[1] + s[3]);
+}
+
 #endif
 
 // dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols.
@@ -183,7 +258,7 @@ inline void transpose(const float* src, int64_t rows, int64_t cols, int64_t lds,
       for (int j = 0; j < nc; ++j) _mm512_mask_storeu_ps(dst + (c0 + j) * ldd + r0, row_mask, r[j]);
     }
 }
-#else
+#elif SCIDL_CPU_ISA_LEVEL == 1
 // r[i] lane j <- r[j] lane i for 8 x 8.
 inline void transpose8(__m256 (&r)[8]) {
   __m256 t[8];
@@ -228,6 +303,20 @@ inline void transpose(const float* src, int64_t rows, int64_t cols, int64_t lds,
     for (int64_t c = r < full_rows ? full_cols : 0; c < cols; ++c)
       dst[c * ldd + r] = src[r * lds + c];
 }
+#else
+inline void transpose16(F16 (&r)[16]) {
+  float t[16][16];
+  for (int i = 0; i < 16; ++i) store16(t[i], r[i]);
+  for (int i = 0; i < 16; ++i)
+    for (int k = 0; k < 4; ++k)
+      for (int l = 0; l < 4; ++l) r[i].q[k][l] = t[4 * k + l][i];
+}
+
+inline void transpose(const float* src, int64_t rows, int64_t cols, int64_t lds, float* dst,
+                      int64_t ldd) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) dst[c * ldd + r] = src[r * lds + c];
+}
 #endif
 
 #pragma GCC diagnostic pop
@@ -257,4 +346,3 @@ inline int image_threads(int64_t batch) {
 
 }  // namespace simd
 SCIDL_ISA_END
-#endif
