@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <iterator>
 #include <stdexcept>
 
 namespace scidl::backend::cpu {
@@ -28,17 +29,30 @@ const IsaCopy& the_copy();
 
 namespace {
 
+#if defined(SCIDL_BUILT_AVX2)
+constexpr bool kBuiltAvx2 = true;
+#else
+constexpr bool kBuiltAvx2 = false;
+#endif
+#if defined(SCIDL_BUILT_AVX512)
+constexpr bool kBuiltAvx512 = true;
+#else
+constexpr bool kBuiltAvx512 = false;
+#endif
+
 // What scidl knows of each set, in kIsas's order.
 struct IsaFacts {
   const char* name;
   const char* description;
   const char* openblas_core;  // OpenBLAS's kernel family for it ("": OpenBLAS's own choice)
+  bool compiled_in;
 };
 constexpr IsaFacts kFacts[] = {
-    {"portable", "portable (the build's baseline instructions)", ""},
-    {"avx2", "AVX2 + FMA (x86-64-v3)", "Haswell"},
-    {"avx512", "AVX-512 F/BW/DQ/VL/CD (x86-64-v4)", "SkylakeX"},
+    {"portable", "portable (the build's baseline instructions)", "", true},
+    {"avx2", "AVX2 + FMA (x86-64-v3)", "Haswell", kBuiltAvx2},
+    {"avx512", "AVX-512 F/BW/DQ/VL/CD (x86-64-v4)", "SkylakeX", kBuiltAvx512},
 };
+constexpr const char* kFamilyNames[kFamilyCount] = {"dense", "conv", "winograd", "amx", "onednn"};
 
 }  // namespace
 
@@ -68,22 +82,7 @@ bool cpu_supports(Isa isa) {
   return false;
 }
 
-bool compiled_in(Isa isa) {
-  switch (isa) {
-    case Isa::Portable:
-      return true;
-#if defined(SCIDL_BUILT_AVX2)
-    case Isa::Avx2:
-      return true;
-#endif
-#if defined(SCIDL_BUILT_AVX512)
-    case Isa::Avx512:
-      return true;
-#endif
-    default:
-      return false;
-  }
-}
+bool compiled_in(Isa isa) { return kFacts[int(isa)].compiled_in; }
 
 std::vector<Isa> usable_isas() {
   std::vector<Isa> out;
@@ -92,35 +91,20 @@ std::vector<Isa> usable_isas() {
   return out;
 }
 
-const char* family_name(Family family) {
-  switch (family) {
-    case Family::Dense:
-      return "dense";
-    case Family::Conv:
-      return "conv";
-    case Family::Winograd:
-      return "winograd";
-    case Family::Amx:
-      return "amx";
-    case Family::Onednn:
-      return "onednn";
-  }
-  return "?";
-}
+const char* family_name(Family family) { return kFamilyNames[int(family)]; }
 
 namespace {
-
-std::string valid_words() {
-  std::string words;
-  for (Isa isa : kIsas) words += std::string(words.empty() ? "" : ", ") + isa_name(isa);
-  for (Family f : kFamilies) words += std::string(", no-") + family_name(f);
-  return words;
-}
 
 std::string list_of(const std::vector<Isa>& isas) {
   std::string list;
   for (Isa isa : isas) list += std::string(list.empty() ? "" : ", ") + isa_name(isa);
   return list;
+}
+
+std::string valid_words() {
+  std::string words = list_of({std::begin(kIsas), std::end(kIsas)});
+  for (Family f : kFamilies) words += std::string(", no-") + family_name(f);
+  return words;
 }
 
 [[noreturn]] void refuse(const std::string& what, const std::vector<Isa>& usable) {
