@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   }
   if (batch == 0) batch = mode == "train" ? 32 : 128;
   manual_seed(0);
-  auto model = nn::build_model(keras_baseline_spec(), 0);
+  auto model = nn::build_sequential(keras_baseline_spec(), 0);
   optim::SGD opt(model->parameters(), {.lr = 0.01, .momentum = 0.9});
   Tensor images = rand({batch, 1, 28, 28});
   std::vector<int64_t> label_values(batch);

@@ -185,7 +185,7 @@ nlohmann::json keras_baseline() {
 }
 
 TEST(ModelSpec, KerasBaselineHasKerasParameterCountAndPyTorchNames) {
-  auto model = nn::build_model(keras_baseline(), 0);
+  auto model = nn::build_sequential(keras_baseline(), 0);
   EXPECT_EQ(model->parameter_count(), 1199882);  // Keras's model.summary() for this network
   auto state = model->state_dict();
   EXPECT_EQ(state.at("0.weight").shape(), (Shape{32, 1, 3, 3}));
@@ -204,7 +204,7 @@ TEST(ModelSpec, TracksShapesThroughSamePaddingStridesAndGlobalPooling) {
       {"type": "dropout2d", "rate": 0.1},
       {"type": "conv2d", "filters": 6, "kernel_size": 1},
       {"type": "global_avg_pool"}, {"type": "dense", "units": 2}]})");
-  auto model = nn::build_model(spec, 0);
+  auto model = nn::build_sequential(spec, 0);
   NoGradGuard ng;
   EXPECT_EQ((*model)(zeros({1, 3, 17, 17})).shape(), (Shape{1, 2}));
 }
@@ -213,7 +213,7 @@ TEST(ModelSpec, DenseOnImagesAsksForFlatten) {
   auto spec = nlohmann::json::parse(R"({"inputs": [1, 8, 8], "layers": [
       {"type": "conv2d", "filters": 4, "kernel_size": 3}, {"type": "dense", "units": 2}]})");
   try {
-    nn::build_model(spec, 0);
+    nn::build_sequential(spec, 0);
     FAIL() << "expected an error";
   } catch (const std::invalid_argument& e) {
     std::string m = e.what();
@@ -241,7 +241,7 @@ TEST(ModelSpec, PoolLargerThanTheImageNamesTheLayer) {
       {"type": "conv2d", "filters": 2, "kernel_size": 3},
       {"type": "maxpool2d", "pool_size": 3}]})");
   try {
-    nn::build_model(spec, 0);
+    nn::build_sequential(spec, 0);
     FAIL() << "expected an error";
   } catch (const std::invalid_argument& e) {
     std::string m = e.what();

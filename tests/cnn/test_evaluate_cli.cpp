@@ -32,7 +32,7 @@ std::filesystem::path write_model(const std::filesystem::path& dir, int64_t side
       {"type": "flatten"}, {"type": "dense", "units": 3}]})");
   spec["inputs"] = {1, side, side};
   spec["layers"][2]["units"] = classes;
-  auto model = nn::build_model(spec, 4);
+  auto model = nn::build_sequential(spec, 4);
   io::save_model(dir / "m.scidl", *model, spec);
   return dir / "m.scidl";
 }

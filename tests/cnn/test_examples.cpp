@@ -24,7 +24,7 @@ std::filesystem::path example(const std::string& name) {
 
 TEST(FashionMnistExamples, KerasBaselineIsTheLectureModel) {
   auto doc = io::parse_config_file(example("keras_baseline.toml"));
-  auto model = nn::build_model(model_of(doc), 0);
+  auto model = nn::build_sequential(model_of(doc), 0);
   EXPECT_EQ(model->parameter_count(), 1199882);
   auto training = doc.root().section("training");
   EXPECT_EQ(training->integer("epochs"), 15);
@@ -34,7 +34,7 @@ TEST(FashionMnistExamples, KerasBaselineIsTheLectureModel) {
 
 TEST(FashionMnistExamples, BestRecipeBuildsAndItsAugmentationParses) {
   auto doc = io::parse_config_file(example("best.toml"));
-  auto model = nn::build_model(model_of(doc), 0);
+  auto model = nn::build_sequential(model_of(doc), 0);
   NoGradGuard ng;
   model->eval();
   EXPECT_EQ((*model)(zeros({2, 1, 28, 28})).shape(), (Shape{2, 10}));

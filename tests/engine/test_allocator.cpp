@@ -20,7 +20,7 @@ TEST(CachingAllocator, ReusesFreedBlocks) {
 
 TEST(CachingAllocator, TrainingStepsAfterTheFirstAllocateNothingNew) {
   manual_seed(1);
-  auto model = nn::build_model(
+  auto model = nn::build_sequential(
       {{"inputs", 3},
        {"layers", {{{"type", "dense"}, {"units", 128}, {"activation", "relu"}, {"repeat", 3}},
                    {{"type", "dense"}, {"units", 4}}}}},

@@ -200,3 +200,50 @@ TEST(Random, GeneratorStateRoundTrips) {
 
 }  // namespace
 }  // namespace scidl::testing
+
+namespace scidl {
+namespace {
+
+// Operations with several outputs: one node, gradients through any subset of the outputs.
+TEST(MultiOutputNode, PiecesOfOneSplitShareOneNode) {
+  Tensor x = from_vector<double>({1, 2, 3, 4, 5, 6}, {6}).requires_grad_();
+  auto pieces = split(x, {2, 4}, 0);
+  ASSERT_EQ(pieces[0].grad_fn(), pieces[1].grad_fn());
+  EXPECT_EQ(pieces[0].output_nr(), 0u);
+  EXPECT_EQ(pieces[1].output_nr(), 1u);
+  sum(pieces[1] * 3.0).backward();  // only the second piece: the first gets zeros
+  EXPECT_EQ(x.grad().to_vector<double>(), (std::vector<double>{0, 0, 3, 3, 3, 3}));
+}
+
+TEST(MultiOutputNode, GradWithRespectToOneOutputOfAnotherOp) {
+  Tensor x = from_vector<double>({1, 2, 3, 4}, {4}).requires_grad_();
+  auto pieces = chunk(x * 2.0, 2, 0);
+  Tensor y = sum(pieces[0] * pieces[0]) + sum(pieces[1]);
+  auto g = autograd::grad({y}, {pieces[0], pieces[1]});
+  EXPECT_EQ(g[0].to_vector<double>(), (std::vector<double>{4, 8}));
+  EXPECT_EQ(g[1].to_vector<double>(), (std::vector<double>{1, 1}));
+}
+
+TEST(MultiOutputNode, RetainGradOnEachOutput) {
+  Tensor x = from_vector<double>({1, 2, 3, 4}, {4}).requires_grad_();
+  auto pieces = chunk(x, 2, 0);
+  pieces[1].retain_grad();
+  sum(pieces[0] * 5.0 + pieces[1] * 7.0).backward();
+  EXPECT_EQ(pieces[1].grad().to_vector<double>(), (std::vector<double>{7, 7}));
+  EXPECT_FALSE(pieces[0].grad().defined());
+  EXPECT_EQ(x.grad().to_vector<double>(), (std::vector<double>{5, 5, 7, 7}));
+}
+
+TEST(MultiOutputNode, SplitSizesThatDoNotAddUpAreRefused) {
+  Tensor x = zeros({3, 5});
+  try {
+    split(x, {2, 2}, 1);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("add up to 4"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("[3, 5]"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace scidl

@@ -34,7 +34,7 @@ const json& fixture() {
 
 std::shared_ptr<nn::Sequential> fixture_model(const std::string& name) {
   const json& m = fixture().at("models").at(name);
-  auto model = nn::build_model(m.at("spec"), 0);
+  auto model = nn::build_sequential(m.at("spec"), 0);
   std::map<std::string, Tensor> state;
   for (const auto& [key, value] : m.at("params").items()) state[key] = tensor_from(value);
   model->load_state_dict(state);

@@ -46,7 +46,7 @@ TEST(EulerCase, SalienceFindsEAndVAndTheFitFindsEulersFormula) {
   data::Dataset d;
   d.x = from_vector(z, {n, 4}, DType::Float32);
   d.y = from_vector(faces, {n, 1}, DType::Float32);
-  auto model = nn::build_model({{"inputs", 4},
+  auto model = nn::build_sequential({{"inputs", 4},
                                 {"layers",
                                  {{{"type", "dense"}, {"units", 32}, {"activation", "tanh"}},
                                   {{"type", "dense"}, {"units", 32}, {"activation", "tanh"}},

@@ -20,7 +20,7 @@ std::shared_ptr<nn::Sequential> small_mlp(int64_t outputs = 3) {
                          {"layers",
                           {{{"type", "dense"}, {"units", 8}, {"activation", "tanh"}},
                            {{"type", "dense"}, {"units", outputs}}}}};
-  auto model = nn::build_model(spec, 3);
+  auto model = nn::build_sequential(spec, 3);
   model->eval();
   return model;
 }
@@ -240,7 +240,7 @@ TEST(FeatureRanking, RanksByMeanAbsoluteValueAndScalesGradients) {
   EXPECT_DOUBLE_EQ(r.scores[1], 3.0);
   EXPECT_DOUBLE_EQ(r.shares[0], 0.25);
   // A linear model 3 x0 + 1 x1: raw gradients rank x0 first, but x1 varies 10 times as much.
-  auto model = nn::build_model(
+  auto model = nn::build_sequential(
       {{"inputs", 2}, {"dtype", "float64"}, {"layers", {{{"type", "dense"}, {"units", 1}}}}}, 0);
   model->load_state_dict({{"0.weight", from_vector(std::vector<double>{3, 1}, {1, 2})},
                           {"0.bias", zeros({1}, DType::Float64)}});

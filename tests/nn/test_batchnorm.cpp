@@ -141,7 +141,7 @@ TEST(BatchNorm, ModelSpecBuildsBatchnormLayers) {
       {"type": "dense", "units": 6},
       {"type": "batchnorm", "momentum": 0.2, "eps": 0.001},
       {"type": "relu"}, {"type": "dense", "units": 1}]})");
-  auto model = nn::build_model(spec, 3);
+  auto model = nn::build_sequential(spec, 3);
   auto* bn = dynamic_cast<nn::BatchNorm*>(&model->at(1));
   ASSERT_NE(bn, nullptr);
   EXPECT_EQ(bn->num_features(), 6);
@@ -152,7 +152,7 @@ TEST(BatchNorm, ModelSpecBuildsBatchnormLayers) {
   auto bad =
       nlohmann::json::parse(R"({"inputs": 4, "layers": [{"type": "batchnorm", "decay": 0.9}]})");
   try {
-    nn::build_model(bad, 3);
+    nn::build_sequential(bad, 3);
     FAIL();
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find(

@@ -17,7 +17,7 @@ nlohmann::json reference_mlp_spec() {
 
 TEST(TorchWeights, PyTorchStateDictLoadsAndGivesPyTorchOutputs) {
   auto fx = load_fixture("reference/mlp_float64.json");
-  auto model = nn::build_model(reference_mlp_spec(), 0);
+  auto model = nn::build_sequential(reference_mlp_spec(), 0);
   // Same names as PyTorch's Sequential: a dense layer and its activation take two slots.
   auto names = model->state_dict();
   ASSERT_TRUE(names.count("0.weight") && names.count("2.weight") && names.count("4.bias"));
@@ -29,8 +29,8 @@ TEST(TorchWeights, PyTorchStateDictLoadsAndGivesPyTorchOutputs) {
 
 TEST(TorchWeights, ExportThenImportIsExact) {
   TempDir dir("export_import");
-  auto a = nn::build_model(reference_mlp_spec(), 1);
-  auto b = nn::build_model(reference_mlp_spec(), 2);
+  auto a = nn::build_sequential(reference_mlp_spec(), 1);
+  auto b = nn::build_sequential(reference_mlp_spec(), 2);
   io::export_safetensors(dir.path / "w.safetensors", *a);
   io::import_safetensors(dir.path / "w.safetensors", *b);
   for (auto& [name, t] : a->state_dict())
@@ -40,7 +40,7 @@ TEST(TorchWeights, ExportThenImportIsExact) {
 TEST(TorchWeights, MismatchedArchitectureNamesWhatDiffers) {
   auto spec = reference_mlp_spec();
   spec["layers"][1]["units"] = 8;
-  auto model = nn::build_model(spec, 0);
+  auto model = nn::build_sequential(spec, 0);
   try {
     io::import_safetensors(std::string(SCIDL_TEST_DATA) + "/reference/mlp_float64.safetensors",
                            *model);

@@ -83,6 +83,15 @@ REGISTER_OP("sigmoid", any_values, [](const In& x) { return sigmoid(x[0]); },
             [](const std::vector<double>& v) { return 1 / (1 + std::exp(-v[0])); });
 REGISTER_OP("tanh", any_values, [](const In& x) { return tanh(x[0]); },
             [](const std::vector<double>& v) { return std::tanh(v[0]); });
+REGISTER_OP("gelu", any_values, [](const In& x) { return gelu(x[0]); },
+            [](const std::vector<double>& v) { return 0.5 * v[0] * (1 + std::erf(v[0] / std::sqrt(2.0))); });
+REGISTER_OP("gelu_tanh", any_values, [](const In& x) { return gelu(x[0], true); },
+            [](const std::vector<double>& v) {
+              const double k = std::sqrt(2 / M_PI);
+              return 0.5 * v[0] * (1 + std::tanh(k * (v[0] + 0.044715 * v[0] * v[0] * v[0])));
+            });
+REGISTER_OP("silu", any_values, [](const In& x) { return silu(x[0]); },
+            [](const std::vector<double>& v) { return v[0] / (1 + std::exp(-v[0])); });
 
 REGISTER_OP("where",
             [](Generator& g) {
@@ -371,6 +380,29 @@ REGISTER_OP("batch_norm_train_no_affine", [](Generator& g) { return batch_norm_i
             1e-5);
 REGISTER_OP("batch_norm_eval_nchw", [](Generator& g) { return batch_norm_inputs(g, {2, 3, 2, 2}); },
             batch_norm_eval);
+
+// ---- operations with several outputs ---------------------------------------------------------
+REGISTER_MULTI_OP("split", [](Generator& g) { return In{random_input(g, {3, 7, 2})}; },
+                  [](const In& x) { return split(x[0], {2, 0, 4, 1}, 1); });
+REGISTER_MULTI_OP("chunk", [](Generator& g) { return In{random_input(g, {6, 4})}; },
+                  [](const In& x) { return chunk(x[0], 3, 0); });
+REGISTER_MULTI_OP(
+    "lstm_cell",
+    [](Generator& g) {
+      const int64_t batch = 3, in = 4, hidden = 5;
+      return In{random_input(g, {batch, in}),         random_input(g, {batch, hidden}),
+                random_input(g, {batch, hidden}),     random_input(g, {4 * hidden, in}, -1, 1),
+                random_input(g, {4 * hidden, hidden}, -1, 1), random_input(g, {4 * hidden}, -1, 1),
+                random_input(g, {4 * hidden}, -1, 1)};
+    },
+    [](const In& x) { return lstm_cell(x[0], x[1], x[2], x[3], x[4], x[5], x[6]); });
+REGISTER_MULTI_OP(
+    "lstm_cell_no_bias",
+    [](Generator& g) {
+      return In{random_input(g, {2, 3}), random_input(g, {2, 2}), random_input(g, {2, 2}),
+                random_input(g, {8, 3}, -1, 1), random_input(g, {8, 2}, -1, 1)};
+    },
+    [](const In& x) { return lstm_cell(x[0], x[1], x[2], x[3], x[4], Tensor(), Tensor()); });
 
 }  // namespace
 }  // namespace scidl::testing

@@ -67,6 +67,34 @@ std::vector<Tensor> inputs_for(const OpCase& c, uint64_t seed) {
   return c.make_inputs(gen);
 }
 
+// Every output's values, one after another.
+std::vector<double> values_of(const std::vector<Tensor>& outs) {
+  std::vector<double> v;
+  for (const auto& t : outs) {
+    auto part = t.to_vector<double>();
+    v.insert(v.end(), part.begin(), part.end());
+  }
+  return v;
+}
+
+// Random seeds for the outputs in `which` (undefined for the others).
+std::vector<Tensor> seeds_for(const std::vector<Tensor>& outs, uint64_t seed) {
+  Generator gen(seed);
+  std::vector<Tensor> seeds;
+  for (const auto& y : outs)
+    seeds.push_back(to_dtype(random_input(gen, y.shape(), -1, 1), y.dtype()));
+  return seeds;
+}
+
+// The output subsets a backward is checked through: all of them, and (with several) each alone.
+std::vector<std::vector<size_t>> output_subsets(size_t n) {
+  std::vector<std::vector<size_t>> subsets(1);
+  for (size_t k = 0; k < n; ++k) subsets[0].push_back(k);
+  if (n > 1)
+    for (size_t k = 0; k < n; ++k) subsets.push_back({k});
+  return subsets;
+}
+
 class OpHarness : public ::testing::TestWithParam<size_t> {
  protected:
   const OpCase& op() const { return op_registry()[GetParam()]; }
@@ -79,10 +107,10 @@ TEST_P(OpHarness, Float32AgreesWithFloat64) {
     auto in64 = inputs_for(op(), 100 + s);
     std::vector<Tensor> in32;
     for (auto& t : in64) in32.push_back(to_dtype(t, DType::Float32));
-    auto y64 = op().forward(in64).to_vector<double>();
-    Tensor y32t = op().forward(in32);
-    ASSERT_EQ(y32t.dtype(), DType::Float32) << op().name;
-    auto y32 = y32t.to_vector<double>();
+    auto y64 = values_of(op().outputs(in64));
+    auto outs32 = op().outputs(in32);
+    for (const auto& t : outs32) ASSERT_EQ(t.dtype(), DType::Float32) << op().name;
+    auto y32 = values_of(outs32);
     ASSERT_EQ(y64.size(), y32.size());
     for (size_t i = 0; i < y64.size(); ++i)
       ASSERT_NEAR(y32[i], y64[i], 1e-4 * (1 + std::abs(y64[i]))) << op().name << " element " << i;
@@ -101,10 +129,8 @@ TEST_P(OpHarness, Float32GradientsAgreeWithFloat64) {
         if (is_floating(t.dtype())) diff.push_back(in.back().requires_grad_());
       }
       if (diff.empty()) return;
-      Tensor y = op().forward(in);
-      Generator gen(700 + s);
-      Tensor seed = to_dtype(random_input(gen, y.shape(), -1, 1), y.dtype());
-      for (auto& g : autograd::grad({y}, diff, {seed}, false, true))
+      auto ys = op().outputs(in);
+      for (auto& g : autograd::grad(ys, diff, seeds_for(ys, 700 + s), false, true))
         by_dtype[d].push_back(g.defined() ? g.to_vector<double>() : std::vector<double>{});
     }
     for (size_t k = 0; k < by_dtype[0].size(); ++k) {
@@ -122,8 +148,8 @@ TEST_P(OpHarness, NonContiguousInputsGiveTheSameValues) {
     auto in = inputs_for(op(), 200 + s);
     std::vector<Tensor> strided;
     for (auto& t : in) strided.push_back(noncontiguous_copy(t));
-    auto a = op().forward(in).to_vector<double>();
-    auto b = op().forward(strided).to_vector<double>();
+    auto a = values_of(op().outputs(in));
+    auto b = values_of(op().outputs(strided));
     ASSERT_EQ(a.size(), b.size());
     for (size_t i = 0; i < a.size(); ++i)
       ASSERT_NEAR(a[i], b[i], 1e-12 * (1 + std::abs(a[i]))) << op().name;
@@ -156,32 +182,42 @@ TEST_P(OpHarness, GradientsMatchFiniteDifferencesInFloat64) {
         t.requires_grad_();
         diff.push_back(t);
       }
-    Tensor y = op().forward(in);
-    Generator gen(500 + s);
-    Tensor seed = random_input(gen, y.shape(), -1, 1);
-    auto grads = autograd::grad({y}, diff, {seed}, false, true);
-    auto objective = [&] {
-      NoGradGuard ng;
-      auto yv = op().forward(in).to_vector<double>();
-      auto sv = seed.to_vector<double>();
-      double acc = 0;
-      for (size_t i = 0; i < yv.size(); ++i) acc += yv[i] * sv[i];
-      return acc;
-    };
-    const double h = 1e-6;
-    for (size_t k = 0; k < diff.size(); ++k) {
-      double* p = diff[k].data<double>();
-      auto g = grads[k].to_vector<double>();
-      for (int64_t i = 0; i < diff[k].numel(); ++i) {
-        double keep = p[i];
-        p[i] = keep + h;
-        double up = objective();
-        p[i] = keep - h;
-        double down = objective();
-        p[i] = keep;
-        double numeric = (up - down) / (2 * h);
-        ASSERT_NEAR(g[i], numeric, op().fd_tolerance * (1 + std::abs(numeric)))
-            << op().name << ": input " << k << " element " << i << " (seed " << s << ")";
+    const auto all_seeds = seeds_for(op().outputs(in), 500 + s);
+    for (const auto& subset : output_subsets(all_seeds.size())) {
+      auto ys = op().outputs(in);
+      std::vector<Tensor> outs, seeds;
+      for (size_t k : subset) {
+        outs.push_back(ys[k]);
+        seeds.push_back(all_seeds[k]);
+      }
+      auto grads = autograd::grad(outs, diff, seeds, false, true);
+      auto objective = [&] {
+        NoGradGuard ng;
+        auto now = op().outputs(in);
+        double acc = 0;
+        for (size_t k : subset) {
+          auto yv = now[k].to_vector<double>();
+          auto sv = all_seeds[k].to_vector<double>();
+          for (size_t i = 0; i < yv.size(); ++i) acc += yv[i] * sv[i];
+        }
+        return acc;
+      };
+      const double h = 1e-6;
+      for (size_t k = 0; k < diff.size(); ++k) {
+        double* p = diff[k].data<double>();
+        auto g = grads[k].to_vector<double>();
+        for (int64_t i = 0; i < diff[k].numel(); ++i) {
+          double keep = p[i];
+          p[i] = keep + h;
+          double up = objective();
+          p[i] = keep - h;
+          double down = objective();
+          p[i] = keep;
+          double numeric = (up - down) / (2 * h);
+          ASSERT_NEAR(g[i], numeric, op().fd_tolerance * (1 + std::abs(numeric)))
+              << op().name << ": input " << k << " element " << i << " (seed " << s << ", outputs "
+              << ::testing::PrintToString(subset) << ")";
+        }
       }
     }
   }
@@ -198,10 +234,10 @@ std::vector<size_t> ops_with_reference() {
   return ids;
 }
 
-INSTANTIATE_TEST_SUITE_P(AllOps, OpHarness,
-                         ::testing::Range<size_t>(0, op_registry().size()), case_name);
-INSTANTIATE_TEST_SUITE_P(ElementwiseOps, OpWithReference,
-                         ::testing::ValuesIn(ops_with_reference()), case_name);
+INSTANTIATE_TEST_SUITE_P(AllOps, OpHarness, ::testing::Range<size_t>(0, op_registry().size()),
+                         case_name);
+INSTANTIATE_TEST_SUITE_P(ElementwiseOps, OpWithReference, ::testing::ValuesIn(ops_with_reference()),
+                         case_name);
 
 }  // namespace
 }  // namespace scidl::testing

@@ -23,10 +23,26 @@ struct OpCase {
   using Forward = std::function<Tensor(const std::vector<Tensor>&)>;
   using Reference = std::function<double(const std::vector<double>&)>;
   OpCase(std::string n, Maker m, Forward f, Reference r = {}, double tol = 1e-6)
-      : name(std::move(n)), make_inputs(std::move(m)), forward(std::move(f)),
-        reference(std::move(r)), fd_tolerance(tol) {}
+      : name(std::move(n)),
+        make_inputs(std::move(m)),
+        forward(std::move(f)),
+        reference(std::move(r)),
+        fd_tolerance(tol) {}
   OpCase(std::string n, Maker m, Forward f, double tol)
       : OpCase(std::move(n), std::move(m), std::move(f), Reference{}, tol) {}
+
+  // An op with several outputs: each output's values and the gradients through every output
+  // alone and through all together are checked.
+  using ForwardMany = std::function<std::vector<Tensor>(const std::vector<Tensor>&)>;
+  ForwardMany forward_many;
+  static OpCase many(std::string n, Maker m, ForwardMany f, double tol = 1e-6) {
+    OpCase c(std::move(n), std::move(m), Forward{}, Reference{}, tol);
+    c.forward_many = std::move(f);
+    return c;
+  }
+  std::vector<Tensor> outputs(const std::vector<Tensor>& in) const {
+    return forward_many ? forward_many(in) : std::vector<Tensor>{forward(in)};
+  }
 };
 
 std::vector<OpCase>& op_registry();
@@ -48,6 +64,9 @@ Shape broadcastable_to(Generator& gen, const Shape& shape);
 
 #define SCIDL_CAT_(a, b) a##b
 #define SCIDL_CAT(a, b) SCIDL_CAT_(a, b)
+#define REGISTER_MULTI_OP(...)                    \
+  static ::scidl::testing::OpRegistrar SCIDL_CAT( \
+      op_case_, __LINE__)(::scidl::testing::OpCase::many(__VA_ARGS__))
 #define REGISTER_OP(...)                                   \
   static ::scidl::testing::OpRegistrar SCIDL_CAT(op_case_, \
                                                  __LINE__)(::scidl::testing::OpCase(__VA_ARGS__))

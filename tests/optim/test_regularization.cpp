@@ -47,7 +47,7 @@ TEST(Regularization, KernelRegularizerPenalisesOnlyThatLayersWeight) {
   auto spec = nlohmann::json::parse(R"({"inputs": 2, "dtype": "float64", "layers": [
       {"type": "dense", "units": 3, "activation": "tanh"},
       {"type": "dense", "units": 2, "repeat": 2, "kernel_regularizer": {"l2": 0.5}}]})");
-  auto model = nn::build_model(spec, 1);
+  auto model = nn::build_sequential(spec, 1);
   auto reg = optim::regularization_from_spec(spec, *model);
   optim::SGD sgd(model->parameters());  // flat gradients, zero
   reg.add_gradients();
@@ -96,7 +96,7 @@ TEST(Regularization, BadRegularizerInSpecNamesTheLayerAndKey) {
   auto spec = nlohmann::json::parse(R"({"inputs": 2, "layers": [
       {"type": "dense", "units": 3, "kernel_regularizer": {"l3": 0.5}}]})");
   try {
-    nn::build_model(spec, 1);
+    nn::build_sequential(spec, 1);
     FAIL();
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("model.layers[0].kernel_regularizer: unknown key 'l3'"),

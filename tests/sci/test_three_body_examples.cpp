@@ -20,7 +20,7 @@ class ThreeBodyExamples : public ::testing::TestWithParam<const char*> {};
 TEST_P(ThreeBodyExamples, ParseAndBuildThePapersNetwork) {
   auto doc = io::parse_config_file(example(GetParam()));
   const train::RunConfig config = train::parse_run_config(doc, example("").parent_path());
-  EXPECT_EQ(nn::build_model(config.model, 0)->parameter_count(), 149636);
+  EXPECT_EQ(nn::build_sequential(config.model, 0)->parameter_count(), 149636);
   EXPECT_EQ(config.training.loss, "mae");
   EXPECT_EQ(config.data.split, "group");
   EXPECT_DOUBLE_EQ(config.data.validation_split, 0.01);

@@ -17,7 +17,7 @@ namespace {
 std::shared_ptr<nn::Sequential> smooth_network() {
   // tanh, float64: smooth, so finite differences are accurate (a ReLU network is piecewise
   // linear in t and its derivative jumps at kinks).
-  return nn::build_model(nlohmann::json::parse(R"({"inputs": 3, "dtype": "float64",
+  return nn::build_sequential(nlohmann::json::parse(R"({"inputs": 3, "dtype": "float64",
       "layers": [{"type": "dense", "units": 16, "activation": "tanh", "repeat": 2},
                  {"type": "dense", "units": 4}]})"),
                          11);
@@ -57,7 +57,7 @@ TEST(ThreeBodySurrogate, PositionsWithoutVelocitiesAgreeWithTheTapedPass) {
 }
 
 TEST(ThreeBodySurrogate, RejectsAModelWithTheWrongNumberOfOutputs) {
-  auto model = nn::build_model(
+  auto model = nn::build_sequential(
       nlohmann::json::parse(R"({"inputs": 3, "layers": [{"type": "dense", "units": 6}]})"), 1);
   try {
     evaluate_surrogate(*model, {0.0, -0.2, 0.3}, false);

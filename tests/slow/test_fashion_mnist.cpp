@@ -68,7 +68,7 @@ TEST(FashionMnistSlow, ExampleConfigReachesItsTestAccuracy) {
   if (e.validation_split > 0) split = data::split_by_row(train, e.validation_split, 1);
   if (e.augment)
     split.train.augment = data::Augmenter(data::parse_augment_options(*e.augment, "augment"), 1);
-  auto model = nn::build_model(e.model, 1);
+  auto model = nn::build_sequential(e.model, 1);
   auto optimizer = optim::make_optimizer(e.optimizer, model->parameters());
   train::Trainer trainer(*model, *optimizer, train::make_loss("cross_entropy"), {"accuracy"});
   train::FitOptions fo;

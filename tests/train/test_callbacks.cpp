@@ -34,7 +34,7 @@ nlohmann::json tiny_mlp() {
 struct SmallFit {
   data::Dataset train = data::damped_oscillator_dataset(6, 20, 1);
   data::Dataset val = data::damped_oscillator_dataset(2, 20, 2);
-  std::shared_ptr<nn::Sequential> model = nn::build_model(tiny_mlp(), 1);
+  std::shared_ptr<nn::Sequential> model = nn::build_sequential(tiny_mlp(), 1);
   optim::SGD opt{model->parameters(), {.lr = 0.05}};
   train::Trainer trainer{*model, opt, train::make_loss("mse"), {"mae"}};
   train::History fit(int epochs, const std::vector<train::Callback*>& cbs, bool with_val = true) {

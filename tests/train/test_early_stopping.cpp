@@ -117,7 +117,7 @@ TEST(EarlyStoppingMonitor, AnUnloggedMonitorIsAnErrorAtTheFirstEpochListingTheLo
 // A real (tiny) model whose weights the test sets by hand, one value per epoch.
 struct ScriptedModel {
   std::shared_ptr<nn::Sequential> model =
-      nn::build_model({{"inputs", 1}, {"layers", {{{"type", "dense"}, {"units", 1}}}}}, 0);
+      nn::build_sequential({{"inputs", 1}, {"layers", {{{"type", "dense"}, {"units", 1}}}}}, 0);
   optim::SGD opt{model->parameters(), {.lr = 0.1}};
   train::Trainer trainer{*model, opt, train::make_loss("mse")};
   void set_weights(double v) {

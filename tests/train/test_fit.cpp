@@ -21,7 +21,7 @@ nlohmann::json small_mlp() {
 TEST(Fit, LearnsDampedOscillationsOnHeldOutTrajectories) {
   auto d = data::damped_oscillator_dataset(60, 50, 3);
   auto split = data::split_by_group(d, 0.2, 3);
-  auto model = nn::build_model(small_mlp(), 3);
+  auto model = nn::build_sequential(small_mlp(), 3);
   optim::Adam opt(model->parameters(), {.lr = 1e-2});
   train::Trainer trainer(*model, opt, train::make_loss("mse"), {"mae"});
   train::FitOptions o;
@@ -38,7 +38,7 @@ TEST(Fit, SameSeedGivesBitIdenticalWeights) {
   auto run = [] {
     manual_seed(11);
     auto d = data::damped_oscillator_dataset(20, 30, 5);
-    auto model = nn::build_model(small_mlp(), 5);
+    auto model = nn::build_sequential(small_mlp(), 5);
     optim::SGD opt(model->parameters(), {.lr = 0.05, .momentum = 0.9, .nesterov = true});
     train::Trainer trainer(*model, opt, train::make_loss("mae"));
     train::FitOptions o;
@@ -76,7 +76,7 @@ TEST(Fit, NonFiniteLossStopsBeforeTheWeightsChangeAndNamesEpochAndBatch) {
   auto y = d.y.to_vector<float>();
   y[25] = NAN;
   d.y = from_vector(y, d.y.shape());
-  auto model = nn::build_model(small_mlp(), 1);
+  auto model = nn::build_sequential(small_mlp(), 1);
   optim::SGD opt(model->parameters(), {.lr = 0.01});
   train::Trainer trainer(*model, opt, train::make_loss("mse"));
   train::FitOptions o;
@@ -111,7 +111,7 @@ TEST(Fit, NonFiniteValidationLossStopsAndNamesTheEpoch) {
   auto d = data::damped_oscillator_dataset(4, 10, 1);
   data::Dataset val = d;
   val.x = d.x * NAN;
-  auto model = nn::build_model(small_mlp(), 1);
+  auto model = nn::build_sequential(small_mlp(), 1);
   optim::SGD opt(model->parameters(), {.lr = 0.01});
   train::Trainer trainer(*model, opt, train::make_loss("mse"));
   train::FitOptions o;

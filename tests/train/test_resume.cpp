@@ -41,7 +41,7 @@ struct ResumableFit {
   std::unique_ptr<train::CheckpointWriter> writer;
   ResumableFit(const std::filesystem::path& ckpt, int64_t every) {
     manual_seed(7);
-    model = nn::build_model(mlp_with_dropout(), 7);
+    model = nn::build_sequential(mlp_with_dropout(), 7);
     opt = std::make_unique<optim::Adam>(model->parameters(), optim::AdamOptions{.lr = 5e-3});
     trainer = std::make_unique<train::Trainer>(*model, *opt, train::make_loss("mse"),
                                                std::vector<std::string>{"mae", "r2"});

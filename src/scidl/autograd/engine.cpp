@@ -44,10 +44,20 @@ void check_seed(const Tensor& out, const Tensor& seed) {
                     shape_str(seed.shape()), shape_str(out.shape())));
 }
 
-// Runs the graph below `outputs`. Returns the gradient reaching each node's output.
-std::unordered_map<Node*, Tensor> run_backward(const std::vector<Tensor>& outputs,
-                                               const std::vector<Tensor>& seeds,
-                                               bool retain_graph, const Capture& capture) {
+// The gradient slots of a node's outputs, one per output.
+using OutputGrads = std::vector<Tensor>;
+
+Tensor& slot_of(std::unordered_map<Node*, OutputGrads>& grads, const Tensor& t) {
+  Node* node = t.grad_fn().get();
+  auto& slots = grads[node];
+  if (slots.empty()) slots.resize(node->num_outputs());
+  return slots[t.output_nr()];
+}
+
+// Runs the graph below `outputs`. Returns the gradients reaching each node's outputs.
+std::unordered_map<Node*, OutputGrads> run_backward(const std::vector<Tensor>& outputs,
+                                                    const std::vector<Tensor>& seeds,
+                                                    bool retain_graph, const Capture& capture) {
   NoGradGuard no_grad;  // gradient computations are not themselves recorded
   std::unordered_map<Node*, int> dependencies;
   std::vector<Node*> stack;
@@ -70,13 +80,13 @@ std::unordered_map<Node*, Tensor> run_backward(const std::vector<Tensor>& output
       }
     }
   }
-  std::unordered_map<Node*, Tensor> grads;
+  std::unordered_map<Node*, OutputGrads> grads;
   std::vector<Node*> ready;
   for (size_t k = 0; k < outputs.size(); ++k) {
     const Tensor& out = outputs[k];
     check_seed(out, seeds[k]);
     if (out.grad_fn()) {
-      accumulate_into(grads[out.grad_fn().get()], seeds[k]);
+      accumulate_into(slot_of(grads, out), seeds[k]);
     } else if (out.requires_grad()) {
       if (capture.leaves && capture.leaves->count(out.impl()))
         accumulate_into((*capture.leaves)[out.impl()], seeds[k]);
@@ -90,18 +100,21 @@ std::unordered_map<Node*, Tensor> run_backward(const std::vector<Tensor>& output
                                   std::find(ready.begin(), ready.end(), fn.get()) == ready.end())
       ready.push_back(fn.get());
 
-  std::unordered_map<Node*, Tensor> done;
+  std::unordered_map<Node*, OutputGrads> done;
   while (!ready.empty()) {
     Node* node = ready.back();
     ready.pop_back();
-    Tensor g = grads[node];
+    OutputGrads g = std::move(grads[node]);
     grads.erase(node);
-    if (auto out = node->output.lock(); out && out->retains_grad && !capture.leaves) {
-      Tensor o(out);
-      accumulate_leaf(o, g);
-    }
+    g.resize(node->num_outputs());
+    if (!capture.leaves)
+      for (size_t k = 0; k < g.size(); ++k)
+        if (auto out = node->output(k); out && out->retains_grad && g[k].defined()) {
+          Tensor o(out);
+          accumulate_leaf(o, g[k]);
+        }
     std::vector<Tensor> input_grads = node->apply(g);
-    done[node] = g;
+    done[node] = std::move(g);
     for (size_t i = 0; i < node->inputs().size(); ++i) {
       if (!node->needs_input_grad(i) || i >= input_grads.size() || !input_grads[i].defined())
         continue;
@@ -112,7 +125,7 @@ std::unordered_map<Node*, Tensor> run_backward(const std::vector<Tensor>& output
             fmt::format("backward of '{}' produced a gradient of shape {} for an input of shape {}",
                         node->name(), shape_str(gi.shape()), shape_str(input.shape())));
       if (const auto& child = input.grad_fn()) {
-        accumulate_into(grads[child.get()], gi);
+        accumulate_into(slot_of(grads, input), gi);
         if (--dependencies[child.get()] == 0) ready.push_back(child.get());
       } else if (capture.leaves) {
         if (auto it = capture.leaves->find(input.impl()); it != capture.leaves->end())
@@ -166,7 +179,12 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
   auto done = run_backward(outputs, seeds, retain_graph, Capture{&leaves});
   std::vector<Tensor> result;
   for (const auto& in : inputs) {
-    Tensor g = in.is_leaf() ? leaves[in.impl()] : done[in.grad_fn().get()];
+    Tensor g;
+    if (in.is_leaf()) {
+      g = leaves[in.impl()];
+    } else if (auto it = done.find(in.grad_fn().get()); it != done.end()) {
+      g = it->second[in.output_nr()];
+    }
     if (!g.defined()) {
       if (!allow_unused)
         throw std::invalid_argument(fmt::format(
@@ -186,10 +204,26 @@ Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, Node::Ba
   for (const auto& t : inputs) any = any || (t.defined() && t.requires_grad());
   if (!any) return out;
   auto node = std::make_shared<Node>(name, std::move(inputs), std::move(fn));
-  node->output = out.impl_ptr();
+  node->set_output(0, out.impl_ptr());
   out.impl()->grad_fn = node;
+  out.impl()->output_nr = 0;
   out.impl()->requires_grad = true;
   return out;
+}
+
+std::vector<Tensor> record(const char* name, std::vector<Tensor> outs, std::vector<Tensor> inputs,
+                           Node::MultiBackwardFn fn) {
+  if (!grad_mode_enabled()) return outs;
+  bool any = false;
+  for (const auto& t : inputs) any = any || (t.defined() && t.requires_grad());
+  if (!any) return outs;
+  auto node = std::make_shared<Node>(name, std::move(inputs), outs, std::move(fn));
+  for (size_t k = 0; k < outs.size(); ++k) {
+    outs[k].impl()->grad_fn = node;
+    outs[k].impl()->output_nr = static_cast<uint32_t>(k);
+    outs[k].impl()->requires_grad = true;
+  }
+  return outs;
 }
 
 }  // namespace scidl::autograd

@@ -21,5 +21,9 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
 
 // Records `fn` as the backward of `out` when grad mode is on and any input requires grad.
 Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, Node::BackwardFn fn);
+// The same for an operation with several outputs (each a distinct new tensor): one node, whose
+// rule gets one gradient per output (zeros where none reached it).
+std::vector<Tensor> record(const char* name, std::vector<Tensor> outs, std::vector<Tensor> inputs,
+                           Node::MultiBackwardFn fn);
 
 }  // namespace scidl::autograd

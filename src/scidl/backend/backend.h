@@ -36,6 +36,9 @@ enum class UnaryOp {
   Clamp,     // clamp to [a, b]
   Affine,    // a*x + b
   GtScalar,  // 1 where x > a else 0
+  Gelu,      // x * Phi(x) (erf form, PyTorch's default)
+  GeluTanh,  // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+  Silu,      // x * sigmoid(x)
 };
 
 enum class BinaryOp {
@@ -59,6 +62,9 @@ enum class BinaryOp {
   AbsGrad,        // g * sign(x)
   ClampGrad,      // g * (a <= x <= b)
   PowScalarGrad,  // g * a * x^(a-1)
+  GeluGrad,       // g * d/dx gelu(x)
+  GeluTanhGrad,   // g * d/dx gelu_tanh(x)
+  SiluGrad,       // g * d/dx silu(x)
 };
 
 enum class ReduceOp { Sum, Max, Min, ArgMax, ArgMin };

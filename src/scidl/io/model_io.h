@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scidl/io/named_array.h"
-#include "scidl/nn/sequential.h"
+#include "scidl/nn/module.h"
 
 namespace scidl::io {
 
@@ -19,7 +19,7 @@ void save_model(const std::filesystem::path& path, const nn::Module& model,
                 const nlohmann::json& spec, const nlohmann::json& extra = nlohmann::json::object());
 
 struct LoadedModel {
-  std::shared_ptr<nn::Sequential> model;
+  nn::ModulePtr model;  // an nn::Sequential for a stack, an nn::Graph for a graph
   nlohmann::json spec;
   nlohmann::json meta;  // everything the writer stored
 };

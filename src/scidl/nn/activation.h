@@ -22,6 +22,20 @@ class Sigmoid : public Module {
   Tensor forward(const Tensor& x) override;
   std::string describe() const override { return "Sigmoid"; }
 };
+class GELU : public Module {
+ public:
+  explicit GELU(bool tanh_approximation = false) : tanh_(tanh_approximation) {}
+  Tensor forward(const Tensor& x) override;
+  std::string describe() const override { return tanh_ ? "GELU(tanh)" : "GELU"; }
+
+ private:
+  bool tanh_;
+};
+class SiLU : public Module {
+ public:
+  Tensor forward(const Tensor& x) override;
+  std::string describe() const override { return "SiLU"; }
+};
 class LeakyReLU : public Module {
  public:
   explicit LeakyReLU(double slope = 0.01) : slope_(slope) {}

@@ -2,21 +2,32 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <set>
+
 #include "scidl/nn/activation.h"
 #include "scidl/nn/batchnorm.h"
 #include "scidl/nn/conv.h"
+#include "scidl/nn/embedding.h"
+#include "scidl/nn/graph.h"
+#include "scidl/nn/layer_norm.h"
 #include "scidl/nn/linear.h"
+#include "scidl/nn/merge.h"
+#include "scidl/nn/normalization.h"
 #include "scidl/nn/pool.h"
+#include "scidl/nn/sequential.h"
 
 namespace scidl::nn {
 
 using nlohmann::json;
 
 const std::vector<std::string>& layer_types() {
-  static const std::vector<std::string> t{"dense", "dropout", "flatten", "batchnorm", "relu",
-                                          "tanh", "sigmoid", "leaky_relu", "elu", "softmax",
-                                          "log_softmax", "conv2d", "maxpool2d", "avgpool2d",
-                                          "global_avg_pool", "dropout2d"};
+  static const std::vector<std::string> t{
+      "dense",         "dropout",   "flatten",   "batchnorm", "layernorm",
+      "normalization", "embedding", "relu",      "tanh",      "sigmoid",
+      "leaky_relu",    "elu",       "gelu",      "silu",      "softmax",
+      "log_softmax",   "conv2d",    "maxpool2d", "avgpool2d", "global_avg_pool",
+      "dropout2d",     "add",       "concat"};
   return t;
 }
 
@@ -27,8 +38,8 @@ namespace {
 // "kernel_regularizer" / "bias_regularizer" tables {"l1": a, "l2": b}, checked here and turned
 // into penalties by optim::regularization_from_spec.
 
-const std::vector<std::string> kActivations{"relu", "tanh", "sigmoid", "leaky_relu", "elu",
-                                            "softmax", "log_softmax", "linear", "none"};
+const std::vector<std::string> kActivations{
+    "relu", "tanh", "sigmoid", "leaky_relu", "elu", "softmax", "log_softmax", "linear", "none"};
 
 ModulePtr make_activation(const std::string& name, const std::string& where) {
   if (name == "relu") return std::make_shared<ReLU>();
@@ -52,15 +63,22 @@ void check_keys(const json& layer, const std::vector<std::string>& allowed,
 }
 
 // What a config value of type T is called in a message.
-template <typename T> constexpr const char* kind_of() {
-  if constexpr (std::is_same_v<T, bool>) return "true or false";
-  else if constexpr (std::is_integral_v<T>) return "an integer";
-  else if constexpr (std::is_floating_point_v<T>) return "a number";
-  else if constexpr (std::is_same_v<T, std::string>) return "a string";
-  else return "a list";
+template <typename T>
+constexpr const char* kind_of() {
+  if constexpr (std::is_same_v<T, bool>)
+    return "true or false";
+  else if constexpr (std::is_integral_v<T>)
+    return "an integer";
+  else if constexpr (std::is_floating_point_v<T>)
+    return "a number";
+  else if constexpr (std::is_same_v<T, std::string>)
+    return "a string";
+  else
+    return "a list";
 }
 
-template <typename T> T get(const json& j, const std::string& key, const std::string& where) {
+template <typename T>
+T get(const json& j, const std::string& key, const std::string& where) {
   if (!j.contains(key)) throw std::invalid_argument(fmt::format("{}: missing '{}'", where, key));
   const json& v = j.at(key);
   // nlohmann converts between numbers silently: 2.5 would become the integer 2
@@ -111,7 +129,6 @@ void check_regularizer(const json& layer, const char* key, const std::string& wh
   }
 }
 
-
 // ---- Image layers (cnn): conv2d, maxpool2d, avgpool2d, global_avg_pool, dropout2d ----------
 // `shape` is the per-example shape flowing through the model ([features] or [C, H, W]).
 
@@ -122,8 +139,8 @@ std::array<int64_t, 2> get_pair(const json& layer, const std::string& key, int64
   if (v.is_number_integer()) return {v.get<int64_t>(), v.get<int64_t>()};
   if (v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_number_integer())
     return {v[0].get<int64_t>(), v[1].get<int64_t>()};
-  throw std::invalid_argument(fmt::format("{}: '{}' must be an integer or [height, width], got {}",
-                                          where, key, v.dump()));
+  throw std::invalid_argument(
+      fmt::format("{}: '{}' must be an integer or [height, width], got {}", where, key, v.dump()));
 }
 
 Padding2d get_padding(const json& layer, const std::string& where) {
@@ -147,13 +164,16 @@ void need_image(const Shape& shape, const std::string& type, const std::string& 
 }
 
 // Adds the layer and updates `shape`; errors name the layer and the sizes that do not fit.
-void add_image_layer(Sequential& model, const json& layer, const std::string& type, Shape& shape,
-                     Init init, DType dtype, Generator& gen, const std::string& where) {
+void add_image_layer(std::vector<ModulePtr>& model, const json& layer, const std::string& type,
+                     Shape& shape, Init init, DType dtype, Generator& gen,
+                     const std::string& where) {
   need_image(shape, type, where);
   try {
     if (type == "conv2d") {
-      check_keys(layer, {"type", "filters", "kernel_size", "strides", "padding", "dilation",
-                         "activation", "bias", "init", "repeat"}, where);
+      check_keys(layer,
+                 {"type", "filters", "kernel_size", "strides", "padding", "dilation", "activation",
+                  "bias", "init", "repeat"},
+                 where);
       Conv2dLayerOptions o;
       o.stride = get_pair(layer, "strides", 1, where);
       o.padding = get_padding(layer, where);
@@ -165,8 +185,7 @@ void add_image_layer(Sequential& model, const json& layer, const std::string& ty
                                            get_pair(layer, "kernel_size", 3, where), o, gen);
       shape = conv->output_shape(shape);
       model.push_back(conv);
-      if (auto act = activation_of(layer, where))
-        model.push_back(act);
+      if (auto act = activation_of(layer, where)) model.push_back(act);
     } else if (type == "maxpool2d" || type == "avgpool2d") {
       check_keys(layer, {"type", "pool_size", "strides", "padding", "repeat"}, where);
       Pool2dOptions o;
@@ -194,8 +213,8 @@ void add_image_layer(Sequential& model, const json& layer, const std::string& ty
   } catch (const std::invalid_argument& e) {
     std::string msg = e.what();
     if (msg.rfind(where, 0) == 0) throw;
-    throw std::invalid_argument(fmt::format("{} ({} on input {}): {}", where, type,
-                                            shape_str(shape), msg));
+    throw std::invalid_argument(
+        fmt::format("{} ({} on input {}): {}", where, type, shape_str(shape), msg));
   }
 }
 
@@ -209,6 +228,13 @@ bool is_image_layer(const std::string& type) {
 Shape model_input_shape(const json& spec) {
   if (!spec.contains("inputs")) throw std::invalid_argument("model: missing 'inputs'");
   const json& v = spec.at("inputs");
+  if (v.is_object()) {
+    const auto named = model_inputs(spec);
+    if (named.size() != 1)
+      throw std::invalid_argument(
+          fmt::format("model: this model has {} inputs; give each its data by name", named.size()));
+    return named[0].second;
+  }
   Shape shape;
   if (v.is_number_integer()) {
     shape = {v.get<int64_t>()};
@@ -241,85 +267,327 @@ void check_input_shape(const json& spec, const Shape& data_shape, const std::str
       got.size() == 1 ? std::to_string(got[0]) : shape_str(got)));
 }
 
-std::shared_ptr<Sequential> build_model(const json& spec, uint64_t seed) {
-  // input_range: what the model was trained on, stored by `scidl train` (train/input_range.h)
-  check_keys(spec, {"inputs", "layers", "init", "dtype", "input_range"}, "model");
-  Shape shape = model_input_shape(spec);  // per example: [features] or [C, H, W]
-  int64_t width = shape[0];                // features, or channels of images
-  Init init = spec.contains("init") ? init_named(spec, "model") : Init::KaimingUniform;
+namespace {
+
+// What every layer of a model shares: the default initialiser, the dtype, the generator.
+struct BuildContext {
+  Init init = Init::KaimingUniform;
+  DType dtype = DType::Float32;
+  Generator gen;
+};
+
+bool is_merge(const std::string& type) { return type == "add" || type == "concat"; }
+
+// Appends one layer (and its activation) taking per-example `shape`, which it updates. Errors
+// name the layer (`where`) and the key or shapes at fault.
+void add_layer(std::vector<ModulePtr>& out, const json& layer, const std::string& type,
+               Shape& shape, BuildContext& ctx, const std::string& where,
+               const std::vector<std::string>& extra_keys) {
+  auto keys = [&](std::vector<std::string> k) {
+    k.insert(k.end(), extra_keys.begin(), extra_keys.end());
+    check_keys(layer, k, where);
+  };
+  const int64_t width = shape.back();
+  if (type == "dense") {
+    if (shape.size() != 1)
+      throw std::invalid_argument(fmt::format(
+          "{}: dense needs flat inputs but gets shape {}; add {{type = \"flatten\"}} before it",
+          where, shape_str(shape)));
+    keys({"type", "units", "activation", "bias", "init", "kernel_regularizer", "bias_regularizer"});
+    check_regularizer(layer, "kernel_regularizer", where);
+    check_regularizer(layer, "bias_regularizer", where);
+    int64_t units = get<int64_t>(layer, "units", where);
+    LinearOptions o{get_or(layer, "bias", true, where),
+                    layer.contains("init") ? init_named(layer, where) : ctx.init, ctx.dtype};
+    out.push_back(std::make_shared<Linear>(width, units, o, ctx.gen));
+    shape = {units};
+    if (auto act = activation_of(layer, where)) out.push_back(act);
+  } else if (type == "dropout") {
+    keys({"type", "rate"});
+    out.push_back(std::make_shared<Dropout>(get<double>(layer, "rate", where), ctx.gen.next_u64()));
+  } else if (type == "batchnorm") {
+    // Normalises the previous layer's features (BatchNorm1d) or channels (BatchNorm2d).
+    keys({"type", "momentum", "eps"});
+    BatchNormOptions o;
+    o.momentum = layer.contains("momentum") ? get<double>(layer, "momentum", where) : o.momentum;
+    o.eps = layer.contains("eps") ? get<double>(layer, "eps", where) : o.eps;
+    o.dtype = ctx.dtype;
+    try {
+      if (shape.size() == 3)  // images: BatchNorm2d over the channels
+        out.push_back(std::make_shared<BatchNorm2d>(shape[0], o));
+      else
+        out.push_back(std::make_shared<BatchNorm1d>(width, o));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
+    }
+  } else if (type == "layernorm") {
+    keys({"type", "eps"});
+    out.push_back(std::make_shared<LayerNorm>(width, get_or<double>(layer, "eps", 1e-5, where),
+                                              true, ctx.dtype));
+  } else if (type == "normalization") {
+    keys({"type"});
+    out.push_back(std::make_shared<Normalization>(width, ctx.dtype));
+  } else if (type == "embedding") {
+    keys({"type", "input_dim", "output_dim"});
+    const int64_t num = get<int64_t>(layer, "input_dim", where);
+    const int64_t dim = get<int64_t>(layer, "output_dim", where);
+    try {
+      out.push_back(std::make_shared<Embedding>(num, dim, ctx.dtype, ctx.gen));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
+    }
+    shape.push_back(dim);
+  } else if (type == "gelu") {
+    keys({"type", "approximate"});
+    const auto approx = get_or<std::string>(layer, "approximate", "none", where);
+    if (approx != "none" && approx != "tanh")
+      throw std::invalid_argument(
+          fmt::format("{}: 'approximate' must be \"none\" or \"tanh\", got '{}'", where, approx));
+    out.push_back(std::make_shared<GELU>(approx == "tanh"));
+  } else if (type == "silu") {
+    keys({"type"});
+    out.push_back(std::make_shared<SiLU>());
+  } else if (type == "flatten") {
+    keys({"type"});
+    out.push_back(std::make_shared<Flatten>());
+    shape = {numel_of(shape)};
+  } else if (is_image_layer(type)) {  // (cnn)
+    json plain = layer;  // the image layers check their own keys; a graph's are checked here
+    for (const auto& k : extra_keys)
+      if (k != "repeat") plain.erase(k);
+    add_image_layer(out, plain, type, shape, ctx.init, ctx.dtype, ctx.gen, where);
+  } else if (std::find(kActivations.begin(), kActivations.end(), type) != kActivations.end()) {
+    keys({"type"});
+    if (auto act = make_activation(type, where)) out.push_back(act);
+  } else if (is_merge(type)) {
+    throw std::invalid_argument(fmt::format(
+        "{}: {} joins several inputs; name them with inputs = [\"a\", \"b\"] (a model graph: "
+        "give every layer a name)",
+        where, type));
+  } else {
+    throw std::invalid_argument(fmt::format("{}: unknown layer type '{}'; choose one of {}", where,
+                                            type, fmt::join(layer_types(), ", ")));
+  }
+}
+
+BuildContext context_of(const json& spec, uint64_t seed) {
+  BuildContext ctx;
+  ctx.init = spec.contains("init") ? init_named(spec, "model") : Init::KaimingUniform;
   std::string dtype_name = get_or<std::string>(spec, "dtype", "float32", "model");
   if (dtype_name != "float32" && dtype_name != "float64")
     throw std::invalid_argument("model.dtype: must be float32 or float64, got '" + dtype_name +
                                 "'");
-  DType dtype = dtype_name == "float64" ? DType::Float64 : DType::Float32;
+  ctx.dtype = dtype_name == "float64" ? DType::Float64 : DType::Float32;
+  ctx.gen = Generator(seed);
   if (!spec.contains("layers") || !spec["layers"].is_array() || spec["layers"].empty())
     throw std::invalid_argument("model: 'layers' must be a non-empty list of layers");
-  Generator gen(seed);
-  auto model = std::make_shared<Sequential>();
+  return ctx;
+}
+
+std::shared_ptr<Sequential> build_stack(const json& spec, BuildContext& ctx) {
+  Shape shape = model_input_shape(spec);  // per example: [features] or [C, H, W]
+  std::vector<ModulePtr> modules;
   int index = 0;
   for (const auto& layer : spec["layers"]) {
     std::string where = fmt::format("model.layers[{}]", index++);
     std::string type = get<std::string>(layer, "type", where);
     int64_t repeat = get_or<int64_t>(layer, "repeat", 1, where);
     if (repeat < 1) throw std::invalid_argument(where + ": 'repeat' must be at least 1");
-    for (int64_t r = 0; r < repeat; ++r) {
-      if (type == "dense") {
-        if (shape.size() != 1)
-          throw std::invalid_argument(fmt::format(
-              "{}: dense needs flat inputs but gets shape {}; add {{type = \"flatten\"}} before it",
-              where, shape_str(shape)));
-        check_keys(layer, {"type", "units", "activation", "bias", "init", "repeat",
-                           "kernel_regularizer", "bias_regularizer"},
-                   where);
-        check_regularizer(layer, "kernel_regularizer", where);
-        check_regularizer(layer, "bias_regularizer", where);
-        int64_t units = get<int64_t>(layer, "units", where);
-        LinearOptions o{get_or(layer, "bias", true, where),
-                        layer.contains("init") ? init_named(layer, where) : init,
-                        dtype};
-        model->push_back(std::make_shared<Linear>(width, units, o, gen));
-        width = units;
-        shape = {units};
-        if (auto act = activation_of(layer, where))
-          model->push_back(act);
-      } else if (type == "dropout") {
-        check_keys(layer, {"type", "rate", "repeat"}, where);
-        model->push_back(
-            std::make_shared<Dropout>(get<double>(layer, "rate", where), gen.next_u64()));
-      } else if (type == "batchnorm") {
-        // Normalises the previous layer's features (BatchNorm1d) or channels (BatchNorm2d).
-        check_keys(layer, {"type", "momentum", "eps", "repeat"}, where);
-        BatchNormOptions o;
-        o.momentum =
-            layer.contains("momentum") ? get<double>(layer, "momentum", where) : o.momentum;
-        o.eps = layer.contains("eps") ? get<double>(layer, "eps", where) : o.eps;
-        o.dtype = dtype;
-        try {
-          if (shape.size() == 3)  // images: BatchNorm2d over the channels
-            model->push_back(std::make_shared<BatchNorm2d>(shape[0], o));
-          else
-            model->push_back(std::make_shared<BatchNorm1d>(width, o));
-        } catch (const std::invalid_argument& e) {
-          throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
+    for (int64_t r = 0; r < repeat; ++r)
+      add_layer(modules, layer, type, shape, ctx, where, {"repeat"});
+  }
+  return std::make_shared<Sequential>(std::move(modules));
+}
+
+void check_layer_name(const std::string& name, const std::string& where) {
+  bool ok = !name.empty() && name.front() != '.' && name.back() != '.' &&
+            name.find("..") == std::string::npos;
+  for (char c : name)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
+  if (!ok)
+    throw std::invalid_argument(fmt::format(
+        "{}: the name '{}' is not a layer name: use letters, digits, '_' and '.' (dots make "
+        "PyTorch-style nested names such as block1.linear)",
+        where, name));
+}
+
+// A layer of a graph as written: its name, what it reads, and where it is in the config.
+struct GraphEntry {
+  const json* layer;
+  std::string name, type, where;
+  std::vector<std::string> inputs;
+};
+
+std::shared_ptr<Graph> build_graph(const json& spec, BuildContext& ctx) {
+  const auto inputs = model_inputs(spec);
+  std::map<std::string, Shape> shapes;
+  std::vector<std::string> input_names;
+  for (const auto& [name, shape] : inputs) {
+    shapes[name] = shape;
+    input_names.push_back(name);
+  }
+  std::vector<GraphEntry> entries;
+  int index = 0;
+  std::string previous = input_names.size() == 1 ? input_names[0] : "";
+  for (const auto& layer : spec["layers"]) {
+    GraphEntry e;
+    e.layer = &layer;
+    e.where = fmt::format("model.layers[{}]", index++);
+    e.type = get<std::string>(layer, "type", e.where);
+    e.name = get_or<std::string>(layer, "name", fmt::format("{}_{}", e.type, index - 1), e.where);
+    check_layer_name(e.name, e.where);
+    e.where = fmt::format("model.layers[{}] '{}'", index - 1, e.name);
+    if (layer.contains("repeat"))
+      throw std::invalid_argument(e.where +
+                                  ": 'repeat' is for stacks; in a model graph write "
+                                  "each layer out with its name");
+    if (layer.contains("inputs")) {
+      e.inputs = get<std::vector<std::string>>(layer, "inputs", e.where);
+    } else {
+      if (previous.empty())
+        throw std::invalid_argument(
+            fmt::format("{}: name its inputs (inputs = [...]); the model has several inputs [{}]",
+                        e.where, fmt::join(input_names, ", ")));
+      e.inputs = {previous};
+    }
+    if (e.inputs.empty()) throw std::invalid_argument(e.where + ": 'inputs' is empty");
+    previous = e.name;
+    entries.push_back(e);
+  }
+  std::set<std::string> known(input_names.begin(), input_names.end());
+  for (const auto& e : entries)
+    if (!known.insert(e.name).second)
+      throw std::invalid_argument(fmt::format(
+          "{}: the name '{}' is already taken by a layer or model input", e.where, e.name));
+  for (const auto& e : entries)
+    for (const auto& in : e.inputs)
+      if (!known.count(in))
+        throw std::invalid_argument(
+            fmt::format("{}: reads '{}', which is neither a model input [{}] nor a layer", e.where,
+                        in, fmt::join(input_names, ", ")));
+
+  // Build in an order where inputs come first, so each layer knows its input shapes; what
+  // cannot be ordered is a cycle (nn::Graph names it).
+  std::vector<GraphLayer> layers(entries.size());
+  std::vector<bool> built(entries.size(), false);
+  for (size_t done = 0; done < entries.size();) {
+    bool progress = false;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const auto& e = entries[i];
+      if (built[i] || !std::all_of(e.inputs.begin(), e.inputs.end(),
+                                   [&](const auto& n) { return shapes.count(n) > 0; }))
+        continue;
+      std::vector<Shape> in_shapes;
+      for (const auto& n : e.inputs) in_shapes.push_back(shapes.at(n));
+      GraphLayer g{e.name, e.inputs, nullptr, nullptr};
+      Shape shape;
+      try {
+        if (e.type == "add") {
+          check_keys(*e.layer, {"type", "name", "inputs"}, e.where);
+          shape = Add::output_shape(in_shapes);
+          g.layer = std::make_shared<Add>();
+        } else if (e.type == "concat") {
+          check_keys(*e.layer, {"type", "name", "inputs", "axis"}, e.where);
+          auto concat = std::make_shared<Concat>(get_or<int64_t>(*e.layer, "axis", -1, e.where));
+          shape = concat->output_shape(in_shapes);
+          g.layer = concat;
+        } else {
+          if (in_shapes.size() != 1)
+            throw std::invalid_argument(fmt::format(
+                "{} takes one input but reads {} [{}]; join them first with an add or concat "
+                "layer",
+                e.type, in_shapes.size(), fmt::join(e.inputs, ", ")));
+          shape = in_shapes[0];
+          std::vector<ModulePtr> mods;
+          add_layer(mods, *e.layer, e.type, shape, ctx, e.where, {"name", "inputs"});
+          g.layer = mods.empty() ? std::make_shared<Identity>() : mods[0];
+          if (mods.size() > 1) g.activation = mods[1];
         }
-      } else if (type == "flatten") {
-        check_keys(layer, {"type", "repeat"}, where);
-        model->push_back(std::make_shared<Flatten>());
-        shape = {numel_of(shape)};
-        width = shape[0];
-      } else if (is_image_layer(type)) {  // (cnn)
-        add_image_layer(*model, layer, type, shape, init, dtype, gen, where);
-        width = shape[0];
-      } else if (std::find(kActivations.begin(), kActivations.end(), type) != kActivations.end()) {
-        check_keys(layer, {"type", "repeat"}, where);
-        if (auto act = make_activation(type, where)) model->push_back(act);
-      } else {
-        throw std::invalid_argument(fmt::format("{}: unknown layer type '{}'; choose one of {}",
-                                                where, type, fmt::join(layer_types(), ", ")));
+      } catch (const std::invalid_argument& err) {
+        const std::string msg = err.what();
+        if (msg.rfind(e.where, 0) == 0) throw;
+        std::vector<std::string> from;
+        for (size_t k = 0; k < in_shapes.size(); ++k)
+          from.push_back(fmt::format("{} {}", e.inputs[k], shape_str(in_shapes[k])));
+        throw std::invalid_argument(
+            fmt::format("{} (reading {}): {}", e.where, fmt::join(from, ", "), msg));
       }
+      shapes[e.name] = shape;
+      layers[i] = std::move(g);
+      built[i] = true;
+      ++done;
+      progress = true;
+    }
+    if (!progress) break;
+  }
+  std::vector<std::string> cycle;
+  for (size_t i = 0; i < entries.size(); ++i)
+    if (!built[i]) cycle.push_back(entries[i].name);
+  if (!cycle.empty())
+    throw std::invalid_argument(fmt::format(
+        "model: the layers [{}] read each other in a cycle; each layer may read only the model "
+        "inputs and layers that do not depend on it",
+        fmt::join(cycle, ", ")));
+  const std::string output = get_or<std::string>(spec, "output", "", "model");
+  try {
+    return std::make_shared<Graph>(input_names, std::move(layers), output);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("model: {}", e.what()));
+  }
+}
+
+}  // namespace
+
+bool is_graph_spec(const json& spec) {
+  if (spec.contains("inputs") && spec["inputs"].is_object()) return true;
+  if (spec.contains("output")) return true;
+  if (spec.contains("layers") && spec["layers"].is_array())
+    for (const auto& l : spec["layers"])
+      if (l.is_object() && (l.contains("name") || l.contains("inputs"))) return true;
+  return false;
+}
+
+std::vector<std::pair<std::string, Shape>> model_inputs(const json& spec) {
+  if (!spec.contains("inputs")) throw std::invalid_argument("model: missing 'inputs'");
+  const json& v = spec.at("inputs");
+  if (!v.is_object()) return {{"x", model_input_shape(spec)}};
+  if (v.empty()) throw std::invalid_argument("model: 'inputs' names no input");
+  // In the order the layers first read them (JSON objects have no order of their own).
+  std::vector<std::string> order;
+  if (spec.contains("layers") && spec["layers"].is_array())
+    for (const auto& l : spec["layers"])
+      if (l.is_object() && l.contains("inputs") && l["inputs"].is_array())
+        for (const auto& n : l["inputs"])
+          if (n.is_string() && v.contains(n.get<std::string>()) &&
+              std::find(order.begin(), order.end(), n.get<std::string>()) == order.end())
+            order.push_back(n.get<std::string>());
+  for (const auto& [name, shape] : v.items())
+    if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
+  std::vector<std::pair<std::string, Shape>> out;
+  for (const auto& name : order) {
+    check_layer_name(name, "model.inputs");
+    json one{{"inputs", v.at(name)}};
+    try {
+      out.emplace_back(name, model_input_shape(one));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(fmt::format("model.inputs.{}: {}", name, e.what()));
     }
   }
-  return model;
+  return out;
+}
+
+std::shared_ptr<Sequential> build_sequential(const json& spec, uint64_t seed) {
+  if (is_graph_spec(spec))
+    throw std::invalid_argument("model: a graph of named layers where a stack is needed");
+  return std::dynamic_pointer_cast<Sequential>(build_model(spec, seed));
+}
+
+ModulePtr build_model(const json& spec, uint64_t seed) {
+  // input_range: what the model was trained on, stored by `scidl train` (train/input_range.h)
+  check_keys(spec, {"inputs", "layers", "init", "dtype", "input_range", "output"}, "model");
+  BuildContext ctx = context_of(spec, seed);
+  if (is_graph_spec(spec)) return build_graph(spec, ctx);
+  return build_stack(spec, ctx);
 }
 
 }  // namespace scidl::nn

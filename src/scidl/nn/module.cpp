@@ -6,6 +6,13 @@
 
 namespace scidl::nn {
 
+Tensor Module::forward_inputs(const std::vector<Tensor>& xs) {
+  if (xs.size() != 1)
+    throw std::invalid_argument(
+        fmt::format("{} takes one input, but {} were given", describe(), xs.size()));
+  return forward(xs[0]);
+}
+
 Tensor Module::register_parameter(std::string name, Tensor value) {
   value.requires_grad_(true);
   params_.emplace_back(std::move(name), value);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "scidl/tensor/tensor.h"
+#include "scidl/tensor/tensor_dict.h"
 
 namespace scidl::nn {
 
@@ -20,6 +21,17 @@ class Module {
   virtual ~Module() = default;
   virtual Tensor forward(const Tensor& x) = 0;
   Tensor operator()(const Tensor& x) { return forward(x); }
+
+  // A model's inputs by name: what it reads from a batch ({"x"} for a model of one input).
+  virtual std::vector<std::string> input_names() const { return {"x"}; }
+  // The forward on a batch of named tensors (extra entries, such as "y", are ignored).
+  virtual Tensor forward_batch(const TensorDict& inputs) { return forward(inputs.get("x")); }
+  // A layer with several inputs (add, concat) overrides this; others take exactly one.
+  virtual Tensor forward_inputs(const std::vector<Tensor>& xs);
+  // The model as one plain chain of single-input modules applied in order from its one input
+  // (a Sequential, or a graph that is a chain), for the fusion passes (nn/fusion.h); empty when
+  // it is not one.
+  virtual std::vector<Module*> as_chain() { return {}; }
 
   // "Linear(3 -> 128)"; used in summaries.
   virtual std::string describe() const = 0;
@@ -41,12 +53,13 @@ class Module {
   const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& children() const {
     return children_;
   }
-  std::string summary() const;  // one line per module with parameter counts
+  virtual std::string summary() const;  // one line per module with parameter counts
 
  protected:
   Tensor register_parameter(std::string name, Tensor value);
   Tensor register_buffer(std::string name, Tensor value);
-  template <typename M> std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> m) {
+  template <typename M>
+  std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> m) {
     children_.emplace_back(std::move(name), m);
     return m;
   }

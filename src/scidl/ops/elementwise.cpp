@@ -201,6 +201,22 @@ Tensor tanh(const Tensor& x) {
   });
 }
 
+Tensor gelu(const Tensor& x, bool tanh_approximation) {
+  const UnaryOp op = tanh_approximation ? UnaryOp::GeluTanh : UnaryOp::Gelu;
+  const BinaryOp rule = tanh_approximation ? BinaryOp::GeluTanhGrad : BinaryOp::GeluGrad;
+  Tensor out = unary_raw(op, x);
+  return record("gelu", out, {x}, [x = x.detach(), rule](const Tensor& g) {
+    return std::vector<Tensor>{grad_rule(rule, g, x)};
+  });
+}
+
+Tensor silu(const Tensor& x) {
+  Tensor out = unary_raw(UnaryOp::Silu, x);
+  return record("silu", out, {x}, [x = x.detach()](const Tensor& g) {
+    return std::vector<Tensor>{grad_rule(BinaryOp::SiluGrad, g, x)};
+  });
+}
+
 Tensor where(const Tensor& cond_in, const Tensor& a, const Tensor& b) {
   check_same("where", a, b);
   Shape shape = broadcast_shapes(broadcast_shapes(cond_in.shape(), a.shape(), "where"),

@@ -29,6 +29,9 @@ Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);
 Tensor elu(const Tensor& x, double alpha = 1.0);
 Tensor sigmoid(const Tensor& x);
 Tensor tanh(const Tensor& x);
+// GELU as PyTorch's nn.GELU: x * Phi(x), or with tanh_approximation its approximate="tanh" form.
+Tensor gelu(const Tensor& x, bool tanh_approximation = false);
+Tensor silu(const Tensor& x);  // x * sigmoid(x), also called swish
 
 // cond is a 0/1 tensor (any dtype); picks a where cond != 0, else b. Broadcasts all three.
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);

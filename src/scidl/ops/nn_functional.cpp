@@ -2,7 +2,11 @@
 
 #include "scidl/ops/elementwise.h"
 #include "scidl/ops/op_util.h"
+#include "scidl/ops/indexing.h"
+#include "scidl/ops/reduction.h"
 #include "scidl/ops/shape_ops.h"
+
+#include <fmt/format.h>
 
 namespace scidl {
 
@@ -40,6 +44,34 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator& gen) {
   backend_of(x).bernoulli(mask, gen, 1.0 - p);
   backend_of(x).unary(backend::UnaryOp::Affine, mask, mask, 1.0 / (1.0 - p), 0.0);
   return x * mask;  // mask is a constant: the gradient is g * mask
+}
+
+Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, double eps) {
+  if (x.dim() < 1) throw std::invalid_argument("layer_norm: needs a tensor of at least one dim");
+  const int64_t n = x.shape().back();
+  for (const Tensor* p : {&weight, &bias})
+    if (p->defined() && p->shape() != Shape{n})
+      throw std::invalid_argument(fmt::format(
+          "layer_norm: a weight or bias of shape {} for features of size {} (input {})",
+          shape_str(p->shape()), n, shape_str(x.shape())));
+  // Composed of differentiable ops, so its gradient is theirs.
+  Tensor centred = x - mean(x, {-1}, true);
+  Tensor y = centred / sqrt(mean(centred * centred, {-1}, true) + eps);
+  if (weight.defined()) y = y * weight;
+  if (bias.defined()) y = y + bias;
+  return y;
+}
+
+Tensor embedding(const Tensor& indices, const Tensor& weight) {
+  if (indices.dtype() != DType::Int64)
+    throw std::invalid_argument(
+        fmt::format("embedding: indices must be int64, got {}", indices.str()));
+  if (weight.dim() != 2)
+    throw std::invalid_argument(
+        fmt::format("embedding: the weight must be [num, dim], got {}", shape_str(weight.shape())));
+  Shape out = indices.shape();
+  out.push_back(weight.shape()[1]);
+  return reshape(index_select(weight, 0, reshape(indices, {-1})), out);
 }
 
 }  // namespace scidl

@@ -8,5 +8,6 @@
 #include "scidl/ops/loss.h"
 #include "scidl/ops/nn_functional.h"
 #include "scidl/ops/random_ops.h"
+#include "scidl/ops/recurrent.h"
 #include "scidl/ops/reduction.h"
 #include "scidl/ops/shape_ops.h"

@@ -192,6 +192,39 @@ Tensor concat(const std::vector<Tensor>& xs, int64_t dim) {
   });
 }
 
+std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t dim) {
+  dim = wrap_dim(dim, x.dim(), "split");
+  int64_t total = 0;
+  for (int64_t s : sizes) {
+    if (s < 0) throw std::invalid_argument("split: a piece has negative size");
+    total += s;
+  }
+  if (total != x.shape()[dim])
+    throw std::invalid_argument(fmt::format(
+        "split: pieces of sizes [{}] add up to {}, but dimension {} of shape {} has size {}",
+        fmt::join(sizes, ", "), total, dim, shape_str(x.shape()), x.shape()[dim]));
+  std::vector<Tensor> pieces;
+  int64_t at = 0;
+  for (int64_t s : sizes) {
+    Shape shape = x.shape();
+    shape[dim] = s;
+    pieces.push_back(x.as_strided(shape, x.strides(), x.offset() + at * x.strides()[dim]));
+    at += s;
+  }
+  return record("split", pieces, {x}, [dim](const std::vector<Tensor>& g) {
+    return std::vector<Tensor>{concat(g, dim)};
+  });
+}
+
+std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
+  const int64_t d = wrap_dim(dim, x.dim(), "chunk");
+  if (chunks < 1 || x.shape()[d] % chunks != 0)
+    throw std::invalid_argument(fmt::format(
+        "chunk: dimension {} of shape {} does not divide into {} equal pieces", d,
+        shape_str(x.shape()), chunks));
+  return split(x, std::vector<int64_t>(size_t(chunks), x.shape()[d] / chunks), d);
+}
+
 Tensor stack(const std::vector<Tensor>& xs, int64_t dim) {
   if (xs.empty()) throw std::invalid_argument("stack: no tensors given");
   dim = wrap_dim(dim, xs[0].dim() + 1, "stack");

@@ -21,5 +21,10 @@ Tensor squeeze(const Tensor& x, int64_t dim);
 Tensor unsqueeze(const Tensor& x, int64_t dim);
 Tensor concat(const std::vector<Tensor>& xs, int64_t dim);
 Tensor stack(const std::vector<Tensor>& xs, int64_t dim);
+// Views of consecutive pieces along dim, of the given sizes (they must add up to the size):
+// one autograd node with one output per piece, so a backward through any of them works.
+std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t dim);
+// `chunks` pieces of equal size along dim (PyTorch's chunk with a size divisible by chunks).
+std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim);
 
 }  // namespace scidl

@@ -7,6 +7,7 @@
 #include "scidl/autograd/grad_mode.h"
 #include "scidl/backend/backend.h"
 #include "scidl/nn/linear.h"
+#include "scidl/nn/model_spec.h"
 #include "scidl/optim/option_checks.h"
 
 namespace scidl::optim {
@@ -98,7 +99,44 @@ Penalty penalty_from_json(const nlohmann::json& j, const std::string& where) {
   return p;
 }
 
-Regularization regularization_from_spec(const nlohmann::json& spec, const nn::Sequential& model) {
+namespace {
+
+void add_penalties(Regularization& reg, const nlohmann::json& layer, const nn::Linear& linear,
+                   const std::string& where) {
+  if (layer.contains("kernel_regularizer"))
+    reg.add(linear.weight(),
+            penalty_from_json(layer["kernel_regularizer"], where + ".kernel_regularizer"));
+  if (layer.contains("bias_regularizer") && linear.bias().defined())
+    reg.add(linear.bias(),
+            penalty_from_json(layer["bias_regularizer"], where + ".bias_regularizer"));
+}
+
+// A graph's dense layers are its children by name (nn/model_spec.h names unnamed ones
+// "<type>_<index>").
+Regularization graph_regularization(const nlohmann::json& spec, const nn::Module& model) {
+  Regularization reg;
+  int index = 0;
+  for (const auto& layer : spec.value("layers", nlohmann::json::array())) {
+    const std::string where = fmt::format("model.layers[{}]", index);
+    const std::string type = layer.value("type", std::string());
+    const std::string name = layer.value("name", fmt::format("{}_{}", type, index++));
+    if (type != "dense") continue;
+    const nn::Linear* linear = nullptr;
+    for (const auto& [n, child] : model.children())
+      if (n == name) linear = dynamic_cast<const nn::Linear*>(child.get());
+    if (!linear)
+      throw std::invalid_argument(fmt::format(
+          "{}: the model has no dense layer named '{}'; build the model from this same spec", where,
+          name));
+    add_penalties(reg, layer, *linear, where);
+  }
+  return reg;
+}
+
+}  // namespace
+
+Regularization regularization_from_spec(const nlohmann::json& spec, const nn::Module& model) {
+  if (nn::is_graph_spec(spec)) return graph_regularization(spec, model);
   std::vector<const nn::Linear*> linears;
   for (const auto& [name, child] : model.children())
     if (auto* lin = dynamic_cast<const nn::Linear*>(child.get())) linears.push_back(lin);
@@ -115,12 +153,7 @@ Regularization regularization_from_spec(const nlohmann::json& spec, const nn::Se
             "{}: the spec has more dense layers than the model has Linear modules ({}); build "
             "the model from this same spec",
             where, linears.size()));
-      if (layer.contains("kernel_regularizer"))
-        reg.add(linears[dense]->weight(),
-                penalty_from_json(layer["kernel_regularizer"], where + ".kernel_regularizer"));
-      if (layer.contains("bias_regularizer") && linears[dense]->bias().defined())
-        reg.add(linears[dense]->bias(),
-                penalty_from_json(layer["bias_regularizer"], where + ".bias_regularizer"));
+      add_penalties(reg, layer, *linears[dense], where);
     }
   }
   return reg;

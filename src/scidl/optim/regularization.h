@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "scidl/nn/sequential.h"
+#include "scidl/nn/module.h"
 #include "scidl/optim/optimizer.h"
 #include "scidl/tensor/tensor.h"
 
@@ -51,7 +51,7 @@ class Regularization {
 // "kernel_regularizer": {"l1": a, "l2": b} and "bias_regularizer": {...} (Keras names); the
 // k-th dense layer of the spec (repeats expanded) is the k-th Linear in `model`.
 Regularization regularization_from_spec(const nlohmann::json& model_spec,
-                                        const nn::Sequential& model);
+                                        const nn::Module& model);
 // {"l1": a, "l2": b}, either key optional; `where` names the spot for error messages.
 Penalty penalty_from_json(const nlohmann::json& j, const std::string& where);
 

@@ -42,6 +42,7 @@ struct TensorImpl {
   bool requires_grad = false;
   bool retains_grad = false;
   std::shared_ptr<autograd::Node> grad_fn;  // null for leaves
+  uint32_t output_nr = 0;                   // which of grad_fn's outputs this tensor is
   std::shared_ptr<TensorImpl> grad;         // accumulated gradient (leaves, or retain_grad)
   std::string name;                         // parameter name, for error messages
 };
@@ -76,6 +77,7 @@ class Tensor {
   Tensor& requires_grad_(bool on = true);
   bool is_leaf() const { return checked().grad_fn == nullptr; }
   const std::shared_ptr<autograd::Node>& grad_fn() const { return checked().grad_fn; }
+  uint32_t output_nr() const { return checked().output_nr; }
   Tensor grad() const;
   void set_grad(const Tensor& g) const;
   void zero_grad() const;  // fills an existing gradient with zeros (keeps its memory)

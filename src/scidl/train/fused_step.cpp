@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "scidl/autograd/grad_mode.h"
-#include "scidl/nn/sequential.h"
+#include "scidl/nn/fusion.h"
 
 namespace scidl::train {
 
@@ -41,9 +41,8 @@ bool tile(std::vector<std::pair<int64_t, int64_t>> parts, int64_t total) {
 
 std::optional<FusedStep> fused_training_step(nn::Module& model, optim::Optimizer& optimizer,
                                              const Tensor& x, const Tensor& y, FusedLoss loss) {
-  auto* sequential = dynamic_cast<nn::Sequential*>(&model);
-  if (!sequential || !grad_mode_enabled()) return {};
-  const auto chain = sequential->whole_dense_chain(x);
+  if (!grad_mode_enabled()) return {};
+  const auto chain = nn::whole_dense_chain(model, x);
   if (!chain) return {};
   const size_t n = chain->weights.size();
   std::vector<int64_t> weight_at(n), bias_at(n, -1);

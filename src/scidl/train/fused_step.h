@@ -27,7 +27,7 @@ struct FusedStep {
 };
 
 // The step, or nothing (touching nothing) when the model, loss and optimizer do not fuse: a
-// model other than an nn::Sequential that is one dense chain for x, parameters of the chain
+// model that is not one dense chain for x (nn::whole_dense_chain), parameters of the chain
 // missing from the optimizer or the optimizer holding others, a parameter not requiring a
 // gradient, gradients recording off, or a backend without the fused kernels.
 std::optional<FusedStep> fused_training_step(nn::Module& model, optim::Optimizer& optimizer,

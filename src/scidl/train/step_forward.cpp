@@ -1,6 +1,6 @@
 #include "scidl/train/step_forward.h"
 
-#include "scidl/nn/sequential.h"
+#include "scidl/nn/fusion.h"
 
 namespace scidl::train {
 
@@ -12,11 +12,10 @@ std::optional<FusedLoss> fused_loss_of(const std::string& loss_name) {
 
 StepForward forward_and_loss(nn::Module& model, const Tensor& x, const Tensor& y,
                              const LossFn& loss, std::optional<FusedLoss> fused) {
-  if (fused)
-    if (auto* chain = dynamic_cast<nn::Sequential*>(&model)) {
-      DenseChainLoss f = chain->forward_with_loss(x, y, *fused);
-      if (f.loss.defined()) return {f.prediction, f.loss};
-    }
+  if (fused) {
+    DenseChainLoss f = nn::forward_with_loss(model, x, y, *fused);
+    if (f.loss.defined()) return {f.prediction, f.loss};
+  }
   Tensor prediction = model(x);
   return {prediction, loss(prediction, y)};
 }

@@ -1,6 +1,6 @@
 // The forward half of a training step: prediction and loss. When the model is one chain of
 // dense layers and the loss is MAE or MSE, both come from one fused pass that also computes the
-// gradients while each group of rows is in cache (nn::Sequential::forward_with_loss); the
+// gradients while each group of rows is in cache (nn::forward_with_loss); the
 // loss's backward() then only hands them over. Everything else runs model(x), then the loss.
 // Either way loss.backward() leaves the same gradients (to float32 rounding).
 #pragma once

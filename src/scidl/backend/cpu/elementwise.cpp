@@ -48,6 +48,14 @@ inline T unary_value(UnaryOp op, T x, T a, T b) {
       return a * x + b;
     case UnaryOp::GtScalar:
       return x > a ? T(1) : T(0);
+    case UnaryOp::Gelu:
+      return T(0.5) * x * (T(1) + std::erf(x * T(M_SQRT1_2)));
+    case UnaryOp::GeluTanh: {
+      const T k = T(M_2_SQRTPI * M_SQRT1_2);  // sqrt(2/pi)
+      return T(0.5) * x * (T(1) + std::tanh(k * (x + T(0.044715) * x * x * x)));
+    }
+    case UnaryOp::Silu:
+      return x / (T(1) + std::exp(-x));
   }
   return x;
 }
@@ -93,6 +101,21 @@ inline T binary_value(BinaryOp op, T x, T y, T a, T b) {
       return (y >= a && y <= b) ? x : T(0);
     case BinaryOp::PowScalarGrad:
       return x * a * std::pow(y, a - T(1));
+    case BinaryOp::GeluGrad: {  // Phi(y) + y phi(y)
+      const T cdf = T(0.5) * (T(1) + std::erf(y * T(M_SQRT1_2)));
+      const T pdf = T(0.5 * M_2_SQRTPI * M_SQRT1_2) * std::exp(T(-0.5) * y * y);
+      return x * (cdf + y * pdf);
+    }
+    case BinaryOp::GeluTanhGrad: {
+      const T k = T(M_2_SQRTPI * M_SQRT1_2);
+      const T t = std::tanh(k * (y + T(0.044715) * y * y * y));
+      const T inner = k * (T(1) + T(3 * 0.044715) * y * y);
+      return x * (T(0.5) * (T(1) + t) + T(0.5) * y * (T(1) - t * t) * inner);
+    }
+    case BinaryOp::SiluGrad: {  // s (1 + y (1 - s))
+      const T s = T(1) / (T(1) + std::exp(-y));
+      return x * s * (T(1) + y * (T(1) - s));
+    }
   }
   return x;
 }
@@ -151,8 +174,8 @@ void dispatch_binary(BinaryOp op, const StridedPlan<3>& plan, int64_t total, con
    ...);
 }
 
-constexpr size_t kUnaryOps = static_cast<size_t>(UnaryOp::GtScalar) + 1;
-constexpr size_t kBinaryOps = static_cast<size_t>(BinaryOp::PowScalarGrad) + 1;
+constexpr size_t kUnaryOps = static_cast<size_t>(UnaryOp::Silu) + 1;
+constexpr size_t kBinaryOps = static_cast<size_t>(BinaryOp::SiluGrad) + 1;
 
 template <typename From, typename To>
 void copy_rows(const StridedPlan<2>& plan, int64_t total, const From* src, To* dst) {
