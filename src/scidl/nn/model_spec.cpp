@@ -238,7 +238,7 @@ Shape model_input_shape(const json& spec) {
   Shape shape;
   if (v.is_number_integer()) {
     shape = {v.get<int64_t>()};
-  } else if (v.is_array() && (v.size() == 1 || v.size() == 3)) {
+  } else if (v.is_array() && v.size() >= 1 && v.size() <= 3) {  // features, [L, F], images
     for (const auto& d : v) {
       if (!d.is_number_integer()) shape.clear();
       if (!d.is_number_integer()) break;

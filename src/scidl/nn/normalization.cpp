@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "scidl/autograd/grad_mode.h"
 #include "scidl/ops/elementwise.h"
 
 namespace scidl::nn {
@@ -61,6 +62,7 @@ Tensor Normalization::forward(const Tensor& x) {
     seen_ += rows;
     return x;
   }
+  if (pass_through_) return x;
   if (!adapted())
     throw std::invalid_argument(fmt::format(
         "{} was never adapted: it learns its mean and variance from the training data before "
@@ -71,5 +73,41 @@ Tensor Normalization::forward(const Tensor& x) {
 }
 
 std::string Normalization::describe() const { return fmt::format("Normalization({})", features_); }
+
+namespace {
+void find_normalizations(Module& m, std::vector<Normalization*>& out) {
+  if (auto* n = dynamic_cast<Normalization*>(&m)) out.push_back(n);
+  for (const auto& [name, child] : m.children()) find_normalizations(*child, out);
+}
+}  // namespace
+
+void adapt_normalization(Module& model,
+                         const std::function<void(const BatchVisitor&)>& each_batch) {
+  std::vector<Normalization*> layers;
+  find_normalizations(model, layers);
+  NoGradGuard no_grad;
+  const bool was_training = model.is_training();
+  model.eval();
+  std::vector<Normalization*> pending;
+  for (Normalization* layer : layers)
+    if (!layer->adapted()) pending.push_back(layer);
+  for (Normalization* layer : pending) layer->set_pass_through(true);
+  try {
+    for (Normalization* layer : pending) {  // in the order the model holds them
+      layer->set_pass_through(false);
+      layer->begin_adapt();
+      each_batch([&](const TensorDict& batch) { model.forward_batch(batch); });
+      layer->finish_adapt();
+    }
+  } catch (...) {
+    for (Normalization* layer : pending) {
+      layer->abort_adapt();
+      layer->set_pass_through(false);
+    }
+    model.train(was_training);
+    throw;
+  }
+  model.train(was_training);
+}
 
 }  // namespace scidl::nn

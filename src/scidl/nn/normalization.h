@@ -5,6 +5,8 @@
 // Contract: forward on a layer never adapted throws; `scidl train` and Trainer::fit adapt every
 // un-adapted Normalization on the training split first (train/adapt.h).
 #pragma once
+#include <functional>
+
 #include "scidl/nn/module.h"
 
 namespace scidl::nn {
@@ -21,13 +23,24 @@ class Normalization : public Module {
   void begin_adapt();
   bool collecting() const { return collecting_; }
   void finish_adapt();
+  void abort_adapt() { collecting_ = false; }
+  // While another layer adapts, one not yet adapted passes its inputs through.
+  void set_pass_through(bool on) { pass_through_ = on; }
 
  private:
   int64_t features_;
   Tensor mean_, variance_, count_;
   bool collecting_ = false;
+  bool pass_through_ = false;
   int64_t seen_ = 0;
   std::vector<double> sum_mean_, sum_m2_;  // running mean and sum of squared deviations
 };
+
+// Adapts every Normalization layer of `model` that is not yet adapted. `each_batch` runs its
+// argument on every batch of the training data, in any order; a layer is adapted on what reaches
+// it, so one behind another is adapted after it (one pass over the data per layer). Runs in
+// eval mode without recording gradients.
+using BatchVisitor = std::function<void(const TensorDict&)>;
+void adapt_normalization(Module& model, const std::function<void(const BatchVisitor&)>& each_batch);
 
 }  // namespace scidl::nn
