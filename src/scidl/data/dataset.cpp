@@ -16,6 +16,7 @@ Dataset Dataset::subset(const Tensor& rows) const {
   s.x = index_select(x, 0, rows);
   if (y.defined()) s.y = index_select(y, 0, rows);
   if (groups.defined()) s.groups = index_select(groups, 0, rows);
+  for (const auto& [name, t] : inputs) s.inputs.set(name, index_select(t, 0, rows));
   s.x_names = x_names;
   s.y_names = y_names;
   return s;
@@ -24,11 +25,21 @@ Dataset Dataset::subset(const Tensor& rows) const {
 void Dataset::validate(const std::string& what) const {
   if (!x.defined() || x.dim() < 1) throw std::invalid_argument(what + ": no inputs");
   if (y.defined() && y.shape()[0] != x.shape()[0])
-    throw std::invalid_argument(fmt::format("{}: {} input rows but {} target rows", what,
-                                            x.shape()[0], y.shape()[0]));
+    throw std::invalid_argument(
+        fmt::format("{}: {} input rows but {} target rows", what, x.shape()[0], y.shape()[0]));
   if (groups.defined() && groups.numel() != x.shape()[0])
-    throw std::invalid_argument(fmt::format("{}: {} input rows but {} group ids", what,
-                                            x.shape()[0], groups.numel()));
+    throw std::invalid_argument(
+        fmt::format("{}: {} input rows but {} group ids", what, x.shape()[0], groups.numel()));
+  for (const auto& [name, t] : inputs) {
+    if (name == "x" || name == "y")
+      throw std::invalid_argument(fmt::format(
+          "{}: a further input may not be called '{}' (the data's x and y have that name)", what,
+          name));
+    if (!t.defined() || t.dim() < 1 || t.shape()[0] != x.shape()[0])
+      throw std::invalid_argument(fmt::format("{}: {} rows of x but input '{}' has shape {}", what,
+                                              x.shape()[0], name,
+                                              t.defined() ? shape_str(t.shape()) : "none"));
+  }
 }
 
 namespace {
@@ -92,6 +103,22 @@ void BatchIterator::reset() {
 }
 
 int64_t BatchIterator::batches_per_epoch() const { return (d_.size() + batch_ - 1) / batch_; }
+
+Tensor BatchIterator::rows_of(const Tensor& t, int64_t end) const {
+  return shuffle_ ? index_select(t, 0, slice(order_, 0, pos_, end)) : slice(t, 0, pos_, end);
+}
+
+bool BatchIterator::next(TensorDict& batch) {
+  if (pos_ >= d_.size()) return false;
+  const int64_t end = std::min(d_.size(), pos_ + batch_);
+  batch = TensorDict();
+  for (const auto& [name, t] : d_.inputs) batch.set(name, rows_of(t, end));
+  Tensor x, y;
+  next(x, y);  // the same rows; moves pos_
+  batch.set("x", x);
+  if (y.defined()) batch.set("y", y);
+  return true;
+}
 
 bool BatchIterator::next(Tensor& x, Tensor& y) {
   if (pos_ >= d_.size()) return false;

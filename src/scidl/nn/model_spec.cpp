@@ -584,7 +584,9 @@ std::shared_ptr<Sequential> build_sequential(const json& spec, uint64_t seed) {
 
 ModulePtr build_model(const json& spec, uint64_t seed) {
   // input_range: what the model was trained on, stored by `scidl train` (train/input_range.h)
-  check_keys(spec, {"inputs", "layers", "init", "dtype", "input_range", "output"}, "model");
+  // input_columns: the CSV columns of each named input, stored by `scidl train` for predict
+  check_keys(spec, {"inputs", "layers", "init", "dtype", "input_range", "output", "input_columns"},
+             "model");
   BuildContext ctx = context_of(spec, seed);
   if (is_graph_spec(spec)) return build_graph(spec, ctx);
   return build_stack(spec, ctx);

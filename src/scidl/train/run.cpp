@@ -10,8 +10,8 @@
 #include "scidl/io/file_io.h"
 #include "scidl/io/model_io.h"
 #include "scidl/nn/model_spec.h"
-#include "scidl/optim/lr_schedule.h"
 #include "scidl/ops/shape_ops.h"
+#include "scidl/optim/lr_schedule.h"
 #include "scidl/optim/regularization.h"
 #include "scidl/train/callback_config.h"
 #include "scidl/train/callbacks/csv_logger.h"
@@ -87,6 +87,10 @@ void cast_to_model_type(data::Dataset& d, DType dtype) {
   if (!d.x.defined()) return;
   if (is_floating(d.x.dtype()) && d.x.dtype() != dtype) d.x = d.x.to(dtype);
   if (d.y.defined() && is_floating(d.y.dtype()) && d.y.dtype() != dtype) d.y = d.y.to(dtype);
+  TensorDict inputs;
+  for (const auto& [name, t] : d.inputs)
+    inputs.set(name, is_floating(t.dtype()) && t.dtype() != dtype ? t.to(dtype) : t);
+  d.inputs = inputs;
 }
 
 // The files a run writes at the top of its folder: their presence marks a run there.
@@ -126,10 +130,9 @@ std::string first_non_finite(const Tensor& t, const std::vector<std::string>& na
   });
   if (bad == n) return "";
   const int64_t col = bad % width;
-  return fmt::format("example {} holds {} in column {}", bad / width + 1, value,
-                     static_cast<int64_t>(names.size()) == width
-                         ? "'" + names[col] + "'"
-                         : std::to_string(col));
+  return fmt::format(
+      "example {} holds {} in column {}", bad / width + 1, value,
+      static_cast<int64_t>(names.size()) == width ? "'" + names[col] + "'" : std::to_string(col));
 }
 
 // A few rows of `d` through the model and the loss, every value checked to be finite, and for
@@ -140,8 +143,8 @@ std::string first_non_finite(const Tensor& t, const std::vector<std::string>& na
 void check_data_fits_model(nn::Module& model, const LossFn& loss, bool class_targets,
                            const data::Dataset& d, const std::string& what) {
   if (d.size() == 0) return;
-  for (const auto& [t, names, part] : {std::tuple{&d.x, &d.x_names, "inputs"},
-                                       std::tuple{&d.y, &d.y_names, "targets"}})
+  for (const auto& [t, names, part] :
+       {std::tuple{&d.x, &d.x_names, "inputs"}, std::tuple{&d.y, &d.y_names, "targets"}})
     if (std::string at = first_non_finite(*t, *names); !at.empty())
       throw std::invalid_argument(fmt::format(
           "{}, {}: {}; training needs finite numbers; nothing was written", what, part, at));
@@ -150,15 +153,17 @@ void check_data_fits_model(nn::Module& model, const LossFn& loss, bool class_tar
   model.eval();
   try {
     const int64_t rows = std::min<int64_t>(d.size(), 32);
-    const Tensor pred = model(slice(d.x, 0, 0, rows));
+    TensorDict first{{"x", slice(d.x, 0, 0, rows)}};
+    for (const auto& [name, t] : d.inputs) first.set(name, slice(t, 0, 0, rows));
+    const Tensor pred = model.forward_batch(first);
     if (class_targets && pred.dim() >= 2 && d.y.dtype() == DType::Int64) {
       const int64_t classes = pred.shape()[1];
       const auto labels = d.y.to_vector<int64_t>();
       for (size_t i = 0; i < labels.size(); ++i)
         if (labels[i] < 0 || labels[i] >= classes)
-          throw std::out_of_range(fmt::format(
-              "example {} has class {}, but the model has {} outputs (classes 0 to {})", i + 1,
-              labels[i], classes, classes - 1));
+          throw std::out_of_range(
+              fmt::format("example {} has class {}, but the model has {} outputs (classes 0 to {})",
+                          i + 1, labels[i], classes, classes - 1));
     }
     loss(pred, slice(d.y, 0, 0, rows));
   } catch (const std::exception& e) {
@@ -225,7 +230,16 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   if (options.resume) check_resumable(c, stored_config);
   manual_seed(c.seed);
   data::Dataset all = load_dataset(c.data, c.seed);
-  nn::check_input_shape(c.model, all.x.shape(), c.source_name);
+  for (const auto& [name, shape] : nn::model_inputs(c.model)) {
+    if (name != "x" && !all.inputs.contains(name))
+      throw std::invalid_argument(fmt::format(
+          "{}: the model reads an input '{}' the data does not give; name its columns in "
+          "[data] inputs = {{ {} = [\"column\", ...] }}",
+          c.source_name, name, name));
+    const Tensor& t = name == "x" ? all.x : all.inputs.get(name);
+    nn::check_input_shape({{"inputs", shape}}, t.shape(),
+                          name == "x" ? c.source_name : c.source_name + " (input " + name + ")");
+  }
   const Shape example_shape(all.x.shape().begin() + 1, all.x.shape().end());  // for the summary
   data::Split split;
   const data::Dataset* val = nullptr;
@@ -259,6 +273,7 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   trainer.set_regularization(std::move(regularization));
   trainer.set_gradient_clipping(c.training.gradient_clip_norm, c.training.gradient_clip_value);
 
+  trainer.adapt_normalization(split.train);  // before anything runs the model
   const LossFn loss = make_loss(c.training.loss);
   const bool class_targets = loss_takes_class_indices(c.training.loss);
   check_data_fits_model(*model, loss, class_targets, all, data_description(c.data));
@@ -280,7 +295,7 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   if (verbose) {
     fmt::print("data: {} rows ({} training, {} validation{}), examples of shape {}\n", all.size(),
                split.train.size(), val ? val->size() : 0,
-               !val                          ? ""
+               !val                         ? ""
                : !c.data.validation.empty() ? fmt::format(", the {} set", c.data.validation)
                : c.data.split == "group"    ? ", split by group"
                                             : ", split by row",
@@ -299,7 +314,11 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   };
   if (verbose) add(std::make_unique<ProgressBar>());
   // The spec saved in the model files: the config's, with the range of the training inputs.
-  const nlohmann::json saved_spec = spec_with_input_range(c.model, split.train);
+  nlohmann::json saved_spec = spec_with_input_range(c.model, split.train);
+  if (!c.data.inputs.empty()) {  // which columns feed which input, for scidl predict
+    saved_spec["input_columns"]["x"] = all.x_names;
+    for (const auto& [name, columns] : c.data.inputs) saved_spec["input_columns"][name] = columns;
+  }
   for (auto& cb :
        make_callbacks(c.callbacks, dir, saved_spec, hparams_of(c, *model), val != nullptr))
     add(std::move(cb));

@@ -70,7 +70,27 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
       if (columns->empty()) data->fail("x_columns", "is empty: name at least one column of x");
       c.data.x_columns = *columns;
     }
+    if (auto named = data->json("inputs")) {
+      if (!named->is_object() || named->empty())
+        data->fail("inputs",
+                   "must be a table of further model inputs, each a list of column "
+                   "names of x: inputs = { c = [\"d\", \"e\"] }");
+      for (const auto& [name, cols] : named->items()) {
+        if (name == "x" || name == "y")
+          data->fail("inputs", fmt::format("'{}' is the data's own {}; name further inputs "
+                                           "otherwise (x's columns are x_columns)",
+                                           name, name));
+        if (!cols.is_array() || cols.empty() ||
+            !std::all_of(cols.begin(), cols.end(), [](const auto& v) { return v.is_string(); }))
+          data->fail("inputs", fmt::format("input '{}' must be a non-empty list of column names, "
+                                           "got {}",
+                                           name, cols.dump()));
+        c.data.inputs.emplace_back(name, cols.get<std::vector<std::string>>());
+      }
+    }
     c.data.header = data->boolean("header");
+    if (c.data.header == false && !c.data.inputs.empty())
+      data->fail("header", "is false, but inputs choose columns by their header names");
     if (c.data.header == false && !c.data.x_columns.empty())
       data->fail("header", "is false, but x_columns chooses columns by their header names");
   } else if (c.data.source == "damped_oscillator") {
@@ -209,8 +229,8 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
 
 data::Dataset load_validation_dataset(const DataSpec& spec) {
   if (spec.validation != "test" || spec.source != "fashion_mnist")
-    throw std::invalid_argument(fmt::format("no validation set '{}' for source '{}'",
-                                            spec.validation, spec.source));
+    throw std::invalid_argument(
+        fmt::format("no validation set '{}' for source '{}'", spec.validation, spec.source));
   return data::load_fashion_mnist("test");
 }
 
@@ -220,7 +240,7 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   if (spec.source == "damped_oscillator")
     return data::damped_oscillator_dataset(spec.trajectories, spec.points, seed);
   // data.header, when set, holds for every file; else x_columns needs one, or it is detected
-  const data::CsvHeader header = !spec.header ? data::CsvHeader::Auto
+  const data::CsvHeader header = !spec.header   ? data::CsvHeader::Auto
                                  : *spec.header ? data::CsvHeader::Present
                                                 : data::CsvHeader::Absent;
   data::CsvOptions options;
@@ -236,6 +256,13 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
                     spec.x.string(), x.rows, spec.y.string(), y.rows));
   data::Dataset d;
   d.x = from_vector(x.values, {x.rows, x.cols}, DType::Float32);
+  for (const auto& [name, columns] : spec.inputs) {
+    data::CsvOptions input_options = options;
+    input_options.header = data::CsvHeader::Present;
+    for (const auto& column : columns) input_options.columns.emplace_back(column);
+    data::CsvTable t = data::read_csv(spec.x, input_options);
+    d.inputs.set(name, from_vector(t.values, {t.rows, t.cols}, DType::Float32));
+  }
   d.x_names = x.column_names;
   d.y_names = y.column_names;
   if (spec.targets == "classes") {
@@ -269,15 +296,22 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
 nlohmann::json to_json(const RunConfig& c) {
   nlohmann::json j;
   j["seed"] = c.seed;
-  j["data"] = {{"source", c.data.source},   {"x", c.data.x.string()},
-               {"y", c.data.y.string()},    {"groups", c.data.groups.string()},
-               {"targets", c.data.targets}, {"validation_split", c.data.validation_split},
-               {"split", c.data.split},     {"trajectories", c.data.trajectories},
-               {"points", c.data.points},   {"images", c.data.images.string()},
-               {"labels", c.data.labels.string()}, {"augment", c.data.augment}};
+  j["data"] = {{"source", c.data.source},
+               {"x", c.data.x.string()},
+               {"y", c.data.y.string()},
+               {"groups", c.data.groups.string()},
+               {"targets", c.data.targets},
+               {"validation_split", c.data.validation_split},
+               {"split", c.data.split},
+               {"trajectories", c.data.trajectories},
+               {"points", c.data.points},
+               {"images", c.data.images.string()},
+               {"labels", c.data.labels.string()},
+               {"augment", c.data.augment}};
   // Only when set, so runs from before x_columns existed still resume with their config.json.
   if (!c.data.x_columns.empty()) j["data"]["x_columns"] = c.data.x_columns;
   if (c.data.header) j["data"]["header"] = *c.data.header;
+  for (const auto& [name, columns] : c.data.inputs) j["data"]["inputs"][name] = columns;
   if (!c.data.validation.empty()) j["data"]["validation"] = c.data.validation;
   j["model"] = c.model;
   j["optimizer"] = optim::to_json(c.optimizer);

@@ -6,7 +6,9 @@
 //               validation = "test" (fashion_mnist: validate on the test set every epoch, as
 //               Keras's validation_data=(x_test, y_test); then validation_split must be 0)
 //               targets = "values" | "classes"; x_columns = ["a", "b"] (csv: only these columns
-//               of x, by header name, in this order; default all)
+//               of x, by header name, in this order; default all); inputs = { c = ["d", "e"] }
+//               (csv: further model inputs by name, each from these columns of the x file,
+//               for a model graph with inputs = { x = 3, c = 2 })
 //   [model]     inputs = 3; layers = [{ type = "dense", units = 128, activation = "relu" }, ...]
 //   [optimizer] type = "adam" (sgd, adamw, adagrad, adadelta, rmsprop); lr; that type's options
 //   [training]  epochs; batch_size; loss; metrics = ["mae"]; shuffle; gradient_clip_norm;
@@ -20,8 +22,8 @@
 // Relative paths are relative to the config file's folder; callback paths to the run folder.
 #pragma once
 #include <filesystem>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,8 +37,10 @@ namespace scidl::train {
 
 struct DataSpec {
   std::string source = "csv";
-  std::filesystem::path x, y, groups;        // CSV files (course layout: train_X.csv / train_Y.csv)
-  std::vector<std::string> x_columns;        // columns of x to train on, by name; empty: all
+  std::filesystem::path x, y, groups;  // CSV files (course layout: train_X.csv / train_Y.csv)
+  std::vector<std::string> x_columns;  // columns of x to train on, by name; empty: all
+  // Further named model inputs (csv): each from these columns of the x file.
+  std::vector<std::pair<std::string, std::vector<std::string>>> inputs;
   std::optional<bool> header;                // CSV header rows: present, absent, or detected
   std::string targets = "values";            // or "classes" (int64 labels for cross_entropy)
   int64_t trajectories = 200, points = 100;  // damped_oscillator

@@ -10,13 +10,13 @@ std::optional<FusedLoss> fused_loss_of(const std::string& loss_name) {
   return std::nullopt;
 }
 
-StepForward forward_and_loss(nn::Module& model, const Tensor& x, const Tensor& y,
+StepForward forward_and_loss(nn::Module& model, const TensorDict& batch, const Tensor& y,
                              const LossFn& loss, std::optional<FusedLoss> fused) {
   if (fused) {
-    DenseChainLoss f = nn::forward_with_loss(model, x, y, *fused);
+    DenseChainLoss f = nn::forward_with_loss(model, batch.get("x"), y, *fused);
     if (f.loss.defined()) return {f.prediction, f.loss};
   }
-  Tensor prediction = model(x);
+  Tensor prediction = model.forward_batch(batch);
   return {prediction, loss(prediction, y)};
 }
 

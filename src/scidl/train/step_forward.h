@@ -22,7 +22,13 @@ struct StepForward {
 };
 
 // `fused`: the loss `loss` computes, when it is one the fused pass knows (fused_loss_of).
-StepForward forward_and_loss(nn::Module& model, const Tensor& x, const Tensor& y,
+// The model reads its inputs from `batch` ("x" for a model of one input).
+StepForward forward_and_loss(nn::Module& model, const TensorDict& batch, const Tensor& y,
                              const LossFn& loss, std::optional<FusedLoss> fused);
+// The same for a model of one input x.
+inline StepForward forward_and_loss(nn::Module& model, const Tensor& x, const Tensor& y,
+                                    const LossFn& loss, std::optional<FusedLoss> fused) {
+  return forward_and_loss(model, TensorDict{{"x", x}}, y, loss, fused);
+}
 
 }  // namespace scidl::train

@@ -7,6 +7,7 @@
 
 #include "scidl/autograd/grad_mode.h"
 #include "scidl/backend/cpu/denormals.h"
+#include "scidl/nn/normalization.h"
 #include "scidl/ops/shape_ops.h"
 #include "scidl/train/fused_step.h"
 
@@ -82,11 +83,13 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
   // them, at ~100 cycles an operation): see backend/cpu/denormals.h.
   backend::cpu::FlushDenormalsScope flush_denormals;
   auto& p = progress_;
-  Tensor x, y;
+  TensorDict batch;
   // Nothing to do between backward() and step(): the whole step can be one pass.
   const bool may_fuse =
       fused_loss_ && regularization_.empty() && clip_norm_ <= 0 && clip_value_ <= 0;
-  while (!stop_training && batches.next(x, y)) {
+  while (!stop_training && batches.next(batch)) {
+    const Tensor& x = batch.get("x");
+    const Tensor y = batch.contains("y") ? batch.get("y") : Tensor();
     std::optional<FusedStep> fused;
     if (may_fuse) fused = fused_training_step(model_, optimizer_, x, y, *fused_loss_);
     StepForward forward;
@@ -94,7 +97,7 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
       forward.prediction = fused->prediction;
     } else {
       optimizer_.zero_grad();
-      forward = forward_and_loss(model_, x, y, loss_, fused_loss_);
+      forward = forward_and_loss(model_, batch, y, loss_, fused_loss_);
     }
     const Tensor& pred = forward.prediction;
     double lv = fused ? fused->loss : forward.loss.item();
@@ -139,6 +142,7 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
   if (val) val->validate("validation data");
   if (train.size() == 0) throw std::invalid_argument("fit: the training set is empty");
   termination_reason_.clear();
+  adapt_normalization(train);
   epochs_ = o.epochs;
   if (!resume_pending_) data_gen_.seed_(o.seed);
   // The iterator draws one permutation when built; resumed runs then rewind the generator.
@@ -201,6 +205,15 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
   return history_;
 }
 
+void Trainer::adapt_normalization(const data::Dataset& train) {
+  nn::adapt_normalization(model_, [&](const nn::BatchVisitor& visit) {
+    Generator unused;
+    data::BatchIterator batches(train, 4096, false, unused);
+    TensorDict batch;
+    while (batches.next(batch)) visit(batch);
+  });
+}
+
 Logs Trainer::evaluate(const data::Dataset& d, int64_t batch_size) {
   NoGradGuard ng;
   bool was_training = model_.is_training();
@@ -212,9 +225,11 @@ Logs Trainer::evaluate(const data::Dataset& d, int64_t batch_size) {
   int64_t rows = 0;
   Generator unused;
   data::BatchIterator batches(d, batch_size, false, unused);
-  Tensor x, y;
-  while (batches.next(x, y)) {
-    Tensor pred = model_(x);
+  TensorDict batch;
+  while (batches.next(batch)) {
+    const Tensor& x = batch.get("x");
+    const Tensor& y = batch.get("y");
+    Tensor pred = model_.forward_batch(batch);
     loss_sum += loss_(pred, y).item() * x.shape()[0];
     rows += x.shape()[0];
     for (auto& m : metrics_) m->update(pred, y);

@@ -72,6 +72,8 @@ class Trainer {
   // Loss and metrics over a dataset, in eval mode, without recording gradients.
   Logs evaluate(const data::Dataset& d, int64_t batch_size = 1024);
   Tensor predict(const Tensor& x, int64_t batch_size = 4096);
+  // Adapts the model's Normalization layers not yet adapted on `train` (fit() does it first).
+  void adapt_normalization(const data::Dataset& train);
 
   // Applied between backward() and the optimizer step: weight penalties (added to the reported
   // loss and val_loss, as Keras does), then clipping by global norm and by value (0: off).
