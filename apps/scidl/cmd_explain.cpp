@@ -20,6 +20,7 @@
 #include "scidl/data/csv.h"
 #include "scidl/explain/explain.h"
 #include "scidl/io/model_io.h"
+#include "scidl/nn/joined_inputs.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
 #include "scidl/ops/shape_ops.h"
@@ -123,13 +124,36 @@ std::vector<int64_t> predicted_classes(nn::Module& model, const Tensor& x, int64
 
 void run_explain(const ExplainArgs& a) {
   auto loaded = io::load_model(a.model);
-  nn::Module& model = *loaded.model;
-  model.eval();
-  if (a.float64) model.to(DType::Float64);
-  auto params = model.parameters();
+  loaded.model->eval();
+  if (a.float64) loaded.model->to(DType::Float64);
+  // A model of several named inputs is explained over their columns joined, as the training
+  // run recorded them (spec.input_columns).
+  std::shared_ptr<nn::JoinedInputs> joined;
+  std::vector<std::string> joined_columns;
+  const auto named_inputs = nn::model_inputs(loaded.spec);
+  if (named_inputs.size() > 1 || loaded.spec.contains("input_columns")) {
+    if (!loaded.spec.contains("input_columns"))
+      throw ExplainError(fmt::format(
+          "the model has {} inputs but its file does not say which CSV columns feed each",
+          named_inputs.size()));
+    std::vector<std::pair<std::string, int64_t>> widths;
+    for (const auto& [name, shape] : named_inputs) {
+      if (shape.size() != 1)
+        throw ExplainError(fmt::format("input '{}' has shape {}: scidl explain joins flat inputs",
+                                       name, shape_str(shape)));
+      const auto columns =
+          loaded.spec["input_columns"].value(name, std::vector<std::string>{});
+      joined_columns.insert(joined_columns.end(), columns.begin(), columns.end());
+      widths.emplace_back(name, shape[0]);
+    }
+    joined = std::make_shared<nn::JoinedInputs>(*loaded.model, widths);
+  }
+  nn::Module& model = joined ? *joined : *loaded.model;
+  auto params = loaded.model->parameters();
   const DType dtype = params.empty() ? DType::Float32 : params.front().dtype();
   if (a.batch_size < 1) throw ExplainError("--batch-size must be at least 1");
-  const Shape example = nn::model_input_shape(loaded.spec);
+  const Shape example =
+      joined ? Shape{int64_t(joined_columns.size())} : nn::model_input_shape(loaded.spec);
   const bool images = example.size() == 3;
   Tensor x;
   std::vector<std::string> names;
@@ -143,8 +167,11 @@ void run_explain(const ExplainArgs& a) {
     x = image_inputs.x;
     names = cli::pixel_names(example);
   } else {
-    auto table = data::read_csv(a.data);
-    const int64_t inputs = loaded.spec.value("inputs", int64_t{0});
+    data::CsvOptions options;
+    if (joined) options.header = data::CsvHeader::Present;
+    for (const auto& c : joined_columns) options.columns.emplace_back(c);
+    auto table = data::read_csv(a.data, options);
+    const int64_t inputs = example[0];
     if (table.cols != inputs)
       throw ExplainError(fmt::format("'{}' has {} columns but the model takes {} inputs", a.data,
                                      table.cols, inputs));

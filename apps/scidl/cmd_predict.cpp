@@ -11,6 +11,46 @@
 
 namespace {
 
+// A model of several named inputs reads each from the CSV columns its training run recorded
+// (spec.input_columns), by header name.
+scidl::Tensor predict_named(const scidl::io::LoadedModel& loaded, const std::string& input,
+                            int64_t batch, int64_t& rows) {
+  const auto& spec = loaded.spec;
+  const auto inputs = scidl::nn::model_inputs(spec);
+  if (!spec.contains("input_columns"))
+    throw std::invalid_argument(fmt::format(
+        "the model has {} inputs but its file does not say which CSV columns feed each (models "
+        "trained by `scidl train` with [data] inputs do)",
+        inputs.size()));
+  const scidl::DType dtype = spec.value("dtype", std::string("float32")) == "float64"
+                                 ? scidl::DType::Float64
+                                 : scidl::DType::Float32;
+  scidl::TensorDict all;
+  for (const auto& [name, shape] : inputs) {
+    scidl::data::CsvOptions options;
+    options.header = scidl::data::CsvHeader::Present;
+    const auto columns = spec["input_columns"].value(name, std::vector<std::string>{});
+    for (const auto& c : columns) options.columns.emplace_back(c);
+    auto table = scidl::data::read_csv(input, options);  // names a missing column
+    if (table.cols != scidl::numel_of(shape))
+      throw std::invalid_argument(fmt::format("input '{}' has {} columns but the model takes {}",
+                                              name, table.cols, scidl::numel_of(shape)));
+    scidl::Shape full{table.rows};
+    full.insert(full.end(), shape.begin(), shape.end());
+    all.set(name, scidl::from_vector(table.values, full, dtype));
+    rows = table.rows;
+  }
+  scidl::NoGradGuard ng;
+  loaded.model->eval();
+  std::vector<scidl::Tensor> parts;
+  for (int64_t at = 0; at < rows; at += batch) {
+    scidl::TensorDict part;
+    for (const auto& [name, t] : all) part.set(name, scidl::slice(t, 0, at, std::min(rows, at + batch)));
+    parts.push_back(loaded.model->forward_batch(part));
+  }
+  return parts.size() == 1 ? parts[0] : scidl::concat(parts, 0);
+}
+
 struct PredictArgs {
   std::string model, input, output, header = "auto";
   int64_t batch = 4096;
@@ -34,6 +74,17 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->capture_default_str();
   cmd->callback([a] {
     auto loaded = scidl::io::load_model(a->model);
+    if (loaded.spec.contains("input_columns") || scidl::nn::model_inputs(loaded.spec).size() > 1) {
+      int64_t rows = 0;
+      scidl::Tensor y = predict_named(loaded, a->input, a->batch, rows);
+      y = scidl::reshape(y, {rows, -1});
+      auto values = y.to_vector<double>();
+      std::vector<std::string> names;
+      for (int64_t c = 0; c < y.shape()[1]; ++c) names.push_back(fmt::format("y{}", c));
+      scidl::data::write_csv(a->output, names, y.shape()[0], y.shape()[1], values.data());
+      fmt::print("wrote {} predictions to {}\n", rows, a->output);
+      return;
+    }
     scidl::data::CsvOptions options;
     options.header = a->header == "yes"  ? scidl::data::CsvHeader::Present
                      : a->header == "no" ? scidl::data::CsvHeader::Absent
