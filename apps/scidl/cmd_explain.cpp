@@ -141,8 +141,7 @@ void run_explain(const ExplainArgs& a) {
       if (shape.size() != 1)
         throw ExplainError(fmt::format("input '{}' has shape {}: scidl explain joins flat inputs",
                                        name, shape_str(shape)));
-      const auto columns =
-          loaded.spec["input_columns"].value(name, std::vector<std::string>{});
+      const auto columns = loaded.spec["input_columns"].value(name, std::vector<std::string>{});
       joined_columns.insert(joined_columns.end(), columns.begin(), columns.end());
       widths.emplace_back(name, shape[0]);
     }

@@ -45,7 +45,8 @@ scidl::Tensor predict_named(const scidl::io::LoadedModel& loaded, const std::str
   std::vector<scidl::Tensor> parts;
   for (int64_t at = 0; at < rows; at += batch) {
     scidl::TensorDict part;
-    for (const auto& [name, t] : all) part.set(name, scidl::slice(t, 0, at, std::min(rows, at + batch)));
+    for (const auto& [name, t] : all)
+      part.set(name, scidl::slice(t, 0, at, std::min(rows, at + batch)));
     parts.push_back(loaded.model->forward_batch(part));
   }
   return parts.size() == 1 ? parts[0] : scidl::concat(parts, 0);
@@ -95,11 +96,12 @@ SCIDL_COMMAND([](CLI::App& app) {
     if (table.cols != inputs)
       throw std::invalid_argument(fmt::format("'{}' has {} columns but the model takes {} inputs",
                                               a->input, table.cols, inputs));
-    const std::string warning = scidl::train::extrapolation_warning(loaded.spec, table.rows,
-                                                                    table.cols, table.values);
+    const std::string warning =
+        scidl::train::extrapolation_warning(loaded.spec, table.rows, table.cols, table.values);
     if (!warning.empty()) fmt::print(stderr, "scidl: warning: {}\n", warning);
     scidl::DType dtype = loaded.spec.value("dtype", std::string("float32")) == "float64"
-                             ? scidl::DType::Float64 : scidl::DType::Float32;
+                             ? scidl::DType::Float64
+                             : scidl::DType::Float32;
     scidl::Shape batch_shape{table.rows};  // images arrive as flattened rows of C*H*W values
     batch_shape.insert(batch_shape.end(), input_shape.begin(), input_shape.end());
     scidl::Tensor x = scidl::from_vector(table.values, batch_shape, dtype);

@@ -138,7 +138,7 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   auto model = root.section("model");
   if (!model) root.missing("model", "add a [model] table with inputs and layers");
   c.model = nlohmann::json::object();
-  for (const char* k : {"inputs", "layers", "init", "dtype"})
+  for (const char* k : {"inputs", "layers", "init", "dtype", "output"})
     if (auto j = model->json(k)) c.model[k] = *j;
   model->finish();
   try {
