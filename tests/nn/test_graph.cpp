@@ -175,3 +175,35 @@ TEST(Graph, ABatchWithoutAnInputTheModelReadsIsRefused) {
 
 }  // namespace
 }  // namespace scidl::testing
+
+namespace scidl::testing {
+namespace {
+
+TEST(GraphModelFile, StacksStayVersionOneGraphsAreVersionTwoAndNewerIsRefused) {
+  TempDir dir("graph_versions");
+  const auto stack_spec = nlohmann::json::parse(
+      R"({"inputs": 2, "layers": [{"type": "dense", "units": 1}]})");
+  io::save_model(dir.path / "stack.scidl", *nn::build_model(stack_spec, 0), stack_spec);
+  nlohmann::json meta;
+  io::load_tensors(dir.path / "stack.scidl", &meta);
+  EXPECT_FALSE(meta.contains("model_spec_version"));  // older scidl still reads it
+
+  const auto spec = residual_spec();
+  auto model = nn::build_model(spec, 0);
+  io::save_model(dir.path / "graph.scidl", *model, spec);
+  io::load_tensors(dir.path / "graph.scidl", &meta);
+  EXPECT_EQ(meta["model_spec_version"], 2);
+  EXPECT_NO_THROW(io::load_model(dir.path / "graph.scidl"));
+
+  meta["model_spec_version"] = 3;  // a file from a future scidl
+  io::save_tensors(dir.path / "future.scidl", model->state_dict(), meta);
+  try {
+    io::load_model(dir.path / "future.scidl");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    expect_mentions(e.what(), {"future.scidl", "spec version 3", "versions 1 to 2"});
+  }
+}
+
+}  // namespace
+}  // namespace scidl::testing

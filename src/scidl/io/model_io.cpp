@@ -13,16 +13,22 @@ namespace scidl::io {
 namespace {
 ElementType element_type(DType d) {
   switch (d) {
-    case DType::Float32: return ElementType::Float32;
-    case DType::Float64: return ElementType::Float64;
-    default: return ElementType::Int64;
+    case DType::Float32:
+      return ElementType::Float32;
+    case DType::Float64:
+      return ElementType::Float64;
+    default:
+      return ElementType::Int64;
   }
 }
 DType tensor_dtype(ElementType e) {
   switch (e) {
-    case ElementType::Float32: return DType::Float32;
-    case ElementType::Float64: return DType::Float64;
-    default: return DType::Int64;
+    case ElementType::Float32:
+      return DType::Float32;
+    case ElementType::Float64:
+      return DType::Float64;
+    default:
+      return DType::Int64;
   }
 }
 }  // namespace
@@ -63,6 +69,8 @@ void save_model(const std::filesystem::path& path, const nn::Module& model,
   meta["kind"] = "scidl-model";
   meta["spec"] = spec;
   meta["scidl_version"] = SCIDL_VERSION;
+  // Stacks keep version 1 (absent), so older scidl still reads them; graphs are version 2.
+  if (nn::is_graph_spec(spec)) meta["model_spec_version"] = kModelSpecVersion;
   save_tensors(path, model.state_dict(), meta);
 }
 
@@ -74,6 +82,12 @@ LoadedModel load_model(const std::filesystem::path& path) {
         "'{}' is a scidl file but not a model (it holds {}); pass the model file written by "
         "`scidl train` (best.scidl or last.scidl in the run folder)",
         path.string(), meta.value("kind", std::string("no kind"))));
+  const auto version = meta.value("model_spec_version", int64_t{1});
+  if (version > kModelSpecVersion || version < 1)
+    throw std::runtime_error(fmt::format(
+        "'{}' holds a model of spec version {}, written by a newer scidl; this build reads "
+        "model spec versions 1 to {}: update scidl to load it",
+        path.string(), version, kModelSpecVersion));
   LoadedModel m;
   m.spec = meta["spec"];
   m.meta = meta;

@@ -18,6 +18,11 @@ Tensor from_named_array(const NamedArray& a);
 void save_model(const std::filesystem::path& path, const nn::Module& model,
                 const nlohmann::json& spec, const nlohmann::json& extra = nlohmann::json::object());
 
+// The model description's version (meta.model_spec_version; absent means 1): 1 is a stack of
+// layers, 2 adds model graphs of named layers (docs/model_file_format.md). The container's own
+// layout has its own version (io/model_file.h).
+inline constexpr int64_t kModelSpecVersion = 2;
+
 struct LoadedModel {
   nn::ModulePtr model;  // an nn::Sequential for a stack, an nn::Graph for a graph
   nlohmann::json spec;
