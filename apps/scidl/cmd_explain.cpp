@@ -19,7 +19,7 @@
 #include "explain_images.h"
 #include "scidl/data/csv.h"
 #include "scidl/explain/explain.h"
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
 #include "scidl/ops/shape_ops.h"

@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "scidl/io/file_io.h"
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/sci/nbody_integration.h"
 #include "scidl/sci/three_body_energy_model.h"
 #include "scidl/sci/three_body_figures.h"

@@ -1,4 +1,4 @@
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 
 #include <fmt/format.h>
 
