@@ -17,6 +17,7 @@
 
 #include "command.h"
 #include "explain_images.h"
+#include "scidl/cases/explanation_toy/saturated_relu_toy.h"
 #include "scidl/data/csv.h"
 #include "scidl/explain/explain.h"
 #include "scidl/nn/model_io.h"

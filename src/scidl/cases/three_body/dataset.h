@@ -4,7 +4,7 @@
 // Layout of DIR:
 //   generation.txt      the settings that fix the data (seed, dt, t-max, ladder); a rerun with
 //                       other settings is refused rather than silently mixing datasets
-//   runs/run_XXXXX.csv  one finished run each (three_body_run_file.h), written atomically
+//   runs/run_XXXXX.csv  one finished run each (run_file.h), written atomically
 //   train_X.csv         t, x2_0, y2_0          (x2_0, y2_0 = initial position of particle 2)
 //   train_Y.csv         x1, y1, x2, y2         (positions of particles 1 and 2 at time t)
 //   train_V.csv         vx1, vy1, vx2, vy2, vx3, vy3   (velocities at time t)

@@ -1,4 +1,4 @@
-#include "scidl/sci/three_body_report.h"
+#include "scidl/cases/three_body/report.h"
 
 #include <fmt/format.h>
 
@@ -8,17 +8,17 @@
 #include <set>
 #include <stdexcept>
 
+#include "scidl/cases/three_body/energy_model.h"
+#include "scidl/cases/three_body/figures.h"
+#include "scidl/cases/three_body/manifest.h"
+#include "scidl/cases/three_body/report_data.h"
+#include "scidl/cases/three_body/ring.h"
+#include "scidl/cases/three_body/run_file.h"
+#include "scidl/cases/three_body/surrogate.h"
+#include "scidl/cases/three_body/timing.h"
 #include "scidl/io/file_io.h"
 #include "scidl/nn/model_io.h"
 #include "scidl/sci/nbody_integration.h"
-#include "scidl/sci/three_body_energy_model.h"
-#include "scidl/sci/three_body_figures.h"
-#include "scidl/sci/three_body_manifest.h"
-#include "scidl/sci/three_body_report_data.h"
-#include "scidl/sci/three_body_ring.h"
-#include "scidl/sci/three_body_run_file.h"
-#include "scidl/sci/three_body_surrogate.h"
-#include "scidl/sci/three_body_timing.h"
 
 namespace scidl::sci {
 

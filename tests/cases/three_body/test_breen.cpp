@@ -4,7 +4,7 @@
 #include <cmath>
 #include <set>
 
-#include "scidl/sci/three_body_breen.h"
+#include "scidl/cases/three_body/breen.h"
 
 namespace scidl::sci {
 namespace {

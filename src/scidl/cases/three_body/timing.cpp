@@ -1,10 +1,10 @@
-#include "scidl/sci/three_body_timing.h"
+#include "scidl/cases/three_body/timing.h"
 
 #include <chrono>
 #include <vector>
 
-#include "scidl/sci/three_body_report_data.h"
-#include "scidl/sci/three_body_surrogate.h"
+#include "scidl/cases/three_body/report_data.h"
+#include "scidl/cases/three_body/surrogate.h"
 
 namespace scidl::sci {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <tuple>
 
-#include "scidl/sci/three_body_run_file.h"
+#include "scidl/cases/three_body/run_file.h"
 
 namespace scidl::sci {
 namespace {

@@ -9,13 +9,13 @@
 #include <map>
 #include <sstream>
 
-#include "../test_util.h"
+#include "../../test_util.h"
+#include "scidl/cases/three_body/dataset.h"
+#include "scidl/cases/three_body/figures.h"
+#include "scidl/cases/three_body/report.h"
 #include "scidl/data/csv.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/io/plot_figure.h"
-#include "scidl/sci/three_body_dataset.h"
-#include "scidl/sci/three_body_figures.h"
-#include "scidl/sci/three_body_report.h"
 #include "scidl/train/run.h"
 
 namespace scidl::sci {

@@ -1,4 +1,4 @@
-#include "scidl/sci/three_body_figures.h"
+#include "scidl/cases/three_body/figures.h"
 
 #include <fmt/format.h>
 
@@ -6,8 +6,8 @@
 #include <cmath>
 #include <string>
 
+#include "scidl/cases/three_body/surrogate.h"
 #include "scidl/data/csv.h"
-#include "scidl/sci/three_body_surrogate.h"
 
 namespace scidl::sci {
 

@@ -1,4 +1,4 @@
-#include "scidl/explain/saturated_relu_toy.h"
+#include "scidl/cases/explanation_toy/saturated_relu_toy.h"
 
 #include "scidl/nn/model_spec.h"
 

@@ -1,4 +1,4 @@
-#include "scidl/sci/three_body_run_file.h"
+#include "scidl/cases/three_body/run_file.h"
 
 #include <fmt/core.h>
 

@@ -1,13 +1,13 @@
-// Assembles DIR/runs/run_XXXXX.csv, in run order, into the training tables of three_body_dataset.h.
+// Assembles DIR/runs/run_XXXXX.csv, in run order, into the training tables of dataset.h.
 #include <fmt/core.h>
 
 #include <stdexcept>
 #include <vector>
 
+#include "scidl/cases/three_body/dataset.h"
+#include "scidl/cases/three_body/manifest.h"
+#include "scidl/cases/three_body/run_file.h"
 #include "scidl/io/file_io.h"
-#include "scidl/sci/three_body_dataset.h"
-#include "scidl/sci/three_body_manifest.h"
-#include "scidl/sci/three_body_run_file.h"
 
 namespace scidl::sci {
 namespace {

@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <vector>
 
+#include "scidl/cases/three_body/report_data.h"
+#include "scidl/cases/three_body/ring.h"
 #include "scidl/io/plot_figure.h"
-#include "scidl/sci/three_body_report_data.h"
-#include "scidl/sci/three_body_ring.h"
 
 namespace scidl::sci {
 

@@ -1,4 +1,4 @@
-#include "scidl/sci/three_body_breen.h"
+#include "scidl/cases/three_body/breen.h"
 
 #include <fmt/core.h>
 

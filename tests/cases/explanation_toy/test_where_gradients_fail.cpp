@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "scidl/cases/explanation_toy/saturated_relu_toy.h"
 #include "scidl/data/csv.h"
 #include "scidl/explain/explain.h"
 

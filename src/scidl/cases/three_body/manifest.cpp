@@ -1,4 +1,4 @@
-#include "scidl/sci/three_body_manifest.h"
+#include "scidl/cases/three_body/manifest.h"
 
 #include <fmt/core.h>
 

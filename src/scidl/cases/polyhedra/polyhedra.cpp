@@ -1,4 +1,4 @@
-#include "scidl/sci/polyhedra.h"
+#include "scidl/cases/polyhedra/polyhedra.h"
 
 #include <fmt/format.h>
 

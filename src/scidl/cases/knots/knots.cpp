@@ -1,4 +1,4 @@
-#include "scidl/sci/knots.h"
+#include "scidl/cases/knots/knots.h"
 
 #include <fmt/format.h>
 

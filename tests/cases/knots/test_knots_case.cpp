@@ -13,9 +13,9 @@
 #include <complex>
 #include <fstream>
 
-#include "../test_util.h"
+#include "../../test_util.h"
+#include "scidl/cases/knots/knots.h"
 #include "scidl/data/csv.h"
-#include "scidl/sci/knots.h"
 
 namespace {
 

@@ -4,12 +4,12 @@
 
 #include <cmath>
 
+#include "scidl/cases/three_body/breen.h"
+#include "scidl/cases/three_body/energy_model.h"
+#include "scidl/cases/three_body/surrogate.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/sci/nbody.h"
 #include "scidl/sci/nelder_mead.h"
-#include "scidl/sci/three_body_breen.h"
-#include "scidl/sci/three_body_energy_model.h"
-#include "scidl/sci/three_body_surrogate.h"
 
 namespace scidl::sci {
 namespace {

@@ -1,4 +1,4 @@
-#include "scidl/sci/three_body_dataset.h"
+#include "scidl/cases/three_body/dataset.h"
 
 #include <fmt/core.h>
 
@@ -14,11 +14,11 @@
 #include <thread>
 #include <vector>
 
+#include "scidl/cases/three_body/breen.h"
+#include "scidl/cases/three_body/manifest.h"
+#include "scidl/cases/three_body/run_file.h"
 #include "scidl/io/file_io.h"
 #include "scidl/io/progress_bar.h"
-#include "scidl/sci/three_body_breen.h"
-#include "scidl/sci/three_body_manifest.h"
-#include "scidl/sci/three_body_run_file.h"
 
 namespace scidl::sci {
 namespace {

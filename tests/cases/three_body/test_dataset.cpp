@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "scidl/sci/three_body_dataset.h"
-#include "scidl/sci/three_body_run_file.h"
+#include "scidl/cases/three_body/dataset.h"
+#include "scidl/cases/three_body/run_file.h"
 
 namespace scidl::sci {
 namespace {

@@ -1,9 +1,9 @@
-#include "scidl/sci/three_body_energy_model.h"
+#include "scidl/cases/three_body/energy_model.h"
 
 #include <cmath>
 #include <vector>
 
-#include "scidl/sci/three_body_surrogate.h"
+#include "scidl/cases/three_body/surrogate.h"
 
 namespace scidl::sci {
 

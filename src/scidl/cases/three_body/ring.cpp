@@ -1,4 +1,4 @@
-#include "scidl/sci/three_body_ring.h"
+#include "scidl/cases/three_body/ring.h"
 
 #include <fmt/format.h>
 
@@ -11,8 +11,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "scidl/cases/three_body/breen.h"
 #include "scidl/sci/convergence.h"
-#include "scidl/sci/three_body_breen.h"
 
 namespace scidl::sci {
 

@@ -1,4 +1,4 @@
-#include "scidl/sci/three_body_report_data.h"
+#include "scidl/cases/three_body/report_data.h"
 
 #include <fmt/format.h>
 
@@ -10,9 +10,9 @@
 #include <set>
 #include <stdexcept>
 
+#include "scidl/cases/three_body/manifest.h"
 #include "scidl/data/csv.h"
 #include "scidl/data/dataset.h"
-#include "scidl/sci/three_body_manifest.h"
 
 namespace scidl::sci {
 

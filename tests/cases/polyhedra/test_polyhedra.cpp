@@ -5,7 +5,7 @@
 #include <cmath>
 #include <set>
 
-#include "scidl/sci/polyhedra.h"
+#include "scidl/cases/polyhedra/polyhedra.h"
 
 namespace {
 

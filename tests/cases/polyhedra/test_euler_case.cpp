@@ -11,10 +11,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "scidl/cases/polyhedra/polyhedra.h"
 #include "scidl/explain/explain.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/optim/factory.h"
-#include "scidl/sci/polyhedra.h"
 #include "scidl/train/losses.h"
 #include "scidl/train/trainer.h"
 

@@ -1,4 +1,4 @@
-#include "scidl/sci/three_body_surrogate.h"
+#include "scidl/cases/three_body/surrogate.h"
 
 #include <fmt/format.h>
 
