@@ -13,10 +13,12 @@
 #include "scidl/cases/three_body/dataset.h"
 #include "scidl/cases/three_body/figures.h"
 #include "scidl/cases/three_body/report.h"
+#include "scidl/cases/three_body/report_data.h"
 #include "scidl/data/csv.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/io/plot_figure.h"
 #include "scidl/train/run.h"
+#include "scidl/train/validation_split.h"
 
 namespace scidl::sci {
 namespace {
@@ -130,6 +132,44 @@ TEST(ThreeBodyReport, WritesTheReportAndEveryFigureFromTinyData) {
       << md;
   const auto ring = data::read_csv(s.out_dir / "fig5_ring.csv");
   EXPECT_EQ(ring.rows, s.ring_points);  // one time, t = 0
+}
+
+TEST(ThreeBodyReport, TakesTheSplitTheRunRecordedAndRecomputesItForOlderRunFolders) {
+  TempDir dir("three_body_report_split");
+  const fs::path run = make_tiny_dataset_and_model(dir.path);
+  const auto recorded = train::read_validation_split(run);
+  ASSERT_TRUE(recorded);
+  const RunSplit split = read_run_split(dir.path / "data", run);
+  EXPECT_TRUE(split.recorded);
+  EXPECT_EQ(split.validation, recorded->groups);
+  EXPECT_EQ(split.validation.size(), 2u);  // 34% of 6 runs
+  EXPECT_EQ(split.train.size() + split.validation.size(), 6u);
+  EXPECT_EQ(split.seed, 4u);
+  EXPECT_EQ(split.validation_fraction, 0.34);
+
+  // What the file says wins: here, one training run said to be the validation run.
+  std::ofstream(run / train::kValidationSplitFile) << fmt::format(
+      R"({{"split": "group", "fraction": 0.34, "seed": 4, "groups": [{}]}})", split.train.front());
+  const RunSplit edited = read_run_split(dir.path / "data", run);
+  EXPECT_EQ(edited.validation, std::vector<std::int64_t>{split.train.front()});
+
+  // A run folder written before runs recorded their split: the same split, from config.json.
+  fs::remove(run / train::kValidationSplitFile);
+  const RunSplit recomputed = read_run_split(dir.path / "data", run);
+  EXPECT_FALSE(recomputed.recorded);
+  EXPECT_EQ(recomputed.validation, split.validation);
+  EXPECT_EQ(recomputed.train, split.train);
+  EXPECT_EQ(recomputed.seed, 4u);
+
+  // A recorded run the dataset does not have is refused.
+  std::ofstream(run / train::kValidationSplitFile)
+      << R"({"split": "group", "fraction": 0.34, "seed": 4, "groups": [999]})";
+  try {
+    read_run_split(dir.path / "data", run);
+    ADD_FAILURE() << "a validation run the dataset lacks was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("has no run 999"), std::string::npos) << e.what();
+  }
 }
 
 TEST(ThreeBodyReport, MeasuresTheModelOnEveryRunOfAHeldOutDataset) {

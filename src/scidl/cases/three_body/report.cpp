@@ -194,7 +194,7 @@ ReportSummary write_three_body_report(const ReportSettings& in) {
 
   const RunsStatistics stats = read_runs_statistics(s.dataset_dir / "runs.csv");
   const TrainingCurves curves = read_training_curves(s.run_dir / "history.csv");
-  const RunSplit split = reconstruct_split(s.dataset_dir, s.run_dir);
+  const RunSplit split = read_run_split(s.dataset_dir, s.run_dir);
   std::vector<std::int64_t> held_out_column;  // checked before the long work starts
   if (!s.held_out_dir.empty()) {
     held_out_column = read_run_id_column(s.held_out_dir);

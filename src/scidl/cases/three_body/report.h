@@ -5,8 +5,8 @@
 // projection, the integrator's time per run and the surrogate's time per evaluation, and the
 // speed-up. Writes OUT/report.md and, per figure, OUT/NAME.svg, .png and .csv.
 // Contract: reads only; a missing or foreign file is named with the command that makes it.
-// The split by run is rebuilt from the run folder's config.json, so "validation" runs are the
-// ones training never saw.
+// The split by run is the one the run folder records (validation_split.json; rebuilt from its
+// config.json for older folders), so "validation" runs are the ones training never saw.
 #pragma once
 #include <cstdio>
 #include <filesystem>

@@ -13,6 +13,7 @@
 #include "scidl/cases/three_body/manifest.h"
 #include "scidl/data/csv.h"
 #include "scidl/data/dataset.h"
+#include "scidl/train/validation_split.h"
 
 namespace scidl::sci {
 
@@ -166,9 +167,35 @@ void check_trained_on(const fs::path& dataset_dir, const nlohmann::json& data_sp
       run_dir.string(), describe_dataset(trained, a), describe_dataset(dataset_dir, b)));
 }
 
+// Splits by row put neighbouring time steps of one run on both sides; the report needs whole
+// runs held out.
+void require_split_by_group(const std::string& how, const fs::path& run_dir) {
+  if (how != "group")
+    throw std::runtime_error(fmt::format(
+        "three-body report: the run in '{}' split its validation data by row, which leaks "
+        "neighbouring time steps of one run into validation; train with data.split = "
+        "\"group\" (examples/three_body/breen2020.toml does)",
+        run_dir.string()));
+}
+
+// The runs data::split_by_group held out of `ids` (one run id per row) with this fraction and
+// seed: what `scidl train` did, for a run folder without validation_split.json.
+std::set<std::int64_t> recompute_validation_runs(const std::vector<std::int64_t>& ids,
+                                                 double fraction, std::uint64_t seed) {
+  data::Dataset d;
+  const auto n = static_cast<std::int64_t>(ids.size());
+  d.x = zeros({n, 1});
+  d.y = zeros({n, 1});
+  d.groups = from_vector(ids, {n});
+  const data::Split s = data::split_by_group(d, fraction, seed);
+  std::set<std::int64_t> validation;
+  for (std::int64_t id : s.validation.groups.to_vector<std::int64_t>()) validation.insert(id);
+  return validation;
+}
+
 }  // namespace
 
-RunSplit reconstruct_split(const fs::path& dataset_dir, const fs::path& run_dir) {
+RunSplit read_run_split(const fs::path& dataset_dir, const fs::path& run_dir) {
   const fs::path config_path = run_dir / "config.json";
   require_file(config_path, "pass --run with the folder `scidl train` wrote");
   const std::vector<std::int64_t> ids = read_run_id_column(dataset_dir);
@@ -180,30 +207,33 @@ RunSplit reconstruct_split(const fs::path& dataset_dir, const fs::path& run_dir)
     throw std::runtime_error(
         fmt::format("three-body report: cannot parse '{}': {}", config_path.string(), e.what()));
   }
-  RunSplit split;
-  split.seed = config.value("seed", std::uint64_t{0});
   const nlohmann::json data_spec = config.value("data", nlohmann::json::object());
   check_trained_on(dataset_dir, data_spec, run_dir);
-  split.validation_fraction = data_spec.value("validation_split", 0.0);
-  const std::string how = data_spec.value("split", std::string("row"));
+  RunSplit split;
   split.rows_per_run = rows_per_run(ids);
+  const std::set<std::int64_t> all(ids.begin(), ids.end());
   std::set<std::int64_t> validation;
-  if (split.validation_fraction > 0) {
-    if (how != "group")
-      throw std::runtime_error(fmt::format(
-          "three-body report: the run in '{}' split its validation data by row, which leaks "
-          "neighbouring time steps of one run into validation; train with data.split = "
-          "\"group\" (examples/three_body/breen2020.toml does)",
-          run_dir.string()));
-    data::Dataset d;
-    const auto n = static_cast<std::int64_t>(ids.size());
-    d.x = zeros({n, 1});
-    d.y = zeros({n, 1});
-    d.groups = from_vector(ids, {n});
-    const data::Split s = data::split_by_group(d, split.validation_fraction, split.seed);
-    for (std::int64_t id : s.validation.groups.to_vector<std::int64_t>()) validation.insert(id);
+  if (const auto recorded = train::read_validation_split(run_dir)) {
+    require_split_by_group(recorded->split, run_dir);
+    split.recorded = true;
+    split.seed = recorded->seed;
+    split.validation_fraction = recorded->fraction;
+    for (std::int64_t id : recorded->groups) {
+      if (!all.count(id))
+        throw std::runtime_error(fmt::format(
+            "three-body report: run {} validated the model in '{}' ({}), but '{}' has no run {}; "
+            "report on the dataset the model was trained on",
+            id, run_dir.string(), train::kValidationSplitFile, dataset_dir.string(), id));
+      validation.insert(id);
+    }
+  } else {  // a run folder from before runs recorded their split: the same split again
+    split.seed = config.value("seed", std::uint64_t{0});
+    split.validation_fraction = data_spec.value("validation_split", 0.0);
+    if (split.validation_fraction > 0) {
+      require_split_by_group(data_spec.value("split", std::string("row")), run_dir);
+      validation = recompute_validation_runs(ids, split.validation_fraction, split.seed);
+    }
   }
-  std::set<std::int64_t> all(ids.begin(), ids.end());
   for (std::int64_t id : all) (validation.count(id) ? split.validation : split.train).push_back(id);
   return split;
 }

@@ -1,6 +1,7 @@
 // What the three-body report reads: the dataset's runs.csv (statistics of the data and of the
-// integrator's cost), the run folder's history.csv (MAE per epoch) and config.json (to rebuild
-// the training/validation split by run exactly as `scidl train` made it), and run_id.csv.
+// integrator's cost), the run folder's history.csv (MAE per epoch), validation_split.json (the
+// training/validation split by run `scidl train` made; config.json for older run folders), and
+// run_id.csv.
 // Contract: every reader names the file it could not use and what to run to make it; times are
 // per run, taken from cpu_seconds (the worker thread's CPU time) when recorded, else wall time.
 #pragma once
@@ -34,6 +35,7 @@ struct RunSplit {
   int rows_per_run = 0;                         // rows of each run in the train_* tables
   double validation_fraction = 0;
   std::uint64_t seed = 0;
+  bool recorded = false;  // read from the run's validation_split.json, not recomputed
 };
 
 // run_id.csv of a dataset: the run id of every row of the train_* tables (converged runs, in
@@ -42,11 +44,13 @@ std::vector<std::int64_t> read_run_id_column(const std::filesystem::path& datase
 // Rows each run has in such a column (every run has as many as the first).
 int rows_per_run(const std::vector<std::int64_t>& run_id_column);
 
-// The split `scidl train` used for the run in run_dir (its config.json: seed,
-// data.validation_split, data.split = "group"), applied to dataset_dir/run_id.csv. With no
-// validation in the config, every run is a training run.
-RunSplit reconstruct_split(const std::filesystem::path& dataset_dir,
-                           const std::filesystem::path& run_dir);
+// The split `scidl train` used for the run in run_dir, applied to dataset_dir/run_id.csv: the
+// validation runs its validation_split.json records, or, for a run folder written before runs
+// recorded them, the same split again from its config.json (seed, data.validation_split,
+// data.split = "group"). With no validation, every run is a training run. Refuses a split by
+// row, and recorded validation runs that dataset_dir does not have.
+RunSplit read_run_split(const std::filesystem::path& dataset_dir,
+                        const std::filesystem::path& run_dir);
 
 // The q-quantile (0..1) of values by linear interpolation; NaN when empty.
 double quantile(std::vector<double> values, double q);
