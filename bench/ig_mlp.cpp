@@ -12,10 +12,10 @@
 #include <string>
 
 #include "scidl/explain/integrated_gradients.h"
-#include "scidl/io/model_io.h"
 #include "scidl/io/safetensors.h"
 #include "scidl/nn/activation.h"
 #include "scidl/nn/linear.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/nn/sequential.h"
 #include "scidl/scidl.h"
 

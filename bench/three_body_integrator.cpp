@@ -21,9 +21,9 @@
 #include <thread>
 #include <vector>
 
+#include "scidl/cases/three_body/breen.h"
 #include "scidl/io/file_io.h"
 #include "scidl/sci/convergence.h"
-#include "scidl/sci/three_body_breen.h"
 
 using namespace scidl::sci;
 

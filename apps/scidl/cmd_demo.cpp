@@ -14,9 +14,9 @@
 #include <memory>
 
 #include "command.h"
+#include "scidl/cases/three_body/dataset.h"
+#include "scidl/cases/three_body/report.h"
 #include "scidl/io/config_reader.h"
-#include "scidl/sci/three_body_dataset.h"
-#include "scidl/sci/three_body_report.h"
 #include "scidl/train/run.h"
 
 namespace {

@@ -5,7 +5,7 @@
 #include "command.h"
 #include "scidl/data/fashion_mnist.h"
 #include "scidl/io/classification_report.h"
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
 

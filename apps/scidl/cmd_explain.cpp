@@ -17,10 +17,11 @@
 
 #include "command.h"
 #include "explain_images.h"
+#include "scidl/cases/explanation_toy/saturated_relu_toy.h"
 #include "scidl/data/csv.h"
 #include "scidl/explain/explain.h"
-#include "scidl/io/model_io.h"
 #include "scidl/nn/joined_inputs.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
 #include "scidl/ops/shape_ops.h"

@@ -15,11 +15,11 @@
 #include <sstream>
 
 #include "command.h"
+#include "scidl/cases/knots/knots.h"
 #include "scidl/data/csv.h"
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
-#include "scidl/sci/knots.h"
 
 namespace {
 

@@ -9,8 +9,8 @@
 #include <filesystem>
 
 #include "command.h"
+#include "scidl/cases/polyhedra/polyhedra.h"
 #include "scidl/data/csv.h"
-#include "scidl/sci/polyhedra.h"
 
 namespace {
 

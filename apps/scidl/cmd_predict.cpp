@@ -3,7 +3,7 @@
 
 #include "command.h"
 #include "scidl/data/csv.h"
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
 #include "scidl/train/input_range.h"

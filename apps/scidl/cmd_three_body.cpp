@@ -10,10 +10,10 @@
 #include <stdexcept>
 
 #include "command.h"
+#include "scidl/cases/three_body/breen.h"
+#include "scidl/cases/three_body/dataset.h"
 #include "scidl/io/file_io.h"
 #include "scidl/sci/convergence.h"
-#include "scidl/sci/three_body_breen.h"
-#include "scidl/sci/three_body_dataset.h"
 #include "three_body_command.h"
 
 namespace {

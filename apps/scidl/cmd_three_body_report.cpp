@@ -1,11 +1,11 @@
 // `scidl three-body report DIR --model RUN_DIR/best.scidl [--run RUN_DIR] [--out OUT]`: the
 // figures, energies, timings and speed-up of a trained Breen et al. surrogate on a dataset
-// (sci/three_body_report.h), written as OUT/report.md with SVG, PNG and CSV per figure.
+// (cases/three_body/report.h), written as OUT/report.md with SVG, PNG and CSV per figure.
 #include <fmt/core.h>
 
 #include <memory>
 
-#include "scidl/sci/three_body_report.h"
+#include "scidl/cases/three_body/report.h"
 #include "three_body_command.h"
 
 namespace {

@@ -3,7 +3,7 @@
 #include <fmt/core.h>
 
 #include "command.h"
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 
 namespace {
 

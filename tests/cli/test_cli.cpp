@@ -2,7 +2,7 @@
 // out to safetensors and back, and one clear error for each kind of bad input.
 #include "../test_util.h"
 #include "scidl/data/csv.h"
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 
 namespace scidl::testing {
 namespace {

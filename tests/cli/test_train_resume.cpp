@@ -15,7 +15,7 @@
 
 #include "../test_util.h"
 #include "scidl/data/csv.h"
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/train/checkpoint.h"
 
 namespace scidl::testing {

@@ -9,8 +9,8 @@
 #include "../test_util.h"
 #include "scidl/data/fashion_mnist.h"
 #include "scidl/data/idx.h"
-#include "scidl/io/model_io.h"
 #include "scidl/io/png.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 
 namespace scidl::testing {

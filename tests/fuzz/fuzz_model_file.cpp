@@ -1,4 +1,4 @@
-// libFuzzer target: loading a model file (io/model_io.h: the container of io/model_file.h, then
+// libFuzzer target: loading a model file (nn/model_io.h: the container of io/model_file.h, then
 // the model its JSON describes, then its weights). The container's CRC-32 would reject almost
 // every mutation before the header is parsed, so the target writes the right CRC over the
 // mutated bytes first (when the input is long enough to have a trailer): what is fuzzed is
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "fuzz_file.h"
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint8_t> bytes(data, data + size);

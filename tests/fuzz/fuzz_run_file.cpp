@@ -1,11 +1,11 @@
-// libFuzzer target: a three-body run file (sci/three_body_run_file.h), the files `scidl
+// libFuzzer target: a three-body run file (cases/three_body/run_file.h), the files `scidl
 // three-body generate` resumes from. Their last line is an FNV-1a checksum of everything before
 // it, which would reject almost every mutation first, so the target replaces whatever ends the
 // input with the right checksum line: what is fuzzed is the parser behind it.
 #include <cstdio>
 #include <string>
 
-#include "scidl/sci/three_body_run_file.h"
+#include "scidl/cases/three_body/run_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

@@ -4,7 +4,7 @@
 #include "../test_util.h"
 #include "scidl/autograd/node.h"
 #include "scidl/backend/cpu/dense_kernels.h"
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/nn/fusion.h"
 #include "scidl/nn/graph.h"
 #include "scidl/nn/model_spec.h"

@@ -1,7 +1,7 @@
 // A PyTorch state_dict saved with safetensors.torch.save_file loads into the same architecture
 // built in scidl and gives PyTorch's outputs; and scidl's export reads back identically.
 #include "../test_util.h"
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 
 namespace scidl::testing {

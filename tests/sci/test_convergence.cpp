@@ -3,8 +3,8 @@
 
 #include <cmath>
 
+#include "scidl/cases/three_body/breen.h"
 #include "scidl/sci/convergence.h"
-#include "scidl/sci/three_body_breen.h"
 
 namespace scidl::sci {
 namespace {

@@ -9,8 +9,8 @@
 
 #include "../test_util.h"
 #include "scidl/data/synthetic.h"
-#include "scidl/io/model_io.h"
 #include "scidl/io/tensorboard_reader.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/optim/sgd.h"
 #include "scidl/train/callbacks/csv_logger.h"

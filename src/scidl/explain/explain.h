@@ -14,5 +14,4 @@
 #include "scidl/explain/integration_rule.h"
 #include "scidl/explain/noise_tunnel.h"
 #include "scidl/explain/saliency.h"
-#include "scidl/explain/saturated_relu_toy.h"
 #include "scidl/explain/target_gradient.h"

@@ -2,15 +2,15 @@
 
 #include <fmt/format.h>
 
-#include "scidl/backend/backend.h"
+#include "scidl/tensor/device_functions.h"
 
 namespace scidl {
 
 Storage::Storage(size_t nbytes, Device dev) : bytes(nbytes), device(dev) {
-  data = backend::backend_for(dev).allocate(nbytes);
+  data = device_functions(dev).allocate(dev, nbytes);
 }
 
-Storage::~Storage() { backend::backend_for(device).deallocate(data, bytes); }
+Storage::~Storage() { device_functions(device).deallocate(device, data, bytes); }
 
 int64_t Tensor::size(int64_t d) const { return shape()[wrap_dim(d, dim(), "size")]; }
 
@@ -110,14 +110,14 @@ Tensor Tensor::contiguous() const {
 
 Tensor Tensor::clone() const {
   Tensor out = empty(shape(), dtype(), device());
-  backend::backend_of(*this).copy(*this, out);
+  device_functions(device()).copy(*this, out);
   return out;
 }
 
 Tensor Tensor::to(DType target) const {
   if (target == dtype()) return *this;
   Tensor out = empty(shape(), target, device());
-  backend::backend_of(*this).copy(*this, out);
+  device_functions(device()).copy(*this, out);
   return out;
 }
 
@@ -131,10 +131,10 @@ void Tensor::copy_(const Tensor& src) const {
   size_t lead = shape().size() - src.shape().size();
   for (size_t i = 0; i < src.shape().size(); ++i)
     st[lead + i] = src.shape()[i] == 1 ? 0 : src.strides()[i];
-  backend::backend_of(*this).copy(src.as_strided(shape(), st, src.offset()), *this);
+  device_functions(device()).copy(src.as_strided(shape(), st, src.offset()), *this);
 }
 
-void Tensor::fill_(double value) const { backend::backend_of(*this).fill(*this, value); }
+void Tensor::fill_(double value) const { device_functions(device()).fill(*this, value); }
 
 std::string Tensor::str() const {
   if (!defined()) return "undefined";

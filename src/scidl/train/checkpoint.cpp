@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "scidl/io/model_io.h"
 #include "scidl/nn/activation.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/train/callbacks/state_codec.h"
 
 namespace scidl::train {

@@ -8,7 +8,7 @@
 #include "scidl/data/augment.h"
 #include "scidl/data/csv.h"
 #include "scidl/io/file_io.h"
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/shape_ops.h"
 #include "scidl/optim/lr_schedule.h"
@@ -20,6 +20,7 @@
 #include "scidl/train/checkpoint.h"
 #include "scidl/train/input_range.h"
 #include "scidl/train/run_outputs.h"
+#include "scidl/train/validation_split.h"
 
 namespace scidl::train {
 
@@ -96,7 +97,7 @@ void cast_to_model_type(data::Dataset& d, DType dtype) {
 // The files a run writes at the top of its folder: their presence marks a run there.
 const std::vector<std::string>& run_files() {
   static const std::vector<std::string> files{"config.json", "history.csv", "checkpoint.scidl",
-                                              "best.scidl", "last.scidl"};
+                                              "best.scidl",  "last.scidl",  kValidationSplitFile};
   return files;
 }
 
@@ -288,6 +289,9 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
     io::AtomicFileWriter cfg(dir / "config.json");
     cfg.write(to_json(c).dump(2) + "\n");
     cfg.commit();
+    if (c.data.validation_split > 0)
+      write_validation_split(
+          dir, describe_validation_split(all, c.data.split, c.data.validation_split, c.seed));
   }
   RunResult result;
   result.best_model = dir / "best.scidl";

@@ -1,6 +1,8 @@
 // Runs a whole training job from a RunConfig: data, split, model, optimizer, callbacks, fit, and
 // the run folder:
 //   config.json       the resolved config (a resume compares against it)
+//   validation_split.json  the validation rows, or groups, of a validation_split (train/
+//                     validation_split.h)
 //   checkpoint.scidl  the resume point: at every epoch end, and every N steps when asked
 //   best.scidl        the model with the best val_loss (loss without validation)
 //   last.scidl        the model when training ended

@@ -3,7 +3,7 @@
 #include <fmt/args.h>
 #include <fmt/format.h>
 
-#include "scidl/io/model_io.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/train/callbacks/state_codec.h"
 #include "scidl/train/trainer.h"
 

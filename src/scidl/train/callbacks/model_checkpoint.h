@@ -25,7 +25,7 @@ struct ModelCheckpointOptions {
 
 class ModelCheckpoint : public Callback {
  public:
-  // `model_spec` is the architecture written beside the weights (see io/model_io.h).
+  // `model_spec` is the architecture written beside the weights (see nn/model_io.h).
   ModelCheckpoint(ModelCheckpointOptions options, nlohmann::json model_spec);
   void on_epoch_end(Trainer&, int epoch, const Logs&) override;
   // The file name for this epoch's logs; throws std::invalid_argument naming a bad field.
