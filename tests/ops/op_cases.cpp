@@ -381,6 +381,21 @@ REGISTER_OP("batch_norm_train_no_affine", [](Generator& g) { return batch_norm_i
 REGISTER_OP("batch_norm_eval_nchw", [](Generator& g) { return batch_norm_inputs(g, {2, 3, 2, 2}); },
             batch_norm_eval);
 
+// ---- normalisation and lookup layers' ops -------------------------------------------------
+REGISTER_OP(
+    "layer_norm",
+    [](Generator& g) {
+      return In{random_input(g, {3, 2, 5}), random_input(g, {5}, 0.5, 1.5),
+                random_input(g, {5})};
+    },
+    [](const In& x) { return layer_norm(x[0], x[1], x[2], 1e-5); }, 1e-5);
+REGISTER_OP("layer_norm_no_affine", [](Generator& g) { return In{random_input(g, {4, 6})}; },
+            [](const In& x) { return layer_norm(x[0], Tensor(), Tensor(), 1e-3); }, 1e-5);
+REGISTER_OP(
+    "embedding",
+    [](Generator& g) { return In{class_indices(g, {2, 3}, 4), random_input(g, {4, 3})}; },
+    [](const In& x) { return embedding(x[0], x[1]); });
+
 // ---- operations with several outputs ---------------------------------------------------------
 REGISTER_MULTI_OP("split", [](Generator& g) { return In{random_input(g, {3, 7, 2})}; },
                   [](const In& x) { return split(x[0], {2, 0, 4, 1}, 1); });
