@@ -247,3 +247,20 @@ TEST(MultiOutputNode, SplitSizesThatDoNotAddUpAreRefused) {
 
 }  // namespace
 }  // namespace scidl
+
+namespace scidl {
+namespace {
+
+// A root below another root (h is both an output and an input of y) counts its inputs once;
+// before, they were counted twice and never ran, so x got no gradient at all.
+TEST(AutogradRoots, AnOutputThatAlsoFeedsAnotherOutput) {
+  Tensor x = from_vector<double>({1, 2}, {2}).requires_grad_();
+  Tensor h = x * 3.0;
+  Tensor y = h * h;
+  auto g = autograd::grad({y, h}, {x}, {ones_like(y), ones_like(h)});
+  // d/dx (9 x^2 + 3 x) = 18 x + 3
+  EXPECT_EQ(g[0].to_vector<double>(), (std::vector<double>{21, 39}));
+}
+
+}  // namespace
+}  // namespace scidl

@@ -419,5 +419,31 @@ REGISTER_MULTI_OP(
     },
     [](const In& x) { return lstm_cell(x[0], x[1], x[2], x[3], x[4], Tensor(), Tensor()); });
 
+REGISTER_OP(
+    "gru_cell",
+    [](Generator& g) {
+      return In{random_input(g, {3, 4}),           random_input(g, {3, 5}),
+                random_input(g, {15, 4}, -1, 1),   random_input(g, {15, 5}, -1, 1),
+                random_input(g, {15}, -1, 1),      random_input(g, {15}, -1, 1)};
+    },
+    [](const In& x) { return gru_cell(x[0], x[1], x[2], x[3], x[4], x[5]); });
+REGISTER_MULTI_OP(
+    "lstm_sequence",
+    [](Generator& g) {
+      return In{random_input(g, {2, 3, 3}),         random_input(g, {2, 4}),
+                random_input(g, {2, 4}),            random_input(g, {16, 3}, -1, 1),
+                random_input(g, {16, 4}, -1, 1),    random_input(g, {16}, -1, 1),
+                random_input(g, {16}, -1, 1)};
+    },
+    [](const In& x) { return lstm_sequence(x[0], x[1], x[2], x[3], x[4], x[5], x[6]); });
+REGISTER_MULTI_OP(
+    "gru_sequence",
+    [](Generator& g) {
+      return In{random_input(g, {2, 3, 3}), random_input(g, {2, 4}),
+                random_input(g, {12, 3}, -1, 1), random_input(g, {12, 4}, -1, 1),
+                random_input(g, {12}, -1, 1), random_input(g, {12}, -1, 1)};
+    },
+    [](const In& x) { return gru_sequence(x[0], x[1], x[2], x[3], x[4], x[5]); });
+
 }  // namespace
 }  // namespace scidl::testing

@@ -67,17 +67,17 @@ std::unordered_map<Node*, OutputGrads> run_backward(const std::vector<Tensor>& o
       keep_alive[fn.get()] = fn;
       stack.push_back(fn.get());
     }
-  while (!stack.empty()) {  // count how many consumers each node has
+  // Count how many consumers each node has, visiting each node once: a root may also lie below
+  // another root (backward({y, h}) with h used to compute y), and its inputs count once.
+  while (!stack.empty()) {
     Node* node = stack.back();
     stack.pop_back();
     for (size_t i = 0; i < node->inputs().size(); ++i) {
       if (!node->needs_input_grad(i)) continue;
       const auto& child = node->inputs()[i].grad_fn();
       if (!child) continue;
-      if (dependencies[child.get()]++ == 0) {
-        keep_alive[child.get()] = child;
-        stack.push_back(child.get());
-      }
+      ++dependencies[child.get()];
+      if (keep_alive.emplace(child.get(), child).second) stack.push_back(child.get());
     }
   }
   std::unordered_map<Node*, OutputGrads> grads;

@@ -15,6 +15,7 @@
 #include "scidl/nn/merge.h"
 #include "scidl/nn/normalization.h"
 #include "scidl/nn/pool.h"
+#include "scidl/nn/recurrent.h"
 #include "scidl/nn/sequential.h"
 
 namespace scidl::nn {
@@ -337,6 +338,30 @@ void add_layer(std::vector<ModulePtr>& out, const json& layer, const std::string
       throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
     }
     shape.push_back(dim);
+  } else if (type == "lstm" || type == "gru") {
+    keys({"type", "units", "num_layers", "dropout", "return_sequences", "batch_first", "bias"});
+    if (shape.size() != 2)
+      throw std::invalid_argument(fmt::format(
+          "{}: {} needs sequences [time, features] per example but gets shape {}; give the "
+          "model inputs = [steps, features]",
+          where, type, shape_str(shape)));
+    RecurrentOptions o;
+    o.num_layers = get_or<int64_t>(layer, "num_layers", 1, where);
+    o.dropout = get_or<double>(layer, "dropout", 0.0, where);
+    o.return_sequences = get_or(layer, "return_sequences", false, where);
+    o.batch_first = get_or(layer, "batch_first", true, where);
+    o.bias = get_or(layer, "bias", true, where);
+    o.dtype = ctx.dtype;
+    const int64_t units = get<int64_t>(layer, "units", where);
+    try {
+      if (type == "lstm")
+        out.push_back(std::make_shared<LSTM>(width, units, o, ctx.gen));
+      else
+        out.push_back(std::make_shared<GRU>(width, units, o, ctx.gen));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
+    }
+    shape = o.return_sequences ? Shape{shape[0], units} : Shape{units};
   } else if (type == "gelu") {
     keys({"type", "approximate"});
     const auto approx = get_or<std::string>(layer, "approximate", "none", where);

@@ -13,7 +13,9 @@
 // The shape is tracked through them, so a dense layer after "flatten" knows its input width.
 // More layers: {"type": "layernorm", "eps": 1e-5}, {"type": "normalization"} (Keras's, adapted
 // on the training data), {"type": "embedding", "input_dim": 10, "output_dim": 4},
-// {"type": "gelu", "approximate": "none" | "tanh"}, {"type": "silu"}.
+// {"type": "gelu", "approximate": "none" | "tanh"}, {"type": "silu"}, and for sequences
+// (inputs [steps, features]) {"type": "lstm" | "gru", "units": 64, "num_layers": 1,
+// "dropout": 0, "return_sequences": false, "batch_first": true, "bias": true}.
 //
 // A model graph (nn/graph.h): every layer may have a "name" and "inputs" (model inputs or
 // layers, by name; the previous layer when absent); "add" and "concat" ({"axis": -1}) join

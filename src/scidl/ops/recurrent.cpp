@@ -69,4 +69,83 @@ std::vector<Tensor> lstm_cell(const Tensor& x, const Tensor& h, const Tensor& c,
                 });
 }
 
+Tensor gru_cell(const Tensor& x, const Tensor& h, const Tensor& w_ih, const Tensor& w_hh,
+                const Tensor& b_ih, const Tensor& b_hh) {
+  const bool ok = x.dim() == 2 && h.dim() == 2 && h.shape()[0] == x.shape()[0] &&
+                  w_ih.shape() == Shape{3 * h.shape()[1], x.shape()[1]} &&
+                  w_hh.shape() == Shape{3 * h.shape()[1], h.shape()[1]};
+  if (!ok)
+    throw std::invalid_argument(fmt::format(
+        "gru_cell: x {}, h {}, w_ih {}, w_hh {} do not fit: expected x [B, I], h [B, H], w_ih "
+        "[3H, I], w_hh [3H, H]",
+        shape_str(x.shape()), shape_str(h.shape()), shape_str(w_ih.shape()),
+        shape_str(w_hh.shape())));
+  Tensor r, z, n, hn, h_next;
+  {
+    NoGradGuard raw;  // one node for the cell
+    auto gi = chunk(linear(x, w_ih, b_ih), 3, 1);
+    auto gh = chunk(linear(h, w_hh, b_hh), 3, 1);
+    r = sigmoid(gi[0] + gh[0]);
+    z = sigmoid(gi[1] + gh[1]);
+    hn = gh[2].contiguous();
+    n = tanh(gi[2] + r * hn);
+    h_next = (1.0 - z) * n + z * h;
+  }
+  return autograd::record(
+      "gru_cell", h_next, {x, h, w_ih, w_hh, b_ih, b_hh},
+      [x = x.detach(), h = h.detach(), w_ih = w_ih.detach(), w_hh = w_hh.detach(),
+       has_b_ih = b_ih.defined(), has_b_hh = b_hh.defined(), r, z, n, hn](const Tensor& g) {
+        Tensor dn = g * (1.0 - z) * (1.0 - n * n);
+        Tensor dz = g * (h - n) * z * (1.0 - z);
+        Tensor dr = dn * hn * r * (1.0 - r);
+        Tensor dgi = concat({dr, dz, dn}, 1);
+        Tensor dgh = concat({dr, dz, dn * r}, 1);
+        return std::vector<Tensor>{matmul(dgi, w_ih),
+                                   matmul(dgh, w_hh) + g * z,
+                                   matmul(transpose(dgi, 0, 1), x),
+                                   matmul(transpose(dgh, 0, 1), h),
+                                   has_b_ih ? sum(dgi, {0}) : Tensor(),
+                                   has_b_hh ? sum(dgh, {0}) : Tensor()};
+      });
+}
+
+namespace {
+// Step t of a batch-first sequence, [B, I].
+Tensor step_of(const Tensor& x, int64_t t) { return squeeze(slice(x, 1, t, t + 1), 1); }
+
+void check_sequence(const char* what, const Tensor& x) {
+  if (x.dim() != 3 || x.shape()[1] < 1)
+    throw std::invalid_argument(
+        fmt::format("{}: expects a sequence [batch, time, features] with at least one step, got {}",
+                    what, shape_str(x.shape())));
+}
+}  // namespace
+
+std::vector<Tensor> lstm_sequence(const Tensor& x, const Tensor& h0, const Tensor& c0,
+                                  const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                                  const Tensor& b_hh) {
+  check_sequence("lstm", x);
+  Tensor h = h0, c = c0;
+  std::vector<Tensor> outputs;
+  for (int64_t t = 0; t < x.shape()[1]; ++t) {
+    auto hc = lstm_cell(step_of(x, t), h, c, w_ih, w_hh, b_ih, b_hh);
+    h = hc[0];
+    c = hc[1];
+    outputs.push_back(h);
+  }
+  return {stack(outputs, 1), h, c};
+}
+
+std::vector<Tensor> gru_sequence(const Tensor& x, const Tensor& h0, const Tensor& w_ih,
+                                 const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
+  check_sequence("gru", x);
+  Tensor h = h0;
+  std::vector<Tensor> outputs;
+  for (int64_t t = 0; t < x.shape()[1]; ++t) {
+    h = gru_cell(step_of(x, t), h, w_ih, w_hh, b_ih, b_hh);
+    outputs.push_back(h);
+  }
+  return {stack(outputs, 1), h};
+}
+
 }  // namespace scidl

@@ -237,7 +237,15 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
           "{}: the model reads an input '{}' the data does not give; name its columns in "
           "[data] inputs = {{ {} = [\"column\", ...] }}",
           c.source_name, name, name));
-    const Tensor& t = name == "x" ? all.x : all.inputs.get(name);
+    // CSV rows hold sequences ([steps, features]) and images flattened, as predict reads them.
+    Tensor t = name == "x" ? all.x : all.inputs.get(name);
+    if (t.dim() == 2 && shape.size() > 1 && t.shape()[1] == numel_of(shape)) {
+      Shape full{t.shape()[0]};
+      full.insert(full.end(), shape.begin(), shape.end());
+      t = t.contiguous().as_strided(full, contiguous_strides(full), t.offset());
+      if (name == "x") all.x = t;
+      else all.inputs.set(name, t);
+    }
     nn::check_input_shape({{"inputs", shape}}, t.shape(),
                           name == "x" ? c.source_name : c.source_name + " (input " + name + ")");
   }
