@@ -1,5 +1,7 @@
 #include "scidl/train/run_config.h"
 
+#include "scidl/data/windows.h"
+
 #include <fmt/format.h>
 
 #include "scidl/data/augment.h"
@@ -62,9 +64,17 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     auto x = data->string("x");
     auto y = data->string("y");
     if (!x) data->missing("x", "the CSV file of inputs");
-    if (!y) data->missing("y", "the CSV file of targets");
+    if (auto w = data->integer("window")) {
+      if (*w < 1) data->fail("window", fmt::format("must be at least 1 point, got {}", *w));
+      c.data.window = *w;
+      if (y && !y->empty())
+        data->fail("y", "is not used with window: each window's target is the point after it "
+                        "(remove y)");
+    } else {
+      if (!y) data->missing("y", "the CSV file of targets");
+      c.data.y = resolve(base, *y);
+    }
     c.data.x = resolve(base, *x);
-    c.data.y = resolve(base, *y);
     if (auto g = data->string("groups")) c.data.groups = resolve(base, *g);
     if (auto columns = data->strings("x_columns")) {
       if (columns->empty()) data->fail("x_columns", "is empty: name at least one column of x");
@@ -245,6 +255,31 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
                                                 : data::CsvHeader::Absent;
   data::CsvOptions options;
   options.header = header;
+  if (spec.window > 0) {  // sequences: windows of x's rows in, the next row out
+    data::CsvOptions series_options = options;
+    for (const auto& name : spec.x_columns) series_options.columns.emplace_back(name);
+    if (!spec.x_columns.empty()) series_options.header = data::CsvHeader::Present;
+    data::CsvTable series = data::read_csv(spec.x, series_options);
+    Tensor groups;
+    if (!spec.groups.empty()) {
+      data::CsvTable g = data::read_csv(spec.groups, options);
+      if (g.rows != series.rows || g.cols != 1)
+        throw std::invalid_argument(
+            fmt::format("'{}' must hold one trajectory id per row of '{}' ({} rows), found {}x{}",
+                        spec.groups.string(), spec.x.string(), series.rows, g.rows, g.cols));
+      groups = from_vector(std::vector<int64_t>(g.values.begin(), g.values.end()), {g.rows});
+    }
+    data::Dataset d;
+    try {
+      d = data::make_windows(
+          from_vector(series.values, {series.rows, series.cols}, DType::Float32), groups,
+          spec.window);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(fmt::format("'{}': {}", spec.x.string(), e.what()));
+    }
+    d.x_names = d.y_names = series.column_names;
+    return d;
+  }
   data::CsvOptions x_options = options;
   for (const auto& name : spec.x_columns) x_options.columns.emplace_back(name);
   if (!spec.x_columns.empty()) x_options.header = data::CsvHeader::Present;
@@ -311,6 +346,7 @@ nlohmann::json to_json(const RunConfig& c) {
   // Only when set, so runs from before x_columns existed still resume with their config.json.
   if (!c.data.x_columns.empty()) j["data"]["x_columns"] = c.data.x_columns;
   if (c.data.header) j["data"]["header"] = *c.data.header;
+  if (c.data.window > 0) j["data"]["window"] = c.data.window;
   for (const auto& [name, columns] : c.data.inputs) j["data"]["inputs"][name] = columns;
   if (!c.data.validation.empty()) j["data"]["validation"] = c.data.validation;
   j["model"] = c.model;

@@ -8,7 +8,9 @@
 //               targets = "values" | "classes"; x_columns = ["a", "b"] (csv: only these columns
 //               of x, by header name, in this order; default all); inputs = { c = ["d", "e"] }
 //               (csv: further model inputs by name, each from these columns of the x file,
-//               for a model graph with inputs = { x = 3, c = 2 })
+//               for a model graph with inputs = { x = 3, c = 2 }); window = 10 (csv: x is a
+//               time series, rows in time order per trajectory of data.groups; each example is
+//               10 consecutive rows in, the next row out; no y)
 //   [model]     inputs = 3; layers = [{ type = "dense", units = 128, activation = "relu" }, ...]
 //   [optimizer] type = "adam" (sgd, adamw, adagrad, adadelta, rmsprop); lr; that type's options
 //   [training]  epochs; batch_size; loss; metrics = ["mae"]; shuffle; gradient_clip_norm;
@@ -39,6 +41,7 @@ struct DataSpec {
   std::string source = "csv";
   std::filesystem::path x, y, groups;  // CSV files (course layout: train_X.csv / train_Y.csv)
   std::vector<std::string> x_columns;  // columns of x to train on, by name; empty: all
+  int64_t window = 0;  // csv: > 0 makes windows of this many rows of x in, the next row out
   // Further named model inputs (csv): each from these columns of the x file.
   std::vector<std::pair<std::string, std::vector<std::string>>> inputs;
   std::optional<bool> header;                // CSV header rows: present, absent, or detected
