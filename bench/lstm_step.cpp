@@ -17,19 +17,22 @@
 using namespace scidl;
 
 int main(int argc, char** argv) {
-  int64_t batch = 64, hidden = 64, length = 10;
+  int64_t batch = 64, hidden = 64, length = 10, layers = 1;
   int steps = 30, warmup = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--batch") batch = std::stoll(argv[i + 1]);
     if (a == "--hidden") hidden = std::stoll(argv[i + 1]);
     if (a == "--length") length = std::stoll(argv[i + 1]);
+    if (a == "--layers") layers = std::stoll(argv[i + 1]);
     if (a == "--steps") steps = std::stoi(argv[i + 1]);
     if (a == "--warmup") warmup = std::stoi(argv[i + 1]);
   }
   manual_seed(0);
   nn::Sequential model;
-  model.push_back(std::make_shared<nn::LSTM>(2, hidden));
+  nn::RecurrentOptions o;
+  o.num_layers = layers;
+  model.push_back(std::make_shared<nn::LSTM>(2, hidden, o));
   model.push_back(std::make_shared<nn::Linear>(hidden, 2));
   optim::Adam opt(model.parameters(), {.lr = 1e-3});
   Tensor x = rand({batch, length, 2});

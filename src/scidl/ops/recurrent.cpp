@@ -31,42 +31,13 @@ void check_lstm_shapes(const Tensor& x, const Tensor& h, const Tensor& c, const 
 
 }  // namespace
 
+std::vector<Tensor> lstm_step(const Tensor& gx, const Tensor& h, const Tensor& c,
+                              const Tensor& w_hh, const Tensor& b_hh);
+
 std::vector<Tensor> lstm_cell(const Tensor& x, const Tensor& h, const Tensor& c, const Tensor& w_ih,
                               const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
   check_lstm_shapes(x, h, c, w_ih, w_hh);
-  Tensor i, f, g, o, c_next, tanh_c, h_next;
-  {
-    NoGradGuard raw;  // the cell is one node; its pieces are not recorded
-    Tensor gates = linear(x, w_ih, b_ih) + linear(h, w_hh, b_hh);
-    auto parts = chunk(gates, 4, 1);
-    i = sigmoid(parts[0]);
-    f = sigmoid(parts[1]);
-    g = tanh(parts[2]);
-    o = sigmoid(parts[3]);
-    c_next = f * c + i * g;
-    tanh_c = tanh(c_next);
-    h_next = o * tanh_c;
-  }
-  return record("lstm_cell", {h_next, c_next}, {x, h, c, w_ih, w_hh, b_ih, b_hh},
-                [x = x.detach(), h = h.detach(), c = c.detach(), w_ih = w_ih.detach(),
-                 w_hh = w_hh.detach(), has_b_ih = b_ih.defined(), has_b_hh = b_hh.defined(), i, f,
-                 g, o, tanh_c](const std::vector<Tensor>& grads) {
-                  const Tensor& dh = grads[0];
-                  Tensor dc = grads[1] + dh * o * (1.0 - tanh_c * tanh_c);
-                  Tensor di = dc * g * i * (1.0 - i);
-                  Tensor df = dc * c * f * (1.0 - f);
-                  Tensor dg = dc * i * (1.0 - g * g);
-                  Tensor d_o = dh * tanh_c * o * (1.0 - o);
-                  Tensor dgates = concat({di, df, dg, d_o}, 1);
-                  Tensor db = sum(dgates, {0});
-                  return std::vector<Tensor>{matmul(dgates, w_ih),
-                                             matmul(dgates, w_hh),
-                                             dc * f,
-                                             matmul(transpose(dgates, 0, 1), x),
-                                             matmul(transpose(dgates, 0, 1), h),
-                                             has_b_ih ? db : Tensor(),
-                                             has_b_hh ? db : Tensor()};
-                });
+  return lstm_step(linear(x, w_ih, b_ih), h, c, w_hh, b_hh);
 }
 
 Tensor gru_cell(const Tensor& x, const Tensor& h, const Tensor& w_ih, const Tensor& w_hh,
@@ -110,8 +81,14 @@ Tensor gru_cell(const Tensor& x, const Tensor& h, const Tensor& w_ih, const Tens
 }
 
 namespace {
-// Step t of a batch-first sequence, [B, I].
-Tensor step_of(const Tensor& x, int64_t t) { return squeeze(slice(x, 1, t, t + 1), 1); }
+// The steps of a batch-first sequence [B, T, I], each [B, I], as one split node: its backward
+// joins the steps' gradients once (a slice per step would fill a whole [B, T, I] gradient per
+// step, T times over).
+std::vector<Tensor> steps_of(const Tensor& x) {
+  auto pieces = split(x, std::vector<int64_t>(static_cast<size_t>(x.shape()[1]), 1), 1);
+  for (auto& p : pieces) p = squeeze(p, 1);
+  return pieces;
+}
 
 void check_sequence(const char* what, const Tensor& x) {
   if (x.dim() != 3 || x.shape()[1] < 1)
@@ -121,14 +98,51 @@ void check_sequence(const char* what, const Tensor& x) {
 }
 }  // namespace
 
+// A step of the LSTM whose input products gx = x W_ih^T + b_ih [B, 4H] were made for the whole
+// sequence at once (one GEMM instead of one per step): {h', c'} as lstm_cell gives them.
+std::vector<Tensor> lstm_step(const Tensor& gx, const Tensor& h, const Tensor& c,
+                              const Tensor& w_hh, const Tensor& b_hh) {
+  Tensor i, f, g, o, c_next, tanh_c, h_next;
+  {
+    NoGradGuard raw;
+    auto parts = chunk(gx + linear(h, w_hh, b_hh), 4, 1);
+    i = sigmoid(parts[0]);
+    f = sigmoid(parts[1]);
+    g = tanh(parts[2]);
+    o = sigmoid(parts[3]);
+    c_next = f * c + i * g;
+    tanh_c = tanh(c_next);
+    h_next = o * tanh_c;
+  }
+  return autograd::record(
+      "lstm_step", {h_next, c_next}, {gx, h, c, w_hh, b_hh},
+      [h = h.detach(), c = c.detach(), w_hh = w_hh.detach(), has_b = b_hh.defined(), i, f, g, o,
+       tanh_c](const std::vector<Tensor>& grads) {
+        const Tensor& dh = grads[0];
+        Tensor dc = grads[1] + dh * o * (1.0 - tanh_c * tanh_c);
+        Tensor dgates = concat({dc * g * i * (1.0 - i), dc * c * f * (1.0 - f),
+                                dc * i * (1.0 - g * g), dh * tanh_c * o * (1.0 - o)},
+                               1);
+        return std::vector<Tensor>{dgates, matmul(dgates, w_hh), dc * f,
+                                   matmul(transpose(dgates, 0, 1), h),
+                                   has_b ? sum(dgates, {0}) : Tensor()};
+      });
+}
+
 std::vector<Tensor> lstm_sequence(const Tensor& x, const Tensor& h0, const Tensor& c0,
                                   const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
                                   const Tensor& b_hh) {
   check_sequence("lstm", x);
+  check_lstm_shapes(squeeze(slice(x, 1, 0, 1), 1), h0, c0, w_ih, w_hh);
+  const int64_t batch = x.shape()[0], steps = x.shape()[1];
+  // Every step's input products in one GEMM; the steps then add only the recurrent ones.
+  Tensor gx = reshape(linear(reshape(x, {batch * steps, x.shape()[2]}), w_ih, b_ih),
+                      {batch, steps, w_ih.shape()[0]});
+  const auto gx_steps = steps_of(gx);
   Tensor h = h0, c = c0;
   std::vector<Tensor> outputs;
-  for (int64_t t = 0; t < x.shape()[1]; ++t) {
-    auto hc = lstm_cell(step_of(x, t), h, c, w_ih, w_hh, b_ih, b_hh);
+  for (int64_t t = 0; t < steps; ++t) {
+    auto hc = lstm_step(gx_steps[size_t(t)], h, c, w_hh, b_hh);
     h = hc[0];
     c = hc[1];
     outputs.push_back(h);
@@ -139,10 +153,11 @@ std::vector<Tensor> lstm_sequence(const Tensor& x, const Tensor& h0, const Tenso
 std::vector<Tensor> gru_sequence(const Tensor& x, const Tensor& h0, const Tensor& w_ih,
                                  const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
   check_sequence("gru", x);
+  const auto x_steps = steps_of(x);
   Tensor h = h0;
   std::vector<Tensor> outputs;
   for (int64_t t = 0; t < x.shape()[1]; ++t) {
-    h = gru_cell(step_of(x, t), h, w_ih, w_hh, b_ih, b_hh);
+    h = gru_cell(x_steps[size_t(t)], h, w_ih, w_hh, b_ih, b_hh);
     outputs.push_back(h);
   }
   return {stack(outputs, 1), h};
