@@ -7,8 +7,8 @@
 
 #include "../test_util.h"
 #include "scidl/data/csv.h"
-#include "scidl/nn/model_io.h"
 #include "scidl/nn/graph.h"
+#include "scidl/nn/model_io.h"
 
 namespace scidl::testing {
 namespace {
@@ -83,23 +83,23 @@ TEST(ModelGraphsCli, ResidualGraphTrainsToTheSameWeightsForTheSameSeed) {
   const auto model = dir.path / "run0" / "best.scidl";
   write_text(dir.path / "x.csv", "a,b,c\n1.0,0.5,0.2\n1.2,-0.2,0.1\n");
   auto predict = run_cli(fmt::format("predict --model {} --input {} --output {}", model.string(),
-                                     (dir.path / "x.csv").string(),
-                                     (dir.path / "y.csv").string()));
+                                     (dir.path / "x.csv").string(), (dir.path / "y.csv").string()));
   ASSERT_EQ(predict.status, 0) << predict.output;
   EXPECT_EQ(data::read_csv(dir.path / "y.csv").rows, 2);
   auto explain = run_cli(fmt::format("explain --model {} --data {} --out {}", model.string(),
                                      (dir.path / "x.csv").string(), (dir.path / "ig").string()));
   ASSERT_EQ(explain.status, 0) << explain.output;
   const auto weights_file = dir.path / "w.safetensors";
-  auto out = run_cli(fmt::format("export-weights --model {} --output {}", model.string(),
-                                 weights_file.string()));
+  auto out = run_cli(
+      fmt::format("export-weights --model {} --output {}", model.string(), weights_file.string()));
   ASSERT_EQ(out.status, 0) << out.output;
-  auto in = run_cli(fmt::format("import-weights --model {} --weights {} --output {}",
-                                model.string(), weights_file.string(),
-                                (dir.path / "again.scidl").string()));
+  auto in =
+      run_cli(fmt::format("import-weights --model {} --weights {} --output {}", model.string(),
+                          weights_file.string(), (dir.path / "again.scidl").string()));
   ASSERT_EQ(in.status, 0) << in.output;
   for (const auto& [name, t] : io::load_model(dir.path / "again.scidl").model->state_dict())
-    EXPECT_EQ(t.to_vector<float>(), io::load_model(model).model->state_dict().at(name).to_vector<float>())
+    EXPECT_EQ(t.to_vector<float>(),
+              io::load_model(model).model->state_dict().at(name).to_vector<float>())
         << name;
 }
 

@@ -22,8 +22,9 @@ TEST(CachingAllocator, TrainingStepsAfterTheFirstAllocateNothingNew) {
   manual_seed(1);
   auto model = nn::build_sequential(
       {{"inputs", 3},
-       {"layers", {{{"type", "dense"}, {"units", 128}, {"activation", "relu"}, {"repeat", 3}},
-                   {{"type", "dense"}, {"units", 4}}}}},
+       {"layers",
+        {{{"type", "dense"}, {"units", 128}, {"activation", "relu"}, {"repeat", 3}},
+         {{"type", "dense"}, {"units", 4}}}}},
       1);
   optim::Adam opt(model->parameters(), {});
   Tensor x = rand({256, 3}), y = rand({256, 4});

@@ -35,7 +35,7 @@ TEST(Autograd, SeedGradientWeightsTheOutputs) {
 
 TEST(Autograd, SharedSubexpressionsSumTheirGradients) {
   Tensor x = scalar_tensor(3.0, DType::Float64).requires_grad_();
-  Tensor a = x * x;   // used twice below
+  Tensor a = x * x;      // used twice below
   Tensor y = a * a + a;  // x^4 + x^2 -> 4x^3 + 2x = 114
   y.backward();
   EXPECT_DOUBLE_EQ(x.grad().item(), 114.0);

@@ -4,9 +4,9 @@
 #include "../test_util.h"
 #include "scidl/autograd/node.h"
 #include "scidl/backend/cpu/dense_kernels.h"
-#include "scidl/nn/model_io.h"
 #include "scidl/nn/fusion.h"
 #include "scidl/nn/graph.h"
+#include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 
 namespace scidl::testing {
@@ -181,8 +181,8 @@ namespace {
 
 TEST(GraphModelFile, StacksStayVersionOneGraphsAreVersionTwoAndNewerIsRefused) {
   TempDir dir("graph_versions");
-  const auto stack_spec = nlohmann::json::parse(
-      R"({"inputs": 2, "layers": [{"type": "dense", "units": 1}]})");
+  const auto stack_spec =
+      nlohmann::json::parse(R"({"inputs": 2, "layers": [{"type": "dense", "units": 1}]})");
   io::save_model(dir.path / "stack.scidl", *nn::build_model(stack_spec, 0), stack_spec);
   nlohmann::json meta;
   io::load_tensors(dir.path / "stack.scidl", &meta);

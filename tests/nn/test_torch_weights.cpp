@@ -10,9 +10,10 @@ namespace {
 nlohmann::json reference_mlp_spec() {
   return {{"inputs", 5},
           {"dtype", "float64"},
-          {"layers", {{{"type", "dense"}, {"units", 16}, {"activation", "tanh"}},
-                      {{"type", "dense"}, {"units", 16}, {"activation", "relu"}},
-                      {{"type", "dense"}, {"units", 3}}}}};
+          {"layers",
+           {{{"type", "dense"}, {"units", 16}, {"activation", "tanh"}},
+            {{"type", "dense"}, {"units", 16}, {"activation", "relu"}},
+            {{"type", "dense"}, {"units", 3}}}}};
 }
 
 TEST(TorchWeights, PyTorchStateDictLoadsAndGivesPyTorchOutputs) {

@@ -52,11 +52,12 @@ Tensor sub(const Tensor& a, const Tensor& b) {
 
 Tensor mul(const Tensor& a, const Tensor& b) {
   Tensor out = binary_raw(BinaryOp::Mul, "mul", a, b);
-  return record("mul", out, {a, b}, [a = a.detach(), b = b.detach(), ra = a.requires_grad(),
-                                     rb = b.requires_grad()](const Tensor& g) {
-    return std::vector<Tensor>{ra ? sum_to(mul(g, b), a.shape()) : Tensor(),
-                               rb ? sum_to(mul(g, a), b.shape()) : Tensor()};
-  });
+  return record("mul", out, {a, b},
+                [a = a.detach(), b = b.detach(), ra = a.requires_grad(),
+                 rb = b.requires_grad()](const Tensor& g) {
+                  return std::vector<Tensor>{ra ? sum_to(mul(g, b), a.shape()) : Tensor(),
+                                             rb ? sum_to(mul(g, a), b.shape()) : Tensor()};
+                });
 }
 
 Tensor div(const Tensor& a, const Tensor& b) {
@@ -116,16 +117,14 @@ Tensor neg(const Tensor& x) { return affine(x, -1.0, 0.0); }
 
 Tensor exp(const Tensor& x) {
   Tensor out = unary_raw(UnaryOp::Exp, x);
-  return record("exp", out, {x}, [out = out.detach()](const Tensor& g) {
-    return std::vector<Tensor>{mul(g, out)};
-  });
+  return record("exp", out, {x},
+                [out = out.detach()](const Tensor& g) { return std::vector<Tensor>{mul(g, out)}; });
 }
 
 Tensor log(const Tensor& x) {
   Tensor out = unary_raw(UnaryOp::Log, x);
-  return record("log", out, {x}, [x = x.detach()](const Tensor& g) {
-    return std::vector<Tensor>{div(g, x)};
-  });
+  return record("log", out, {x},
+                [x = x.detach()](const Tensor& g) { return std::vector<Tensor>{div(g, x)}; });
 }
 
 Tensor sqrt(const Tensor& x) {
@@ -219,8 +218,8 @@ Tensor silu(const Tensor& x) {
 
 Tensor where(const Tensor& cond_in, const Tensor& a, const Tensor& b) {
   check_same("where", a, b);
-  Shape shape = broadcast_shapes(broadcast_shapes(cond_in.shape(), a.shape(), "where"),
-                                 b.shape(), "where");
+  Shape shape =
+      broadcast_shapes(broadcast_shapes(cond_in.shape(), a.shape(), "where"), b.shape(), "where");
   Tensor cond = cond_in.dtype() == a.dtype() ? cond_in : cond_in.to(a.dtype());
   Tensor out = empty(shape, a.dtype(), a.device());
   backend_of(a).where(expand_view(cond, shape), expand_view(a, shape), expand_view(b, shape), out);

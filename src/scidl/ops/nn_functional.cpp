@@ -1,8 +1,8 @@
 #include "scidl/ops/nn_functional.h"
 
 #include "scidl/ops/elementwise.h"
-#include "scidl/ops/op_util.h"
 #include "scidl/ops/indexing.h"
+#include "scidl/ops/op_util.h"
 #include "scidl/ops/reduction.h"
 #include "scidl/ops/shape_ops.h"
 
@@ -51,9 +51,9 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, dou
   const int64_t n = x.shape().back();
   for (const Tensor* p : {&weight, &bias})
     if (p->defined() && p->shape() != Shape{n})
-      throw std::invalid_argument(fmt::format(
-          "layer_norm: a weight or bias of shape {} for features of size {} (input {})",
-          shape_str(p->shape()), n, shape_str(x.shape())));
+      throw std::invalid_argument(
+          fmt::format("layer_norm: a weight or bias of shape {} for features of size {} (input {})",
+                      shape_str(p->shape()), n, shape_str(x.shape())));
   // Composed of differentiable ops, so its gradient is theirs.
   Tensor centred = x - mean(x, {-1}, true);
   Tensor y = centred / sqrt(mean(centred * centred, {-1}, true) + eps);

@@ -87,9 +87,8 @@ Tensor permute(const Tensor& x, const std::vector<int64_t>& dims_in) {
     shape[i] = x.shape()[dims[i]];
     strides[i] = x.strides()[dims[i]];
   }
-  return view_of("permute", x, shape, strides, x.offset(), [inverse](const Tensor& g) {
-    return std::vector<Tensor>{permute(g, inverse)};
-  });
+  return view_of("permute", x, shape, strides, x.offset(),
+                 [inverse](const Tensor& g) { return std::vector<Tensor>{permute(g, inverse)}; });
 }
 
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
@@ -129,9 +128,8 @@ Tensor expand(const Tensor& x, const Shape& shape) {
                                             shape_str(x.shape()), shape_str(shape)));
   Tensor v = expand_view(x, shape);
   Shape in_shape = x.shape();
-  return view_of("expand", x, v.shape(), v.strides(), v.offset(), [in_shape](const Tensor& g) {
-    return std::vector<Tensor>{sum_to(g, in_shape)};
-  });
+  return view_of("expand", x, v.shape(), v.strides(), v.offset(),
+                 [in_shape](const Tensor& g) { return std::vector<Tensor>{sum_to(g, in_shape)}; });
 }
 
 Tensor squeeze(const Tensor& x, int64_t dim) {
@@ -219,9 +217,9 @@ std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& sizes, in
 std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
   const int64_t d = wrap_dim(dim, x.dim(), "chunk");
   if (chunks < 1 || x.shape()[d] % chunks != 0)
-    throw std::invalid_argument(fmt::format(
-        "chunk: dimension {} of shape {} does not divide into {} equal pieces", d,
-        shape_str(x.shape()), chunks));
+    throw std::invalid_argument(
+        fmt::format("chunk: dimension {} of shape {} does not divide into {} equal pieces", d,
+                    shape_str(x.shape()), chunks));
   return split(x, std::vector<int64_t>(size_t(chunks), x.shape()[d] / chunks), d);
 }
 

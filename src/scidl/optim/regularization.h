@@ -50,8 +50,7 @@ class Regularization {
 // The per-layer penalties a model spec asks for: a dense layer may carry
 // "kernel_regularizer": {"l1": a, "l2": b} and "bias_regularizer": {...} (Keras names); the
 // k-th dense layer of the spec (repeats expanded) is the k-th Linear in `model`.
-Regularization regularization_from_spec(const nlohmann::json& model_spec,
-                                        const nn::Module& model);
+Regularization regularization_from_spec(const nlohmann::json& model_spec, const nn::Module& model);
 // {"l1": a, "l2": b}, either key optional; `where` names the spot for error messages.
 Penalty penalty_from_json(const nlohmann::json& j, const std::string& where);
 

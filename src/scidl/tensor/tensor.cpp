@@ -35,17 +35,19 @@ void* Tensor::raw_data() const {
   return static_cast<char*>(t.storage->data) + t.offset * dtype_size(t.dtype);
 }
 
-template <typename T> T* Tensor::data() const {
+template <typename T>
+T* Tensor::data() const {
   if (dtype() != dtype_of<T>())
-    throw std::invalid_argument(fmt::format("data<{}>() called on a {} tensor",
-                                            dtype_name(dtype_of<T>()), str()));
+    throw std::invalid_argument(
+        fmt::format("data<{}>() called on a {} tensor", dtype_name(dtype_of<T>()), str()));
   return static_cast<T*>(raw_data());
 }
 template float* Tensor::data<float>() const;
 template double* Tensor::data<double>() const;
 template int64_t* Tensor::data<int64_t>() const;
 
-template <typename T> std::vector<T> Tensor::to_vector() const {
+template <typename T>
+std::vector<T> Tensor::to_vector() const {
   Tensor c = (dtype() == dtype_of<T>() ? *this : to(dtype_of<T>())).contiguous();
   const T* p = c.data<T>();
   return std::vector<T>(p, p + c.numel());
@@ -179,7 +181,8 @@ Tensor arange(int64_t n, DType dtype, Device device) {
   return t;
 }
 
-template <typename T> Tensor from_vector(const std::vector<T>& values, const Shape& shape) {
+template <typename T>
+Tensor from_vector(const std::vector<T>& values, const Shape& shape) {
   if (static_cast<int64_t>(values.size()) != numel_of(shape))
     throw std::invalid_argument(fmt::format("from_vector: {} values do not fill shape {}",
                                             values.size(), shape_str(shape)));

@@ -65,12 +65,14 @@ class Tensor {
   bool same_storage(const Tensor& other) const;
 
   // Pointer to the first element of this view. Checks the dtype matches T.
-  template <typename T> T* data() const;
+  template <typename T>
+  T* data() const;
   void* raw_data() const;
 
   // Reading values out (copies; for tests, I/O and small results).
   double item() const;
-  template <typename T> std::vector<T> to_vector() const;
+  template <typename T>
+  std::vector<T> to_vector() const;
 
   // Autograd.
   bool requires_grad() const { return checked().requires_grad; }
@@ -118,7 +120,8 @@ Tensor arange(int64_t n, DType dtype = DType::Int64, Device device = kCPU);
 Tensor empty_like(const Tensor& t);
 Tensor zeros_like(const Tensor& t);
 Tensor ones_like(const Tensor& t);
-template <typename T> Tensor from_vector(const std::vector<T>& values, const Shape& shape);
+template <typename T>
+Tensor from_vector(const std::vector<T>& values, const Shape& shape);
 Tensor from_vector(const std::vector<double>& values, const Shape& shape, DType dtype);
 
 // Whether operations record history (see autograd/grad_mode.h for the scope guard).

@@ -69,9 +69,8 @@ std::optional<FusedStep> fused_training_step(nn::Module& model, optim::Optimizer
       optimizer.update({bias_at[size_t(l)] + begin, bias_at[size_t(l)] + end});
   };
   NoGradGuard no_graph;  // the gradients are the pass's own; nothing is recorded
-  const DenseChainLoss step = dense_chain_step(x, chain->weights, chain->biases,
-                                               chain->activations, y, loss, weight_grads,
-                                               bias_grads, update);
+  const DenseChainLoss step = dense_chain_step(x, chain->weights, chain->biases, chain->activations,
+                                               y, loss, weight_grads, bias_grads, update);
   if (!step.loss.defined()) return {};
   const double value = step.loss.item();
   const bool updated = std::isfinite(value);

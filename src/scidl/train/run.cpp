@@ -243,8 +243,10 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
       Shape full{t.shape()[0]};
       full.insert(full.end(), shape.begin(), shape.end());
       t = t.contiguous().as_strided(full, contiguous_strides(full), t.offset());
-      if (name == "x") all.x = t;
-      else all.inputs.set(name, t);
+      if (name == "x")
+        all.x = t;
+      else
+        all.inputs.set(name, t);
     }
     nn::check_input_shape({{"inputs", shape}}, t.shape(),
                           name == "x" ? c.source_name : c.source_name + " (input " + name + ")");

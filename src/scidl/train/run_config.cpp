@@ -68,8 +68,9 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
       if (*w < 1) data->fail("window", fmt::format("must be at least 1 point, got {}", *w));
       c.data.window = *w;
       if (y && !y->empty())
-        data->fail("y", "is not used with window: each window's target is the point after it "
-                        "(remove y)");
+        data->fail("y",
+                   "is not used with window: each window's target is the point after it "
+                   "(remove y)");
     } else {
       if (!y) data->missing("y", "the CSV file of targets");
       c.data.y = resolve(base, *y);
@@ -271,9 +272,8 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
     }
     data::Dataset d;
     try {
-      d = data::make_windows(
-          from_vector(series.values, {series.rows, series.cols}, DType::Float32), groups,
-          spec.window);
+      d = data::make_windows(from_vector(series.values, {series.rows, series.cols}, DType::Float32),
+                             groups, spec.window);
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(fmt::format("'{}': {}", spec.x.string(), e.what()));
     }
