@@ -10,48 +10,43 @@
 
 namespace scidl::nn {
 
-namespace {
-
-// The layers in an order where each follows everything it reads, keeping the listed order where
-// the graph allows (Kahn's algorithm, always taking the earliest listed layer that is ready).
-std::vector<GraphLayer> topological_order(const std::vector<std::string>& inputs,
-                                          std::vector<GraphLayer> layers) {
+std::vector<size_t> graph_order(const std::vector<std::string>& names,
+                                const std::vector<std::vector<std::string>>& reads) {
+  // Kahn's algorithm, always taking the earliest listed layer that is ready.
   std::map<std::string, size_t> index;
-  for (size_t i = 0; i < layers.size(); ++i) index[layers[i].name] = i;
-  std::vector<int> waiting(layers.size(), 0);
-  std::vector<std::vector<size_t>> readers(layers.size());
-  for (size_t i = 0; i < layers.size(); ++i)
-    for (const auto& in : layers[i].inputs)
+  for (size_t i = 0; i < names.size(); ++i) index[names[i]] = i;
+  std::vector<int> waiting(names.size(), 0);
+  std::vector<std::vector<size_t>> readers(names.size());
+  for (size_t i = 0; i < names.size(); ++i)
+    for (const auto& in : reads[i])
       if (auto it = index.find(in); it != index.end()) {
         ++waiting[i];
         readers[it->second].push_back(i);
       }
   std::set<size_t> ready;
-  for (size_t i = 0; i < layers.size(); ++i)
+  for (size_t i = 0; i < names.size(); ++i)
     if (waiting[i] == 0) ready.insert(i);
-  std::vector<GraphLayer> order;
-  std::vector<bool> placed(layers.size(), false);
+  std::vector<size_t> order;
   while (!ready.empty()) {
     const size_t i = *ready.begin();
     ready.erase(ready.begin());
-    placed[i] = true;
-    order.push_back(layers[i]);
+    order.push_back(i);
     for (size_t r : readers[i])
       if (--waiting[r] == 0) ready.insert(r);
   }
-  if (order.size() != layers.size()) {
+  if (order.size() != names.size()) {
+    std::vector<bool> placed(names.size(), false);
+    for (size_t i : order) placed[i] = true;
     std::vector<std::string> cycle;
-    for (size_t i = 0; i < layers.size(); ++i)
-      if (!placed[i]) cycle.push_back(layers[i].name);
-    throw std::invalid_argument(fmt::format(
-        "model graph: the layers [{}] read each other in a cycle; each layer may read only the "
-        "model inputs and layers that do not depend on it",
+    for (size_t i = 0; i < names.size(); ++i)
+      if (!placed[i]) cycle.push_back(names[i]);
+    throw GraphCycleError(fmt::format(
+        "the layers [{}] read each other in a cycle; each layer may read only the model inputs "
+        "and layers that do not depend on it",
         fmt::join(cycle, ", ")));
   }
   return order;
 }
-
-}  // namespace
 
 Graph::Graph(std::vector<std::string> inputs, std::vector<GraphLayer> layers, std::string output)
     : inputs_(std::move(inputs)), output_(std::move(output)) {
@@ -82,7 +77,15 @@ Graph::Graph(std::vector<std::string> inputs, std::vector<GraphLayer> layers, st
   if (!names.count(output_) || std::find(inputs_.begin(), inputs_.end(), output_) != inputs_.end())
     throw std::invalid_argument(
         fmt::format("model graph: the output '{}' is not a layer", output_));
-  layers_ = topological_order(inputs_, std::move(layers));
+  {
+    std::vector<std::string> names;
+    std::vector<std::vector<std::string>> reads;
+    for (const auto& l : layers) {
+      names.push_back(l.name);
+      reads.push_back(l.inputs);
+    }
+    for (size_t i : graph_order(names, reads)) layers_.push_back(layers[i]);
+  }
 
   // Everything the output depends on; a layer or input outside that set is a mistake.
   std::map<std::string, const GraphLayer*> by_name;

@@ -8,12 +8,22 @@
 // Contract: the constructor refuses a layer naming a missing input, a cycle, and a layer or a
 // model input nothing reads; each error names the layers.
 #pragma once
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "scidl/nn/module.h"
 
 namespace scidl::nn {
+
+// The layers (by index) in an order where each follows the layers it reads, keeping the listed
+// order where the graph allows; `reads[i]` may also name model inputs, which are ignored.
+// Throws GraphCycleError, naming the layers, when some read each other in a cycle.
+struct GraphCycleError : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+std::vector<size_t> graph_order(const std::vector<std::string>& names,
+                                const std::vector<std::vector<std::string>>& reads);
 
 struct GraphLayer {
   std::string name;

@@ -11,16 +11,21 @@
 #include "scidl/nn/embedding.h"
 #include "scidl/nn/graph.h"
 #include "scidl/nn/layer_norm.h"
+#include "scidl/nn/layer_spec.h"
 #include "scidl/nn/linear.h"
 #include "scidl/nn/merge.h"
 #include "scidl/nn/normalization.h"
 #include "scidl/nn/pool.h"
 #include "scidl/nn/recurrent.h"
 #include "scidl/nn/sequential.h"
+#include "scidl/nn/spec_reading.h"
 
 namespace scidl::nn {
 
 using nlohmann::json;
+using spec::check_keys;
+using spec::get;
+using spec::get_or;
 
 const std::vector<std::string>& layer_types() {
   static const std::vector<std::string> t{
@@ -53,49 +58,6 @@ ModulePtr make_activation(const std::string& name, const std::string& where) {
   if (name == "linear" || name == "none") return nullptr;
   throw std::invalid_argument(fmt::format("{}: unknown activation '{}'; choose one of {}", where,
                                           name, fmt::join(kActivations, ", ")));
-}
-
-void check_keys(const json& layer, const std::vector<std::string>& allowed,
-                const std::string& where) {
-  for (const auto& [k, v] : layer.items())
-    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
-      throw std::invalid_argument(fmt::format("{}: unknown key '{}'; valid keys are {}", where, k,
-                                              fmt::join(allowed, ", ")));
-}
-
-// What a config value of type T is called in a message.
-template <typename T>
-constexpr const char* kind_of() {
-  if constexpr (std::is_same_v<T, bool>)
-    return "true or false";
-  else if constexpr (std::is_integral_v<T>)
-    return "an integer";
-  else if constexpr (std::is_floating_point_v<T>)
-    return "a number";
-  else if constexpr (std::is_same_v<T, std::string>)
-    return "a string";
-  else
-    return "a list";
-}
-
-template <typename T>
-T get(const json& j, const std::string& key, const std::string& where) {
-  if (!j.contains(key)) throw std::invalid_argument(fmt::format("{}: missing '{}'", where, key));
-  const json& v = j.at(key);
-  // nlohmann converts between numbers silently: 2.5 would become the integer 2
-  const bool wrong = std::is_integral_v<T> && !std::is_same_v<T, bool> && v.is_number_float();
-  try {
-    if (!wrong) return v.get<T>();
-  } catch (const json::exception&) {
-  }
-  throw std::invalid_argument(fmt::format("{}: '{}' has the wrong type: expected {}, got {} {}",
-                                          where, key, kind_of<T>(), v.type_name(), v.dump()));
-}
-
-// get() for an optional key: `fallback` when it is absent.
-template <typename T>
-T get_or(const json& j, const std::string& key, T fallback, const std::string& where) {
-  return j.contains(key) ? get<T>(j, key, where) : fallback;
 }
 
 // A layer's activation module (null for none); `activation` defaults to "linear".
@@ -269,15 +231,10 @@ void check_input_shape(const json& spec, const Shape& data_shape, const std::str
 }
 
 namespace {
-
-// What every layer of a model shares: the default initialiser, the dtype, the generator.
-struct BuildContext {
-  Init init = Init::KaimingUniform;
-  DType dtype = DType::Float32;
-  Generator gen;
-};
-
 bool is_merge(const std::string& type) { return type == "add" || type == "concat"; }
+}  // namespace
+
+namespace spec {
 
 // Appends one layer (and its activation) taking per-example `shape`, which it updates. Errors
 // name the layer (`where`) and the key or shapes at fault.
@@ -395,6 +352,11 @@ void add_layer(std::vector<ModulePtr>& out, const json& layer, const std::string
   }
 }
 
+}  // namespace spec
+
+namespace {
+using spec::BuildContext;
+
 BuildContext context_of(const json& spec, uint64_t seed) {
   BuildContext ctx;
   ctx.init = spec.contains("init") ? init_named(spec, "model") : Init::KaimingUniform;
@@ -419,146 +381,9 @@ std::shared_ptr<Sequential> build_stack(const json& spec, BuildContext& ctx) {
     int64_t repeat = get_or<int64_t>(layer, "repeat", 1, where);
     if (repeat < 1) throw std::invalid_argument(where + ": 'repeat' must be at least 1");
     for (int64_t r = 0; r < repeat; ++r)
-      add_layer(modules, layer, type, shape, ctx, where, {"repeat"});
+      spec::add_layer(modules, layer, type, shape, ctx, where, {"repeat"});
   }
   return std::make_shared<Sequential>(std::move(modules));
-}
-
-void check_layer_name(const std::string& name, const std::string& where) {
-  bool ok = !name.empty() && name.front() != '.' && name.back() != '.' &&
-            name.find("..") == std::string::npos;
-  for (char c : name)
-    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
-  if (!ok)
-    throw std::invalid_argument(fmt::format(
-        "{}: the name '{}' is not a layer name: use letters, digits, '_' and '.' (dots make "
-        "PyTorch-style nested names such as block1.linear)",
-        where, name));
-}
-
-// A layer of a graph as written: its name, what it reads, and where it is in the config.
-struct GraphEntry {
-  const json* layer;
-  std::string name, type, where;
-  std::vector<std::string> inputs;
-};
-
-std::shared_ptr<Graph> build_graph(const json& spec, BuildContext& ctx) {
-  const auto inputs = model_inputs(spec);
-  std::map<std::string, Shape> shapes;
-  std::vector<std::string> input_names;
-  for (const auto& [name, shape] : inputs) {
-    shapes[name] = shape;
-    input_names.push_back(name);
-  }
-  std::vector<GraphEntry> entries;
-  int index = 0;
-  std::string previous = input_names.size() == 1 ? input_names[0] : "";
-  for (const auto& layer : spec["layers"]) {
-    GraphEntry e;
-    e.layer = &layer;
-    e.where = fmt::format("model.layers[{}]", index++);
-    e.type = get<std::string>(layer, "type", e.where);
-    e.name = get_or<std::string>(layer, "name", fmt::format("{}_{}", e.type, index - 1), e.where);
-    check_layer_name(e.name, e.where);
-    e.where = fmt::format("model.layers[{}] '{}'", index - 1, e.name);
-    if (layer.contains("repeat"))
-      throw std::invalid_argument(e.where +
-                                  ": 'repeat' is for stacks; in a model graph write "
-                                  "each layer out with its name");
-    if (layer.contains("inputs")) {
-      e.inputs = get<std::vector<std::string>>(layer, "inputs", e.where);
-    } else {
-      if (previous.empty())
-        throw std::invalid_argument(
-            fmt::format("{}: name its inputs (inputs = [...]); the model has several inputs [{}]",
-                        e.where, fmt::join(input_names, ", ")));
-      e.inputs = {previous};
-    }
-    if (e.inputs.empty()) throw std::invalid_argument(e.where + ": 'inputs' is empty");
-    previous = e.name;
-    entries.push_back(e);
-  }
-  std::set<std::string> known(input_names.begin(), input_names.end());
-  for (const auto& e : entries)
-    if (!known.insert(e.name).second)
-      throw std::invalid_argument(fmt::format(
-          "{}: the name '{}' is already taken by a layer or model input", e.where, e.name));
-  for (const auto& e : entries)
-    for (const auto& in : e.inputs)
-      if (!known.count(in))
-        throw std::invalid_argument(
-            fmt::format("{}: reads '{}', which is neither a model input [{}] nor a layer", e.where,
-                        in, fmt::join(input_names, ", ")));
-
-  // Build in an order where inputs come first, so each layer knows its input shapes; what
-  // cannot be ordered is a cycle (nn::Graph names it).
-  std::vector<GraphLayer> layers(entries.size());
-  std::vector<bool> built(entries.size(), false);
-  for (size_t done = 0; done < entries.size();) {
-    bool progress = false;
-    for (size_t i = 0; i < entries.size(); ++i) {
-      const auto& e = entries[i];
-      if (built[i] || !std::all_of(e.inputs.begin(), e.inputs.end(),
-                                   [&](const auto& n) { return shapes.count(n) > 0; }))
-        continue;
-      std::vector<Shape> in_shapes;
-      for (const auto& n : e.inputs) in_shapes.push_back(shapes.at(n));
-      GraphLayer g{e.name, e.inputs, nullptr, nullptr};
-      Shape shape;
-      try {
-        if (e.type == "add") {
-          check_keys(*e.layer, {"type", "name", "inputs"}, e.where);
-          shape = Add::output_shape(in_shapes);
-          g.layer = std::make_shared<Add>();
-        } else if (e.type == "concat") {
-          check_keys(*e.layer, {"type", "name", "inputs", "axis"}, e.where);
-          auto concat = std::make_shared<Concat>(get_or<int64_t>(*e.layer, "axis", -1, e.where));
-          shape = concat->output_shape(in_shapes);
-          g.layer = concat;
-        } else {
-          if (in_shapes.size() != 1)
-            throw std::invalid_argument(fmt::format(
-                "{} takes one input but reads {} [{}]; join them first with an add or concat "
-                "layer",
-                e.type, in_shapes.size(), fmt::join(e.inputs, ", ")));
-          shape = in_shapes[0];
-          std::vector<ModulePtr> mods;
-          add_layer(mods, *e.layer, e.type, shape, ctx, e.where, {"name", "inputs"});
-          g.layer = mods.empty() ? std::make_shared<Identity>() : mods[0];
-          if (mods.size() > 1) g.activation = mods[1];
-        }
-      } catch (const std::invalid_argument& err) {
-        const std::string msg = err.what();
-        if (msg.rfind(e.where, 0) == 0) throw;
-        std::vector<std::string> from;
-        for (size_t k = 0; k < in_shapes.size(); ++k)
-          from.push_back(fmt::format("{} {}", e.inputs[k], shape_str(in_shapes[k])));
-        throw std::invalid_argument(
-            fmt::format("{} (reading {}): {}", e.where, fmt::join(from, ", "), msg));
-      }
-      shapes[e.name] = shape;
-      layers[i] = std::move(g);
-      built[i] = true;
-      ++done;
-      progress = true;
-    }
-    if (!progress) break;
-  }
-  std::vector<std::string> cycle;
-  for (size_t i = 0; i < entries.size(); ++i)
-    if (!built[i]) cycle.push_back(entries[i].name);
-  if (!cycle.empty())
-    throw std::invalid_argument(fmt::format(
-        "model: the layers [{}] read each other in a cycle; each layer may read only the model "
-        "inputs and layers that do not depend on it",
-        fmt::join(cycle, ", ")));
-  const std::string output = get_or<std::string>(spec, "output", "", "model");
-  try {
-    return std::make_shared<Graph>(input_names, std::move(layers), output);
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(fmt::format("model: {}", e.what()));
-  }
 }
 
 }  // namespace
@@ -590,7 +415,7 @@ std::vector<std::pair<std::string, Shape>> model_inputs(const json& spec) {
     if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
   std::vector<std::pair<std::string, Shape>> out;
   for (const auto& name : order) {
-    check_layer_name(name, "model.inputs");
+    spec::check_layer_name(name, "model.inputs");
     json one{{"inputs", v.at(name)}};
     try {
       out.emplace_back(name, model_input_shape(one));
@@ -613,7 +438,7 @@ ModulePtr build_model(const json& spec, uint64_t seed) {
   check_keys(spec, {"inputs", "layers", "init", "dtype", "input_range", "output", "input_columns"},
              "model");
   BuildContext ctx = context_of(spec, seed);
-  if (is_graph_spec(spec)) return build_graph(spec, ctx);
+  if (is_graph_spec(spec)) return spec::build_graph(spec, ctx);
   return build_stack(spec, ctx);
 }
 
