@@ -52,6 +52,16 @@ scidl::Tensor predict_named(const scidl::io::LoadedModel& loaded, const std::str
   return parts.size() == 1 ? parts[0] : scidl::concat(parts, 0);
 }
 
+// The model's outputs for `rows` examples as a CSV of columns y0, y1, ...
+void write_predictions(const std::string& path, const scidl::Tensor& outputs, int64_t rows) {
+  const scidl::Tensor y = scidl::reshape(outputs, {rows, -1});
+  const auto values = y.to_vector<double>();
+  std::vector<std::string> names;
+  for (int64_t c = 0; c < y.shape()[1]; ++c) names.push_back(fmt::format("y{}", c));
+  scidl::data::write_csv(path, names, y.shape()[0], y.shape()[1], values.data());
+  fmt::print("wrote {} predictions to {}\n", rows, path);
+}
+
 struct PredictArgs {
   std::string model, input, output, header = "auto";
   int64_t batch = 4096;
@@ -78,12 +88,7 @@ SCIDL_COMMAND([](CLI::App& app) {
     if (loaded.spec.contains("input_columns") || scidl::nn::model_inputs(loaded.spec).size() > 1) {
       int64_t rows = 0;
       scidl::Tensor y = predict_named(loaded, a->input, a->batch, rows);
-      y = scidl::reshape(y, {rows, -1});
-      auto values = y.to_vector<double>();
-      std::vector<std::string> names;
-      for (int64_t c = 0; c < y.shape()[1]; ++c) names.push_back(fmt::format("y{}", c));
-      scidl::data::write_csv(a->output, names, y.shape()[0], y.shape()[1], values.data());
-      fmt::print("wrote {} predictions to {}\n", rows, a->output);
+      write_predictions(a->output, y, rows);
       return;
     }
     scidl::data::CsvOptions options;
@@ -110,13 +115,8 @@ SCIDL_COMMAND([](CLI::App& app) {
     std::vector<scidl::Tensor> parts;
     for (int64_t at = 0; at < table.rows; at += a->batch)
       parts.push_back((*loaded.model)(scidl::slice(x, 0, at, std::min(table.rows, at + a->batch))));
-    scidl::Tensor y = parts.size() == 1 ? parts[0] : scidl::concat(parts, 0);
-    y = scidl::reshape(y, {table.rows, -1});
-    auto values = y.to_vector<double>();
-    std::vector<std::string> names;
-    for (int64_t c = 0; c < y.shape()[1]; ++c) names.push_back(fmt::format("y{}", c));
-    scidl::data::write_csv(a->output, names, y.shape()[0], y.shape()[1], values.data());
-    fmt::print("wrote {} predictions to {}\n", table.rows, a->output);
+    write_predictions(a->output, parts.size() == 1 ? parts[0] : scidl::concat(parts, 0),
+                      table.rows);
   });
 });
 

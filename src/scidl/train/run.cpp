@@ -242,7 +242,7 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
     if (t.dim() == 2 && shape.size() > 1 && t.shape()[1] == numel_of(shape)) {
       Shape full{t.shape()[0]};
       full.insert(full.end(), shape.begin(), shape.end());
-      t = t.contiguous().as_strided(full, contiguous_strides(full), t.offset());
+      t = reshape(t, full);
       if (name == "x")
         all.x = t;
       else
