@@ -25,8 +25,13 @@ import sys
 import torch
 from torch import nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fixture_json  # noqa: E402
+from fixture_json import jsonable, param_dict, tensor_json  # noqa: E402,F401
+
 # Layer cases: the global generator is seeded once with LAYERS_SEED and every case draws from it
 # in turn (module default inits included), so a case's numbers depend on the cases before it.
+GENERATOR = "tools/make_graph_fixtures.py"
 LAYERS_SEED = 16
 # Graph cases: each case seeds the global generator with GRAPH_SEED, builds its module (default
 # nn.Linear init), then draws its extra parameters, inputs and target. Seed 10 keeps every ReLU
@@ -38,33 +43,7 @@ GRAPH_STEPS = 10  # Adam steps recorded per graph case
 BATCH = 8
 
 
-def tensor_json(t):
-    """A tensor as {"shape", "data"}; ints stay ints, floats become exact doubles."""
-    t = t.detach().cpu()
-    return {"shape": list(t.shape), "data": t.reshape(-1).tolist()}
 
-
-def jsonable(value):
-    """Optimizer/module arguments as JSON: tuples become lists, None becomes null."""
-    if isinstance(value, (tuple, list)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, torch.Tensor):
-        return tensor_json(value)
-    return value
-
-
-def write(path, payload, seed):
-    payload = {"meta": {"generator": "tools/make_graph_fixtures.py",
-                        "torch_version": torch.__version__, "seed": seed}, **payload}
-    with open(path, "w") as f:
-        # Compact separators keep the files small; allow_nan=False refuses to write a broken case.
-        json.dump(payload, f, separators=(",", ":"), allow_nan=False)
-        f.write("\n")
-    print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} KB)")
-
-
-def param_dict(model):
-    return {name: tensor_json(p) for name, p in model.state_dict().items()}
 
 
 def all_arguments(optimizer):
@@ -343,11 +322,12 @@ def main():
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)  # one thread: reductions add in one fixed order
 
-    write(os.path.join(out, "layers_float64.json"), layers_fixture(), LAYERS_SEED)
-    write(os.path.join(out, "graph_models_float32.json"), graph_fixture(torch.float32),
-          GRAPH_SEED)
-    write(os.path.join(out, "graph_models_float64.json"), graph_fixture(torch.float64),
-          GRAPH_SEED)
+    fixture_json.write(os.path.join(out, "layers_float64.json"), layers_fixture(), GENERATOR,
+                       LAYERS_SEED)
+    fixture_json.write(os.path.join(out, "graph_models_float32.json"),
+                       graph_fixture(torch.float32), GENERATOR, GRAPH_SEED)
+    fixture_json.write(os.path.join(out, "graph_models_float64.json"),
+                       graph_fixture(torch.float64), GENERATOR, GRAPH_SEED)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,10 @@ import sys
 import torch
 from torch import nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fixture_json  # noqa: E402
+from fixture_json import jsonable, param_dict, tensor_json  # noqa: E402,F401
+
 # Every case (layer or model) seeds the global generator with SEED, builds its module in float32
 # (PyTorch's default init, uniform +-1/sqrt(hidden) for the recurrent weights), then draws its
 # inputs, initial states, target and upstream gradients in float32, and only then casts to the
@@ -36,33 +40,7 @@ STEPS = 10  # Adam steps recorded for the model case
 GENERATOR = "tools/make_recurrent_fixtures.py"
 
 
-def tensor_json(t):
-    """A tensor as {"shape", "data"}; ints stay ints, floats become exact doubles."""
-    t = t.detach().cpu()
-    return {"shape": list(t.shape), "data": t.reshape(-1).tolist()}
 
-
-def jsonable(value):
-    """Optimizer/module arguments as JSON: tuples become lists, None becomes null."""
-    if isinstance(value, (tuple, list)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, torch.Tensor):
-        return tensor_json(value)
-    return value
-
-
-def write(path, payload, seed):
-    payload = {"meta": {"generator": GENERATOR, "torch_version": torch.__version__,
-                        "seed": seed}, **payload}
-    with open(path, "w") as f:
-        # Compact separators keep the files small; allow_nan=False refuses to write a broken case.
-        json.dump(payload, f, separators=(",", ":"), allow_nan=False)
-        f.write("\n")
-    print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} KB)")
-
-
-def param_dict(model):
-    return {name: tensor_json(p) for name, p in model.state_dict().items()}
 
 
 def all_arguments(optimizer):
@@ -257,8 +235,8 @@ def main():
     torch.set_num_threads(1)  # one thread: reductions add in one fixed order
 
     for dtype in (torch.float32, torch.float64):
-        write(os.path.join(out, f"recurrent_{dtype_name(dtype)}.json"), recurrent_fixture(dtype),
-              SEED)
+        fixture_json.write(os.path.join(out, f"recurrent_{dtype_name(dtype)}.json"),
+                           recurrent_fixture(dtype), GENERATOR, SEED)
 
 
 if __name__ == "__main__":
