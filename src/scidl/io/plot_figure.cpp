@@ -16,7 +16,6 @@ namespace {
 constexpr double kTitleHeight = 34, kLegendHeight = 24;
 constexpr double kPanelLeft = 62, kPanelRight = 16, kPanelTop = 28, kPanelBottom = 44;
 
-
 PanelLayout layout_panel(const FigurePanel& panel, double cell_left, double cell_top,
                          double cell_width, double cell_height) {
   PanelLayout l;
@@ -25,13 +24,18 @@ PanelLayout layout_panel(const FigurePanel& panel, double cell_left, double cell
   l.width = cell_width - kPanelLeft - kPanelRight;
   l.height = cell_height - kPanelTop - kPanelBottom;
   double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-  for (const auto& s : panel.series)
+  bool cells_only = !panel.series.empty();
+  for (const auto& s : panel.series) {
+    const bool cells = s.style == MarkStyle::Cells;
+    cells_only = cells_only && cells;
+    const double hw = cells ? s.cell_width / 2 : 0, hh = cells ? s.cell_height / 2 : 0;
     for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
       if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
-      x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]);
-      y0 = std::min(y0, s.y[i]), y1 = std::max(y1, s.y[i]);
+      x0 = std::min(x0, s.x[i] - hw), x1 = std::max(x1, s.x[i] + hw);
+      y0 = std::min(y0, s.y[i] - hh), y1 = std::max(y1, s.y[i] + hh);
       l.has_data = true;
     }
+  }
   if (!l.has_data) x0 = 0, x1 = 1, y0 = 0, y1 = 1;
   auto widen = [](double& lo, double& hi) {
     if (hi == lo) {
@@ -41,8 +45,10 @@ PanelLayout layout_panel(const FigurePanel& panel, double cell_left, double cell
     const double pad = (hi - lo) * 0.05;
     lo -= pad, hi += pad;
   };
-  widen(x0, x1);
-  widen(y0, y1);
+  if (!cells_only || !l.has_data) {  // a heatmap fills its axes exactly
+    widen(x0, x1);
+    widen(y0, y1);
+  }
   if (panel.equal_aspect) {  // the same data units per pixel on both axes
     const double per_px = std::max((x1 - x0) / l.width, (y1 - y0) / l.height);
     const double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
@@ -55,6 +61,42 @@ PanelLayout layout_panel(const FigurePanel& panel, double cell_left, double cell
   return l;
 }
 
+// The legend's colour scale of a Cells series.
+constexpr double kScaleWidth = 70;
+
+std::string scale_text(double v) { return fmt::format("{:.3g}", v); }
+
+// Viridis at t in [0, 1] (clamped).
+Rgb viridis(double t) {
+  static constexpr double stops[9][3] = {{68, 1, 84},    {71, 44, 122},  {59, 81, 139},
+                                         {44, 113, 142}, {33, 144, 141}, {39, 173, 129},
+                                         {92, 200, 99},  {170, 220, 50}, {253, 231, 37}};
+  t = std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0) * 8;
+  const int i = std::min(7, static_cast<int>(t));
+  const double f = t - i;
+  return {stops[i][0] + f * (stops[i + 1][0] - stops[i][0]),
+          stops[i][1] + f * (stops[i + 1][1] - stops[i][1]),
+          stops[i][2] + f * (stops[i + 1][2] - stops[i][2])};
+}
+
+// The finite range of a Cells series' values.
+std::pair<double, double> value_range(const FigureSeries& cells) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (double v : cells.values)
+    if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+  if (!(lo <= hi)) return {0, 1};
+  if (lo == hi) hi = lo + 1;
+  return {lo, hi};
+}
+
+Rgb cell_color(const FigureSeries& s, size_t k, std::pair<double, double> range) {
+  if (k >= s.values.size() || !std::isfinite(s.values[k])) return {215, 215, 215};
+  return viridis((s.values[k] - range.first) / (range.second - range.first));
+}
+std::string hex(Rgb c) {
+  return fmt::format("#{:02x}{:02x}{:02x}", static_cast<int>(std::lround(c.r)),
+                     static_cast<int>(std::lround(c.g)), static_cast<int>(std::lround(c.b)));
+}
 }  // namespace
 
 FigureLayout layout_figure(const Figure& f) {
@@ -97,6 +139,19 @@ std::string render_figure_svg(const Figure& f) {
   for (const FigureSeries* e : legend_entries(f)) {
     const double y = fl.legend_top + 12;
     const char* color = series_color(static_cast<size_t>(e->color));
+    if (e->style == MarkStyle::Cells) {
+      const auto range = value_range(*e);
+      s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", legend_x, y + 4,
+                       xml_escape(e->label + "  " + scale_text(range.first)));
+      legend_x += 16 + 7.0 * static_cast<double>(e->label.size() + scale_text(range.first).size());
+      for (int i = 0; i < 14; ++i)
+        s += fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"5.2\" height=\"10\" fill=\"{}\"/>",
+                         legend_x + i * kScaleWidth / 14, y - 5, hex(viridis(i / 13.0)));
+      s += fmt::format("\n<text x=\"{}\" y=\"{}\">{}</text>\n", legend_x + kScaleWidth + 4, y + 4,
+                       scale_text(range.second));
+      legend_x += kScaleWidth + 24 + 7.0 * static_cast<double>(scale_text(range.second).size());
+      continue;
+    }
     if (e->style == MarkStyle::Points)
       s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"/>\n", legend_x + 12, y,
                        color);
@@ -148,6 +203,20 @@ std::string render_figure_svg(const Figure& f) {
     for (const auto& ser : panel.series) {
       const char* color = series_color(static_cast<size_t>(ser.color));
       const size_t n = std::min(ser.x.size(), ser.y.size());
+      if (ser.style == MarkStyle::Cells) {
+        const auto range = value_range(ser);
+        for (size_t k = 0; k < n; ++k) {
+          if (!std::isfinite(ser.x[k]) || !std::isfinite(ser.y[k])) continue;
+          const double x = l.px(ser.x[k] - ser.cell_width / 2),
+                       y = l.py(ser.y[k] + ser.cell_height / 2);
+          s += fmt::format(
+              "<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" fill=\"{}\"/>", x,
+              y, l.px(ser.x[k] + ser.cell_width / 2) - x, l.py(ser.y[k] - ser.cell_height / 2) - y,
+              hex(cell_color(ser, k, range)));
+        }
+        s += "\n";
+        continue;
+      }
       if (ser.style == MarkStyle::Points) {
         s += fmt::format("<g fill=\"{}\" fill-opacity=\"0.7\">", color);
         for (size_t k = 0; k < n; ++k)
@@ -191,6 +260,19 @@ RgbImage render_figure_image(const Figure& f) {
     const double y = fl.legend_top + 12;
     const Rgb color = parse_rgb(series_color(static_cast<size_t>(e->color)));
     double phase = 0;
+    if (e->style == MarkStyle::Cells) {
+      const auto range = value_range(*e);
+      const std::string low = e->label + "  " + scale_text(range.first);
+      c.text(low, legend_x, y + 4, 0, black);
+      legend_x += 16 + 7.0 * static_cast<double>(low.size());
+      for (int i = 0; i < static_cast<int>(kScaleWidth); ++i)
+        for (int dy = -5; dy < 5; ++dy)
+          c.blend(static_cast<int>(legend_x) + i, static_cast<int>(y) + dy,
+                  viridis(i / (kScaleWidth - 1)), 1.0);
+      c.text(scale_text(range.second), legend_x + kScaleWidth + 4, y + 4, 0, black);
+      legend_x += kScaleWidth + 24 + 7.0 * static_cast<double>(scale_text(range.second).size());
+      continue;
+    }
     if (e->style == MarkStyle::Points)
       c.dot(legend_x + 12, y, 3, color);
     else if (e->style == MarkStyle::DashedLine)
@@ -222,6 +304,23 @@ RgbImage render_figure_image(const Figure& f) {
     for (const auto& ser : panel.series) {
       const Rgb color = parse_rgb(series_color(static_cast<size_t>(ser.color)));
       const size_t n = std::min(ser.x.size(), ser.y.size());
+      if (ser.style == MarkStyle::Cells) {
+        const auto range = value_range(ser);
+        for (size_t k = 0; k < n; ++k) {
+          if (!std::isfinite(ser.x[k]) || !std::isfinite(ser.y[k])) continue;
+          const Rgb fill = cell_color(ser, k, range);
+          const int xa = static_cast<int>(std::lround(l.px(ser.x[k] - ser.cell_width / 2)));
+          const int xb = static_cast<int>(std::lround(l.px(ser.x[k] + ser.cell_width / 2)));
+          const int ya = static_cast<int>(std::lround(l.py(ser.y[k] + ser.cell_height / 2)));
+          const int yb = static_cast<int>(std::lround(l.py(ser.y[k] - ser.cell_height / 2)));
+          for (int py = std::max(ya, static_cast<int>(l.top)); py < std::min<double>(yb, bottom);
+               ++py)
+            for (int px = std::max(xa, static_cast<int>(l.left)); px < std::min<double>(xb, right);
+                 ++px)
+              c.blend(px, py, fill, 1.0);
+        }
+        continue;
+      }
       bool have_previous = false;
       double x0 = 0, y0 = 0, phase = 0;
       for (size_t k = 0; k < n; ++k) {

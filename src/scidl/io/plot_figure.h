@@ -15,14 +15,19 @@
 
 namespace scidl::io {
 
-enum class MarkStyle { Line, DashedLine, Points };
+// Cells: a colour-mapped grid (a heatmap): each point (x, y) is the centre of a cell_width ×
+// cell_height rectangle coloured by `values` on the viridis scale over the series' finite range
+// (non-finite values are light grey); its legend entry shows the scale with its two ends.
+enum class MarkStyle { Line, DashedLine, Points, Cells };
 
 struct FigureSeries {
   std::string label;  // legend entry; series sharing a label share one entry
   std::vector<double> x, y;
   int color = 0;  // index into series_color
   MarkStyle style = MarkStyle::Line;
-  double size = 1.5;  // line width, or point radius, in pixels
+  double size = 1.5;                       // line width, or point radius, in pixels
+  std::vector<double> values{};            // Cells: one per point
+  double cell_width = 1, cell_height = 1;  // Cells: in data units
 };
 
 struct FigurePanel {
