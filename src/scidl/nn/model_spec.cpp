@@ -283,8 +283,9 @@ void add_layer(std::vector<ModulePtr>& out, const json& layer, const std::string
     out.push_back(std::make_shared<LayerNorm>(width, get_or<double>(layer, "eps", 1e-5, where),
                                               true, ctx.dtype));
   } else if (type == "normalization") {
-    keys({"type"});
-    out.push_back(std::make_shared<Normalization>(width, ctx.dtype));
+    keys({"type", "invert"});
+    out.push_back(std::make_shared<Normalization>(width, ctx.dtype,
+                                                  get_or<bool>(layer, "invert", false, where)));
   } else if (type == "embedding") {
     keys({"type", "input_dim", "output_dim"});
     const int64_t num = get<int64_t>(layer, "input_dim", where);
@@ -435,8 +436,11 @@ std::shared_ptr<Sequential> build_sequential(const json& spec, uint64_t seed) {
 ModulePtr build_model(const json& spec, uint64_t seed) {
   // input_range: what the model was trained on, stored by `scidl train` (train/input_range.h)
   // input_columns: the CSV columns of each named input, stored by `scidl train` for predict
-  check_keys(spec, {"inputs", "layers", "init", "dtype", "input_range", "output", "input_columns"},
-             "model");
+  // window: the points and columns of a sequence model's input windows (for roll-outs)
+  check_keys(
+      spec,
+      {"inputs", "layers", "init", "dtype", "input_range", "output", "input_columns", "window"},
+      "model");
   BuildContext ctx = context_of(spec, seed);
   if (is_graph_spec(spec)) return spec::build_graph(spec, ctx);
   return build_stack(spec, ctx);

@@ -6,10 +6,12 @@
 
 #include "scidl/autograd/grad_mode.h"
 #include "scidl/ops/elementwise.h"
+#include "scidl/ops/shape_ops.h"
 
 namespace scidl::nn {
 
-Normalization::Normalization(int64_t features, DType dtype) : features_(features) {
+Normalization::Normalization(int64_t features, DType dtype, bool invert)
+    : features_(features), invert_(invert) {
   if (features < 1)
     throw std::invalid_argument(
         fmt::format("Normalization: needs features >= 1, got {}", features));
@@ -69,10 +71,12 @@ Tensor Normalization::forward(const Tensor& x) {
         "training (scidl train and Trainer::fit do it; in C++ call train::adapt_normalization)",
         describe()));
   Tensor scale = maximum(sqrt(variance_), full({}, 1e-7, variance_.dtype()));
-  return (x - mean_) / scale;
+  return invert_ ? x * scale + mean_ : (x - mean_) / scale;
 }
 
-std::string Normalization::describe() const { return fmt::format("Normalization({})", features_); }
+std::string Normalization::describe() const {
+  return fmt::format("Normalization({}{})", features_, invert_ ? ", invert" : "");
+}
 
 namespace {
 void find_normalizations(Module& m, std::vector<Normalization*>& out) {
@@ -96,7 +100,22 @@ void adapt_normalization(Module& model,
     for (Normalization* layer : pending) {  // in the order the model holds them
       layer->set_pass_through(false);
       layer->begin_adapt();
-      each_batch([&](const TensorDict& batch) { model.forward_batch(batch); });
+      each_batch([&](const TensorDict& batch) {
+        if (!layer->inverted()) {
+          model.forward_batch(batch);
+          return;
+        }
+        if (!batch.contains("y") || !is_floating(batch.get("y").dtype()))
+          throw std::invalid_argument(fmt::format(
+              "{} learns the targets' mean and variance, but the targets are {}: it needs "
+              "real-valued targets (a regression)",
+              layer->describe(),
+              batch.contains("y")
+                  ? fmt::format("{} class labels", dtype_name(batch.get("y").dtype()))
+                  : std::string("missing")));
+        const Tensor& y = batch.get("y");
+        layer->forward(y.dim() == 1 ? reshape(y, {y.shape()[0], 1}) : y);
+      });
       layer->finish_adapt();
     }
   } catch (...) {

@@ -2,6 +2,9 @@
 // training (adapt), keeps them in the model (buffers mean, variance, count), and computes
 // (x - mean) / max(sqrt(variance), 1e-7) — so predict applies the same scaling and no user
 // standardises by hand. Features are the last dimension; the variance is the population one.
+// invert (Keras's invert=True): x * max(sqrt(variance), 1e-7) + mean, learnt from the TARGETS,
+// so a model ending in one predicts in the targets' units while its layers work on standardised
+// values (what a regression on metres or kelvins needs).
 // Contract: forward on a layer never adapted throws; `scidl train` and Trainer::fit adapt every
 // un-adapted Normalization on the training split first (train/adapt.h).
 #pragma once
@@ -13,10 +16,11 @@ namespace scidl::nn {
 
 class Normalization : public Module {
  public:
-  explicit Normalization(int64_t features, DType dtype = DType::Float32);
+  explicit Normalization(int64_t features, DType dtype = DType::Float32, bool invert = false);
   Tensor forward(const Tensor& x) override;
   std::string describe() const override;
   bool adapted() const;
+  bool inverted() const { return invert_; }
 
   // Adapting: while collecting, forward() passes inputs through unchanged and accumulates their
   // statistics (in float64, batch by batch); finish_adapt() stores them.
@@ -29,6 +33,7 @@ class Normalization : public Module {
 
  private:
   int64_t features_;
+  bool invert_;
   Tensor mean_, variance_, count_;
   bool collecting_ = false;
   bool pass_through_ = false;
@@ -38,8 +43,8 @@ class Normalization : public Module {
 
 // Adapts every Normalization layer of `model` that is not yet adapted. `each_batch` runs its
 // argument on every batch of the training data, in any order; a layer is adapted on what reaches
-// it, so one behind another is adapted after it (one pass over the data per layer). Runs in
-// eval mode without recording gradients.
+// it, so one behind another is adapted after it (one pass over the data per layer); an inverted
+// layer on the batches' targets "y". Runs in eval mode without recording gradients.
 using BatchVisitor = std::function<void(const TensorDict&)>;
 void adapt_normalization(Module& model, const std::function<void(const BatchVisitor&)>& each_batch);
 

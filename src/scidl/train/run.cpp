@@ -333,6 +333,8 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
     saved_spec["input_columns"]["x"] = all.x_names;
     for (const auto& [name, columns] : c.data.inputs) saved_spec["input_columns"][name] = columns;
   }
+  if (c.data.window > 0)  // what a roll-out feeds back: k points of these columns
+    saved_spec["window"] = {{"points", c.data.window}, {"columns", all.x_names}};
   for (auto& cb :
        make_callbacks(c.callbacks, dir, saved_spec, hparams_of(c, *model), val != nullptr))
     add(std::move(cb));

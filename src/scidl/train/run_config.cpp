@@ -77,6 +77,13 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     }
     c.data.x = resolve(base, *x);
     if (auto g = data->string("groups")) c.data.groups = resolve(base, *g);
+    if (auto g = data->string("group_column")) {
+      if (g->empty())
+        data->fail("group_column", "is empty: name the column of x holding group ids");
+      if (!c.data.groups.empty())
+        data->fail("group_column", "and groups both name the groups; keep one");
+      c.data.group_column = *g;
+    }
     if (auto columns = data->strings("x_columns")) {
       if (columns->empty()) data->fail("x_columns", "is empty: name at least one column of x");
       c.data.x_columns = *columns;
@@ -127,10 +134,10 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   c.data.split = data->choice("split", {"row", "group"}).value_or("row");
   // Only the generated oscillator data brings its own groups (one per trajectory).
   if (c.data.split == "group" && c.data.validation_split > 0 && c.data.groups.empty() &&
-      c.data.source != "damped_oscillator")
+      c.data.group_column.empty() && c.data.source != "damped_oscillator")
     data->fail("split", fmt::format("\"group\" needs data.groups: a CSV with one group id per row "
                                     "of {} (e.g. the run_id.csv `scidl three-body generate` "
-                                    "writes)",
+                                    "writes), or data.group_column naming a column of x",
                                     c.data.source == "csv" ? "data.x" : "the data"));
   c.data.validation = data->choice("validation", {"test"}).value_or("");
   if (!c.data.validation.empty()) {
@@ -245,6 +252,39 @@ data::Dataset load_validation_dataset(const DataSpec& spec) {
   return data::load_fashion_mnist("test");
 }
 
+namespace {
+// One group id per row of x (trajectories, runs), from data.groups (a file) or data.group_column
+// (a column of x); undefined when neither is set.
+Tensor read_groups(const DataSpec& spec, const data::CsvOptions& options, int64_t rows) {
+  data::CsvTable g;
+  if (!spec.groups.empty()) {
+    g = data::read_csv(spec.groups, options);
+  } else if (!spec.group_column.empty()) {
+    data::CsvOptions column = options;
+    column.header = data::CsvHeader::Present;
+    column.columns.emplace_back(spec.group_column);
+    g = data::read_csv(spec.x, column);  // names a missing column and the file
+  } else {
+    return Tensor();
+  }
+  const std::string from =
+      spec.groups.empty() ? fmt::format("column '{}' of '{}'", spec.group_column, spec.x.string())
+                          : fmt::format("'{}'", spec.groups.string());
+  if (g.rows != rows || g.cols != 1)
+    throw std::invalid_argument(
+        fmt::format("{} must hold one group id per row of '{}' ({} rows), found {}x{}", from,
+                    spec.x.string(), rows, g.rows, g.cols));
+  std::vector<int64_t> ids(g.values.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (g.values[i] != std::floor(g.values[i]))
+      throw std::invalid_argument(
+          fmt::format("{}: row {} has group id {}, not an integer", from, i + 1, g.values[i]));
+    ids[i] = static_cast<int64_t>(g.values[i]);
+  }
+  return from_vector(ids, {rows});
+}
+}  // namespace
+
 data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   if (spec.source == "fashion_mnist") return data::load_fashion_mnist("train");
   if (spec.source == "idx") return data::load_idx_dataset(spec.images, spec.labels);
@@ -261,15 +301,7 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
     for (const auto& name : spec.x_columns) series_options.columns.emplace_back(name);
     if (!spec.x_columns.empty()) series_options.header = data::CsvHeader::Present;
     data::CsvTable series = data::read_csv(spec.x, series_options);
-    Tensor groups;
-    if (!spec.groups.empty()) {
-      data::CsvTable g = data::read_csv(spec.groups, options);
-      if (g.rows != series.rows || g.cols != 1)
-        throw std::invalid_argument(
-            fmt::format("'{}' must hold one trajectory id per row of '{}' ({} rows), found {}x{}",
-                        spec.groups.string(), spec.x.string(), series.rows, g.rows, g.cols));
-      groups = from_vector(std::vector<int64_t>(g.values.begin(), g.values.end()), {g.rows});
-    }
+    const Tensor groups = read_groups(spec, options, series.rows);
     data::Dataset d;
     try {
       d = data::make_windows(from_vector(series.values, {series.rows, series.cols}, DType::Float32),
@@ -316,15 +348,7 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   } else {
     d.y = from_vector(y.values, {y.rows, y.cols}, DType::Float32);
   }
-  if (!spec.groups.empty()) {
-    data::CsvTable g = data::read_csv(spec.groups, options);
-    if (g.rows != x.rows || g.cols != 1)
-      throw std::invalid_argument(
-          fmt::format("'{}' must hold one group id per row of '{}' ({} rows), found {}x{}",
-                      spec.groups.string(), spec.x.string(), x.rows, g.rows, g.cols));
-    std::vector<int64_t> ids(g.values.begin(), g.values.end());
-    d.groups = from_vector(ids, {g.rows});
-  }
+  d.groups = read_groups(spec, options, x.rows);
   return d;
 }
 
@@ -347,6 +371,7 @@ nlohmann::json to_json(const RunConfig& c) {
   if (!c.data.x_columns.empty()) j["data"]["x_columns"] = c.data.x_columns;
   if (c.data.header) j["data"]["header"] = *c.data.header;
   if (c.data.window > 0) j["data"]["window"] = c.data.window;
+  if (!c.data.group_column.empty()) j["data"]["group_column"] = c.data.group_column;
   for (const auto& [name, columns] : c.data.inputs) j["data"]["inputs"][name] = columns;
   if (!c.data.validation.empty()) j["data"]["validation"] = c.data.validation;
   j["model"] = c.model;

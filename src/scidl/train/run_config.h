@@ -41,7 +41,8 @@ struct DataSpec {
   std::string source = "csv";
   std::filesystem::path x, y, groups;  // CSV files (course layout: train_X.csv / train_Y.csv)
   std::vector<std::string> x_columns;  // columns of x to train on, by name; empty: all
-  int64_t window = 0;  // csv: > 0 makes windows of this many rows of x in, the next row out
+  int64_t window = 0;        // csv: > 0 makes windows of this many rows of x in, the next row out
+  std::string group_column;  // csv: a column of x naming each row's group (instead of groups)
   // Further named model inputs (csv): each from these columns of the x file.
   std::vector<std::pair<std::string, std::vector<std::string>>> inputs;
   std::optional<bool> header;                // CSV header rows: present, absent, or detected
