@@ -105,6 +105,8 @@ TEST(DormandPrince, BadSettingsAreRefused) {
   Oscillator system;
   EXPECT_THROW(DormandPrince(system, RungeKuttaMethod::dop853, {0, 1e-9}, 0.0, {1, 0}),
                std::invalid_argument);
+  EXPECT_THROW(DormandPrince(system, RungeKuttaMethod::dop853, {1e-16, 1e-9}, 0.0, {1, 0}),
+               std::invalid_argument);  // below double precision: dop853.f refuses it too
   EXPECT_THROW(DormandPrince(system, RungeKuttaMethod::dop853, {}, 0.0, {1}),
                std::invalid_argument);
   EXPECT_THROW(DormandPrince(system, RungeKuttaMethod::dop853, {}, 0.0, {NAN, 0}),

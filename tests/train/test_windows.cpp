@@ -24,6 +24,16 @@ TEST(Windows, KPointsInTheNextOutWithinEachTrajectory) {
             (std::vector<double>{4, 40, 5, 50, 6, 60}));  // window 2 starts the second run
 }
 
+TEST(Windows, DifferenceTargetsAreTheStepFromTheLastPoint) {
+  std::vector<double> v;
+  for (int r = 0; r < 6; ++r) v.insert(v.end(), {double(r * r), 1.0});
+  Tensor series = from_vector(v, {6, 2}, DType::Float64);
+  auto d = data::make_windows(series, Tensor(), 2, /*difference=*/true);
+  ASSERT_EQ(d.y.shape(), (Shape{4, 2}));
+  // rows 0,1 -> row 2: 4 - 1 = 3; then 9 - 4, 16 - 9, 25 - 16; the constant column steps by 0
+  EXPECT_EQ(d.y.to_vector<double>(), (std::vector<double>{3, 0, 5, 0, 7, 0, 9, 0}));
+}
+
 TEST(Windows, ShortOrInterleavedTrajectoriesAreRefused) {
   Tensor series = zeros({4, 1}, DType::Float64);
   try {

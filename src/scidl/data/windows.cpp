@@ -4,12 +4,13 @@
 
 #include <set>
 
+#include "scidl/ops/elementwise.h"
 #include "scidl/ops/indexing.h"
 #include "scidl/ops/shape_ops.h"
 
 namespace scidl::data {
 
-Dataset make_windows(const Tensor& series, const Tensor& groups, int64_t k) {
+Dataset make_windows(const Tensor& series, const Tensor& groups, int64_t k, bool difference) {
   if (series.dim() != 2)
     throw std::invalid_argument(fmt::format("windows: the series must be [rows, features], got {}",
                                             shape_str(series.shape())));
@@ -51,6 +52,10 @@ Dataset make_windows(const Tensor& series, const Tensor& groups, int64_t k) {
   Dataset d;
   d.x = reshape(index_select(series, 0, from_vector(rows_in, {n * k})), {n, k, features});
   d.y = index_select(series, 0, from_vector(next, {n}));
+  if (difference) {
+    for (auto& r : next) --r;  // the window's last row
+    d.y = d.y - index_select(series, 0, from_vector(next, {n}));
+  }
   d.groups = from_vector(start_group, {n});
   return d;
 }

@@ -44,6 +44,11 @@ DormandPrince::DormandPrince(OdeSystem& system, RungeKuttaMethod method,
     throw std::invalid_argument(
         fmt::format("tolerances must be positive (relative {}, absolute {})",
                     settings.relative_tolerance, settings.absolute_tolerance));
+  if (settings.relative_tolerance <= 10 * kUnitRoundoff)  // as dop853.f refuses them
+    throw std::invalid_argument(fmt::format(
+        "a relative tolerance of {} is below what double precision can reach (at least {:.1e}; "
+        "1e-10 is tight, 1e-13 the practical floor)",
+        settings.relative_tolerance, 10 * kUnitRoundoff));
   if (!(settings.max_step > 0))
     throw std::invalid_argument(
         fmt::format("max_step must be positive, got {}", settings.max_step));

@@ -334,7 +334,8 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
     for (const auto& [name, columns] : c.data.inputs) saved_spec["input_columns"][name] = columns;
   }
   if (c.data.window > 0)  // what a roll-out feeds back: k points of these columns
-    saved_spec["window"] = {{"points", c.data.window}, {"columns", all.x_names}};
+    saved_spec["window"] = {
+        {"points", c.data.window}, {"columns", all.x_names}, {"target", c.data.window_target}};
   for (auto& cb :
        make_callbacks(c.callbacks, dir, saved_spec, hparams_of(c, *model), val != nullptr))
     add(std::move(cb));

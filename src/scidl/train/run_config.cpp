@@ -67,6 +67,7 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     if (auto w = data->integer("window")) {
       if (*w < 1) data->fail("window", fmt::format("must be at least 1 point, got {}", *w));
       c.data.window = *w;
+      c.data.window_target = data->choice("window_target", {"next", "difference"}).value_or("next");
       if (y && !y->empty())
         data->fail("y",
                    "is not used with window: each window's target is the point after it "
@@ -305,7 +306,7 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
     data::Dataset d;
     try {
       d = data::make_windows(from_vector(series.values, {series.rows, series.cols}, DType::Float32),
-                             groups, spec.window);
+                             groups, spec.window, spec.window_target == "difference");
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(fmt::format("'{}': {}", spec.x.string(), e.what()));
     }
@@ -371,6 +372,7 @@ nlohmann::json to_json(const RunConfig& c) {
   if (!c.data.x_columns.empty()) j["data"]["x_columns"] = c.data.x_columns;
   if (c.data.header) j["data"]["header"] = *c.data.header;
   if (c.data.window > 0) j["data"]["window"] = c.data.window;
+  if (c.data.window_target != "next") j["data"]["window_target"] = c.data.window_target;
   if (!c.data.group_column.empty()) j["data"]["group_column"] = c.data.group_column;
   for (const auto& [name, columns] : c.data.inputs) j["data"]["inputs"][name] = columns;
   if (!c.data.validation.empty()) j["data"]["validation"] = c.data.validation;

@@ -43,6 +43,7 @@ struct DataSpec {
   std::vector<std::string> x_columns;  // columns of x to train on, by name; empty: all
   int64_t window = 0;        // csv: > 0 makes windows of this many rows of x in, the next row out
   std::string group_column;  // csv: a column of x naming each row's group (instead of groups)
+  std::string window_target = "next";  // or "difference": the step to the next point
   // Further named model inputs (csv): each from these columns of the x file.
   std::vector<std::pair<std::string, std::vector<std::string>>> inputs;
   std::optional<bool> header;                // CSV header rows: present, absent, or detected
