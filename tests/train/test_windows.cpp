@@ -51,6 +51,20 @@ TEST(Windows, ShortOrInterleavedTrajectoriesAreRefused) {
   }
 }
 
+TEST(Windows, NanInASeriesIsNamedByFileRowAndColumn) {
+  TempDir dir("windows_nan");
+  write_text(dir.path / "s.csv", "trajectory,a,b\n0,1,2\n0,2,nan\n0,3,4\n");
+  write_text(dir.path / "c.toml",
+             "[data]\nx = \"s.csv\"\nx_columns = [\"a\", \"b\"]\ngroup_column = "
+             "\"trajectory\"\nwindow = 1\n[model]\ninputs = [1, 2]\nlayers = [{ type = "
+             "\"lstm\", units = 2 }, { type = \"dense\", units = 2 }]\n[output]\ndir = \"run\"\n");
+  auto r = run_cli("train " + (dir.path / "c.toml").string());
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("s.csv': data row 2 (line 3) holds nan in column 'b'"), std::string::npos)
+      << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "run"));
+}
+
 TEST(Windows, AConfigTrainsAGruOnWindowsSplitByTrajectory) {
   TempDir dir("windows_config");
   std::string x = "pos,vel\n", g = "run\n";

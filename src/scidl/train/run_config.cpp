@@ -302,6 +302,17 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
     for (const auto& name : spec.x_columns) series_options.columns.emplace_back(name);
     if (!spec.x_columns.empty()) series_options.header = data::CsvHeader::Present;
     data::CsvTable series = data::read_csv(spec.x, series_options);
+    // A trajectory must be finite: name the row here, where it is still a row of the file.
+    for (int64_t r = 0; r < series.rows; ++r)
+      for (int64_t c = 0; c < series.cols; ++c)
+        if (!std::isfinite(series.at(r, c)))
+          throw std::invalid_argument(fmt::format(
+              "'{}': data row {}{} holds {} in column '{}'; windows of a series need finite "
+              "numbers (nothing was written)",
+              spec.x.string(), r + 1,
+              series_options.header == data::CsvHeader::Present ? fmt::format(" (line {})", r + 2)
+                                                                : std::string(),
+              series.at(r, c), series.column_names[static_cast<size_t>(c)]));
     const Tensor groups = read_groups(spec, options, series.rows);
     data::Dataset d;
     try {
