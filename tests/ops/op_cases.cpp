@@ -283,6 +283,30 @@ REGISTER_OP(
       return In{random_input(g, {4, 3}), class_indices(g, {6, 3}, 4), random_input(g, {6, 3})};
     },
     [](const In& x) { return scatter_add(x[0], 0, x[1], x[2]); });
+// Graph aggregations: 7 messages into 5 nodes, node 3 receiving none (it must get 0), node 1
+// three. For max, distinct values so the max is differentiable.
+Tensor message_targets() { return from_vector<int64_t>({1, 0, 4, 1, 2, 1, 0}, {7}); }
+REGISTER_OP(
+    "scatter_sum",
+    [](Generator& g) {
+      return In{random_input(g, {7, 3}), message_targets()};
+    },
+    [](const In& x) { return scatter_sum(x[0], x[1], 5); });
+REGISTER_OP(
+    "scatter_mean",
+    [](Generator& g) {
+      return In{random_input(g, {7, 2, 2}), message_targets()};
+    },
+    [](const In& x) { return scatter_mean(x[0], x[1], 5); });
+REGISTER_OP(
+    "scatter_max",
+    [](Generator& g) {
+      std::vector<double> v(21);
+      for (size_t i = 0; i < v.size(); ++i) v[i] = 0.1 * double((i * 8) % 21) - 1.0;  // distinct
+      return In{from_vector(v, {7, 3}, DType::Float64) + 0.0 * random_input(g, {7, 3}),
+                message_targets()};
+    },
+    [](const In& x) { return scatter_max(x[0], x[1], 5); });
 
 // ---- losses ---------------------------------------------------------------------------------
 In regression_pair(Generator& g) {

@@ -187,6 +187,9 @@ class Backend {
   virtual void gather(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) = 0;
   virtual void scatter_add(const Tensor& out, int64_t dim, const Tensor& index,
                            const Tensor& src) = 0;
+  // Segment max of rows: out[i] = max over the rows j of src with index[j] == i (out [N, ...],
+  // src [E, ...], index [E]); 0 where no row maps to i, as PyG's scatter max.
+  virtual void segment_max(const Tensor& src, const Tensor& index, const Tensor& out) = 0;
 
   // Random fills from a generator (reproducible for a seed on every backend).
   virtual void uniform(const Tensor& out, Generator& gen, double low, double high) = 0;

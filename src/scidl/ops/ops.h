@@ -10,4 +10,5 @@
 #include "scidl/ops/random_ops.h"
 #include "scidl/ops/recurrent.h"
 #include "scidl/ops/reduction.h"
+#include "scidl/ops/scatter.h"
 #include "scidl/ops/shape_ops.h"

@@ -33,6 +33,7 @@ class CpuBackend final : public Backend {
   void softmax_backward(const Tensor& y, const Tensor& gy, const Tensor& out, bool log) override;
   void index_select(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) override;
   void index_add(const Tensor& out, int64_t dim, const Tensor& index, const Tensor& src) override;
+  void segment_max(const Tensor& src, const Tensor& index, const Tensor& out) override;
   void gather(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) override;
   void scatter_add(const Tensor& out, int64_t dim, const Tensor& index, const Tensor& src) override;
   void uniform(const Tensor& out, Generator& gen, double low, double high) override;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "scidl/backend/cpu/cpu_backend.h"
 #include "scidl/backend/cpu/isa_region.h"
@@ -66,6 +67,33 @@ void CpuBackend::index_add(const Tensor& out, int64_t dim, const Tensor& index_i
         const T* s = ps + (o * count + j) * os.inner;
         for (int64_t i = 0; i < os.inner; ++i) dst[i] += s[i];
       }
+  });
+}
+
+void CpuBackend::segment_max(const Tensor& src_in, const Tensor& index_in, const Tensor& out) {
+  Tensor src = src_in.contiguous(), index = index_in.contiguous();
+  const int64_t rows = index.numel(), segments = out.shape()[0];
+  const int64_t inner = rows ? src.numel() / rows : 0;
+  const int64_t* idx = index.data<int64_t>();
+  for (int64_t j = 0; j < rows; ++j) check_index(idx[j], segments, "segment_max", 0);
+  dispatch_float(out.dtype(), [&]<typename scalar_t>() {
+    using T = scalar_t;
+    const T* ps = src.data<T>();
+    T* po = out.data<T>();
+    std::vector<char> seen(static_cast<size_t>(segments), 0);
+    for (int64_t j = 0; j < rows; ++j) {
+      T* dst = po + idx[j] * inner;
+      const T* s = ps + j * inner;
+      if (!seen[static_cast<size_t>(idx[j])]) {
+        seen[static_cast<size_t>(idx[j])] = 1;
+        for (int64_t i = 0; i < inner; ++i) dst[i] = s[i];
+      } else {
+        for (int64_t i = 0; i < inner; ++i) dst[i] = std::max(dst[i], s[i]);
+      }
+    }
+    for (int64_t n = 0; n < segments; ++n)
+      if (!seen[static_cast<size_t>(n)])
+        for (int64_t i = 0; i < inner; ++i) po[n * inner + i] = T(0);
   });
 }
 
