@@ -1,6 +1,7 @@
 #include "scidl/nn/sequential.h"
 
 #include "scidl/nn/fusion.h"
+#include "scidl/nn/message_passing.h"
 
 namespace scidl::nn {
 
@@ -17,5 +18,25 @@ std::vector<Module*> Sequential::as_chain() {
 }
 
 Tensor Sequential::forward(const Tensor& x) { return forward_fused(as_chain(), x); }
+
+// A batch of graphs: graph layers get the graph, the runs of other layers between them go
+// through the fusion pass on the node (after pooling, graph) features.
+Tensor Sequential::forward_batch(const TensorDict& batch) {
+  if (!batch.contains("edge_index")) return forward(batch.get("x"));
+  Tensor h = batch.get("x");
+  const GraphBatch graph = GraphBatch::from(batch, h.dim() > 0 ? h.shape()[0] : 0);
+  std::vector<Module*> run;
+  for (Module* m : as_chain()) {
+    auto* layer = dynamic_cast<GraphModule*>(m);
+    if (!layer) {
+      run.push_back(m);
+      continue;
+    }
+    if (!run.empty()) h = forward_fused(run, h);
+    run.clear();
+    h = layer->forward_graph(h, graph);
+  }
+  return run.empty() ? h : forward_fused(run, h);
+}
 
 }  // namespace scidl::nn

@@ -11,6 +11,7 @@ class Sequential : public Module {
   explicit Sequential(std::vector<ModulePtr> modules);
   void push_back(ModulePtr m);
   Tensor forward(const Tensor& x) override;
+  Tensor forward_batch(const TensorDict& batch) override;  // graphs too (message_passing.h)
   std::string describe() const override { return "Sequential"; }
   std::vector<Module*> as_chain() override;
   size_t size() const { return children().size(); }
