@@ -19,6 +19,7 @@ Dataset Dataset::subset(const Tensor& rows) const {
   for (const auto& [name, t] : inputs) s.inputs.set(name, index_select(t, 0, rows));
   s.x_names = x_names;
   s.y_names = y_names;
+  s.graphs = graphs;
   return s;
 }
 
@@ -114,8 +115,12 @@ bool BatchIterator::next(TensorDict& batch) {
   batch = TensorDict();
   for (const auto& [name, t] : d_.inputs) batch.set(name, rows_of(t, end));
   Tensor x, y;
-  next(x, y);  // the same rows; moves pos_
-  batch.set("x", x);
+  next(x, y);       // the same rows; moves pos_
+  if (d_.graphs) {  // x holds graph ids: the batch is those graphs, collated
+    for (const auto& [name, t] : d_.graphs->collate(x)) batch.set(name, t);
+  } else {
+    batch.set("x", x);
+  }
   if (y.defined()) batch.set("y", y);
   return true;
 }

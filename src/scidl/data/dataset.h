@@ -5,9 +5,11 @@
 // images are collated by taking the same rows of every tensor.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "scidl/data/graph_set.h"
 #include "scidl/tensor/random.h"
 #include "scidl/tensor/tensor.h"
 #include "scidl/tensor/tensor_dict.h"
@@ -19,6 +21,9 @@ struct Dataset {
   Tensor y;
   Tensor groups;      // int64 [N] or undefined
   TensorDict inputs;  // further model inputs by name, row-aligned with x ("x" and "y" are taken)
+  // A dataset of graphs: x holds graph ids (int64 [G]) into this set, and a batch is the
+  // chosen graphs collated (data/graph_set.h).
+  std::shared_ptr<const GraphSet> graphs;
   std::vector<std::string> x_names, y_names;
   // Applied to the inputs of every batch BatchIterator hands out (on-the-fly augmentation, e.g.
   // data::Augmenter). Set it on the training split only; subset() does not copy it.

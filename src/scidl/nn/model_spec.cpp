@@ -10,6 +10,7 @@
 #include "scidl/nn/conv.h"
 #include "scidl/nn/embedding.h"
 #include "scidl/nn/graph.h"
+#include "scidl/nn/graph_conv.h"
 #include "scidl/nn/layer_norm.h"
 #include "scidl/nn/layer_spec.h"
 #include "scidl/nn/linear.h"
@@ -29,11 +30,14 @@ using spec::get_or;
 
 const std::vector<std::string>& layer_types() {
   static const std::vector<std::string> t{
-      "dense",         "dropout",   "flatten",   "batchnorm", "layernorm",
-      "normalization", "embedding", "relu",      "tanh",      "sigmoid",
-      "leaky_relu",    "elu",       "gelu",      "silu",      "softmax",
-      "log_softmax",   "conv2d",    "maxpool2d", "avgpool2d", "global_avg_pool",
-      "dropout2d",     "add",       "concat"};
+      "dense",          "dropout",       "flatten",         "batchnorm",
+      "layernorm",      "normalization", "embedding",       "relu",
+      "tanh",           "sigmoid",       "leaky_relu",      "elu",
+      "gelu",           "silu",          "softmax",         "log_softmax",
+      "conv2d",         "maxpool2d",     "avgpool2d",       "global_avg_pool",
+      "dropout2d",      "add",           "concat",          "graphconv",
+      "gcnconv",        "ginconv",       "global_add_pool", "global_mean_pool",
+      "global_max_pool"};
   return t;
 }
 
@@ -260,6 +264,55 @@ void add_layer(std::vector<ModulePtr>& out, const json& layer, const std::string
     out.push_back(std::make_shared<Linear>(width, units, o, ctx.gen));
     shape = {units};
     if (auto act = activation_of(layer, where)) out.push_back(act);
+  } else if (type == "graphconv" || type == "gcnconv") {
+    // Message passing over the batch's graph (nn/graph_conv.h): node features [F] -> [units].
+    if (shape.size() != 1)
+      throw std::invalid_argument(fmt::format("{}: {} takes node features [F], got shape {}", where,
+                                              type, shape_str(shape)));
+    const int64_t units = get<int64_t>(layer, "units", where);
+    if (type == "graphconv") {
+      keys({"type", "units", "aggr", "bias", "activation"});
+      out.push_back(std::make_shared<GraphConv>(
+          width, units, get_or<std::string>(layer, "aggr", "add", where),
+          get_or(layer, "bias", true, where), ctx.dtype, ctx.gen));
+    } else {
+      keys({"type", "units", "improved", "cached", "add_self_loops", "normalize", "bias",
+            "activation"});
+      GcnOptions o;
+      o.improved = get_or(layer, "improved", false, where);
+      o.cached = get_or(layer, "cached", false, where);
+      o.normalize = get_or(layer, "normalize", true, where);
+      o.add_self_loops = get_or(layer, "add_self_loops", o.normalize, where);
+      o.bias = get_or(layer, "bias", true, where);
+      try {
+        out.push_back(std::make_shared<GCNConv>(width, units, o, ctx.dtype, ctx.gen));
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
+      }
+    }
+    shape = {units};
+    if (auto act = activation_of(layer, where)) out.push_back(act);
+  } else if (type == "ginconv") {
+    // GIN: nn is a list of layers (dense, activations, ...) applied to (1 + eps) x_i + sum x_j.
+    keys({"type", "nn", "eps", "train_eps", "activation"});
+    if (!layer.contains("nn") || !layer["nn"].is_array() || layer["nn"].empty())
+      throw std::invalid_argument(fmt::format(
+          "{}: ginconv needs nn = [ ...layers... ], the MLP applied after the sum", where));
+    std::vector<ModulePtr> mlp;
+    Shape inner = shape;
+    for (size_t i = 0; i < layer["nn"].size(); ++i) {
+      const auto& sub = layer["nn"][i];
+      const std::string sub_where = fmt::format("{}.nn[{}]", where, i);
+      add_layer(mlp, sub, get<std::string>(sub, "type", sub_where), inner, ctx, sub_where, {});
+    }
+    out.push_back(std::make_shared<GINConv>(std::make_shared<Sequential>(mlp), width,
+                                            get_or(layer, "eps", 0.0, where),
+                                            get_or(layer, "train_eps", false, where), ctx.dtype));
+    shape = inner;
+    if (auto act = activation_of(layer, where)) out.push_back(act);
+  } else if (type == "global_add_pool" || type == "global_mean_pool" || type == "global_max_pool") {
+    keys({"type"});
+    out.push_back(std::make_shared<GlobalPool>(type.substr(7, type.size() - 12)));
   } else if (type == "dropout") {
     keys({"type", "rate"});
     out.push_back(std::make_shared<Dropout>(get<double>(layer, "rate", where), ctx.gen.next_u64()));
