@@ -154,7 +154,8 @@ void check_data_fits_model(nn::Module& model, const LossFn& loss, bool class_tar
   model.eval();
   try {
     const int64_t rows = std::min<int64_t>(d.size(), 32);
-    TensorDict first{{"x", slice(d.x, 0, 0, rows)}};
+    TensorDict first = d.graphs ? d.graphs->collate(slice(d.x, 0, 0, rows))
+                                : TensorDict{{"x", slice(d.x, 0, 0, rows)}};
     for (const auto& [name, t] : d.inputs) first.set(name, slice(t, 0, 0, rows));
     const Tensor pred = model.forward_batch(first);
     if (class_targets && pred.dim() >= 2 && d.y.dtype() == DType::Int64) {
@@ -238,12 +239,12 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
           "[data] inputs = {{ {} = [\"column\", ...] }}",
           c.source_name, name, name));
     // CSV rows hold sequences ([steps, features]) and images flattened, as predict reads them.
-    Tensor t = name == "x" ? all.x : all.inputs.get(name);
+    Tensor t = name == "x" ? (all.graphs ? all.graphs->x : all.x) : all.inputs.get(name);
     if (t.dim() == 2 && shape.size() > 1 && t.shape()[1] == numel_of(shape)) {
       Shape full{t.shape()[0]};
       full.insert(full.end(), shape.begin(), shape.end());
       t = reshape(t, full);
-      if (name == "x")
+      if (name == "x" && !all.graphs)
         all.x = t;
       else
         all.inputs.set(name, t);
@@ -251,7 +252,8 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
     nn::check_input_shape({{"inputs", shape}}, t.shape(),
                           name == "x" ? c.source_name : c.source_name + " (input " + name + ")");
   }
-  const Shape example_shape(all.x.shape().begin() + 1, all.x.shape().end());  // for the summary
+  const Tensor& examples = all.graphs ? all.graphs->x : all.x;  // graphs: per node
+  const Shape example_shape(examples.shape().begin() + 1, examples.shape().end());  // summary
   data::Split split;
   const data::Dataset* val = nullptr;
   if (c.data.validation_split > 0) {

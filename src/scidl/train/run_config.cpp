@@ -1,5 +1,6 @@
 #include "scidl/train/run_config.h"
 
+#include "scidl/data/tu_dataset.h"
 #include "scidl/data/windows.h"
 
 #include <fmt/format.h>
@@ -58,8 +59,8 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
 
   auto data = root.section("data");
   if (!data) root.missing("data", "add a [data] table naming the training data");
-  c.data.source =
-      data->choice("source", {"csv", "damped_oscillator", "fashion_mnist", "idx"}).value_or("csv");
+  c.data.source = data->choice("source", {"csv", "damped_oscillator", "fashion_mnist", "idx", "tu"})
+                      .value_or("csv");
   if (c.data.source == "csv") {
     auto x = data->string("x");
     auto y = data->string("y");
@@ -115,6 +116,15 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   } else if (c.data.source == "damped_oscillator") {
     c.data.trajectories = data->integer("trajectories").value_or(c.data.trajectories);
     c.data.points = data->integer("points").value_or(c.data.points);
+  } else if (c.data.source == "tu") {
+    // A TU-format graph dataset (Mutagenicity, MUTAG, ... or one scidl wrote), PyG's reading.
+    auto path = data->string("path");
+    if (!path)
+      data->missing("path", "the folder holding NAME_A.txt, NAME_graph_indicator.txt, ...");
+    c.data.graph_dir = resolve(base, *path);
+    c.data.graph_name = data->string("name").value_or(c.data.graph_dir.filename().string());
+    c.data.node_attributes = data->boolean("node_attributes").value_or(false);
+    c.data.targets = "classes";
   } else if (c.data.source == "idx") {
     auto images = data->string("images");
     auto labels = data->string("labels");
@@ -128,7 +138,7 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     data::parse_augment_options(*a, data->key_path("augment"));  // throws naming the key
     c.data.augment = *a;
   }
-  c.data.targets = data->choice("targets", {"values", "classes"}).value_or("values");
+  c.data.targets = data->choice("targets", {"values", "classes"}).value_or(c.data.targets);
   c.data.validation_split = data->number("validation_split").value_or(c.data.validation_split);
   if (c.data.validation_split < 0 || c.data.validation_split >= 1)
     data->fail("validation_split", "must be in [0, 1)");
@@ -289,6 +299,8 @@ Tensor read_groups(const DataSpec& spec, const data::CsvOptions& options, int64_
 data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   if (spec.source == "fashion_mnist") return data::load_fashion_mnist("train");
   if (spec.source == "idx") return data::load_idx_dataset(spec.images, spec.labels);
+  if (spec.source == "tu")
+    return data::read_tu_dataset(spec.graph_dir, spec.graph_name, spec.node_attributes).data;
   if (spec.source == "damped_oscillator")
     return data::damped_oscillator_dataset(spec.trajectories, spec.points, seed);
   // data.header, when set, holds for every file; else x_columns needs one, or it is detected
@@ -378,6 +390,7 @@ nlohmann::json to_json(const RunConfig& c) {
                {"points", c.data.points},
                {"images", c.data.images.string()},
                {"labels", c.data.labels.string()},
+
                {"augment", c.data.augment}};
   // Only when set, so runs from before x_columns existed still resume with their config.json.
   if (!c.data.x_columns.empty()) j["data"]["x_columns"] = c.data.x_columns;
@@ -385,6 +398,11 @@ nlohmann::json to_json(const RunConfig& c) {
   if (c.data.window > 0) j["data"]["window"] = c.data.window;
   if (c.data.window_target != "next") j["data"]["window_target"] = c.data.window_target;
   if (!c.data.group_column.empty()) j["data"]["group_column"] = c.data.group_column;
+  if (c.data.source == "tu") {
+    j["data"]["path"] = c.data.graph_dir.string();
+    j["data"]["name"] = c.data.graph_name;
+    j["data"]["node_attributes"] = c.data.node_attributes;
+  }
   for (const auto& [name, columns] : c.data.inputs) j["data"]["inputs"][name] = columns;
   if (!c.data.validation.empty()) j["data"]["validation"] = c.data.validation;
   j["model"] = c.model;

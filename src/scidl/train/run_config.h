@@ -50,6 +50,9 @@ struct DataSpec {
   std::string targets = "values";            // or "classes" (int64 labels for cross_entropy)
   int64_t trajectories = 200, points = 100;  // damped_oscillator
   std::filesystem::path images, labels;      // source = "idx" (gzip or plain)
+  std::filesystem::path graph_dir;           // source = "tu": the folder of NAME_A.txt, ...
+  std::string graph_name;                    // NAME (default: the folder's name)
+  bool node_attributes = false;              // tu: node attributes before the one-hot labels
   nlohmann::json augment;                    // e.g. { flip = 0.5, pad_crop = 2 }; null = none
   double validation_split = 0.1;
   std::string split = "row";
