@@ -10,8 +10,8 @@
 namespace scidl::testing {
 namespace {
 
-// batch 32 x hidden 64: large enough for the backend to split the rows between threads
-constexpr int64_t kBatch = 32, kSteps = 5, kInputs = 3, kHidden = 64;
+// batch 64 x hidden 128: a step large enough for the backend to split the rows between threads
+constexpr int64_t kBatch = 64, kSteps = 5, kInputs = 3, kHidden = 128;
 
 struct Layer {
   Tensor x, h0, c0, w_ih, w_hh, b_ih, b_hh;

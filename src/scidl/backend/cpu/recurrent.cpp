@@ -15,9 +15,11 @@ SCIDL_ISA_BEGIN
 
 namespace {
 
-// Below this many multiply-adds per step (B x gates x H) one thread runs the whole batch:
-// a 2-thread team costs a few microseconds to start, a step this small about as much.
-constexpr int64_t kParallelStepWork = 1 << 18;
+// Below this many multiply-adds per step (B x gates x H) one thread runs the whole batch, the
+// size below which matmul.cpp keeps a product on one thread: a team saves a little on a quiet
+// machine, and on a busy one each of its joins can wait a whole time slice for a descheduled
+// partner (bench/RESULTS.md, sixteenth session).
+constexpr int64_t kParallelStepWork = 4 * 1024 * 1024;
 
 // Runs rows(begin, end) once over the whole batch, or once per thread on a block of rows.
 template <typename Rows>
