@@ -610,6 +610,20 @@ REGISTER_MULTI_OP(
                 random_input(g, {12}, -1, 1),    random_input(g, {12}, -1, 1)};
     },
     [](const In& x) { return gru_sequence(x[0], x[1], x[2], x[3], x[4], x[5]); });
+REGISTER_MULTI_OP(
+    "lstm_sequence_no_bias_five_steps",
+    [](Generator& g) {
+      return In{random_input(g, {3, 5, 2}), random_input(g, {3, 3}), random_input(g, {3, 3}),
+                random_input(g, {12, 2}, -1, 1), random_input(g, {12, 3}, -1, 1)};
+    },
+    [](const In& x) { return lstm_sequence(x[0], x[1], x[2], x[3], x[4], Tensor(), Tensor()); });
+REGISTER_MULTI_OP(
+    "gru_sequence_no_bias_five_steps",
+    [](Generator& g) {
+      return In{random_input(g, {3, 5, 2}), random_input(g, {3, 3}), random_input(g, {9, 2}, -1, 1),
+                random_input(g, {9, 3}, -1, 1)};
+    },
+    [](const In& x) { return gru_sequence(x[0], x[1], x[2], x[3], Tensor(), Tensor()); });
 
 }  // namespace
 }  // namespace scidl::testing

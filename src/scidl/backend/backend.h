@@ -175,6 +175,31 @@ class Backend {
     return false;
   }
 
+  // Recurrent layers: the time loop of a whole sequence in one call (cuDNN's shape); the op
+  // makes the input products of all steps in one GEMM before. Time-major, contiguous buffers:
+  // gates [T, B, G] (G = 4H for the LSTM's i, f, g, o; 3H for the GRU's r, z, n) hold
+  // x_t W_ih^T + b_ih on entry and the gates' activations on return; the states h (and c)
+  // [T + 1, B, H] hold the initial state at step 0 and receive step t's at t + 1. w_hh [G, H],
+  // b_hh [G] or undefined.
+  virtual void lstm_forward(const Tensor& w_hh, const Tensor& b_hh, const Tensor& gates,
+                            const Tensor& h, const Tensor& c) = 0;
+  // Back through time from the forward's gates and c: grad_h [T, B, H] (any strides, the last
+  // 1) is what reaches each step's h from outside; dh and dc [B, H] are the gradients of h_T
+  // and c_T on entry, of h0 and c0 on return. Writes grad_gates [T, B, 4H], the gradients of
+  // the gates' pre-activations (the same on the input and the recurrent side).
+  virtual void lstm_backward(const Tensor& w_hh, const Tensor& gates, const Tensor& c,
+                             const Tensor& grad_h, const Tensor& dh, const Tensor& dc,
+                             const Tensor& grad_gates) = 0;
+  // hn [T, B, H] receives n's recurrent part h_{t-1} W_hn^T + b_hn, which the backward reads
+  // (undefined when there is no backward).
+  virtual void gru_forward(const Tensor& w_hh, const Tensor& b_hh, const Tensor& gates,
+                           const Tensor& h, const Tensor& hn) = 0;
+  // As lstm_backward, from the forward's gates, h and hn; the pre-activations' gradients on the
+  // input side and on the recurrent side [T, B, 3H] differ in n's block (by the factor r).
+  virtual void gru_backward(const Tensor& w_hh, const Tensor& gates, const Tensor& h,
+                            const Tensor& hn, const Tensor& grad_h, const Tensor& dh,
+                            const Tensor& grad_input_gates, const Tensor& grad_hidden_gates) = 0;
+
   // Softmax or log-softmax over the last dim, and their backward (given output y and grad gy).
   virtual void softmax(const Tensor& x, const Tensor& out, bool log) = 0;
   virtual void softmax_backward(const Tensor& y, const Tensor& gy, const Tensor& out, bool log) = 0;

@@ -80,26 +80,8 @@ Tensor gru_cell(const Tensor& x, const Tensor& h, const Tensor& w_ih, const Tens
       });
 }
 
-namespace {
-// The steps of a batch-first sequence [B, T, I], each [B, I], as one split node: its backward
-// joins the steps' gradients once (a slice per step would fill a whole [B, T, I] gradient per
-// step, T times over).
-std::vector<Tensor> steps_of(const Tensor& x) {
-  auto pieces = split(x, std::vector<int64_t>(static_cast<size_t>(x.shape()[1]), 1), 1);
-  for (auto& p : pieces) p = squeeze(p, 1);
-  return pieces;
-}
-
-void check_sequence(const char* what, const Tensor& x) {
-  if (x.dim() != 3 || x.shape()[1] < 1)
-    throw std::invalid_argument(
-        fmt::format("{}: expects a sequence [batch, time, features] with at least one step, got {}",
-                    what, shape_str(x.shape())));
-}
-}  // namespace
-
-// A step of the LSTM whose input products gx = x W_ih^T + b_ih [B, 4H] were made for the whole
-// sequence at once (one GEMM instead of one per step): {h', c'} as lstm_cell gives them.
+// A step of the LSTM whose input products gx = x W_ih^T + b_ih [B, 4H] were made elsewhere:
+// {h', c'} as lstm_cell gives them. (lstm_sequence runs its steps in the backend instead.)
 std::vector<Tensor> lstm_step(const Tensor& gx, const Tensor& h, const Tensor& c,
                               const Tensor& w_hh, const Tensor& b_hh) {
   Tensor i, f, g, o, c_next, tanh_c, h_next;
@@ -127,40 +109,6 @@ std::vector<Tensor> lstm_step(const Tensor& gx, const Tensor& h, const Tensor& c
                                    matmul(transpose(dgates, 0, 1), h),
                                    has_b ? sum(dgates, {0}) : Tensor()};
       });
-}
-
-std::vector<Tensor> lstm_sequence(const Tensor& x, const Tensor& h0, const Tensor& c0,
-                                  const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
-                                  const Tensor& b_hh) {
-  check_sequence("lstm", x);
-  check_lstm_shapes(squeeze(slice(x, 1, 0, 1), 1), h0, c0, w_ih, w_hh);
-  const int64_t batch = x.shape()[0], steps = x.shape()[1];
-  // Every step's input products in one GEMM; the steps then add only the recurrent ones.
-  Tensor gx = reshape(linear(reshape(x, {batch * steps, x.shape()[2]}), w_ih, b_ih),
-                      {batch, steps, w_ih.shape()[0]});
-  const auto gx_steps = steps_of(gx);
-  Tensor h = h0, c = c0;
-  std::vector<Tensor> outputs;
-  for (int64_t t = 0; t < steps; ++t) {
-    auto hc = lstm_step(gx_steps[size_t(t)], h, c, w_hh, b_hh);
-    h = hc[0];
-    c = hc[1];
-    outputs.push_back(h);
-  }
-  return {stack(outputs, 1), h, c};
-}
-
-std::vector<Tensor> gru_sequence(const Tensor& x, const Tensor& h0, const Tensor& w_ih,
-                                 const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
-  check_sequence("gru", x);
-  const auto x_steps = steps_of(x);
-  Tensor h = h0;
-  std::vector<Tensor> outputs;
-  for (int64_t t = 0; t < x.shape()[1]; ++t) {
-    h = gru_cell(x_steps[size_t(t)], h, w_ih, w_hh, b_ih, b_hh);
-    outputs.push_back(h);
-  }
-  return {stack(outputs, 1), h};
 }
 
 }  // namespace scidl

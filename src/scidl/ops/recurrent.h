@@ -20,7 +20,9 @@ Tensor gru_cell(const Tensor& x, const Tensor& h, const Tensor& w_ih, const Tens
                 const Tensor& b_ih, const Tensor& b_hh);
 
 // One recurrent layer over a whole sequence x [B, T, I] (batch first), from states h0 (and c0)
-// [B, H]: {outputs [B, T, H], h_T, c_T} for the LSTM, {outputs, h_T} for the GRU.
+// [B, H]: {outputs [B, T, H], h_T, c_T} for the LSTM, {outputs, h_T} for the GRU, the same
+// values as the cells step by step, as one autograd node (recurrent_sequence.cpp). The outputs
+// are views of one time-major buffer (outputs has strides [H, B*H, 1]).
 std::vector<Tensor> lstm_sequence(const Tensor& x, const Tensor& h0, const Tensor& c0,
                                   const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
                                   const Tensor& b_hh);

@@ -1,4 +1,4 @@
-// im2col / col2im for one NCHW image, and a typed GEMM call (internal to the CPU backend).
+// im2col / col2im for one NCHW image (internal to the CPU backend; the GEMM is blas.h's).
 // im2col lays the receptive fields out as a [C*kh*kw, OH*OW] matrix, so a convolution becomes
 // one GEMM with the [C_out, C*kh*kw] weight; col2im adds such a matrix back onto the image
 // (the adjoint, used for the gradient of the input).
@@ -93,18 +93,6 @@ SCIDL_INLINE_COPIES void col2im_add(const T* cols, const ImageShape& s, const Co
       }
     }
   }
-}
-
-// Row-major C = alpha * op(A) op(B) + beta * C.
-template <typename T>
-void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha, const T* a,
-          int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
-  const auto& lib = blas();
-  auto ta = trans_a ? kTrans : kNoTrans, tb = trans_b ? kTrans : kNoTrans;
-  if constexpr (std::is_same_v<T, float>)
-    lib.sgemm(kRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  else
-    lib.dgemm(kRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 SCIDL_ISA_END

@@ -29,6 +29,16 @@ class CpuBackend final : public Backend {
                    FusedLoss loss, const Tensor& prediction, double& loss_sum, const Tensor& gx,
                    const std::vector<Tensor>& gw, const std::vector<Tensor>& gb,
                    const DenseUnitsReady& ready) override;
+  // recurrent.cpp: each thread takes a block of batch rows through every step
+  void lstm_forward(const Tensor& w_hh, const Tensor& b_hh, const Tensor& gates, const Tensor& h,
+                    const Tensor& c) override;
+  void lstm_backward(const Tensor& w_hh, const Tensor& gates, const Tensor& c, const Tensor& grad_h,
+                     const Tensor& dh, const Tensor& dc, const Tensor& grad_gates) override;
+  void gru_forward(const Tensor& w_hh, const Tensor& b_hh, const Tensor& gates, const Tensor& h,
+                   const Tensor& hn) override;
+  void gru_backward(const Tensor& w_hh, const Tensor& gates, const Tensor& h, const Tensor& hn,
+                    const Tensor& grad_h, const Tensor& dh, const Tensor& grad_input_gates,
+                    const Tensor& grad_hidden_gates) override;
   void softmax(const Tensor& x, const Tensor& out, bool log) override;
   void softmax_backward(const Tensor& y, const Tensor& gy, const Tensor& out, bool log) override;
   void index_select(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) override;

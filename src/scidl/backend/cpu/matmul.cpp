@@ -33,17 +33,6 @@ MatrixLayout layout_of(const Tensor& t) {
   return {c, false, std::max<int64_t>(cols, 1)};
 }
 
-template <typename T>
-void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda,
-          const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
-  const auto& lib = blas();
-  auto tA = ta ? kTrans : kNoTrans, tB = tb ? kTrans : kNoTrans;
-  if constexpr (std::is_same_v<T, float>)
-    lib.sgemm(kRowMajor, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  else
-    lib.dgemm(kRowMajor, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-}
-
 }  // namespace
 
 void CpuBackend::matmul(const Tensor& a, const Tensor& b, const Tensor& out, double alpha,
