@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "command.h"
+#include "explain_graphs.h"
 #include "explain_images.h"
 #include "scidl/cases/explanation_toy/saturated_relu_toy.h"
 #include "scidl/data/csv.h"
@@ -124,6 +125,11 @@ std::vector<int64_t> predicted_classes(nn::Module& model, const Tensor& x, int64
 }
 
 void run_explain(const ExplainArgs& a) {
+  if (std::filesystem::is_directory(a.data)) {  // a folder of graphs in the TU format
+    cli::explain_graphs(
+        {a.model, a.data, a.method, a.rule, a.out, a.steps, a.limit, a.target, a.has_target});
+    return;
+  }
   auto loaded = io::load_model(a.model);
   loaded.model->eval();
   if (a.float64) loaded.model->to(DType::Float64);
@@ -400,9 +406,10 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--data", a->data,
                   "CSV of inputs to explain, one row per example (a header names the features); "
-                  "for image models also an IDX file of images (gzip or plain, scaled to [0, 1])")
+                  "for image models also an IDX file of images (gzip or plain, scaled to [0, 1]); "
+                  "for graph models a folder in the TU format (edges and nodes attributed)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingPath);
   cmd->add_option("--labels", a->labels,
                   "images: their labels (IDX or one-column CSV), shown in the heatmap captions")
       ->check(CLI::ExistingFile);

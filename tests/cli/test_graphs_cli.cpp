@@ -61,8 +61,44 @@ TEST(GraphsCli, Ba2MotifsAreGeneratedAndLearnt) {
   const auto history = data::read_csv(run / "history.csv");
   const auto last = history.rows - 1;
   EXPECT_GE(history.at(last, 5), 0.95) << train.output;  // val_accuracy
+  // Integrated gradients on the edges of the held-out graphs find the motif.
+  auto ig = run_cli(fmt::format("explain --model {} --data {} --method ig --out {}",
+                                (run / "best.scidl").string(), data.string(),
+                                (dir.path / "ig").string()));
+  ASSERT_EQ(ig.status, 0) << ig.output;
+  EXPECT_NE(ig.output.find("the run's 60 held-out graphs"), std::string::npos) << ig.output;
+  const auto at = ig.output.find("edge ROC-AUC against the true edges");
+  ASSERT_NE(at, std::string::npos) << ig.output;
+  const auto mean = ig.output.find("mean ", at);
+  EXPECT_GT(std::stod(ig.output.substr(mean + 5)), 0.8) << ig.output;
+  const auto edges = data::read_csv(dir.path / "ig" / "edges.csv");
+  EXPECT_EQ(edges.column_names,
+            (std::vector<std::string>{"graph", "node_a", "node_b", "attribution"}));
+  EXPECT_TRUE(std::filesystem::exists(dir.path / "ig" / "nodes.csv"));
+
   auto bad = run_cli("graphs generate --motifs ba3 --out " + (dir.path / "x").string());
   EXPECT_NE(bad.output.find("unknown motif set 'ba3'"), std::string::npos) << bad.output;
+}
+
+// A GIN model reads no edge weights: attributing its edges through a mask is refused, plainly.
+TEST(GraphsCli, EdgesOfAModelWithoutEdgeWeightsAreNotAttributed) {
+  TempDir dir("graphs_gin");
+  const auto data = dir.path / "TOY";
+  std::filesystem::create_directories(data);
+  write_rings_and_paths(data, 12);
+  write_text(dir.path / "gin.toml",
+             "[data]\nsource = \"tu\"\npath = \"TOY\"\nvalidation_split = 0\n[model]\ninputs = 4\n"
+             "layers = [{ type = \"ginconv\", nn = [{ type = \"dense\", units = 8, activation = "
+             "\"relu\" }] }, { type = \"global_add_pool\" }, { type = \"dense\", units = 2 }]\n"
+             "[training]\nepochs = 1\nloss = \"cross_entropy\"\n[output]\ndir = \"run\"\n");
+  auto train = run_cli("train " + (dir.path / "gin.toml").string() +
+                       " --set output.dir=" + (dir.path / "run").string());
+  ASSERT_EQ(train.status, 0) << train.output;
+  auto r = run_cli(fmt::format("explain --model {} --data {} --out {}",
+                               (dir.path / "run" / "best.scidl").string(), data.string(),
+                               (dir.path / "exp").string()));
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("reads no edge weights"), std::string::npos) << r.output;
 }
 
 }  // namespace
