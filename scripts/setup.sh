@@ -17,6 +17,7 @@ packages=(
   libmpfr-dev libboost-dev # multiprecision integrator (Boost.Multiprecision over MPFR)
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist    # Fashion-MNIST under /usr/share/datasets/fashion-mnist
+  librdkit-dev rdkit-data  # SMILES into molecule graphs; the NCI molecules with their TPSA
 )
 bench_packages=(python3-torch python3-numpy)
 

@@ -1,6 +1,7 @@
 #include "explain_graphs.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include "scidl/data/tu_dataset.h"
 #include "scidl/explain/graph_attribution.h"
 #include "scidl/nn/model_io.h"
+#include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
 
 namespace scidl::cli {
@@ -41,6 +43,25 @@ std::map<std::pair<int64_t, int64_t>, int> ground_truth(const fs::path& dir,
     truth[std::minmax(i - 1, j - 1)] |= (lt.find('1') != std::string::npos);
   }
   return truth;
+}
+
+// One value per line (a node's ground truth, a node's element); empty when the file is absent.
+std::vector<std::string> lines_of(const fs::path& path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+double pearson(const std::vector<double>& a, const std::vector<double>& b) {
+  const double n = static_cast<double>(a.size());
+  double ma = 0, mb = 0;
+  for (size_t i = 0; i < a.size(); ++i) ma += a[i] / n, mb += b[i] / n;
+  double sab = 0, saa = 0, sbb = 0;
+  for (size_t i = 0; i < a.size(); ++i)
+    sab += (a[i] - ma) * (b[i] - mb), saa += (a[i] - ma) * (a[i] - ma),
+        sbb += (b[i] - mb) * (b[i] - mb);
+  return sab / std::sqrt(saa * sbb);
 }
 
 std::vector<int64_t> graphs_to_explain(const GraphExplainSettings& s, int64_t graphs,
@@ -74,9 +95,15 @@ std::vector<int64_t> graphs_to_explain(const GraphExplainSettings& s, int64_t gr
 void explain_graphs(const GraphExplainSettings& s) {
   const fs::path dir = fs::path(s.data);
   const std::string name = fs::absolute(dir).lexically_normal().filename().string();
-  const auto tu = data::read_tu_dataset(dir, name);
   auto loaded = io::load_model(s.model);
   loaded.model->eval();
+  // Node attributes feed the model when it was trained on them (source "tu", node_attributes).
+  auto tu = data::read_tu_dataset(dir, name);
+  const auto inputs = nn::model_inputs(loaded.spec);
+  if (!inputs.empty() && inputs[0].second.size() == 1 &&
+      inputs[0].second[0] != tu.data.graphs->features() &&
+      fs::exists(dir / (name + "_node_attributes.txt")))
+    tu = data::read_tu_dataset(dir, name, /*use_node_attributes=*/true);
   const auto& set = *tu.data.graphs;
   std::string which;
   const auto ids = graphs_to_explain(s, set.size(), which);
@@ -85,34 +112,73 @@ void explain_graphs(const GraphExplainSettings& s) {
   ig.n_steps = s.steps;
   ig.rule = explain::parse_integration_rule(s.rule);
   fs::create_directories(s.out);
-  std::vector<double> edge_rows, node_rows, auc_rows;
-  double auc_sum = 0;
-  int64_t auc_count = 0, correct = 0;
-  const auto labels = tu.data.y.to_vector<int64_t>();
+  // Molecules (scidl molecules prepare) carry each atom's element, its TPSA contribution and
+  // the row of the SMILES file it came from.
+  const auto node_truth_text = lines_of(dir / (name + "_node_ground_truth.txt"));
+  const auto elements = lines_of(dir / (name + "_elements.txt"));
+  const auto molecule_table = lines_of(dir / (name + "_molecules.csv"));
+  const bool molecules = !elements.empty();
+  const bool regression = tu.data.y.dtype() != DType::Int64;
+  std::vector<double> edge_rows, node_rows, auc_rows, pooled_attr, pooled_truth;
+  std::string atoms_csv = "molecule,atom,element,attribution\n",
+              bonds_csv = "molecule,atom_a,atom_b,attribution\n";
+  double auc_sum = 0, node_auc_sum = 0, squared_error = 0;
+  int64_t auc_count = 0, node_auc_count = 0, correct = 0;
+  const auto labels = regression ? std::vector<int64_t>{} : tu.data.y.to_vector<int64_t>();
+  const auto values = regression ? tu.data.y.to_vector<double>() : std::vector<double>{};
   for (int64_t g : ids) {
     const TensorDict graph = set.collate(from_vector(std::vector<int64_t>{g}, {1}));
-    int64_t predicted;
+    int64_t predicted = 0;
     {
       NoGradGuard no_grad;
-      predicted = argmax(loaded.model->forward_batch(graph), 1).to_vector<int64_t>()[0];
+      const Tensor out = loaded.model->forward_batch(graph);
+      if (regression) {
+        const double e = out.to_vector<double>()[0] - values[size_t(g)];
+        squared_error += e * e;
+      } else {
+        predicted = argmax(out, 1).to_vector<int64_t>()[0];
+        correct += predicted == labels[size_t(g)];
+      }
     }
-    correct += predicted == labels[size_t(g)];
     const int64_t target = s.has_target ? s.target : predicted;
     const auto a = explain::attribute_graph(*loaded.model, graph, target, s.method, ig);
     const int64_t first = set.node_offset[size_t(g)];
+    // The molecule's row in the SMILES file (molecules.csv: row,line,id,smiles), else the graph.
+    double row = double(g);
+    if (molecules && size_t(g + 1) < molecule_table.size())
+      row = std::stod(
+          molecule_table[size_t(g + 1)].substr(0, molecule_table[size_t(g + 1)].find(',')));
     std::vector<double> scores;
     std::vector<int> is_true;
     for (size_t k = 0; k < a.edges.size(); ++k) {
       const auto [u, v] = a.edges[k];
       edge_rows.insert(edge_rows.end(), {double(g), double(u), double(v), a.edge_attribution[k]});
+      if (molecules) bonds_csv += fmt::format("{},{},{},{}\n", row, u, v, a.edge_attribution[k]);
       if (!truth.empty()) {
         const auto it = truth.find({u + first, v + first});
         scores.push_back(a.edge_attribution[k]);  // evidence for the explained class
         is_true.push_back(it != truth.end() && it->second);
       }
     }
-    for (size_t n = 0; n < a.node_attribution.size(); ++n)
+    std::vector<double> atom_truth;
+    std::vector<int> contributes;
+    for (size_t n = 0; n < a.node_attribution.size(); ++n) {
       node_rows.insert(node_rows.end(), {double(g), double(n), a.node_attribution[n]});
+      const size_t global = size_t(first) + n;
+      if (molecules)
+        atoms_csv +=
+            fmt::format("{},{},{},{}\n", row, n, elements.at(global), a.node_attribution[n]);
+      if (global < node_truth_text.size()) {
+        atom_truth.push_back(std::stod(node_truth_text[global]));
+        contributes.push_back(atom_truth.back() > 0);
+        pooled_attr.push_back(a.node_attribution[n]);
+        pooled_truth.push_back(atom_truth.back());
+      }
+    }
+    if (!atom_truth.empty()) {
+      const double auc = explain::roc_auc(a.node_attribution, contributes);
+      if (std::isfinite(auc)) node_auc_sum += auc, ++node_auc_count;
+    }
     if (!truth.empty()) {
       const double auc = explain::roc_auc(scores, is_true);
       auc_rows.insert(auc_rows.end(),
@@ -121,14 +187,36 @@ void explain_graphs(const GraphExplainSettings& s) {
     }
   }
   const fs::path out(s.out);
-  data::write_csv(out / "edges.csv", {"graph", "node_a", "node_b", "attribution"},
-                  static_cast<int64_t>(edge_rows.size() / 4), 4, edge_rows.data());
-  data::write_csv(out / "nodes.csv", {"graph", "node", "attribution"},
-                  static_cast<int64_t>(node_rows.size() / 3), 3, node_rows.data());
-  fmt::print("{} of {} ({}) on edges and node features; accuracy on them {:.1f}% -> {}, {}\n",
-             s.method == "ig" ? "integrated gradients" : "saliency", which, s.model,
-             100.0 * double(correct) / double(ids.size()), (out / "edges.csv").string(),
-             (out / "nodes.csv").string());
+  std::vector<std::string> written;
+  if (molecules) {
+    for (const auto& [file, text] :
+         {std::pair{out / "atoms.csv", &atoms_csv}, std::pair{out / "bonds.csv", &bonds_csv}}) {
+      std::ofstream f(file);
+      f << *text;
+      if (!f) throw ExplainError(fmt::format("cannot write '{}'", file.string()));
+      written.push_back(file.string());
+    }
+  } else {
+    data::write_csv(out / "edges.csv", {"graph", "node_a", "node_b", "attribution"},
+                    static_cast<int64_t>(edge_rows.size() / 4), 4, edge_rows.data());
+    data::write_csv(out / "nodes.csv", {"graph", "node", "attribution"},
+                    static_cast<int64_t>(node_rows.size() / 3), 3, node_rows.data());
+    written = {(out / "edges.csv").string(), (out / "nodes.csv").string()};
+  }
+  const std::string score =
+      regression
+          ? fmt::format("RMSE on them {:.4g}", std::sqrt(squared_error / double(ids.size())))
+          : fmt::format("accuracy on them {:.1f}%", 100.0 * double(correct) / double(ids.size()));
+  fmt::print("{} of {} ({}) on edges and node features; {} -> {}\n",
+             s.method == "ig" ? "integrated gradients" : "saliency", which, s.model, score,
+             fmt::join(written, ", "));
+  if (!pooled_truth.empty())
+    fmt::print(
+        "atoms against their true contributions ({}): Pearson r {:.4f} over {} atoms; "
+        "contributing atoms ranked above the rest: mean ROC-AUC {:.4f} over {} molecules\n",
+        (dir / (name + "_node_ground_truth.txt")).string(), pearson(pooled_attr, pooled_truth),
+        pooled_truth.size(), node_auc_count ? node_auc_sum / double(node_auc_count) : std::nan(""),
+        node_auc_count);
   if (!truth.empty()) {
     data::write_csv(out / "edge_auc.csv", {"graph", "label", "predicted", "roc_auc"},
                     static_cast<int64_t>(auc_rows.size() / 4), 4, auc_rows.data());

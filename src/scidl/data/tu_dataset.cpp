@@ -85,15 +85,18 @@ std::vector<std::vector<double>> one_hot_columns(const std::vector<std::vector<d
 
 TuDataset read_tu_dataset(const fs::path& dir, const std::string& name, bool use_node_attributes) {
   auto file = [&](const char* suffix) { return dir / (name + "_" + suffix + ".txt"); };
-  for (const char* required : {"A", "graph_indicator", "graph_labels"})
+  // Graph attributes (real-valued targets: a regression) take precedence over labels, as PyG's.
+  const bool regression = fs::exists(file("graph_attributes"));
+  for (const char* required : {"A", "graph_indicator", regression ? "A" : "graph_labels"})
     if (!fs::exists(file(required)))
       throw std::invalid_argument(
           fmt::format("'{}' is missing: a TU dataset needs {}_A.txt, {}_graph_indicator.txt and "
-                      "{}_graph_labels.txt in {}",
+                      "{}_graph_labels.txt (or _graph_attributes.txt) in {}",
                       file(required).string(), name, name, name, dir.string()));
   const auto a = read_rows(file("A"));
   const auto indicator = read_rows(file("graph_indicator"));
-  const auto labels = read_rows(file("graph_labels"));
+  const fs::path target_file = regression ? file("graph_attributes") : file("graph_labels");
+  const auto labels = read_rows(target_file);
   const auto n = static_cast<int64_t>(indicator.size());
   // Nodes: graph ids, consecutive and starting at 1.
   std::vector<int64_t> graph_of(static_cast<size_t>(n));
@@ -109,9 +112,9 @@ TuDataset read_tu_dataset(const fs::path& dir, const std::string& name, bool use
     graph_of[i] = g - 1;
   }
   if (static_cast<int64_t>(labels.size()) != graphs)
-    throw std::invalid_argument(fmt::format(
-        "'{}' has {} lines but '{}' names {} graphs; they must agree",
-        file("graph_labels").string(), labels.size(), file("graph_indicator").string(), graphs));
+    throw std::invalid_argument(
+        fmt::format("'{}' has {} lines but '{}' names {} graphs; they must agree",
+                    target_file.string(), labels.size(), file("graph_indicator").string(), graphs));
   // Edges: 0-based, self-loops dropped, duplicates merged, sorted (PyG's coalesce).
   std::set<std::pair<int64_t, int64_t>> edges;
   TuDataset out;
@@ -187,6 +190,25 @@ TuDataset read_tu_dataset(const fs::path& dir, const std::string& name, bool use
   set->edge_index = from_vector(src, {2, m});
   set->validate(fmt::format("TU dataset '{}' in {}", name, dir.string()));
 
+  std::vector<int64_t> ids(static_cast<size_t>(graphs));
+  for (int64_t g = 0; g < graphs; ++g) ids[size_t(g)] = g;
+  out.data.x = from_vector(ids, {graphs});
+  out.data.graphs = set;
+  out.data.x_names = names;
+  if (regression) {
+    const size_t width = labels.empty() ? 0 : labels[0].size();
+    std::vector<double> y;
+    for (size_t g = 0; g < labels.size(); ++g) {
+      if (labels[g].size() != width)
+        throw std::invalid_argument(fmt::format("{}:{}: {} values, the first line has {}",
+                                                target_file.string(), g + 1, labels[g].size(),
+                                                width));
+      y.insert(y.end(), labels[g].begin(), labels[g].end());
+    }
+    out.data.y = from_vector(y, {graphs, static_cast<int64_t>(width)}, DType::Float32);
+    for (size_t c = 0; c < width; ++c) out.data.y_names.push_back(fmt::format("target_{}", c));
+    return out;
+  }
   // Labels renumbered 0..C-1 in sorted order.
   std::map<double, int64_t> classes;
   for (const auto& l : labels) classes.emplace(l.at(0), 0);
@@ -196,12 +218,7 @@ TuDataset read_tu_dataset(const fs::path& dir, const std::string& name, bool use
   }
   std::vector<int64_t> y;
   for (const auto& l : labels) y.push_back(classes.at(l.at(0)));
-  std::vector<int64_t> ids(static_cast<size_t>(graphs));
-  for (int64_t g = 0; g < graphs; ++g) ids[size_t(g)] = g;
-  out.data.x = from_vector(ids, {graphs});
   out.data.y = from_vector(y, {graphs});
-  out.data.graphs = set;
-  out.data.x_names = names;
   out.data.y_names = {"class"};
   return out;
 }

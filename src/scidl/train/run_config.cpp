@@ -124,7 +124,6 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     c.data.graph_dir = resolve(base, *path);
     c.data.graph_name = data->string("name").value_or(c.data.graph_dir.filename().string());
     c.data.node_attributes = data->boolean("node_attributes").value_or(false);
-    c.data.targets = "classes";
   } else if (c.data.source == "idx") {
     auto images = data->string("images");
     auto labels = data->string("labels");
