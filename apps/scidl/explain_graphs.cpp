@@ -11,6 +11,7 @@
 
 #include "scidl/autograd/grad_mode.h"
 #include "scidl/data/csv.h"
+#include "scidl/data/molecule_drawing.h"
 #include "scidl/data/tu_dataset.h"
 #include "scidl/explain/graph_attribution.h"
 #include "scidl/nn/model_io.h"
@@ -123,7 +124,8 @@ void explain_graphs(const GraphExplainSettings& s) {
   std::string atoms_csv = "molecule,atom,element,attribution\n",
               bonds_csv = "molecule,atom_a,atom_b,attribution\n";
   double auc_sum = 0, node_auc_sum = 0, squared_error = 0;
-  int64_t auc_count = 0, node_auc_count = 0, correct = 0;
+  int64_t auc_count = 0, node_auc_count = 0, correct = 0, drawn = 0;
+  constexpr int64_t kDrawings = 12;  // molecules drawn (the first explained)
   const auto labels = regression ? std::vector<int64_t>{} : tu.data.y.to_vector<int64_t>();
   const auto values = regression ? tu.data.y.to_vector<double>() : std::vector<double>{};
   for (int64_t g : ids) {
@@ -175,6 +177,26 @@ void explain_graphs(const GraphExplainSettings& s) {
         pooled_truth.push_back(atom_truth.back());
       }
     }
+    if (molecules && drawn < kDrawings && size_t(g + 1) < molecule_table.size()) {
+      // The lecture's figure: the molecule with its atoms and bonds coloured by attribution.
+      const std::string& entry = molecule_table[size_t(g + 1)];
+      size_t at = 0;
+      for (int comma = 0; comma < 3 && at != std::string::npos; ++comma)
+        at = entry.find(',', at + 1);
+      if (at != std::string::npos) {
+        std::vector<std::pair<std::pair<int64_t, int64_t>, double>> bond_values;
+        for (size_t k = 0; k < a.edges.size(); ++k)
+          bond_values.push_back({a.edges[k], a.edge_attribution[k]});
+        const auto drawing = data::draw_attributed_molecule(
+            entry.substr(at + 1), a.node_attribution, bond_values,
+            fmt::format("molecule {} (row of the SMILES file)", row));
+        const fs::path stem = fs::path(s.out) / "molecules" / fmt::format("molecule_{}", row);
+        fs::create_directories(stem.parent_path());
+        std::ofstream(stem.string() + ".svg") << drawing.svg;
+        std::ofstream(stem.string() + ".png", std::ios::binary) << drawing.png;
+        ++drawn;
+      }
+    }
     if (!atom_truth.empty()) {
       const double auc = explain::roc_auc(a.node_attribution, contributes);
       if (std::isfinite(auc)) node_auc_sum += auc, ++node_auc_count;
@@ -210,6 +232,9 @@ void explain_graphs(const GraphExplainSettings& s) {
   fmt::print("{} of {} ({}) on edges and node features; {} -> {}\n",
              s.method == "ig" ? "integrated gradients" : "saliency", which, s.model, score,
              fmt::join(written, ", "));
+  if (drawn > 0)
+    fmt::print("{} molecules drawn with their attributions -> {}\n", drawn,
+               (out / "molecules").string());
   if (!pooled_truth.empty())
     fmt::print(
         "atoms against their true contributions ({}): Pearson r {:.4f} over {} atoms; "

@@ -87,6 +87,12 @@ TEST(MoleculesCli, PolarSurfaceAreaIsExplainedAtomByAtom) {
                       {std::string("molecule"), std::string("atom"), std::string("attribution")}});
   EXPECT_GT(atoms.rows, 100);
   EXPECT_TRUE(fs::exists(dir.path / "ig" / "bonds.csv"));
+  EXPECT_NE(ig.output.find("12 molecules drawn"), std::string::npos) << ig.output;
+  int pngs = 0, svgs = 0;
+  for (const auto& f : fs::directory_iterator(dir.path / "ig" / "molecules"))
+    (f.path().extension() == ".png" ? pngs : svgs) += 1;
+  EXPECT_EQ(pngs, 12);
+  EXPECT_EQ(svgs, 12);
 }
 
 }  // namespace
