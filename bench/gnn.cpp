@@ -64,6 +64,6 @@ int main(int argc, char** argv) {
     if (epoch > 0) times.push_back(std::chrono::duration<double>(t1 - t0).count());
   }
   std::sort(times.begin(), times.end());
-  fmt::print("graphs={} nodes={} scidl_s={:.4f}\n", tu.data.size(),
-             tu.data.graphs->x.shape()[0], times[times.size() / 2]);
+  fmt::print("graphs={} nodes={}\nscidl_s={:.4f}\n", tu.data.size(), tu.data.graphs->x.shape()[0],
+             times[times.size() / 2]);
 }
