@@ -59,8 +59,13 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
 
   auto data = root.section("data");
   if (!data) root.missing("data", "add a [data] table naming the training data");
-  c.data.source = data->choice("source", {"csv", "damped_oscillator", "fashion_mnist", "idx", "tu"})
+  c.data.source = data->choice("source", {"csv", "damped_oscillator", "fashion_mnist", "idx", "tu",
+                                          "molecules", "graphs"})
                       .value_or("csv");
+  // Folders scidl writes in the TU format: `molecules prepare` (its atom features are node
+  // attributes) and `graphs generate`. Both read as "tu".
+  const bool molecules = c.data.source == "molecules";
+  if (molecules || c.data.source == "graphs") c.data.source = "tu";
   if (c.data.source == "csv") {
     auto x = data->string("x");
     auto y = data->string("y");
@@ -123,7 +128,7 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
       data->missing("path", "the folder holding NAME_A.txt, NAME_graph_indicator.txt, ...");
     c.data.graph_dir = resolve(base, *path);
     c.data.graph_name = data->string("name").value_or(c.data.graph_dir.filename().string());
-    c.data.node_attributes = data->boolean("node_attributes").value_or(false);
+    c.data.node_attributes = data->boolean("node_attributes").value_or(molecules);
   } else if (c.data.source == "idx") {
     auto images = data->string("images");
     auto labels = data->string("labels");
