@@ -45,8 +45,11 @@ SCIDL_COMMAND([](CLI::App& app) {
   cmd->add_option("--out", a->out,
                   "folder for per_class.csv, confusion.csv/.png, "
                   "misclassified.png/.csv (default: evaluation)");
-  cmd->add_option("--batch-size", a->batch, "images per forward pass");
-  cmd->add_option("--gallery", a->gallery, "how many misclassified images to show");
+  // A batch of 0 once hung evaluate: the range is checked before any work.
+  cmd->add_option("--batch-size", a->batch, "images per forward pass (1 to 1,048,576)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+  cmd->add_option("--gallery", a->gallery, "how many misclassified images to show (0 to 10,000)")
+      ->check(CLI::Range(int64_t{0}, int64_t{10000}));
   cmd->callback([a] {
     auto loaded = scidl::io::load_model(a->model);
     const scidl::DType dtype = loaded.spec.value("dtype", std::string("float32")) == "float64"

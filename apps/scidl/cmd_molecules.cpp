@@ -67,7 +67,8 @@ SCIDL_COMMAND([](CLI::App& app) {
   prep->add_option("--labels", a->labels,
                    "CSV of targets, one row per SMILES row (default: RDKit's TPSA)")
       ->check(CLI::ExistingFile);
-  prep->add_option("--limit", a->limit, "keep only the first N molecules read (0: all)");
+  prep->add_option("--limit", a->limit, "keep only the first N molecules read (0: all)")
+      ->check(CLI::NonNegativeNumber);
   prep->add_option("--out", a->out, "output folder (its name is the dataset's NAME)")->required();
   prep->callback([a] { prepare(*a); });
 });

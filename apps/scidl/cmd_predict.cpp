@@ -77,7 +77,9 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--output", a->output, "CSV to write the predictions to")->required();
-  cmd->add_option("--batch-size", a->batch, "rows per forward pass");
+  // A batch of 0 once looped until memory ran out: the range is checked before any work.
+  cmd->add_option("--batch-size", a->batch, "rows per forward pass (1 to 1,048,576)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
   cmd->add_option("--header", a->header,
                   "whether the input's first row names the columns: yes, no, or auto (a row "
                   "that names a column)")
