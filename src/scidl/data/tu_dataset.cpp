@@ -48,8 +48,8 @@ std::vector<std::vector<double>> read_rows(const fs::path& path) {
 
 int64_t as_id(double v, const fs::path& path, size_t line) {
   if (v != std::floor(v) || std::abs(v) > 1e15)  // ids and labels: whole, and exact in a double
-    throw std::invalid_argument(fmt::format(
-        "{}:{}: {} is not a whole number from -1e15 to 1e15", path.string(), line + 1, v));
+    throw std::invalid_argument(fmt::format("{}:{}: {} is not a whole number from -1e15 to 1e15",
+                                            path.string(), line + 1, v));
   return static_cast<int64_t>(v);
 }
 

@@ -18,8 +18,8 @@ namespace {
 // Below this many multiply-adds per step (B x gates x H) one thread runs the whole batch. From
 // here up (the lecture's LSTM, 64 x 256 x 64 = 1M) a team of row blocks is faster on a quiet
 // machine (1.00 -> 0.83 ms a training step); on an oversubscribed one its join can wait a time
-// slice for a descheduled partner, as every OpenMP team can (bench/RESULTS.md, sixteenth
-// session).
+// slice for a descheduled partner, as every OpenMP team can (measurements: bench/RESULTS.md,
+// lstm_step).
 constexpr int64_t kParallelStepWork = 512 * 1024;
 
 // Runs rows(begin, end) once over the whole batch, or once per thread on a block of rows.
