@@ -14,6 +14,7 @@
 #include "scidl/data/molecule_drawing.h"
 #include "scidl/data/tu_dataset.h"
 #include "scidl/explain/graph_attribution.h"
+#include "scidl/io/file_io.h"
 #include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
@@ -52,6 +53,13 @@ std::vector<std::string> lines_of(const fs::path& path) {
   std::ifstream in(path);
   for (std::string line; std::getline(in, line);) out.push_back(line);
   return out;
+}
+
+// Whole or not at all (io::AtomicFileWriter), as every file scidl writes.
+void write_file(const fs::path& path, const std::string& bytes) {
+  io::AtomicFileWriter out(path);
+  out.write(bytes);
+  out.commit();
 }
 
 double pearson(const std::vector<double>& a, const std::vector<double>& b) {
@@ -192,8 +200,8 @@ void explain_graphs(const GraphExplainSettings& s) {
             fmt::format("molecule {} (row of the SMILES file)", row));
         const fs::path stem = fs::path(s.out) / "molecules" / fmt::format("molecule_{}", row);
         fs::create_directories(stem.parent_path());
-        std::ofstream(stem.string() + ".svg") << drawing.svg;
-        std::ofstream(stem.string() + ".png", std::ios::binary) << drawing.png;
+        write_file(stem.string() + ".svg", drawing.svg);
+        write_file(stem.string() + ".png", drawing.png);
         ++drawn;
       }
     }
@@ -213,9 +221,7 @@ void explain_graphs(const GraphExplainSettings& s) {
   if (molecules) {
     for (const auto& [file, text] :
          {std::pair{out / "atoms.csv", &atoms_csv}, std::pair{out / "bonds.csv", &bonds_csv}}) {
-      std::ofstream f(file);
-      f << *text;
-      if (!f) throw ExplainError(fmt::format("cannot write '{}'", file.string()));
+      write_file(file, *text);
       written.push_back(file.string());
     }
   } else {

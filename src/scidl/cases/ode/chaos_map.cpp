@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "scidl/cases/ode/rollout_report.h"
 #include "scidl/data/csv.h"
 #include "scidl/io/plot_figure.h"
 
@@ -30,15 +31,13 @@ std::vector<ChaosCell> chaos_map(WindowModel& model, const ChaosMapSettings& s,
       setups.push_back(setup);
     }
   const auto n = static_cast<int64_t>(setups.size());
-  std::vector<OdeTable> truth(setups.size());
   std::vector<ChaosCell> cells(setups.size());
   std::exception_ptr failure;
-  // Each release's integration and Lyapunov exponent are independent: one per thread.
+  // Each release's Lyapunov exponent is independent of the others: one per thread.
 #pragma omp parallel for schedule(dynamic)
   for (int64_t i = 0; i < n; ++i) {
     try {
       const auto& setup = setups[static_cast<std::size_t>(i)];
-      truth[static_cast<std::size_t>(i)] = simulate(setup, s.trajectory);
       auto system = make_system(setup);
       auto& cell = cells[static_cast<std::size_t>(i)];
       cell.theta1 = setup.theta1_deg;
@@ -55,26 +54,16 @@ std::vector<ChaosCell> chaos_map(WindowModel& model, const ChaosMapSettings& s,
     }
   }
   if (failure) std::rethrow_exception(failure);
-  // The network's roll-outs, all releases in one batch.
-  std::vector<std::vector<double>> seeds;
-  for (const auto& t : truth) seeds.push_back(seed_rows(model, t));
-  const auto columns = model_columns(model, truth[0]);
-  const auto steps = static_cast<int64_t>(truth[0].rows()) - model.points;
-  const auto predicted = roll_out(model, seeds, steps);
-  std::size_t cx = columns.size(), cy = columns.size();
-  for (std::size_t j = 0; j < model.columns.size(); ++j) {
-    if (model.columns[j] == "x2") cx = j;
-    if (model.columns[j] == "y2") cy = j;
+  // The network's roll-outs against the integrator, all releases in one batch.
+  const auto runs = run_rollouts(model, setups, s.trajectory, s.distance);
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (std::isnan(runs[i].departure))
+      throw std::invalid_argument(fmt::format(
+          "'{}' does not predict the lower bob's position (columns x2 and y2); the chaos map "
+          "measures where it departs",
+          model.path.string()));
+    cells[i].departure_time = runs[i].departure;
   }
-  if (cx == columns.size() || cy == columns.size())
-    throw std::invalid_argument(fmt::format(
-        "'{}' does not predict the lower bob's position (columns x2 and y2); the chaos map "
-        "measures where it departs",
-        model.path.string()));
-  const std::size_t tx = truth[0].column("x2"), ty = truth[0].column("y2");
-  for (std::size_t i = 0; i < cells.size(); ++i)
-    cells[i].departure_time = departure_time(truth[i], tx, ty, predicted[i], columns.size(), cx, cy,
-                                             model.points, s.distance);
   return cells;
 }
 

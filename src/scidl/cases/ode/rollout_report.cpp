@@ -59,9 +59,8 @@ std::vector<RolloutRun> run_rollouts(WindowModel& model, const std::vector<OdeSe
     if (problem == OdeProblem::projectile) {
       run.true_landing = run.truth.landing_x;
       // The network's path from the last seed point on, so a landing right after it counts.
-      std::vector<double> path(model.columns.size());
-      const auto seed = seed_rows(model, run.truth);
-      std::copy(seed.end() - static_cast<std::ptrdiff_t>(width), seed.end(), path.begin());
+      const auto& seed = seeds[i];
+      std::vector<double> path(seed.end() - static_cast<std::ptrdiff_t>(width), seed.end());
       path.insert(path.end(), run.predicted.begin(), run.predicted.end());
       run.predicted_landing = landing_x(path, width, mx, my);
     } else {
