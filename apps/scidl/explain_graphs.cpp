@@ -106,13 +106,14 @@ void explain_graphs(const GraphExplainSettings& s) {
   const std::string name = fs::absolute(dir).lexically_normal().filename().string();
   auto loaded = io::load_model(s.model);
   loaded.model->eval();
-  // Node attributes feed the model when it was trained on them (source "tu", node_attributes).
-  auto tu = data::read_tu_dataset(dir, name);
+  // Node attributes feed the model when the folder has them and the model was trained on them
+  // (the molecules' atom features); else the one-hot labels alone, as PyG reads by default.
+  const bool has_attributes = fs::exists(dir / (name + "_node_attributes.txt"));
+  auto tu = data::read_tu_dataset(dir, name, has_attributes);
   const auto inputs = nn::model_inputs(loaded.spec);
-  if (!inputs.empty() && inputs[0].second.size() == 1 &&
-      inputs[0].second[0] != tu.data.graphs->features() &&
-      fs::exists(dir / (name + "_node_attributes.txt")))
-    tu = data::read_tu_dataset(dir, name, /*use_node_attributes=*/true);
+  if (has_attributes && !inputs.empty() && inputs[0].second.size() == 1 &&
+      inputs[0].second[0] != tu.data.graphs->features())
+    tu = data::read_tu_dataset(dir, name, /*use_node_attributes=*/false);
   const auto& set = *tu.data.graphs;
   std::string which;
   const auto ids = graphs_to_explain(s, set.size(), which);
