@@ -34,6 +34,17 @@ TEST(Windows, DifferenceTargetsAreTheStepFromTheLastPoint) {
   EXPECT_EQ(d.y.to_vector<double>(), (std::vector<double>{3, 0, 5, 0, 7, 0, 9, 0}));
 }
 
+TEST(Windows, AWindowTargetWithoutAWindowIsRefused) {
+  TempDir dir("windows_target_alone");
+  write_text(dir.path / "c.toml",
+             "[data]\nx = \"x.csv\"\ny = \"y.csv\"\nwindow_target = \"difference\"\n[model]\n"
+             "inputs = 1\nlayers = [{ type = \"dense\", units = 1 }]\n");
+  auto r = run_cli("train " + (dir.path / "c.toml").string());
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("window_target"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("needs window = k"), std::string::npos) << r.output;
+}
+
 TEST(Windows, ShortOrInterleavedTrajectoriesAreRefused) {
   Tensor series = zeros({4, 1}, DType::Float64);
   try {

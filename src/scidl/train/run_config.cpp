@@ -79,6 +79,8 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
                    "is not used with window: each window's target is the point after it "
                    "(remove y)");
     } else {
+      if (data->string("window_target"))
+        data->fail("window_target", "needs window = k (the points of each window)");
       if (!y) data->missing("y", "the CSV file of targets");
       c.data.y = resolve(base, *y);
     }
