@@ -1,5 +1,7 @@
 // scidl evaluate --model M --data fashion_mnist | IMAGES.idx LABELS.idx --out DIR: test-set
 // accuracy per class, the confusion matrix (CSV + PNG) and a gallery of misclassified images.
+// scidl evaluate --model M --data TABLE.csv: a model trained on a table, on a table of the same
+// columns: its loss and metrics, and the task's usual numbers (train/table_evaluation.h).
 #include <fmt/core.h>
 
 #include "command.h"
@@ -8,6 +10,8 @@
 #include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
+#include "scidl/train/model_table.h"
+#include "scidl/train/table_evaluation.h"
 
 namespace {
 
@@ -16,6 +20,30 @@ struct EvaluateArgs {
   std::vector<std::string> data;
   int64_t batch = 1000, gallery = 64;
 };
+
+// A table model on a table holding its input and target columns.
+void evaluate_table(const scidl::io::LoadedModel& loaded, const EvaluateArgs& a) {
+  const std::string& file = a.data[0];
+  auto table =
+      scidl::train::read_model_table(loaded.spec, file, scidl::data::CsvHeader::Auto, true);
+  if (!table.header_note.empty()) fmt::print(stderr, "scidl: note: {}\n", table.header_note);
+  scidl::nn::check_input_shape(loaded.spec, table.x.shape(), file);
+  scidl::NoGradGuard no_grad;
+  loaded.model->eval();
+  std::vector<scidl::Tensor> parts;
+  for (int64_t at = 0; at < table.rows; at += a.batch)
+    parts.push_back(
+        (*loaded.model)(scidl::slice(table.x, 0, at, std::min(table.rows, at + a.batch))));
+  const scidl::Tensor outputs =
+      scidl::reshape(parts.size() == 1 ? parts[0] : scidl::concat(parts, 0), {table.rows, -1});
+  const auto lines = scidl::train::write_table_evaluation(a.out, loaded.spec, outputs, table.y);
+  fmt::print("{}: {} examples\n", file, table.rows);
+  for (const auto& l : lines)
+    fmt::print("  {:<22} {:<16} {:.6g}\n", l.metric, l.target == "all" ? "" : l.target, l.value);
+  const bool classes = table.y.dtype() == scidl::DType::Int64;  // class indices
+  fmt::print("wrote metrics.csv{} to {}\n",
+             classes ? ", per_class.csv, confusion.csv and confusion.png" : "", a.out);
+}
 
 // Every label must index one of the model's outputs; the error names the labels (the file, for
 // IDX data) and counts examples from 1, as `scidl train` does.
@@ -33,12 +61,15 @@ void check_labels_fit_model(const scidl::Tensor& labels, int64_t classes,
 SCIDL_COMMAND([](CLI::App& app) {
   auto a = std::make_shared<EvaluateArgs>();
   auto* cmd = app.add_subcommand(
-      "evaluate", "Per-class accuracy, confusion matrix and misclassified images of a classifier");
+      "evaluate",
+      "A trained model on test data: a classifier's per-class accuracy, confusion matrix and "
+      "misclassified images, or a table model's loss and metrics");
   cmd->add_option("--model", a->model, "a model file written by scidl train (.scidl)")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--data", a->data,
-                  "fashion_mnist, or two IDX files: IMAGES LABELS (gzip or plain)")
+                  "fashion_mnist, two IDX files (IMAGES LABELS, gzip or plain), or for a model "
+                  "trained on a table, a table with its input and target columns")
       ->required()
       ->expected(1, 2);
   cmd->add_option("--split", a->split, "with --data fashion_mnist: test (default) or train");
@@ -52,6 +83,15 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->check(CLI::Range(int64_t{0}, int64_t{10000}));
   cmd->callback([a] {
     auto loaded = scidl::io::load_model(a->model);
+    if (loaded.spec.contains("table") && !(a->data.size() == 1 && a->data[0] == "fashion_mnist")) {
+      if (a->data.size() != 1)
+        throw std::invalid_argument(fmt::format(
+            "'{}' was trained on a table: evaluate it on one table holding its input and target "
+            "columns (--data TABLE.csv)",
+            a->model));
+      evaluate_table(loaded, *a);
+      return;
+    }
     const scidl::DType dtype = loaded.spec.value("dtype", std::string("float32")) == "float64"
                                    ? scidl::DType::Float64
                                    : scidl::DType::Float32;

@@ -1,4 +1,5 @@
-// scidl predict --model M --input X.csv --output Y.csv: run a trained model over a CSV.
+// scidl predict --model M --input X.csv --output Y.csv: run a trained model over a CSV. A model
+// trained on a table reads the file's columns by name and names its outputs (model_table.h).
 #include <fmt/core.h>
 
 #include "command.h"
@@ -7,6 +8,7 @@
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
 #include "scidl/train/input_range.h"
+#include "scidl/train/model_table.h"
 #include "scidl/train/trainer.h"
 
 namespace {
@@ -52,14 +54,37 @@ scidl::Tensor predict_named(const scidl::io::LoadedModel& loaded, const std::str
   return parts.size() == 1 ? parts[0] : scidl::concat(parts, 0);
 }
 
-// The model's outputs for `rows` examples as a CSV of columns y0, y1, ...
-void write_predictions(const std::string& path, const scidl::Tensor& outputs, int64_t rows) {
-  const scidl::Tensor y = scidl::reshape(outputs, {rows, -1});
-  const auto values = y.to_vector<double>();
-  std::vector<std::string> names;
-  for (int64_t c = 0; c < y.shape()[1]; ++c) names.push_back(fmt::format("y{}", c));
-  scidl::data::write_csv(path, names, y.shape()[0], y.shape()[1], values.data());
+// The model's outputs for `rows` examples as a CSV: named after the training targets, or class
+// probabilities and the predicted class (train/model_table.h); y0, y1, ... for older models.
+void write_predictions(const std::string& path, const scidl::io::LoadedModel& loaded,
+                       const scidl::Tensor& outputs, int64_t rows) {
+  scidl::data::write_csv(
+      path, scidl::train::prediction_table(loaded.spec, scidl::reshape(outputs, {rows, -1})));
   fmt::print("wrote {} predictions to {}\n", rows, path);
+}
+
+// Batches of x through the model, without gradients.
+scidl::Tensor run_model(const scidl::io::LoadedModel& loaded, const scidl::Tensor& x,
+                        int64_t batch) {
+  scidl::NoGradGuard ng;
+  loaded.model->eval();
+  const int64_t rows = x.shape()[0];
+  std::vector<scidl::Tensor> parts;
+  for (int64_t at = 0; at < rows; at += batch)
+    parts.push_back((*loaded.model)(scidl::slice(x, 0, at, std::min(rows, at + batch))));
+  return parts.size() == 1 ? parts[0] : scidl::concat(parts, 0);
+}
+
+scidl::data::CsvHeader header_choice(const std::string& header) {
+  return header == "yes"  ? scidl::data::CsvHeader::Present
+         : header == "no" ? scidl::data::CsvHeader::Absent
+                          : scidl::data::CsvHeader::Auto;
+}
+
+void warn_if_extrapolating(const scidl::io::LoadedModel& loaded, int64_t rows, int64_t cols,
+                           const std::vector<double>& values) {
+  const std::string warning = scidl::train::extrapolation_warning(loaded.spec, rows, cols, values);
+  if (!warning.empty()) fmt::print(stderr, "scidl: warning: {}\n", warning);
 }
 
 struct PredictArgs {
@@ -90,35 +115,35 @@ SCIDL_COMMAND([](CLI::App& app) {
     if (loaded.spec.contains("input_columns") || scidl::nn::model_inputs(loaded.spec).size() > 1) {
       int64_t rows = 0;
       scidl::Tensor y = predict_named(loaded, a->input, a->batch, rows);
-      write_predictions(a->output, y, rows);
+      write_predictions(a->output, loaded, y, rows);
+      return;
+    }
+    if (loaded.spec.contains("table")) {  // columns by name, as the model was trained
+      auto table =
+          scidl::train::read_model_table(loaded.spec, a->input, header_choice(a->header), false);
+      if (!table.header_note.empty()) fmt::print(stderr, "scidl: note: {}\n", table.header_note);
+      warn_if_extrapolating(loaded, table.rows, table.x.numel() / std::max<int64_t>(table.rows, 1),
+                            table.x_values);
+      scidl::nn::check_input_shape(loaded.spec, table.x.shape(), a->input);
+      write_predictions(a->output, loaded, run_model(loaded, table.x, a->batch), table.rows);
       return;
     }
     scidl::data::CsvOptions options;
-    options.header = a->header == "yes"  ? scidl::data::CsvHeader::Present
-                     : a->header == "no" ? scidl::data::CsvHeader::Absent
-                                         : scidl::data::CsvHeader::Auto;
+    options.header = header_choice(a->header);
     auto table = scidl::data::read_csv(a->input, options);
     scidl::Shape input_shape = scidl::nn::model_input_shape(loaded.spec);
     int64_t inputs = scidl::numel_of(input_shape);
     if (table.cols != inputs)
       throw std::invalid_argument(fmt::format("'{}' has {} columns but the model takes {} inputs",
                                               a->input, table.cols, inputs));
-    const std::string warning =
-        scidl::train::extrapolation_warning(loaded.spec, table.rows, table.cols, table.values);
-    if (!warning.empty()) fmt::print(stderr, "scidl: warning: {}\n", warning);
+    warn_if_extrapolating(loaded, table.rows, table.cols, table.values);
     scidl::DType dtype = loaded.spec.value("dtype", std::string("float32")) == "float64"
                              ? scidl::DType::Float64
                              : scidl::DType::Float32;
     scidl::Shape batch_shape{table.rows};  // images arrive as flattened rows of C*H*W values
     batch_shape.insert(batch_shape.end(), input_shape.begin(), input_shape.end());
     scidl::Tensor x = scidl::from_vector(table.values, batch_shape, dtype);
-    scidl::NoGradGuard ng;
-    loaded.model->eval();
-    std::vector<scidl::Tensor> parts;
-    for (int64_t at = 0; at < table.rows; at += a->batch)
-      parts.push_back((*loaded.model)(scidl::slice(x, 0, at, std::min(table.rows, at + a->batch))));
-    write_predictions(a->output, parts.size() == 1 ? parts[0] : scidl::concat(parts, 0),
-                      table.rows);
+    write_predictions(a->output, loaded, run_model(loaded, x, a->batch), table.rows);
   });
 });
 

@@ -194,18 +194,34 @@ class CsvReader {
     CsvTable table;
     table.cols = static_cast<std::int64_t>(chosen_.size());
     for (std::int64_t column : chosen_) table.column_names.push_back(column_name(column));
+    for (std::int64_t column : text_chosen_) table.text_names.push_back(column_name(column));
+    text_.assign(text_chosen_.size(), {});
     std::size_t row_bound =
         static_cast<std::size_t>(std::count(bytes_.begin(), bytes_.end(), '\n') + 1);
     table.values.reserve(row_bound * chosen_.size());
     if (!has_header_) parse_row(first, table.values);
     Line line;
     while (lines.next(line)) parse_row(line, table.values);
-    table.rows = table.cols == 0 ? 0 : static_cast<std::int64_t>(table.values.size()) / table.cols;
-    if (table.values.empty()) {
+    table.rows = rows_;
+    table.text = std::move(text_);
+    if (rows_ == 0) {
       throw CsvError(file_ + ": no data rows (only a header on line " +
                      std::to_string(first_line_) + ")");
     }
     return table;
+  }
+
+  CsvFirstRow first_row() {
+    LineCursor lines(bytes_.data(), bytes_.data() + bytes_.size());
+    Line first;
+    if (!lines.next(first)) throw CsvError(file_ + ": no data rows (the file is empty)");
+    const bool has_comma = first.text.find(',') != std::string_view::npos;
+    const auto cells =
+        split_cells(first.text, has_comma ? CsvDelimiter::Comma : CsvDelimiter::Whitespace);
+    CsvFirstRow row;
+    for (std::string_view cell : cells) row.cells.push_back(header_name(cell));
+    row.looks_like_header = looks_like_header(cells);
+    return row;
   }
 
  private:
@@ -233,38 +249,52 @@ class CsvReader {
 
   void choose_columns() {
     target_of_.assign(static_cast<std::size_t>(file_columns_), -1);
-    if (options_.columns.empty()) {
-      for (std::int64_t column = 0; column < file_columns_; ++column) add_chosen(column, "");
+    text_of_.assign(static_cast<std::size_t>(file_columns_), -1);
+    for (const CsvColumn& choice : options_.text_columns) {
+      const auto [column, label] = find_column(choice);
+      int& target = text_of_[static_cast<std::size_t>(column)];
+      if (target >= 0) throw CsvError(file_ + ": column " + label + " is chosen twice");
+      target = static_cast<int>(text_chosen_.size());
+      text_chosen_.push_back(column);
+    }
+    if (options_.columns.empty()) {  // every column that is not read as text
+      for (std::int64_t column = 0; column < file_columns_; ++column)
+        if (text_of_[static_cast<std::size_t>(column)] < 0) add_chosen(column, "");
       return;
     }
     for (const CsvColumn& choice : options_.columns) {
-      if (const auto* index = std::get_if<std::int64_t>(&choice)) {
-        if (*index < 0 || *index >= file_columns_) {
-          throw CsvError(file_ + ": column " + std::to_string(*index) +
-                         " is out of range (the file has " + std::to_string(file_columns_) +
-                         " columns, numbered from 0)");
-        }
-        add_chosen(*index, std::to_string(*index));
-        continue;
-      }
-      const std::string& name = std::get<std::string>(choice);
-      if (!has_header_) {
-        throw CsvError(file_ + ": column '" + name +
-                       "' is chosen by name, but the file has no header row; choose it by "
-                       "position, or set the header option to Present");
-      }
-      auto found = std::find(header_.begin(), header_.end(), name);
-      if (found == header_.end()) {
-        std::string known;
-        for (const std::string& column : header_) known += (known.empty() ? "" : ", ") + column;
-        throw CsvError(file_ + ": no column named '" + name + "' (columns: " + known + ")");
-      }
-      if (std::find(found + 1, header_.end(), name) != header_.end()) {
-        throw CsvError(file_ + ": more than one column is named '" + name +
-                       "'; choose it by position");
-      }
-      add_chosen(found - header_.begin(), "'" + name + "'");
+      const auto [column, label] = find_column(choice);
+      add_chosen(column, label);
     }
+  }
+
+  // A chosen column's position in the file, and how messages name it.
+  std::pair<std::int64_t, std::string> find_column(const CsvColumn& choice) const {
+    if (const auto* index = std::get_if<std::int64_t>(&choice)) {
+      if (*index < 0 || *index >= file_columns_) {
+        throw CsvError(file_ + ": column " + std::to_string(*index) +
+                       " is out of range (the file has " + std::to_string(file_columns_) +
+                       " columns, numbered from 0)");
+      }
+      return {*index, std::to_string(*index)};
+    }
+    const std::string& name = std::get<std::string>(choice);
+    if (!has_header_) {
+      throw CsvError(file_ + ": column '" + name +
+                     "' is chosen by name, but the file has no header row; choose it by "
+                     "position, or set the header option to Present");
+    }
+    auto found = std::find(header_.begin(), header_.end(), name);
+    if (found == header_.end()) {
+      std::string known;
+      for (const std::string& column : header_) known += (known.empty() ? "" : ", ") + column;
+      throw CsvError(file_ + ": no column named '" + name + "' (columns: " + known + ")");
+    }
+    if (std::find(found + 1, header_.end(), name) != header_.end()) {
+      throw CsvError(file_ + ": more than one column is named '" + name +
+                     "'; choose it by position");
+    }
+    return {found - header_.begin(), "'" + name + "'"};
   }
 
   void add_chosen(std::int64_t column, const std::string& label) {
@@ -306,6 +336,11 @@ class CsvReader {
           if (result != CellParse::Number) report_bad_cell(line, cell, column, result);
         }
       }
+      if (!text_chosen_.empty() && column < file_columns_) {
+        if (int t = text_of_[static_cast<std::size_t>(column)]; t >= 0)
+          text_[static_cast<std::size_t>(t)].push_back(
+              header_name(std::string_view(cursor, static_cast<std::size_t>(cell_end - cursor))));
+      }
       ++column;
       if (cell_end == end) break;
       cursor = cell_end + 1;
@@ -319,6 +354,7 @@ class CsvReader {
                      std::to_string(file_columns_) + " columns (as on line " +
                      std::to_string(first_line_) + "), found " + std::to_string(column));
     }
+    ++rows_;
   }
 
   [[noreturn]] void report_bad_cell(const Line& line, std::string_view cell, std::int64_t column,
@@ -348,8 +384,12 @@ class CsvReader {
   std::vector<std::string> header_;
   std::int64_t file_columns_ = 0;
   std::int64_t first_line_ = 1;
-  std::vector<std::int64_t> chosen_;  // file column of each table column
-  std::vector<int> target_of_;        // table column of each file column, or -1
+  std::vector<std::int64_t> chosen_;            // file column of each table column
+  std::vector<int> target_of_;                  // table column of each file column, or -1
+  std::vector<std::int64_t> text_chosen_;       // file column of each text column
+  std::vector<int> text_of_;                    // text column of each file column, or -1
+  std::vector<std::vector<std::string>> text_;  // per text column, its cells
+  std::int64_t rows_ = 0;
 };
 
 // A header name as a CSV cell, quoted when it would otherwise not read back as itself.
@@ -374,6 +414,53 @@ std::string header_cell(const std::string& name, const std::filesystem::path& pa
 
 CsvTable read_csv(const std::filesystem::path& path, const CsvOptions& options) {
   return CsvReader(path, options).read();
+}
+
+CsvFirstRow read_csv_first_row(const std::filesystem::path& path) {
+  return CsvReader(path, CsvOptions{}).first_row();
+}
+
+void write_csv(const std::filesystem::path& path, const CsvTable& table) {
+  if (table.text.empty()) {
+    write_csv(path, table.column_names, table.rows, table.cols, table.values.data());
+    return;
+  }
+  if (table.text.size() != table.text_names.size())
+    throw CsvError("write_csv '" + path.string() + "': " + std::to_string(table.text_names.size()) +
+                   " names for " + std::to_string(table.text.size()) + " text columns");
+  for (const auto& column : table.text)
+    if (static_cast<std::int64_t>(column.size()) != table.rows)
+      throw CsvError("write_csv '" + path.string() + "': a text column of " +
+                     std::to_string(column.size()) + " cells in a table of " +
+                     std::to_string(table.rows) + " rows");
+  std::string text;
+  auto names = table.column_names;
+  names.insert(names.end(), table.text_names.begin(), table.text_names.end());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) text.push_back(',');
+    text += header_cell(names[i], path);
+  }
+  text.push_back('\n');
+  char number[64];
+  for (std::int64_t row = 0; row < table.rows; ++row) {
+    for (std::int64_t col = 0; col < table.cols; ++col) {
+      if (col > 0) text.push_back(',');
+      auto [stop, error] = std::to_chars(number, number + sizeof number, table.at(row, col));
+      text.append(number, stop);
+    }
+    for (std::size_t t = 0; t < table.text.size(); ++t) {
+      if (table.cols > 0 || t > 0) text.push_back(',');
+      text += header_cell(table.text[t][static_cast<std::size_t>(row)], path);
+    }
+    text.push_back('\n');
+  }
+  try {
+    io::AtomicFileWriter writer(path);
+    writer.write(text);
+    writer.commit();
+  } catch (const io::FileError& error) {
+    throw CsvError(error.what());
+  }
 }
 
 void write_csv(const std::filesystem::path& path, const std::vector<std::string>& column_names,

@@ -46,6 +46,9 @@ struct CsvOptions {
   CsvDelimiter delimiter = CsvDelimiter::Auto;
   // Columns to load, in this order; empty loads every column. Names need a header row.
   std::vector<CsvColumn> columns;
+  // Columns to load as text (class labels such as "setosa"), in this order, into CsvTable::text;
+  // not parsed as numbers, and not loaded as numbers unless `columns` also names them.
+  std::vector<CsvColumn> text_columns = {};
 };
 
 struct CsvTable {
@@ -55,18 +58,30 @@ struct CsvTable {
   std::int64_t rows = 0;
   std::int64_t cols = 0;
   std::vector<double> values;  // row-major: values[row * cols + col]
+  // The text columns (CsvOptions::text_columns): their names, and per column one cell per row,
+  // blanks trimmed and quotes removed.
+  std::vector<std::string> text_names;
+  std::vector<std::vector<std::string>> text;
 
   double at(std::int64_t row, std::int64_t col) const { return values[row * cols + col]; }
 };
 
 CsvTable read_csv(const std::filesystem::path& path, const CsvOptions& options = {});
 
+// The first row of a file (blank and '#' lines skipped), split into cells as names, and whether
+// CsvHeader::Auto would take it for a header. For callers that know more than the file does
+// (a model that knows the names of its columns) and decide themselves.
+struct CsvFirstRow {
+  std::vector<std::string> cells;
+  bool looks_like_header = false;
+};
+CsvFirstRow read_csv_first_row(const std::filesystem::path& path);
+
 // Writes `rows` x `cols` row-major values with a header row of column_names (no header when
 // column_names is empty; otherwise it must hold `cols` names). Replaces `path` atomically.
 void write_csv(const std::filesystem::path& path, const std::vector<std::string>& column_names,
                std::int64_t rows, std::int64_t cols, const double* values);
-inline void write_csv(const std::filesystem::path& path, const CsvTable& table) {
-  write_csv(path, table.column_names, table.rows, table.cols, table.values.data());
-}
+// Writes a table's numeric columns and then its text columns, with a header row of their names.
+void write_csv(const std::filesystem::path& path, const CsvTable& table);
 
 }  // namespace scidl::data

@@ -19,6 +19,7 @@ Dataset Dataset::subset(const Tensor& rows) const {
   for (const auto& [name, t] : inputs) s.inputs.set(name, index_select(t, 0, rows));
   s.x_names = x_names;
   s.y_names = y_names;
+  s.class_names = class_names;
   s.graphs = graphs;
   return s;
 }

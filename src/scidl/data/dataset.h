@@ -25,6 +25,8 @@ struct Dataset {
   // chosen graphs collated (data/graph_set.h).
   std::shared_ptr<const GraphSet> graphs;
   std::vector<std::string> x_names, y_names;
+  // When y holds class indices read from labels: the name of each class (a table's "setosa").
+  std::vector<std::string> class_names;
   // Applied to the inputs of every batch BatchIterator hands out (on-the-fly augmentation, e.g.
   // data::Augmenter). Set it on the training split only; subset() does not copy it.
   std::function<Tensor(const Tensor&)> augment;

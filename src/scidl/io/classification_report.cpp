@@ -25,17 +25,28 @@ std::string csv_quote(const std::string& s) {
   return out + "\"";
 }
 
+// Per class: its examples, how many were right, accuracy (= recall), precision and F1 as
+// scikit-learn's classification_report (0 where undefined); then all classes, with macro
+// averages of precision, recall and F1.
 void write_per_class(const std::filesystem::path& path, const ClassificationReport& r) {
   std::ofstream out(path);
-  out << "class,name,count,correct,accuracy\n";
-  for (size_t k = 0; k < r.confusion.size(); ++k) {
-    int64_t total = 0;
+  out << "class,name,count,correct,accuracy,precision,recall,f1\n";
+  double sum_p = 0, sum_r = 0, sum_f = 0;
+  const size_t k_all = r.confusion.size();
+  for (size_t k = 0; k < k_all; ++k) {
+    int64_t total = 0, predicted = 0;
     for (int64_t v : r.confusion[k]) total += v;
-    out << fmt::format("{},{},{},{},{:.4f}\n", k, csv_quote(r.class_names[k]), total,
-                       r.confusion[k][k], r.class_accuracy(k));
+    for (size_t i = 0; i < k_all; ++i) predicted += r.confusion[i][k];
+    const double recall = r.class_accuracy(k);
+    const double precision = predicted ? double(r.confusion[k][k]) / double(predicted) : 0.0;
+    const double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0;
+    sum_p += precision, sum_r += recall, sum_f += f1;
+    out << fmt::format("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}\n", k, csv_quote(r.class_names[k]),
+                       total, r.confusion[k][k], recall, precision, recall, f1);
   }
-  out << fmt::format("all,{},{},{},{:.4f}\n", csv_quote("all"), r.examples, r.correct,
-                     r.accuracy());
+  const double n = static_cast<double>(std::max<size_t>(k_all, 1));
+  out << fmt::format("all,{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}\n", csv_quote("all"), r.examples,
+                     r.correct, r.accuracy(), sum_p / n, sum_r / n, sum_f / n);
 }
 
 void write_confusion_csv(const std::filesystem::path& path, const ClassificationReport& r) {
@@ -141,8 +152,10 @@ ClassificationReport write_classification_report(const std::filesystem::path& di
                                                  const Tensor& logits,
                                                  std::vector<std::string> class_names,
                                                  int64_t gallery_size) {
-  if (logits.dim() != 2 || labels.dim() != 1 || images.dim() != 4 ||
-      logits.shape()[0] != labels.shape()[0] || images.shape()[0] != labels.shape()[0])
+  const bool has_images = images.defined();  // tables have none: no gallery
+  if (logits.dim() != 2 || labels.dim() != 1 || (has_images && images.dim() != 4) ||
+      logits.shape()[0] != labels.shape()[0] ||
+      (has_images && images.shape()[0] != labels.shape()[0]))
     throw std::invalid_argument(fmt::format(
         "classification report: expected images [N, C, H, W], labels [N] and logits [N, K], got "
         "{}, {} and {}",
@@ -168,6 +181,7 @@ ClassificationReport write_classification_report(const std::filesystem::path& di
     const int64_t best = std::max_element(row, row + k) - row;
     double sum = 0;
     for (int64_t j = 0; j < k; ++j) sum += std::exp(row[j] - row[best]);
+    r.log_loss += (std::log(sum) + row[best] - row[y[i]]) / static_cast<double>(n);
     predicted[i] = best;
     confidence[i] = 1.0 / sum;  // softmax probability of the predicted class
     r.confusion[y[i]][best]++;
@@ -177,7 +191,7 @@ ClassificationReport write_classification_report(const std::filesystem::path& di
   write_per_class(dir / "per_class.csv", r);
   write_confusion_csv(dir / "confusion.csv", r);
   write_confusion_png(dir / "confusion.png", r);
-  write_gallery(dir, images, y, predicted, confidence, r, gallery_size);
+  if (has_images) write_gallery(dir, images, y, predicted, confidence, r, gallery_size);
   return r;
 }
 

@@ -490,10 +490,11 @@ ModulePtr build_model(const json& spec, uint64_t seed) {
   // input_range: what the model was trained on, stored by `scidl train` (train/input_range.h)
   // input_columns: the CSV columns of each named input, stored by `scidl train` for predict
   // window: the points and columns of a sequence model's input windows (for roll-outs)
-  check_keys(
-      spec,
-      {"inputs", "layers", "init", "dtype", "input_range", "output", "input_columns", "window"},
-      "model");
+  // table: the columns, targets and classes of a model trained on a table (train/model_table.h)
+  check_keys(spec,
+             {"inputs", "layers", "init", "dtype", "input_range", "output", "input_columns",
+              "window", "table"},
+             "model");
   BuildContext ctx = context_of(spec, seed);
   if (is_graph_spec(spec)) return spec::build_graph(spec, ctx);
   return build_stack(spec, ctx);

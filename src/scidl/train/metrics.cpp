@@ -167,6 +167,27 @@ bool is_metric_name(const std::string& name) {
          name == "acc" || top_k_of(name) > 0;
 }
 
+namespace {
+bool class_metric(const std::string& m) {
+  return m == "accuracy" || m == "acc" || m == "confusion_matrix" || m == "top_k_accuracy" ||
+         top_k_of(m) > 0;
+}
+}  // namespace
+
+bool metric_fits_loss(const std::string& metric, const std::string& loss) {
+  if (loss == "cross_entropy" || loss == "nll") return class_metric(metric);
+  if (loss == "bce_with_logits") return metric == "accuracy" || metric == "acc";
+  return !class_metric(metric);
+}
+
+std::vector<std::string> metrics_for_loss(const std::string& loss) {
+  std::vector<std::string> out;
+  for (const auto& m : metric_names())
+    if (metric_fits_loss(m, loss)) out.push_back(m);
+  if (metric_fits_loss("confusion_matrix", loss)) out.push_back("confusion_matrix");
+  return out;
+}
+
 int metric_direction(const std::string& logged) {
   std::string n = logged.rfind("val_", 0) == 0 ? logged.substr(4) : logged;
   if (n == "accuracy" || n == "acc" || n == "r2" || top_k_of(n) > 0) return +1;

@@ -28,6 +28,11 @@ class Metric {
 std::unique_ptr<Metric> make_metric(const std::string& name);
 const std::vector<std::string>& metric_names();  // the fixed names (plus topK_accuracy)
 bool is_metric_name(const std::string& name);
+// Whether a metric (or "confusion_matrix") means something for a model trained with `loss`:
+// class metrics for class losses, error metrics for regression losses, accuracy (logit > 0)
+// for bce_with_logits. And the names that do, for messages.
+bool metric_fits_loss(const std::string& metric, const std::string& loss);
+std::vector<std::string> metrics_for_loss(const std::string& loss);
 
 // +1 when larger is better (accuracy, top-k accuracy, r2), -1 when smaller is (loss, errors),
 // 0 when unknown. Accepts "val_" prefixes. EarlyStopping's mode "auto" uses it.

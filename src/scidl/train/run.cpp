@@ -19,6 +19,7 @@
 #include "scidl/train/callbacks/progress_bar.h"
 #include "scidl/train/checkpoint.h"
 #include "scidl/train/input_range.h"
+#include "scidl/train/model_table.h"
 #include "scidl/train/run_outputs.h"
 #include "scidl/train/validation_split.h"
 
@@ -77,6 +78,8 @@ std::string data_description(const DataSpec& spec) {
   if (spec.source == "fashion_mnist") return "the Fashion-MNIST training set";
   if (spec.source == "idx")
     return fmt::format("the data ('{}', '{}')", spec.images.string(), spec.labels.string());
+  if (spec.source == "csv" && !spec.table.empty())
+    return fmt::format("the data ('{}')", spec.table.string());
   if (spec.source == "csv")
     return fmt::format("the data ('{}', '{}')", spec.x.string(), spec.y.string());
   return fmt::format("the {} data", spec.source);
@@ -158,6 +161,17 @@ void check_data_fits_model(nn::Module& model, const LossFn& loss, bool class_tar
                                 : TensorDict{{"x", slice(d.x, 0, 0, rows)}};
     for (const auto& [name, t] : d.inputs) first.set(name, slice(t, 0, 0, rows));
     const Tensor pred = model.forward_batch(first);
+    // Text labels name exactly the model's classes; integer labels are indices of its outputs.
+    bool text_labels = false;
+    for (size_t k = 0; k < d.class_names.size(); ++k)
+      text_labels = text_labels || d.class_names[k] != std::to_string(k);
+    if (class_targets && pred.dim() == 2 && text_labels &&
+        pred.shape()[1] != static_cast<int64_t>(d.class_names.size()))
+      throw std::out_of_range(fmt::format(
+          "the targets hold {} classes ({}) but the model has {} outputs; give its last layer {} "
+          "units",
+          d.class_names.size(), fmt::join(d.class_names, ", "), pred.shape()[1],
+          d.class_names.size()));
     if (class_targets && pred.dim() >= 2 && d.y.dtype() == DType::Int64) {
       const int64_t classes = pred.shape()[1];
       const auto labels = d.y.to_vector<int64_t>();
@@ -263,7 +277,7 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   } else {
     split.train = all;
     if (!c.data.validation.empty()) {
-      split.validation = load_validation_dataset(c.data);
+      split.validation = load_validation_dataset(c.data, all);
       val = &split.validation;
     }
   }
@@ -291,8 +305,11 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   const bool class_targets = loss_takes_class_indices(c.training.loss);
   check_data_fits_model(*model, loss, class_targets, all, data_description(c.data));
   if (val && c.data.validation_split <= 0)
-    check_data_fits_model(*model, loss, class_targets, *val,
-                          fmt::format("the validation data ({} set)", c.data.validation));
+    check_data_fits_model(
+        *model, loss, class_targets, *val,
+        c.data.validation == "table"
+            ? fmt::format("the validation data ('{}')", c.data.validation_table.string())
+            : fmt::format("the validation data ({} set)", c.data.validation));
 
   const auto& dir = c.output_dir;
   if (!options.resume) claim_run_folder(dir, options.overwrite);
@@ -311,11 +328,14 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   if (verbose) {
     fmt::print("data: {} rows ({} training, {} validation{}), examples of shape {}\n", all.size(),
                split.train.size(), val ? val->size() : 0,
-               !val                         ? ""
+               !val ? ""
+               : c.data.validation == "table"
+                   ? fmt::format(", from '{}'", c.data.validation_table.filename().string())
                : !c.data.validation.empty() ? fmt::format(", the {} set", c.data.validation)
                : c.data.split == "group"    ? ", split by group"
                                             : ", split by row",
                shape_str(example_shape));
+    if (!all.class_names.empty()) fmt::print("classes: {}\n", fmt::join(all.class_names, ", "));
     fmt::print("{}", model->summary());
   }
 
@@ -335,6 +355,7 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
     saved_spec["input_columns"]["x"] = all.x_names;
     for (const auto& [name, columns] : c.data.inputs) saved_spec["input_columns"][name] = columns;
   }
+  if (auto table = table_description(c, all); !table.is_null()) saved_spec["table"] = table;
   if (c.data.window > 0)  // what a roll-out feeds back: k points of these columns
     saved_spec["window"] = {
         {"points", c.data.window}, {"columns", all.x_names}, {"target", c.data.window_target}};

@@ -9,6 +9,7 @@
 #include "scidl/data/csv.h"
 #include "scidl/data/fashion_mnist.h"
 #include "scidl/data/synthetic.h"
+#include "scidl/data/table_dataset.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/optim/factory.h"
 #include "scidl/optim/lr_schedule.h"
@@ -23,6 +24,36 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
   std::filesystem::path path(p);
   return path.is_absolute() || base.empty() ? path : base / path;
 }
+// [data] path = one table and target = its target column(s), instead of x and y files.
+void parse_table(io::ConfigSection& data, const std::string& path,
+                 const std::filesystem::path& base, DataSpec& spec) {
+  for (const char* k : {"x", "y"})
+    if (data.string(k))
+      data.fail(k,
+                "and path both name the data; keep path (one table, with target naming its "
+                "target columns) or x and y (two files)");
+  if (data.integer("window"))
+    data.fail("window", "reads a series from x; with path, name the series file x instead");
+  spec.table = resolve(base, path);
+  const auto target = data.json("target");
+  if (!target)
+    data.missing("target", fmt::format("the column of '{}' holding the targets, e.g. "
+                                       "target = \"species\" (or a list of columns)",
+                                       path));
+  if (target->is_string()) {
+    spec.target = {target->get<std::string>()};
+  } else if (target->is_array() && !target->empty() &&
+             std::all_of(target->begin(), target->end(),
+                         [](const auto& v) { return v.is_string(); })) {
+    spec.target = target->get<std::vector<std::string>>();
+  } else {
+    data.fail("target", fmt::format("must be a column name or a non-empty list of them, got {}",
+                                    target->dump()));
+  }
+  for (const auto& t : spec.target)
+    if (t.empty()) data.fail("target", "names an empty column");
+}
+
 // [lr_schedule] type = "step" | "exponential" | "cosine" | "reduce_on_plateau", the schedule's
 // options (optim/lr_schedule.h), and monitor (ReduceLROnPlateau's metric; val_loss by default).
 void parse_lr_schedule(io::ConfigSection& root, RunConfig& c) {
@@ -66,11 +97,16 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   // attributes) and `graphs generate`. Both read as "tu".
   const bool molecules = c.data.source == "molecules";
   if (molecules || c.data.source == "graphs") c.data.source = "tu";
+  auto table = c.data.source == "csv" ? data->string("path") : std::nullopt;
+  if (table) parse_table(*data, *table, base, c.data);
   if (c.data.source == "csv") {
-    auto x = data->string("x");
-    auto y = data->string("y");
-    if (!x) data->missing("x", "the CSV file of inputs");
-    if (auto w = data->integer("window")) {
+    auto x = table ? std::nullopt : data->string("x");
+    auto y = table ? std::nullopt : data->string("y");
+    if (!x && !table)
+      data->missing("x", "the CSV file of inputs (or path = one table with a target column)");
+    if (table) {
+      x = c.data.table.string();  // group_column and inputs read the table's columns
+    } else if (auto w = data->integer("window")) {
       if (*w < 1) data->fail("window", fmt::format("must be at least 1 point, got {}", *w));
       c.data.window = *w;
       c.data.window_target = data->choice("window_target", {"next", "difference"}).value_or("next");
@@ -84,7 +120,7 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
       if (!y) data->missing("y", "the CSV file of targets");
       c.data.y = resolve(base, *y);
     }
-    c.data.x = resolve(base, *x);
+    c.data.x = table ? c.data.table : resolve(base, *x);
     if (auto g = data->string("groups")) c.data.groups = resolve(base, *g);
     if (auto g = data->string("group_column")) {
       if (g->empty())
@@ -120,6 +156,8 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
       data->fail("header", "is false, but inputs choose columns by their header names");
     if (c.data.header == false && !c.data.x_columns.empty())
       data->fail("header", "is false, but x_columns chooses columns by their header names");
+    if (c.data.header == false && table)
+      data->fail("header", "is false, but target names a column of path's header");
   } else if (c.data.source == "damped_oscillator") {
     c.data.trajectories = data->integer("trajectories").value_or(c.data.trajectories);
     c.data.points = data->integer("points").value_or(c.data.points);
@@ -145,7 +183,8 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     c.data.augment = *a;
   }
   c.data.targets = data->choice("targets", {"values", "classes"}).value_or(c.data.targets);
-  c.data.validation_split = data->number("validation_split").value_or(c.data.validation_split);
+  const auto split_given = data->number("validation_split");
+  c.data.validation_split = split_given.value_or(c.data.validation_split);
   if (c.data.validation_split < 0 || c.data.validation_split >= 1)
     data->fail("validation_split", "must be in [0, 1)");
   c.data.split = data->choice("split", {"row", "group"}).value_or("row");
@@ -156,8 +195,22 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
                                     "of {} (e.g. the run_id.csv `scidl three-body generate` "
                                     "writes), or data.group_column naming a column of x",
                                     c.data.source == "csv" ? "data.x" : "the data"));
-  c.data.validation = data->choice("validation", {"test"}).value_or("");
-  if (!c.data.validation.empty()) {
+  c.data.validation = data->string("validation").value_or("");
+  if (!c.data.validation.empty() && c.data.validation != "test") {
+    if (c.data.table.empty())
+      data->fail("validation", fmt::format("names a file ('{}'), which needs path = one table "
+                                           "of inputs and targets; or \"test\" for a source "
+                                           "with a test set",
+                                           c.data.validation));
+    c.data.validation_table = resolve(base, c.data.validation);
+    c.data.validation = "table";
+    // Keras: validation_data replaces validation_split (whose default here is 0.1)
+    if (split_given && *split_given > 0)
+      data->fail("validation", fmt::format("names a table, which replaces validation_split, "
+                                           "which is {}; set validation_split = 0",
+                                           c.data.validation_split));
+    c.data.validation_split = 0;
+  } else if (!c.data.validation.empty()) {
     if (c.data.source != "fashion_mnist")
       data->fail("validation", fmt::format("\"test\" needs source = \"fashion_mnist\" (this "
                                            "source is \"{}\", which has no test set); use "
@@ -225,6 +278,15 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
           t->fail("metrics", fmt::format("names an unknown metric '{}'; choose from {}, "
                                          "confusion_matrix (topN_accuracy for another k)",
                                          name, fmt::join(metric_names(), ", ")));
+      for (const auto& name : *m)
+        if (!metric_fits_loss(name, s.loss))
+          t->fail("metrics", fmt::format("names '{}', which does not fit loss \"{}\" ({}); "
+                                         "metrics for this loss: {}",
+                                         name, s.loss,
+                                         loss_takes_class_indices(s.loss) ? "classes"
+                                         : s.loss == "bce_with_logits"    ? "binary classes"
+                                                                          : "a regression",
+                                         fmt::join(metrics_for_loss(s.loss), ", ")));
       s.metrics = *m;
     }
     s.shuffle = t->boolean("shuffle").value_or(s.shuffle);
@@ -262,7 +324,15 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   return c;
 }
 
-data::Dataset load_validation_dataset(const DataSpec& spec) {
+data::Dataset load_validation_dataset(const DataSpec& spec, const data::Dataset& train) {
+  if (spec.validation == "table") {  // the training table's columns, by name, in its order
+    data::TableSpec table;
+    table.path = spec.validation_table;
+    table.targets = spec.target;
+    table.x_columns = train.x_names;
+    table.classes = spec.targets == "classes";
+    return data::read_table_dataset(table, table.classes ? &train.class_names : nullptr);
+  }
   if (spec.validation != "test" || spec.source != "fashion_mnist")
     throw std::invalid_argument(
         fmt::format("no validation set '{}' for source '{}'", spec.validation, spec.source));
@@ -342,6 +412,26 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
     d.x_names = d.y_names = series.column_names;
     return d;
   }
+  if (!spec.table.empty()) {
+    data::TableSpec table;
+    table.path = spec.table;
+    table.targets = spec.target;
+    table.x_columns = spec.x_columns;
+    if (!spec.group_column.empty()) table.exclude.push_back(spec.group_column);
+    for (const auto& [name, columns] : spec.inputs)  // further inputs are not x's columns
+      table.exclude.insert(table.exclude.end(), columns.begin(), columns.end());
+    table.classes = spec.targets == "classes";
+    data::Dataset d = data::read_table_dataset(table);
+    for (const auto& [name, columns] : spec.inputs) {
+      data::CsvOptions input_options;
+      input_options.header = data::CsvHeader::Present;
+      for (const auto& column : columns) input_options.columns.emplace_back(column);
+      data::CsvTable t = data::read_csv(spec.x, input_options);
+      d.inputs.set(name, from_vector(t.values, {t.rows, t.cols}, DType::Float32));
+    }
+    d.groups = read_groups(spec, options, d.size());
+    return d;
+  }
   data::CsvOptions x_options = options;
   for (const auto& name : spec.x_columns) x_options.columns.emplace_back(name);
   if (!spec.x_columns.empty()) x_options.header = data::CsvHeader::Present;
@@ -400,6 +490,12 @@ nlohmann::json to_json(const RunConfig& c) {
                {"augment", c.data.augment}};
   // Only when set, so runs from before x_columns existed still resume with their config.json.
   if (!c.data.x_columns.empty()) j["data"]["x_columns"] = c.data.x_columns;
+  if (!c.data.table.empty()) {
+    j["data"]["path"] = c.data.table.string();
+    j["data"]["target"] = c.data.target;
+  }
+  if (!c.data.validation_table.empty())
+    j["data"]["validation_path"] = c.data.validation_table.string();
   if (c.data.header) j["data"]["header"] = *c.data.header;
   if (c.data.window > 0) j["data"]["window"] = c.data.window;
   if (c.data.window_target != "next") j["data"]["window_target"] = c.data.window_target;

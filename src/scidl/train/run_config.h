@@ -1,10 +1,12 @@
 // A whole training run described by one TOML file (see examples/*.toml):
 //   seed = 1
 //   [data]      source = "csv" | "damped_oscillator" | "fashion_mnist" | "idx"; x = "train_X.csv";
-//   y = "train_Y.csv";
+//   y = "train_Y.csv"; or one table: path = "measurements.csv", target = "species" (or a list;
+//               inputs: x_columns, or every other column; text labels become named classes);
 //               groups = "run_id.csv"; validation_split = 0.1; split = "row" | "group";
 //               validation = "test" (fashion_mnist: validate on the test set every epoch, as
-//               Keras's validation_data=(x_test, y_test); then validation_split must be 0)
+//               Keras's validation_data=(x_test, y_test)) or, with path, a table of the same
+//               columns; either replaces validation_split (which must then be 0 or unset)
 //               targets = "values" | "classes"; x_columns = ["a", "b"] (csv: only these columns
 //               of x, by header name, in this order; default all); inputs = { c = ["d", "e"] }
 //               (csv: further model inputs by name, each from these columns of the x file,
@@ -40,7 +42,10 @@ namespace scidl::train {
 struct DataSpec {
   std::string source = "csv";
   std::filesystem::path x, y, groups;  // CSV files (course layout: train_X.csv / train_Y.csv)
-  std::vector<std::string> x_columns;  // columns of x to train on, by name; empty: all
+  std::filesystem::path table;         // csv: one table of inputs and targets (x is then it too)
+  std::vector<std::string> target;     // table: the target columns
+  std::filesystem::path validation_table;  // table: validation data of the same columns
+  std::vector<std::string> x_columns;      // columns of x to train on, by name; empty: all
   int64_t window = 0;        // csv: > 0 makes windows of this many rows of x in, the next row out
   std::string group_column;  // csv: a column of x naming each row's group (instead of groups)
   std::string window_target = "next";  // or "difference": the step to the next point
@@ -56,7 +61,8 @@ struct DataSpec {
   nlohmann::json augment;                    // e.g. { flip = 0.5, pad_crop = 2 }; null = none
   double validation_split = 0.1;
   std::string split = "row";
-  // "test": the source's test set is the validation data (no split); empty: validation_split.
+  // "test": the source's test set is the validation data (no split); "table": validation_table;
+  // empty: validation_split.
   std::string validation;
 
   bool has_validation() const { return validation_split > 0 || !validation.empty(); }
@@ -90,8 +96,9 @@ struct RunConfig {
 
 RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path& base_dir);
 data::Dataset load_dataset(const DataSpec& spec, uint64_t seed);
-// The validation set spec.validation names (the source's test set); spec.validation must be set.
-data::Dataset load_validation_dataset(const DataSpec& spec);
+// The validation set spec.validation names (the source's test set, or a table); it must be set.
+// A table is read with the training data's input columns and classes.
+data::Dataset load_validation_dataset(const DataSpec& spec, const data::Dataset& train);
 nlohmann::json to_json(const RunConfig& config);
 // Every value a run of `config` logs per epoch: loss, metrics, lr, and val_... with validation.
 std::vector<std::string> logged_names(const RunConfig& config);
