@@ -87,6 +87,34 @@ TEST(TrainOverwrite, ARunThatFailsInItsFirstEpochLeavesTheRunItWouldReplaceByteI
   EXPECT_FALSE(exists(run / ".replaced-run"));
 }
 
+TEST(TrainOverwrite, ARunKilledBeforeItsFirstModelLeavesTheReplacedRunToBePutBack) {
+  TempDir dir("cli_overwrite_kill");
+  write_train_data(dir.path, 12000);  // 1200 steps in epoch 1: killed long before its end
+  auto cfg = dir.path / "run.toml";
+  write_text(cfg, train_config(1));
+  const auto run = dir.path / "run";
+  ASSERT_EQ(run_cli("train " + cfg.string() + " -q --set data.validation_split=0.99 --out " +
+                    run.string())
+                .status,
+            0);
+  const auto before = folder_contents(run);
+  const pid_t pid = start_cli({"train", cfg.string(), "-q", "--overwrite", "--out", run.string()},
+                              dir.path / "overwrite.log");
+  ASSERT_TRUE(wait_for([&] {  // the old checkpoint set aside, the new run's first one written
+    return exists(run / ".replaced-run" / "checkpoint.scidl") && exists(run / "checkpoint.scidl");
+  }));
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(exists(run / ".replaced-run")) << "the run wrote its first model before the kill";
+
+  // The next run into the folder puts the old run back first, then refuses to replace it.
+  auto r = run_cli("train " + cfg.string() + " -q --out " + run.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("that run is back as it was"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("already holds a run"), std::string::npos) << r.output;
+  EXPECT_EQ(folder_contents(run), before);
+}
+
 TEST(TrainLock, ASecondRunIntoABusyFolderIsRefusedNamingTheFirstAndAKilledRunsLockIsTakenOver) {
   TempDir dir("cli_lock");
   write_train_data(dir.path, 1200);

@@ -49,9 +49,10 @@ std::string run_config_toml(const RunConfig& config, const std::filesystem::path
   const RunConfig c = with_absolute_paths(config, run_dir);
   const std::string name = (c.output_dir / "config.toml").string();
   const std::string text = fmt::format(
-      "# The config of the run in this folder, as `scidl train` reads it: `scidl train {} --out "
-      "DIR` trains it again, `--resume {}` continues it.\n{}",
-      name, c.output_dir.string(), io::json_to_toml(config_document(c)));
+      "# The config of the run in this folder, as `scidl train` reads it:\n"
+      "#   scidl train {} --out DIR    trains it again\n"
+      "#   scidl train {} --resume {}    continues it\n{}",
+      name, name, c.output_dir.string(), io::json_to_toml(config_document(c)));
   io::ConfigDocument doc = io::parse_config_string(text, name);
   const RunConfig parsed = parse_run_config(doc, c.output_dir);
   const auto diffs = config_differences(to_json(c), to_json(parsed));

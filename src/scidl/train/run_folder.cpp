@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "scidl/io/file_io.h"
@@ -86,10 +87,20 @@ RunFolderClaim RunFolderClaim::take(const std::filesystem::path& dir,
 bool RunFolderClaim::recover_replaced_run(const std::filesystem::path& dir) {
   const auto aside = dir / kReplacedFolder;
   if (!std::filesystem::is_directory(aside)) return false;
-  std::vector<std::string> moved;
-  for (const auto& p : read_manifest(aside))  // a kill mid-move: only what reached the side
+  if (!std::filesystem::exists(aside / kManifest)) {  // killed before it moved anything
+    std::filesystem::remove_all(aside);
+    return false;
+  }
+  const auto manifest = read_manifest(aside);
+  std::vector<std::string> moved, written_since;
+  for (const auto& p : manifest)  // killed mid-move: only what reached the side was moved
     if (std::filesystem::exists(std::filesystem::symlink_status(aside / p))) moved.push_back(p);
-  put_back(dir, run_files(), moved);
+  for (const auto& f : run_files()) {  // the killed run's files; the old run's not yet moved stay
+    const bool old_one = std::find(manifest.begin(), manifest.end(), f) != manifest.end() &&
+                         std::find(moved.begin(), moved.end(), f) == moved.end();
+    if (!old_one) written_since.push_back(f);
+  }
+  put_back(dir, written_since, moved);
   return true;
 }
 
