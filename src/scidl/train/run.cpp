@@ -217,8 +217,8 @@ bool check_resumable(RunConfig& c) {
   if (diffs.size() > (epochs_changed ? 1u : 0u))
     throw std::runtime_error(fmt::format(
         "cannot resume '{}': it was trained with a different config than {}:\n  {}\nresume with "
-        "the run's own config ({}/config.toml; config.json lists every value), or start a new "
-        "run; only training.epochs may change, to extend the run",
+        "the run's own config ({}/config.toml where the run has one; config.json lists every "
+        "value), or start a new run; only training.epochs may change, to extend the run",
         dir.string(), c.source_name, fmt::join(diffs, "\n  "), dir.string()));
   c.training.init_from = stored["training"].value("init_from", std::string());
   if (!epochs_changed) return false;
