@@ -3,13 +3,12 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <csignal>
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
 
 #include "command.h"
+#include "interrupt.h"
 #include "scidl/cases/three_body/breen.h"
 #include "scidl/cases/three_body/dataset.h"
 #include "scidl/io/file_io.h"
@@ -19,16 +18,6 @@
 namespace {
 
 using namespace scidl::sci;
-
-std::atomic<bool> stop_requested{false};
-
-extern "C" void on_interrupt(int) {
-  if (stop_requested.exchange(true)) std::_Exit(130);  // second Ctrl-C: quit now
-  constexpr char message[] =
-      "\nscidl: stopping after the runs in progress (Ctrl-C again to quit now; finished runs are "
-      "kept either way)\n";
-  [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
-}
 
 struct Options {
   GenerateSettings generate;
@@ -64,12 +53,14 @@ void run_generate(Options& o) {
   s.out_dir = o.out;
   s.t_max = o.t_max;
   s.show_progress = !o.no_progress;
-  s.stop_requested = &stop_requested;
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
-  const GenerateSummary r = generate_three_body_runs(s);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  GenerateSummary r;
+  {
+    const scidl::cli::StopOnInterrupt interrupt(
+        "\nscidl: stopping after the runs in progress (Ctrl-C again to quit now; finished runs "
+        "are kept either way)\n");
+    s.stop_requested = interrupt.flag();
+    r = generate_three_body_runs(s);
+  }
   fmt::print(
       "{} runs in {}: {} computed now ({:.1f} s of integration, {:.1f} s wall), {} reused, "
       "{} damaged files recomputed\n",

@@ -1,6 +1,12 @@
-// scidl train CONFIG.toml [--set key=value ...] [--out DIR] [--overwrite] [--resume RUN_DIR]:
-// train a model described by a config file, or continue a run that was interrupted.
+// scidl train CONFIG.toml [--set key=value ...] [--out DIR] [--overwrite] [--resume RUN_DIR]
+// [--init-from MODEL.scidl]: train a model described by a config file, or continue a run that
+// was interrupted. Ctrl-C stops after the batch in progress with a checkpoint (status 130).
+#include <fmt/format.h>
+
+#include <cstdlib>
+
 #include "command.h"
+#include "interrupt.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/train/run.h"
 
@@ -11,9 +17,42 @@ struct TrainArgs {
   std::vector<std::string> overrides;
   std::string output;
   std::string resume;
+  std::string init_from;
   bool overwrite = false;
   bool quiet = false;
 };
+
+// A word as a POSIX shell reads it back: quoted unless it is plainly safe.
+std::string shell_word(const std::string& word) {
+  const bool plain = !word.empty() && word.find_first_not_of(
+                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789_./=:,+-@%") == std::string::npos;
+  if (plain) return word;
+  std::string quoted = "'";
+  for (char ch : word) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return quoted + "'";
+}
+
+// The command that continues the run in `dir`: this config and its overrides, --resume DIR.
+std::string resume_command(const TrainArgs& args, const std::filesystem::path& dir) {
+  std::string command = "scidl train " + shell_word(args.config);
+  for (const auto& o : args.overrides) command += " --set " + shell_word(o);
+  return command + " --resume " + shell_word(dir.string());
+}
+
+void report_interruption(const TrainArgs& args, const scidl::train::RunResult& result,
+                         const std::filesystem::path& dir) {
+  if (result.previous_run_restored)
+    fmt::print(stderr,
+               "scidl: interrupted before the first model was written; '{}' holds the run it "
+               "held before --overwrite, as it was, and nothing of this run was kept\n",
+               dir.string());
+  else
+    fmt::print(stderr,
+               "scidl: interrupted after {} epochs; the checkpoint in {} holds the run as it "
+               "stood. Continue it with:\n  {}\n",
+               result.history.epochs.size(), dir.string(), resume_command(args, dir));
+}
 
 SCIDL_COMMAND([](CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
@@ -27,15 +66,23 @@ SCIDL_COMMAND([](CLI::App& app) {
                   "override a config entry, e.g. --set training.epochs=5 (repeatable)");
   auto* out = cmd->add_option("--out", args->output,
                               "the run folder (default: output.dir, or runs/<config name>)");
-  cmd->add_option(
-         "--resume", args->resume,
-         "continue the run in this folder from its last checkpoint (same config required); "
-         "the result is bit for bit that of an uninterrupted run")
-      ->excludes(out);
+  auto* resume =
+      cmd->add_option(
+             "--resume", args->resume,
+             "continue the run in this folder from its last checkpoint (same config required, "
+             "but for training.epochs: more extend a finished run); the result is bit for bit "
+             "that of an uninterrupted run")
+          ->excludes(out);
   cmd->add_flag("--overwrite", args->overwrite,
-                "replace the run already in the run folder (without it, such a folder is "
-                "refused and left as it is)")
+                "replace the run already in the run folder once this one has written its first "
+                "model (until then, and if this one fails before, the old run stays as it was; "
+                "without the flag such a folder is refused)")
       ->excludes("--resume");
+  cmd->add_option("--init-from", args->init_from,
+                  "start from the weights of this model file (fine-tuning): its parameters must "
+                  "match the config's model by name and shape; the optimizer starts afresh")
+      ->check(CLI::ExistingFile)
+      ->excludes(resume);
   cmd->add_flag("-q,--quiet", args->quiet, "print only errors");
   cmd->callback([args] {
     auto doc = scidl::io::parse_config_file(args->config);
@@ -43,6 +90,7 @@ SCIDL_COMMAND([](CLI::App& app) {
     auto config =
         scidl::train::parse_run_config(doc, std::filesystem::path(args->config).parent_path());
     if (!args->output.empty()) config.output_dir = args->output;
+    if (!args->init_from.empty()) config.training.init_from = args->init_from;
     scidl::train::RunOptions options;
     options.verbose = !args->quiet;
     options.overwrite = args->overwrite;
@@ -50,7 +98,15 @@ SCIDL_COMMAND([](CLI::App& app) {
       config.output_dir = args->resume;
       options.resume = true;
     }
-    scidl::train::run_training(config, options);
+    const scidl::cli::StopOnInterrupt interrupt(
+        "\nscidl: stopping after the batch in progress, with a checkpoint (Ctrl-C again to quit "
+        "now, losing the steps since the last checkpoint)\n");
+    options.stop_requested = interrupt.flag();
+    const auto result = scidl::train::run_training(config, options);
+    if (result.interrupted) {
+      report_interruption(*args, result, config.output_dir);
+      std::exit(130);
+    }
   });
 });
 

@@ -13,64 +13,22 @@
 #include <cmath>
 #include <thread>
 
-#include "../test_util.h"
 #include "scidl/data/csv.h"
 #include "scidl/nn/model_io.h"
 #include "scidl/train/checkpoint.h"
+#include "train_fixture.h"
 
 namespace scidl::testing {
 namespace {
 
-void write_data(const std::filesystem::path& dir, int rows) {
-  std::string x = "a,b,c\n", y = "target\n";
-  for (int i = 0; i < rows; ++i) {
-    double a = (i % 17) / 17.0, b = (i % 5) / 5.0, c = (i % 11) / 11.0;
-    x += fmt::format("{},{},{}\n", a, b, c);
-    y += fmt::format("{}\n", std::sin(3 * a) - b * c + 0.5);
-  }
-  write_text(dir / "x.csv", x);
-  write_text(dir / "y.csv", y);
-}
-
-std::string config(int epochs, const std::string& extra = "") {
-  return fmt::format(R"(seed = 5
-[data]
-x = "x.csv"
-y = "y.csv"
-validation_split = 0.2
-[model]
-inputs = 3
-layers = [ {{ type = "dense", units = 48, activation = "tanh" }}, {{ type = "dropout", rate = 0.1 }},
-           {{ type = "dense", units = 1 }} ]
-[optimizer]
-type = "adam"
-lr = 0.003
-[training]
-epochs = {}
-batch_size = 8
-loss = "mse"
-metrics = ["mae"]
-[output]
-checkpoint_every_n_steps = 7
-)",
-                     epochs) +
-         extra;
-}
-
-std::map<std::string, std::vector<float>> weights_of(const std::filesystem::path& model) {
-  std::map<std::string, std::vector<float>> out;
-  for (const auto& [k, t] : io::load_model(model).model->state_dict())
-    out[k] = t.to_vector<float>();
-  return out;
-}
-
 TEST(TrainResume, ARunKilledMidEpochAndResumedEndsWithTheSameWeightsBitForBit) {
   TempDir dir("cli_resume_kill");
-  write_data(dir.path, 1200);  // 960 training rows: 120 steps per epoch
+  write_train_data(dir.path, 1200);  // 960 training rows: 120 steps per epoch
   auto cfg = dir.path / "run.toml";
   // ReduceLROnPlateau keeps counters across epochs: the resumed run must restore them too.
-  write_text(
-      cfg, config(12, "[lr_schedule]\ntype = \"reduce_on_plateau\"\npatience = 1\nfactor = 0.5\n"));
+  write_text(cfg,
+             train_config(
+                 12, "[lr_schedule]\ntype = \"reduce_on_plateau\"\npatience = 1\nfactor = 0.5\n"));
   auto whole = run_cli("train " + cfg.string() + " -q --out " + (dir.path / "whole").string());
   ASSERT_EQ(whole.status, 0) << whole.output;
 
@@ -116,9 +74,9 @@ TEST(TrainResume, ARunKilledMidEpochAndResumedEndsWithTheSameWeightsBitForBit) {
 
 TEST(TrainResume, TheSameSeedGivesTheSameWeightsThroughTheCli) {
   TempDir dir("cli_same_seed");
-  write_data(dir.path, 200);
+  write_train_data(dir.path, 200);
   auto cfg = dir.path / "run.toml";
-  write_text(cfg, config(3));
+  write_text(cfg, train_config(3));
   for (const char* out : {"a", "b"})
     ASSERT_EQ(run_cli("train " + cfg.string() + " -q --out " + (dir.path / out).string()).status,
               0);
@@ -131,9 +89,9 @@ TEST(TrainResume, TheSameSeedGivesTheSameWeightsThroughTheCli) {
 
 TEST(TrainResume, RefusesAFolderThatIsNotARunAndARunOfAnotherConfig) {
   TempDir dir("cli_resume_refuse");
-  write_data(dir.path, 100);
+  write_train_data(dir.path, 100);
   auto cfg = dir.path / "run.toml";
-  write_text(cfg, config(2));
+  write_text(cfg, train_config(2));
   std::filesystem::create_directories(dir.path / "empty");
   auto r = run_cli("train " + cfg.string() + " --resume " + (dir.path / "empty").string());
   EXPECT_EQ(r.status, 1);
@@ -158,9 +116,9 @@ TEST(TrainResume, RefusesAFolderThatIsNotARunAndARunOfAnotherConfig) {
 
 TEST(TrainCallbacks, ConfigErrorsNameTheKeyPathAndTheChoices) {
   TempDir dir("cli_cb_errors");
-  write_data(dir.path, 50);
+  write_train_data(dir.path, 50);
   auto check = [&](const std::string& extra, const std::string& expected) {
-    write_text(dir.path / "bad.toml", config(1, extra));
+    write_text(dir.path / "bad.toml", train_config(1, extra));
     auto r = run_cli("train " + (dir.path / "bad.toml").string() + " -q --out " +
                      (dir.path / "run").string());
     EXPECT_EQ(r.status, 1) << extra;
@@ -186,9 +144,9 @@ TEST(TrainCallbacks, ConfigErrorsNameTheKeyPathAndTheChoices) {
 
 TEST(TrainCallbacks, AConfiguredRunLeavesEveryFileAndStopsEarly) {
   TempDir dir("cli_cb_run");
-  write_data(dir.path, 200);
+  write_train_data(dir.path, 200);
   auto cfg = dir.path / "run.toml";
-  write_text(cfg, config(40, R"(
+  write_text(cfg, train_config(40, R"(
 [[callbacks]]
 type = "early_stopping"
 monitor = "val_loss"
@@ -224,11 +182,12 @@ type = "terminate_on_nan"
 
 TEST(TrainOptimization, ScheduleClippingAndPenaltiesComeFromTheConfig) {
   TempDir dir("cli_schedule");
-  write_data(dir.path, 100);
+  write_train_data(dir.path, 100);
   auto cfg = dir.path / "run.toml";
   std::string training_extra =
       "gradient_clip_norm = 1.0\ngradient_clip_value = 0.5\nregularization = { l2 = 1e-4 }\n";
-  std::string text = config(3, "[lr_schedule]\ntype = \"step\"\nstep_size = 1\ngamma = 0.5\n");
+  std::string text =
+      train_config(3, "[lr_schedule]\ntype = \"step\"\nstep_size = 1\ngamma = 0.5\n");
   text.insert(text.find("[output]"), training_extra);
   write_text(cfg, text);
   auto r = run_cli("train " + cfg.string() + " -q --out " + (dir.path / "run").string());
@@ -240,13 +199,13 @@ TEST(TrainOptimization, ScheduleClippingAndPenaltiesComeFromTheConfig) {
   EXPECT_DOUBLE_EQ(h.values[1 * h.cols + lr], 0.0015);
   EXPECT_DOUBLE_EQ(h.values[2 * h.cols + lr], 0.00075);
 
-  write_text(cfg, config(1, "[lr_schedule]\ntype = \"steps\"\n"));
+  write_text(cfg, train_config(1, "[lr_schedule]\ntype = \"steps\"\n"));
   r = run_cli("train " + cfg.string() + " -q --out " + (dir.path / "bad").string());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("[lr_schedule]"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("reduce_on_plateau"), std::string::npos) << r.output;
-  write_text(cfg,
-             config(1, "[lr_schedule]\ntype = \"reduce_on_plateau\"\nmonitor = \"val_acc\"\n"));
+  write_text(
+      cfg, train_config(1, "[lr_schedule]\ntype = \"reduce_on_plateau\"\nmonitor = \"val_acc\"\n"));
   r = run_cli("train " + cfg.string() + " -q --out " + (dir.path / "bad").string());
   EXPECT_NE(r.output.find("'lr_schedule.monitor' is 'val_acc', which this run never logs"),
             std::string::npos)

@@ -169,11 +169,13 @@ void restore_training_checkpoint(const std::filesystem::path& path, Trainer& t,
 }
 
 CheckpointWriter::CheckpointWriter(std::filesystem::path path, int64_t every_n_steps,
-                                   std::vector<Callback*> callbacks, nlohmann::json run_meta)
+                                   std::vector<Callback*> callbacks, nlohmann::json run_meta,
+                                   const std::atomic<bool>* stop_requested)
     : path_(std::move(path)),
       every_n_steps_(every_n_steps),
       callbacks_(std::move(callbacks)),
-      run_meta_(std::move(run_meta)) {
+      run_meta_(std::move(run_meta)),
+      stop_requested_(stop_requested) {
   if (every_n_steps_ < 0)
     throw std::invalid_argument(
         fmt::format("checkpoint: every_n_steps must be >= 0, got {}", every_n_steps_));
@@ -196,9 +198,16 @@ void CheckpointWriter::save(Trainer& t) {
 }
 
 void CheckpointWriter::on_batch_end(Trainer& t, int64_t step, const Logs&) {
-  if (every_n_steps_ > 0 && step % every_n_steps_ == 0) save(t);
+  const bool due = every_n_steps_ > 0 && step % every_n_steps_ == 0;
+  const bool stop = !interrupted_ && stop_requested_ && stop_requested_->load();
+  if (due || stop) save(t);  // saved before stop_training is set: the resumed run goes on
+  if (stop) interrupted_ = t.stop_training = true;
 }
 
-void CheckpointWriter::on_epoch_end(Trainer& t, int, const Logs&) { save(t); }
+void CheckpointWriter::on_epoch_end(Trainer& t, int, const Logs&) {
+  // A stop at an epoch's last batch still ends that epoch; the batch's checkpoint stays the
+  // resume point (one written now would record the stop and resume to nothing).
+  if (!interrupted_) save(t);
+}
 
 }  // namespace scidl::train

@@ -7,6 +7,7 @@
 // and says so); restore either restores everything or throws before touching the trainer,
 // naming the file and what does not match.
 #pragma once
+#include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -40,13 +41,19 @@ void restore_training_checkpoint(const std::filesystem::path& path, Trainer& tra
 
 // Writes a checkpoint every `every_n_steps` optimizer steps (0: only at epoch ends) and at the
 // end of every epoch. Put it last among the callbacks so it records their updated states.
+// Given a stop request (set by a Ctrl-C handler), it writes a checkpoint after the batch in
+// progress when the request is seen and stops the trainer there; that checkpoint, not one of
+// the stopped trainer, is the resume point, so the resumed run continues bit for bit.
 class CheckpointWriter : public Callback {
  public:
   CheckpointWriter(std::filesystem::path path, int64_t every_n_steps,
-                   std::vector<Callback*> callbacks, nlohmann::json run_meta);
+                   std::vector<Callback*> callbacks, nlohmann::json run_meta,
+                   const std::atomic<bool>* stop_requested = nullptr);
   void on_batch_end(Trainer&, int64_t step, const Logs&) override;
   void on_epoch_end(Trainer&, int epoch, const Logs&) override;
   int64_t checkpoints_written() const { return written_; }
+  // Whether a stop request ended training (after its checkpoint was written).
+  bool interrupted() const { return interrupted_; }
 
  private:
   void save(Trainer& t);
@@ -54,6 +61,8 @@ class CheckpointWriter : public Callback {
   int64_t every_n_steps_;
   std::vector<Callback*> callbacks_;
   nlohmann::json run_meta_;
+  const std::atomic<bool>* stop_requested_;
+  bool interrupted_ = false;
   int64_t written_ = 0;
   std::string last_saved_;  // "epoch 2, step 40", for the message when a write fails
 };

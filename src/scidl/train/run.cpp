@@ -20,6 +20,10 @@
 #include "scidl/train/checkpoint.h"
 #include "scidl/train/input_range.h"
 #include "scidl/train/model_table.h"
+#include "scidl/train/run_checks.h"
+#include "scidl/train/run_config_toml.h"
+#include "scidl/train/run_folder.h"
+#include "scidl/train/run_lock.h"
 #include "scidl/train/run_outputs.h"
 #include "scidl/train/validation_split.h"
 
@@ -36,9 +40,19 @@ void flatten(const nlohmann::json& j, const std::string& prefix,
   }
 }
 
-// The config as a run folder stores it; output.dir is where the run is, not what it is.
+// The config as a run folder stores it; output.dir is where the run is, not what it is, and
+// training.init_from only where its first weights came from (a resume takes the checkpoint's).
+// Data paths compare as the files they name ("../d/x.csv" from here is "/w/d/x.csv"): a
+// run's config.toml holds them absolute.
 nlohmann::json comparable(nlohmann::json j) {
   if (j.contains("output")) j["output"].erase("dir");
+  if (j.contains("training")) j["training"].erase("init_from");
+  if (!j.contains("data")) return j;
+  for (const char* key : {"x", "y", "groups", "images", "labels", "path"}) {
+    auto& p = j["data"][key];
+    if (p.is_string() && !p.get<std::string>().empty())
+      p = std::filesystem::absolute(p.get<std::string>()).lexically_normal().string();
+  }
   return j;
 }
 
@@ -95,28 +109,6 @@ void cast_to_model_type(data::Dataset& d, DType dtype) {
   for (const auto& [name, t] : d.inputs)
     inputs.set(name, is_floating(t.dtype()) && t.dtype() != dtype ? t.to(dtype) : t);
   d.inputs = inputs;
-}
-
-// The files a run writes at the top of its folder: their presence marks a run there.
-const std::vector<std::string>& run_files() {
-  static const std::vector<std::string> files{"config.json", "history.csv", "checkpoint.scidl",
-                                              "best.scidl",  "last.scidl",  kValidationSplitFile};
-  return files;
-}
-
-// A fresh run into a folder that holds another refuses (nothing is touched), or with
-// `overwrite` removes that run's files, so the folder never mixes two runs' files.
-void claim_run_folder(const std::filesystem::path& dir, bool overwrite) {
-  std::vector<std::string> found;
-  for (const auto& f : run_files())
-    if (std::filesystem::exists(dir / f)) found.push_back(f);
-  if (found.empty()) return;
-  if (!overwrite)
-    throw std::runtime_error(fmt::format(
-        "'{}' already holds a run ({}); nothing was changed. To keep it, train into another "
-        "folder (--out DIR); to continue it, --resume {}; to replace it, --overwrite",
-        dir.string(), fmt::join(found, ", "), dir.string()));
-  for (const auto& f : found) std::filesystem::remove(dir / f);
 }
 
 // The first non-finite value of a floating tensor [N, ...] as "example E, column C" (1-based
@@ -190,31 +182,103 @@ void check_data_fits_model(nn::Module& model, const LossFn& loss, bool class_tar
   model.train(was_training);
 }
 
-void check_resumable(const RunConfig& c, nlohmann::json& stored) {
+std::runtime_error not_a_run(const std::filesystem::path& dir, const std::string& missing) {
+  return std::runtime_error(fmt::format(
+      "cannot resume '{}': it is not a scidl run folder ({}); pass the folder a `scidl train` "
+      "run wrote (it holds config.json and checkpoint.scidl)",
+      dir.string(), missing));
+}
+
+// An error between taking the folder and the new run's first model puts the replaced run back.
+struct PutBackUnlessCommitted {
+  RunFolderClaim& claim;
+  const std::filesystem::path& dir;
+  ~PutBackUnlessCommitted() {
+    if (!claim.pending()) return;
+    try {
+      claim.restore();
+      fmt::print(stderr, "scidl: '{}' holds the run it held before --overwrite, as it was\n",
+                 dir.string());
+    } catch (const std::exception& e) {
+      fmt::print(stderr,
+                 "scidl: putting back the run replaced in '{}' failed: {}; its files are in {}\n",
+                 dir.string(), e.what(), (dir / RunFolderClaim::kReplacedFolder).string());
+    }
+  }
+};
+
+// Refuses to resume unless the folder is a run of the same config, training.epochs aside: that
+// may change to no fewer than the epochs done (more extend a finished run). Takes the run's
+// training.init_from, which only said where its first weights came from. Returns whether
+// training.epochs changed.
+bool check_resumable(RunConfig& c) {
   const auto& dir = c.output_dir;
-  auto not_a_run = [&](const std::string& missing) {
-    return std::runtime_error(fmt::format(
-        "cannot resume '{}': it is not a scidl run folder ({}); pass the folder a `scidl train` "
-        "run wrote (it holds config.json and checkpoint.scidl)",
-        dir.string(), missing));
-  };
-  if (!std::filesystem::is_directory(dir)) throw not_a_run("no such folder");
-  if (!std::filesystem::exists(dir / "config.json")) throw not_a_run("no config.json");
+  if (!std::filesystem::exists(dir / "config.json")) throw not_a_run(dir, "no config.json");
   if (!std::filesystem::exists(dir / "checkpoint.scidl"))
-    throw not_a_run(
-        "no checkpoint.scidl: the run stopped before its first checkpoint; start it afresh");
+    throw not_a_run(dir,
+                    "no checkpoint.scidl: the run stopped before its first checkpoint; start it "
+                    "afresh");
+  nlohmann::json stored;
   std::ifstream in(dir / "config.json");
   try {
     stored = nlohmann::json::parse(in);
   } catch (const std::exception& e) {
-    throw not_a_run(std::string("config.json does not parse: ") + e.what());
+    throw not_a_run(dir, std::string("config.json does not parse: ") + e.what());
   }
   auto diffs = config_differences(comparable(stored), comparable(to_json(c)));
-  if (!diffs.empty())
+  const int stored_epochs = stored["training"].value("epochs", c.training.epochs);
+  const bool epochs_changed = stored_epochs != c.training.epochs;
+  if (diffs.size() > (epochs_changed ? 1u : 0u))
     throw std::runtime_error(fmt::format(
         "cannot resume '{}': it was trained with a different config than {}:\n  {}\nresume with "
-        "the run's own config (its config.json lists every value), or start a new run",
-        dir.string(), c.source_name, fmt::join(diffs, "\n  ")));
+        "the run's own config ({}/config.toml where the run has one; config.json lists every "
+        "value), or start a new run; only training.epochs may change, to extend the run",
+        dir.string(), c.source_name, fmt::join(diffs, "\n  "), dir.string()));
+  c.training.init_from = stored["training"].value("init_from", std::string());
+  if (!epochs_changed) return false;
+  const CheckpointSummary done = read_checkpoint_summary(dir / "checkpoint.scidl");
+  if (c.training.epochs < done.epoch)
+    throw std::runtime_error(fmt::format(
+        "cannot resume '{}' with training.epochs = {}: the run has done {} epochs already; set "
+        "training.epochs to {} or more (more extend it)",
+        dir.string(), c.training.epochs, done.epoch, done.epoch));
+  if (done.stopped && c.training.epochs > stored_epochs)
+    throw std::runtime_error(fmt::format(
+        "cannot extend '{}': a callback stopped it after epoch {} (early stopping, or a "
+        "non-finite loss), so further epochs would not run; start a new run from its weights "
+        "instead: --init-from {}",
+        dir.string(), done.epoch, (dir / "last.scidl").string()));
+  return true;
+}
+
+// Starts the model from the weights of a model file: names and shapes must match the config's.
+void load_initial_weights(nn::Module& model, const std::filesystem::path& file,
+                          const std::string& config_name) {
+  std::map<std::string, Tensor> weights;
+  try {
+    weights = io::load_model(file).model->state_dict();
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(
+        fmt::format("--init-from '{}': {}; nothing was written", file.string(), e.what()));
+  }
+  try {
+    model.load_state_dict(weights);
+  } catch (const std::invalid_argument& e) {
+    std::string why = e.what();
+    if (auto colon = why.find(": "); why.rfind("load_state_dict", 0) == 0) why.erase(0, colon + 2);
+    throw std::invalid_argument(fmt::format(
+        "--init-from '{}' does not fit the model of {}: {} (names and shapes must match, as "
+        "`scidl weights` lists them); nothing was written",
+        file.string(), config_name, why));
+  }
+}
+
+// config.json and config.toml, written anew on a fresh start and when a resume changed the
+// config (training.epochs).
+void write_run_config(const std::filesystem::path& dir, const RunConfig& c,
+                      const std::string& toml) {
+  io::write_file_atomically(dir / "config.json", to_json(c).dump(2) + "\n");
+  io::write_file_atomically(dir / "config.toml", toml);
 }
 
 }  // namespace
@@ -240,10 +304,19 @@ RunResult run_training(const RunConfig& c, bool verbose) {
   return run_training(c, RunOptions{verbose, false});
 }
 
-RunResult run_training(const RunConfig& c, const RunOptions& options) {
+RunResult run_training(const RunConfig& config, const RunOptions& options) {
   const bool verbose = options.verbose;
-  nlohmann::json stored_config;
-  if (options.resume) check_resumable(c, stored_config);
+  RunConfig c = config;
+  const auto& dir = c.output_dir;
+  if (options.resume && !std::filesystem::is_directory(dir)) throw not_a_run(dir, "no such folder");
+  const RunFolderLock lock = RunFolderLock::acquire(dir, verbose);
+  if (RunFolderClaim::recover_replaced_run(dir))
+    fmt::print(stderr,
+               "scidl: '{}' held a run set aside by an --overwrite that ended before its first "
+               "model; that run is back as it was\n",
+               dir.string());
+  if (!options.resume) RunFolderClaim::refuse_if_taken(dir, options.overwrite);
+  const bool extending = options.resume && check_resumable(c);
   manual_seed(c.seed);
   data::Dataset all = load_dataset(c.data, c.seed);
   for (const auto& [name, shape] : nn::model_inputs(c.model)) {
@@ -285,6 +358,8 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
     split.train.augment =
         data::Augmenter(data::parse_augment_options(c.data.augment, "data.augment"), c.seed);
   auto model = nn::build_model(c.model, c.seed);
+  if (!options.resume && !c.training.init_from.empty())
+    load_initial_weights(*model, c.training.init_from, c.source_name);
   if (!model->parameters().empty()) {
     const DType dtype = model->parameters().front().dtype();
     for (data::Dataset* d : {&all, &split.train, &split.validation}) cast_to_model_type(*d, dtype);
@@ -311,17 +386,6 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
             ? fmt::format("the validation data ('{}')", c.data.validation_table.string())
             : fmt::format("the validation data ({} set)", c.data.validation));
 
-  const auto& dir = c.output_dir;
-  if (!options.resume) claim_run_folder(dir, options.overwrite);
-  std::filesystem::create_directories(dir);
-  if (!options.resume) {
-    io::AtomicFileWriter cfg(dir / "config.json");
-    cfg.write(to_json(c).dump(2) + "\n");
-    cfg.commit();
-    if (c.data.validation_split > 0)
-      write_validation_split(
-          dir, describe_validation_split(all, c.data.split, c.data.validation_split, c.seed));
-  }
   RunResult result;
   result.best_model = dir / "best.scidl";
   result.last_model = dir / "last.scidl";
@@ -359,6 +423,18 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   if (c.data.window > 0)  // what a roll-out feeds back: k points of these columns
     saved_spec["window"] = {
         {"points", c.data.window}, {"columns", all.x_names}, {"target", c.data.window_target}};
+
+  // Everything written later is checked; then the folder is taken and the config written.
+  check_run_writes(c, saved_spec, data_description(c.data));
+  const std::string config_toml = run_config_toml(c, dir);
+  RunFolderClaim claim =
+      options.resume ? RunFolderClaim() : RunFolderClaim::take(dir, run_outputs(c));
+  const PutBackUnlessCommitted put_back_on_error{claim, dir};
+  if (!options.resume || extending || !std::filesystem::exists(dir / "config.toml"))
+    write_run_config(dir, c, config_toml);
+  if (!options.resume && c.data.validation_split > 0)
+    write_validation_split(
+        dir, describe_validation_split(all, c.data.split, c.data.validation_split, c.seed));
   for (auto& cb :
        make_callbacks(c.callbacks, dir, saved_spec, hparams_of(c, *model), val != nullptr))
     add(std::move(cb));
@@ -373,15 +449,22 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   auto best_saver = std::make_unique<ModelCheckpoint>(best, saved_spec);
   best_saver->set_state_key("run:best_model");
   add(std::move(best_saver));
+  if (claim.pending()) add(claim.commit_at_first_epoch_end());  // best.scidl is written by now
   add(std::make_unique<CSVLogger>(dir / "history.csv"));
   nlohmann::json run_meta = {{"config", to_json(c)}};
-  add(std::make_unique<CheckpointWriter>(dir / "checkpoint.scidl", c.checkpoint_every_n_steps,
-                                         callbacks, run_meta));
+  auto writer =
+      std::make_unique<CheckpointWriter>(dir / "checkpoint.scidl", c.checkpoint_every_n_steps,
+                                         callbacks, run_meta, options.stop_requested);
+  const CheckpointWriter& checkpoints = *writer;
+  add(std::move(writer));
 
   if (options.resume) {
     restore_training_checkpoint(dir / "checkpoint.scidl", trainer, callbacks);
     const auto& p = trainer.progress();
-    if (verbose)
+    if (verbose && extending)
+      fmt::print("extending {} to {} epochs, from epoch {}\n", dir.string(), c.training.epochs,
+                 p.epoch + 1);
+    else if (verbose)
       fmt::print("resuming {} at epoch {}, batch {} (step {})\n", dir.string(), p.epoch + 1,
                  p.batch, p.global_step);
   }
@@ -393,6 +476,17 @@ RunResult run_training(const RunConfig& c, const RunOptions& options) {
   fo.verbose = false;  // the ProgressBar prints the epoch lines
   result.history = trainer.fit(split.train, val, fo, callbacks);
   result.stopped_because = trainer.termination_reason();
+  result.interrupted = checkpoints.interrupted();
+  if (claim.pending()) {  // ended before its first model: the replaced run comes back
+    claim.restore();
+    result.previous_run_restored = true;
+    if (!result.interrupted)
+      fmt::print(stderr,
+                 "scidl: the run ended before its first model ({}); '{}' holds the run "
+                 "it held before --overwrite, as it was\n",
+                 result.stopped_because, dir.string());
+  }
+  if (result.interrupted || result.previous_run_restored) return result;
   if (result.stopped_because.empty() &&
       static_cast<int>(result.history.epochs.size()) < c.training.epochs)
     result.stopped_because = "stopped early by a callback";

@@ -1,6 +1,7 @@
 // Runs a whole training job from a RunConfig: data, split, model, optimizer, callbacks, fit, and
 // the run folder:
 //   config.json       the resolved config (a resume compares against it)
+//   config.toml       the same as a config `scidl train` reads (train/run_config_toml.h)
 //   validation_split.json  the validation rows, or groups, of a validation_split (train/
 //                     validation_split.h)
 //   checkpoint.scidl  the resume point: at every epoch end, and every N steps when asked
@@ -9,8 +10,13 @@
 //   history.csv       one row per epoch (Keras CSVLogger format)
 //   plots/NAME.svg|png  loss and each metric per epoch, training and validation
 //   confusion_matrix.csv  when metrics hold "confusion_matrix" (validation data, else training)
+// One process at a time trains in a folder (train/run_lock.h). Everything the run writes later
+// is checked before it writes anything (train/run_checks.h), and a run that replaces another
+// keeps the old one until its own first model is written (train/run_folder.h).
 // Used by `scidl train` and by the C++ API alike.
 #pragma once
+#include <atomic>
+
 #include "scidl/train/run_config.h"
 #include "scidl/train/trainer.h"
 
@@ -21,16 +27,24 @@ struct RunResult {
   Logs final_validation;  // empty when there is no validation split
   std::filesystem::path best_model, last_model;
   std::string stopped_because;  // "" when all epochs ran
+  // A stop request ended the run after a checkpoint: --resume continues it. When it came before
+  // the first model of an --overwrite, the replaced run is back instead and nothing was kept.
+  bool interrupted = false;
+  bool previous_run_restored = false;
 };
 
 struct RunOptions {
   bool verbose = true;
   // Continue the run in config.output_dir from its checkpoint. Refused when that folder is not a
-  // run or was made from a different config (the message lists what differs).
+  // run or was made from a different config (the message lists what differs); training.epochs
+  // alone may differ, to no fewer than the epochs done: more extend a finished run.
   bool resume = false;
-  // Start afresh in a folder that already holds a run, removing that run's files first; without
-  // it such a folder is refused, so that no earlier run is overwritten or mixed with this one.
+  // Start afresh in a folder that already holds a run, replacing that run once this one has
+  // written its first model; without it such a folder is refused, so that no earlier run is
+  // overwritten or mixed with this one.
   bool overwrite = false;
+  // Set (e.g. by a SIGINT handler) to stop after the batch in progress, with a checkpoint.
+  const std::atomic<bool>* stop_requested = nullptr;
 };
 
 RunResult run_training(const RunConfig& config, bool verbose = true);

@@ -301,6 +301,7 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
         throw io::ConfigError(fmt::format("{}: {}", doc.file, e.what()));
       }
     }
+    if (auto p = t->string("init_from")) s.init_from = resolve(base, *p);
     if (s.epochs < 1) t->fail("epochs", "must be at least 1");
     if (s.batch_size < 1) t->fail("batch_size", "must be at least 1");
     t->finish();
@@ -519,6 +520,7 @@ nlohmann::json to_json(const RunConfig& c) {
   j["training"]["gradient_clip_norm"] = t.gradient_clip_norm;
   j["training"]["gradient_clip_value"] = t.gradient_clip_value;
   j["training"]["regularization"] = {{"l1", t.regularization.l1}, {"l2", t.regularization.l2}};
+  if (!t.init_from.empty()) j["training"]["init_from"] = t.init_from.string();
   j["output"] = {{"dir", c.output_dir.string()},
                  {"checkpoint_every_n_steps", c.checkpoint_every_n_steps},
                  {"plots", c.plots}};

@@ -16,7 +16,8 @@
 //   [model]     inputs = 3; layers = [{ type = "dense", units = 128, activation = "relu" }, ...]
 //   [optimizer] type = "adam" (sgd, adamw, adagrad, adadelta, rmsprop); lr; that type's options
 //   [training]  epochs; batch_size; loss; metrics = ["mae"]; shuffle; gradient_clip_norm;
-//               gradient_clip_value; regularization = { l1 = 0.0, l2 = 1e-4 } (all parameters)
+//               gradient_clip_value; regularization = { l1 = 0.0, l2 = 1e-4 } (all parameters);
+//               init_from = "model.scidl" (start from its weights; `scidl train --init-from`)
 //   [lr_schedule] type = "step" | "exponential" | "cosine" | "reduce_on_plateau", its options,
 //               monitor (reduce_on_plateau; default val_loss)
 //   [output]    dir = "runs/NAME"; checkpoint_every_n_steps = 0 (mid-epoch resume points;
@@ -76,6 +77,8 @@ struct TrainingSpec {
   bool shuffle = true;
   double gradient_clip_norm = 0, gradient_clip_value = 0;  // 0: off
   optim::Penalty regularization;  // on every parameter; per layer: kernel_regularizer in [model]
+  // A model file whose weights the run starts from (fine-tuning); empty: fresh initial weights.
+  std::filesystem::path init_from;
 };
 
 struct RunConfig {
