@@ -19,7 +19,8 @@
 // same errors); header and delimiter do not apply. Anything malformed (a truncated file, counts
 // that disagree with what is listed, an observation with too many or too few values, text that
 // is not a number, elements gretl does not write) throws one CsvError naming the file, the line
-// and the variable or observation. gretl's binary forms (.gdtb, binary="...") are refused.
+// and the variable or observation. gretl's binary forms are refused: values kept in a separate
+// file (binary="...") here, the zipped .gdtb by read_table (table_reader.h).
 #pragma once
 
 #include <filesystem>
