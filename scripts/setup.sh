@@ -18,6 +18,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist    # Fashion-MNIST under /usr/share/datasets/fashion-mnist
   librdkit-dev rdkit-data  # SMILES into molecule graphs; the NCI molecules with their TPSA
+  gretl-data               # real tables as gretl .gdt files: bike sharing for the table and AutoML cases
   libcairo2-dev            # the header RDKit's PNG drawings of molecules need
 )
 bench_packages=(python3-torch python3-numpy)

@@ -248,60 +248,20 @@ class CsvReader {
   }
 
   void choose_columns() {
-    target_of_.assign(static_cast<std::size_t>(file_columns_), -1);
     text_of_.assign(static_cast<std::size_t>(file_columns_), -1);
-    for (const CsvColumn& choice : options_.text_columns) {
-      const auto [column, label] = find_column(choice);
-      int& target = text_of_[static_cast<std::size_t>(column)];
-      if (target >= 0) throw CsvError(file_ + ": column " + label + " is chosen twice");
-      target = static_cast<int>(text_chosen_.size());
-      text_chosen_.push_back(column);
-    }
+    if (!options_.text_columns.empty())
+      text_chosen_ = data::choose_columns(file_, file_columns_, header_, options_.text_columns);
+    for (std::size_t t = 0; t < text_chosen_.size(); ++t)
+      text_of_[static_cast<std::size_t>(text_chosen_[t])] = static_cast<int>(t);
     if (options_.columns.empty()) {  // every column that is not read as text
       for (std::int64_t column = 0; column < file_columns_; ++column)
-        if (text_of_[static_cast<std::size_t>(column)] < 0) add_chosen(column, "");
-      return;
+        if (text_of_[static_cast<std::size_t>(column)] < 0) chosen_.push_back(column);
+    } else {
+      chosen_ = data::choose_columns(file_, file_columns_, header_, options_.columns);
     }
-    for (const CsvColumn& choice : options_.columns) {
-      const auto [column, label] = find_column(choice);
-      add_chosen(column, label);
-    }
-  }
-
-  // A chosen column's position in the file, and how messages name it.
-  std::pair<std::int64_t, std::string> find_column(const CsvColumn& choice) const {
-    if (const auto* index = std::get_if<std::int64_t>(&choice)) {
-      if (*index < 0 || *index >= file_columns_) {
-        throw CsvError(file_ + ": column " + std::to_string(*index) +
-                       " is out of range (the file has " + std::to_string(file_columns_) +
-                       " columns, numbered from 0)");
-      }
-      return {*index, std::to_string(*index)};
-    }
-    const std::string& name = std::get<std::string>(choice);
-    if (!has_header_) {
-      throw CsvError(file_ + ": column '" + name +
-                     "' is chosen by name, but the file has no header row; choose it by "
-                     "position, or set the header option to Present");
-    }
-    auto found = std::find(header_.begin(), header_.end(), name);
-    if (found == header_.end()) {
-      std::string known;
-      for (const std::string& column : header_) known += (known.empty() ? "" : ", ") + column;
-      throw CsvError(file_ + ": no column named '" + name + "' (columns: " + known + ")");
-    }
-    if (std::find(found + 1, header_.end(), name) != header_.end()) {
-      throw CsvError(file_ + ": more than one column is named '" + name +
-                     "'; choose it by position");
-    }
-    return {found - header_.begin(), "'" + name + "'"};
-  }
-
-  void add_chosen(std::int64_t column, const std::string& label) {
-    int& target = target_of_[static_cast<std::size_t>(column)];
-    if (target >= 0) throw CsvError(file_ + ": column " + label + " is chosen twice");
-    target = static_cast<int>(chosen_.size());
-    chosen_.push_back(column);
+    target_of_.assign(static_cast<std::size_t>(file_columns_), -1);
+    for (std::size_t target = 0; target < chosen_.size(); ++target)
+      target_of_[static_cast<std::size_t>(chosen_[target])] = static_cast<int>(target);
   }
 
   std::string column_name(std::int64_t column) const {
@@ -461,6 +421,52 @@ void write_csv(const std::filesystem::path& path, const CsvTable& table) {
   } catch (const io::FileError& error) {
     throw CsvError(error.what());
   }
+}
+
+std::vector<std::int64_t> choose_columns(const std::string& file, std::int64_t file_columns,
+                                         const std::vector<std::string>& header,
+                                         const std::vector<CsvColumn>& choices) {
+  std::vector<std::int64_t> chosen;
+  std::vector<bool> taken(static_cast<std::size_t>(file_columns), false);
+  auto add = [&](std::int64_t column, const std::string& label) {
+    if (taken[static_cast<std::size_t>(column)])
+      throw CsvError(file + ": column " + label + " is chosen twice");
+    taken[static_cast<std::size_t>(column)] = true;
+    chosen.push_back(column);
+  };
+  if (choices.empty()) {
+    for (std::int64_t column = 0; column < file_columns; ++column) chosen.push_back(column);
+    return chosen;
+  }
+  for (const CsvColumn& choice : choices) {
+    if (const auto* index = std::get_if<std::int64_t>(&choice)) {
+      if (*index < 0 || *index >= file_columns) {
+        throw CsvError(file + ": column " + std::to_string(*index) +
+                       " is out of range (the file has " + std::to_string(file_columns) +
+                       " columns, numbered from 0)");
+      }
+      add(*index, std::to_string(*index));
+      continue;
+    }
+    const std::string& name = std::get<std::string>(choice);
+    if (header.empty()) {
+      throw CsvError(file + ": column '" + name +
+                     "' is chosen by name, but the file has no header row; choose it by "
+                     "position, or set the header option to Present");
+    }
+    auto found = std::find(header.begin(), header.end(), name);
+    if (found == header.end()) {
+      std::string known;
+      for (const std::string& column : header) known += (known.empty() ? "" : ", ") + column;
+      throw CsvError(file + ": no column named '" + name + "' (columns: " + known + ")");
+    }
+    if (std::find(found + 1, header.end(), name) != header.end()) {
+      throw CsvError(file + ": more than one column is named '" + name +
+                     "'; choose it by position");
+    }
+    add(found - header.begin(), "'" + name + "'");
+  }
+  return chosen;
 }
 
 void write_csv(const std::filesystem::path& path, const std::vector<std::string>& column_names,

@@ -77,6 +77,15 @@ struct CsvFirstRow {
 };
 CsvFirstRow read_csv_first_row(const std::filesystem::path& path);
 
+// The positions of the columns `choices` picks from a file's `file_columns` columns, in the order
+// asked (every column when `choices` is empty), checked as read_csv checks them: a name must name
+// one column of `header` (empty when the file has none), a position must be in range, and no
+// column may be picked twice. Throws CsvError naming `file`. Other table readers share it so a
+// column choice means the same, and fails the same way, in every format.
+std::vector<std::int64_t> choose_columns(const std::string& file, std::int64_t file_columns,
+                                         const std::vector<std::string>& header,
+                                         const std::vector<CsvColumn>& choices);
+
 // Writes `rows` x `cols` row-major values with a header row of column_names (no header when
 // column_names is empty; otherwise it must hold `cols` names). Replaces `path` atomically.
 void write_csv(const std::filesystem::path& path, const std::vector<std::string>& column_names,
