@@ -48,9 +48,9 @@ nlohmann::json comparable(nlohmann::json j) {
   if (j.contains("output")) j["output"].erase("dir");
   if (j.contains("training")) j["training"].erase("init_from");
   if (!j.contains("data")) return j;
-  for (const char* key : {"x", "y", "groups", "images", "labels", "path"}) {
+  for (const char* key : {"x", "y", "groups", "images", "labels", "path", "validation"}) {
     auto& p = j["data"][key];
-    if (p.is_string() && !p.get<std::string>().empty())
+    if (p.is_string() && !p.get<std::string>().empty() && p != "test")  // "test": a source's set
       p = std::filesystem::absolute(p.get<std::string>()).lexically_normal().string();
   }
   return j;

@@ -491,12 +491,11 @@ nlohmann::json to_json(const RunConfig& c) {
                {"augment", c.data.augment}};
   // Only when set, so runs from before x_columns existed still resume with their config.json.
   if (!c.data.x_columns.empty()) j["data"]["x_columns"] = c.data.x_columns;
-  if (!c.data.table.empty()) {
+  if (!c.data.table.empty()) {  // x is the table too: the config says path
+    j["data"].erase("x");
     j["data"]["path"] = c.data.table.string();
     j["data"]["target"] = c.data.target;
   }
-  if (!c.data.validation_table.empty())
-    j["data"]["validation_path"] = c.data.validation_table.string();
   if (c.data.header) j["data"]["header"] = *c.data.header;
   if (c.data.window > 0) j["data"]["window"] = c.data.window;
   if (c.data.window_target != "next") j["data"]["window_target"] = c.data.window_target;
@@ -507,7 +506,9 @@ nlohmann::json to_json(const RunConfig& c) {
     j["data"]["node_attributes"] = c.data.node_attributes;
   }
   for (const auto& [name, columns] : c.data.inputs) j["data"]["inputs"][name] = columns;
-  if (!c.data.validation.empty()) j["data"]["validation"] = c.data.validation;
+  if (!c.data.validation.empty())
+    j["data"]["validation"] =
+        c.data.validation == "table" ? c.data.validation_table.string() : c.data.validation;
   j["model"] = c.model;
   j["optimizer"] = optim::to_json(c.optimizer);
   j["lr_schedule"] = c.lr_schedule;

@@ -15,8 +15,9 @@ std::filesystem::path absolute_path(const std::filesystem::path& p) {
 
 // The config with every path it reads made absolute, and the run folder as output.dir.
 RunConfig with_absolute_paths(RunConfig c, const std::filesystem::path& run_dir) {
-  for (auto* p : {&c.data.x, &c.data.y, &c.data.groups, &c.data.images, &c.data.labels,
-                  &c.data.graph_dir, &c.training.init_from})
+  for (auto* p :
+       {&c.data.x, &c.data.y, &c.data.groups, &c.data.images, &c.data.labels, &c.data.graph_dir,
+        &c.data.table, &c.data.validation_table, &c.training.init_from})
     *p = absolute_path(*p);
   c.output_dir = absolute_path(run_dir);
   return c;
