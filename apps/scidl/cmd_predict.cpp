@@ -4,6 +4,7 @@
 
 #include "command.h"
 #include "scidl/data/csv.h"
+#include "scidl/data/table_reader.h"
 #include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
@@ -130,7 +131,7 @@ SCIDL_COMMAND([](CLI::App& app) {
     }
     scidl::data::CsvOptions options;
     options.header = header_choice(a->header);
-    auto table = scidl::data::read_csv(a->input, options);
+    auto table = scidl::data::read_table(a->input, options);
     scidl::Shape input_shape = scidl::nn::model_input_shape(loaded.spec);
     int64_t inputs = scidl::numel_of(input_shape);
     if (table.cols != inputs)

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "scidl/data/csv.h"
+#include "scidl/data/table_reader.h"
 
 namespace scidl::data {
 namespace {
@@ -89,7 +90,7 @@ Dataset read_table_dataset(const TableSpec& spec, const std::vector<std::string>
   if (spec.classes && spec.targets.size() != 1)
     throw CsvError(fmt::format("'{}': class targets are one column, got {} ({})", file,
                                spec.targets.size(), fmt::join(spec.targets, ", ")));
-  const CsvFirstRow first = read_csv_first_row(spec.path);
+  const CsvFirstRow first = read_table_first_row(spec.path);
   for (const auto& t : spec.targets) {
     if (!contains(first.cells, t))
       throw CsvError(fmt::format("'{}': no column named '{}' for the target (columns: {})", file, t,
@@ -112,7 +113,7 @@ Dataset read_table_dataset(const TableSpec& spec, const std::vector<std::string>
     (spec.classes ? options.text_columns : options.columns).push_back(t);
   CsvTable table;
   try {
-    table = read_csv(spec.path, options);
+    table = read_table(spec.path, options);
   } catch (const CsvError& e) {
     rethrow_with_hint(e, spec);
   }

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "scidl/data/table_dataset.h"
+#include "scidl/data/table_reader.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/train/losses.h"
 #include "scidl/train/run_config.h"
@@ -50,7 +51,7 @@ nlohmann::json table_description(const RunConfig& c, const data::Dataset& train)
   t["x_columns"] = train.x_names;
   bool header = !c.data.table.empty() || !c.data.x_columns.empty();
   if (!header)
-    header = c.data.header.value_or(data::read_csv_first_row(c.data.x).looks_like_header);
+    header = c.data.header.value_or(data::read_table_first_row(c.data.x).looks_like_header);
   t["header"] = header;
   t["targets"] = train.y_names;
   t["loss"] = c.training.loss;
@@ -68,7 +69,7 @@ ModelTable read_model_table(const nlohmann::json& spec, const std::filesystem::p
   const bool trained_with_header = t.value("header", false);
   const std::string path = file.string();
   ModelTable out;
-  const data::CsvFirstRow first = data::read_csv_first_row(file);
+  const data::CsvFirstRow first = data::read_table_first_row(file);
   const bool header_row = first_row_is_header(first, names, header, out.header_note, path);
   const bool classes = loss_takes_class_indices(t.value("loss", std::string()));
 
@@ -121,7 +122,7 @@ ModelTable read_model_table(const nlohmann::json& spec, const std::filesystem::p
                                         : data::CsvColumn(static_cast<int64_t>(names.size() + i));
       (classes ? options.text_columns : options.columns).push_back(c);
     }
-  data::CsvTable table = data::read_csv(file, options);
+  data::CsvTable table = data::read_table(file, options);
   const int64_t n = table.rows, inputs = static_cast<int64_t>(names.size());
   const int64_t y_width = table.cols - inputs;
   out.rows = n;

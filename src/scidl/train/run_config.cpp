@@ -10,6 +10,7 @@
 #include "scidl/data/fashion_mnist.h"
 #include "scidl/data/synthetic.h"
 #include "scidl/data/table_dataset.h"
+#include "scidl/data/table_reader.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/optim/factory.h"
 #include "scidl/optim/lr_schedule.h"
@@ -436,8 +437,8 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
   data::CsvOptions x_options = options;
   for (const auto& name : spec.x_columns) x_options.columns.emplace_back(name);
   if (!spec.x_columns.empty()) x_options.header = data::CsvHeader::Present;
-  data::CsvTable x = data::read_csv(spec.x, x_options);  // names a missing column and the file
-  data::CsvTable y = data::read_csv(spec.y, options);
+  data::CsvTable x = data::read_table(spec.x, x_options);  // names a missing column and the file
+  data::CsvTable y = data::read_table(spec.y, options);
   if (x.rows != y.rows)
     throw std::invalid_argument(
         fmt::format("'{}' has {} rows but '{}' has {}; they must match row for row",
