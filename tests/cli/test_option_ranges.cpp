@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <map>
 #include <set>
 #include <sstream>
 

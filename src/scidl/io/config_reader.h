@@ -40,11 +40,12 @@ class ConfigSection {
   std::optional<bool> boolean(const std::string& key);
   std::optional<std::vector<double>> numbers(const std::string& key);
   std::optional<std::vector<std::string>> strings(const std::string& key);
+  // A sub-table, read through `keys` when given.
   std::optional<ConfigSection> section(const std::string& key, const KeyTable* keys = nullptr);
   // Any value as JSON (tables -> objects, arrays -> arrays), for specs like the model's layers.
   std::optional<nlohmann::json> json(const std::string& key);
 
-  // A string that must be one of `choices`.
+  // A string that must be one of `choices` (the same as the KeyTable's, where it declares some).
   std::optional<std::string> choice(const std::string& key,
                                     const std::vector<std::string>& choices);
   // A string that must be one of the choices its KeyTable declares.
@@ -52,7 +53,8 @@ class ConfigSection {
   // Holds the rest of the reading to `keys`, the table of one type of a section with types
   // ([optimizer] type = "sgd"); keys already read must be declared there too.
   void use_keys(const KeyTable& keys);
-  // Rejects keys that were never read, listing the valid ones (`valid` adds keys read elsewhere).
+  // Rejects keys that were never read, listing the valid ones (`also_valid` adds keys read
+  // elsewhere) and the likeliest meant; a key the KeyTable declares is named as unused here.
   void finish(const std::vector<std::string>& also_valid = {}) const;
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
   // A required key that is absent: "'key' is missing: <what>", naming a key of this table that
