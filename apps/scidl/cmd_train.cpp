@@ -46,7 +46,8 @@ SCIDL_COMMAND([](CLI::App& app) {
       "train",
       "Train a model from a TOML config (data, model, optimizer, loss, metrics, callbacks)");
   // Required, but checked in the callback: CLI11 would give --help-config's SECTION to it.
-  cmd->add_option("config", args->config, "the run's TOML config (see examples/training/)")
+  cmd->add_option("config", args->config,
+                  "the run's TOML config (see examples/training/); required but with --help-config")
       ->check(CLI::ExistingFile);
   cmd->add_option("--set", args->overrides,
                   "override a config entry, e.g. --set training.epochs=5 (repeatable)");
