@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "command.h"
+#include "option_ranges.h"
 #include "scidl/cases/three_body/dataset.h"
 #include "scidl/cases/three_body/report.h"
 #include "scidl/io/config_reader.h"
@@ -155,15 +156,21 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--max-bits", a->max_bits,
                   "precision cap of the convergence ladder (53: double only; 106: double-double)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(53, 1024));
   cmd->add_option("--accept-distance", a->accept_distance,
                   "phase-space distance under which two rungs agree")
-      ->capture_default_str();
-  cmd->add_option("--threads", a->threads, "threads for data generation")->capture_default_str();
+      ->capture_default_str()
+      ->check(scidl::cli::positive_at_most(1.0));
+  cmd->add_option("--threads", a->threads, "threads for data generation")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--ring-points", a->ring_points, "initial conditions on the Fig. 5 ring")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", a->seed, "seed of the initial conditions")->capture_default_str();
+  cmd->add_option("--seed", a->seed, "seed of the initial conditions")
+      ->capture_default_str()
+      ->check(scidl::cli::seed_range());
   cmd->add_option("--set", a->overrides,
                   "override an entry of the training config, e.g. --set training.batch_size=5000");
   cmd->add_flag("--show-config", a->show_config, "print the training config and exit");

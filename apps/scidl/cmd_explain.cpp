@@ -18,6 +18,7 @@
 #include "command.h"
 #include "explain_graphs.h"
 #include "explain_images.h"
+#include "option_ranges.h"
 #include "scidl/cases/explanation_toy/saturated_relu_toy.h"
 #include "scidl/data/csv.h"
 #include "scidl/explain/explain.h"
@@ -381,7 +382,8 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--ranking", a->ranking, "ranking.csv written by scidl explain")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--top", a->top, "how many of the ranking's top features to use (default 2)");
+  cmd->add_option("--top", a->top, "how many of the ranking's top features to use (default 2)")
+      ->check(CLI::Range(1, 10000));
   cmd->add_option("--features", a->features, "comma-separated feature names instead of a ranking");
   cmd->callback([a] { fit_formula(*a); });
 });
@@ -413,9 +415,11 @@ SCIDL_COMMAND([](CLI::App& app) {
   cmd->add_option("--labels", a->labels,
                   "images: their labels (IDX or one-column CSV), shown in the heatmap captions")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--limit", a->limit, "explain only the first N examples (0: all)");
+  cmd->add_option("--limit", a->limit, "explain only the first N examples (0: all)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   cmd->add_option("--heatmaps", a->heatmaps,
-                  "images: how many examples the heatmap grid shows (default 16)");
+                  "images: how many examples the heatmap grid shows (default 16)")
+      ->check(CLI::Range(1, 4096));
   cmd->add_option("--class-names", a->class_names,
                   "images: class names for the captions: fashion_mnist or NAME,NAME,...");
   cmd->add_option(
@@ -423,8 +427,9 @@ SCIDL_COMMAND([](CLI::App& app) {
          "ig (integrated gradients), saliency, ixg (input x gradient) or smoothgrad (noise tunnel)")
       ->check(CLI::IsMember({"ig", "saliency", "ixg", "smoothgrad"}));
   cmd->add_option(
-      "--target", a->target,
-      "the output index (or class) to explain; required when the model has several outputs");
+         "--target", a->target,
+         "the output index (or class) to explain; required when the model has several outputs")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
   cmd->add_option("--targets", a->targets,
                   "one-column CSV with each example's own target, e.g. its class (train_Y.csv)")
       ->check(CLI::ExistingFile)
@@ -432,13 +437,16 @@ SCIDL_COMMAND([](CLI::App& app) {
   cmd->add_option(
       "--baseline", a->baseline,
       "ig baseline: zero, mean (of --data), a number, or a CSV (one row, or one per example)");
-  cmd->add_option("--steps", a->steps, "ig: number of path points (default 50)");
+  cmd->add_option("--steps", a->steps, "ig: number of path points (default 50)")
+      ->check(CLI::Range(1, 1000000));
   cmd->add_option("--rule", a->rule,
                   "ig: gausslegendre (default), riemann_left, riemann_right, riemann_middle, "
                   "riemann_trapezoid");
   cmd->add_option("--internal-batch-size", a->internal_batch_size,
-                  "ig: path points per forward/backward pass (0: all at once)");
-  cmd->add_option("--batch-size", a->batch_size, "examples per call (default 1024)");
+                  "ig: path points per forward/backward pass (0: all at once)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 20));
+  cmd->add_option("--batch-size", a->batch_size, "examples per call (default 1024)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
   cmd->add_flag("--signed", a->signed_gradient,
                 "saliency: keep the gradient's sign instead of |gradient|");
   cmd->add_option("--nt-type", a->nt_type, "smoothgrad: smoothgrad, smoothgrad_sq or vargrad")
@@ -447,10 +455,12 @@ SCIDL_COMMAND([](CLI::App& app) {
                   "smoothgrad: the method run on noisy inputs (saliency, ixg, ig)")
       ->check(CLI::IsMember({"saliency", "ixg", "ig"}));
   cmd->add_option("--nt-samples", a->nt_samples,
-                  "smoothgrad: noisy samples per example (default 5)");
+                  "smoothgrad: noisy samples per example (default 5)")
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--stdev", a->stdev,
-                  "smoothgrad: noise standard deviation, in input units (default 1)");
-  cmd->add_option("--seed", a->seed, "smoothgrad: noise seed");
+                  "smoothgrad: noise standard deviation, in input units (default 1)")
+      ->check(scidl::cli::positive_at_most(1e6));
+  cmd->add_option("--seed", a->seed, "smoothgrad: noise seed")->check(scidl::cli::seed_range());
   cmd->add_option("--ranking", a->ranking,
                   "global ranking: attribution (mean |attribution|) or gradient (mean |gradient| "
                   "on standardised features)")

@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "command.h"
+#include "option_ranges.h"
 #include "scidl/cases/graphs/ba_motifs.h"
 
 namespace {
@@ -43,8 +44,11 @@ SCIDL_COMMAND([](CLI::App& app) {
   gen->add_option("--motifs", a->motifs, "ba2: BA-2Motifs (house or 5-cycle on a BA tree)")
       ->capture_default_str();
   gen->add_option("--graphs", a->graphs, "number of graphs (half of each class)")
-      ->capture_default_str();
-  gen->add_option("--seed", a->seed, "random seed")->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{2}, int64_t{10'000'000}));
+  gen->add_option("--seed", a->seed, "random seed")
+      ->capture_default_str()
+      ->check(scidl::cli::seed_range());
   gen->add_option("--out", a->out, "output folder (its name is the dataset's NAME)")->required();
   gen->callback([a] { generate(*a); });
 });

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "command.h"
+#include "option_ranges.h"
 #include "scidl/cases/knots/knots.h"
 #include "scidl/data/csv.h"
 #include "scidl/nn/model_io.h"
@@ -158,6 +159,18 @@ void report(const ReportArgs& a) {
              a.features.empty() ? "" : fmt::format(" on {}", a.features), 100 * accuracy, examples);
 }
 
+// Knot signatures are even.
+CLI::Validator even_number() {
+  return CLI::Validator(
+      [](std::string& input) -> std::string {
+        int64_t value = 1;
+        if (!CLI::detail::lexical_cast(input, value) || value % 2 != 0)
+          return "Value " + input + " is not even";
+        return {};
+      },
+      "EVEN");
+}
+
 SCIDL_COMMAND([](CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "knots", "Knot signature from hyperbolic invariants (Davies et al. 2021): data and scores");
@@ -171,13 +184,16 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   prep->add_option("--out", p->out, "output folder")->required();
-  prep->add_option("--test-fraction", p->test_fraction, "share of knots kept for testing (0.125)");
-  prep->add_option("--seed", p->seed, "seed of the split");
+  prep->add_option("--test-fraction", p->test_fraction, "share of knots kept for testing (0.125)")
+      ->check(scidl::cli::strictly_between(0.0, 1.0));
+  prep->add_option("--seed", p->seed, "seed of the split")->check(scidl::cli::seed_range());
   prep->add_option("--smallest-signature", p->smallest,
-                   "signature of class 0 (default: the smallest in the data)");
+                   "signature of class 0, even (default: the smallest in the data)")
+      ->check(CLI::Range(-1000, 1000) & even_number());
   prep->add_option("--classes", p->classes,
                    "number of classes, signatures smallest, smallest + 2, ... (default: to the "
-                   "largest in the data)");
+                   "largest in the data)")
+      ->check(CLI::Range(0, 1000));
   prep->callback([p, prep] {
     p->fixed_smallest = prep->get_option("--smallest-signature")->count() > 0;
     prepare(*p);

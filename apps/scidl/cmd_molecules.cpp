@@ -68,7 +68,7 @@ SCIDL_COMMAND([](CLI::App& app) {
                    "CSV of targets, one row per SMILES row (default: RDKit's TPSA)")
       ->check(CLI::ExistingFile);
   prep->add_option("--limit", a->limit, "keep only the first N molecules read (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   prep->add_option("--out", a->out, "output folder (its name is the dataset's NAME)")->required();
   prep->callback([a] { prepare(*a); });
 });

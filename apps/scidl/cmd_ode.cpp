@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "command.h"
+#include "option_ranges.h"
 #include "scidl/cases/ode/chaos_map.h"
 #include "scidl/cases/ode/rollout_report.h"
 #include "scidl/data/csv.h"
@@ -123,29 +124,46 @@ void add_problem_options(CLI::App* cmd, const std::shared_ptr<ProblemArgs>& a) {
   cmd->add_option("--angle", a->angle, "projectile: elevation, degrees")->capture_default_str();
   cmd->add_option("--drag", a->drag,
                   "projectile: drag k, a = -k|v|v (1/m), or -k v (1/s) with --linear-drag")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e3));
   cmd->add_flag("--linear-drag", a->linear_drag, "projectile: drag proportional to the velocity");
   cmd->add_option("--theta1", a->theta1, "double pendulum: upper rod's release angle, degrees")
       ->capture_default_str();
   cmd->add_option("--theta2", a->theta2, "double pendulum: lower rod's release angle, degrees")
       ->capture_default_str();
-  cmd->add_option("--m1", a->m1, "double pendulum: upper mass, kg")->capture_default_str();
-  cmd->add_option("--m2", a->m2, "double pendulum: lower mass, kg")->capture_default_str();
-  cmd->add_option("--l1", a->l1, "double pendulum: upper rod, m")->capture_default_str();
-  cmd->add_option("--l2", a->l2, "double pendulum: lower rod, m")->capture_default_str();
-  cmd->add_option("--g", a->g, "gravity, m/s^2")->capture_default_str();
-  cmd->add_option("--sigma", a->sigma, "lorenz: sigma")->capture_default_str();
-  cmd->add_option("--rho", a->rho, "lorenz: rho")->capture_default_str();
-  cmd->add_option("--beta", a->beta, "lorenz: beta")->capture_default_str();
+  // Physical constants: positive, and bounded so a typo cannot start an endless integration.
+  const CLI::Validator constant = scidl::cli::positive_at_most(1e6);
+  cmd->add_option("--m1", a->m1, "double pendulum: upper mass, kg")
+      ->capture_default_str()
+      ->check(constant);
+  cmd->add_option("--m2", a->m2, "double pendulum: lower mass, kg")
+      ->capture_default_str()
+      ->check(constant);
+  cmd->add_option("--l1", a->l1, "double pendulum: upper rod, m")
+      ->capture_default_str()
+      ->check(constant);
+  cmd->add_option("--l2", a->l2, "double pendulum: lower rod, m")
+      ->capture_default_str()
+      ->check(constant);
+  cmd->add_option("--g", a->g, "gravity, m/s^2")->capture_default_str()->check(constant);
+  cmd->add_option("--sigma", a->sigma, "lorenz: sigma")->capture_default_str()->check(constant);
+  cmd->add_option("--rho", a->rho, "lorenz: rho")->capture_default_str()->check(constant);
+  cmd->add_option("--beta", a->beta, "lorenz: beta")->capture_default_str()->check(constant);
   cmd->add_option("--start", a->start, "lorenz: initial x,y,z")->capture_default_str();
   cmd->add_option("--dt", a->dt,
                   "spacing of the trajectory's points, s (default 0.25 projectile, 0.05 "
-                  "pendulum, 0.01 lorenz; a roll-out needs the model's)");
+                  "pendulum, 0.01 lorenz; a roll-out needs the model's)")
+      ->check(CLI::Range(0.0, 1e4));
   cmd->add_option("--duration", a->duration,
-                  "length of each trajectory, s (default: to the ground; 20; 50)");
+                  "length of each trajectory, s (default: to the ground; 20; 50)")
+      ->check(CLI::Range(0.0, 1e7));
   cmd->add_option("--method", a->method, "integrator: dop853 or dopri5")->capture_default_str();
-  cmd->add_option("--rtol", a->rtol, "relative tolerance")->capture_default_str();
-  cmd->add_option("--atol", a->atol, "absolute tolerance")->capture_default_str();
+  cmd->add_option("--rtol", a->rtol, "relative tolerance")
+      ->capture_default_str()
+      ->check(scidl::cli::strictly_between(0.0, 1.0));
+  cmd->add_option("--atol", a->atol, "absolute tolerance")
+      ->capture_default_str()
+      ->check(scidl::cli::strictly_between(0.0, 1.0));
 }
 
 void generate(const ProblemArgs& a, const std::string& out) {
@@ -341,10 +359,19 @@ SCIDL_COMMAND([](CLI::App& app) {
   auto* lyc = cmd->add_subcommand(
       "lyapunov", "Largest Lyapunov exponent (Benettin, shadow orbit) of each initial condition");
   add_problem_options(lyc, ly_problem);
-  lyc->add_option("--transient", ly->transient, "time discarded first, s")->capture_default_str();
-  lyc->add_option("--time", ly->duration, "time averaged over, s")->capture_default_str();
-  lyc->add_option("--interval", ly->interval, "renormalisation interval, s")->capture_default_str();
-  lyc->add_option("--d0", ly->separation, "shadow orbit's separation")->capture_default_str();
+  lyc->add_option("--transient", ly->transient, "time discarded first, s")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e7));
+  lyc->add_option("--time", ly->duration, "time averaged over, s")
+      ->capture_default_str()
+      ->check(scidl::cli::positive_at_most(1e7));
+  lyc->add_option("--interval", ly->interval, "renormalisation interval, s")
+      ->capture_default_str()
+      ->check(scidl::cli::positive_at_most(1e7));
+  // The shadow orbit must stay in the linear regime.
+  lyc->add_option("--d0", ly->separation, "shadow orbit's separation (at most 1e-3)")
+      ->capture_default_str()
+      ->check(scidl::cli::positive_at_most(1e-3));
   lyc->add_option("--out", ly->out, "CSV of the exponents (optional)");
   lyc->callback([ly_problem, ly] { lyapunov(*ly_problem, *ly); });
 
@@ -359,7 +386,8 @@ SCIDL_COMMAND([](CLI::App& app) {
   roc->add_option("--out", ro->out, "output folder")->required();
   roc->add_option("--distance", ro->distance,
                   "pendulum: the lower bob departs beyond this distance, m")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(scidl::cli::positive_at_most(1e3));
   roc->callback([ro_problem, ro] { rollout(*ro_problem, *ro); });
 
   auto rep_problem = std::make_shared<ProblemArgs>();
@@ -377,7 +405,8 @@ SCIDL_COMMAND([](CLI::App& app) {
   repc->add_option("--out", rep->out, "output folder")->required();
   repc->add_option("--distance", rep->distance,
                    "pendulum: the lower bob departs beyond this distance, m")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(scidl::cli::positive_at_most(1e3));
   repc->add_option("--grid-theta1", *grid1, "chaos map: theta1 values (lo:hi:n or a list)")
       ->capture_default_str();
   repc->add_option("--grid-theta2", *grid2, "chaos map: theta2 values")->capture_default_str();

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "command.h"
+#include "option_ranges.h"
 #include "scidl/cases/polyhedra/polyhedra.h"
 #include "scidl/data/csv.h"
 
@@ -58,13 +59,18 @@ SCIDL_COMMAND([](CLI::App& app) {
       "generate", "Write E, V, volume, area -> F tables of random convex hulls of lattice points");
   gen->add_option("--count", a->options.count, "number of polyhedra")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
   gen->add_option("--out", a->out, "output folder")->required();
-  gen->add_option("--seed", a->options.seed, "random seed (same seed, same polyhedra)");
-  gen->add_option("--min-points", a->options.min_points, "fewest lattice points per hull (>= 4)");
-  gen->add_option("--max-points", a->options.max_points, "most lattice points per hull");
-  gen->add_option("--min-grid", a->options.min_grid, "smallest lattice {0..L}^3");
-  gen->add_option("--max-grid", a->options.max_grid, "largest lattice {0..L}^3");
+  gen->add_option("--seed", a->options.seed, "random seed (same seed, same polyhedra)")
+      ->check(scidl::cli::seed_range());
+  gen->add_option("--min-points", a->options.min_points, "fewest lattice points per hull (>= 4)")
+      ->check(CLI::Range(4, 100000));
+  gen->add_option("--max-points", a->options.max_points, "most lattice points per hull")
+      ->check(CLI::Range(4, 100000));
+  gen->add_option("--min-grid", a->options.min_grid, "smallest lattice {0..L}^3")
+      ->check(CLI::Range(1, 1000));
+  gen->add_option("--max-grid", a->options.max_grid, "largest lattice {0..L}^3")
+      ->check(CLI::Range(1, 1000));
   gen->callback([a] { generate(*a); });
 });
 

@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "interrupt.h"
+#include "option_ranges.h"
 #include "scidl/cases/three_body/breen.h"
 #include "scidl/cases/three_body/dataset.h"
 #include "scidl/io/file_io.h"
@@ -36,14 +37,16 @@ void add_convergence_options(CLI::App& cmd, ConvergenceSettings& c) {
                  "velocities) stays below this at EVERY output time. The default 1e-4 is 1000x "
                  "stricter than Brutus (mean distance < 0.1) and 200x below the surrogate's "
                  "target MAE of 0.02; the stored (stricter) solution is typically far closer")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(scidl::cli::positive_at_most(1.0));
   cmd.add_option("--max-bits", c.max_bits,
                  "precision cap. Rungs: tol 1e-11 and 1e-13 in double; 1e-16 and 1e-18 in "
                  "double-double (106 bits, stored as bits=106); then MPFR 1e-20/112 bits, "
                  "1e-24/128, 1e-28/144, ... A rung is used when Brutus' rule, bits = "
                  "4|log10 tol| + 32, is within the cap. Runs still disagreeing are reported as not "
                  "converged. 53 means double precision only, 104 adds double-double")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(53, 1024));
 }
 
 void run_assemble(Options& o);
@@ -130,7 +133,7 @@ void run_integrate(Options& o) {
     scidl::io::write_file_atomically(o.trajectory_out, csv);
     fmt::print("wrote {} rows to {}\n", rows, o.trajectory_out);
   }
-  if (!run.converged) std::exit(2);
+  if (!run.converged) std::exit(1);  // a failed run, as every subcommand reports one
 }
 
 void setup(CLI::App& app) {
@@ -150,17 +153,24 @@ void setup(CLI::App& app) {
       "training tables. Resumable: finished runs are kept in OUT/runs/ and skipped on a rerun; "
       "damaged run files are detected and recomputed. The same --seed gives the same data for "
       "any --threads.");
-  gen->add_option("--runs", o.generate.runs, "number of runs (initial conditions)")->required();
+  gen->add_option("--runs", o.generate.runs, "number of runs (initial conditions)")
+      ->required()
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
   gen->add_option("--out", o.out, "dataset directory (created if needed)")->required();
   gen->add_option("--seed", o.generate.seed, "run k's x2 is drawn from (seed, k) alone")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(scidl::cli::seed_range());
   gen->add_option("--t-max", o.t_max,
                   "end of the output window; 3.9 (1000 rows per run), 7.8 or 10 (2561 rows) as "
                   "in the paper")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(scidl::cli::positive_at_most(1e3));
   gen->add_option("--dt", o.generate.dt, "output spacing (2^-8 as in the paper)")
-      ->capture_default_str();
-  gen->add_option("--threads", o.generate.threads, "worker threads")->capture_default_str();
+      ->capture_default_str()
+      ->check(scidl::cli::positive_at_most(1.0));
+  gen->add_option("--threads", o.generate.threads, "worker threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   add_convergence_options(*gen, o.generate.convergence);
   gen->add_flag("--no-progress", o.no_progress, "do not show the progress bar");
   gen->add_flag("--no-assemble", o.no_assemble, "only write OUT/runs/, not the tables");
@@ -174,8 +184,10 @@ void setup(CLI::App& app) {
       "(vx1, vy1, vx2, vy2, vx3, vy3 at t), run_id.csv and runs.csv from OUT/runs/, in run "
       "order. Runs that did not converge are left out of the train_* tables.");
   asm_cmd->add_option("--out", o.out, "dataset directory written by generate")->required();
-  asm_cmd->add_option("--t-max", o.assemble_t_max,
-                      "a shorter window than the generated one (default: all of it)");
+  asm_cmd
+      ->add_option("--t-max", o.assemble_t_max,
+                   "a shorter window than the generated one (default: all of it)")
+      ->check(CLI::Range(0.0, 1e3));
   asm_cmd->add_flag("--include-unconverged", o.include_unconverged,
                     "keep runs that did not converge in the train_* tables");
   asm_cmd->callback([options] { run_assemble(*options); });
@@ -183,11 +195,19 @@ void setup(CLI::App& app) {
   CLI::App* one = cmd->add_subcommand(
       "integrate",
       "Integrate one initial condition until converged and report each rung of the ladder; exits "
-      "with status 2 when it does not converge.");
-  one->add_option("--x2", o.x2, "initial x of particle 2, in [-0.5, 0]")->required();
-  one->add_option("--y2", o.y2, "initial y of particle 2, in [0, 1] (and |x2| <= 1)")->required();
-  one->add_option("--t-max", o.t_max, "end of the output window")->capture_default_str();
-  one->add_option("--dt", o.generate.dt, "output spacing")->capture_default_str();
+      "with status 1 when it does not converge.");
+  one->add_option("--x2", o.x2, "initial x of particle 2, in [-0.5, 0]")
+      ->required()
+      ->check(CLI::Range(-0.5, 0.0));
+  one->add_option("--y2", o.y2, "initial y of particle 2, in [0, 1] (and |x2| <= 1)")
+      ->required()
+      ->check(CLI::Range(0.0, 1.0));
+  one->add_option("--t-max", o.t_max, "end of the output window")
+      ->capture_default_str()
+      ->check(scidl::cli::positive_at_most(1e3));
+  one->add_option("--dt", o.generate.dt, "output spacing")
+      ->capture_default_str()
+      ->check(scidl::cli::positive_at_most(1.0));
   one->add_option("--out", o.trajectory_out, "write the trajectory to this CSV file");
   add_convergence_options(*one, o.generate.convergence);
   one->callback([options] { run_integrate(*options); });

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "option_ranges.h"
 #include "scidl/cases/three_body/report.h"
 #include "three_body_command.h"
 
@@ -31,14 +32,18 @@ void setup(CLI::App& three_body) {
                   "every one of its runs, all new to it");
   cmd->add_option("--ring-points", s->ring_points, "initial conditions on the Fig. 5 ring")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1'000'000));
   cmd->add_option("--ring-tolerance", s->ring_tolerance,
                   "Bulirsch-Stoer tolerance of the ring runs (double precision)")
-      ->capture_default_str();
-  cmd->add_option("--threads", s->threads, "threads for the ring runs")->capture_default_str();
+      ->capture_default_str()
+      ->check(scidl::cli::positive_at_most(1e-3));
+  cmd->add_option("--threads", s->threads, "threads for the ring runs")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--energy-runs", s->energy_runs,
                   "validation runs (at most) whose energy errors are summarised")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
   cmd->add_flag("!--no-projection", s->project_energy, "skip the per-point energy projection");
   cmd->callback([s] {
     const scidl::sci::ReportSummary r = scidl::sci::write_three_body_report(*s);

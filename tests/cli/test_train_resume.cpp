@@ -202,8 +202,9 @@ TEST(TrainOptimization, ScheduleClippingAndPenaltiesComeFromTheConfig) {
   write_text(cfg, train_config(1, "[lr_schedule]\ntype = \"steps\"\n"));
   r = run_cli("train " + cfg.string() + " -q --out " + (dir.path / "bad").string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.output.find("[lr_schedule]"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("reduce_on_plateau"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("'lr_schedule.type' is 'steps'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("reduce_on_plateau; did you mean 'step'?"), std::string::npos)
+      << r.output;
   write_text(
       cfg, train_config(1, "[lr_schedule]\ntype = \"reduce_on_plateau\"\nmonitor = \"val_acc\"\n"));
   r = run_cli("train " + cfg.string() + " -q --out " + (dir.path / "bad").string());

@@ -1,26 +1,35 @@
 #include "scidl/io/config_reader.h"
 
+#include "scidl/io/nearest_name.h"
+
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace scidl::io {
 
 namespace {
 std::string type_of(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "a list";
-    case toml::node_type::table: return "a table";
-    default: return "a date/time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "a list";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date/time";
   }
 }
 
@@ -43,8 +52,9 @@ nlohmann::json to_json(const toml::node& n) {
 }
 }  // namespace
 
-ConfigSection::ConfigSection(const toml::table* table, std::string path, std::string file)
-    : table_(table), path_(std::move(path)), file_(std::move(file)) {}
+ConfigSection::ConfigSection(const toml::table* table, std::string path, std::string file,
+                             const KeyTable* keys)
+    : table_(table), path_(std::move(path)), file_(std::move(file)), keys_(keys) {}
 
 std::string ConfigSection::key_path(const std::string& key) const {
   return path_.empty() ? key : path_ + "." + key;
@@ -53,30 +63,6 @@ std::string ConfigSection::key_path(const std::string& key) const {
 void ConfigSection::fail(const std::string& key, const std::string& message) const {
   throw ConfigError(fmt::format("{}: '{}' {}", file_, key_path(key), message));
 }
-
-namespace {
-
-// Optimal-string-alignment distance (insert, delete, substitute, swap two neighbours),
-// ignoring case: "modle" and "Model" are both 1 from "model".
-size_t typo_distance(const std::string& a, const std::string& b) {
-  auto lower = [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  };
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i)
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-          lower(a[i - 2]) == lower(b[j - 1]))
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.size()][b.size()];
-}
-
-}  // namespace
 
 void ConfigSection::missing(const std::string& key, const std::string& what) const {
   std::string hint;
@@ -92,41 +78,69 @@ void ConfigSection::missing(const std::string& key, const std::string& what) con
   fail(key, "is missing: " + what + hint);
 }
 
-const toml::node* ConfigSection::find(const std::string& key) {
+namespace {
+std::string section_name(const KeyTable& keys) {
+  return keys.section.empty() ? "the top level" : "[" + keys.section + "]";
+}
+}  // namespace
+
+const toml::node* ConfigSection::find(const std::string& key, KeyType type) {
+  if (keys_) {
+    const ConfigKey* declared = keys_->find(key);
+    if (!declared)
+      throw std::logic_error(
+          fmt::format("config parser reads '{}', which the key table of {} "
+                      "does not declare (train/config_keys.cpp)",
+                      key_path(key), section_name(*keys_)));
+    if (type != KeyType::Any && declared->type != type)
+      throw std::logic_error(fmt::format(
+          "config parser reads '{}' as a {}, but the key table of {} declares a {}", key_path(key),
+          key_type_name(type), section_name(*keys_), key_type_name(declared->type)));
+  }
   read_.insert(key);
   return table_ ? table_->get(key) : nullptr;
 }
 
+void ConfigSection::use_keys(const KeyTable& keys) {
+  for (const auto& key : read_)
+    if (!keys.find(key))
+      throw std::logic_error(
+          fmt::format("'{}' was read before the key table of {} {} was chosen, "
+                      "which does not declare it",
+                      key_path(key), section_name(keys), keys.variant));
+  keys_ = &keys;
+}
+
 std::optional<std::string> ConfigSection::string(const std::string& key) {
-  auto* n = find(key);
+  auto* n = find(key, KeyType::String);
   if (!n) return std::nullopt;
   if (!n->is_string()) fail(key, "must be a string, got " + type_of(*n));
   return n->value<std::string>();
 }
 
 std::optional<int64_t> ConfigSection::integer(const std::string& key) {
-  auto* n = find(key);
+  auto* n = find(key, KeyType::Integer);
   if (!n) return std::nullopt;
   if (!n->is_integer()) fail(key, "must be an integer, got " + type_of(*n));
   return n->value<int64_t>();
 }
 
 std::optional<double> ConfigSection::number(const std::string& key) {
-  auto* n = find(key);
+  auto* n = find(key, KeyType::Number);
   if (!n) return std::nullopt;
   if (!n->is_number()) fail(key, "must be a number, got " + type_of(*n));
   return n->value<double>();
 }
 
 std::optional<bool> ConfigSection::boolean(const std::string& key) {
-  auto* n = find(key);
+  auto* n = find(key, KeyType::Boolean);
   if (!n) return std::nullopt;
   if (!n->is_boolean()) fail(key, "must be true or false, got " + type_of(*n));
   return n->value<bool>();
 }
 
 std::optional<std::vector<double>> ConfigSection::numbers(const std::string& key) {
-  auto* n = find(key);
+  auto* n = find(key, KeyType::Numbers);
   if (!n) return std::nullopt;
   auto* a = n->as_array();
   if (!a) fail(key, "must be a list of numbers, got " + type_of(*n));
@@ -139,7 +153,7 @@ std::optional<std::vector<double>> ConfigSection::numbers(const std::string& key
 }
 
 std::optional<std::vector<std::string>> ConfigSection::strings(const std::string& key) {
-  auto* n = find(key);
+  auto* n = find(key, KeyType::Strings);
   if (!n) return std::nullopt;
   if (n->is_string()) return std::vector<std::string>{*n->value<std::string>()};
   auto* a = n->as_array();
@@ -152,43 +166,68 @@ std::optional<std::vector<std::string>> ConfigSection::strings(const std::string
   return out;
 }
 
-std::optional<ConfigSection> ConfigSection::section(const std::string& key) {
-  auto* n = find(key);
+std::optional<ConfigSection> ConfigSection::section(const std::string& key, const KeyTable* keys) {
+  auto* n = find(key, KeyType::Table);
   if (!n) return std::nullopt;
   if (!n->is_table()) fail(key, "must be a table ([" + key_path(key) + "]), got " + type_of(*n));
-  return ConfigSection(n->as_table(), key_path(key), file_);
+  return ConfigSection(n->as_table(), key_path(key), file_, keys);
 }
 
 std::optional<nlohmann::json> ConfigSection::json(const std::string& key) {
-  auto* n = find(key);
+  auto* n = find(key, KeyType::Any);
   if (!n) return std::nullopt;
   return to_json(*n);
 }
 
 std::optional<std::string> ConfigSection::choice(const std::string& key,
                                                  const std::vector<std::string>& choices) {
+  const ConfigKey* declared = keys_ ? keys_->find(key) : nullptr;
+  if (declared && !declared->choices.empty() && declared->choices != choices)
+    throw std::logic_error(
+        fmt::format("config parser offers {} for '{}', but its key table "
+                    "declares {}",
+                    fmt::join(choices, ", "), key_path(key), fmt::join(declared->choices, ", ")));
   auto v = string(key);
   if (v && std::find(choices.begin(), choices.end(), *v) == choices.end())
-    fail(key, fmt::format("is '{}'; choose one of {}", *v, fmt::join(choices, ", ")));
+    fail(key, fmt::format("is '{}'; choose one of {}{}", *v, fmt::join(choices, ", "),
+                          did_you_mean(*v, choices)));
   return v;
+}
+
+std::optional<std::string> ConfigSection::choice(const std::string& key) {
+  const ConfigKey* declared = keys_ ? keys_->find(key) : nullptr;
+  if (!declared || declared->choices.empty())
+    throw std::logic_error(
+        fmt::format("config parser reads '{}' as a choice, but no key table declares its choices",
+                    key_path(key)));
+  return choice(key, declared->choices);
 }
 
 void ConfigSection::finish(const std::vector<std::string>& also_valid) const {
   if (!table_) return;
+  std::vector<std::string> valid(read_.begin(), read_.end());
+  valid.insert(valid.end(), also_valid.begin(), also_valid.end());
+  const std::string where = path_.empty() ? "" : " in [" + path_ + "]";
   for (auto& [k, v] : *table_) {
     std::string key(k.str());
-    if (read_.count(key) ||
-        std::find(also_valid.begin(), also_valid.end(), key) != also_valid.end())
-      continue;
-    std::vector<std::string> valid(read_.begin(), read_.end());
-    valid.insert(valid.end(), also_valid.begin(), also_valid.end());
+    if (std::find(valid.begin(), valid.end(), key) != valid.end()) continue;
+    // A declared key nobody read belongs to other settings (x with source = "tu").
+    if (keys_ && keys_->find(key))
+      throw ConfigError(
+          fmt::format("{}: '{}' has no effect with these settings; keys used{} are {}", file_,
+                      key_path(key), where, fmt::join(valid, ", ")));
+    std::vector<std::string> candidates = valid;
+    if (keys_)
+      for (const auto& name : keys_->names()) candidates.push_back(name);
     throw ConfigError(fmt::format("{}: unknown key '{}'{}; valid keys{} are {}", file_,
-                                  key_path(key), "", path_.empty() ? "" : " in [" + path_ + "]",
+                                  key_path(key), did_you_mean(key, candidates), where,
                                   fmt::join(valid, ", ")));
   }
 }
 
-ConfigSection ConfigDocument::root() { return ConfigSection(table.get(), "", file); }
+ConfigSection ConfigDocument::root(const KeyTable* keys) {
+  return ConfigSection(table.get(), "", file, keys);
+}
 
 ConfigDocument parse_config_string(const std::string& text, const std::string& name) {
   try {

@@ -1,6 +1,8 @@
 // Reading TOML configs so that every mistake gets one clear message: a ConfigSection hands out
 // values by key, remembers which keys were read, and finish() rejects any key nobody asked for,
-// listing the valid ones. Messages name the file and the full key path ("training.epochs").
+// listing the valid ones and the likeliest meant. Messages name the file and the full key path
+// ("training.epochs"). Given a KeyTable (io/config_keys.h), a section reads only the keys the
+// table declares, with the declared type: reading another is a bug, thrown as std::logic_error.
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -10,6 +12,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "scidl/io/config_keys.h"
 
 namespace toml {
 inline namespace v3 {
@@ -27,7 +31,8 @@ class ConfigError : public std::invalid_argument {
 
 class ConfigSection {
  public:
-  ConfigSection(const toml::table* table, std::string path, std::string file);
+  ConfigSection(const toml::table* table, std::string path, std::string file,
+                const KeyTable* keys = nullptr);
 
   std::optional<std::string> string(const std::string& key);
   std::optional<int64_t> integer(const std::string& key);
@@ -35,14 +40,21 @@ class ConfigSection {
   std::optional<bool> boolean(const std::string& key);
   std::optional<std::vector<double>> numbers(const std::string& key);
   std::optional<std::vector<std::string>> strings(const std::string& key);
-  std::optional<ConfigSection> section(const std::string& key);
+  // A sub-table, read through `keys` when given.
+  std::optional<ConfigSection> section(const std::string& key, const KeyTable* keys = nullptr);
   // Any value as JSON (tables -> objects, arrays -> arrays), for specs like the model's layers.
   std::optional<nlohmann::json> json(const std::string& key);
 
-  // A string that must be one of `choices`.
+  // A string that must be one of `choices` (the same as the KeyTable's, where it declares some).
   std::optional<std::string> choice(const std::string& key,
                                     const std::vector<std::string>& choices);
-  // Rejects keys that were never read, listing the valid ones (`valid` adds keys read elsewhere).
+  // A string that must be one of the choices its KeyTable declares.
+  std::optional<std::string> choice(const std::string& key);
+  // Holds the rest of the reading to `keys`, the table of one type of a section with types
+  // ([optimizer] type = "sgd"); keys already read must be declared there too.
+  void use_keys(const KeyTable& keys);
+  // Rejects keys that were never read, listing the valid ones (`also_valid` adds keys read
+  // elsewhere) and the likeliest meant; a key the KeyTable declares is named as unused here.
   void finish(const std::vector<std::string>& also_valid = {}) const;
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
   // A required key that is absent: "'key' is missing: <what>", naming a key of this table that
@@ -52,9 +64,10 @@ class ConfigSection {
   const std::string& file() const { return file_; }
 
  private:
-  const toml::node* find(const std::string& key);
+  const toml::node* find(const std::string& key, KeyType type);
   const toml::table* table_;
   std::string path_, file_;
+  const KeyTable* keys_;
   std::set<std::string> read_;
 };
 
@@ -62,7 +75,7 @@ class ConfigSection {
 struct ConfigDocument {
   std::shared_ptr<toml::table> table;
   std::string file;
-  ConfigSection root();
+  ConfigSection root(const KeyTable* keys = nullptr);
 };
 ConfigDocument parse_config_file(const std::filesystem::path& path);
 ConfigDocument parse_config_string(const std::string& text, const std::string& name);

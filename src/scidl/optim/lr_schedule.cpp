@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numbers>
 #include <optional>
 
@@ -123,13 +124,27 @@ const std::vector<std::string>& lr_schedule_names() {
   return names;
 }
 
+const std::vector<std::string>& lr_schedule_options(const std::string& type) {
+  static const std::map<std::string, std::vector<std::string>> options{
+      {"step", {"step_size", "gamma"}},
+      {"exponential", {"gamma"}},
+      {"cosine", {"t_max", "eta_min"}},
+      {"reduce_on_plateau",
+       {"mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps"}}};
+  auto it = options.find(type);
+  if (it == options.end())
+    throw std::invalid_argument(fmt::format("lr_schedule: unknown type '{}'; choose one of {}",
+                                            type, fmt::join(lr_schedule_names(), ", ")));
+  return it->second;
+}
+
 namespace {
 
 // Reads the keys of one schedule, refusing any other, with messages naming the key path.
 class Keys {
  public:
-  Keys(const nlohmann::json& j, std::string type, std::vector<std::string> allowed)
-      : j_(j), type_(std::move(type)), allowed_(std::move(allowed)) {
+  Keys(const nlohmann::json& j, std::string type)
+      : j_(j), type_(std::move(type)), allowed_(lr_schedule_options(type_)) {
     for (const auto& [key, value] : j.items())
       if (key != "type" && std::find(allowed_.begin(), allowed_.end(), key) == allowed_.end())
         throw std::invalid_argument(
@@ -177,23 +192,21 @@ class Keys {
 std::unique_ptr<LrSchedule> make_lr_schedule(const nlohmann::json& j, Optimizer& optimizer) {
   const std::string type = j.is_object() ? j.value("type", std::string()) : std::string();
   if (type == "step") {
-    Keys k(j, type, {"step_size", "gamma"});
+    Keys k(j, type);
     return std::make_unique<StepLR>(optimizer, k.integer("step_size", std::nullopt),
                                     k.number("gamma", 0.1));
   }
   if (type == "exponential") {
-    Keys k(j, type, {"gamma"});
+    Keys k(j, type);
     return std::make_unique<ExponentialLR>(optimizer, k.number("gamma", std::nullopt));
   }
   if (type == "cosine") {
-    Keys k(j, type, {"t_max", "eta_min"});
+    Keys k(j, type);
     return std::make_unique<CosineAnnealingLR>(optimizer, k.integer("t_max", std::nullopt),
                                                k.number("eta_min", 0.0));
   }
   if (type == "reduce_on_plateau") {
-    Keys k(
-        j, type,
-        {"mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps"});
+    Keys k(j, type);
     PlateauOptions d;
     PlateauOptions o{k.text("mode", d.mode),
                      k.number("factor", d.factor),

@@ -102,5 +102,7 @@ class ReduceLROnPlateau : public LrSchedule {
 // keys). Unknown types or keys are errors listing the valid ones.
 std::unique_ptr<LrSchedule> make_lr_schedule(const nlohmann::json& spec, Optimizer& optimizer);
 const std::vector<std::string>& lr_schedule_names();
+// The options a schedule type reads besides `type`; an unknown type throws.
+const std::vector<std::string>& lr_schedule_options(const std::string& type);
 
 }  // namespace scidl::optim

@@ -5,8 +5,10 @@
 #include <toml++/toml.h>
 #include <algorithm>
 
+#include "scidl/io/nearest_name.h"
 #include "scidl/train/callbacks/csv_logger.h"
 #include "scidl/train/callbacks/terminate_on_nan.h"
+#include "scidl/train/config_keys.h"
 
 namespace scidl::train {
 
@@ -117,15 +119,17 @@ std::vector<CallbackSpec> parse_callbacks(io::ConfigDocument& doc,
   for (size_t i = 0; i < list->size(); ++i) {
     CallbackSpec spec;
     spec.where = fmt::format("callbacks[{}]", i);
-    io::ConfigSection s(list->get(i)->as_table(), spec.where, doc.file);
+    io::ConfigSection s(list->get(i)->as_table(), spec.where, doc.file, &callback_keys());
     auto type = s.string("type");
     if (!type)
       s.missing("type", fmt::format("choose one of {}", fmt::join(callback_types(), ", ")));
     if (std::find(callback_types().begin(), callback_types().end(), *type) ==
         callback_types().end())
-      s.fail("type", fmt::format("is '{}', not a known callback; choose one of {}", *type,
-                                 fmt::join(callback_types(), ", ")));
+      s.fail("type", fmt::format("is '{}', not a known callback; choose one of {}{}", *type,
+                                 fmt::join(callback_types(), ", "),
+                                 io::did_you_mean(*type, callback_types())));
     spec.type = *type;
+    s.use_keys(callback_keys(spec.type));
     if (spec.type == "early_stopping")
       parse_early_stopping(s, spec.early_stopping, logged);
     else if (spec.type == "model_checkpoint")

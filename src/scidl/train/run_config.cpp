@@ -15,6 +15,7 @@
 #include "scidl/optim/factory.h"
 #include "scidl/optim/lr_schedule.h"
 #include "scidl/optim/regularization.h"
+#include "scidl/train/config_keys.h"
 #include "scidl/train/losses.h"
 #include "scidl/train/metrics.h"
 
@@ -55,11 +56,23 @@ void parse_table(io::ConfigSection& data, const std::string& path,
     if (t.empty()) data.fail("target", "names an empty column");
 }
 
+// Refuses a key the schedule's type does not declare, with the likeliest meant.
+void check_lr_schedule_keys(io::ConfigSection& s) {
+  auto type = s.choice("type");
+  if (!type)
+    s.missing("type", fmt::format("choose one of {}", fmt::join(optim::lr_schedule_names(), ", ")));
+  const io::KeyTable& keys = lr_schedule_keys(*type);
+  s.use_keys(keys);
+  for (const auto& key : keys.names()) s.json(key);  // optim::make_lr_schedule reads their values
+  s.finish();
+}
+
 // [lr_schedule] type = "step" | "exponential" | "cosine" | "reduce_on_plateau", the schedule's
 // options (optim/lr_schedule.h), and monitor (ReduceLROnPlateau's metric; val_loss by default).
 void parse_lr_schedule(io::ConfigSection& root, RunConfig& c) {
-  auto s = root.section("lr_schedule");
+  auto s = root.section("lr_schedule", &lr_schedule_keys());
   if (!s) return;
+  check_lr_schedule_keys(*s);
   auto j = *root.json("lr_schedule");
   std::vector<std::string> logged = logged_names(c);
   c.lr_schedule_monitor = c.data.has_validation() ? "val_loss" : "loss";
@@ -86,10 +99,10 @@ void parse_lr_schedule(io::ConfigSection& root, RunConfig& c) {
 RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path& base) {
   RunConfig c;
   c.source_name = doc.file;
-  auto root = doc.root();
+  auto root = doc.root(&root_keys());
   if (auto v = root.integer("seed")) c.seed = static_cast<uint64_t>(*v);
 
-  auto data = root.section("data");
+  auto data = root.section("data", &data_keys());
   if (!data) root.missing("data", "add a [data] table naming the training data");
   c.data.source = data->choice("source", {"csv", "damped_oscillator", "fashion_mnist", "idx", "tu",
                                           "molecules", "graphs"})
@@ -224,7 +237,7 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   }
   data->finish();
 
-  auto model = root.section("model");
+  auto model = root.section("model", &model_keys());
   if (!model) root.missing("model", "add a [model] table with inputs and layers");
   c.model = nlohmann::json::object();
   for (const char* k : {"inputs", "layers", "init", "dtype", "output"})
@@ -236,11 +249,12 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     throw io::ConfigError(fmt::format("{}: {}", doc.file, e.what()));
   }
 
-  if (auto o = root.section("optimizer")) {
+  if (auto o = root.section("optimizer", &optimizer_keys())) {
     // Start from PyTorch's defaults for the type; accept only the options that type reads.
     std::string type = o->choice("type", optim::optimizer_names()).value_or("adam");
     auto& s = c.optimizer;
     s = optim::default_optimizer_spec(type);
+    o->use_keys(optimizer_keys(type));
     const auto& valid = optim::optimizer_options(type);
     auto reads = [&](const std::string& k) {
       return std::find(valid.begin(), valid.end(), k) != valid.end();
@@ -268,7 +282,7 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     o->finish();
   }
 
-  if (auto t = root.section("training")) {
+  if (auto t = root.section("training", &training_keys())) {
     auto& s = c.training;
     s.epochs = static_cast<int>(t->integer("epochs").value_or(s.epochs));
     s.batch_size = t->integer("batch_size").value_or(s.batch_size);
@@ -310,7 +324,7 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
 
   std::string stem = std::filesystem::path(doc.file).stem().string();
   c.output_dir = std::filesystem::path("runs") / (stem.empty() ? "run" : stem);
-  if (auto out = root.section("output")) {
+  if (auto out = root.section("output", &output_keys())) {
     if (auto d = out->string("dir")) c.output_dir = *d;
     c.checkpoint_every_n_steps = out->integer("checkpoint_every_n_steps").value_or(0);
     if (c.checkpoint_every_n_steps < 0)

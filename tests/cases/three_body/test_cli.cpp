@@ -40,11 +40,15 @@ TEST(ThreeBodyCommand, HelpDescribesTheSubcommandsAndOptions) {
 }
 
 TEST(ThreeBodyCommand, RejectsAnInitialPositionOutsideTheRegionInOneLine) {
-  const Result r = run_cli("three-body integrate --x2 0.3 --y2 0.5");
+  // Each coordinate is in its range (checked while parsing), but |x2| exceeds 1.
+  const Result r = run_cli("three-body integrate --x2=-0.4 --y2 0.95");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.output.rfind("scidl: error: x2 = (0.3, 0.5) is outside the Breen et al. region", 0),
+  EXPECT_EQ(r.output.rfind("scidl: error: x2 = (-0.4, 0.95) is outside the Breen et al. region", 0),
             0u)
       << r.output;
+  const Result parse = run_cli("three-body integrate --x2 0.3 --y2 0.5");
+  EXPECT_EQ(parse.exit_code, 2);
+  EXPECT_NE(parse.output.find("--x2"), std::string::npos) << parse.output;
 }
 
 TEST(ThreeBodyCommand, GeneratesAndAssemblesASmallDataset) {
