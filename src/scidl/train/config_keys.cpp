@@ -79,9 +79,8 @@ const KeyTable& data_keys() {
             {"path", KeyType::String, "",
              "tu: the folder holding NAME_A.txt, ...; csv: one table holding inputs and targets "
              "(CSV or gretl .gdt)"},
-            {"target", KeyType::Any, "",
-             "csv with path: the target column, or a list of them (text labels become named "
-             "classes)"},
+            {"target", KeyType::Strings, "",
+             "csv with path: the target column(s) (text labels become named classes)"},
             {"x_columns", KeyType::Strings, "",
              "csv: only these columns of x, by header name, in this order (default: all)"},
             {"inputs", KeyType::Any, "",
