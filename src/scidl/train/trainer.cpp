@@ -142,6 +142,8 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
   if (val) val->validate("validation data");
   if (train.size() == 0) throw std::invalid_argument("fit: the training set is empty");
   termination_reason_.clear();
+  train_data_ = &train;
+  validation_data_ = val;
   adapt_normalization(train);
   epochs_ = o.epochs;
   if (!resume_pending_) data_gen_.seed_(o.seed);
@@ -202,6 +204,7 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
     progress_.stopped = stop_training;
   }
   for (auto* cb : callbacks) cb->on_train_end(*this, last);
+  train_data_ = validation_data_ = nullptr;
   return history_;
 }
 
