@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../test_util.h"
 #include "scidl/data/csv.h"
 #include "scidl/data/fashion_mnist.h"
 #include "scidl/data/idx.h"
 #include "scidl/explain/explain.h"
-#include "../test_util.h"
 
 namespace {
 

@@ -144,6 +144,10 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
   termination_reason_.clear();
   train_data_ = &train;
   validation_data_ = val;
+  struct ForgetData {  // callbacks see the data only while fit runs, however it ends
+    Trainer& t;
+    ~ForgetData() { t.train_data_ = t.validation_data_ = nullptr; }
+  } forget_data{*this};
   adapt_normalization(train);
   epochs_ = o.epochs;
   if (!resume_pending_) data_gen_.seed_(o.seed);
@@ -204,7 +208,6 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
     progress_.stopped = stop_training;
   }
   for (auto* cb : callbacks) cb->on_train_end(*this, last);
-  train_data_ = validation_data_ = nullptr;
   return history_;
 }
 

@@ -7,6 +7,7 @@
 //                       classifier's first validation examples with their predictions
 //                       (IMAGES tab, tag validation_examples: tensorboard_images.h) every
 //                       image_freq epochs (0: only after the last epoch) and after the last
+//                       (nothing when the fit has no validation data or the model is not one)
 //   LOG_DIR             the model summary (TEXT tab), and the hparams experiment with this run's
 //                       session_start_info / session_end_info (HPARAMS tab; status failure when
 //                       training ended on a non-finite loss)
