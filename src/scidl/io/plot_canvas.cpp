@@ -1,5 +1,7 @@
 #include "scidl/io/plot_canvas.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -12,6 +14,8 @@ Rgb parse_rgb(const char* hex) {
   return {static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>(v >> 8),
           static_cast<std::uint8_t>(v)};
 }
+
+std::string rgb_hex(Rgb c) { return fmt::format("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]); }
 
 Canvas::Canvas(int width, int height)
     : image_{width, height,

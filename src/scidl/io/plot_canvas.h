@@ -10,6 +10,7 @@
 namespace scidl::io {
 
 Rgb parse_rgb(const char* hex);  // "#1f77b4"
+std::string rgb_hex(Rgb color);  // the inverse: "#1f77b4"
 
 class Canvas {
  public:

@@ -35,8 +35,6 @@ std::span<const Rgb> stops(Colormap map) {
   return viridis;
 }
 
-std::string hex(Rgb c) { return fmt::format("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]); }
-
 size_t longest_label(const std::vector<double>& ticks) {
   size_t longest = 1;
   for (double t : ticks) longest = std::max(longest, format_tick(t).size());
@@ -112,7 +110,7 @@ std::string color_bar_svg(const ColorBar& bar, double left, double top, double h
       "<defs><linearGradient id=\"{}\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">", xml_escape(id));
   for (size_t i = 0; i < colors.size(); ++i)
     svg += fmt::format("<stop offset=\"{:.4f}\" stop-color=\"{}\"/>",
-                       double(i) / double(colors.size() - 1), hex(colors[i]));
+                       double(i) / double(colors.size() - 1), rgb_hex(colors[i]));
   svg += "</linearGradient></defs>\n";
   const double right = left + kStripWidth;
   svg += fmt::format(

@@ -79,8 +79,6 @@ PanelLayout layout_panel(const FigurePanel& panel, double cell_left, double cell
   return l;
 }
 
-std::string hex(Rgb c) { return fmt::format("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]); }
-
 }  // namespace
 
 FigureLayout layout_figure(const Figure& f) {
@@ -183,7 +181,7 @@ std::string render_figure_svg(const Figure& f) {
           s += fmt::format(
               "<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" fill=\"{}\"/>", x,
               y, l.px(ser.x[k] + ser.cell_width / 2) - x, l.py(ser.y[k] - ser.cell_height / 2) - y,
-              hex(cell_color(ser, k, range)));
+              rgb_hex(cell_color(ser, k, range)));
         }
         s += "\n";
         continue;
