@@ -1,8 +1,8 @@
 // scidl explain --model M --data X.csv --method ig|saliency|ixg|smoothgrad [--target k]
 //   [--baseline zero|mean|VALUE|file.csv] [--steps N] [--rule R] --out DIR
 // Attributions per example (CSV, JSON with convergence deltas), a global ranking (CSV) and its
-// bar chart (SVG). A model that takes images ([C, H, W] inputs) is explained on images (IDX or
-// CSV of flattened pixels; --labels, --limit) and gets heatmaps.png/.svg of the first
+// bar chart (SVG and PNG). A model that takes images ([C, H, W] inputs) is explained on images (IDX
+// or CSV of flattened pixels; --labels, --limit) and gets heatmaps.png/.svg of the first
 // --heatmaps examples, explaining each example's predicted class unless --target is given.
 // See src/scidl/explain/ for the methods and examples/explain/ for cases.
 // scidl explain-toy --out DIR writes the "where gradients fail" one-ReLU model and points to
@@ -466,9 +466,10 @@ SCIDL_COMMAND([](CLI::App& app) {
                   "on standardised features)")
       ->check(CLI::IsMember({"attribution", "gradient"}));
   cmd->add_flag("--float64", a->float64, "compute in float64 (the model is converted)");
-  cmd->add_option("--out", a->out,
-                  "folder for attributions.csv/.json, ranking.csv, ranking.svg (and for images "
-                  "heatmaps.png, heatmaps.svg)")
+  cmd->add_option(
+         "--out", a->out,
+         "folder for attributions.csv/.json, ranking.csv, ranking.svg/.png (and for images "
+         "heatmaps.png, heatmaps.svg)")
       ->required();
   cmd->callback([a, cmd] {
     a->has_target = cmd->get_option("--target")->count() > 0;

@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../test_util.h"
 #include "scidl/data/csv.h"
 #include "scidl/data/fashion_mnist.h"
 #include "scidl/data/idx.h"
 #include "scidl/explain/explain.h"
-#include "../test_util.h"
 
 namespace {
 
@@ -126,7 +126,9 @@ TEST_F(ExplainImages, HeatmapsAreWrittenAndRedAtEachExamplesMostSalientPixel) {
   const Png png = read_png(out / "heatmaps.png");
   ASSERT_EQ(png.width, layout.width);
   ASSERT_EQ(png.height, layout.height);
-  EXPECT_EQ(layout.width, 2 * 6 + 4 * (2 * 112 + 4 + 8));
+  // The pairs, then the colour bar of the overlay's scale with its labels.
+  EXPECT_EQ(layout.color_bar_left, 6 + 4 * (2 * 112 + 4 + 8) + 14);
+  EXPECT_GT(layout.width, layout.color_bar_left + 60);
 
   auto a = data::read_csv(out / "attributions.csv");
   ASSERT_EQ(a.rows, 8);

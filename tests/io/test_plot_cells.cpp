@@ -27,7 +27,7 @@ TEST(PlotCells, ViridisEndsAndGreyForMissingValues) {
   EXPECT_NE(svg.find("fill=\"#440154\""), std::string::npos);  // the smallest value
   EXPECT_NE(svg.find("fill=\"#fde725\""), std::string::npos);  // the largest
   EXPECT_NE(svg.find("fill=\"#d7d7d7\""), std::string::npos);  // NaN
-  EXPECT_NE(svg.find(">2</text>"), std::string::npos) << "the scale's upper end in the legend";
+  EXPECT_NE(svg.find(">2</text>"), std::string::npos) << "the scale's upper end on the colour bar";
 }
 
 TEST(PlotCells, AxesFitTheCellsAndThePngMatches) {

@@ -7,6 +7,7 @@
 
 #include "scidl/explain/target_gradient.h"
 #include "scidl/io/file_io.h"
+#include "scidl/io/plot_canvas.h"
 #include "scidl/io/plot_chart.h"
 #include "scidl/io/plot_png.h"
 
@@ -14,7 +15,7 @@ namespace scidl::explain {
 
 namespace {
 
-constexpr int64_t kMargin = 6, kGap = 4, kCaption = 16;
+constexpr int64_t kMargin = 6, kGap = 4, kCaption = 16, kBarGap = 14, kMinBarHeight = 220;
 constexpr io::Rgb kRaises{215, 48, 39}, kLowers{69, 117, 180};  // ColorBrewer RdBu ends
 
 // One example's grey image (channel mean, clamped to [0, 1]) and signed attribution share
@@ -106,8 +107,14 @@ HeatmapLayout heatmap_layout(const HeatmapGrid& g) {
   l.tile_width = l.pair_width + 2 * kGap;
   l.tile_height = l.pair_height + kCaption + kGap;
   const int64_t rows = (shown(g) + l.columns - 1) / l.columns;
-  l.width = 2 * kMargin + l.columns * l.tile_width;
-  l.height = 2 * kMargin + rows * l.tile_height;
+  l.color_bar_left = kMargin + l.columns * l.tile_width + kBarGap;
+  l.color_bar_top = kMargin + 2 * kGap;
+  l.color_bar_height = std::max(rows * l.tile_height - 4 * kGap, kMinBarHeight);
+  const auto bar_width = static_cast<int64_t>(
+      std::ceil(io::color_bar_width(heat_color_bar(), double(l.color_bar_height))));
+  l.width = l.color_bar_left + bar_width + kMargin;
+  l.height = std::max(2 * kMargin + rows * l.tile_height,
+                      l.color_bar_top + l.color_bar_height + 2 * kMargin);
   return l;
 }
 
@@ -119,6 +126,10 @@ io::Rgb heat_color(double grey, double share) {
   for (int k = 0; k < 3; ++k)
     out[k] = static_cast<uint8_t>(std::lround((1 - alpha) * g + alpha * hue[k]));
   return out;
+}
+
+io::ColorBar heat_color_bar() {
+  return {{io::Colormap::RedBlue, -1, 1}, "share of largest |attribution|"};
 }
 
 io::Image render_heatmap_png(const HeatmapGrid& g) {
@@ -140,6 +151,11 @@ io::Image render_heatmap_png(const HeatmapGrid& g) {
     if (!g.captions.empty())
       img.draw_text(l.image_x(n), l.top(n) + l.pair_height + 4, g.captions[n].digits, {0, 0, 0}, 2);
   }
+  io::Canvas canvas(static_cast<int>(l.width), static_cast<int>(l.height));
+  canvas.paste(img, 0, 0);
+  io::draw_color_bar(canvas, heat_color_bar(), double(l.color_bar_left), double(l.color_bar_top),
+                     double(l.color_bar_height));
+  img.rgb = canvas.take().pixels;
   return img;
 }
 
@@ -185,6 +201,8 @@ std::string render_heatmap_svg(const HeatmapGrid& g) {
                          l.top(n) + l.pair_height + 12, io::xml_escape(g.captions[n].text));
     svg += "</g>\n";
   }
+  svg += io::color_bar_svg(heat_color_bar(), double(l.color_bar_left), double(l.color_bar_top),
+                           double(l.color_bar_height), "attribution-scale");
   svg += "</svg>\n";
   return svg;
 }

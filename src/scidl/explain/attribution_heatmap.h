@@ -2,8 +2,9 @@
 // images: per example, the image in grey beside the same image overlaid with its attribution
 // (red where a pixel raises the explained output, blue where it lowers it, opaque at the example's
 // largest |attribution| and fading linearly to clear at zero), in a grid with a caption under
-// each pair. Written as PNG (heatmaps.png) and SVG (heatmaps.svg: the grey images embedded as PNG,
-// the overlay as one translucent square per pixel, captions as text).
+// each pair, and a colour bar on the right giving the overlay's scale (-1 to 1: the share of the
+// example's largest |attribution|). Written as PNG (heatmaps.png) and SVG (heatmaps.svg: the grey
+// images embedded as PNG, the overlay as one translucent square per pixel, captions as text).
 // Contract: images and attributions are [N, C, H, W] of one shape (channels are averaged for the
 // grey image and summed for the attribution); image values are in [0, 1] (clamped); the first
 // min(N, examples) examples are drawn; captions, when given, hold at least that many entries.
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "scidl/io/plot_colorbar.h"
 #include "scidl/io/png.h"
 #include "scidl/tensor/tensor.h"
 
@@ -40,12 +42,15 @@ struct HeatmapLayout {
   int64_t top(int64_t example) const;        // top edge of both
   int64_t pair_width = 0, pair_height = 0, tile_width = 0, tile_height = 0, columns = 1, scale = 1,
           image_width = 0;
+  int64_t color_bar_left = 0, color_bar_top = 0, color_bar_height = 0;
 };
 
 HeatmapLayout heatmap_layout(const HeatmapGrid& grid);
 // The overlay colour of one pixel: grey value in [0, 1], share = attribution / the example's
 // largest |attribution|, in [-1, 1].
 io::Rgb heat_color(double grey, double share);
+// The colour bar's scale: RedBlue over [-1, 1], whose colours are heat_color on a white pixel.
+io::ColorBar heat_color_bar();
 
 io::Image render_heatmap_png(const HeatmapGrid& grid);
 std::string render_heatmap_svg(const HeatmapGrid& grid);

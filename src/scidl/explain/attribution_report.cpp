@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "scidl/data/csv.h"
-#include "scidl/explain/bar_chart_svg.h"
+#include "scidl/explain/bar_chart.h"
 
 namespace scidl::explain {
 
@@ -68,8 +68,8 @@ void write_attribution_report(const std::filesystem::path& folder, const Attribu
   out << j.dump(1) << "\n";
   if (!out)
     throw ExplainError(fmt::format("cannot write '{}'", (folder / "attributions.json").string()));
-  write_bar_chart_svg(folder / "ranking.svg", bars, fmt::format("Feature salience: {}", r.method),
-                      r.ranking_statistic);
+  write_bar_chart(folder / "ranking", bars, fmt::format("Feature salience: {}", r.method),
+                  r.ranking_statistic);
 }
 
 }  // namespace scidl::explain

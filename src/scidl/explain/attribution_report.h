@@ -4,7 +4,8 @@
 //   attributions.json  method, settings, features, attributions, convergence deltas (when the
 //                      method has them) and the ranking
 //   ranking.csv        rank, feature, score, share (the global ranking)
-//   ranking.svg        the ranking as a bar chart, most salient feature on top
+//   ranking.svg, .png  the ranking as a bar chart, most salient feature on top (one figure,
+//                      explain/bar_chart.h)
 // Contract: attributions are [N, F] (trailing dims flattened) with F == names.size(); the folder
 // is created when missing; files are replaced.
 #pragma once

@@ -6,7 +6,7 @@
 #pragma once
 #include "scidl/explain/attribution_heatmap.h"
 #include "scidl/explain/attribution_report.h"
-#include "scidl/explain/bar_chart_svg.h"
+#include "scidl/explain/bar_chart.h"
 #include "scidl/explain/baseline.h"
 #include "scidl/explain/feature_ranking.h"
 #include "scidl/explain/integer_formula.h"

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <fstream>
 
+#include "scidl/io/file_io.h"
+#include "scidl/io/plot_confusion.h"
 #include "scidl/io/png.h"
 
 namespace scidl::io {
@@ -62,33 +64,10 @@ void write_confusion_csv(const std::filesystem::path& path, const Classification
   }
 }
 
-// A heat map: rows are the true class, columns the predicted one, each labelled by class index
-// under an axis title; cell shade = share of the true class's examples; counts in the cells.
 void write_confusion_png(const std::filesystem::path& path, const ClassificationReport& r) {
-  const auto k = static_cast<int64_t>(r.confusion.size());
-  const std::string across = "predicted class", down = "true class";
-  const int64_t cell = 44, grid = k * cell, title = label_height() + 6, margin = title + 24;
-  Image img(margin + std::max(grid, label_width(across)) + 4,
-            margin + std::max(grid, label_width(down)) + 4);
-  img.draw_label(margin + (grid - label_width(across)) / 2, 3, across, {0, 0, 0});
-  img.draw_label(3, margin + (grid - label_width(down)) / 2, down, {0, 0, 0}, true);
-  for (int64_t i = 0; i < k; ++i) {
-    img.draw_text(title + 4, margin + i * cell + cell / 2 - 5, std::to_string(i), {0, 0, 0}, 2);
-    img.draw_text(margin + i * cell + cell / 2 - 3, title + 4, std::to_string(i), {0, 0, 0}, 2);
-    int64_t total = 0;
-    for (int64_t v : r.confusion[i]) total += v;
-    for (int64_t j = 0; j < k; ++j) {
-      const double share = total ? double(r.confusion[i][j]) / double(total) : 0.0;
-      const auto fade = static_cast<uint8_t>(255 - std::lround(std::sqrt(share) * 215));
-      Rgb color = i == j ? Rgb{fade, fade, 255} : Rgb{255, fade, fade};
-      img.fill_rect(margin + j * cell + 1, margin + i * cell + 1, cell - 2, cell - 2, color);
-      const std::string count = std::to_string(r.confusion[i][j]);
-      const int64_t width = static_cast<int64_t>(count.size()) * 8;
-      img.draw_text(margin + j * cell + (cell - width) / 2, margin + i * cell + cell / 2 - 5, count,
-                    share > 0.5 ? Rgb{255, 255, 255} : Rgb{0, 0, 0}, 2);
-    }
-  }
-  write_png(path, img);
+  AtomicFileWriter out(path);
+  out.write(encode_png(render_confusion_image(r.confusion, r.class_names)));
+  out.commit();
 }
 
 // A tile's two caption lines, "true Sneaker" over "pred Sandal" (class indices where the data

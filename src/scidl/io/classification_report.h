@@ -1,5 +1,6 @@
 // What a classifier got right and wrong, as files people open: per-class accuracy (CSV), the
-// confusion matrix (CSV and PNG, rows the true class, columns the predicted one) and a gallery of
+// confusion matrix (CSV, and PNG with class names, counts and a colour bar: io/plot_confusion.h;
+// rows the true class, columns the predicted one) and a gallery of
 // misclassified images (PNG, each tile captioned "true Coat" over "pred Shirt", the class names
 // or indices, and framed in the predicted class's color, with a CSV legend).
 // Per class also precision, recall and F1 (scikit-learn's classification_report).

@@ -1,5 +1,7 @@
 #include "scidl/io/plot_canvas.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -9,8 +11,11 @@ namespace scidl::io {
 
 Rgb parse_rgb(const char* hex) {
   const unsigned v = static_cast<unsigned>(std::stoul(hex + 1, nullptr, 16));
-  return {double((v >> 16) & 255), double((v >> 8) & 255), double(v & 255)};
+  return {static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>(v >> 8),
+          static_cast<std::uint8_t>(v)};
 }
+
+std::string rgb_hex(Rgb c) { return fmt::format("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]); }
 
 Canvas::Canvas(int width, int height)
     : image_{width, height,
@@ -20,9 +25,23 @@ void Canvas::blend(int x, int y, Rgb c, double alpha) {
   if (x < 0 || y < 0 || x >= image_.width || y >= image_.height || alpha <= 0) return;
   alpha = std::min(alpha, 1.0);
   auto* p = &image_.pixels[(static_cast<size_t>(y) * image_.width + x) * 3];
-  p[0] = static_cast<std::uint8_t>(std::lround(p[0] * (1 - alpha) + c.r * alpha));
-  p[1] = static_cast<std::uint8_t>(std::lround(p[1] * (1 - alpha) + c.g * alpha));
-  p[2] = static_cast<std::uint8_t>(std::lround(p[2] * (1 - alpha) + c.b * alpha));
+  for (int k = 0; k < 3; ++k)
+    p[k] = static_cast<std::uint8_t>(std::lround(p[k] * (1 - alpha) + c[k] * alpha));
+}
+
+void Canvas::fill_rect(double x, double y, double w, double h, Rgb c) {
+  const int xa = static_cast<int>(std::lround(x)), xb = static_cast<int>(std::lround(x + w));
+  const int ya = static_cast<int>(std::lround(y)), yb = static_cast<int>(std::lround(y + h));
+  for (int py = std::max(ya, 0); py < std::min(yb, image_.height); ++py)
+    for (int px = std::max(xa, 0); px < std::min(xb, image_.width); ++px) blend(px, py, c, 1.0);
+}
+
+void Canvas::paste(const Image& image, int x, int y) {
+  for (int64_t r = 0; r < image.height; ++r)
+    for (int64_t k = 0; k < image.width; ++k) {
+      const uint8_t* p = &image.rgb[3 * (r * image.width + k)];
+      blend(x + static_cast<int>(k), y + static_cast<int>(r), Rgb{p[0], p[1], p[2]}, 1.0);
+    }
 }
 
 void Canvas::line(double x0, double y0, double x1, double y1, Rgb c, double w) {

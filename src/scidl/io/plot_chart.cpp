@@ -27,6 +27,26 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
   return ticks;
 }
 
+std::vector<double> decade_ticks(double lo, double hi) {
+  const int first = static_cast<int>(std::ceil(std::log10(lo) - 1e-9));
+  const int last = static_cast<int>(std::floor(std::log10(hi) + 1e-9));
+  const int step = last - first > 12 ? 5 : last - first > 6 ? 2 : 1;
+  std::vector<double> ticks;
+  for (int k = first; k <= last; k += step) ticks.push_back(std::pow(10.0, k));
+  return ticks;
+}
+
+bool wants_log_y(const LineChart& chart) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& s : chart.series)
+    for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+      if (s.y[i] <= 0) return false;
+      lo = std::min(lo, s.y[i]), hi = std::max(hi, s.y[i]);
+    }
+  return lo <= hi && hi > 100 * lo;
+}
+
 std::string format_tick(double v) {
   if (v == 0) return "0";
   double a = std::abs(v);
@@ -44,12 +64,23 @@ std::string xml_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -73,9 +104,17 @@ ChartLayout layout_chart(const LineChart& chart, int width, int height) {
     double pad = y0 == 0 ? 1 : std::abs(y0) * 0.1;
     y0 -= pad, y1 += pad;
   }
-  double ypad = (y1 - y0) * 0.05;
-  l.x_min = x0, l.x_max = x1, l.y_min = y0 - ypad, l.y_max = y1 + ypad;
+  l.x_min = x0, l.x_max = x1;
   l.x_ticks = nice_ticks(l.x_min, l.x_max, 8);
+  if (l.has_data && wants_log_y(chart)) {  // 5% of the axis as padding, in decades
+    const double pad = std::pow(y1 / y0, 0.05);
+    l.log_y = true;
+    l.y_min = y0 / pad, l.y_max = y1 * pad;
+    l.y_ticks = decade_ticks(l.y_min, l.y_max);
+    return l;
+  }
+  const double ypad = (y1 - y0) * 0.05;
+  l.y_min = y0 - ypad, l.y_max = y1 + ypad;
   l.y_ticks = nice_ticks(l.y_min, l.y_max, 6);
   return l;
 }

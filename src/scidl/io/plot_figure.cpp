@@ -8,6 +8,7 @@
 #include "scidl/io/file_io.h"
 #include "scidl/io/plot_canvas.h"
 #include "scidl/io/plot_chart.h"
+#include "scidl/io/plot_colorbar.h"
 
 namespace scidl::io {
 
@@ -15,6 +16,16 @@ namespace {
 
 constexpr double kTitleHeight = 34, kLegendHeight = 24;
 constexpr double kPanelLeft = 62, kPanelRight = 16, kPanelTop = 28, kPanelBottom = 44;
+constexpr double kColorBarGap = 12;  // between a heatmap and its colour bar
+
+// A Cells series' colour scale: viridis over its finite values.
+ColorScale cells_scale(const FigureSeries& cells) {
+  return color_scale_of(Colormap::Viridis, cells.values);
+}
+
+Rgb cell_color(const FigureSeries& s, size_t k, const ColorScale& scale) {
+  return k < s.values.size() ? scale.color(s.values[k]) : scale.color(NAN);
+}
 
 PanelLayout layout_panel(const FigurePanel& panel, double cell_left, double cell_top,
                          double cell_width, double cell_height) {
@@ -23,6 +34,13 @@ PanelLayout layout_panel(const FigurePanel& panel, double cell_left, double cell
   l.top = cell_top + kPanelTop;
   l.width = cell_width - kPanelLeft - kPanelRight;
   l.height = cell_height - kPanelTop - kPanelBottom;
+  for (const auto& s : panel.series)
+    if (s.style == MarkStyle::Cells) {  // the first heatmap of the panel gets the bar
+      l.color_bar = ColorBar{cells_scale(s), s.label};
+      l.width -= kColorBarGap + color_bar_width(*l.color_bar, l.height);
+      l.color_bar_left = l.left + l.width + kColorBarGap;
+      break;
+    }
   double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
   bool cells_only = !panel.series.empty();
   for (const auto& s : panel.series) {
@@ -61,42 +79,6 @@ PanelLayout layout_panel(const FigurePanel& panel, double cell_left, double cell
   return l;
 }
 
-// The legend's colour scale of a Cells series.
-constexpr double kScaleWidth = 70;
-
-std::string scale_text(double v) { return fmt::format("{:.3g}", v); }
-
-// Viridis at t in [0, 1] (clamped).
-Rgb viridis(double t) {
-  static constexpr double stops[9][3] = {{68, 1, 84},    {71, 44, 122},  {59, 81, 139},
-                                         {44, 113, 142}, {33, 144, 141}, {39, 173, 129},
-                                         {92, 200, 99},  {170, 220, 50}, {253, 231, 37}};
-  t = std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0) * 8;
-  const int i = std::min(7, static_cast<int>(t));
-  const double f = t - i;
-  return {stops[i][0] + f * (stops[i + 1][0] - stops[i][0]),
-          stops[i][1] + f * (stops[i + 1][1] - stops[i][1]),
-          stops[i][2] + f * (stops[i + 1][2] - stops[i][2])};
-}
-
-// The finite range of a Cells series' values.
-std::pair<double, double> value_range(const FigureSeries& cells) {
-  double lo = INFINITY, hi = -INFINITY;
-  for (double v : cells.values)
-    if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-  if (!(lo <= hi)) return {0, 1};
-  if (lo == hi) hi = lo + 1;
-  return {lo, hi};
-}
-
-Rgb cell_color(const FigureSeries& s, size_t k, std::pair<double, double> range) {
-  if (k >= s.values.size() || !std::isfinite(s.values[k])) return {215, 215, 215};
-  return viridis((s.values[k] - range.first) / (range.second - range.first));
-}
-std::string hex(Rgb c) {
-  return fmt::format("#{:02x}{:02x}{:02x}", static_cast<int>(std::lround(c.r)),
-                     static_cast<int>(std::lround(c.g)), static_cast<int>(std::lround(c.b)));
-}
 }  // namespace
 
 FigureLayout layout_figure(const Figure& f) {
@@ -120,7 +102,7 @@ std::vector<const FigureSeries*> legend_entries(const Figure& f) {
   std::vector<const FigureSeries*> out;
   for (const auto& p : f.panels)
     for (const auto& s : p.series) {
-      if (s.label.empty()) continue;
+      if (s.label.empty() || s.style == MarkStyle::Cells) continue;  // its colour bar says it
       if (std::none_of(out.begin(), out.end(), [&](auto* e) { return e->label == s.label; }))
         out.push_back(&s);
     }
@@ -139,19 +121,6 @@ std::string render_figure_svg(const Figure& f) {
   for (const FigureSeries* e : legend_entries(f)) {
     const double y = fl.legend_top + 12;
     const char* color = series_color(static_cast<size_t>(e->color));
-    if (e->style == MarkStyle::Cells) {
-      const auto range = value_range(*e);
-      s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", legend_x, y + 4,
-                       xml_escape(e->label + "  " + scale_text(range.first)));
-      legend_x += 16 + 7.0 * static_cast<double>(e->label.size() + scale_text(range.first).size());
-      for (int i = 0; i < 14; ++i)
-        s += fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"5.2\" height=\"10\" fill=\"{}\"/>",
-                         legend_x + i * kScaleWidth / 14, y - 5, hex(viridis(i / 13.0)));
-      s += fmt::format("\n<text x=\"{}\" y=\"{}\">{}</text>\n", legend_x + kScaleWidth + 4, y + 4,
-                       scale_text(range.second));
-      legend_x += kScaleWidth + 24 + 7.0 * static_cast<double>(scale_text(range.second).size());
-      continue;
-    }
     if (e->style == MarkStyle::Points)
       s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"/>\n", legend_x + 12, y,
                        color);
@@ -204,7 +173,7 @@ std::string render_figure_svg(const Figure& f) {
       const char* color = series_color(static_cast<size_t>(ser.color));
       const size_t n = std::min(ser.x.size(), ser.y.size());
       if (ser.style == MarkStyle::Cells) {
-        const auto range = value_range(ser);
+        const ColorScale range = cells_scale(ser);
         for (size_t k = 0; k < n; ++k) {
           if (!std::isfinite(ser.x[k]) || !std::isfinite(ser.y[k])) continue;
           const double x = l.px(ser.x[k] - ser.cell_width / 2),
@@ -212,7 +181,7 @@ std::string render_figure_svg(const Figure& f) {
           s += fmt::format(
               "<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" fill=\"{}\"/>", x,
               y, l.px(ser.x[k] + ser.cell_width / 2) - x, l.py(ser.y[k] - ser.cell_height / 2) - y,
-              hex(cell_color(ser, k, range)));
+              rgb_hex(cell_color(ser, k, range)));
         }
         s += "\n";
         continue;
@@ -245,6 +214,9 @@ std::string render_figure_svg(const Figure& f) {
     s += fmt::format(
         "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"black\"/>\n",
         l.left, l.top, l.width, l.height);
+    if (l.color_bar)
+      s += color_bar_svg(*l.color_bar, l.color_bar_left, l.top, l.height,
+                         fmt::format("colorbar{}", p));
   }
   s += "</svg>\n";
   return s;
@@ -260,19 +232,6 @@ RgbImage render_figure_image(const Figure& f) {
     const double y = fl.legend_top + 12;
     const Rgb color = parse_rgb(series_color(static_cast<size_t>(e->color)));
     double phase = 0;
-    if (e->style == MarkStyle::Cells) {
-      const auto range = value_range(*e);
-      const std::string low = e->label + "  " + scale_text(range.first);
-      c.text(low, legend_x, y + 4, 0, black);
-      legend_x += 16 + 7.0 * static_cast<double>(low.size());
-      for (int i = 0; i < static_cast<int>(kScaleWidth); ++i)
-        for (int dy = -5; dy < 5; ++dy)
-          c.blend(static_cast<int>(legend_x) + i, static_cast<int>(y) + dy,
-                  viridis(i / (kScaleWidth - 1)), 1.0);
-      c.text(scale_text(range.second), legend_x + kScaleWidth + 4, y + 4, 0, black);
-      legend_x += kScaleWidth + 24 + 7.0 * static_cast<double>(scale_text(range.second).size());
-      continue;
-    }
     if (e->style == MarkStyle::Points)
       c.dot(legend_x + 12, y, 3, color);
     else if (e->style == MarkStyle::DashedLine)
@@ -305,7 +264,7 @@ RgbImage render_figure_image(const Figure& f) {
       const Rgb color = parse_rgb(series_color(static_cast<size_t>(ser.color)));
       const size_t n = std::min(ser.x.size(), ser.y.size());
       if (ser.style == MarkStyle::Cells) {
-        const auto range = value_range(ser);
+        const ColorScale range = cells_scale(ser);
         for (size_t k = 0; k < n; ++k) {
           if (!std::isfinite(ser.x[k]) || !std::isfinite(ser.y[k])) continue;
           const Rgb fill = cell_color(ser, k, range);
@@ -348,6 +307,7 @@ RgbImage render_figure_image(const Figure& f) {
     c.line(l.left, bottom, right, bottom, black, 1);
     c.line(l.left, l.top, l.left, bottom, black, 1);
     c.line(right, l.top, right, bottom, black, 1);
+    if (l.color_bar) draw_color_bar(c, *l.color_bar, l.color_bar_left, l.top, l.height);
   }
   return c.take();
 }

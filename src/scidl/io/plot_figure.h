@@ -8,16 +8,19 @@
 // look round); each series' label appears once in the figure's legend (empty labels do not).
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "scidl/io/plot_colorbar.h"
 #include "scidl/io/plot_png.h"
 
 namespace scidl::io {
 
 // Cells: a colour-mapped grid (a heatmap): each point (x, y) is the centre of a cell_width ×
 // cell_height rectangle coloured by `values` on the viridis scale over the series' finite range
-// (non-finite values are light grey); its legend entry shows the scale with its two ends.
+// (non-finite values are light grey); the panel's first Cells series gets a colour bar to the
+// right of the plot (io/plot_colorbar.h) titled with its label, instead of a legend entry.
 enum class MarkStyle { Line, DashedLine, Points, Cells };
 
 struct FigureSeries {
@@ -49,6 +52,8 @@ struct PanelLayout {
   double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
   std::vector<double> x_ticks, y_ticks;
   bool has_data = false;
+  std::optional<ColorBar> color_bar;  // drawn right of the plot area, as tall as it
+  double color_bar_left = 0;
   double px(double x) const { return left + (x - x_min) / (x_max - x_min) * width; }
   double py(double y) const { return top + height - (y - y_min) / (y_max - y_min) * height; }
 };

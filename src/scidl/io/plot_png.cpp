@@ -8,77 +8,14 @@
 #include <stdexcept>
 
 #include "scidl/io/file_io.h"
-#include "scidl/io/plot_font.h"
+#include "scidl/io/plot_canvas.h"
 
 namespace scidl::io {
-
-namespace {
-
-struct Color {
-  double r, g, b;
-};
-
-Color parse_color(const char* hex) {
-  unsigned v = static_cast<unsigned>(std::stoul(hex + 1, nullptr, 16));
-  return {double((v >> 16) & 255), double((v >> 8) & 255), double(v & 255)};
-}
-
-class Canvas {
- public:
-  Canvas(int w, int h)
-      : img_{w, h, std::vector<std::uint8_t>(static_cast<size_t>(w) * h * 3, 255)} {}
-  void blend(int x, int y, Color c, double alpha) {
-    if (x < 0 || y < 0 || x >= img_.width || y >= img_.height || alpha <= 0) return;
-    alpha = std::min(alpha, 1.0);
-    auto* p = &img_.pixels[(static_cast<size_t>(y) * img_.width + x) * 3];
-    p[0] = static_cast<std::uint8_t>(std::lround(p[0] * (1 - alpha) + c.r * alpha));
-    p[1] = static_cast<std::uint8_t>(std::lround(p[1] * (1 - alpha) + c.g * alpha));
-    p[2] = static_cast<std::uint8_t>(std::lround(p[2] * (1 - alpha) + c.b * alpha));
-  }
-  // An anti-aliased segment of the given width: coverage from the distance to the segment.
-  void line(double x0, double y0, double x1, double y1, Color c, double w) {
-    int xa = static_cast<int>(std::floor(std::min(x0, x1) - w)),
-        xb = static_cast<int>(std::ceil(std::max(x0, x1) + w));
-    int ya = static_cast<int>(std::floor(std::min(y0, y1) - w)),
-        yb = static_cast<int>(std::ceil(std::max(y0, y1) + w));
-    double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
-    for (int y = ya; y <= yb; ++y)
-      for (int x = xa; x <= xb; ++x) {
-        double px = x + 0.5, py = y + 0.5;
-        double t = len2 > 0 ? std::clamp(((px - x0) * dx + (py - y0) * dy) / len2, 0.0, 1.0) : 0;
-        double d = std::hypot(px - (x0 + t * dx), py - (y0 + t * dy));
-        blend(x, y, c, w / 2 + 0.5 - d);
-      }
-  }
-  // Text from the embedded font; anchor: 0 left, 1 centre, 2 right. vertical: rotated -90 deg.
-  void text(const std::string& s, double x, double y, int anchor, Color c, bool vertical = false) {
-    const int w = plot_font::kWidth, h = plot_font::kHeight;
-    double total = static_cast<double>(s.size()) * w;
-    double start = anchor == 0 ? 0 : anchor == 1 ? -total / 2 : -total;
-    for (size_t i = 0; i < s.size(); ++i) {
-      for (int gy = 0; gy < h; ++gy)
-        for (int gx = 0; gx < w; ++gx) {
-          const int v = plot_font::coverage(s[i], gx, gy);
-          if (!v) continue;
-          double along = start + static_cast<double>(i) * w + gx, across = gy - h * 0.7;
-          int px = static_cast<int>(std::lround(vertical ? x + across : x + along));
-          int py = static_cast<int>(std::lround(vertical ? y - along : y + across));
-          blend(px, py, c, v / 15.0);
-        }
-    }
-  }
-  RgbImage take() { return std::move(img_); }
-
- private:
-  RgbImage img_;
-};
-
-}  // namespace
 
 RgbImage render_chart_image(const LineChart& chart, int width, int height) {
   ChartLayout l = layout_chart(chart, width, height);
   Canvas c(width, height);
-  const Color black{0, 0, 0}, grid{224, 224, 224}, grey{136, 136, 136};
+  const Rgb black{0, 0, 0}, grid{224, 224, 224}, grey{136, 136, 136};
   const double x_left = l.left, x_right = width - l.right, y_top = l.top,
                y_bottom = height - l.bottom;
   for (double t : l.x_ticks) {
@@ -101,7 +38,7 @@ RgbImage render_chart_image(const LineChart& chart, int width, int height) {
   if (!l.has_data) c.text("no data", (x_left + x_right) / 2, (y_top + y_bottom) / 2, 1, grey);
   for (size_t i = 0; i < chart.series.size(); ++i) {
     const auto& s = chart.series[i];
-    Color col = parse_color(series_color(i));
+    const Rgb col = parse_rgb(series_color(i));
     bool have_prev = false;
     double px0 = 0, py0 = 0;
     for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
@@ -119,6 +56,15 @@ RgbImage render_chart_image(const LineChart& chart, int width, int height) {
     double ly = y_top + 10 + 20 * static_cast<double>(i);
     c.line(x_right + 12, ly, x_right + 36, ly, col, 2);
     c.text(s.label, x_right + 42, ly + 4, 0, black);
+  }
+  if (chart.marker && l.has_data) {
+    const ChartMarker& m = *chart.marker;
+    const double x = l.px(m.x);
+    double phase = 0;
+    c.dashed_line(x, y_top, x, y_bottom, grey, 1, 4, phase);
+    c.dot(x, l.py(m.y), 4, black);
+    const bool left_half = x < (x_left + x_right) / 2;
+    c.text(m.label, left_half ? x + 6 : x - 6, y_top + 16, left_half ? 0 : 2, black);
   }
   return c.take();
 }

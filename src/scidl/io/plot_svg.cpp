@@ -70,6 +70,17 @@ std::string render_svg(const LineChart& chart, int width, int height) {
     s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", x_right + 42, ly + 4,
                      xml_escape(ser.label));
   }
+  if (chart.marker && l.has_data) {
+    const ChartMarker& m = *chart.marker;
+    const double x = l.px(m.x);
+    const bool left_half = x < (x_left + x_right) / 2;
+    s += fmt::format(
+        "<g class=\"marker\"><line x1=\"{0:.2f}\" y1=\"{1}\" x2=\"{0:.2f}\" y2=\"{2}\" "
+        "stroke=\"#888\" stroke-dasharray=\"4 4\"/><circle cx=\"{0:.2f}\" cy=\"{3:.2f}\" r=\"4\"/>"
+        "<text x=\"{4:.2f}\" y=\"{5}\" text-anchor=\"{6}\">{7}</text></g>\n",
+        x, y_top, y_bottom, l.py(m.y), left_half ? x + 6 : x - 6, y_top + 16,
+        left_half ? "start" : "end", xml_escape(m.label));
+  }
   s += "</svg>\n";
   return s;
 }

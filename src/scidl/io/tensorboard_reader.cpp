@@ -128,6 +128,30 @@ TensorData decode_tensor(ProtoReader reader) {
   return tensor;
 }
 
+ImageData decode_image(ProtoReader reader) {
+  ImageData image;
+  ProtoField f;
+  while (reader.next(f)) {
+    switch (f.number) {
+      case pb::kImageHeight:
+        image.height = int64_of(f);
+        break;
+      case pb::kImageWidth:
+        image.width = int64_of(f);
+        break;
+      case pb::kImageColorspace:
+        image.colorspace = int64_of(f);
+        break;
+      case pb::kImageEncoded:
+        image.encoded = string_of(f);
+        break;
+      default:
+        break;
+    }
+  }
+  return image;
+}
+
 void decode_metadata(ProtoReader reader, SummaryValue& value) {
   ProtoField f;
   while (reader.next(f)) {
@@ -154,6 +178,9 @@ SummaryValue decode_summary_value(ProtoReader reader) {
         break;
       case pb::kValueHisto:
         value.histogram = decode_histogram(nested_of(f));
+        break;
+      case pb::kValueImage:
+        value.image = decode_image(nested_of(f));
         break;
       case pb::kValueTensor:
         value.tensor = decode_tensor(nested_of(f));
@@ -183,6 +210,9 @@ Event decode_event(const EventRecord& record) {
         break;
       case pb::kEventFileVersion:
         event.file_version = string_of(f);
+        break;
+      case pb::kEventGraphDef:
+        event.graph = decode_graph_def(bytes_of(f));
         break;
       case pb::kEventSummary: {
         ProtoReader summary = nested_of(f);

@@ -1,5 +1,6 @@
 // Reads TensorBoard event files back: checks every record's framing and both CRCs, and decodes
-// Events into plain structs (scalars, histograms, tensors, plugin metadata, hparams content).
+// Events into plain structs (scalars, histograms, images, tensors, plugin metadata, hparams
+// content, the model's graph).
 // Contract: read_tensorboard_records / read_tensorboard_events read the whole file and either
 // return everything or throw TensorBoardReadError naming the file and the byte offset of the
 // record at fault (bad length CRC, bad data CRC, truncated record, malformed protobuf). Fields the
@@ -49,6 +50,11 @@ struct TensorData {
   std::vector<double> double_val;
 };
 
+struct ImageData {
+  std::int64_t height = 0, width = 0, colorspace = 0;
+  std::string encoded;  // the PNG file's bytes
+};
+
 struct SummaryValue {
   std::string tag;
   std::string plugin_name;     // "" when the value carries no metadata
@@ -56,6 +62,7 @@ struct SummaryValue {
   std::optional<float> simple_value;
   std::optional<HistogramData> histogram;
   std::optional<TensorData> tensor;
+  std::optional<ImageData> image;
 };
 
 struct Event {
@@ -64,6 +71,7 @@ struct Event {
   std::int64_t step = 0;
   std::string file_version;  // set only on the file's first event
   std::vector<SummaryValue> values;
+  std::optional<std::vector<GraphNode>> graph;  // an Event carrying graph_def
 };
 
 // Event files (names containing "tfevents") directly inside `logdir`, sorted by name.

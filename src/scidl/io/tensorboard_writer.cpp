@@ -216,6 +216,22 @@ void TensorBoardWriter::add_histogram(std::string_view tag, std::span<const floa
   add_histogram(tag, std::span<const double>(widened), step);
 }
 
+void TensorBoardWriter::add_image(std::string_view tag, const RgbImage& image, std::int64_t step) {
+  ProtoWriter picture;
+  picture.add_int64(pb::kImageHeight, image.height);
+  picture.add_int64(pb::kImageWidth, image.width);
+  picture.add_int64(pb::kImageColorspace, pb::kColorspaceRgb);
+  picture.add_bytes(pb::kImageEncoded, encode_png(image));
+  ProtoWriter summary_value;
+  summary_value.add_bytes(pb::kValueTag, tag);
+  summary_value.add_message(pb::kValueImage, picture);
+  write_event(summary_of(summary_value), step);
+}
+
+void TensorBoardWriter::add_graph(const std::vector<GraphNode>& nodes) {
+  write_event_field(pb::kEventGraphDef, encode_graph_def(nodes), 0);
+}
+
 void TensorBoardWriter::add_text(std::string_view tag, std::string_view markdown,
                                  std::int64_t step) {
   ProtoWriter scalar_shape;  // no dims: a rank-0 tensor
@@ -278,10 +294,15 @@ void TensorBoardWriter::flush() {
 }
 
 void TensorBoardWriter::write_event(std::string_view summary, std::int64_t step) {
+  write_event_field(pb::kEventSummary, summary, step);
+}
+
+void TensorBoardWriter::write_event_field(std::uint32_t field, std::string_view bytes,
+                                          std::int64_t step) {
   ProtoWriter event;
   event.add_double(pb::kEventWallTime, now_secs());
   event.add_int64(pb::kEventStep, step);
-  event.add_bytes(pb::kEventSummary, summary);
+  event.add_bytes(field, bytes);
   write_record(event.bytes());
 }
 

@@ -1,4 +1,5 @@
-// Writes TensorBoard event files (scalars, histograms, text, hparams) with no protobuf library.
+// Writes TensorBoard event files (scalars, histograms, images, text, hparams, the model's graph)
+// with no protobuf library.
 // Contract: the constructor creates `logdir` (and parents) and a new file
 // events.out.tfevents.<10-digit unix time>.<hostname> in it (".1", ".2", ... appended if that name
 // is taken), whose first record is Event{wall_time, file_version = "brain.Event:2"}. Every add_*
@@ -27,6 +28,9 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "scidl/io/plot_png.h"
+#include "scidl/io/tensorboard_graph.h"
 
 namespace scidl::io {
 
@@ -89,6 +93,13 @@ class TensorBoardWriter {
   void add_histogram(std::string_view tag, std::span<const double> values, std::int64_t step);
   void add_histogram(std::string_view tag, std::span<const float> values, std::int64_t step);
 
+  // A picture on the IMAGES tab: Summary.Value.image, an RGB PNG (Summary.Image colorspace 3).
+  void add_image(std::string_view tag, const RgbImage& image, std::int64_t step);
+
+  // The GRAPHS tab: an Event whose graph_def holds the GraphDef of `nodes`
+  // (io/tensorboard_graph.h).
+  void add_graph(const std::vector<GraphNode>& nodes);
+
   // Markdown on the TEXT tab: a scalar DT_STRING tensor with plugin_name "text".
   void add_text(std::string_view tag, std::string_view markdown, std::int64_t step);
 
@@ -106,6 +117,7 @@ class TensorBoardWriter {
 
  private:
   void write_event(std::string_view summary, std::int64_t step);
+  void write_event_field(std::uint32_t field, std::string_view bytes, std::int64_t step);
   void write_record(std::string_view data);
 
   std::filesystem::path path_;
@@ -119,14 +131,22 @@ namespace tensorboard_proto {
 inline constexpr std::uint32_t kEventWallTime = 1;     // double wall_time
 inline constexpr std::uint32_t kEventStep = 2;         // int64 step
 inline constexpr std::uint32_t kEventFileVersion = 3;  // string file_version (oneof what)
+inline constexpr std::uint32_t kEventGraphDef = 4;     // bytes graph_def (oneof what)
 inline constexpr std::uint32_t kEventSummary = 5;      // Summary summary (oneof what)
 // tensorboard/compat/proto/summary.proto, message Summary / Summary.Value
 inline constexpr std::uint32_t kSummaryValue = 1;      // repeated Value value
 inline constexpr std::uint32_t kValueTag = 1;          // string tag
 inline constexpr std::uint32_t kValueSimpleValue = 2;  // float simple_value (oneof value)
+inline constexpr std::uint32_t kValueImage = 4;        // Image image (oneof value)
 inline constexpr std::uint32_t kValueHisto = 5;        // HistogramProto histo (oneof value)
 inline constexpr std::uint32_t kValueTensor = 8;       // TensorProto tensor (oneof value)
 inline constexpr std::uint32_t kValueMetadata = 9;     // SummaryMetadata metadata
+// summary.proto, message Summary.Image
+inline constexpr std::uint32_t kImageHeight = 1;      // int32 height
+inline constexpr std::uint32_t kImageWidth = 2;       // int32 width
+inline constexpr std::uint32_t kImageColorspace = 3;  // int32 colorspace: 1 grey ... 3 RGB
+inline constexpr std::uint32_t kImageEncoded = 4;     // bytes encoded_image_string (PNG)
+inline constexpr std::int64_t kColorspaceRgb = 3;
 // summary.proto, message SummaryMetadata and SummaryMetadata.PluginData
 inline constexpr std::uint32_t kMetadataPluginData = 1;    // PluginData plugin_data
 inline constexpr std::uint32_t kPluginDataPluginName = 1;  // string plugin_name

@@ -42,6 +42,8 @@ class Graph : public Module {
   std::vector<Module*> as_chain() override;
   std::string describe() const override;
   std::string summary() const override;  // one line per layer: name, type, inputs, parameters
+  // The layers in an order where each follows the layers it reads.
+  const std::vector<GraphLayer>& layers() const { return layers_; }
 
  private:
   // One step of the planned forward: `head` reads the values in `in` (one or several), then

@@ -86,6 +86,9 @@ void parse_tensorboard(io::ConfigSection& s, TensorBoardOptions& o) {
   }
   o.histogram_freq = non_negative(s, "histogram_freq", o.histogram_freq);
   o.write_model_summary = s.boolean("write_model_summary").value_or(true);
+  o.write_graph = s.boolean("write_graph").value_or(o.write_graph);
+  o.write_images = s.boolean("write_images").value_or(o.write_images);
+  o.image_freq = non_negative(s, "image_freq", o.image_freq);
   o.hparams_enabled = s.boolean("hparams").value_or(true);
 }
 

@@ -142,6 +142,12 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
   if (val) val->validate("validation data");
   if (train.size() == 0) throw std::invalid_argument("fit: the training set is empty");
   termination_reason_.clear();
+  train_data_ = &train;
+  validation_data_ = val;
+  struct ForgetData {  // callbacks see the data only while fit runs, however it ends
+    Trainer& t;
+    ~ForgetData() { t.train_data_ = t.validation_data_ = nullptr; }
+  } forget_data{*this};
   adapt_normalization(train);
   epochs_ = o.epochs;
   if (!resume_pending_) data_gen_.seed_(o.seed);

@@ -101,6 +101,10 @@ class Trainer {
   Generator& data_generator() { return data_gen_; }
   // Why the last fit ended early ("" when it ran all epochs or a callback stopped it silently).
   const std::string& termination_reason() const { return termination_reason_; }
+  // The data the running fit trains and validates on, for callbacks (null outside fit, and
+  // validation when the fit has none).
+  const data::Dataset* training_data() const { return train_data_; }
+  const data::Dataset* validation_data() const { return validation_data_; }
 
  private:
   bool run_batches(data::BatchIterator& batches, const std::vector<Callback*>& callbacks);
@@ -118,6 +122,8 @@ class Trainer {
   int64_t batches_per_epoch_ = 0;
   int epochs_ = 0;
   std::string termination_reason_;
+  const data::Dataset* train_data_ = nullptr;
+  const data::Dataset* validation_data_ = nullptr;
   optim::Regularization regularization_;
   double clip_norm_ = 0, clip_value_ = 0;
 };

@@ -106,7 +106,7 @@ std::vector<std::filesystem::path> write_chaos_map(const std::filesystem::path& 
   f.title = fmt::format("Double pendulum released at rest: where the network departs by {:g} m",
                         s.distance);
   f.columns = 3;
-  f.panel_width = 440;
+  f.panel_width = 520;  // each map with its colour bar
   f.panels = {panel("largest Lyapunov exponent", "lambda1 (1/s)",
                     [](const ChaosCell& c) { return c.lyapunov_exponent; }),
               panel(fmt::format("network departs (s; {:g} = never)", horizon), "departure (s)",

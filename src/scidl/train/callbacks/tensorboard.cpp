@@ -2,13 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "scidl/train/callbacks/model_graph.h"
+#include "scidl/train/callbacks/tensorboard_images.h"
 #include "scidl/train/trainer.h"
 
 namespace scidl::train {
 
 TensorBoard::TensorBoard(TensorBoardOptions o) : options_(std::move(o)) {
-  if (options_.update_freq < 0 || options_.histogram_freq < 0)
-    throw std::invalid_argument("tensorboard: update_freq and histogram_freq must be >= 0");
+  if (options_.update_freq < 0 || options_.histogram_freq < 0 || options_.image_freq < 0)
+    throw std::invalid_argument(
+        "tensorboard: update_freq, histogram_freq and image_freq must be >= 0");
 }
 
 TensorBoard::~TensorBoard() = default;
@@ -19,6 +22,10 @@ void TensorBoard::on_train_begin(Trainer& t) {
   validation_ = std::make_unique<io::TensorBoardWriter>(options_.log_dir / "validation");
   if (options_.write_model_summary)
     root_->add_text("model/summary", "```\n" + t.model().summary() + "```", 0);
+  if (options_.write_graph) {
+    train_->add_graph(model_graph(t.model(), t.training_data()));
+    train_->flush();
+  }
   if (!options_.hparams.empty()) {
     io::HParamsExperiment exp;
     for (const auto& [name, value] : options_.hparams) {
@@ -64,12 +71,23 @@ void TensorBoard::on_epoch_end(Trainer& t, int epoch, const Logs& logs) {
         train_->add_histogram(name + "/gradient", g.to_vector<double>(), epoch);
     }
   }
+  if (options_.write_images && options_.image_freq > 0 && (epoch + 1) % options_.image_freq == 0)
+    write_examples(t, epoch);
   train_->flush();
   validation_->flush();
 }
 
+void TensorBoard::write_examples(Trainer& t, int epoch) {
+  const data::Dataset* examples = t.validation_data();
+  if (!examples || epoch == last_image_epoch_) return;
+  if (auto image = prediction_examples_image(t.model(), *examples))
+    validation_->add_image("validation_examples", *image, epoch);
+  last_image_epoch_ = epoch;
+}
+
 void TensorBoard::on_train_end(Trainer& t, const Logs&) {
   if (!root_) return;
+  if (options_.write_images && t.epoch() > 0) write_examples(t, t.epoch() - 1);
   if (!options_.hparams.empty())
     root_->session_end(t.termination_reason().empty() ? io::SessionStatus::success
                                                       : io::SessionStatus::failure);
