@@ -288,7 +288,16 @@ TEST(CliBadInput, InputWidthThatDoesNotFitTheModel) {
   auto r = run_cli("predict --model " + (dir.path / "run/last.scidl").string() + " --input " +
                    (dir.path / "y.csv").string() + " --output " + (dir.path / "p.csv").string());
   EXPECT_NE(r.status, 0);
-  EXPECT_NE(r.output.find("has 1 columns but the model takes 2 inputs"), std::string::npos)
+  EXPECT_NE(r.output.find("lacks the columns a, b that the model was trained on (its columns: "
+                          "target)"),
+            std::string::npos)
+      << r.output;
+  write_text(dir.path / "three.csv", "1,2,3\n");  // no header: the width must be the inputs'
+  r = run_cli("predict --model " + (dir.path / "run/last.scidl").string() + " --input " +
+              (dir.path / "three.csv").string() + " --output " + (dir.path / "p.csv").string());
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("has 3 columns and no header row but the model takes 2 inputs"),
+            std::string::npos)
       << r.output;
 }
 
@@ -398,7 +407,8 @@ namespace scidl::testing {
 namespace {
 
 // Header rows said outright: a header of numbers (pandas' default column names "0", "1") is
-// skipped when declared, and with header = false a first row of text is an error at its cell.
+// skipped when declared (and at prediction, because the model knows those names), and with
+// header = false a first row of text is an error at its cell.
 TEST(Cli, HeaderRowsCanBeDeclaredForTrainingAndPrediction) {
   TempDir dir("header");
   std::string x = "0,1\n", y = "0\n";
@@ -422,8 +432,12 @@ TEST(Cli, HeaderRowsCanBeDeclaredForTrainingAndPrediction) {
   r = run_cli(predict + (dir.path / "x.csv").string() + " --header yes");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("wrote 40 predictions"), std::string::npos) << r.output;
-  r = run_cli(predict + (dir.path / "x.csv").string());  // detected: "0,1" is data
-  EXPECT_NE(r.output.find("wrote 41 predictions"), std::string::npos) << r.output;
+  // "0,1" alone looks like data, but it names the columns the model was trained on: a header,
+  // and predict says so.
+  r = run_cli(predict + (dir.path / "x.csv").string());
+  EXPECT_NE(r.output.find("wrote 40 predictions"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("its first row (0,1) names the model's input columns"), std::string::npos)
+      << r.output;
   r = run_cli(predict + (dir.path / "named.csv").string() + " --header no");
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("named.csv:1:1: cannot parse 'a'"), std::string::npos) << r.output;

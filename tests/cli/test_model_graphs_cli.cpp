@@ -47,11 +47,14 @@ TEST(ModelGraphsCli, TwoInputKnotsTrainPredictAndExplain) {
   auto pred = data::read_csv(dir.path / "pred.csv");
   auto labels = data::read_csv(data / "test_Y.csv");
   ASSERT_EQ(pred.rows, labels.rows);
-  ASSERT_EQ(pred.cols, 15);
+  ASSERT_EQ(pred.cols, 16);  // the 15 classes' probabilities, then the predicted class
+  EXPECT_EQ(pred.column_names.back(), "predicted");
   int right = 0;
   for (int64_t r = 0; r < pred.rows; ++r) {
-    auto row = pred.values.begin() + r * 15;
-    right += std::max_element(row, row + 15) - row == int64_t(labels.values[size_t(r)]);
+    auto row = pred.values.begin() + r * 16;
+    const int64_t best = std::max_element(row, row + 15) - row;
+    EXPECT_EQ(best, int64_t(pred.at(r, 15)));
+    right += best == int64_t(labels.values[size_t(r)]);
   }
   EXPECT_GT(double(right) / double(pred.rows), 0.5) << "3 epochs on 1312 knots";
 

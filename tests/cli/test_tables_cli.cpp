@@ -13,6 +13,8 @@
 namespace scidl::testing {
 namespace {
 
+const std::filesystem::path kRepo = std::filesystem::path(SCIDL_TEST_DATA) / ".." / "..";
+
 const char* kSpecies[] = {"versicolor", "setosa", "virginica"};  // sorted: setosa, versicolor, ...
 
 // Three well separated clusters of two measurements, labelled by name, in `rows` rows; the
@@ -276,6 +278,33 @@ plots = false
   const std::string metrics = read_all(dir.path / "eval" / "metrics.csv");
   for (const char* line : {"mae,out_a,", "rmse,out_b,", "r2,all,", "loss (mse),all,"})
     EXPECT_NE(metrics.find(line), std::string::npos) << line << "\n" << metrics;
+}
+
+// The README's tour: a real table Debian ships (gretl-data), its days as numeric columns.
+TEST(TablesCli, TheBikeSharingTableDebianShipsTrainsPredictsAndEvaluates) {
+  const std::filesystem::path table = "/usr/share/gretl/data/misc/bikesharing.gdt";
+  if (!std::filesystem::exists(table))
+    GTEST_SKIP() << table << " is missing: scripts/setup.sh installs Debian's gretl-data";
+  TempDir dir("tables_bike_sharing");
+  const auto run = dir.path / "run";
+  auto train =
+      run_cli(fmt::format("train {} --set training.epochs=3 --out {}",
+                          (kRepo / "examples/tables/bike_sharing.toml").string(), run.string()));
+  ASSERT_EQ(train.status, 0) << train.output;
+  EXPECT_NE(train.output.find("data: 731 rows (585 training, 146 validation"), std::string::npos)
+      << train.output;
+  auto eval =
+      run_cli(fmt::format("evaluate --model {} --data {} --out {}", (run / "best.scidl").string(),
+                          table.string(), (dir.path / "eval").string()));
+  ASSERT_EQ(eval.status, 0) << eval.output;
+  EXPECT_NE(read_all(dir.path / "eval" / "metrics.csv").find("r2,cnt,"), std::string::npos);
+  auto predict = run_cli(fmt::format("predict --model {} --input {} --output {}",
+                                     (run / "best.scidl").string(), table.string(),
+                                     (dir.path / "p.csv").string()));
+  ASSERT_EQ(predict.status, 0) << predict.output;
+  const auto p = data::read_csv(dir.path / "p.csv");
+  EXPECT_EQ(p.column_names, (std::vector<std::string>{"cnt"}));
+  EXPECT_EQ(p.rows, 731);
 }
 
 }  // namespace

@@ -116,7 +116,7 @@ TEST(WhereGradientsFail, ScidlExplainEndToEnd) {
                         (dir / "bad").string(),
                     out, dir / "bad.log"),
             0);
-  EXPECT_NE(out.find("target index -1 is out of range"), std::string::npos) << out;
+  EXPECT_NE(out.find("--target: Value -1 not in range"), std::string::npos) << out;
   EXPECT_NE(run_cli("explain --model " + model + " --data " + points + " --target 1 --out " +
                         (dir / "bad").string(),
                     out, dir / "bad.log"),
