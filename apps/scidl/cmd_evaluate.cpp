@@ -83,11 +83,12 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->check(CLI::Range(int64_t{0}, int64_t{10000}));
   cmd->callback([a] {
     auto loaded = scidl::io::load_model(a->model);
-    if (loaded.spec.contains("table") && !(a->data.size() == 1 && a->data[0] == "fashion_mnist")) {
-      if (a->data.size() != 1)
+    // One file that is not a named set: a table (two files are IDX images and labels).
+    if (loaded.spec.contains("table") && a->data.size() == 1 && a->data[0] != "fashion_mnist") {
+      if (loaded.spec.contains("input_columns"))
         throw std::invalid_argument(fmt::format(
-            "'{}' was trained on a table: evaluate it on one table holding its input and target "
-            "columns (--data TABLE.csv)",
+            "'{}' reads several named inputs; evaluate reads a table for a model of one input "
+            "(scidl predict reads the named inputs' columns)",
             a->model));
       evaluate_table(loaded, *a);
       return;

@@ -134,6 +134,7 @@ SCIDL_COMMAND([](CLI::App& app) {
       report_interruption(*args, result, config.output_dir);
       std::exit(130);
     }
+    if (result.previous_run_restored) std::exit(1);  // it stopped before its first model
   });
 });
 

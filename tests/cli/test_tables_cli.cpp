@@ -280,6 +280,28 @@ plots = false
     EXPECT_NE(metrics.find(line), std::string::npos) << line << "\n" << metrics;
 }
 
+// A model trained on files without a header knows its columns only by position: a first data
+// row "0" is data, not a header naming column "0".
+TEST(TablesCli, AFirstRowOfNumbersIsDataForAModelTrainedWithoutAHeader) {
+  TempDir dir("tables_no_header");
+  std::string x, y;
+  for (int r = 0; r < 20; ++r) x += fmt::format("{}\n", r), y += fmt::format("{}\n", 2 * r);
+  write_text(dir.path / "x.csv", x);
+  write_text(dir.path / "y.csv", y);
+  write_text(dir.path / "run.toml",
+             "[data]\nx = \"x.csv\"\ny = \"y.csv\"\nvalidation_split = 0\n[model]\ninputs = 1\n"
+             "layers = [{ type = \"dense\", units = 1 }]\n[training]\nepochs = 1\n"
+             "[output]\nplots = false\n");
+  auto train = run_cli(fmt::format("train {} -q --out {}", (dir.path / "run.toml").string(),
+                                   (dir.path / "run").string()));
+  ASSERT_EQ(train.status, 0) << train.output;
+  auto p = run_cli(fmt::format("predict --model {} --input {} --output {}",
+                               (dir.path / "run" / "last.scidl").string(),
+                               (dir.path / "x.csv").string(), (dir.path / "p.csv").string()));
+  ASSERT_EQ(p.status, 0) << p.output;
+  EXPECT_NE(p.output.find("wrote 20 predictions"), std::string::npos) << p.output;
+}
+
 // The README's tour: a real table Debian ships (gretl-data), its days as numeric columns.
 TEST(TablesCli, TheBikeSharingTableDebianShipsTrainsPredictsAndEvaluates) {
   const std::filesystem::path table = "/usr/share/gretl/data/misc/bikesharing.gdt";

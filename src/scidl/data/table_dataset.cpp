@@ -64,7 +64,9 @@ std::vector<int64_t> class_indices(const std::vector<std::string>& labels,
       for (int64_t k = 0; k <= top; ++k) class_names.push_back(std::to_string(k));
       return indices;
     }
-    const std::set<std::string> distinct(labels.begin(), labels.end());
+    std::set<std::string> distinct;  // "007" and "7" are one class, named "7"
+    for (const auto& l : labels)
+      distinct.insert(integer_label(l, value) ? std::to_string(value) : l);
     class_names.assign(distinct.begin(), distinct.end());
   }
   for (size_t i = 0; i < labels.size(); ++i) {

@@ -28,12 +28,15 @@ DType model_dtype(const nlohmann::json& spec) {
 }
 
 // The first row's role: forced, or decided by the columns the model knows.
+// Positions standing in for names ("0", "1" of a file without a header) decide nothing: a
+// first data row of 0 and 1 would otherwise be taken for them.
 bool first_row_is_header(const data::CsvFirstRow& first, const std::vector<std::string>& names,
-                         data::CsvHeader header, std::string& note, const std::string& file) {
+                         bool named, data::CsvHeader header, std::string& note,
+                         const std::string& file) {
   if (header != data::CsvHeader::Auto) return header == data::CsvHeader::Present;
-  const bool names_all = !names.empty() && std::all_of(names.begin(), names.end(), [&](auto& n) {
-    return has(first.cells, n);
-  });
+  const bool names_all =
+      named && !names.empty() &&
+      std::all_of(names.begin(), names.end(), [&](auto& n) { return has(first.cells, n); });
   const bool numeric = !first.looks_like_header;
   if (names_all && numeric)  // "0,1": numbers, but the model's own column names
     note = fmt::format(
@@ -70,7 +73,8 @@ ModelTable read_model_table(const nlohmann::json& spec, const std::filesystem::p
   const std::string path = file.string();
   ModelTable out;
   const data::CsvFirstRow first = data::read_table_first_row(file);
-  const bool header_row = first_row_is_header(first, names, header, out.header_note, path);
+  const bool header_row =
+      first_row_is_header(first, names, trained_with_header, header, out.header_note, path);
   const bool classes = loss_takes_class_indices(t.value("loss", std::string()));
 
   if (header_row && trained_with_header) {  // by name: reordered, extra columns ignored

@@ -74,6 +74,11 @@ void check_callback_files(const RunConfig& c) {
   own.push_back("config.toml");
   for (const auto& [path, key] : callback_files(c)) {
     const auto normal = std::filesystem::path(path).lexically_normal().string();
+    if (normal.empty() || normal == "." || normal == "./" || normal.rfind("..", 0) == 0)
+      throw std::invalid_argument(
+          fmt::format("{}: {} is '{}', which is not inside the run folder; name a file or "
+                      "folder in it; {}",
+                      c.source_name, key, path, kNothingWritten));
     if (std::find(own.begin(), own.end(), normal) != own.end())
       throw std::invalid_argument(
           fmt::format("{}: {} is '{}', a file the run itself writes; choose another name; {}",

@@ -52,8 +52,11 @@ void parse_table(io::ConfigSection& data, const std::string& path,
     data.fail("target", fmt::format("must be a column name or a non-empty list of them, got {}",
                                     target->dump()));
   }
-  for (const auto& t : spec.target)
-    if (t.empty()) data.fail("target", "names an empty column");
+  for (size_t i = 0; i < spec.target.size(); ++i) {
+    if (spec.target[i].empty()) data.fail("target", "names an empty column");
+    if (std::count(spec.target.begin(), spec.target.end(), spec.target[i]) > 1)
+      data.fail("target", fmt::format("names '{}' twice", spec.target[i]));
+  }
 }
 
 // Refuses a key the schedule's type does not declare, with the likeliest meant.
@@ -100,7 +103,10 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   RunConfig c;
   c.source_name = doc.file;
   auto root = doc.root(&root_keys());
-  if (auto v = root.integer("seed")) c.seed = static_cast<uint64_t>(*v);
+  if (auto v = root.integer("seed")) {
+    if (*v < 0) root.fail("seed", fmt::format("must be 0 or more, got {}", *v));
+    c.seed = static_cast<uint64_t>(*v);
+  }
 
   auto data = root.section("data", &data_keys());
   if (!data) root.missing("data", "add a [data] table naming the training data");
@@ -361,12 +367,12 @@ namespace {
 Tensor read_groups(const DataSpec& spec, const data::CsvOptions& options, int64_t rows) {
   data::CsvTable g;
   if (!spec.groups.empty()) {
-    g = data::read_csv(spec.groups, options);
+    g = data::read_table(spec.groups, options);
   } else if (!spec.group_column.empty()) {
     data::CsvOptions column = options;
     column.header = data::CsvHeader::Present;
     column.columns.emplace_back(spec.group_column);
-    g = data::read_csv(spec.x, column);  // names a missing column and the file
+    g = data::read_table(spec.x, column);  // names a missing column and the file
   } else {
     return Tensor();
   }
@@ -405,7 +411,7 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
     data::CsvOptions series_options = options;
     for (const auto& name : spec.x_columns) series_options.columns.emplace_back(name);
     if (!spec.x_columns.empty()) series_options.header = data::CsvHeader::Present;
-    data::CsvTable series = data::read_csv(spec.x, series_options);
+    data::CsvTable series = data::read_table(spec.x, series_options);
     // A trajectory must be finite: name the row here, where it is still a row of the file.
     for (int64_t r = 0; r < series.rows; ++r)
       for (int64_t c = 0; c < series.cols; ++c)
@@ -442,7 +448,7 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
       data::CsvOptions input_options;
       input_options.header = data::CsvHeader::Present;
       for (const auto& column : columns) input_options.columns.emplace_back(column);
-      data::CsvTable t = data::read_csv(spec.x, input_options);
+      data::CsvTable t = data::read_table(spec.x, input_options);
       d.inputs.set(name, from_vector(t.values, {t.rows, t.cols}, DType::Float32));
     }
     d.groups = read_groups(spec, options, d.size());
@@ -463,7 +469,7 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
     data::CsvOptions input_options = options;
     input_options.header = data::CsvHeader::Present;
     for (const auto& column : columns) input_options.columns.emplace_back(column);
-    data::CsvTable t = data::read_csv(spec.x, input_options);
+    data::CsvTable t = data::read_table(spec.x, input_options);
     d.inputs.set(name, from_vector(t.values, {t.rows, t.cols}, DType::Float32));
   }
   d.x_names = x.column_names;

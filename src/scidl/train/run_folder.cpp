@@ -100,6 +100,10 @@ bool RunFolderClaim::recover_replaced_run(const std::filesystem::path& dir) {
                          std::find(moved.begin(), moved.end(), f) == moved.end();
     if (!old_one) written_since.push_back(f);
   }
+  // a file the killed run was writing when it died (AtomicFileWriter's temporary)
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.is_regular_file() && io::is_atomic_temp_file(entry.path()))
+      std::filesystem::remove(entry.path());
   put_back(dir, written_since, moved);
   return true;
 }

@@ -37,14 +37,24 @@ std::vector<EvaluationLine> write_table_evaluation(const std::filesystem::path& 
   auto target_names = t.value("targets", std::vector<std::string>{});
   std::vector<EvaluationLine> lines;
   lines.push_back({"loss (" + loss + ")", "all", make_loss(loss)(outputs, targets).item()});
-  for (const auto& m : trained)
-    if (m != "confusion_matrix") lines.push_back({m, "all", metric_value(m, outputs, targets)});
+  // the trained metrics the task's usual ones below do not already give
+  const bool classes = loss_takes_class_indices(loss);
+  for (const auto& m : trained) {
+    const bool usual =
+        classes ? (m == "accuracy" || m == "acc") : (m == "mae" || m == "rmse" || m == "r2");
+    if (m != "confusion_matrix" && !usual)
+      lines.push_back({m, "all", metric_value(m, outputs, targets)});
+  }
   std::filesystem::create_directories(dir);
-  if (loss_takes_class_indices(loss)) {
+  if (classes) {
     const auto report = io::write_classification_report(
         dir, Tensor(), targets, outputs, t.value("classes", std::vector<std::string>{}), 0);
     lines.push_back({"accuracy", "all", report.accuracy()});
     lines.push_back({"log_loss", "all", report.log_loss});
+  } else if (loss == "bce_with_logits") {  // logits > 0 against targets > 0.5; the loss is the
+                                           // log-loss
+    if (std::find(trained.begin(), trained.end(), "accuracy") == trained.end())
+      lines.push_back({"accuracy", "all", metric_value("accuracy", outputs, targets)});
   } else {
     const int64_t k = outputs.shape()[1];
     if (static_cast<int64_t>(target_names.size()) != k) {
