@@ -27,21 +27,6 @@ ProtoWriter shape_proto(const std::vector<std::int64_t>& shape) {
   return out;
 }
 
-std::vector<std::int64_t> decode_shape(ProtoReader reader) {
-  std::vector<std::int64_t> shape;
-  ProtoField f;
-  while (reader.next(f)) {
-    if (f.number != pb::kShapeDim) continue;
-    std::int64_t size = 0;  // proto3 omits a zero size
-    ProtoReader dim = ProtoReader::nested(f);
-    ProtoField d;
-    while (dim.next(d))
-      if (d.number == pb::kDimSize) size = d.as_int64();
-    shape.push_back(size);
-  }
-  return shape;
-}
-
 // One attr map entry into `node`: strings by key, the first shape of "_output_shapes".
 void decode_attr(ProtoReader entry, GraphNode& node) {
   std::string key;
@@ -62,7 +47,7 @@ void decode_attr(ProtoReader entry, GraphNode& node) {
         ProtoField item;
         while (list.next(item))
           if (item.number == gp::kListShape && node.output_shape.empty())
-            node.output_shape = decode_shape(ProtoReader::nested(item));
+            node.output_shape = decode_tensor_shape(ProtoReader::nested(item));
       }
     }
   }
@@ -70,6 +55,25 @@ void decode_attr(ProtoReader entry, GraphNode& node) {
 }
 
 }  // namespace
+
+std::vector<std::int64_t> decode_tensor_shape(ProtoReader reader) {
+  std::vector<std::int64_t> shape;
+  ProtoField f;
+  while (reader.next(f)) {
+    if (f.number != pb::kShapeDim) continue;
+    f.require(WireType::length_delimited);
+    std::int64_t size = 0;  // proto3 omits a zero size
+    ProtoReader dim = ProtoReader::nested(f);
+    ProtoField d;
+    while (dim.next(d))
+      if (d.number == pb::kDimSize) {
+        d.require(WireType::varint);
+        size = d.as_int64();
+      }
+    shape.push_back(size);
+  }
+  return shape;
+}
 
 std::string encode_graph_def(const std::vector<GraphNode>& nodes) {
   ProtoWriter graph;

@@ -25,6 +25,10 @@ struct GraphNode {
 std::string encode_graph_def(const std::vector<GraphNode>& nodes);
 std::vector<GraphNode> decode_graph_def(std::string_view graph_def);
 
+class ProtoReader;
+// A TensorShapeProto's dimensions (a GraphDef's shapes, an event tensor's shape).
+std::vector<std::int64_t> decode_tensor_shape(ProtoReader reader);
+
 // Field numbers, checked against tensorboard/compat/proto/{graph,node_def,attr_value,
 // tensor_shape}.proto (the copies of tensorflow/core/framework's).
 namespace graph_proto {

@@ -10,6 +10,7 @@
 
 #include "scidl/io/crc32c.h"
 #include "scidl/io/protobuf_writer.h"
+#include "scidl/io/tensorboard_graph.h"
 
 namespace scidl::io {
 namespace pb = tensorboard_proto;
@@ -86,21 +87,6 @@ HistogramData decode_histogram(ProtoReader reader) {
   return histo;
 }
 
-std::vector<std::int64_t> decode_shape(ProtoReader reader) {
-  std::vector<std::int64_t> shape;
-  ProtoField f;
-  while (reader.next(f)) {
-    if (f.number != pb::kShapeDim) continue;
-    std::int64_t size = 0;  // proto3 omits a zero size
-    ProtoReader dim = nested_of(f);
-    ProtoField d;
-    while (dim.next(d))
-      if (d.number == pb::kDimSize) size = int64_of(d);
-    shape.push_back(size);
-  }
-  return shape;
-}
-
 TensorData decode_tensor(ProtoReader reader) {
   TensorData tensor;
   ProtoField f;
@@ -110,7 +96,7 @@ TensorData decode_tensor(ProtoReader reader) {
         tensor.dtype = int64_of(f);
         break;
       case pb::kTensorShape:
-        tensor.shape = decode_shape(nested_of(f));
+        tensor.shape = decode_tensor_shape(nested_of(f));
         break;
       case pb::kTensorStringVal:
         tensor.string_val.push_back(string_of(f));
