@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string_view>
 
 #include "scidl/data/gzip.h"
@@ -160,11 +161,12 @@ class LineCursor {
 
 class CsvReader {
  public:
-  CsvReader(const std::filesystem::path& path, const CsvOptions& options)
+  // `head_only`: only as many bytes as the first line needs (a gzip file is read whole).
+  CsvReader(const std::filesystem::path& path, const CsvOptions& options, bool head_only = false)
       : file_(path.string()), options_(options) {
     try {
-      bytes_ = io::read_file_bytes(path);
-      if (is_gzip(bytes_)) bytes_ = gunzip(bytes_, file_);
+      bytes_ = head_only ? read_head(path) : io::read_file_bytes(path);
+      if (is_gzip(bytes_)) bytes_ = gunzip(head_only ? io::read_file_bytes(path) : bytes_, file_);
     } catch (const io::FileError& error) {
       throw CsvError(error.what());
     } catch (const std::runtime_error& error) {
@@ -209,6 +211,26 @@ class CsvReader {
                      std::to_string(first_line_) + ")");
     }
     return table;
+  }
+
+  // The file's start, in blocks, up to the end of its first line that is neither blank nor a
+  // comment (or the whole file).
+  static std::vector<char> read_head(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return io::read_file_bytes(path);  // its error names the file and the reason
+    std::vector<char> bytes;
+    constexpr std::size_t kBlock = 1 << 16;
+    for (;;) {
+      const std::size_t had = bytes.size();
+      bytes.resize(had + kBlock);
+      in.read(bytes.data() + had, kBlock);
+      bytes.resize(had + static_cast<std::size_t>(in.gcount()));
+      if (!in || is_gzip(bytes)) return bytes;
+      LineCursor lines(bytes.data(), bytes.data() + bytes.size());
+      Line first;
+      if (lines.next(first) && first.text.data() + first.text.size() < bytes.data() + bytes.size())
+        return bytes;  // the line ends before the data read so far does
+    }
   }
 
   CsvFirstRow first_row() {
@@ -377,7 +399,7 @@ CsvTable read_csv(const std::filesystem::path& path, const CsvOptions& options) 
 }
 
 CsvFirstRow read_csv_first_row(const std::filesystem::path& path) {
-  return CsvReader(path, CsvOptions{}).first_row();
+  return CsvReader(path, CsvOptions{}, true).first_row();
 }
 
 void write_csv(const std::filesystem::path& path, const CsvTable& table) {

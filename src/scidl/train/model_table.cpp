@@ -130,11 +130,15 @@ ModelTable read_model_table(const nlohmann::json& spec, const std::filesystem::p
   const int64_t n = table.rows, inputs = static_cast<int64_t>(names.size());
   const int64_t y_width = table.cols - inputs;
   out.rows = n;
-  out.x_values.resize(static_cast<size_t>(n * inputs));
   std::vector<double> y(static_cast<size_t>(n * y_width));
-  for (int64_t r = 0; r < n; ++r) {
-    for (int64_t c = 0; c < inputs; ++c) out.x_values[r * inputs + c] = table.at(r, c);
-    for (int64_t c = 0; c < y_width; ++c) y[r * y_width + c] = table.at(r, inputs + c);
+  if (y_width == 0) {  // inputs only (predict): no copy
+    out.x_values = std::move(table.values);
+  } else {
+    out.x_values.resize(static_cast<size_t>(n * inputs));
+    for (int64_t r = 0; r < n; ++r) {
+      for (int64_t c = 0; c < inputs; ++c) out.x_values[r * inputs + c] = table.at(r, c);
+      for (int64_t c = 0; c < y_width; ++c) y[r * y_width + c] = table.at(r, inputs + c);
+    }
   }
   const DType dtype = model_dtype(spec);
   // rows hold sequences and images flattened, as training read them
