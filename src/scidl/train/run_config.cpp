@@ -224,6 +224,10 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
                                            c.data.validation));
     c.data.validation_table = resolve(base, c.data.validation);
     c.data.validation = "table";
+    if (!c.data.inputs.empty())
+      data->fail("validation",
+                 "names a table, which is read for x alone; a model of further "
+                 "named inputs (inputs = ...) validates on validation_split");
     // Keras: validation_data replaces validation_split (whose default here is 0.1)
     if (split_given && *split_given > 0)
       data->fail("validation", fmt::format("names a table, which replaces validation_split, "
