@@ -267,3 +267,26 @@ TEST(TrainConfigToml, TrainingAgainFromARunsConfigTomlGivesTheSameRun) {
 
 }  // namespace
 }  // namespace scidl::testing
+
+namespace scidl::testing {
+namespace {
+
+// config.json holds the data paths absolute, so a run resumes from another working directory
+// with the same config (its paths are relative to the config file, wherever one stands).
+TEST(TrainResume, ARunResumesFromAnotherWorkingDirectory) {
+  TempDir dir("cli_resume_cwd");
+  std::filesystem::create_directories(dir.path / "cfg");
+  write_train_data(dir.path / "cfg", 200);
+  write_text(dir.path / "cfg" / "run.toml", train_config(2));
+  const auto before = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path);
+  auto r = run_cli("train cfg/run.toml -q --out runs/r");
+  std::filesystem::current_path(dir.path / "cfg");
+  auto extended = run_cli("train run.toml -q --set training.epochs=3 --resume ../runs/r");
+  std::filesystem::current_path(before);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(extended.status, 0) << extended.output;
+}
+
+}  // namespace
+}  // namespace scidl::testing

@@ -277,7 +277,8 @@ void load_initial_weights(nn::Module& model, const std::filesystem::path& file,
 // config (training.epochs).
 void write_run_config(const std::filesystem::path& dir, const RunConfig& c,
                       const std::string& toml) {
-  io::write_file_atomically(dir / "config.json", to_json(c).dump(2) + "\n");
+  io::write_file_atomically(dir / "config.json",
+                            to_json(with_absolute_paths(c, dir)).dump(2) + "\n");
   io::write_file_atomically(dir / "config.toml", toml);
 }
 

@@ -13,16 +13,6 @@ std::filesystem::path absolute_path(const std::filesystem::path& p) {
   return p.empty() ? p : std::filesystem::absolute(p).lexically_normal();
 }
 
-// The config with every path it reads made absolute, and the run folder as output.dir.
-RunConfig with_absolute_paths(RunConfig c, const std::filesystem::path& run_dir) {
-  for (auto* p :
-       {&c.data.x, &c.data.y, &c.data.groups, &c.data.images, &c.data.labels, &c.data.graph_dir,
-        &c.data.table, &c.data.validation_table, &c.training.init_from})
-    *p = absolute_path(*p);
-  c.output_dir = absolute_path(run_dir);
-  return c;
-}
-
 // to_json's [data] holds every source's keys; a config holds only those its source reads.
 nlohmann::json data_table(const RunConfig& c) {
   nlohmann::json d = to_json(c)["data"];
@@ -45,6 +35,15 @@ nlohmann::json config_document(const RunConfig& c) {
 }
 
 }  // namespace
+
+RunConfig with_absolute_paths(RunConfig c, const std::filesystem::path& run_dir) {
+  for (auto* p :
+       {&c.data.x, &c.data.y, &c.data.groups, &c.data.images, &c.data.labels, &c.data.graph_dir,
+        &c.data.table, &c.data.validation_table, &c.training.init_from})
+    *p = absolute_path(*p);
+  c.output_dir = absolute_path(run_dir);
+  return c;
+}
 
 std::string run_config_toml(const RunConfig& config, const std::filesystem::path& run_dir) {
   const RunConfig c = with_absolute_paths(config, run_dir);

@@ -15,4 +15,8 @@ namespace scidl::train {
 
 std::string run_config_toml(const RunConfig& config, const std::filesystem::path& run_dir);
 
+// `config` with every path it reads absolute and output.dir the run folder: what config.toml and
+// config.json hold, so a run resumes from any working directory.
+RunConfig with_absolute_paths(RunConfig config, const std::filesystem::path& run_dir);
+
 }  // namespace scidl::train
