@@ -13,10 +13,14 @@ namespace scidl::train {
 namespace {
 
 constexpr const char* kManifest = "moved.txt";  // the moved paths, one a line
+// Every path the new run may write (its run files, config.toml, plots, callback files), one a
+// line: what a recovery removes before it puts the old run back.
+constexpr const char* kOutputs = "outputs.txt";
 
-std::vector<std::string> read_manifest(const std::filesystem::path& aside) {
+std::vector<std::string> read_manifest(const std::filesystem::path& aside,
+                                       const char* name = kManifest) {
   std::vector<std::string> moved;
-  std::ifstream in(aside / kManifest);
+  std::ifstream in(aside / name);
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) moved.push_back(line);
   return moved;
@@ -27,7 +31,11 @@ std::vector<std::string> read_manifest(const std::filesystem::path& aside) {
 void put_back(const std::filesystem::path& dir, const std::vector<std::string>& new_outputs,
               const std::vector<std::string>& moved) {
   const auto aside = dir / RunFolderClaim::kReplacedFolder;
-  for (const auto& p : new_outputs) std::filesystem::remove_all(dir / p);
+  for (const auto& p : new_outputs) {
+    const auto normal = std::filesystem::path(p).lexically_normal();
+    if (normal.empty() || normal == "." || *normal.begin() == "..") continue;  // never the folder
+    std::filesystem::remove_all(dir / normal);
+  }
   for (const auto& p : moved) {
     std::filesystem::remove_all(dir / p);
     std::filesystem::create_directories((dir / p).parent_path());
@@ -73,7 +81,10 @@ RunFolderClaim RunFolderClaim::take(const std::filesystem::path& dir,
   std::string manifest;
   for (const auto& p : outputs)
     if (std::filesystem::exists(std::filesystem::symlink_status(dir / p))) manifest += p + "\n";
-  // The manifest first: a run killed while moving still knows what to put back.
+  // The manifests first: a run killed while moving still knows what to put back.
+  std::string all;
+  for (const auto& p : outputs) all += p + "\n";
+  io::write_file_atomically(aside / kOutputs, all);
   io::write_file_atomically(aside / kManifest, manifest);
   for (const auto& p : outputs) {
     if (!std::filesystem::exists(std::filesystem::symlink_status(dir / p))) continue;
@@ -95,7 +106,11 @@ bool RunFolderClaim::recover_replaced_run(const std::filesystem::path& dir) {
   std::vector<std::string> moved, written_since;
   for (const auto& p : manifest)  // killed mid-move: only what reached the side was moved
     if (std::filesystem::exists(std::filesystem::symlink_status(aside / p))) moved.push_back(p);
-  for (const auto& f : run_files()) {  // the killed run's files; the old run's not yet moved stay
+  // the killed run's files and outputs; the old run's not yet moved stay
+  std::vector<std::string> written = run_files();
+  for (const auto& p : read_manifest(aside, kOutputs))
+    if (std::find(written.begin(), written.end(), p) == written.end()) written.push_back(p);
+  for (const auto& f : written) {
     const bool old_one = std::find(manifest.begin(), manifest.end(), f) != manifest.end() &&
                          std::find(moved.begin(), moved.end(), f) == moved.end();
     if (!old_one) written_since.push_back(f);
