@@ -1,4 +1,5 @@
-// libFuzzer target: the CSV reader (data/csv.h), with every header and delimiter mode.
+// libFuzzer target: the CSV reader (data/csv.h), with every header and delimiter mode, a text
+// column, and the first-row reader.
 #include "fuzz_file.h"
 #include "scidl/data/csv.h"
 
@@ -13,7 +14,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.delimiter = (mode / 3) % 3 == 0   ? CsvDelimiter::Auto
                       : (mode / 3) % 3 == 1 ? CsvDelimiter::Comma
                                             : CsvDelimiter::Whitespace;
-  scidl::fuzz::on_file(data + (size > 0), size - (size > 0), ".csv",
-                       [&](const auto& path) { read_csv(path, options); });
+  if ((mode / 9) % 2 == 1) options.text_columns = {std::int64_t{0}};  // labels in column 0
+  const bool first_row_only = (mode / 18) % 2 == 1;  // what predict reads to decide a header
+  scidl::fuzz::on_file(data + (size > 0), size - (size > 0), ".csv", [&](const auto& path) {
+    if (first_row_only)
+      read_csv_first_row(path);
+    else
+      read_csv(path, options);
+  });
   return 0;
 }
