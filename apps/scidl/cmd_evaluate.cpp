@@ -12,6 +12,7 @@
 #include "scidl/ops/ops.h"
 #include "scidl/train/model_table.h"
 #include "scidl/train/table_evaluation.h"
+#include "scidl/train/trainer.h"
 
 namespace {
 
@@ -28,14 +29,8 @@ void evaluate_table(const scidl::io::LoadedModel& loaded, const EvaluateArgs& a)
       scidl::train::read_model_table(loaded.spec, file, scidl::data::CsvHeader::Auto, true);
   if (!table.header_note.empty()) fmt::print(stderr, "scidl: note: {}\n", table.header_note);
   scidl::nn::check_input_shape(loaded.spec, table.x.shape(), file);
-  scidl::NoGradGuard no_grad;
-  loaded.model->eval();
-  std::vector<scidl::Tensor> parts;
-  for (int64_t at = 0; at < table.rows; at += a.batch)
-    parts.push_back(
-        (*loaded.model)(scidl::slice(table.x, 0, at, std::min(table.rows, at + a.batch))));
   const scidl::Tensor outputs =
-      scidl::reshape(parts.size() == 1 ? parts[0] : scidl::concat(parts, 0), {table.rows, -1});
+      scidl::reshape(scidl::train::predict(*loaded.model, table.x, a.batch), {table.rows, -1});
   const auto lines = scidl::train::write_table_evaluation(a.out, loaded.spec, outputs, table.y);
   fmt::print("{}: {} examples\n", file, table.rows);
   for (const auto& l : lines)
@@ -93,9 +88,7 @@ SCIDL_COMMAND([](CLI::App& app) {
       evaluate_table(loaded, *a);
       return;
     }
-    const scidl::DType dtype = loaded.spec.value("dtype", std::string("float32")) == "float64"
-                                   ? scidl::DType::Float64
-                                   : scidl::DType::Float32;
+    const scidl::DType dtype = scidl::nn::model_dtype(loaded.spec);
     scidl::data::Dataset d;
     std::string source, labels_source;
     if (a->data.size() == 1 && a->data[0] == "fashion_mnist") {
@@ -110,12 +103,7 @@ SCIDL_COMMAND([](CLI::App& app) {
           "--data takes 'fashion_mnist' or two IDX files (images, labels), got '{}'", a->data[0]));
     }
     scidl::nn::check_input_shape(loaded.spec, d.x.shape(), source);
-    scidl::NoGradGuard no_grad;
-    loaded.model->eval();
-    std::vector<scidl::Tensor> parts;
-    for (int64_t at = 0; at < d.size(); at += a->batch)
-      parts.push_back((*loaded.model)(scidl::slice(d.x, 0, at, std::min(d.size(), at + a->batch))));
-    scidl::Tensor logits = parts.size() == 1 ? parts[0] : scidl::concat(parts, 0);
+    const scidl::Tensor logits = scidl::train::predict(*loaded.model, d.x, a->batch);
     if (logits.dim() != 2)
       throw std::invalid_argument(
           fmt::format("'{}' is not a classifier: its outputs have shape {}, expected [N, classes]",

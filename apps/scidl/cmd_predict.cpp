@@ -25,9 +25,7 @@ scidl::Tensor predict_named(const scidl::io::LoadedModel& loaded, const std::str
         "the model has {} inputs but its file does not say which CSV columns feed each (models "
         "trained by `scidl train` with [data] inputs do)",
         inputs.size()));
-  const scidl::DType dtype = spec.value("dtype", std::string("float32")) == "float64"
-                                 ? scidl::DType::Float64
-                                 : scidl::DType::Float32;
+  const scidl::DType dtype = scidl::nn::model_dtype(spec);
   scidl::TensorDict all;
   for (const auto& [name, shape] : inputs) {
     scidl::data::CsvOptions options;
@@ -62,18 +60,6 @@ void write_predictions(const std::string& path, const scidl::io::LoadedModel& lo
   scidl::data::write_csv(
       path, scidl::train::prediction_table(loaded.spec, scidl::reshape(outputs, {rows, -1})));
   fmt::print("wrote {} predictions to {}\n", rows, path);
-}
-
-// Batches of x through the model, without gradients.
-scidl::Tensor run_model(const scidl::io::LoadedModel& loaded, const scidl::Tensor& x,
-                        int64_t batch) {
-  scidl::NoGradGuard ng;
-  loaded.model->eval();
-  const int64_t rows = x.shape()[0];
-  std::vector<scidl::Tensor> parts;
-  for (int64_t at = 0; at < rows; at += batch)
-    parts.push_back((*loaded.model)(scidl::slice(x, 0, at, std::min(rows, at + batch))));
-  return parts.size() == 1 ? parts[0] : scidl::concat(parts, 0);
 }
 
 scidl::data::CsvHeader header_choice(const std::string& header) {
@@ -126,7 +112,8 @@ SCIDL_COMMAND([](CLI::App& app) {
       warn_if_extrapolating(loaded, table.rows, table.x.numel() / std::max<int64_t>(table.rows, 1),
                             table.x_values);
       scidl::nn::check_input_shape(loaded.spec, table.x.shape(), a->input);
-      write_predictions(a->output, loaded, run_model(loaded, table.x, a->batch), table.rows);
+      write_predictions(a->output, loaded, scidl::train::predict(*loaded.model, table.x, a->batch),
+                        table.rows);
       return;
     }
     scidl::data::CsvOptions options;
@@ -138,13 +125,12 @@ SCIDL_COMMAND([](CLI::App& app) {
       throw std::invalid_argument(fmt::format("'{}' has {} columns but the model takes {} inputs",
                                               a->input, table.cols, inputs));
     warn_if_extrapolating(loaded, table.rows, table.cols, table.values);
-    scidl::DType dtype = loaded.spec.value("dtype", std::string("float32")) == "float64"
-                             ? scidl::DType::Float64
-                             : scidl::DType::Float32;
+    const scidl::DType dtype = scidl::nn::model_dtype(loaded.spec);
     scidl::Shape batch_shape{table.rows};  // images arrive as flattened rows of C*H*W values
     batch_shape.insert(batch_shape.end(), input_shape.begin(), input_shape.end());
     scidl::Tensor x = scidl::from_vector(table.values, batch_shape, dtype);
-    write_predictions(a->output, loaded, run_model(loaded, x, a->batch), table.rows);
+    write_predictions(a->output, loaded, scidl::train::predict(*loaded.model, x, a->batch),
+                      table.rows);
   });
 });
 

@@ -192,6 +192,10 @@ bool is_image_layer(const std::string& type) {
 
 }  // namespace
 
+DType model_dtype(const json& spec) {
+  return spec.value("dtype", std::string("float32")) == "float64" ? DType::Float64 : DType::Float32;
+}
+
 Shape model_input_shape(const json& spec) {
   if (!spec.contains("inputs")) throw std::invalid_argument("model: missing 'inputs'");
   const json& v = spec.at("inputs");

@@ -46,6 +46,9 @@ bool is_graph_spec(const nlohmann::json& spec);
 std::vector<std::pair<std::string, Shape>> model_inputs(const nlohmann::json& spec);
 // The per-example input shape the spec declares: [features] or [C, H, W] (models of one input).
 Shape model_input_shape(const nlohmann::json& spec);
+// The parameters' type the spec declares (float32 unless "dtype" says float64): the type a
+// model's inputs take.
+DType model_dtype(const nlohmann::json& spec);
 // Throws, naming `source` and both shapes, unless data of shape [N, ...] has examples of exactly
 // the model's input shape ([N] counts as one feature per example).
 void check_input_shape(const nlohmann::json& spec, const Shape& data_shape,

@@ -23,10 +23,6 @@ bool has(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-DType model_dtype(const nlohmann::json& spec) {
-  return spec.value("dtype", std::string("float32")) == "float64" ? DType::Float64 : DType::Float32;
-}
-
 // The first row's role: forced, or decided by the columns the model knows.
 // Positions standing in for names ("0", "1" of a file without a header) decide nothing: a
 // first data row of 0 and 1 would otherwise be taken for them.
@@ -140,7 +136,7 @@ ModelTable read_model_table(const nlohmann::json& spec, const std::filesystem::p
       for (int64_t c = 0; c < y_width; ++c) y[r * y_width + c] = table.at(r, inputs + c);
     }
   }
-  const DType dtype = model_dtype(spec);
+  const DType dtype = nn::model_dtype(spec);
   // rows hold sequences and images flattened, as training read them
   Shape shape{n};
   const Shape example = nn::model_input_shape(spec);

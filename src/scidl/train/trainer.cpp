@@ -248,15 +248,19 @@ Logs Trainer::evaluate(const data::Dataset& d, int64_t batch_size) {
   return logs;
 }
 
-Tensor Trainer::predict(const Tensor& x, int64_t batch_size) {
+Tensor predict(nn::Module& model, const Tensor& x, int64_t batch_size) {
   NoGradGuard ng;
-  bool was_training = model_.is_training();
-  model_.eval();
+  bool was_training = model.is_training();
+  model.eval();
   std::vector<Tensor> parts;
   for (int64_t at = 0; at < x.shape()[0]; at += batch_size)
-    parts.push_back(model_(slice(x, 0, at, std::min(x.shape()[0], at + batch_size))));
-  model_.train(was_training);
+    parts.push_back(model(slice(x, 0, at, std::min(x.shape()[0], at + batch_size))));
+  model.train(was_training);
   return parts.size() == 1 ? parts[0] : concat(parts, 0);
+}
+
+Tensor Trainer::predict(const Tensor& x, int64_t batch_size) {
+  return train::predict(model_, x, batch_size);
 }
 
 }  // namespace scidl::train

@@ -59,6 +59,10 @@ class NonFiniteLossError : public std::runtime_error {
 // "the loss became nan at epoch 2, batch 5" (1-based), shared by the error and TerminateOnNaN.
 std::string non_finite_loss_message(int epoch, int64_t batch, double value);
 
+// The model's outputs for x, batch_size rows at a time, in eval mode and without recording
+// gradients; the model's training mode is restored after.
+Tensor predict(nn::Module& model, const Tensor& x, int64_t batch_size = 4096);
+
 class Trainer {
  public:
   Trainer(nn::Module& model, optim::Optimizer& optimizer, LossFn loss,
@@ -71,7 +75,7 @@ class Trainer {
               const FitOptions& options, const std::vector<Callback*>& callbacks = {});
   // Loss and metrics over a dataset, in eval mode, without recording gradients.
   Logs evaluate(const data::Dataset& d, int64_t batch_size = 1024);
-  Tensor predict(const Tensor& x, int64_t batch_size = 4096);
+  Tensor predict(const Tensor& x, int64_t batch_size = 4096);  // train::predict of the model
   // Adapts the model's Normalization layers not yet adapted on `train` (fit() does it first).
   void adapt_normalization(const data::Dataset& train);
 
