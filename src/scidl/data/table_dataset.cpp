@@ -86,6 +86,28 @@ std::vector<int64_t> class_indices(const std::vector<std::string>& labels,
   return indices;
 }
 
+Tensor split_targets(CsvTable& table, int64_t inputs, bool classes,
+                     std::vector<std::string>& class_names, bool names_known, DType dtype,
+                     const std::string& file) {
+  const int64_t n = table.rows, y_width = table.cols - inputs;
+  std::vector<double> y(static_cast<size_t>(n * y_width));
+  if (y_width > 0) {  // in place: row r's inputs move down to r * inputs, never past a read
+    for (int64_t r = 0; r < n; ++r) {
+      for (int64_t c = 0; c < y_width; ++c) y[r * y_width + c] = table.at(r, inputs + c);
+      for (int64_t c = 0; c < inputs; ++c) table.values[r * inputs + c] = table.at(r, c);
+    }
+    table.values.resize(static_cast<size_t>(n * inputs));
+    table.cols = inputs;
+  }
+  if (classes) {
+    const auto labels =
+        class_indices(table.text.at(0), class_names, names_known,
+                      fmt::format("'{}', column '{}'", file, table.text_names.at(0)));
+    return from_vector(labels, {n});
+  }
+  return from_vector(y, {n, y_width}, dtype);
+}
+
 Dataset read_table_dataset(const TableSpec& spec, const std::vector<std::string>* known_classes) {
   const std::string file = spec.path.string();
   if (spec.targets.empty()) throw CsvError(fmt::format("'{}': no target column named", file));
@@ -121,26 +143,13 @@ Dataset read_table_dataset(const TableSpec& spec, const std::vector<std::string>
   }
 
   Dataset d;
-  const int64_t n = table.rows, inputs = static_cast<int64_t>(x_names.size());
-  std::vector<float> x(static_cast<size_t>(n * inputs));
-  const int64_t width = table.cols, y_width = width - inputs;
-  std::vector<float> y(static_cast<size_t>(n * y_width));
-  for (int64_t r = 0; r < n; ++r) {
-    for (int64_t c = 0; c < inputs; ++c) x[r * inputs + c] = static_cast<float>(table.at(r, c));
-    for (int64_t c = 0; c < y_width; ++c)
-      y[r * y_width + c] = static_cast<float>(table.at(r, inputs + c));
-  }
-  d.x = from_vector(x, {n, inputs});
+  const int64_t inputs = static_cast<int64_t>(x_names.size());
+  if (known_classes) d.class_names = *known_classes;
+  d.y = split_targets(table, inputs, spec.classes, d.class_names, known_classes != nullptr,
+                      DType::Float32, file);
+  d.x = from_vector(table.values, {table.rows, inputs}, DType::Float32);
   d.x_names = x_names;
   d.y_names = spec.targets;
-  if (spec.classes) {
-    if (known_classes) d.class_names = *known_classes;
-    const auto labels = class_indices(table.text[0], d.class_names, known_classes != nullptr,
-                                      fmt::format("'{}', column '{}'", file, spec.targets[0]));
-    d.y = from_vector(labels, {n});
-  } else {
-    d.y = from_vector(y, {n, y_width});
-  }
   return d;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "scidl/data/csv.h"
 #include "scidl/data/dataset.h"
 
 namespace scidl::data {
@@ -26,6 +27,14 @@ struct TableSpec {
 // the row.
 Dataset read_table_dataset(const TableSpec& spec,
                            const std::vector<std::string>* known_classes = nullptr);
+
+// The targets of a table read with its `inputs` columns first: the numeric columns after them
+// (a [N, k] tensor of `dtype`), or the labels of its one text column as class indices (int64
+// [N]; named in class_names, which hold the known classes when `names_known`). table.values is
+// left holding the inputs alone, [N, inputs] row-major. `file` names the table in errors.
+Tensor split_targets(CsvTable& table, int64_t inputs, bool classes,
+                     std::vector<std::string>& class_names, bool names_known, DType dtype,
+                     const std::string& file);
 
 // Class indices of text labels: the sorted distinct labels, or integers 0, 1, ... as themselves.
 // `where` names the labels in errors ("'iris.csv', column 'species'").

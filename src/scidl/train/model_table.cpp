@@ -124,19 +124,13 @@ ModelTable read_model_table(const nlohmann::json& spec, const std::filesystem::p
     }
   data::CsvTable table = data::read_table(file, options);
   const int64_t n = table.rows, inputs = static_cast<int64_t>(names.size());
-  const int64_t y_width = table.cols - inputs;
-  out.rows = n;
-  std::vector<double> y(static_cast<size_t>(n * y_width));
-  if (y_width == 0) {  // inputs only (predict): no copy
-    out.x_values = std::move(table.values);
-  } else {
-    out.x_values.resize(static_cast<size_t>(n * inputs));
-    for (int64_t r = 0; r < n; ++r) {
-      for (int64_t c = 0; c < inputs; ++c) out.x_values[r * inputs + c] = table.at(r, c);
-      for (int64_t c = 0; c < y_width; ++c) y[r * y_width + c] = table.at(r, inputs + c);
-    }
-  }
   const DType dtype = nn::model_dtype(spec);
+  auto class_names = strings_of(t, "classes");
+  if (targets)
+    out.y =
+        data::split_targets(table, inputs, classes, class_names, !class_names.empty(), dtype, path);
+  out.rows = n;
+  out.x_values = std::move(table.values);
   // rows hold sequences and images flattened, as training read them
   Shape shape{n};
   const Shape example = nn::model_input_shape(spec);
@@ -145,15 +139,6 @@ ModelTable read_model_table(const nlohmann::json& spec, const std::filesystem::p
   else
     shape.push_back(inputs);
   out.x = from_vector(out.x_values, shape, dtype);
-  if (targets && classes) {
-    auto class_names = strings_of(t, "classes");
-    const auto labels =
-        data::class_indices(table.text[0], class_names, !class_names.empty(),
-                            fmt::format("'{}', column '{}'", path, table.text_names[0]));
-    out.y = from_vector(labels, {n});
-  } else if (targets) {
-    out.y = from_vector(y, {n, y_width}, dtype);
-  }
   return out;
 }
 

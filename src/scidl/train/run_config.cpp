@@ -396,6 +396,16 @@ Tensor read_groups(const DataSpec& spec, const data::CsvOptions& options, int64_
   }
   return from_vector(ids, {rows});
 }
+// [data] inputs: each further model input from its columns of x, by header name.
+void read_named_inputs(const DataSpec& spec, data::Dataset& d) {
+  for (const auto& [name, columns] : spec.inputs) {
+    data::CsvOptions options;
+    options.header = data::CsvHeader::Present;
+    for (const auto& column : columns) options.columns.emplace_back(column);
+    data::CsvTable t = data::read_table(spec.x, options);
+    d.inputs.set(name, from_vector(t.values, {t.rows, t.cols}, DType::Float32));
+  }
+}
 }  // namespace
 
 data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
@@ -448,13 +458,7 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
       table.exclude.insert(table.exclude.end(), columns.begin(), columns.end());
     table.classes = spec.targets == "classes";
     data::Dataset d = data::read_table_dataset(table);
-    for (const auto& [name, columns] : spec.inputs) {
-      data::CsvOptions input_options;
-      input_options.header = data::CsvHeader::Present;
-      for (const auto& column : columns) input_options.columns.emplace_back(column);
-      data::CsvTable t = data::read_table(spec.x, input_options);
-      d.inputs.set(name, from_vector(t.values, {t.rows, t.cols}, DType::Float32));
-    }
+    read_named_inputs(spec, d);
     d.groups = read_groups(spec, options, d.size());
     return d;
   }
@@ -469,13 +473,7 @@ data::Dataset load_dataset(const DataSpec& spec, uint64_t seed) {
                     spec.x.string(), x.rows, spec.y.string(), y.rows));
   data::Dataset d;
   d.x = from_vector(x.values, {x.rows, x.cols}, DType::Float32);
-  for (const auto& [name, columns] : spec.inputs) {
-    data::CsvOptions input_options = options;
-    input_options.header = data::CsvHeader::Present;
-    for (const auto& column : columns) input_options.columns.emplace_back(column);
-    data::CsvTable t = data::read_table(spec.x, input_options);
-    d.inputs.set(name, from_vector(t.values, {t.rows, t.cols}, DType::Float32));
-  }
+  read_named_inputs(spec, d);
   d.x_names = x.column_names;
   d.y_names = y.column_names;
   if (spec.targets == "classes") {
