@@ -374,12 +374,18 @@ class CsvReader {
   std::int64_t rows_ = 0;
 };
 
-// A header name as a CSV cell, quoted when it would otherwise not read back as itself.
+// A header name as a CSV cell (csv_cell), refused when it holds a line break.
 std::string header_cell(const std::string& name, const std::filesystem::path& path) {
   if (name.find_first_of("\r\n") != std::string::npos) {
     throw CsvError("write_csv '" + path.string() + "': column name '" + name +
                    "' holds a line break");
   }
+  return csv_cell(name);
+}
+
+}  // namespace
+
+std::string csv_cell(const std::string& name) {
   bool needs_quotes =
       name.find_first_of(",\"") != std::string::npos ||
       (!name.empty() && (is_blank(name.front()) || is_blank(name.back()) || name.front() == '#'));
@@ -391,8 +397,6 @@ std::string header_cell(const std::string& name, const std::filesystem::path& pa
   }
   return cell + "\"";
 }
-
-}  // namespace
 
 CsvTable read_csv(const std::filesystem::path& path, const CsvOptions& options) {
   return CsvReader(path, options).read();

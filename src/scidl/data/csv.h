@@ -90,6 +90,10 @@ std::vector<std::int64_t> choose_columns(const std::string& file, std::int64_t f
 // column_names is empty; otherwise it must hold `cols` names). Replaces `path` atomically.
 void write_csv(const std::filesystem::path& path, const std::vector<std::string>& column_names,
                std::int64_t rows, std::int64_t cols, const double* values);
+// A text as one CSV cell that reads back as itself: quoted (inner quotes doubled) when it holds
+// a comma or a quote, or starts or ends with a blank, or starts with '#'.
+std::string csv_cell(const std::string& text);
+
 // Writes a table's numeric columns and then its text columns, with a header row of their names.
 void write_csv(const std::filesystem::path& path, const CsvTable& table);
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "scidl/autograd/grad_mode.h"
+#include "scidl/data/csv.h"
 #include "scidl/io/classification_report.h"
 #include "scidl/io/file_io.h"
 #include "scidl/ops/ops.h"
@@ -16,13 +17,6 @@ double metric_value(const std::string& name, const Tensor& outputs, const Tensor
   auto m = make_metric(name);
   m->update(outputs, targets);
   return m->value();
-}
-
-std::string csv_cell(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 }  // namespace
@@ -72,7 +66,7 @@ std::vector<EvaluationLine> write_table_evaluation(const std::filesystem::path& 
   }
   std::string text = "metric,target,value\n";
   for (const auto& l : lines)
-    text += fmt::format("{},{},{}\n", csv_cell(l.metric), csv_cell(l.target), l.value);
+    text += fmt::format("{},{},{}\n", data::csv_cell(l.metric), data::csv_cell(l.target), l.value);
   io::AtomicFileWriter out(dir / "metrics.csv");
   out.write(text);
   out.commit();
