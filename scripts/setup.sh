@@ -20,6 +20,9 @@ packages=(
   librdkit-dev rdkit-data  # SMILES into molecule graphs; the NCI molecules with their TPSA
   gretl-data               # real tables as gretl .gdt files: bike sharing for the table and AutoML cases
   libcairo2-dev            # the header RDKit's PNG drawings of molecules need
+  python3-dev pybind11-dev # the Python module (python/): Python's headers and the bindings
+  python3-numpy            # the module's arrays in and out
+  python3-pytest           # the module's tests (python/tests/)
 )
 bench_packages=(python3-torch python3-numpy)
 

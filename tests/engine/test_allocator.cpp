@@ -48,5 +48,28 @@ TEST(CachingAllocator, TrainingStepsAfterTheFirstAllocateNothingNew) {
   }
 }
 
+TEST(ExternalStorage, MemoryIsSharedAndNeverReturnedToTheAllocator) {
+  auto values = std::make_shared<std::vector<float>>(std::vector<float>{1, 2, 3, 4, 5, 6});
+  const auto before = cpu_allocator().stats();
+  {
+    Tensor t = from_blob(values->data(), values->size() * sizeof(float), {2, 3}, {3, 1},
+                         DType::Float32, values);
+    (*values)[4] = 50;  // the tensor sees writes to the memory: nothing was copied
+    EXPECT_EQ(t.to_vector<float>(), (std::vector<float>{1, 2, 3, 4, 50, 6}));
+    Tensor doubled = mul(t, scalar_tensor(2.0));
+    EXPECT_EQ(doubled.to_vector<float>()[4], 100);
+    EXPECT_EQ(values.use_count(), 2);  // the storage keeps its owner alive
+  }
+  EXPECT_EQ(values.use_count(), 1);
+  EXPECT_EQ(cpu_allocator().stats().bytes_in_use, before.bytes_in_use);
+}
+
+TEST(ExternalStorage, MemoryOutOfBoundsViewIsRefused) {
+  auto values = std::make_shared<std::vector<double>>(4);
+  EXPECT_THROW(
+      from_blob(values->data(), 4 * sizeof(double), {2, 3}, {3, 1}, DType::Float64, values),
+      std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace scidl::testing

@@ -78,16 +78,20 @@ LoadedModel load_model(const std::filesystem::path& path) {
   nlohmann::json meta;
   auto state = load_tensors(path, &meta);
   if (meta.value("kind", std::string()) != "scidl-model" || !meta.contains("spec"))
-    throw std::runtime_error(fmt::format(
-        "'{}' is a scidl file but not a model (it holds {}); pass the model file written by "
-        "`scidl train` (best.scidl or last.scidl in the run folder)",
-        path.string(), meta.value("kind", std::string("no kind"))));
+    throw ModelFileError(
+        ModelFileError::Kind::NotAModelFile,
+        fmt::format(
+            "'{}' is a scidl file but not a model (it holds {}); pass the model file written by "
+            "`scidl train` (best.scidl or last.scidl in the run folder)",
+            path.string(), meta.value("kind", std::string("no kind"))));
   const auto version = meta.value("model_spec_version", int64_t{1});
   if (version > kModelSpecVersion || version < 1)
-    throw std::runtime_error(fmt::format(
-        "'{}' holds a model of spec version {}, written by a newer scidl; this build reads "
-        "model spec versions 1 to {}: update scidl to load it",
-        path.string(), version, kModelSpecVersion));
+    throw ModelFileError(
+        ModelFileError::Kind::UnsupportedVersion,
+        fmt::format(
+            "'{}' holds a model of spec version {}, written by a newer scidl; this build reads "
+            "model spec versions 1 to {}: update scidl to load it",
+            path.string(), version, kModelSpecVersion));
   LoadedModel m;
   m.spec = meta["spec"];
   m.meta = meta;

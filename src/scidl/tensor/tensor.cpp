@@ -10,7 +10,14 @@ Storage::Storage(size_t nbytes, Device dev) : bytes(nbytes), device(dev) {
   data = device_functions(dev).allocate(dev, nbytes);
 }
 
-Storage::~Storage() { device_functions(device).deallocate(device, data, bytes); }
+Storage::Storage(void* external, size_t nbytes, Device dev, std::shared_ptr<void> keeper)
+    : data(external), bytes(nbytes), device(dev), owner(std::move(keeper)) {
+  if (!owner) throw std::invalid_argument("Storage: external memory needs an owner");
+}
+
+Storage::~Storage() {
+  if (!owner) device_functions(device).deallocate(device, data, bytes);
+}
 
 int64_t Tensor::size(int64_t d) const { return shape()[wrap_dim(d, dim(), "size")]; }
 
@@ -169,6 +176,30 @@ Tensor ones(const Shape& shape, DType dtype, Device device) {
 Tensor scalar_tensor(double value, DType dtype, Device device) {
   return full({}, value, dtype, device);
 }
+Tensor from_blob(void* data, size_t bytes, const Shape& shape, const Shape& strides, DType dtype,
+                 std::shared_ptr<void> owner) {
+  if (shape.size() != strides.size())
+    throw std::invalid_argument(fmt::format("from_blob: shape {} and strides {} differ in rank",
+                                            shape_str(shape), shape_str(strides)));
+  int64_t last = 0;  // the furthest element any index reaches
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] < 0 || strides[d] < 0)
+      throw std::invalid_argument(fmt::format("from_blob: shape {} with strides {} is not valid",
+                                              shape_str(shape), shape_str(strides)));
+    if (shape[d] > 0) last += (shape[d] - 1) * strides[d];
+  }
+  if (numel_of(shape) > 0 && static_cast<size_t>(last + 1) * dtype_size(dtype) > bytes)
+    throw std::invalid_argument(
+        fmt::format("from_blob: shape {} with strides {} reaches past the {} bytes given",
+                    shape_str(shape), shape_str(strides), bytes));
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = std::make_shared<Storage>(data, bytes, kCPU, std::move(owner));
+  impl->shape = shape;
+  impl->strides = strides;
+  impl->dtype = dtype;
+  return Tensor(std::move(impl));
+}
+
 Tensor empty_like(const Tensor& t) { return empty(t.shape(), t.dtype(), t.device()); }
 Tensor zeros_like(const Tensor& t) { return zeros(t.shape(), t.dtype(), t.device()); }
 Tensor ones_like(const Tensor& t) { return ones(t.shape(), t.dtype(), t.device()); }

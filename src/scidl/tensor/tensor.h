@@ -24,12 +24,16 @@ class Node;
 // tensor viewing it goes away.
 struct Storage {
   Storage(size_t bytes, Device device);
+  // Memory someone else owns (a NumPy array's buffer): `owner` keeps it alive while any view
+  // does, and nothing goes back to the allocator. The memory need not be 64-byte aligned.
+  Storage(void* data, size_t bytes, Device device, std::shared_ptr<void> owner);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
   void* data = nullptr;
   size_t bytes = 0;
   Device device;
+  std::shared_ptr<void> owner;  // null: the device's allocator owns `data`
 };
 
 struct TensorImpl {
@@ -117,6 +121,10 @@ Tensor ones(const Shape& shape, DType dtype = DType::Float32, Device device = kC
 Tensor full(const Shape& shape, double value, DType dtype = DType::Float32, Device device = kCPU);
 Tensor scalar_tensor(double value, DType dtype = DType::Float32, Device device = kCPU);
 Tensor arange(int64_t n, DType dtype = DType::Int64, Device device = kCPU);
+// A tensor over memory `owner` keeps alive (see Storage), no copy: `strides` in elements,
+// every view of it in bounds of the `bytes` at `data`.
+Tensor from_blob(void* data, size_t bytes, const Shape& shape, const Shape& strides, DType dtype,
+                 std::shared_ptr<void> owner);
 Tensor empty_like(const Tensor& t);
 Tensor zeros_like(const Tensor& t);
 Tensor ones_like(const Tensor& t);

@@ -1,0 +1,31 @@
+"""Ctrl-C during fit stops after the batch in progress and raises KeyboardInterrupt; the model
+keeps working with the weights it reached."""
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import scidl
+from scidl import layers
+
+
+def test_sigint_during_fit_stops_training_and_raises_keyboard_interrupt():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2048, 8)).astype(np.float32)
+    y = x[:, :1].copy()
+    model = scidl.Sequential([layers.Dense(64, activation="relu"), layers.Dense(1)], inputs=8)
+    model.compile(loss="mse")
+    before = model.get_weights()["0.weight"].copy()
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, epochs=100000, batch_size=32, verbose=0)
+    timer.join()
+    assert time.monotonic() - started < 60  # stopped, not run to the end
+    after = model.get_weights()["0.weight"]
+    assert not np.array_equal(before, after)  # it trained until the interrupt
+    assert np.all(np.isfinite(model.predict(x[:4])))
