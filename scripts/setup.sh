@@ -23,6 +23,7 @@ packages=(
   python3-dev pybind11-dev # the Python module (python/): Python's headers and the bindings
   python3-numpy            # the module's arrays in and out
   python3-pytest           # the module's tests (python/tests/)
+  jupyter-nbconvert python3-ipykernel  # runs examples/python/tour.ipynb (a slow test; pure Python)
 )
 bench_packages=(python3-torch python3-numpy)
 
