@@ -9,7 +9,7 @@ gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
 [[ -f build/CMakeCache.txt ]] || cmake -S . -B build "${gen[@]}" -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$(nproc)"
 
-python=$(sed -n 's/^Python3_EXECUTABLE:[A-Z]*=//p' build/CMakeCache.txt)
+python=$(sed -n 's/^_*Python3_EXECUTABLE:[A-Z]*=//p' build/CMakeCache.txt | head -n1)
 if compgen -G "build/python/scidl/_core*.so" >/dev/null && [[ -x "$python" ]]; then
   site=$("$python" -c 'import site; print(site.getusersitepackages())')
   mkdir -p "$site"

@@ -8,7 +8,6 @@ import numpy as np
 
 from . import _core
 from .callbacks import History, _Configured, _Dispatcher
-from .tensor import Tensor
 
 
 def _spec_of(layers, inputs, dtype, init):

@@ -15,3 +15,6 @@ def no_grad():
         yield
     finally:
         _core.set_grad_enabled(previous)
+
+is_grad_enabled = _core.is_grad_enabled
+set_grad_enabled = _core.set_grad_enabled

@@ -22,6 +22,10 @@ Tensor tensor_from_python(py::handle obj, const std::string& what);
 py::array array_from_tensor(const Tensor& t);
 // The tensor as `dtype`, a copy only when it differs; `what` and `why` name it in messages.
 Tensor as_dtype(const Tensor& t, DType dtype);
+// DLPack: the tensor as a "dltensor" capsule, and a producer's CPU tensor (anything with
+// __dlpack__, or such a capsule) as a Tensor over the same memory.
+py::capsule to_dlpack(const Tensor& t);
+Tensor from_dlpack(py::handle producer);
 DType dtype_from_name(const std::string& name);
 
 nlohmann::json json_from_python(py::handle obj, const std::string& what);

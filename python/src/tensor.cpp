@@ -69,6 +69,10 @@ void bind_tensor(py::module_& m) {
                                std::vector<py::ssize_t>(t.shape().begin(), t.shape().end()),
                                strides);
       })
+      .def(
+          "__dlpack__", [](const Tensor& t, py::object stream) { return to_dlpack(t); },
+          "stream"_a = py::none())
+      .def("__dlpack_device__", [](const Tensor&) { return py::make_tuple(1, 0); })
       .def("numpy", &array_from_tensor, "The values as a NumPy array sharing this tensor's memory.")
       .def(
           "__array__",
@@ -144,6 +148,8 @@ void bind_tensor(py::module_& m) {
 
   m.def("tensor", &make_tensor, "data"_a, py::kw_only(), "requires_grad"_a = false,
         "dtype"_a = py::none());
+  m.def("from_dlpack", &from_dlpack, "producer"_a,
+        "A tensor over the memory of a DLPack producer's CPU tensor (PyTorch, NumPy, JAX).");
   m.def(
       "from_numpy", [](py::array a) { return tensor_from_python(a, "array"); },
       "A tensor sharing the array's memory (a C-contiguous one; others are copied, with a "

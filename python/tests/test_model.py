@@ -1,6 +1,5 @@
 """Models from layers, dicts and TOML run configs; compile, fit, predict, evaluate, save, load,
 and weights as arrays with PyTorch's names."""
-import os
 import textwrap
 
 import numpy as np

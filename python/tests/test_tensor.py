@@ -72,10 +72,28 @@ def test_no_grad_records_no_history():
     with scidl.no_grad():
         y = (t * 3).sum()
     assert not y.requires_grad
-    assert scidl.is_grad_enabled() if hasattr(scidl, "is_grad_enabled") else True
+    assert scidl.is_grad_enabled()  # restored on leaving the scope
     assert (t * 3).sum().requires_grad
 
 
 def test_requires_grad_on_integers_is_refused():
     with pytest.raises(ValueError, match="requires_grad needs a float32 or float64 tensor, got int64"):
         scidl.Tensor(np.arange(3), requires_grad=True)
+
+
+def test_dlpack_both_ways_shares_memory():
+    a = np.arange(6, dtype=np.float64).reshape(2, 3)
+    t = scidl.from_dlpack(a)  # NumPy's __dlpack__
+    a[1, 1] = -7
+    assert t.numpy()[1, 1] == -7 and t.shape == (2, 3) and t.dtype == "float64"
+    b = np.from_dlpack(scidl.Tensor(np.arange(4, dtype=np.int64)) * 1)  # scidl's __dlpack__
+    np.testing.assert_array_equal(b, [0, 1, 2, 3])
+    c = scidl.ones([3])
+    shared = np.from_dlpack(c)
+    shared[0] = 5
+    assert c.numpy()[0] == 5
+
+
+def test_dlpack_of_an_unsupported_dtype_names_it():
+    with pytest.raises(ValueError, match="not one scidl holds"):
+        scidl.from_dlpack(np.zeros(3, dtype=np.int32))
