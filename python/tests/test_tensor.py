@@ -86,12 +86,12 @@ def test_dlpack_both_ways_shares_memory():
     t = scidl.from_dlpack(a)  # NumPy's __dlpack__
     a[1, 1] = -7
     assert t.numpy()[1, 1] == -7 and t.shape == (2, 3) and t.dtype == "float64"
-    b = np.from_dlpack(scidl.Tensor(np.arange(4, dtype=np.int64)) * 1)  # scidl's __dlpack__
+    b = np.from_dlpack(scidl.Tensor(np.arange(4, dtype=np.int64)))  # scidl's __dlpack__
     np.testing.assert_array_equal(b, [0, 1, 2, 3])
     c = scidl.ones([3])
-    shared = np.from_dlpack(c)
-    shared[0] = 5
-    assert c.numpy()[0] == 5
+    shared = np.from_dlpack(c)  # NumPy marks DLPack imports read-only
+    c.numpy()[0] = 5
+    assert shared[0] == 5
 
 
 def test_dlpack_of_an_unsupported_dtype_names_it():
