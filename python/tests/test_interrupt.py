@@ -29,3 +29,28 @@ def test_sigint_during_fit_stops_training_and_raises_keyboard_interrupt():
     after = model.get_weights()["0.weight"]
     assert not np.array_equal(before, after)  # it trained until the interrupt
     assert np.all(np.isfinite(model.predict(x[:4])))
+
+
+def test_fit_releases_the_gil_so_other_python_threads_run():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(4096, 8)).astype(np.float32)
+    model = scidl.Sequential([layers.Dense(64, activation="relu"), layers.Dense(1)], inputs=8)
+    model.compile(loss="mse")
+    counted = [0]
+    done = threading.Event()
+
+    def count():
+        while not done.is_set():
+            counted[0] += 1
+
+    thread = threading.Thread(target=count)
+    thread.start()
+    try:
+        at_start = counted[0]
+        model.fit(x, x[:, :1].copy(), epochs=3, batch_size=16, verbose=0)
+        during = counted[0] - at_start
+    finally:
+        done.set()
+        thread.join()
+    # Holding the GIL for the whole fit would leave the other thread at a standstill.
+    assert during > 10000
