@@ -96,9 +96,20 @@ class Model:
 
     # -- training and inference ----------------------------------------------------------------
     def fit(self, x, y, batch_size=None, epochs=None, verbose="auto", callbacks=None,
-            validation_data=None, shuffle=None, initial_epoch=0, seed=None):
-        """Trains on (x, y) and returns a History. Ctrl-C stops after the batch in progress and
-        raises KeyboardInterrupt; the model keeps the weights it had reached."""
+            validation_split=0.0, validation_data=None, shuffle=None, initial_epoch=0,
+            seed=None):
+        """Trains on (x, y) and returns a History. validation_split holds out the last rows,
+        as Keras does (validation_data wins when both are given). Ctrl-C stops after the batch
+        in progress and raises KeyboardInterrupt; the model keeps the weights it had reached."""
+        if validation_data is None and validation_split:
+            if not 0 < validation_split < 1:
+                raise ValueError(f"validation_split must lie in (0, 1), got {validation_split}")
+            rows = len(x)
+            cut = rows - int(rows * validation_split)
+            if cut in (0, rows):
+                raise ValueError(f"validation_split={validation_split} of {rows} rows leaves "
+                                 "no training or no validation rows")
+            x, y, validation_data = x[:cut], y[:cut], (x[cut:], y[cut:])
         core = self._built(x)
         if self._compile_args is None and not core.compiled:
             raise ValueError("fit needs a loss: call model.compile(optimizer=\"adam\", "

@@ -182,3 +182,11 @@ def test_forward_records_history_for_a_loop_of_ones_own(regression):
     grads = {name: p.grad for name, p in model.named_parameters()}
     assert set(grads) == {"0.weight", "0.bias", "2.weight", "2.bias"}
     assert all(g is not None and np.abs(g.numpy()).sum() > 0 for g in grads.values())
+
+
+def test_validation_split_holds_out_the_last_rows_as_keras_does(blobs):
+    x, y, _, _ = blobs
+    model = classifier()
+    history = model.fit(x, y, validation_split=0.25, epochs=2, verbose=0)
+    assert model.evaluate(x[180:], y[180:])["loss"] == pytest.approx(
+        history.history["val_loss"][-1], rel=1e-5)
