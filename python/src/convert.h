@@ -20,7 +20,7 @@ namespace py = pybind11;
 // `what` names the argument in messages ("x", "validation_data[1]").
 Tensor tensor_from_python(py::handle obj, const std::string& what);
 py::array array_from_tensor(const Tensor& t);
-// The tensor as `dtype`, a copy only when it differs; `what` and `why` name it in messages.
+// The tensor as `dtype`, a copy only when it differs.
 Tensor as_dtype(const Tensor& t, DType dtype);
 // DLPack: the tensor as a "dltensor" capsule, and a producer's CPU tensor (anything with
 // __dlpack__, or such a capsule) as a Tensor over the same memory.

@@ -115,6 +115,36 @@ std::vector<std::unique_ptr<train::Callback>> config_callbacks(const Model& m, p
                                has_validation);
 }
 
+// The training and validation data as the model takes them, its Normalization layers adapted
+// to the training data (as `scidl train` has them), and both checked as `scidl train` checks a
+// run's data: finite values, targets that fit the loss and the outputs.
+struct FitData {
+  data::Dataset train;
+  std::optional<data::Dataset> validation;
+};
+
+FitData fit_data(Model& m, py::handle x, py::handle y, py::handle validation_x,
+                 py::handle validation_y) {
+  FitData d;
+  d.train.x = m.inputs(x, "x");
+  d.train.y = m.targets(y, "y", d.train.x.shape()[0]);
+  if (!validation_x.is_none()) {
+    d.validation.emplace();
+    d.validation->x = m.inputs(validation_x, "validation_data[0]");
+    d.validation->y = m.targets(validation_y, "validation_data[1]", d.validation->x.shape()[0]);
+  }
+  {
+    py::gil_scoped_release release;
+    m.trainer->adapt_normalization(d.train);
+  }
+  const train::LossFn loss = train::make_loss(m.loss);
+  const bool class_targets = train::loss_takes_class_indices(m.loss);
+  train::check_data_fits_model(*m.module, loss, class_targets, d.train, "the data (x, y)");
+  if (d.validation)
+    train::check_data_fits_model(*m.module, loss, class_targets, *d.validation, "validation_data");
+  return d;
+}
+
 }  // namespace
 
 py::object fit(Model& m, py::handle x, py::handle y, py::handle validation_x,
@@ -125,36 +155,19 @@ py::object fit(Model& m, py::handle x, py::handle y, py::handle validation_x,
   if (epochs < 1) throw py::value_error(fmt::format("epochs must be >= 1, got {}", epochs));
   if (batch_size < 1)
     throw py::value_error(fmt::format("batch_size must be >= 1, got {}", batch_size));
-  data::Dataset train_data;
-  train_data.x = m.inputs(x, "x");
-  train_data.y = m.targets(y, "y", train_data.x.shape()[0]);
-  std::optional<data::Dataset> validation;
-  if (!validation_x.is_none()) {
-    validation.emplace();
-    validation->x = m.inputs(validation_x, "validation_data[0]");
-    validation->y = m.targets(validation_y, "validation_data[1]", validation->x.shape()[0]);
-  }
-  {  // Normalization layers learn the training data first, as `scidl train` has them do
-    py::gil_scoped_release release;
-    m.trainer->adapt_normalization(train_data);
-  }
-  const train::LossFn loss = train::make_loss(m.loss);
-  const bool class_targets = train::loss_takes_class_indices(m.loss);
-  train::check_data_fits_model(*m.module, loss, class_targets, train_data, "the data (x, y)");
-  if (validation)
-    train::check_data_fits_model(*m.module, loss, class_targets, *validation, "validation_data");
-  m.saved_spec = train::spec_with_input_range(m.spec, train_data);
+  FitData data = fit_data(m, x, y, validation_x, validation_y);
+  const data::Dataset* validation = data.validation ? &*data.validation : nullptr;
+  m.saved_spec = train::spec_with_input_range(m.spec, data.train);
 
   std::vector<std::unique_ptr<train::Callback>> owned;
   if (progress == "bar")
     owned.push_back(
         std::make_unique<train::ProgressBar>(stdout, train::ProgressBar::Style::terminal));
-  PythonBridge* bridge = static_cast<PythonBridge*>(
-      owned
-          .emplace_back(std::make_unique<PythonBridge>(
-              py::reinterpret_borrow<py::object>(python_callbacks), progress == "lines"))
-          .get());
-  for (auto& cb : config_callbacks(m, callback_configs, validation.has_value()))
+  auto bridge_owner = std::make_unique<PythonBridge>(
+      py::reinterpret_borrow<py::object>(python_callbacks), progress == "lines");
+  PythonBridge& bridge = *bridge_owner;
+  owned.push_back(std::move(bridge_owner));
+  for (auto& cb : config_callbacks(m, callback_configs, validation != nullptr))
     owned.push_back(std::move(cb));
   std::vector<train::Callback*> callbacks;
   for (auto& cb : owned) callbacks.push_back(cb.get());
@@ -169,11 +182,11 @@ py::object fit(Model& m, py::handle x, py::handle y, py::handle validation_x,
   train::History history;
   {
     py::gil_scoped_release release;
-    history = m.trainer->fit(train_data, validation ? &*validation : nullptr, options, callbacks);
+    history = m.trainer->fit(data.train, validation, options, callbacks);
   }
   if (progress == "bar") std::fflush(stdout);
-  if (bridge->failed()) {
-    bridge->restore_error();
+  if (bridge.failed()) {
+    bridge.restore_error();
     throw py::error_already_set();
   }
   py::list epochs_logs;

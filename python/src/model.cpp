@@ -48,7 +48,9 @@ DType Model::dtype() const { return nn::model_dtype(spec); }
 Tensor Model::inputs(py::handle x, const std::string& what) const {
   Tensor t = tensor_from_python(x, what);
   // Integers become values, as Keras takes them, unless the model looks them up (embedding).
-  const bool looks_up = spec.dump().find("\"embedding\"") != std::string::npos;
+  bool looks_up = false;
+  for (const auto& layer : spec.value("layers", nlohmann::json::array()))
+    looks_up = looks_up || layer.value("type", "") == "embedding";
   if (is_floating(t.dtype()) || !looks_up) t = as_dtype(t, dtype());
   if (module->input_names().size() == 1) nn::check_input_shape(spec, t.shape(), what);
   return t;
