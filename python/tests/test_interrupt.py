@@ -54,3 +54,20 @@ def test_fit_releases_the_gil_so_other_python_threads_run():
         thread.join()
     # Holding the GIL for the whole fit would leave the other thread at a standstill.
     assert during > 10000
+
+
+def test_sigint_during_a_whole_run_leaves_a_checkpoint_to_resume(tmp_path):
+    config = {
+        "seed": 1,
+        "data": {"source": "damped_oscillator", "trajectories": 20, "points": 50},
+        "model": {"inputs": 3, "layers": [{"type": "dense", "units": 16, "activation": "tanh"},
+                                          {"type": "dense", "units": 1}]},
+        "training": {"epochs": 100000, "batch_size": 8, "loss": "mse"},
+        "output": {"dir": str(tmp_path / "run")},
+    }
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        scidl.train(config, verbose=False)
+    timer.join()
+    assert (tmp_path / "run" / "checkpoint.scidl").exists()  # `scidl train --resume` goes on
