@@ -20,6 +20,7 @@ packages=(
   librdkit-dev rdkit-data  # SMILES into molecule graphs; the NCI molecules with their TPSA
   gretl-data               # real tables as gretl .gdt files: bike sharing for the table and AutoML cases
   libcairo2-dev            # the header RDKit's PNG drawings of molecules need
+  python3-onnx             # tests: onnx.checker's full check of what scidl export-onnx writes
 )
 bench_packages=(python3-torch python3-numpy)
 
