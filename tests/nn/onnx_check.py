@@ -12,13 +12,22 @@ import json
 import sys
 
 
+def signature(values):
+    """'a[N,5] b[N,3]': each graph input's or output's name and shape."""
+    def dim(d):
+        return d.dim_param if d.HasField("dim_param") else str(d.dim_value)
+    return " ".join(f"{v.name}[{','.join(dim(d) for d in v.type.tensor_type.shape.dim)}]"
+                    for v in values)
+
+
 def check(paths):
     import onnx
     for path in paths:
         model = onnx.load(path)
         onnx.checker.check_model(model, full_check=True)
         print(f"checked {path}: IR {model.ir_version}, opset {model.opset_import[0].version}, "
-              f"{len(model.graph.node)} nodes")
+              f"{len(model.graph.node)} nodes, {signature(model.graph.input)} -> "
+              f"{signature(model.graph.output)}")
     return True
 
 

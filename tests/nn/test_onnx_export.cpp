@@ -123,6 +123,11 @@ std::vector<Case> cases() {
           {"type": "dense", "units": 1}]})")},
       {"gru_sequences", json::parse(R"({"inputs": [4, 3], "layers": [
           {"type": "gru", "units": 3, "return_sequences": true, "bias": false}]})")},
+      {"lstm_time_first", json::parse(R"({"inputs": [4, 3], "layers": [
+          {"type": "lstm", "units": 3, "batch_first": false, "num_layers": 2},
+          {"type": "dense", "units": 2}]})")},
+      {"gru_time_first_sequences", json::parse(R"({"inputs": [4, 3], "layers": [
+          {"type": "gru", "units": 3, "batch_first": false, "return_sequences": true}]})")},
       {"graph", graph},
       {"graph_opset13", graph, {"--opset", "13"}},
       {"normalization", json::parse(R"({"inputs": 4, "layers": [
@@ -212,6 +217,16 @@ TEST_F(OnnxExport, EveryTestModelPassesOnnxCheckerFullCheck) {
   const auto r = run_shell("/usr/bin/python3 " + kCheckScript + " check" + joined(onnx_files_));
   EXPECT_EQ(r.status, 0) << r.output;
   std::cout << r.output;
+  // Inputs by name with a batch "N" (or the fixed --batch), one output; a time-first recurrent
+  // model's first axis is its time, so the last state's rows are the examples' steps.
+  for (const char* signature :
+       {"mlp.onnx: IR 8, opset 17, 30 nodes, x[N,6] -> output[N,4]",
+        "cnn.onnx: IR 8, opset 17, 8 nodes, x[N,2,10,9] -> output[N,3]",
+        "lstm_time_first.onnx: IR 8, opset 17, 6 nodes, x[N,4,3] -> output[4,2]",
+        "graph.onnx: IR 8, opset 17, 10 nodes, a[N,5] b[N,3] -> output[N,2]",
+        "graph_opset13.onnx: IR 8, opset 13, 18 nodes, a[N,5] b[N,3] -> output[N,2]",
+        "embedding_lstm.onnx: IR 8, opset 17, 7 nodes, x[3,6] -> output[3,2]"})
+    EXPECT_NE(r.output.find(signature), std::string::npos) << signature;
 }
 
 TEST_F(OnnxExport, OnnxRuntimeComputesWhatScidlComputesOnEveryTestModel) {

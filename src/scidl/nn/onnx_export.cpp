@@ -68,13 +68,38 @@ Value export_graph(GraphBuilder& b, Graph& graph, const std::vector<Value>& inpu
   return values.at(graph.output_name());
 }
 
+// The graph input's or output's shape: `batch_dims[d]` marks the dimensions that follow the batch
+// (the first, but for an output after a time-first recurrent layer's last state, none).
 io::onnx::ValueInfo value_info(const std::string& name, io::onnx::ElementType type,
-                               const Shape& example, int64_t batch) {
+                               const Shape& example, const std::vector<bool>& batch_dims,
+                               int64_t batch) {
   io::onnx::ValueInfo info{name, type, {}};
-  info.shape.emplace_back(batch == 0 ? io::onnx::Dimension(std::string("N"))
-                                     : io::onnx::Dimension(batch));
-  for (size_t d = 1; d < example.size(); ++d) info.shape.emplace_back(example[d]);
+  for (size_t d = 0; d < example.size(); ++d) {
+    if (!batch_dims[d])
+      info.shape.emplace_back(example[d]);
+    else if (batch == 0)
+      info.shape.emplace_back(std::string("N"));
+    else
+      info.shape.emplace_back(batch);
+  }
   return info;
+}
+
+// Which dimensions of the model's output follow the batch: those that differ between the
+// example's output (a batch of one) and a batch of two.
+std::vector<bool> output_batch_dims(Module& model, const std::vector<Value>& inputs,
+                                    const Shape& example_output) {
+  TensorDict two;
+  for (const auto& v : inputs) {
+    Shape shape = v.example.shape();
+    shape[0] = 2;
+    two.set(v.name, zeros(shape, v.example.dtype()));
+  }
+  const Shape pair_output = model.forward_batch(two).shape();
+  std::vector<bool> dims(example_output.size(), false);
+  for (size_t d = 0; d < dims.size(); ++d)
+    dims[d] = d < pair_output.size() && pair_output[d] != example_output[d];
+  return dims;
 }
 
 }  // namespace
@@ -104,7 +129,10 @@ io::onnx::Model to_onnx(Module& model, const nlohmann::json& spec,
     example.insert(example.end(), shape.begin(), shape.end());
     b.claim(name);
     inputs.push_back({name, zeros(example, dtype)});
-    out.graph.inputs.push_back(value_info(name, b.element_type(), example, options.batch));
+    std::vector<bool> batch_dims(example.size(), false);
+    batch_dims[0] = true;
+    out.graph.inputs.push_back(
+        value_info(name, b.element_type(), example, batch_dims, options.batch));
   }
 
   Value result;
@@ -129,9 +157,10 @@ io::onnx::Model to_onnx(Module& model, const nlohmann::json& spec,
     b.rename(output, plain);
     output = plain;
   }
-  out.graph.outputs.push_back(value_info(output,
-                                         onnx_export::element_type_of(result.example.dtype()),
-                                         result.example.shape(), options.batch));
+  const Shape& shape = result.example.shape();
+  out.graph.outputs.push_back(
+      value_info(output, onnx_export::element_type_of(result.example.dtype()), shape,
+                 output_batch_dims(model, inputs, shape), options.batch));
   out.graph.nodes = std::move(b.nodes());
   out.graph.initializers = std::move(b.initializers());
   return out;
