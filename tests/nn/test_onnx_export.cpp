@@ -6,10 +6,17 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 
 #include "../test_util.h"
+#include "scidl/nn/activation.h"
+#include "scidl/nn/batchnorm.h"
+#include "scidl/nn/layer_norm.h"
+#include "scidl/nn/linear.h"
 #include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
+#include "scidl/nn/onnx_export.h"
+#include "scidl/nn/recurrent.h"
 #include "scidl/ops/random_ops.h"
 
 namespace scidl::testing {
@@ -74,7 +81,25 @@ struct Case {
   json spec;
   std::vector<std::string> cli_options = {};  // e.g. --opset 16
   int64_t index_range = 0;                    // inputs are whole numbers in [0, range) if set
+  // A model built in C++ (layers and options no spec reaches), exported by nn::export_onnx.
+  std::function<nn::ModulePtr(uint64_t seed)> build = nullptr;
 };
+
+// Dense layers on sequences [N, T, H] (MatMul, not Gemm), BatchNorm1d on [N, C, L] and the
+// normalisations without their learnable scale and shift.
+nn::ModulePtr sequence_dense_model(uint64_t seed) {
+  Generator gen(seed);
+  nn::RecurrentOptions sequences;
+  sequences.return_sequences = true;
+  nn::BatchNormOptions plain;
+  plain.affine = false;
+  return std::make_shared<nn::Sequential>(std::vector<nn::ModulePtr>{
+      std::make_shared<nn::LSTM>(3, 4, sequences, gen), std::make_shared<nn::BatchNorm1d>(5, plain),
+      std::make_shared<nn::LayerNorm>(4, 1e-5, false),
+      std::make_shared<nn::Linear>(4, 2, nn::LinearOptions{}, gen),
+      std::make_shared<nn::Linear>(2, 2, nn::LinearOptions{false}, gen),
+      std::make_shared<nn::Identity>()});
+}
 
 std::vector<Case> cases() {
   const json lstm_stack = json::parse(R"({"inputs": [5, 3], "layers": [
@@ -140,6 +165,7 @@ std::vector<Case> cases() {
           {"type": "lstm", "units": 3, "bias": false}, {"type": "dense", "units": 2}]})"),
        {"--batch", "3"},
        9},
+      {"sequence_dense", json{{"inputs", {5, 3}}}, {}, 0, sequence_dense_model},
   };
 }
 
@@ -152,20 +178,26 @@ class OnnxExport : public ::testing::Test {
     for (const Case& c : cases()) {
       const auto model_path = dir_->path / (c.name + ".scidl");
       const auto onnx_path = dir_->path / (c.name + ".onnx");
-      {
-        auto model = nn::build_model(c.spec, uint64_t(seed));
-        perturb(*model, uint64_t(seed) + 100);
-        io::save_model(model_path, *model, c.spec);
+      io::LoadedModel loaded;
+      if (c.build) {
+        loaded.model = c.build(uint64_t(seed));
+        perturb(*loaded.model, uint64_t(seed) + 100);
+        nn::export_onnx(onnx_path, *loaded.model, c.spec);
+      } else {
+        {
+          auto model = nn::build_model(c.spec, uint64_t(seed));
+          perturb(*model, uint64_t(seed) + 100);
+          io::save_model(model_path, *model, c.spec);
+        }
+        std::string options;
+        for (const auto& o : c.cli_options) options += " " + o;
+        const auto r = run_cli(fmt::format("export-onnx --model {} --output {}{}",
+                                           model_path.string(), onnx_path.string(), options));
+        ASSERT_EQ(r.status, 0) << c.name << ": " << r.output;
+        // scidl's own outputs, from the model file as scidl predict reads it.
+        loaded = io::load_model(model_path);
       }
-      std::string options;
-      for (const auto& o : c.cli_options) options += " " + o;
-      const auto r = run_cli(fmt::format("export-onnx --model {} --output {}{}",
-                                         model_path.string(), onnx_path.string(), options));
-      ASSERT_EQ(r.status, 0) << c.name << ": " << r.output;
       onnx_files_.push_back(onnx_path.string());
-
-      // scidl's own outputs, from the model file as scidl predict reads it.
-      auto loaded = io::load_model(model_path);
       loaded.model->eval();
       Generator gen(uint64_t(seed) + 200);
       TensorDict batch;
