@@ -60,14 +60,13 @@ std::string export_recurrent(GraphBuilder& b, const Recurrent& layer, const Valu
     if (!lstm) attributes.push_back(Attribute::of_int("linear_before_reset", 1));
     const auto outputs =
         b.node_outputs(lstm ? "LSTM" : "GRU", inputs, {at + ".Y", at + ".Y_h"}, attributes);
-    // Y is [T, 1, B, H] (one direction): the next layer reads [T, B, H].
-    x = b.node("Squeeze", {outputs[0], b.constant_ints(at + ".direction_axis", {1})},
-               at + ".sequence");
     last_state = outputs[1];
+    // Y is [T, 1, B, H] (one direction): the next layer, or the output, reads [T, B, H].
+    if (l + 1 < o.num_layers || o.return_sequences)
+      x = b.node("Squeeze", {outputs[0], b.constant_ints(at + ".direction_axis", {1})},
+                 at + ".sequence");
   }
-  if (o.return_sequences)
-    return o.batch_first ? b.node("Transpose", {x}, name, time_major)
-                         : b.node("Identity", {x}, name);
+  if (o.return_sequences) return o.batch_first ? b.node("Transpose", {x}, name, time_major) : x;
   // Y_h of the last layer is [1, B, H]: the model's output is [B, H].
   return b.node("Squeeze", {last_state, b.constant_ints(name + ".direction_axis", {0})}, name);
 }
