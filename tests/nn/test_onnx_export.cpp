@@ -291,6 +291,19 @@ TEST(OnnxExportRefusals, AGraphNetworkLayerIsRefusedByNameAndNothingIsWritten) {
             1);  // no temporary file left either
 }
 
+TEST(OnnxExportRefusals, ANormalizationNeverAdaptedIsRefusedAsScidlRefusesToRunIt) {
+  TempDir dir("onnx_unadapted");
+  const json spec = json::parse(R"({"inputs": 3, "layers": [{"type": "normalization"},
+      {"type": "dense", "units": 1}]})");
+  io::save_model(dir.path / "m.scidl", *nn::build_model(spec, 1), spec);
+  const auto r =
+      run_cli(fmt::format("export-onnx --model {} --output {}", (dir.path / "m.scidl").string(),
+                          (dir.path / "m.onnx").string()));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("Normalization(3) was never adapted"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "m.onnx"));
+}
+
 TEST(OnnxExportRefusals, MissingOrCorruptModelFilesAndMissingFoldersAreNamed) {
   TempDir dir("onnx_bad_input");
   const auto missing =
