@@ -19,6 +19,8 @@ packages=(
   dataset-fashion-mnist    # Fashion-MNIST under /usr/share/datasets/fashion-mnist
   librdkit-dev rdkit-data  # SMILES into molecule graphs; the NCI molecules with their TPSA
   gretl-data               # real tables as gretl .gdt files: bike sharing for the table and AutoML cases
+  python3-sklearn          # its data files: Fisher's Iris for the tuning examples (examples/tune)
+  libsqlite3-dev           # a tuning study's record (tune/study_db.h)
   libcairo2-dev            # the header RDKit's PNG drawings of molecules need
   python3-onnx             # tests: onnx.checker's full check of what scidl export-onnx writes
 )
