@@ -19,11 +19,14 @@ packages=(
   dataset-fashion-mnist    # Fashion-MNIST under /usr/share/datasets/fashion-mnist
   librdkit-dev rdkit-data  # SMILES into molecule graphs; the NCI molecules with their TPSA
   gretl-data               # real tables as gretl .gdt files: bike sharing for the table and AutoML cases
+  python3-sklearn          # its data files: Fisher's Iris for the tuning examples (examples/tune)
+  libsqlite3-dev           # a tuning study's record (tune/study_db.h)
   libcairo2-dev            # the header RDKit's PNG drawings of molecules need
   python3-dev pybind11-dev # the Python module (python/): Python's headers and the bindings
   python3-numpy            # the module's arrays in and out
   python3-pytest           # the module's tests (python/tests/)
   jupyter-nbconvert python3-ipykernel  # runs examples/python/tour.ipynb (a slow test; pure Python)
+  python3-onnx             # tests: onnx.checker's full check of what scidl export-onnx writes
 )
 bench_packages=(python3-torch python3-numpy)
 

@@ -5,13 +5,16 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include <csignal>
 #include <cstdlib>
+#include <memory>
 
 #include "command.h"
 #include "interrupt.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/train/config_reference.h"
 #include "scidl/train/run.h"
+#include "scidl/tune/trial_channel.h"
 
 namespace {
 
@@ -42,6 +45,8 @@ struct TrainArgs {
   std::string output;
   std::string resume;
   std::string init_from;
+  std::string config_dir;  // where the config's relative paths start (default: its folder)
+  int report_fd = -1;      // scidl tune's trials: the socket to the tuner (tune/trial_channel.h)
   bool overwrite = false;
   bool quiet = false;
 };
@@ -109,13 +114,18 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->check(CLI::ExistingFile)
       ->excludes(resume);
   cmd->add_flag("-q,--quiet", args->quiet, "print only errors");
+  // For `scidl tune`'s trials, not shown in --help: a trial config lives in the study folder
+  // while its data paths are relative to the base config's folder.
+  cmd->add_option("--config-dir", args->config_dir)->group("")->check(CLI::ExistingDirectory);
+  cmd->add_option("--report-fd", args->report_fd)->group("")->check(CLI::Range(3, 1 << 20));
   add_help_config_options(cmd);
   cmd->callback([args] {
     if (args->config.empty()) throw CLI::RequiredError("config");
     auto doc = scidl::io::parse_config_file(args->config);
     for (const auto& o : args->overrides) scidl::io::apply_override(doc, o);
-    auto config =
-        scidl::train::parse_run_config(doc, std::filesystem::path(args->config).parent_path());
+    auto config = scidl::train::parse_run_config(
+        doc, args->config_dir.empty() ? std::filesystem::path(args->config).parent_path()
+                                      : std::filesystem::path(args->config_dir));
     if (!args->output.empty()) config.output_dir = args->output;
     if (!args->init_from.empty()) config.training.init_from = args->init_from;
     scidl::train::RunOptions options;
@@ -129,6 +139,12 @@ SCIDL_COMMAND([](CLI::App& app) {
         "\nscidl: stopping after the batch in progress, with a checkpoint (Ctrl-C again to quit "
         "now, losing the steps since the last checkpoint)\n");
     options.stop_requested = interrupt.flag();
+    std::unique_ptr<scidl::tune::TrialReport> report;
+    if (args->report_fd >= 0) {  // a tuner that is gone is Ctrl-C: a checkpoint, then exit
+      report = std::make_unique<scidl::tune::TrialReport>(args->report_fd,
+                                                          [] { std::raise(SIGINT); });
+      options.extra_callbacks.push_back(report.get());
+    }
     const auto result = scidl::train::run_training(config, options);
     if (result.interrupted) {
       report_interruption(*args, result, config.output_dir);

@@ -1,5 +1,7 @@
 #include "scidl/io/config_reader.h"
 
+#include "scidl/io/config_path.h"
+
 #include "scidl/io/nearest_name.h"
 
 #include <fmt/format.h>
@@ -51,6 +53,8 @@ nlohmann::json to_json(const toml::node& n) {
   return nullptr;
 }
 }  // namespace
+
+nlohmann::json toml_to_json(const toml::node& node) { return to_json(node); }
 
 ConfigSection::ConfigSection(const toml::table* table, std::string path, std::string file,
                              const KeyTable* keys)
@@ -259,22 +263,11 @@ void apply_override(ConfigDocument& doc, const std::string& assignment) {
   } catch (const toml::parse_error&) {
     parsed = toml::table{{"v", value}};  // bare words are strings
   }
-  toml::table* t = doc.table.get();
-  std::stringstream ss(path);
-  std::string part, last;
-  std::vector<std::string> parts;
-  while (std::getline(ss, part, '.')) parts.push_back(part);
-  for (size_t i = 0; i + 1 < parts.size(); ++i) {
-    auto* n = t->get(parts[i]);
-    if (!n) {
-      t->insert(parts[i], toml::table{});
-      n = t->get(parts[i]);
-    }
-    if (!n->is_table())
-      throw ConfigError(fmt::format("--set {}: '{}' is not a table", assignment, parts[i]));
-    t = n->as_table();
+  try {
+    set_config_value(doc, path, *parsed.get("v"), MissingSteps::create);
+  } catch (const ConfigError& e) {
+    throw ConfigError(fmt::format("--set {}: {}", assignment, e.what()));
   }
-  t->insert_or_assign(parts.back(), *parsed.get("v"));
 }
 
 }  // namespace scidl::io

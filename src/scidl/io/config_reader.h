@@ -79,6 +79,8 @@ struct ConfigDocument {
 };
 ConfigDocument parse_config_file(const std::filesystem::path& path);
 ConfigDocument parse_config_string(const std::string& text, const std::string& name);
+// A TOML value as JSON: tables become objects, arrays arrays.
+nlohmann::json toml_to_json(const toml::node& node);
 // Applies `key.path=value` (value parsed as TOML, or taken as a string if it does not parse).
 void apply_override(ConfigDocument& doc, const std::string& assignment);
 

@@ -15,8 +15,9 @@
 namespace scidl::io {
 
 struct PlotSeries {
-  std::string label;
+  std::string label;  // "" draws the line without a legend entry
   std::vector<double> x, y;
+  bool end_mark = false;  // a × at the last finite point (a tuning trial stopped there)
 };
 
 // A point singled out on the chart (the best epoch): a dashed vertical line at x, a dot at

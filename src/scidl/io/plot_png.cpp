@@ -36,6 +36,7 @@ RgbImage render_chart_image(const LineChart& chart, int width, int height) {
   c.text(chart.x_label, (x_left + x_right) / 2, height - 10, 1, black);
   c.text(chart.y_label, 22, (y_top + y_bottom) / 2, 1, black, true);
   if (!l.has_data) c.text("no data", (x_left + x_right) / 2, (y_top + y_bottom) / 2, 1, grey);
+  int legend_row = 0;
   for (size_t i = 0; i < chart.series.size(); ++i) {
     const auto& s = chart.series[i];
     const Rgb col = parse_rgb(series_color(i));
@@ -53,7 +54,12 @@ RgbImage render_chart_image(const LineChart& chart, int width, int height) {
         c.line(px, py, px, py, col, 2);
       px0 = px, py0 = py, have_prev = true;
     }
-    double ly = y_top + 10 + 20 * static_cast<double>(i);
+    if (s.end_mark && have_prev) {
+      c.line(px0 - 5, py0 - 5, px0 + 5, py0 + 5, black, 2);
+      c.line(px0 - 5, py0 + 5, px0 + 5, py0 - 5, black, 2);
+    }
+    if (s.label.empty()) continue;
+    double ly = y_top + 10 + 20 * static_cast<double>(legend_row++);
     c.line(x_right + 12, ly, x_right + 36, ly, col, 2);
     c.text(s.label, x_right + 42, ly + 4, 0, black);
   }

@@ -49,10 +49,12 @@ std::string render_svg(const LineChart& chart, int width, int height) {
     s +=
         fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#888\">no data</text>\n",
                     (x_left + x_right) / 2, (y_top + y_bottom) / 2);
+  int legend_row = 0;
   for (size_t i = 0; i < chart.series.size(); ++i) {
     const auto& ser = chart.series[i];
     std::string path;
     bool pen_down = false;
+    double last_x = 0, last_y = 0;
     for (size_t k = 0; k < std::min(ser.x.size(), ser.y.size()); ++k) {
       if (!std::isfinite(ser.x[k]) || !std::isfinite(ser.y[k])) {
         pen_down = false;
@@ -60,10 +62,17 @@ std::string render_svg(const LineChart& chart, int width, int height) {
       }
       path += fmt::format("{}{:.2f},{:.2f} ", pen_down ? "L" : "M", l.px(ser.x[k]), l.py(ser.y[k]));
       pen_down = true;
+      last_x = l.px(ser.x[k]), last_y = l.py(ser.y[k]);
     }
     s += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", path,
                      series_color(i));
-    double ly = y_top + 10 + 20 * static_cast<double>(i);
+    if (ser.end_mark && !path.empty())
+      s += fmt::format(
+          "<path class=\"end-mark\" d=\"M{0:.2f},{1:.2f} L{2:.2f},{3:.2f} M{0:.2f},{3:.2f} "
+          "L{2:.2f},{1:.2f}\" stroke=\"black\" stroke-width=\"2\"/>\n",
+          last_x - 5, last_y - 5, last_x + 5, last_y + 5);
+    if (ser.label.empty()) continue;
+    double ly = y_top + 10 + 20 * static_cast<double>(legend_row++);
     s += fmt::format(
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"2\"/>\n",
         x_right + 12, ly, x_right + 36, series_color(i));

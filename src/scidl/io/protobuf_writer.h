@@ -1,4 +1,5 @@
-// A tiny protocol-buffer wire-format encoder and decoder, enough for TensorBoard's few messages.
+// A tiny protocol-buffer wire-format encoder and decoder, enough for TensorBoard's and ONNX's few
+// messages.
 // Contract: ProtoWriter appends fields in the order called, always (proto3 defaults included, so a
 // oneof member set to 0 is still present); callers skip defaults themselves where they want.
 // Integers are varints (int64 as two's complement, 10 bytes when negative), double is fixed64,

@@ -27,6 +27,7 @@ class GELU : public Module {
   explicit GELU(bool tanh_approximation = false) : tanh_(tanh_approximation) {}
   Tensor forward(const Tensor& x) override;
   std::string describe() const override { return tanh_ ? "GELU(tanh)" : "GELU"; }
+  bool tanh_approximation() const { return tanh_; }
 
  private:
   bool tanh_;
@@ -41,6 +42,7 @@ class LeakyReLU : public Module {
   explicit LeakyReLU(double slope = 0.01) : slope_(slope) {}
   Tensor forward(const Tensor& x) override;
   std::string describe() const override;
+  double slope() const { return slope_; }
 
  private:
   double slope_;
@@ -50,6 +52,7 @@ class ELU : public Module {
   explicit ELU(double alpha = 1.0) : alpha_(alpha) {}
   Tensor forward(const Tensor& x) override;
   std::string describe() const override;
+  double alpha() const { return alpha_; }
 
  private:
   double alpha_;
@@ -59,6 +62,7 @@ class Softmax : public Module {
   explicit Softmax(int64_t dim = -1) : dim_(dim) {}
   Tensor forward(const Tensor& x) override;
   std::string describe() const override { return "Softmax"; }
+  int64_t dim() const { return dim_; }
 
  private:
   int64_t dim_;
@@ -68,6 +72,7 @@ class LogSoftmax : public Module {
   explicit LogSoftmax(int64_t dim = -1) : dim_(dim) {}
   Tensor forward(const Tensor& x) override;
   std::string describe() const override { return "LogSoftmax"; }
+  int64_t dim() const { return dim_; }
 
  private:
   int64_t dim_;

@@ -31,6 +31,8 @@ class Conv2d : public Module {
   Shape output_shape(const Shape& chw) const;
   const Tensor& weight() const { return weight_; }
   const Tensor& bias() const { return bias_; }
+  std::array<int64_t, 2> kernel() const { return kernel_; }
+  const Conv2dOptions& options() const { return conv_; }
 
  private:
   int64_t in_, out_;

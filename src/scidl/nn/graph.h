@@ -44,6 +44,7 @@ class Graph : public Module {
   std::string summary() const override;  // one line per layer: name, type, inputs, parameters
   // The layers in an order where each follows the layers it reads.
   const std::vector<GraphLayer>& layers() const { return layers_; }
+  const std::string& output_name() const { return output_; }  // the layer the model returns
 
  private:
   // One step of the planned forward: `head` reads the values in `in` (one or several), then

@@ -10,6 +10,9 @@ class LayerNorm : public Module {
   LayerNorm(int64_t features, double eps = 1e-5, bool affine = true, DType dtype = DType::Float32);
   Tensor forward(const Tensor& x) override;
   std::string describe() const override;
+  double eps() const { return eps_; }
+  const Tensor& weight() const { return weight_; }  // undefined without affine
+  const Tensor& bias() const { return bias_; }
 
  private:
   int64_t features_;

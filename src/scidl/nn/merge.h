@@ -19,6 +19,7 @@ class Add : public Module {
 class Concat : public Module {
  public:
   explicit Concat(int64_t axis = -1) : axis_(axis) {}
+  int64_t axis() const { return axis_; }  // of the per-example shape
   Tensor forward(const Tensor& x) override;
   Tensor forward_inputs(const std::vector<Tensor>& xs) override;
   std::string describe() const override;

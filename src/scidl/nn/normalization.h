@@ -21,6 +21,8 @@ class Normalization : public Module {
   std::string describe() const override;
   bool adapted() const;
   bool inverted() const { return invert_; }
+  const Tensor& mean() const { return mean_; }
+  const Tensor& variance() const { return variance_; }
 
   // Adapting: while collecting, forward() passes inputs through unchanged and accumulates their
   // statistics (in float64, batch by batch); finish_adapt() stores them.

@@ -16,6 +16,7 @@ class MaxPool2d : public Module {
   Tensor forward(const Tensor& x) override { return max_pool2d(x, o_); }
   std::string describe() const override;
   Shape output_shape(const Shape& chw) const;
+  const Pool2dOptions& options() const { return o_; }
 
  private:
   Pool2dOptions o_;
@@ -27,6 +28,7 @@ class AvgPool2d : public Module {
   Tensor forward(const Tensor& x) override { return avg_pool2d(x, o_); }
   std::string describe() const override;
   Shape output_shape(const Shape& chw) const;
+  const Pool2dOptions& options() const { return o_; }
 
  private:
   Pool2dOptions o_;

@@ -33,6 +33,14 @@ class Recurrent : public Module {
   std::string describe() const override;
   int64_t hidden_size() const { return hidden_; }
   const RecurrentOptions& options() const { return options_; }
+  int64_t input_size() const { return input_; }
+  bool is_lstm() const { return lstm(); }
+  // Layer `l`'s weights [gates * H, in] and [gates * H, H] and biases [gates * H] (undefined
+  // without bias), gates in PyTorch's order.
+  const Tensor& weight_ih(int64_t l) const { return w_ih_.at(size_t(l)); }
+  const Tensor& weight_hh(int64_t l) const { return w_hh_.at(size_t(l)); }
+  const Tensor& bias_ih(int64_t l) const { return b_ih_.at(size_t(l)); }
+  const Tensor& bias_hh(int64_t l) const { return b_hh_.at(size_t(l)); }
 
  protected:
   Recurrent(const char* kind, int64_t gates, int64_t input_size, int64_t hidden_size,

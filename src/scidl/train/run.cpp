@@ -220,7 +220,9 @@ std::vector<std::string> config_differences(const nlohmann::json& run, const nlo
 }
 
 RunResult run_training(const RunConfig& c, bool verbose) {
-  return run_training(c, RunOptions{verbose, false});
+  RunOptions options;
+  options.verbose = verbose;
+  return run_training(c, options);
 }
 
 RunResult run_training(const RunConfig& config, const RunOptions& options) {
@@ -360,6 +362,7 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
   if (!c.lr_schedule.is_null())
     add(std::make_unique<LrScheduleCallback>(optim::make_lr_schedule(c.lr_schedule, *optimizer),
                                              c.lr_schedule_monitor));
+  for (Callback* cb : options.extra_callbacks) callbacks.push_back(cb);
   const std::string monitor = val ? "val_loss" : "loss";
   ModelCheckpointOptions best;
   best.filepath = result.best_model.string();

@@ -45,6 +45,9 @@ struct RunOptions {
   bool overwrite = false;
   // Set (e.g. by a SIGINT handler) to stop after the batch in progress, with a checkpoint.
   const std::atomic<bool>* stop_requested = nullptr;
+  // Further callbacks (not owned), run after the config's and before the run's own files and
+  // the checkpoint, which therefore record what they decide (a tuner's stop).
+  std::vector<Callback*> extra_callbacks = {};
 };
 
 RunResult run_training(const RunConfig& config, bool verbose = true);

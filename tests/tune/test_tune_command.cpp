@@ -1,0 +1,159 @@
+// scidl tune end to end on Debian's Iris (python3-sklearn): a study, its outputs, a kill -9 and
+// --resume, and the bad inputs a user meets first.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "../test_util.h"
+
+using namespace scidl::testing;
+
+namespace {
+
+const std::string kIris = std::string(SCIDL_TEST_DATA) + "/../../examples/tune/iris.toml";
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A small study of the Iris network: `extra` adds or replaces top-level keys.
+std::filesystem::path write_study(const TempDir& dir, const std::string& name,
+                                  const std::string& extra, const std::string& space) {
+  const auto file = dir.path / (name + ".toml");
+  write_text(file, "base = \"" + kIris + "\"\nmetric = \"val_loss\"\nseed = 3\n" + extra +
+                       "\n[space]\n" + space + "\n[output]\ndir = \"" + name + "\"\n");
+  return file;
+}
+
+const char* kSpace = R"("model.layers[1].units" = { choice = [4, 8, 16] }
+"optimizer.lr" = { loguniform = [1e-3, 1e-1] }
+"training.epochs" = 4
+)";
+
+// The leaderboard without its seconds column.
+std::string ranking(const std::filesystem::path& study) {
+  std::stringstream in(read_text(study / "leaderboard.csv")), out;
+  for (std::string line; std::getline(in, line);) out << line.substr(0, line.rfind(',')) << "\n";
+  return out.str();
+}
+
+}  // namespace
+
+TEST(TuneCommand, AnAshaStudyOnIrisWritesItsLeaderboardCurvesAndBestModel) {
+  TempDir dir("tune_asha");
+  const auto config = write_study(
+      dir, "study", "scheduler = \"asha\"\nnum_samples = 6\nconcurrency = 2\n[asha]\nmax_t = 4\n",
+      kSpace);
+  const auto r = run_cli("tune " + config.string() + " --out " + (dir.path / "study").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto study = dir.path / "study";
+  const std::string board = read_text(study / "leaderboard.csv");
+  EXPECT_EQ(std::count(board.begin(), board.end(), '\n'), 7) << board;  // header + 6 trials
+  EXPECT_NE(board.find("rank,trial,model.layers[1].units,optimizer.lr,val_loss,best_val_loss,"
+                       "epochs,ended,seconds"),
+            std::string::npos)
+      << board;
+  for (const char* f : {"best_model.scidl", "best_config.toml", "curves.svg", "curves.png",
+                        "leaderboard.md", "study.db", "trials/trial_0005/history.csv"})
+    EXPECT_TRUE(std::filesystem::exists(study / f)) << f;
+  EXPECT_TRUE(std::filesystem::exists(study / "tensorboard" / "trial_0000"));
+  // The best model predicts: it is a real model of the winning trial.
+  EXPECT_EQ(run_cli("predict --model " + (study / "best_model.scidl").string() + " --data " +
+                    "/usr/lib/python3/dist-packages/sklearn/datasets/data/iris.csv --out " +
+                    (dir.path / "p.csv").string())
+                .status,
+            0);
+}
+
+TEST(TuneCommand, AStudyKilledMidwayResumesToTheLeaderboardOfAnUninterruptedOne) {
+  TempDir dir("tune_resume");
+  const std::string extra = "scheduler = \"asha\"\nnum_samples = 4\nconcurrency = 1\n[asha]\nmax_t = 4\n";
+  const auto whole = write_study(dir, "whole", extra, kSpace);
+  ASSERT_EQ(run_cli("tune -q " + whole.string() + " --out " + (dir.path / "whole").string()).status, 0);
+
+  const auto killed = write_study(dir, "killed", extra, kSpace);
+  const auto pid_file = dir.path / "pid";
+  const std::string start = std::string(SCIDL_CLI) + " tune -q " + killed.string() + " --out " +
+                            (dir.path / "killed").string() + " > " +
+                            (dir.path / "first.log").string() + " 2>&1 & echo $! > " +
+                            pid_file.string();
+  ASSERT_EQ(std::system(start.c_str()), 0);
+  // Kill the tuner once the second trial has a checkpoint: trial 0 is finished, trial 1 runs.
+  const auto checkpoint = dir.path / "killed" / "trials" / "trial_0001" / "checkpoint.scidl";
+  for (int i = 0; i < 600 && !std::filesystem::exists(checkpoint); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const pid_t pid = std::stoi(read_text(pid_file));
+  // One writer per study: a second tuner on it is refused, naming the first.
+  const auto second = run_cli("tune -q --resume " + (dir.path / "killed").string());
+  EXPECT_EQ(second.status, 1) << second.output;
+  EXPECT_NE(second.output.find(std::to_string(pid)), std::string::npos) << second.output;
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "killed" / "leaderboard.csv"));
+
+  const auto resumed = run_cli("tune -q --resume " + (dir.path / "killed").string());
+  ASSERT_EQ(resumed.status, 0) << resumed.output << read_text(dir.path / "first.log");
+  EXPECT_EQ(ranking(dir.path / "killed"), ranking(dir.path / "whole"));
+}
+
+TEST(TuneCommand, ATrialThatCrashesIsMarkedFailedAndTheStudyGoesOn) {
+  TempDir dir("tune_crash");
+  const auto config = write_study(dir, "study", "num_samples = 1\nconcurrency = 1\n",
+                                  "\"model.layers[1].units\" = { grid_search = [8, 0] }\n"
+                                  "\"training.epochs\" = 2\n");
+  const auto r = run_cli("tune " + config.string() + " --out " + (dir.path / "study").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string board = read_text(dir.path / "study" / "leaderboard.csv");
+  EXPECT_NE(board.find("1,trial_0000,8,"), std::string::npos) << board;
+  EXPECT_NE(board.find(",trial_0001,0,"), std::string::npos) << board;
+  EXPECT_NE(board.find("failed: exit status 1"), std::string::npos) << board;
+}
+
+TEST(TuneCommand, BadConfigsAreRefusedBeforeAnyTrialRuns) {
+  TempDir dir("tune_bad");
+  const auto refused = [&](const std::string& extra, const std::string& space,
+                           const std::string& message) {
+    const auto config = write_study(dir, "s", extra, space);
+    const auto r = run_cli("tune " + config.string() + " --out " + (dir.path / "s").string());
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir.path / "s" / "study.db"));
+  };
+  refused("metric = \"val_acuracy\"\n", kSpace,
+          "metric 'val_acuracy' is not a value the run logs; did you mean 'val_accuracy'?");
+  refused("", "\"model.layrs[1].units\" = { choice = [4, 8] }\n",
+          "'model' has no key 'layrs'; did you mean 'layers'?");
+  refused("", "\"model.layers[9].units\" = { choice = [4, 8] }\n",
+          "'model.layers' has 4 entries, so [9] does not exist");
+  refused("", "\"model.layers[1].unit\" = { choice = [4, 8] }\n", "sets no such key");
+  refused("", "\"optimizer.learning_rate\" = { loguniform = [1e-3, 1e-1] }\n",
+          "learning_rate");
+  refused("scheduler = \"asha\"\n[asha]\nmax_t = 4\ngrace_period = 8\n", kSpace,
+          "grace_period 8 is above max_t 4");
+  refused("", "\"optimizer.lr\" = { loguniform = [0, 1e-1] }\n", "lower bound must be > 0");
+  refused("", "", "the search space is empty");
+}
+
+TEST(TuneCommand, AStudyFolderOfAnotherConfigIsRefusedListingTheDifferences) {
+  TempDir dir("tune_other");
+  const auto first = write_study(dir, "study", "num_samples = 1\n", kSpace);
+  ASSERT_EQ(run_cli("tune -q " + first.string() + " --out " + (dir.path / "study").string()).status, 0);
+  const auto again = run_cli("tune -q " + first.string() + " --out " + (dir.path / "study").string());
+  EXPECT_EQ(again.status, 1);
+  EXPECT_NE(again.output.find("already holds a study: continue it with --resume"), std::string::npos)
+      << again.output;
+  const auto other = run_cli("tune -q " + first.string() + " --set num_samples=3 --set seed=4 "
+                             "--resume " + (dir.path / "study").string());
+  EXPECT_EQ(other.status, 1);
+  EXPECT_NE(other.output.find("made by another config"), std::string::npos) << other.output;
+  EXPECT_NE(other.output.find("num_samples"), std::string::npos) << other.output;
+  EXPECT_NE(other.output.find("seed"), std::string::npos) << other.output;
+}
