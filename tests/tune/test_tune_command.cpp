@@ -75,11 +75,19 @@ TEST(TuneCommand, AnAshaStudyOnIrisWritesItsLeaderboardCurvesAndBestModel) {
 
 TEST(TuneCommand, AStudyKilledMidwayResumesToTheLeaderboardOfAnUninterruptedOne) {
   TempDir dir("tune_resume");
-  const std::string extra = "scheduler = \"asha\"\nnum_samples = 4\nconcurrency = 1\n[asha]\nmax_t = 4\n";
-  const auto whole = write_study(dir, "whole", extra, kSpace);
+  // One trial at a time, so the order of results is the same in both; ASHA's one rung at epoch
+  // 10 judges the interrupted trial after the resume, against what the replay brought back.
+  const std::string extra =
+      "scheduler = \"asha\"\nnum_samples = 4\nconcurrency = 1\n[asha]\nmax_t = 30\n"
+      "grace_period = 10\n";
+  const std::string space = R"("model.layers[1].units" = { choice = [4, 8, 16] }
+"optimizer.lr" = { loguniform = [1e-3, 1e-1] }
+"training.epochs" = 30
+)";
+  const auto whole = write_study(dir, "whole", extra, space);
   ASSERT_EQ(run_cli("tune -q " + whole.string() + " --out " + (dir.path / "whole").string()).status, 0);
 
-  const auto killed = write_study(dir, "killed", extra, kSpace);
+  const auto killed = write_study(dir, "killed", extra, space);
   const auto pid_file = dir.path / "pid";
   const std::string start = std::string(SCIDL_CLI) + " tune -q " + killed.string() + " --out " +
                             (dir.path / "killed").string() + " > " +
@@ -98,6 +106,7 @@ TEST(TuneCommand, AStudyKilledMidwayResumesToTheLeaderboardOfAnUninterruptedOne)
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_FALSE(std::filesystem::exists(dir.path / "killed" / "leaderboard.csv"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "killed" / "trials" / "trial_0001" / "last.scidl"));
 
   const auto resumed = run_cli("tune -q --resume " + (dir.path / "killed").string());
   ASSERT_EQ(resumed.status, 0) << resumed.output << read_text(dir.path / "first.log");
