@@ -166,3 +166,21 @@ TEST(TuneCommand, AStudyFolderOfAnotherConfigIsRefusedListingTheDifferences) {
   EXPECT_NE(other.output.find("num_samples"), std::string::npos) << other.output;
   EXPECT_NE(other.output.find("seed"), std::string::npos) << other.output;
 }
+
+TEST(TuneCommand, TheHParamsTutorialsGridOnFashionMnistRunsEveryCombination) {
+  TempDir dir("tune_hparams");
+  const std::string example =
+      std::string(SCIDL_TEST_DATA) + "/../../examples/tune/fashion_hparams.toml";
+  const auto r = run_cli("tune -q " + example + " --out " + (dir.path / "study").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string board = read_text(dir.path / "study" / "leaderboard.csv");
+  EXPECT_EQ(std::count(board.begin(), board.end(), '\n'), 9) << board;  // 2 x 2 x 2 sessions
+  for (const char* point : {",16,0.1,adam,", ",16,0.1,sgd,", ",32,0.2,adam,", ",32,0.2,sgd,"})
+    EXPECT_NE(board.find(point), std::string::npos) << point << "\n" << board;
+  // One epoch of Adam at lr 1e-3 beats one of plain SGD at its default rate, as in the tutorial.
+  EXPECT_NE(board.find("1,trial_"), std::string::npos);
+  EXPECT_NE(board.substr(0, board.find("\n2,")).find("adam"), std::string::npos) << board;
+  for (int t = 0; t < 8; ++t)
+    EXPECT_TRUE(std::filesystem::exists(dir.path / "study" / "tensorboard" /
+                                        ("trial_000" + std::to_string(t))));
+}
