@@ -2,7 +2,8 @@
 (its ASHA, SuccessiveHalvingPruner), each driving a PyTorch training loop of scidl's
 examples/tune/iris.toml network: Normalization, Dense(l1, ReLU), Dense(l2, ReLU), Dense(3),
 Adam, cross-entropy, 30 epochs, batch from the space, the same 80/20 split of Debian's Iris.
-Prints `ray_s=.. ray_best=..` or `optuna_s=.. optuna_best=..`: the study's wall time and the
+Prints `ray_s=.. ray_best=..` or `optuna_s=.. optuna_best=..`: the study's wall time (Ray's
+start-up included) and the
 validation accuracy of its best trial (lowest last validation loss)."""
 import argparse
 import os
@@ -63,10 +64,10 @@ def run_ray(samples, concurrency):
     def trainable(config):
         epochs(config, data, lambda e, l, a: tune.report({"val_loss": l, "val_accuracy": a}) or True)
 
+    start = time.perf_counter()  # a Ray user pays for starting Ray too
     ray.init(num_cpus=concurrency, include_dashboard=False, log_to_driver=False)
     space = {"l1": tune.choice([4, 8, 16, 32, 64]), "l2": tune.choice([4, 8, 16, 32, 64]),
              "lr": tune.loguniform(1e-4, 1e-1), "batch_size": tune.choice([2, 4, 8, 16])}
-    start = time.perf_counter()
     tuner = tune.Tuner(
         tune.with_resources(trainable, {"cpu": 1}), param_space=space,
         tune_config=tune.TuneConfig(
