@@ -141,8 +141,8 @@ SCIDL_COMMAND([](CLI::App& app) {
     options.stop_requested = interrupt.flag();
     std::unique_ptr<scidl::tune::TrialReport> report;
     if (args->report_fd >= 0) {  // a tuner that is gone is Ctrl-C: a checkpoint, then exit
-      report = std::make_unique<scidl::tune::TrialReport>(args->report_fd,
-                                                          [] { std::raise(SIGINT); });
+      report =
+          std::make_unique<scidl::tune::TrialReport>(args->report_fd, [] { std::raise(SIGINT); });
       options.extra_callbacks.push_back(report.get());
     }
     const auto result = scidl::train::run_training(config, options);

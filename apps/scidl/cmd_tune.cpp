@@ -23,8 +23,9 @@ struct TuneArgs {
 SCIDL_COMMAND([](CLI::App& app) {
   auto args = std::make_shared<TuneArgs>();
   auto* cmd = app.add_subcommand(
-      "tune", "Search a run config's hyperparameters: trials in parallel, ASHA/median stopping, "
-              "random/grid/TPE search, a resumable study and its leaderboard");
+      "tune",
+      "Search a run config's hyperparameters: trials in parallel, ASHA/median stopping, "
+      "random/grid/TPE search, a resumable study and its leaderboard");
   cmd->add_option("config", args->config, "the tune config (see examples/tune/)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--set", args->overrides,
@@ -63,10 +64,11 @@ SCIDL_COMMAND([](CLI::App& app) {
     }
     if (!args->quiet) {
       const auto db = scidl::tune::StudyDb::open(config.output_dir / "study.db", false);
-      fmt::print("\n{}\nleaderboard, curves, TensorBoard HParams (tensorboard --logdir {}) and "
-                 "the best model in {}\n",
-                 scidl::tune::leaderboard_markdown(config, scidl::tune::leaderboard(config, db)),
-                 (config.output_dir / "tensorboard").string(), config.output_dir.string());
+      fmt::print(
+          "\n{}\nleaderboard, curves, TensorBoard HParams (tensorboard --logdir {}) and "
+          "the best model in {}\n",
+          scidl::tune::leaderboard_markdown(config, scidl::tune::leaderboard(config, db)),
+          (config.output_dir / "tensorboard").string(), config.output_dir.string());
     }
   });
 });

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "scidl/tune/scheduler.h"
 
 using namespace scidl::tune;
@@ -23,7 +25,7 @@ TEST(Asha, StopsATrialBelowTheTopQuarterAtARungAndRecordsItAnyway) {
   EXPECT_FALSE(asha->on_result(2, 2, 9.0).stop);
   EXPECT_FALSE(asha->on_result(2, 3, 9.0).stop);
   EXPECT_FALSE(asha->on_result(2, 4, 0.4).stop);  // the first at rung 4
-  EXPECT_TRUE(asha->on_result(2, 16, 0.1).stop);   // max_t
+  EXPECT_TRUE(asha->on_result(2, 16, 0.1).stop);  // max_t
 }
 
 TEST(Asha, MaximisingComparesTheOtherWay) {
@@ -37,7 +39,9 @@ TEST(Median, WaitsForFiveCompletedTrialsThenStopsTheWorseThanMedian) {
   auto median = make_scheduler("median", true, {}, {});
   for (int64_t t = 0; t < 5; ++t) {
     for (int e = 1; e <= 3; ++e) EXPECT_FALSE(median->on_result(t, e, 1.0 + t).stop);
-    if (t < 4) EXPECT_FALSE(median->on_result(5, 1, 100.0).stop);  // too few completed yet
+    if (t < 4) {
+      EXPECT_FALSE(median->on_result(5, 1, 100.0).stop);  // too few completed yet
+    }
     median->on_complete(t);
   }
   // Completed values at epoch 2: 1..5, median 3. A best of 2.5 continues, 3.5 stops.

@@ -28,8 +28,10 @@ std::string read_text(const std::filesystem::path& p) {
 std::filesystem::path write_study(const TempDir& dir, const std::string& name,
                                   const std::string& extra, const std::string& space) {
   const auto file = dir.path / (name + ".toml");
-  write_text(file, "base = \"" + kIris + "\"\nmetric = \"val_loss\"\nseed = 3\n" + extra +
-                       "\n[space]\n" + space + "\n[output]\ndir = \"" + name + "\"\n");
+  const bool own_metric = extra.find("metric") != std::string::npos;
+  write_text(file, "base = \"" + kIris + "\"\n" + (own_metric ? "" : "metric = \"val_loss\"\n") +
+                       "seed = 3\n" + extra + "\n[space]\n" + space + "\n[output]\ndir = \"" +
+                       name + "\"\n");
   return file;
 }
 
@@ -66,11 +68,11 @@ TEST(TuneCommand, AnAshaStudyOnIrisWritesItsLeaderboardCurvesAndBestModel) {
     EXPECT_TRUE(std::filesystem::exists(study / f)) << f;
   EXPECT_TRUE(std::filesystem::exists(study / "tensorboard" / "trial_0000"));
   // The best model predicts: it is a real model of the winning trial.
-  EXPECT_EQ(run_cli("predict --model " + (study / "best_model.scidl").string() + " --data " +
-                    "/usr/lib/python3/dist-packages/sklearn/datasets/data/iris.csv --out " +
-                    (dir.path / "p.csv").string())
-                .status,
-            0);
+  const auto predicted = run_cli("predict --model " + (study / "best_model.scidl").string() +
+                                 " --input /usr/lib/python3/dist-packages/sklearn/datasets/data/"
+                                 "iris.csv --output " +
+                                 (dir.path / "p.csv").string());
+  EXPECT_EQ(predicted.status, 0) << predicted.output;
 }
 
 TEST(TuneCommand, AStudyKilledMidwayResumesToTheLeaderboardOfAnUninterruptedOne) {
@@ -85,7 +87,8 @@ TEST(TuneCommand, AStudyKilledMidwayResumesToTheLeaderboardOfAnUninterruptedOne)
 "training.epochs" = 30
 )";
   const auto whole = write_study(dir, "whole", extra, space);
-  ASSERT_EQ(run_cli("tune -q " + whole.string() + " --out " + (dir.path / "whole").string()).status, 0);
+  ASSERT_EQ(run_cli("tune -q " + whole.string() + " --out " + (dir.path / "whole").string()).status,
+            0);
 
   const auto killed = write_study(dir, "killed", extra, space);
   const auto pid_file = dir.path / "pid";
@@ -106,7 +109,8 @@ TEST(TuneCommand, AStudyKilledMidwayResumesToTheLeaderboardOfAnUninterruptedOne)
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_FALSE(std::filesystem::exists(dir.path / "killed" / "leaderboard.csv"));
-  EXPECT_FALSE(std::filesystem::exists(dir.path / "killed" / "trials" / "trial_0001" / "last.scidl"));
+  EXPECT_FALSE(
+      std::filesystem::exists(dir.path / "killed" / "trials" / "trial_0001" / "last.scidl"));
 
   const auto resumed = run_cli("tune -q --resume " + (dir.path / "killed").string());
   ASSERT_EQ(resumed.status, 0) << resumed.output << read_text(dir.path / "first.log");
@@ -143,8 +147,7 @@ TEST(TuneCommand, BadConfigsAreRefusedBeforeAnyTrialRuns) {
   refused("", "\"model.layers[9].units\" = { choice = [4, 8] }\n",
           "'model.layers' has 4 entries, so [9] does not exist");
   refused("", "\"model.layers[1].unit\" = { choice = [4, 8] }\n", "sets no such key");
-  refused("", "\"optimizer.learning_rate\" = { loguniform = [1e-3, 1e-1] }\n",
-          "learning_rate");
+  refused("", "\"optimizer.learning_rate\" = { loguniform = [1e-3, 1e-1] }\n", "learning_rate");
   refused("scheduler = \"asha\"\n[asha]\nmax_t = 4\ngrace_period = 8\n", kSpace,
           "grace_period 8 is above max_t 4");
   refused("", "\"optimizer.lr\" = { loguniform = [0, 1e-1] }\n", "lower bound must be > 0");
@@ -154,13 +157,18 @@ TEST(TuneCommand, BadConfigsAreRefusedBeforeAnyTrialRuns) {
 TEST(TuneCommand, AStudyFolderOfAnotherConfigIsRefusedListingTheDifferences) {
   TempDir dir("tune_other");
   const auto first = write_study(dir, "study", "num_samples = 1\n", kSpace);
-  ASSERT_EQ(run_cli("tune -q " + first.string() + " --out " + (dir.path / "study").string()).status, 0);
-  const auto again = run_cli("tune -q " + first.string() + " --out " + (dir.path / "study").string());
+  ASSERT_EQ(run_cli("tune -q " + first.string() + " --out " + (dir.path / "study").string()).status,
+            0);
+  const auto again =
+      run_cli("tune -q " + first.string() + " --out " + (dir.path / "study").string());
   EXPECT_EQ(again.status, 1);
-  EXPECT_NE(again.output.find("already holds a study: continue it with --resume"), std::string::npos)
+  EXPECT_NE(again.output.find("already holds a study: continue it with --resume"),
+            std::string::npos)
       << again.output;
-  const auto other = run_cli("tune -q " + first.string() + " --set num_samples=3 --set seed=4 "
-                             "--resume " + (dir.path / "study").string());
+  const auto other = run_cli("tune -q " + first.string() +
+                             " --set num_samples=3 --set seed=4 "
+                             "--resume " +
+                             (dir.path / "study").string());
   EXPECT_EQ(other.status, 1);
   EXPECT_NE(other.output.find("made by another config"), std::string::npos) << other.output;
   EXPECT_NE(other.output.find("num_samples"), std::string::npos) << other.output;

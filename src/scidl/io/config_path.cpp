@@ -36,8 +36,10 @@ std::string prefix_of(const std::vector<KeyPathStep>& steps, size_t n) {
 void put_json(const nlohmann::json& j, const std::string& path, toml::array* array,
               toml::table* table, const std::string& key) {
   const auto put = [&](auto&& node) {
-    if (array) array->push_back(std::move(node));
-    else table->insert_or_assign(key, std::move(node));
+    if (array)
+      array->push_back(std::move(node));
+    else
+      table->insert_or_assign(key, std::move(node));
   };
   switch (j.type()) {
     case nlohmann::json::value_t::boolean:
@@ -98,8 +100,7 @@ void set_config_value(ConfigDocument& doc, const std::string& path, const toml::
     const auto& step = steps[s];
     const bool last_step = s + 1 == steps.size();
     auto* table = here->as_table();
-    if (!table)
-      bad_path(path, fmt::format("'{}' is not a table", prefix_of(steps, s)));
+    if (!table) bad_path(path, fmt::format("'{}' is not a table", prefix_of(steps, s)));
     if (last_step && step.indices.empty()) {
       table->insert_or_assign(step.key, value);
       return;
@@ -110,9 +111,10 @@ void set_config_value(ConfigDocument& doc, const std::string& path, const toml::
         const auto keys = keys_of(*table);
         const std::string where =
             s == 0 ? std::string("the config") : fmt::format("'{}'", prefix_of(steps, s));
-        bad_path(path, fmt::format("{} has no key '{}'{} (its keys: {})", where, step.key,
-                                   did_you_mean(step.key, keys),
-                                   keys.empty() ? "none" : fmt::format("{}", fmt::join(keys, ", "))));
+        bad_path(path,
+                 fmt::format("{} has no key '{}'{} (its keys: {})", where, step.key,
+                             did_you_mean(step.key, keys),
+                             keys.empty() ? "none" : fmt::format("{}", fmt::join(keys, ", "))));
       }
       table->insert(step.key, toml::table{});
       next = table->get(step.key);

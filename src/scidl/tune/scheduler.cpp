@@ -54,8 +54,7 @@ class Asha : public Scheduler {
       if (epoch < milestone || recorded.count(trial)) continue;
       std::vector<double> values;
       for (const auto& [t, v] : recorded) values.push_back(v);
-      const double cutoff =
-          nan_percentile(values, (1.0 - 1.0 / options_.reduction_factor) * 100.0);
+      const double cutoff = nan_percentile(values, (1.0 - 1.0 / options_.reduction_factor) * 100.0);
       Decision decision;
       if (!values.empty() && signed_value < cutoff)
         decision = {true, fmt::format("asha rung {}", milestone)};

@@ -48,7 +48,8 @@ std::unique_ptr<Scheduler> make_scheduler(const std::string& kind, bool minimize
 
 // numpy.nanpercentile with linear interpolation: NaN when no value is finite.
 double nan_percentile(std::vector<double> values, double percent);
-// ASHA's rungs, highest first: grace·rf^k for k = rungs−1 .. 0, rungs = ⌊log(max_t/grace)/log rf⌋+1.
+// ASHA's rungs, highest first: grace·rf^k for k = rungs−1 .. 0, rungs = ⌊log(max_t/grace)/log
+// rf⌋+1.
 std::vector<int> asha_milestones(const AshaOptions& options);
 
 }  // namespace scidl::tune

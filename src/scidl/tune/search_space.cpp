@@ -19,18 +19,12 @@ struct DomainName {
 };
 
 constexpr DomainName kDomains[] = {
-    {"choice", DomainKind::choice, 0, 0},
-    {"grid_search", DomainKind::grid_search, 0, 0},
-    {"uniform", DomainKind::uniform, 2, 2},
-    {"quniform", DomainKind::quniform, 3, 3},
-    {"loguniform", DomainKind::loguniform, 2, 2},
-    {"qloguniform", DomainKind::qloguniform, 3, 3},
-    {"randint", DomainKind::randint, 2, 2},
-    {"qrandint", DomainKind::qrandint, 2, 3},
-    {"lograndint", DomainKind::lograndint, 2, 2},
-    {"qlograndint", DomainKind::qlograndint, 3, 3},
-    {"randn", DomainKind::randn, 0, 2},
-    {"qrandn", DomainKind::qrandn, 3, 3},
+    {"choice", DomainKind::choice, 0, 0},         {"grid_search", DomainKind::grid_search, 0, 0},
+    {"uniform", DomainKind::uniform, 2, 2},       {"quniform", DomainKind::quniform, 3, 3},
+    {"loguniform", DomainKind::loguniform, 2, 2}, {"qloguniform", DomainKind::qloguniform, 3, 3},
+    {"randint", DomainKind::randint, 2, 2},       {"qrandint", DomainKind::qrandint, 2, 3},
+    {"lograndint", DomainKind::lograndint, 2, 2}, {"qlograndint", DomainKind::qlograndint, 3, 3},
+    {"randn", DomainKind::randn, 0, 2},           {"qrandn", DomainKind::qrandn, 3, 3},
 };
 
 const char* name_of(DomainKind kind) {
@@ -128,7 +122,7 @@ class DomainReader {
       }
     if (!array || static_cast<int>(numbers.size()) < d.min_args ||
         static_cast<int>(numbers.size()) > d.max_args) {
-      const char* form = d.min_args == 3 ? "[low, high, q]"
+      const char* form = d.min_args == 3                  ? "[low, high, q]"
                          : d.kind == DomainKind::qrandint ? "[low, high] or [low, high, q]"
                          : d.kind == DomainKind::randn    ? "[mean, sd] (default [0, 1])"
                                                           : "[low, high]";
@@ -144,7 +138,8 @@ class DomainReader {
       d.low = n.size() > 0 ? n[0] : 0.0;
       d.high = n.size() > 1 ? n[1] : 1.0;
       d.q = n.size() > 2 ? n[2] : 0.0;
-      if (d.high <= 0) fail(fmt::format("{}'s standard deviation must be > 0, got {}", name, d.high));
+      if (d.high <= 0)
+        fail(fmt::format("{}'s standard deviation must be > 0, got {}", name, d.high));
       if (d.kind == DomainKind::qrandn && d.q <= 0) fail(fmt::format("{}'s q must be > 0", name));
       return d;
     }
@@ -168,9 +163,10 @@ class DomainReader {
       if (d.kind == DomainKind::quniform || d.kind == DomainKind::qloguniform)
         for (double bound : {d.low, d.high})
           if (!divisible(bound, d.q))
-            fail(fmt::format("{}'s bound {} is not divisible by q = {} (as Ray Tune requires: "
-                             "use bounds that are multiples of q)",
-                             name, bound, d.q));
+            fail(
+                fmt::format("{}'s bound {} is not divisible by q = {} (as Ray Tune requires: "
+                            "use bounds that are multiples of q)",
+                            name, bound, d.q));
     }
     return d;
   }
@@ -192,8 +188,7 @@ bool Domain::is_log() const {
 
 bool Domain::is_numeric_range() const {
   return kind != DomainKind::constant && kind != DomainKind::choice &&
-         kind != DomainKind::grid_search && kind != DomainKind::randn &&
-         kind != DomainKind::qrandn;
+         kind != DomainKind::grid_search && kind != DomainKind::randn && kind != DomainKind::qrandn;
 }
 
 nlohmann::json Domain::sample(Generator& rng) const {
@@ -206,7 +201,8 @@ nlohmann::json Domain::sample(Generator& rng) const {
     case DomainKind::grid_search:
       return values.front();
     case DomainKind::choice:
-      return values[static_cast<size_t>(integer_below(rng, 0, static_cast<int64_t>(values.size())))];
+      return values[static_cast<size_t>(
+          integer_below(rng, 0, static_cast<int64_t>(values.size())))];
     case DomainKind::uniform:
       return uniform(rng, low, high);
     case DomainKind::quniform:
@@ -219,15 +215,14 @@ nlohmann::json Domain::sample(Generator& rng) const {
       return integer_below(rng, static_cast<int64_t>(low), static_cast<int64_t>(high));
     case DomainKind::qrandint:
       if (q == 1) return integer_below(rng, static_cast<int64_t>(low), static_cast<int64_t>(high));
-      return as_number(
-          quantise(static_cast<double>(integer_below(rng, static_cast<int64_t>(qlow),
-                                                     static_cast<int64_t>(qhigh)))),
-          true);
+      return as_number(quantise(static_cast<double>(integer_below(rng, static_cast<int64_t>(qlow),
+                                                                  static_cast<int64_t>(qhigh)))),
+                       true);
     case DomainKind::lograndint:
       return as_number(std::floor(std::exp(uniform(rng, std::log(low), std::log(high)))), true);
     case DomainKind::qlograndint:
-      return as_number(quantise(std::floor(std::exp(uniform(rng, std::log(qlow), std::log(qhigh))))),
-                       true);
+      return as_number(
+          quantise(std::floor(std::exp(uniform(rng, std::log(qlow), std::log(qhigh))))), true);
     case DomainKind::randn:
       return low + high * rng.next_normal();
     case DomainKind::qrandn:
@@ -296,17 +291,17 @@ SearchSpace parse_search_space(const toml::table& space, const std::string& file
   bool sampled = false;
   for (const auto& axis : result.axes) sampled |= axis.domain.kind != DomainKind::constant;
   if (!sampled)
-    throw io::ConfigError(fmt::format(
-        "{}: the search space is empty: give [space] at least one key to search, e.g. "
-        "\"optimizer.lr\" = {{ loguniform = [1e-4, 1e-1] }}",
-        file));
+    throw io::ConfigError(
+        fmt::format("{}: the search space is empty: give [space] at least one key to search, e.g. "
+                    "\"optimizer.lr\" = {{ loguniform = [1e-4, 1e-1] }}",
+                    file));
   constexpr int64_t kMaxGridPoints = 1'000'000;
   int64_t points = 1;
   for (const auto& axis : result.axes)
     if (axis.domain.is_grid() &&
         (points *= static_cast<int64_t>(axis.domain.values.size())) > kMaxGridPoints)
-      throw io::ConfigError(fmt::format("{}: the grid has more than {} points", file,
-                                        kMaxGridPoints));
+      throw io::ConfigError(
+          fmt::format("{}: the grid has more than {} points", file, kMaxGridPoints));
   return result;
 }
 

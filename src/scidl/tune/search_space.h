@@ -45,7 +45,7 @@ enum class DomainKind {
 
 struct Domain {
   DomainKind kind = DomainKind::constant;
-  double low = 0, high = 0, q = 0;  // randn: low is the mean, high the standard deviation
+  double low = 0, high = 0, q = 0;     // randn: low is the mean, high the standard deviation
   std::vector<nlohmann::json> values;  // constant (one), choice, grid_search
 
   bool is_grid() const { return kind == DomainKind::grid_search; }

@@ -50,8 +50,8 @@ class StudyRunner {
     const int cores = std::max(1u, std::thread::hardware_concurrency());
     concurrency_ = c.concurrency > 0 ? c.concurrency : cores;
     threads_ = std::max(1, cores / concurrency_);
-    executable_ = o.executable.empty() ? std::filesystem::read_symlink("/proc/self/exe")
-                                       : o.executable;
+    executable_ =
+        o.executable.empty() ? std::filesystem::read_symlink("/proc/self/exe") : o.executable;
   }
 
   StudyResult run() {
@@ -59,17 +59,21 @@ class StudyRunner {
     const auto start = Clock::now();
     elapsed_before_ = std::stod(db_.get("elapsed_s").value_or("0"));
     if (o_.verbose)
-      fmt::print("study {}: {} trials, {} searcher, {} scheduler, {} at once ({} thread{} "
-                 "each), metric {} ({})\n",
-                 dir_.string(), searcher_->trials(), c_.searcher, scheduler_->name(),
-                 concurrency_, threads_, threads_ == 1 ? "" : "s", c_.metric, c_.mode);
+      fmt::print(
+          "study {}: {} trials, {} searcher, {} scheduler, {} at once ({} thread{} "
+          "each), metric {} ({})\n",
+          dir_.string(), searcher_->trials(), c_.searcher, scheduler_->name(), concurrency_,
+          threads_, threads_ == 1 ? "" : "s", c_.metric, c_.mode);
     while (true) {
       const double elapsed =
           elapsed_before_ + std::chrono::duration<double>(Clock::now() - start).count();
       db_.put("elapsed_s", fmt::format("{}", elapsed));
-      if (interrupted()) stop_all(false);
-      else if (c_.time_budget_s > 0 && elapsed > c_.time_budget_s) stop_all(true);
-      else launch_more();
+      if (interrupted())
+        stop_all(false);
+      else if (c_.time_budget_s > 0 && elapsed > c_.time_budget_s)
+        stop_all(true);
+      else
+        launch_more();
       if (running_.empty()) break;
       serve_reports();
       reap();
@@ -91,8 +95,8 @@ class StudyRunner {
           "'{}' already holds a study: continue it with --resume {}, or choose another --out",
           dir_.string(), dir_.string()));
     if (!exists && o_.resume)
-      throw std::invalid_argument(fmt::format("'{}' holds no study to resume (no study.db)",
-                                              dir_.string()));
+      throw std::invalid_argument(
+          fmt::format("'{}' holds no study to resume (no study.db)", dir_.string()));
     auto db = StudyDb::open(file, !exists);
     const auto identity = study_identity(c_);
     if (auto stored = db.get("identity")) {
@@ -122,7 +126,8 @@ class StudyRunner {
     for (const auto& r : rows) states[r.id] = r.state;
     for (const auto& e : db_.events()) {
       if (e.is_result)
-        last_decision[e.trial] = scheduler_->on_result(e.trial, e.epoch, metric_of(e.metrics, c_.metric));
+        last_decision[e.trial] =
+            scheduler_->on_result(e.trial, e.epoch, metric_of(e.metrics, c_.metric));
       else if (states[e.trial] == TrialState::completed)
         scheduler_->on_complete(e.trial);
     }
@@ -149,8 +154,8 @@ class StudyRunner {
       if (r.state != TrialState::completed && r.state != TrialState::stopped) continue;
       const auto it = last.find(r.id);
       if (it == last.end()) continue;
-      out.push_back({r.params, it->second.second, r.state == TrialState::completed,
-                     it->second.first});
+      out.push_back(
+          {r.params, it->second.second, r.state == TrialState::completed, it->second.first});
     }
     return out;
   }
@@ -190,10 +195,11 @@ class StudyRunner {
     if (!std::filesystem::exists(dir_ / "trials" / (trial_name(id) + ".toml")))
       write_trial_config(id, params_of(id));
     TrialLaunch l{executable_, dir_ / "trials" / (trial_name(id) + ".toml"), run_dir,
-                  c_.base_dir, dir_ / "logs" / (trial_name(id) + ".log"), resume, threads_};
+                  c_.base_dir, dir_ / "logs" / (trial_name(id) + ".log"),    resume,
+                  threads_};
     db_.set_running(id);
-    Running r{TrialProcess::start(l), Clock::now(), seconds_before, "", false, false, 0,
-              std::nan("")};
+    Running r{
+        TrialProcess::start(l), Clock::now(), seconds_before, "", false, false, 0, std::nan("")};
     running_.emplace(id, std::move(r));
     if (o_.verbose)
       fmt::print("{} {}: {}\n", resume ? "continuing" : "starting", trial_name(id),
@@ -217,8 +223,8 @@ class StudyRunner {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
     }
-    throw std::runtime_error(fmt::format("'{}' is still held by another process after 60 s",
-                                         run_dir.string()));
+    throw std::runtime_error(
+        fmt::format("'{}' is still held by another process after 60 s", run_dir.string()));
   }
 
   void serve_reports() {
@@ -283,13 +289,15 @@ class StudyRunner {
         const auto log = dir_ / "logs" / (trial_name(id) + ".log");
         const std::string error = fmt::format("exit status {}: {}", *status, tail_of_file(log, 3));
         db_.finish_trial(id, TrialState::failed, "", error, seconds);
-        if (o_.verbose) fmt::print(stderr, "{} failed ({}); the study goes on\n", trial_name(id), error);
+        if (o_.verbose)
+          fmt::print(stderr, "{} failed ({}); the study goes on\n", trial_name(id), error);
       }
       if (o_.verbose && *status == 0)
-        fmt::print("{} ended after {} epochs: {} {:.6g}{}   [{} running, {} of {} started]\n",
-                   trial_name(id), r.epoch, c_.metric, r.last_value,
-                   r.stop_reason.empty() ? std::string() : fmt::format(" (stopped: {})", r.stop_reason),
-                   running_.size() - 1, next_trial_, searcher_->trials());
+        fmt::print(
+            "{} ended after {} epochs: {} {:.6g}{}   [{} running, {} of {} started]\n",
+            trial_name(id), r.epoch, c_.metric, r.last_value,
+            r.stop_reason.empty() ? std::string() : fmt::format(" (stopped: {})", r.stop_reason),
+            running_.size() - 1, next_trial_, searcher_->trials());
       it = running_.erase(it);
     }
   }

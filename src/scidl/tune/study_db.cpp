@@ -29,8 +29,8 @@ class Statement {
  public:
   Statement(sqlite3* db, const std::filesystem::path& file, const char* sql) : file_(file) {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-      throw StudyDbError(fmt::format("{}: not a scidl study database ({})", file.string(),
-                                     sqlite3_errmsg(db)));
+      throw StudyDbError(
+          fmt::format("{}: not a scidl study database ({})", file.string(), sqlite3_errmsg(db)));
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
@@ -39,15 +39,15 @@ class Statement {
   Statement& bind(int i, int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
   Statement& bind(int i, double v) { return check(sqlite3_bind_double(stmt_, i, v)); }
   Statement& bind(int i, const std::string& v) {
-    return check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()),
-                                   SQLITE_TRANSIENT));
+    return check(
+        sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
   }
   // SQLITE_ROW: a row to read; SQLITE_DONE: finished.
   int step() {
     const int rc = sqlite3_step(stmt_);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT)
-      throw StudyDbError(fmt::format("{}: {}", file_.string(),
-                                     sqlite3_errmsg(sqlite3_db_handle(stmt_))));
+      throw StudyDbError(
+          fmt::format("{}: {}", file_.string(), sqlite3_errmsg(sqlite3_db_handle(stmt_))));
     return rc;
   }
   int64_t integer(int column) const {
@@ -186,8 +186,7 @@ void StudyDb::finish_trial(int64_t id, TrialState state, const std::string& stop
   }
 }
 
-bool StudyDb::add_result(int64_t trial, int epoch, const nlohmann::json& metrics,
-                         double seconds) {
+bool StudyDb::add_result(int64_t trial, int epoch, const nlohmann::json& metrics, double seconds) {
   exec("BEGIN IMMEDIATE");
   try {
     Statement e(db_, file_,
@@ -208,8 +207,9 @@ bool StudyDb::add_result(int64_t trial, int epoch, const nlohmann::json& metrics
 }
 
 std::vector<TrialRow> StudyDb::trials() const {
-  Statement s(db_, file_,
-              "SELECT id, params, state, stopped_by, error, epochs, seconds FROM trials ORDER BY id");
+  Statement s(
+      db_, file_,
+      "SELECT id, params, state, stopped_by, error, epochs, seconds FROM trials ORDER BY id");
   std::vector<TrialRow> rows;
   while (s.step() == SQLITE_ROW) {
     TrialRow r;
@@ -236,7 +236,8 @@ std::vector<StudyEvent> StudyDb::events() const {
     e.trial = s.integer(1);
     const std::string kind = s.text(2);
     if (kind != "result" && kind != "end")
-      throw StudyDbError(fmt::format("{}: a damaged record (event kind '{}')", file_.string(), kind));
+      throw StudyDbError(
+          fmt::format("{}: a damaged record (event kind '{}')", file_.string(), kind));
     e.is_result = kind == "result";
     const int64_t epoch = s.integer(3);
     if (epoch < 0 || epoch > 1'000'000'000)

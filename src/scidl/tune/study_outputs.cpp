@@ -73,8 +73,8 @@ std::vector<std::string> cells(const TuneConfig& c, const LeaderboardRow& r) {
 
 void write_curves(const TuneConfig& c, const std::vector<LeaderboardRow>& rows) {
   io::LineChart chart;
-  chart.title = fmt::format("{} per epoch, every trial (× where the scheduler stopped one)",
-                            c.metric);
+  chart.title =
+      fmt::format("{} per epoch, every trial (× where the scheduler stopped one)", c.metric);
   chart.x_label = "epoch";
   chart.y_label = c.metric;
   for (const auto& r : rows) {
@@ -127,7 +127,8 @@ void write_hparams(const TuneConfig& c, const std::vector<LeaderboardRow>& rows)
     for (const auto& [key, v] : r.trial.params.items()) values[key] = hparam_value(v);
     session.session_start(values);
     for (size_t e = 0; e < r.curve.size(); ++e)
-      if (std::isfinite(r.curve[e])) session.add_scalar(c.metric, r.curve[e], static_cast<int64_t>(e + 1));
+      if (std::isfinite(r.curve[e]))
+        session.add_scalar(c.metric, r.curve[e], static_cast<int64_t>(e + 1));
     session.session_end(r.trial.state == TrialState::failed ? io::SessionStatus::failure
                                                             : io::SessionStatus::success);
   }
@@ -142,7 +143,8 @@ std::vector<LeaderboardRow> leaderboard(const TuneConfig& c, const StudyDb& db) 
     auto& curve = curves[e.trial];
     const auto& v = e.metrics.contains(c.metric) ? e.metrics[c.metric] : nlohmann::json();
     curve.resize(std::max<size_t>(curve.size(), static_cast<size_t>(e.epoch)), std::nan(""));
-    if (e.epoch >= 1) curve[static_cast<size_t>(e.epoch - 1)] = v.is_number() ? v.get<double>() : std::nan("");
+    if (e.epoch >= 1)
+      curve[static_cast<size_t>(e.epoch - 1)] = v.is_number() ? v.get<double>() : std::nan("");
   }
   std::vector<LeaderboardRow> rows;
   for (const auto& t : db.trials()) {
@@ -152,7 +154,8 @@ std::vector<LeaderboardRow> leaderboard(const TuneConfig& c, const StudyDb& db) 
     r.last = r.curve.empty() ? std::nan("") : r.curve.back();
     r.best = std::nan("");
     for (double v : r.curve)
-      if (!std::isnan(v) && (std::isnan(r.best) || (c.minimize() ? v < r.best : v > r.best))) r.best = v;
+      if (!std::isnan(v) && (std::isnan(r.best) || (c.minimize() ? v < r.best : v > r.best)))
+        r.best = v;
     rows.push_back(std::move(r));
   }
   const auto ranked = [](const LeaderboardRow& r) {

@@ -18,8 +18,8 @@ std::vector<double> kernel_weights(size_t n) {
   std::vector<double> w(n, 1.0);
   if (n >= 25)
     for (size_t i = 0; i + 25 < n; ++i)
-      w[i] = n - 25 == 1 ? 1.0 / n
-                         : 1.0 / n + (1.0 - 1.0 / n) * static_cast<double>(i) / (n - 26.0);
+      w[i] =
+          n - 25 == 1 ? 1.0 / n : 1.0 / n + (1.0 - 1.0 / n) * static_cast<double>(i) / (n - 26.0);
   w.push_back(kPriorWeight);
   double sum = 0;
   for (double v : w) sum += v;
@@ -116,8 +116,8 @@ struct Mixture {
   double log_pdf(double x) const {
     std::vector<double> terms;
     for (size_t k = 0; k < mus.size(); ++k) {
-      const double mass = normal_cdf((upper() - mus[k]) / sigmas[k]) -
-                          normal_cdf((lower() - mus[k]) / sigmas[k]);
+      const double mass =
+          normal_cdf((upper() - mus[k]) / sigmas[k]) - normal_cdf((lower() - mus[k]) / sigmas[k]);
       double p;
       if (step > 0)
         p = normal_cdf((x + step / 2 - mus[k]) / sigmas[k]) -
@@ -181,8 +181,7 @@ size_t index_of(const Domain& d, const nlohmann::json& value) {
 }  // namespace
 
 nlohmann::json tpe_suggest(const Domain& domain, const std::vector<nlohmann::json>& good,
-                           const std::vector<nlohmann::json>& bad, Generator& rng,
-                           int candidates) {
+                           const std::vector<nlohmann::json>& bad, Generator& rng, int candidates) {
   if (domain.kind == DomainKind::choice) {
     std::vector<size_t> good_index, bad_index;
     for (const auto& v : good) good_index.push_back(index_of(domain, v));

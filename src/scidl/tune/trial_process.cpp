@@ -24,11 +24,13 @@ constexpr int kChildFd = 3;  // the trial's end of the socket pair
 TrialProcess TrialProcess::start(const TrialLaunch& l) {
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
-    throw std::runtime_error(fmt::format("cannot make a socket for a trial: {}", std::strerror(errno)));
-  std::vector<std::string> args = {l.executable.string(), "train", l.config.string(),
-                                   l.resume ? "--resume" : "--out", l.run_dir.string(),
-                                   "--config-dir", l.config_dir.string(),
-                                   "--report-fd", std::to_string(kChildFd), "--quiet"};
+    throw std::runtime_error(
+        fmt::format("cannot make a socket for a trial: {}", std::strerror(errno)));
+  std::vector<std::string> args = {l.executable.string(),    "train",
+                                   l.config.string(),        l.resume ? "--resume" : "--out",
+                                   l.run_dir.string(),       "--config-dir",
+                                   l.config_dir.string(),    "--report-fd",
+                                   std::to_string(kChildFd), "--quiet"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -38,15 +40,15 @@ TrialProcess TrialProcess::start(const TrialLaunch& l) {
   if (log < 0) {
     ::close(pair[0]);
     ::close(pair[1]);
-    throw std::runtime_error(fmt::format("cannot write the trial log '{}': {}", l.log.string(),
-                                         std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("cannot write the trial log '{}': {}", l.log.string(), std::strerror(errno)));
   }
   const pid_t pid = ::fork();
   if (pid == 0) {  // the child: only async-signal-safe calls until exec
     ::prctl(PR_SET_PDEATHSIG, SIGINT);
     if (::getppid() != parent) ::_exit(130);  // the tuner died before prctl
     ::setpgid(0, 0);  // a terminal's Ctrl-C reaches the tuner alone, which stops trials once
-    ::dup2(pair[1], kChildFd);                // dup2 clears FD_CLOEXEC on the copy
+    ::dup2(pair[1], kChildFd);  // dup2 clears FD_CLOEXEC on the copy
     ::dup2(log, STDOUT_FILENO);
     ::dup2(log, STDERR_FILENO);
     ::setenv("OMP_NUM_THREADS", threads.c_str(), 1);
@@ -100,8 +102,10 @@ int TrialProcess::wait_exit() {
   while (!status_ && pid_ > 0) {
     int raw = 0;
     const pid_t r = ::waitpid(pid_, &raw, 0);
-    if (r == pid_) status_ = decode(raw);
-    else if (r < 0 && errno != EINTR) status_ = 1;
+    if (r == pid_)
+      status_ = decode(raw);
+    else if (r < 0 && errno != EINTR)
+      status_ = 1;
   }
   return status_.value_or(1);
 }
@@ -115,8 +119,8 @@ std::string tail_of_file(const std::filesystem::path& file, int lines) {
   std::vector<std::string> all;
   for (std::string line; std::getline(in, line);) all.push_back(line);
   std::string out;
-  for (size_t i = all.size() > static_cast<size_t>(lines) ? all.size() - lines : 0; i < all.size(); ++i)
-  {
+  for (size_t i = all.size() > static_cast<size_t>(lines) ? all.size() - lines : 0; i < all.size();
+       ++i) {
     if (!out.empty()) out += '\n';
     out += all[i];
   }

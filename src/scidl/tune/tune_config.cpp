@@ -27,17 +27,24 @@ const KeyTable& tune_keys() {
           {"base", KeyType::Any, "", "the run config: a file, or a [base] table inline"},
           {"metric", KeyType::String, "\"val_loss\"", "the value a trial is judged by"},
           {"mode", KeyType::String, "\"min\"", "which way is better", {"min", "max"}},
-          {"searcher", KeyType::String, "\"random\"", "how trials' values are chosen",
+          {"searcher",
+           KeyType::String,
+           "\"random\"",
+           "how trials' values are chosen",
            {"random", "grid", "tpe"}},
-          {"scheduler", KeyType::String, "\"fifo\"", "what stops trials early",
+          {"scheduler",
+           KeyType::String,
+           "\"fifo\"",
+           "what stops trials early",
            {"fifo", "asha", "median"}},
           {"num_samples", KeyType::Integer, "10", "trials, or repetitions of the grid"},
           {"concurrency", KeyType::Integer, "0", "trials at once (0: one per core)"},
           {"time_budget_s", KeyType::Number, "0", "seconds for the whole study (0: none)"},
           {"seed", KeyType::Integer, "0", "seeds the searcher"},
           {"asha", KeyType::Table, "", "max_t, grace_period, reduction_factor"},
-          {"median", KeyType::Table, "", "n_startup_trials, n_warmup_steps, interval_steps, "
-                                         "n_min_trials"},
+          {"median", KeyType::Table, "",
+           "n_startup_trials, n_warmup_steps, interval_steps, "
+           "n_min_trials"},
           {"space", KeyType::Table, "", "the search space: key path = domain"},
           {"output", KeyType::Table, "", "dir = the study folder"},
       }};
@@ -45,7 +52,9 @@ const KeyTable& tune_keys() {
 }
 
 const KeyTable& asha_keys() {
-  static const KeyTable keys{"asha", "", "ASHA's rungs",
+  static const KeyTable keys{"asha",
+                             "",
+                             "ASHA's rungs",
                              {{"max_t", KeyType::Integer, "100", "epochs at most"},
                               {"grace_period", KeyType::Integer, "1", "the first rung"},
                               {"reduction_factor", KeyType::Integer, "4", "rung spacing"}}};
@@ -54,7 +63,9 @@ const KeyTable& asha_keys() {
 
 const KeyTable& median_keys() {
   static const KeyTable keys{
-      "median", "", "Optuna's MedianPruner",
+      "median",
+      "",
+      "Optuna's MedianPruner",
       {{"n_startup_trials", KeyType::Integer, "5", "completed trials before any stop"},
        {"n_warmup_steps", KeyType::Integer, "0", "epochs before a trial may stop"},
        {"interval_steps", KeyType::Integer, "1", "judge every this many epochs"},
@@ -63,8 +74,8 @@ const KeyTable& median_keys() {
 }
 
 const KeyTable& output_keys() {
-  static const KeyTable keys{"output", "", "where the study goes",
-                             {{"dir", KeyType::String, "", "the study folder"}}};
+  static const KeyTable keys{
+      "output", "", "where the study goes", {{"dir", KeyType::String, "", "the study folder"}}};
   return keys;
 }
 
@@ -137,8 +148,8 @@ void check_space_against_base(const TuneConfig& c) {
         io::ConfigDocument probe{std::make_shared<toml::table>(*c.base.table), c.base.file};
         io::set_config_value(probe, axis.key, params[axis.key], io::MissingSteps::refuse);
       } catch (const io::ConfigError& e) {
-        throw io::ConfigError(fmt::format("{}: [space] '{}': {}", c.source_name, axis.key,
-                                          e.what()));
+        throw io::ConfigError(
+            fmt::format("{}: [space] '{}': {}", c.source_name, axis.key, e.what()));
       }
       throw io::ConfigError(fmt::format(
           "{}: [space] '{}': the base config {} sets no such key; a search may only change "
@@ -150,8 +161,8 @@ void check_space_against_base(const TuneConfig& c) {
   try {
     train::parse_run_config(trial, c.base_dir);
   } catch (const io::ConfigError& e) {
-    throw io::ConfigError(fmt::format("{}: [space] applied to {}: {}", c.source_name,
-                                      c.base_name, e.what()));
+    throw io::ConfigError(
+        fmt::format("{}: [space] applied to {}: {}", c.source_name, c.base_name, e.what()));
   }
 }
 
@@ -160,10 +171,9 @@ void check_metric(TuneConfig& c) {
   const auto run = train::parse_run_config(trial, c.base_dir);
   c.run_metrics = train::logged_names(run);
   if (std::find(c.run_metrics.begin(), c.run_metrics.end(), c.metric) == c.run_metrics.end())
-    throw io::ConfigError(fmt::format("{}: metric '{}' is not a value the run logs{}; it logs {}",
-                                      c.source_name, c.metric,
-                                      io::did_you_mean(c.metric, c.run_metrics),
-                                      fmt::join(c.run_metrics, ", ")));
+    throw io::ConfigError(fmt::format(
+        "{}: metric '{}' is not a value the run logs{}; it logs {}", c.source_name, c.metric,
+        io::did_you_mean(c.metric, c.run_metrics), fmt::join(c.run_metrics, ", ")));
 }
 
 }  // namespace
@@ -180,7 +190,8 @@ TuneConfig parse_tune_config(const std::filesystem::path& file,
   auto doc = io::parse_config_file(file);
   std::vector<std::string> base_overrides;
   for (const auto& o : overrides) {
-    if (o.rfind("base.", 0) == 0 && (!doc.table->get("base") || !doc.table->get("base")->is_table()))
+    if (o.rfind("base.", 0) == 0 &&
+        (!doc.table->get("base") || !doc.table->get("base")->is_table()))
       base_overrides.push_back(o.substr(5));
     else
       io::apply_override(doc, o);
@@ -200,7 +211,8 @@ TuneConfig parse_tune_config(const std::filesystem::path& file,
   c.concurrency = positive(root, "concurrency", 0, 0);
   if (auto budget = root.number("time_budget_s")) {
     if (!(*budget >= 0 && *budget <= 1e9))
-      root.fail("time_budget_s", fmt::format("must be from 0 (none) to 1e9 seconds, got {}", *budget));
+      root.fail("time_budget_s",
+                fmt::format("must be from 0 (none) to 1e9 seconds, got {}", *budget));
     c.time_budget_s = *budget;
   }
   if (auto seed = root.integer("seed")) {
@@ -211,8 +223,9 @@ TuneConfig parse_tune_config(const std::filesystem::path& file,
   const toml::node* space = doc.table->get("space");
   root.json("space");
   if (!space || !space->is_table())
-    root.missing("space", "the search space: [space] \"optimizer.lr\" = { loguniform = [1e-4, "
-                          "1e-1] }");
+    root.missing("space",
+                 "the search space: [space] \"optimizer.lr\" = { loguniform = [1e-4, "
+                 "1e-1] }");
   c.space = parse_search_space(*space->as_table(), c.source_name);
   if (auto output = root.section("output", &output_keys())) {
     if (auto dir = output->string("dir")) c.output_dir = file.parent_path() / *dir;
@@ -240,12 +253,15 @@ nlohmann::json study_identity(const TuneConfig& c) {
           {"scheduler", c.scheduler},
           {"num_samples", c.num_samples},
           {"seed", c.seed},
-          {"asha", {{"max_t", c.asha.max_t}, {"grace_period", c.asha.grace_period},
-                    {"reduction_factor", c.asha.reduction_factor}}},
-          {"median", {{"n_startup_trials", c.median.n_startup_trials},
-                      {"n_warmup_steps", c.median.n_warmup_steps},
-                      {"interval_steps", c.median.interval_steps},
-                      {"n_min_trials", c.median.n_min_trials}}},
+          {"asha",
+           {{"max_t", c.asha.max_t},
+            {"grace_period", c.asha.grace_period},
+            {"reduction_factor", c.asha.reduction_factor}}},
+          {"median",
+           {{"n_startup_trials", c.median.n_startup_trials},
+            {"n_warmup_steps", c.median.n_warmup_steps},
+            {"interval_steps", c.median.interval_steps},
+            {"n_min_trials", c.median.n_min_trials}}},
           {"space", space}};
 }
 

@@ -27,9 +27,9 @@
 namespace scidl::tune {
 
 struct TuneConfig {
-  io::ConfigDocument base;             // the run config before the search's values
-  std::filesystem::path base_dir;      // where its relative paths start
-  std::string base_name;               // its file, or "<tune config> [base]"
+  io::ConfigDocument base;         // the run config before the search's values
+  std::filesystem::path base_dir;  // where its relative paths start
+  std::string base_name;           // its file, or "<tune config> [base]"
   std::string metric = "val_loss", mode = "min";
   std::string searcher = "random", scheduler = "fifo";
   int64_t num_samples = 10;
@@ -40,9 +40,9 @@ struct TuneConfig {
   MedianOptions median;
   SearchSpace space;
   std::filesystem::path output_dir;
-  std::string source_name;             // the tune config file, for messages
-  std::filesystem::path source_file;   // the same, absolute: a resumed study reads it again
-  std::vector<std::string> overrides;  // --set's, recorded with it
+  std::string source_name;               // the tune config file, for messages
+  std::filesystem::path source_file;     // the same, absolute: a resumed study reads it again
+  std::vector<std::string> overrides;    // --set's, recorded with it
   std::vector<std::string> run_metrics;  // what a trial logs per epoch (checked against metric)
 
   bool minimize() const { return mode == "min"; }
