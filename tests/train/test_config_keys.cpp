@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "scidl/io/config_path.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/io/nearest_name.h"
 #include "scidl/optim/factory.h"
@@ -20,6 +21,7 @@
 #include "scidl/train/config_keys.h"
 #include "scidl/train/config_reference.h"
 #include "scidl/train/run_config.h"
+#include "scidl/tune/tune_config.h"
 
 namespace scidl::train {
 namespace {
@@ -166,7 +168,10 @@ TEST(ConfigKeys, EveryExampleConfigParses) {
     if (entry.path().extension() != ".toml") continue;
     ++configs;
     auto doc = io::parse_config_file(entry.path());
-    EXPECT_NO_THROW(parse_run_config(doc, entry.path().parent_path())) << entry.path();
+    if (io::config_value_exists(doc, "space"))  // a tune config (examples/tune)
+      EXPECT_NO_THROW(tune::parse_tune_config(entry.path())) << entry.path();
+    else
+      EXPECT_NO_THROW(parse_run_config(doc, entry.path().parent_path())) << entry.path();
   }
   EXPECT_GT(configs, 10);
 }
