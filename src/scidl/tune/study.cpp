@@ -81,7 +81,8 @@ class StudyRunner {
     StudyResult result;
     result.trials = db_.trials();
     result.interrupted = interrupted();
-    result.best_trial = best_trial(result.trials);
+    const auto ranked = leaderboard(c_, db_);  // the best is the leaderboard's first
+    result.best_trial = !ranked.empty() && ranked.front().rank == 1 ? ranked.front().trial.id : -1;
     return result;
   }
 
@@ -311,21 +312,6 @@ class StudyRunner {
     }
     next_trial_ = std::max(next_trial_, budget ? searcher_->trials() : next_trial_);
     to_continue_.clear();
-  }
-
-  int64_t best_trial(const std::vector<TrialRow>& rows) const {
-    std::map<int64_t, double> last;
-    for (const auto& e : db_.events())
-      if (e.is_result) last[e.trial] = metric_of(e.metrics, c_.metric);
-    int64_t best = -1;
-    double best_value = 0;
-    for (const auto& r : rows) {
-      const auto it = last.find(r.id);
-      if (it == last.end() || std::isnan(it->second) || r.state == TrialState::failed) continue;
-      if (best < 0 || (c_.minimize() ? it->second < best_value : it->second > best_value))
-        best = r.id, best_value = it->second;
-    }
-    return best;
   }
 
   const TuneConfig& c_;

@@ -4,7 +4,7 @@
 //                           trials last with their error
 //   best_model.scidl, best_config.toml   the best trial's last model and run config
 //   curves.svg / .png       every trial's metric per epoch; a stopped trial's line ends in ×
-//   tensorboard/            the HParams view: one session per trial with its values and metric
+//   tensorboard/            the HParams view: one run per trial with its values and metric
 #pragma once
 #include <string>
 #include <vector>
