@@ -21,6 +21,7 @@ packages=(
   gretl-data               # real tables as gretl .gdt files: bike sharing for the table and AutoML cases
   python3-sklearn          # its data files: Fisher's Iris for the tuning examples (examples/tune)
   libsqlite3-dev           # a tuning study's record (tune/study_db.h)
+  libxgboost-dev           # gradient-boosted trees in scidl automl (automl/xgboost_model.cpp)
   libcairo2-dev            # the header RDKit's PNG drawings of molecules need
   python3-dev pybind11-dev # the Python module (python/): Python's headers and the bindings
   python3-numpy            # the module's arrays in and out

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "command.h"
+#include "scidl/automl/predictor.h"
 #include "scidl/data/csv.h"
 #include "scidl/data/table_reader.h"
 #include "scidl/nn/model_io.h"
@@ -74,6 +75,23 @@ void warn_if_extrapolating(const scidl::io::LoadedModel& loaded, int64_t rows, i
   if (!warning.empty()) fmt::print(stderr, "scidl: warning: {}\n", warning);
 }
 
+// An automl predictor reads the table's columns by name, like a table model.
+void predict_with_automl(const std::string& dir, const std::string& input,
+                         const std::string& output) {
+  const auto predictor = scidl::automl::load_predictor(dir);
+  const auto table = scidl::automl::read_raw_table(input);
+  int64_t bad = 0;
+  const auto p = predictor.predict(table, &bad);
+  if (bad > 0)
+    fmt::print(stderr,
+               "scidl: note: {} cells of {} did not parse as their column's type and were "
+               "treated as missing\n",
+               bad, input);
+  scidl::automl::write_predictions(output, predictor, p);
+  fmt::print("wrote {} predictions of {} ({}) to {}\n", p.rows, predictor.target, predictor.best,
+             output);
+}
+
 struct PredictArgs {
   std::string model, input, output, header = "auto";
   int64_t batch = 4096;
@@ -82,9 +100,11 @@ struct PredictArgs {
 SCIDL_COMMAND([](CLI::App& app) {
   auto a = std::make_shared<PredictArgs>();
   auto* cmd = app.add_subcommand("predict", "Run a trained model over the rows of a CSV file");
-  cmd->add_option("--model", a->model, "a model file written by scidl train (.scidl)")
+  cmd->add_option("--model", a->model,
+                  "a model file written by scidl train (.scidl), or the folder of a scidl "
+                  "automl predictor")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingPath);
   cmd->add_option("--input", a->input, "CSV of inputs, one row per example")
       ->required()
       ->check(CLI::ExistingFile);
@@ -98,6 +118,15 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->check(CLI::IsMember({"auto", "yes", "no"}))
       ->capture_default_str();
   cmd->callback([a] {
+    if (scidl::automl::is_predictor_dir(a->model)) {
+      predict_with_automl(a->model, a->input, a->output);
+      return;
+    }
+    if (std::filesystem::is_directory(a->model))
+      throw std::invalid_argument(fmt::format(
+          "--model {} is a folder without predictor.json: give a model file (.scidl) or the "
+          "--out folder of scidl automl",
+          a->model));
     auto loaded = scidl::io::load_model(a->model);
     if (loaded.spec.contains("input_columns") || scidl::nn::model_inputs(loaded.spec).size() > 1) {
       int64_t rows = 0;

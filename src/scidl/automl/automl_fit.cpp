@@ -1,0 +1,360 @@
+#include <fmt/format.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "scidl/automl/automl.h"
+#include "scidl/automl/automl_reports.h"
+#include "scidl/automl/column_types.h"
+#include "scidl/automl/ensemble_selection.h"
+#include "scidl/automl/feature_encoder.h"
+#include "scidl/automl/folds.h"
+#include "scidl/automl/predictor.h"
+#include "scidl/automl/training_table.h"
+#include "scidl/data/csv.h"
+#include "scidl/io/file_io.h"
+#include "scidl/ops/ops.h"
+
+namespace scidl::automl {
+namespace {
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+Tensor rows_of(const Tensor& x, const std::vector<int64_t>& rows) {
+  return index_select(x, 0, from_vector(rows, {static_cast<int64_t>(rows.size())}));
+}
+
+TabularData data_of(const Tensor& x, const std::vector<double>& y,
+                    const std::vector<int64_t>& rows) {
+  TabularData d;
+  d.x = rows_of(x, rows);
+  for (int64_t r : rows) d.y.push_back(y[static_cast<size_t>(r)]);
+  return d;
+}
+
+std::vector<ModelPreset> chosen_models(const std::vector<std::string>& names, Task task) {
+  const auto zoo = model_zoo(task);
+  if (names.empty()) return zoo;
+  std::vector<ModelPreset> out;
+  for (const auto& name : names) {
+    const auto it =
+        std::find_if(zoo.begin(), zoo.end(), [&](const ModelPreset& p) { return p.name == name; });
+    if (it == zoo.end()) {
+      std::string known;
+      for (const auto& p : zoo) {
+        if (!known.empty()) known += ", ";
+        known += p.name;
+      }
+      throw std::invalid_argument(
+          fmt::format("--models: no model '{}' in the zoo ({})", name, known));
+    }
+    out.push_back(*it);
+  }
+  return out;
+}
+
+// Where the run is written: the output folder itself, or (--overwrite of an existing one) a
+// sibling that replaces it only once everything is written, so a failed run loses nothing.
+std::filesystem::path working_folder(const AutomlOptions& o) {
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(o.out, ec);
+  if (exists && !std::filesystem::is_directory(o.out, ec))
+    throw std::invalid_argument(fmt::format("--out {} is a file, not a folder", o.out.string()));
+  const bool empty = !exists || std::filesystem::is_empty(o.out, ec);
+  if (!empty && !o.overwrite)
+    throw std::invalid_argument(fmt::format(
+        "--out {} already holds files; choose another folder or pass --overwrite (the old "
+        "contents are replaced only when the new run has finished)",
+        o.out.string()));
+  if (empty) return o.out;
+  auto work = o.out;
+  work += fmt::format(".tmp-automl-{}", ::getpid());
+  std::filesystem::remove_all(work, ec);
+  return work;
+}
+
+void replace_folder(const std::filesystem::path& work, const std::filesystem::path& out) {
+  if (work == out) return;
+  auto old = out;
+  old += fmt::format(".old-automl-{}", ::getpid());
+  std::filesystem::rename(out, old);
+  std::filesystem::rename(work, out);
+  std::filesystem::remove_all(old);
+}
+
+void write_failures(const std::filesystem::path& dir, const std::vector<ModelFailure>& failures) {
+  if (failures.empty()) return;
+  std::string csv = "model,error\n";
+  for (const auto& f : failures)
+    csv += data::csv_cell(f.model) + "," + data::csv_cell(f.error) + "\n";
+  io::write_file_atomically(dir / "failures.csv", csv);
+}
+
+// Sets the OpenMP threads for a scope. A small table's models (a few thousand rows, batches of
+// tens) wait at every parallel region's barrier longer than the work takes, and far longer
+// when the cores are shared: one thread fits them fastest (bench/RESULTS.md, automl_bike).
+class ScopedThreads {
+ public:
+  explicit ScopedThreads(int threads) : saved_(omp_get_max_threads()) {
+    omp_set_num_threads(threads);
+  }
+  ~ScopedThreads() { omp_set_num_threads(saved_); }
+  ScopedThreads(const ScopedThreads&) = delete;
+  ScopedThreads& operator=(const ScopedThreads&) = delete;
+
+ private:
+  int saved_;
+};
+
+constexpr double kSmallTableCells = 1e6;
+
+}  // namespace
+
+AutomlResult run_automl(const AutomlOptions& o) {
+  const auto start = Clock::now();
+  const bool limited = o.time_limit > 0;
+  const auto deadline = limited ? start + std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(o.time_limit))
+                                : Clock::time_point::max();
+  auto say = [&](const std::string& text) {
+    if (o.verbose) fmt::print("{}\n", text);
+  };
+  if (o.preset != "medium" && o.preset != "best")
+    throw std::invalid_argument(fmt::format("--preset {}: choose medium or best", o.preset));
+  const auto work = working_folder(o);
+
+  TrainingTables tables = prepare_tables(o);
+  AutomlResult result;
+  result.task = tables.task;
+  result.metric = o.metric.empty() ? default_metric(tables.task) : o.metric;
+  check_metric(result.metric, tables.task);
+  for (const auto& name : o.exclude) tables.train.column(name, "--exclude");
+  const auto zoo = chosen_models(o.models, tables.task);
+  result.train_rows = tables.train.rows;
+  result.test_rows = tables.has_test ? tables.test.rows : 0;
+  result.dropped_rows = tables.dropped_train + tables.dropped_test;
+  say(fmt::format("{}: {} rows for training{}; task {} ({}); metric {}", tables.train.file,
+                  tables.train.rows,
+                  tables.has_test ? fmt::format(", {} for testing", tables.test.rows) : "",
+                  task_name(tables.task), tables.task_reason, result.metric));
+  if (result.dropped_rows > 0)
+    say(fmt::format("dropped {} rows whose target '{}' is missing", result.dropped_rows, o.target));
+
+  const auto columns = infer_columns(tables.train, o.target, o.exclude);
+  std::filesystem::create_directories(work / "models");
+  io::write_file_atomically(work / "columns.md", columns_markdown(columns, tables.train.rows));
+  int64_t inputs = 0;
+  for (const auto& c : columns) {
+    if (c.kind != ColumnKind::Dropped) ++inputs;
+    if (c.kind == ColumnKind::Dropped || !c.note.empty())
+      say(fmt::format("  column {}: {}{}", c.name, column_kind_name(c.kind),
+                      c.note.empty() ? "" : " (" + c.note + ")"));
+  }
+  if (inputs == 0)
+    throw std::invalid_argument(fmt::format("{}: no column is left to learn '{}' from (see {})",
+                                            tables.train.file, o.target,
+                                            (work / "columns.md").string()));
+
+  Predictor predictor;
+  predictor.task = tables.task;
+  predictor.target = o.target;
+  predictor.metric = result.metric;
+  predictor.classes = tables.classes;
+  predictor.columns = columns;
+  predictor.encoder = FeatureEncoder(tables.train, columns);
+  const Tensor x = predictor.encoder.encode(tables.train);
+  const auto& y = tables.y_train;
+  const int64_t classes = static_cast<int64_t>(tables.classes.size());
+  const FoldPlan plan = plan_folds(o.preset, y, tables.task, o.seed);
+  const bool small =
+      static_cast<double>(tables.train.rows * predictor.encoder.features()) < kSmallTableCells;
+  const ScopedThreads threads(small ? 1 : omp_get_max_threads());
+  say(fmt::format(
+      "{} inputs ({} features); {} thread{}; {}", inputs, predictor.encoder.features(),
+      omp_get_max_threads(), omp_get_max_threads() == 1 ? "" : "s",
+      plan.bagged ? fmt::format("{}-fold bagging", plan.folds.size())
+                  : fmt::format("{} rows hold out for validation", plan.validation_rows.size())));
+  const Tensor x_val = rows_of(x, plan.validation_rows);
+  std::vector<double> y_val;
+  for (int64_t r : plan.validation_rows) y_val.push_back(y[static_cast<size_t>(r)]);
+
+  // Fitting keeps 5% of the limit for the ensemble and the predictor's files.
+  const double reserve = 0.05 * o.time_limit;
+  std::vector<Predictions> val_predictions;
+  std::vector<LeaderboardRow> rows;
+  for (size_t i = 0; i < zoo.size(); ++i) {
+    const ModelPreset& preset = zoo[i];
+    double budget = INFINITY;
+    if (limited) {
+      const double left = o.time_limit - seconds_since(start) - reserve;
+      if (left <= 0 && !predictor.models.empty()) {
+        result.failures.push_back({preset.name, "skipped: the time limit was reached"});
+        say(fmt::format("  {:<22} skipped: the time limit was reached", preset.name));
+        continue;
+      }
+      budget = std::max(left, 0.0) / static_cast<double>(zoo.size() - i);
+    }
+    const auto model_start = Clock::now();
+    const auto dir = work / "models" / preset.name;
+    try {
+      FittedModel fitted;
+      fitted.preset = preset;
+      std::string notes;
+      std::filesystem::create_directories(dir);
+      const size_t k = plan.folds.size();
+      for (size_t f = 0; f < k; ++f) {
+        FitContext context;
+        context.task = tables.task;
+        context.classes = classes;
+        context.seed = o.seed * 1000003 + i * 101 + f;
+        if (limited)
+          context.deadline = std::min(
+              deadline,
+              model_start + std::chrono::duration_cast<Clock::duration>(
+                                std::chrono::duration<double>(budget * double(f + 1) / double(k))));
+        auto model = make_model(preset, tables.task, classes);
+        model->fit(data_of(x, y, plan.folds[f].train), data_of(x, y, plan.folds[f].validation),
+                   context);
+        const std::string file = model->save(dir / fmt::format("fold{}", f));
+        fitted.files.push_back("models/" + preset.name + "/" + file);
+        if (f == 0) notes = model->fit_note();
+        fitted.folds.push_back(std::move(model));
+      }
+      LeaderboardRow row;
+      row.model = preset.name;
+      row.eval_metric = result.metric;
+      row.fit_time = row.fit_time_marginal = seconds_since(model_start);
+      const auto predict_start = Clock::now();
+      Predictions p = fitted.predict_out_of_fold(x_val, plan.fold_of_row);
+      row.pred_time_val = row.pred_time_val_marginal = seconds_since(predict_start);
+      for (double v : p.values)
+        if (!std::isfinite(v))
+          throw std::runtime_error("its validation predictions are not finite");
+      row.score_val = score(result.metric, p, y_val);
+      row.fit_order = static_cast<int>(predictor.models.size()) + 1;
+      say(fmt::format("  {:<22} score_val {:>12.6g}  fit {:7.2f} s  ({}{})", preset.name,
+                      row.score_val, row.fit_time, notes,
+                      k > 1 ? fmt::format("; first of {} folds", k) : ""));
+      predictor.models.push_back(std::move(fitted));
+      val_predictions.push_back(std::move(p));
+      rows.push_back(row);
+    } catch (const std::exception& e) {
+      result.failures.push_back({preset.name, e.what()});
+      say(fmt::format("  {:<22} failed: {}", preset.name, e.what()));
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  }
+  if (predictor.models.empty()) {
+    std::string why;
+    for (const auto& f : result.failures) why += fmt::format("\n  {}: {}", f.model, f.error);
+    throw std::runtime_error("no model could be fitted:" + why);
+  }
+
+  // The weighted ensemble over the validation predictions.
+  const auto ensemble_start = Clock::now();
+  const auto selection = select_ensemble(val_predictions, y_val, result.metric);
+  predictor.ensemble_weights = selection.weights;
+  LeaderboardRow ensemble;
+  ensemble.model = kEnsembleName;
+  ensemble.eval_metric = result.metric;
+  ensemble.stack_level = 2;
+  ensemble.score_val = score(result.metric, blend(val_predictions, selection.weights), y_val);
+  ensemble.fit_time_marginal = seconds_since(ensemble_start);
+  ensemble.fit_time = ensemble.fit_time_marginal;
+  for (size_t j = 0; j < rows.size(); ++j)
+    if (selection.weights[j] > 0) {
+      ensemble.fit_time += rows[j].fit_time;
+      ensemble.pred_time_val += rows[j].pred_time_val;
+    }
+  ensemble.fit_order = static_cast<int>(rows.size()) + 1;
+  rows.push_back(ensemble);
+  std::string members;
+  for (size_t j = 0; j < selection.weights.size(); ++j)
+    if (selection.weights[j] > 0)
+      members += fmt::format("{}{} {:.2f}", members.empty() ? "" : ", ",
+                             predictor.models[j].preset.name, selection.weights[j]);
+  say(fmt::format("  {:<22} score_val {:>12.6g}  ({})", kEnsembleName, ensemble.score_val,
+                  members));
+
+  // Scores on the test data.
+  Predictions best_test;
+  if (tables.has_test) {
+    int64_t bad = 0;
+    const Tensor x_test = predictor.encoder.encode(tables.test, &bad);
+    if (bad > 0)
+      say(
+          fmt::format("note: {} cells of the test data did not parse as their column's type and "
+                      "were treated as missing",
+                      bad));
+    std::vector<Predictions> test_predictions;
+    for (size_t j = 0; j < predictor.models.size(); ++j) {
+      const auto t0 = Clock::now();
+      test_predictions.push_back(predictor.models[j].predict(x_test));
+      rows[j].pred_time_test = rows[j].pred_time_test_marginal = seconds_since(t0);
+      rows[j].score_test = score(result.metric, test_predictions.back(), tables.y_test);
+    }
+    const auto t0 = Clock::now();
+    const Predictions blended = blend(test_predictions, selection.weights);
+    auto& e = rows.back();
+    e.pred_time_test_marginal = seconds_since(t0);
+    e.pred_time_test = e.pred_time_test_marginal;
+    for (size_t j = 0; j < predictor.models.size(); ++j)
+      if (selection.weights[j] > 0) e.pred_time_test += rows[j].pred_time_test;
+    e.score_test = score(result.metric, blended, tables.y_test);
+    test_predictions.push_back(blended);
+    // Every metric of the task, for every model.
+    std::string csv = "model,metric,value\n";
+    const auto names = predictor.model_names();
+    for (size_t j = 0; j < names.size(); ++j)
+      for (const auto& m : task_metrics(tables.task))
+        csv += fmt::format("{},{},{}\n", data::csv_cell(names[j]), m,
+                           metric_value(m, test_predictions[j], tables.y_test));
+    io::write_file_atomically(work / "test_metrics.csv", csv);
+    sort_leaderboard(rows);
+    const auto best_at = std::find(names.begin(), names.end(), rows.front().model) - names.begin();
+    best_test = test_predictions[static_cast<size_t>(best_at)];
+  }
+  sort_leaderboard(rows);
+  predictor.best = rows.front().model;
+  result.best = predictor.best;
+  result.leaderboard = rows;
+  predictor.save(work);
+  write_leaderboard(work, rows, tables.has_test);
+  write_failures(work, result.failures);
+  result.fit_seconds = seconds_since(start);
+  say(fmt::format("\n{}\nbest: {}; fitted in {:.1f} s{}",
+                  leaderboard_markdown(rows, tables.has_test), predictor.best, result.fit_seconds,
+                  limited ? fmt::format(" (time limit {} s)", o.time_limit) : ""));
+
+  // Reports on the test data, or else on the validation rows.
+  JudgedRows judged;
+  Predictions judged_predictions;
+  if (tables.has_test) {
+    judged = {tables.test, tables.y_test, {}, "test data"};
+    judged_predictions = best_test;
+    write_test_predictions(work / "test_predictions.csv", predictor, best_test, tables.y_test);
+  } else {
+    judged = {tables.train.subset(plan.validation_rows), y_val,
+              plan.bagged ? plan.fold_of_row : std::vector<int>{},
+              plan.bagged ? "out-of-fold rows" : "validation rows"};
+    judged_predictions = predictor.predict_encoded(
+        x_val, predictor.best, judged.fold_of_row.empty() ? nullptr : &judged.fold_of_row);
+  }
+  write_prediction_plots(work, predictor, judged_predictions, judged.y, judged.what);
+  const auto importance = permutation_importance(predictor, judged, 5, o.seed);
+  write_feature_importance(work, importance, result.metric, judged.what);
+  replace_folder(work, o.out);
+  say(
+      fmt::format("predictor, leaderboard, feature importance and plots in {}\n  scidl predict "
+                  "--model {} --input TABLE --output predictions.csv",
+                  o.out.string(), o.out.string()));
+  return result;
+}
+
+}  // namespace scidl::automl
