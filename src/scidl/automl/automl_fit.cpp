@@ -113,9 +113,8 @@ class ScopedThreads {
 
 constexpr double kSmallTableCells = 1e6;
 
-}  // namespace
-
-AutomlResult run_automl(const AutomlOptions& o) {
+// Everything run_automl does after choosing the folder `work` it writes into.
+AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work) {
   const auto start = Clock::now();
   const bool limited = o.time_limit > 0;
   const auto deadline = limited ? start + std::chrono::duration_cast<Clock::duration>(
@@ -124,9 +123,6 @@ AutomlResult run_automl(const AutomlOptions& o) {
   auto say = [&](const std::string& text) {
     if (o.verbose) fmt::print("{}\n", text);
   };
-  if (o.preset != "medium" && o.preset != "best")
-    throw std::invalid_argument(fmt::format("--preset {}: choose medium or best", o.preset));
-  const auto work = working_folder(o);
 
   TrainingTables tables = prepare_tables(o);
   AutomlResult result;
@@ -349,12 +345,34 @@ AutomlResult run_automl(const AutomlOptions& o) {
   write_prediction_plots(work, predictor, judged_predictions, judged.y, judged.what);
   const auto importance = permutation_importance(predictor, judged, 5, o.seed);
   write_feature_importance(work, importance, result.metric, judged.what);
-  replace_folder(work, o.out);
   say(
       fmt::format("predictor, leaderboard, feature importance and plots in {}\n  scidl predict "
                   "--model {} --input TABLE --output predictions.csv",
                   o.out.string(), o.out.string()));
   return result;
+}
+
+}  // namespace
+
+AutomlResult run_automl(const AutomlOptions& o) {
+  if (o.preset != "medium" && o.preset != "best")
+    throw std::invalid_argument(fmt::format("--preset {}: choose medium or best", o.preset));
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(o.out, ec);
+  const auto work = working_folder(o);
+  try {
+    AutomlResult result = fit_into(o, work);
+    replace_folder(work, o.out);
+    return result;
+  } catch (...) {  // a failed run leaves the folder as it found it
+    if (work != o.out || !existed) {
+      std::filesystem::remove_all(work, ec);
+    } else {
+      for (const auto& entry : std::filesystem::directory_iterator(work, ec))
+        std::filesystem::remove_all(entry.path(), ec);
+    }
+    throw;
+  }
 }
 
 }  // namespace scidl::automl

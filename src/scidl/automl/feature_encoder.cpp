@@ -78,7 +78,12 @@ FeatureEncoder::FeatureEncoder(const RawTable& table, const std::vector<ColumnIn
         for (size_t i = 0; i < w; ++i)
           if (!std::isnan(v[i])) present[i].push_back(v[i]);
       }
-      for (size_t i = 0; i < w; ++i) col.medians.push_back(median(present[i]));
+      for (size_t i = 0; i < w; ++i) {
+        const auto [lo, hi] = std::minmax_element(present[i].begin(), present[i].end());
+        if (info.kind == ColumnKind::Date && (present[i].empty() || *lo == *hi)) continue;
+        col.medians.push_back(median(present[i]));
+        if (info.kind == ColumnKind::Date) col.parts.push_back(static_cast<int>(i));
+      }
     }
     columns_.push_back(std::move(col));
   }
@@ -91,7 +96,7 @@ void FeatureEncoder::name_features() {
     if (col.kind == ColumnKind::Numeric) {
       feature_names_.push_back(col.name);
     } else if (col.kind == ColumnKind::Date) {
-      for (const char* part : kDateParts) feature_names_.push_back(col.name + "." + part);
+      for (int part : col.parts) feature_names_.push_back(col.name + "." + kDateParts[part]);
     } else {
       for (const auto& value : col.categories) feature_names_.push_back(col.name + "=" + value);
     }
@@ -120,14 +125,16 @@ Tensor FeatureEncoder::encode(const RawTable& table, int64_t* bad_cells) const {
       offset += static_cast<int64_t>(col.categories.size());
       continue;
     }
-    const size_t w = width_of(col.kind);
+    const size_t w = col.medians.size();
     double v[4];
     bool bad = false;
     for (int64_t r = 0; r < n; ++r) {
       cell_values(col.kind, cells[static_cast<size_t>(r)], v, bad);
       bad_count += bad;
-      for (size_t i = 0; i < w; ++i)
-        x[static_cast<size_t>(r * f + offset) + i] = std::isnan(v[i]) ? col.medians[i] : v[i];
+      for (size_t i = 0; i < w; ++i) {
+        const double value = v[col.kind == ColumnKind::Date ? col.parts[i] : 0];
+        x[static_cast<size_t>(r * f + offset) + i] = std::isnan(value) ? col.medians[i] : value;
+      }
     }
     offset += static_cast<int64_t>(w);
   }
@@ -143,6 +150,7 @@ nlohmann::json FeatureEncoder::to_json() const {
       j["categories"] = col.categories;
     else
       j["medians"] = col.medians;
+    if (col.kind == ColumnKind::Date) j["parts"] = col.parts;
     cols.push_back(j);
   }
   return {{"columns", cols}};
@@ -163,9 +171,17 @@ FeatureEncoder FeatureEncoder::from_json(const nlohmann::json& j) {
             fmt::format("the categories of column '{}' are not sorted", col.name));
     } else {
       col.medians = c.at("medians").get<std::vector<double>>();
-      if (col.medians.size() != width_of(col.kind))
-        throw std::invalid_argument(fmt::format("column '{}' has {} medians, not {}", col.name,
-                                                col.medians.size(), width_of(col.kind)));
+      if (col.kind == ColumnKind::Date) {
+        col.parts = c.at("parts").get<std::vector<int>>();
+        for (int part : col.parts)
+          if (part < 0 || part > 3 || !std::is_sorted(col.parts.begin(), col.parts.end()))
+            throw std::invalid_argument(
+                fmt::format("date column '{}': parts must be sorted, from 0 to 3", col.name));
+      }
+      const size_t w = col.kind == ColumnKind::Date ? col.parts.size() : 1;
+      if (col.medians.size() != w)
+        throw std::invalid_argument(
+            fmt::format("column '{}' has {} medians, not {}", col.name, col.medians.size(), w));
     }
     e.columns_.push_back(std::move(col));
   }
