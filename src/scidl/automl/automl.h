@@ -13,7 +13,8 @@
 //   plots/predicted_vs_true.svg|png, plots/residuals.svg|png (regression), or the confusion
 //                         matrix (classification), on the test data or else the validation rows
 // A model that throws is recorded and skipped; the time limit bounds fitting (each model gets
-// an equal share of what is left, and stops at its share with what it has learned).
+// an equal share of what is left, and stops at its share with what it has learned); with
+// bagging, time left after the zoo goes to a small random search (tabular_model.h).
 #pragma once
 #include <filesystem>
 #include <optional>

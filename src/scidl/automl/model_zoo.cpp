@@ -3,11 +3,13 @@
 // smaller learning rate (as AutoGluon's LightGBMLarge), and a wider, deeper MLP.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "scidl/automl/neural_net_model.h"
 #include "scidl/automl/tabular_model.h"
 #include "scidl/automl/xgboost_model.h"
+#include "scidl/tensor/random.h"
 
 namespace scidl::automl {
 
@@ -29,6 +31,36 @@ std::vector<ModelPreset> model_zoo(Task) {
       {"NeuralNetScidl_Wide",
        "neural_net",
        {{"hidden", 3}, {"width", 256}, {"dropout", 0.2}, {"lr", 1e-3}}},
+  };
+}
+
+std::vector<ModelPreset> search_variants(Task, int round, uint64_t seed) {
+  Generator gen(seed * 7919 + static_cast<uint64_t>(round));
+  auto uniform = [&](double lo, double hi) {
+    return lo + (hi - lo) * static_cast<double>(gen.next_u64() >> 11) * 0x1.0p-53;
+  };
+  auto log_uniform = [&](double lo, double hi) {
+    return std::exp(uniform(std::log(lo), std::log(hi)));
+  };
+  auto pick = [&](std::initializer_list<int> choices) {
+    return *(choices.begin() + gen.next_u64() % choices.size());
+  };
+  const std::string suffix = "_r" + std::to_string(round);
+  return {
+      {"XGBoost" + suffix,
+       "xgboost",
+       {{"eta", log_uniform(0.01, 0.3)},
+        {"max_depth", pick({3, 4, 5, 6, 7, 8, 10})},
+        {"min_child_weight", pick({1, 2, 3, 5, 8})},
+        {"subsample", uniform(0.6, 1.0)},
+        {"colsample_bytree", uniform(0.5, 1.0)},
+        {"early_stopping_rounds", 100}}},
+      {"NeuralNetScidl" + suffix,
+       "neural_net",
+       {{"hidden", pick({1, 2, 3, 4})},
+        {"width", pick({32, 64, 128, 256, 512})},
+        {"dropout", uniform(0.0, 0.4)},
+        {"lr", log_uniform(3e-4, 1e-2)}}},
   };
 }
 

@@ -53,6 +53,10 @@ struct ModelPreset {
 // "medium" or "best": the same zoo; the preset decides bagging (automl/folds.h).
 std::vector<ModelPreset> model_zoo(Task task);
 
+// Round `round` (from 1) of the zoo's small random search: one variant of XGBoost and one of the
+// MLP, drawn from `seed` (named XGBoost_rN, NeuralNetScidl_rN).
+std::vector<ModelPreset> search_variants(Task task, int round, uint64_t seed);
+
 std::unique_ptr<TabularModel> make_model(const ModelPreset& preset, Task task, int64_t classes);
 std::unique_ptr<TabularModel> load_tabular_model(const ModelPreset& preset, Task task,
                                                  int64_t classes,
