@@ -1,52 +1,59 @@
 #!/usr/bin/env bash
-# bench/run automl_bike [TIME_LIMIT] [PRESET]: the lecture's AutoML case, daily bike rentals
-# (Debian gretl-data), cnt without casual and registered, one seeded 70/30 split written once
-# (bench/peers/automl_bike.py split) so every side fits and is tested on the same rows.
+# bench/run automl_bike [TIME_LIMIT] [PRESET] [SPLITS]: the lecture's AutoML case, daily bike
+# rentals (Debian gretl-data), cnt without casual and registered. Each of SPLITS (default 3)
+# seeded 70/30 splits is written once (bench/peers/automl_bike.py split), so every side fits
+# and is tested on the same rows; figures are means over the splits (one split's test RMSE moves
+# by +-30 with the seed alone).
 #   scidl automl at the time limit (default 60 s, preset medium); XGBoost alone on scidl's own
 #   holdout (--models XGBoost, the same folds); AutoGluon at the same limit and preset where
-#   it imports (SCIDL_AUTOGLUON_PYTHON, default /work/venvs/autogluon/bin/python), and
-#   XGBoost (Python), scikit-learn's HistGradientBoosting and a PyTorch MLP.
-# Line: `automl_bike scidl_rmse=.. peer_rmse=.. scidl_s=.. peer_s=..` (test RMSE of each
-# side's ensemble, wall seconds of fitting), then the best single models of each side.
+#   it imports (SCIDL_AUTOGLUON_PYTHON, default /work/venvs/autogluon/bin/python); XGBoost
+#   (Python), scikit-learn's HistGradientBoosting and scidl's MLP written in PyTorch.
+# Line: `automl_bike scidl_rmse=.. peer_rmse=.. scidl_s=.. peer_s=..` (mean test RMSE of each
+# side's ensemble, mean wall seconds of fitting), then the best single models of each side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 limit=${1:-60}
 preset=${2:-medium}
+splits=${3:-3}
 python=${SCIDL_TORCH_PYTHON:-/usr/bin/python3}
 ag_python=${SCIDL_AUTOGLUON_PYTHON:-/work/venvs/autogluon/bin/python}
 source bench/common.bash
 
 out=$(mktemp -d /tmp/scidl_bench_automl.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-/usr/bin/python3 bench/peers/automl_bike.py split "$out"
-
 # Test RMSE of a model in a scidl leaderboard.csv (score_test is the negated RMSE).
 test_rmse() { awk -F, -v m="$2" '$1 == m { printf "%.2f", -$2 }' "$1/leaderboard.csv"; }
 best_single() { awk -F, 'NR > 1 && $1 != "WeightedEnsemble_L2" && (b == "" || -$2 < b) { b = -$2 }
                          END { printf "%.2f", b }' "$1/leaderboard.csv"; }
+has_autogluon=0
+"$ag_python" -c "import autogluon.tabular" 2>/dev/null && has_autogluon=1
+[[ $has_autogluon == 1 ]] || echo "automl_bike: AutoGluon does not import with $ag_python" >&2
 
-start=$(date +%s.%N)
-build/scidl automl -q --data "$out/train.csv" --test "$out/test.csv" --target cnt \
-  --time-limit "$limit" --preset "$preset" --out "$out/scidl"
-scidl_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
-build/scidl automl -q --data "$out/train.csv" --test "$out/test.csv" --target cnt \
-  --preset "$preset" --models XGBoost --out "$out/xgb"
-
-peer_rmse=n/a peer_s=n/a peer_single=n/a
-if "$ag_python" -c "import autogluon.tabular" 2>/dev/null; then
-  ag=$("$ag_python" bench/peers/automl_bike.py autogluon "$out" --time-limit "$limit" \
-    --preset "$preset" 2>/dev/null)
-  peer_rmse=$(value_of autogluon_rmse <<<"$ag"); peer_s=$(value_of autogluon_s <<<"$ag")
-  peer_single=$(value_of autogluon_best_single_rmse <<<"$ag")
-else
-  echo "automl_bike: AutoGluon does not import with $ag_python; peers below only" >&2
-fi
-xgb_py=$("$ag_python" bench/peers/automl_bike.py xgboost "$out" 2>/dev/null || true)
-others=$(/usr/bin/python3 bench/peers/automl_bike.py hgb "$out" 2>/dev/null || true)
-others+=$'\n'$("$python" bench/peers/automl_bike.py torch_mlp "$out" 2>/dev/null || true)
-echo "automl_bike scidl_rmse=$(test_rmse "$out/scidl" WeightedEnsemble_L2) peer_rmse=$peer_rmse" \
-  "scidl_s=$scidl_s peer_s=$peer_s limit_s=$limit preset=$preset"
-echo "  best single model: scidl $(best_single "$out/scidl"), AutoGluon $peer_single;" \
-  "XGBoost alone: on scidl's folds $(test_rmse "$out/xgb" XGBoost)," \
-  "Python $(value_of xgboost_rmse <<<"$xgb_py");" \
-  "HistGradientBoosting $(value_of hgb_rmse <<<"$others"); PyTorch MLP $(value_of torch_mlp_rmse <<<"$others")"
+results=$out/results.txt
+for ((seed = 1; seed <= splits; ++seed)); do
+  d=$out/split$seed
+  mkdir -p "$d"
+  /usr/bin/python3 bench/peers/automl_bike.py split "$d" --seed "$seed"
+  start=$(date +%s.%N)
+  build/scidl automl -q --data "$d/train.csv" --test "$d/test.csv" --target cnt --seed "$seed" \
+    --time-limit "$limit" --preset "$preset" --out "$d/scidl"
+  echo "scidl_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" >>"$results"
+  echo "scidl_rmse=$(test_rmse "$d/scidl" WeightedEnsemble_L2)" >>"$results"
+  echo "scidl_single=$(best_single "$d/scidl")" >>"$results"
+  build/scidl automl -q --data "$d/train.csv" --test "$d/test.csv" --target cnt --seed "$seed" \
+    --preset "$preset" --models XGBoost --out "$d/xgb"
+  echo "xgb_same_folds=$(test_rmse "$d/xgb" XGBoost)" >>"$results"
+  if [[ $has_autogluon == 1 ]]; then
+    "$ag_python" bench/peers/automl_bike.py autogluon "$d" --time-limit "$limit" \
+      --preset "$preset" 2>/dev/null >>"$results"
+  fi
+  { "$ag_python" bench/peers/automl_bike.py xgboost "$d" 2>/dev/null || true; } >>"$results"
+  { /usr/bin/python3 bench/peers/automl_bike.py hgb "$d" 2>/dev/null || true; } >>"$results"
+  { "$python" bench/peers/automl_bike.py torch_mlp "$d" 2>/dev/null || true; } >>"$results"
+done
+mean() { awk -F= -v k="$1" '$1 == k { s += $2; n++ } END { if (n) printf "%.2f", s / n; else printf "n/a" }' "$results"; }
+echo "automl_bike scidl_rmse=$(mean scidl_rmse) peer_rmse=$(mean autogluon_rmse)" \
+  "scidl_s=$(mean scidl_s) peer_s=$(mean autogluon_s) limit_s=$limit preset=$preset splits=$splits"
+echo "  best single model: scidl $(mean scidl_single), AutoGluon $(mean autogluon_best_single_rmse);" \
+  "XGBoost alone: on scidl's folds $(mean xgb_same_folds), Python $(mean xgboost_rmse);" \
+  "HistGradientBoosting $(mean hgb_rmse); scidl's MLP in PyTorch $(mean torch_mlp_rmse)"

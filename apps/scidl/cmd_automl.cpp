@@ -20,7 +20,8 @@ SCIDL_COMMAND([](CLI::App& app) {
   auto& o = a->options;
   auto* cmd = app.add_subcommand(
       "automl",
-      "Fit a zoo of models to a table (linear, scidl networks, XGBoost), ensemble them and "
+      "Fit a zoo of models to a table (linear, scidl networks, XGBoost's boosted trees and "
+      "random forest), ensemble them and "
       "rank them on a leaderboard, as AutoGluon does");
   cmd->add_option("--data", a->data, "the table to learn from (CSV with a header row, or .gdt)")
       ->required()
@@ -50,8 +51,8 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->excludes(test);
   cmd->add_option("--exclude", o.exclude, "columns that are not inputs (repeatable)");
   cmd->add_option("--models", o.models,
-                  "fit only these models of the zoo: LinearModel, XGBoost, NeuralNetScidl, "
-                  "XGBoostLarge, NeuralNetScidl_Wide (repeatable)");
+                  "fit only these models of the zoo: LinearModel, XGBoost, RandomForest, "
+                  "NeuralNetScidl, XGBoostLarge, NeuralNetScidl_Wide (repeatable)");
   cmd->add_option("--seed", o.seed, "seed of the splits and the models")
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 62))
       ->capture_default_str();

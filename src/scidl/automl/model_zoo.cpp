@@ -1,6 +1,8 @@
 // The zoo, in the order models are fitted (fast ones first, so a short time limit still ends
-// with a model): a linear baseline, XGBoost with its defaults, a scidl MLP, larger trees with a
-// smaller learning rate (as AutoGluon's LightGBMLarge), and a wider, deeper MLP.
+// with a model): a linear baseline, XGBoost with AutoGluon's settings, a random forest (XGBoost's
+// random-forest mode: 300 trees of one round on 63.2% of the rows, 80% of the columns per split,
+// as bootstrap samples hold), a scidl MLP, larger trees with a smaller learning rate (as
+// AutoGluon's LightGBMLarge), and a wider, deeper MLP.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -17,6 +19,16 @@ std::vector<ModelPreset> model_zoo(Task) {
   return {
       {"LinearModel", "neural_net", {{"hidden", 0}, {"l2", 1e-4}, {"lr", 1e-2}, {"patience", 20}}},
       {"XGBoost", "xgboost", {{"eta", 0.1}, {"max_depth", 6}}},
+      {"RandomForest",
+       "xgboost",
+       {{"num_parallel_tree", 300},
+        {"rounds", 1},
+        {"eta", 1.0},
+        {"subsample", 0.632},
+        {"colsample_bynode", 0.8},
+        {"max_depth", 14},
+        {"lambda", 0.0},
+        {"min_child_weight", 1}}},
       {"NeuralNetScidl",
        "neural_net",
        {{"hidden", 2}, {"width", 128}, {"dropout", 0.1}, {"lr", 3e-3}}},

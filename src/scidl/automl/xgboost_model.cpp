@@ -99,7 +99,11 @@ void XGBoostModel::fit(const TabularData& train, const TabularData& validation,
   XGBoosterFree(booster);
   if (booster_) XGBoosterFree(booster_);
   booster_ = sliced;
-  note_ = fmt::format("{} trees grown, best at {}", std::min(round + 1, rounds), best_round + 1);
+  const int forest = params_.value("num_parallel_tree", 1);
+  note_ = forest > 1 ? fmt::format("{} rounds of {} trees, best at {}", std::min(round + 1, rounds),
+                                   forest, best_round + 1)
+                     : fmt::format("{} trees grown, best at {}", std::min(round + 1, rounds),
+                                   best_round + 1);
   if (timed_out) note_ += ", stopped at the time limit";
 }
 
