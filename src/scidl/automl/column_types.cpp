@@ -10,16 +10,6 @@
 namespace scidl::automl {
 namespace {
 
-// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 bool digits(const std::string& s, size_t at, size_t n) {
   if (at + n > s.size()) return false;
   for (size_t i = at; i < at + n; ++i)
@@ -62,6 +52,16 @@ ColumnKind column_kind_from_name(const std::string& name) {
        {ColumnKind::Numeric, ColumnKind::Date, ColumnKind::Categorical, ColumnKind::Dropped})
     if (name == column_kind_name(kind)) return kind;
   throw std::invalid_argument(fmt::format("unknown column type '{}'", name));
+}
+
+// Howard Hinnant's days_from_civil.
+int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
 }
 
 bool parse_date(const std::string& cell, int& year, int& month, int& day, int& weekday) {
@@ -118,7 +118,7 @@ ColumnInfo infer_column(const std::string& name, const std::vector<std::string>&
     }
   } else if (dates == present) {
     info.kind = ColumnKind::Date;
-    info.note = "split into year, month, day, day of week";
+    info.note = "split into year, month, day, day of week; and as days since 1970";
   } else {
     info.kind = ColumnKind::Categorical;
     if (numbers > 0 && first_text >= 0) {

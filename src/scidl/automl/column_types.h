@@ -2,7 +2,8 @@
 // decide it, and reported to the user before anything trains:
 //   numeric      every present cell is a number
 //   date         every present cell is a date, YYYY-MM-DD (a time after it is ignored): split
-//                into year, month, day and day of week (Monday 0, as pandas numbers them)
+//                into year, month, day and day of week (Monday 0, as pandas numbers them), and
+//                kept as a number (days since 1970-01-01), as AutoGluon keeps the datetime
 //   categorical  text, or numbers mixed with text (the note names the first text cell)
 //   dropped      every cell missing; one value throughout (constant); or ID-like: text with a
 //                different value in every row, or the integers 1, 2, 3, ... (a row number)
@@ -39,6 +40,8 @@ std::string columns_markdown(const std::vector<ColumnInfo>& columns, int64_t row
 
 // A date cell as its parts (year, month, day, day of week), or false when it is not a date.
 bool parse_date(const std::string& cell, int& year, int& month, int& day, int& weekday);
+// Days since 1970-01-01 of a valid civil date.
+int64_t days_from_civil(int64_t year, int64_t month, int64_t day);
 
 nlohmann::json to_json(const ColumnInfo& column);
 ColumnInfo column_info_from_json(const nlohmann::json& j);

@@ -11,7 +11,8 @@ namespace scidl::automl {
 namespace {
 
 constexpr size_t kMaxCategories = 100;
-constexpr const char* kDateParts[] = {"year", "month", "day", "dayofweek"};
+constexpr const char* kDateParts[] = {"year", "month", "day", "dayofweek", "days"};
+constexpr int kDateWidth = 5;
 
 // The numbers one cell stands for: 1 for numeric, 4 for a date; NaN where missing or bad.
 void cell_values(ColumnKind kind, const std::string& cell, double* out, bool& bad) {
@@ -25,9 +26,10 @@ void cell_values(ColumnKind kind, const std::string& cell, double* out, bool& ba
   int y, m, d, w;
   if (parse_date(cell, y, m, d, w)) {
     out[0] = y, out[1] = m, out[2] = d, out[3] = w;
+    out[4] = static_cast<double>(days_from_civil(y, m, d));
     return;
   }
-  for (int i = 0; i < 4; ++i) out[i] = std::nan("");
+  for (int i = 0; i < kDateWidth; ++i) out[i] = std::nan("");
   bad = !is_missing(cell);
 }
 
@@ -41,7 +43,7 @@ double median(std::vector<double> v) {
   return 0.5 * (lo + hi);
 }
 
-size_t width_of(ColumnKind kind) { return kind == ColumnKind::Date ? 4 : 1; }
+size_t width_of(ColumnKind kind) { return kind == ColumnKind::Date ? kDateWidth : 1; }
 
 }  // namespace
 
@@ -71,7 +73,7 @@ FeatureEncoder::FeatureEncoder(const RawTable& table, const std::vector<ColumnIn
     } else {
       const size_t w = width_of(info.kind);
       std::vector<std::vector<double>> present(w);
-      double v[4];
+      double v[kDateWidth];
       bool bad = false;
       for (int64_t r : all) {
         cell_values(info.kind, cells[static_cast<size_t>(r)], v, bad);
@@ -126,7 +128,7 @@ Tensor FeatureEncoder::encode(const RawTable& table, int64_t* bad_cells) const {
       continue;
     }
     const size_t w = col.medians.size();
-    double v[4];
+    double v[kDateWidth];
     bool bad = false;
     for (int64_t r = 0; r < n; ++r) {
       cell_values(col.kind, cells[static_cast<size_t>(r)], v, bad);
@@ -174,9 +176,9 @@ FeatureEncoder FeatureEncoder::from_json(const nlohmann::json& j) {
       if (col.kind == ColumnKind::Date) {
         col.parts = c.at("parts").get<std::vector<int>>();
         for (int part : col.parts)
-          if (part < 0 || part > 3 || !std::is_sorted(col.parts.begin(), col.parts.end()))
-            throw std::invalid_argument(
-                fmt::format("date column '{}': parts must be sorted, from 0 to 3", col.name));
+          if (part < 0 || part >= kDateWidth || !std::is_sorted(col.parts.begin(), col.parts.end()))
+            throw std::invalid_argument(fmt::format(
+                "date column '{}': parts must be sorted, from 0 to {}", col.name, kDateWidth - 1));
       }
       const size_t w = col.kind == ColumnKind::Date ? col.parts.size() : 1;
       if (col.medians.size() != w)

@@ -1,9 +1,9 @@
 // A table's columns as the numbers every model of the zoo reads, learned from the training rows
 // alone and saved with the predictor so later tables are encoded the same way:
 //   numeric      the value; a missing one becomes the training median
-//   date         its parts (year, month, day, day of week) that vary over the training rows (a
-//                part that does not carries nothing and would only be scaled by zero spread),
-//                each imputed like a number
+//   date         its parts (year, month, day, day of week, days since 1970) that vary over the
+//                training rows (a part that does not carries nothing and would only be scaled by
+//                zero spread), each imputed like a number
 //   categorical  one-hot over the training data's 100 most frequent values (an unseen or missing
 //                value sets none), as AutoGluon's neural network and linear models see them
 // Dropped columns are not read. A later table is read by column name (order free, extra columns
@@ -42,8 +42,8 @@ class FeatureEncoder {
   struct Column {
     std::string name;
     ColumnKind kind = ColumnKind::Numeric;
-    std::vector<double> medians;          // numeric: 1; date: one per part
-    std::vector<int> parts;               // date: which of year, month, day, day of week
+    std::vector<double> medians;  // numeric: 1; date: one per part
+    std::vector<int> parts;       // date: which of year, month, day, day of week, days since 1970
     std::vector<std::string> categories;  // categorical
   };
   void name_features();

@@ -31,7 +31,7 @@ std::vector<ModelPreset> model_zoo(Task) {
         {"min_child_weight", 1}}},
       {"NeuralNetScidl",
        "neural_net",
-       {{"hidden", 2}, {"width", 128}, {"dropout", 0.1}, {"lr", 3e-3}}},
+       {{"hidden", 2}, {"width", 128}, {"dropout", 0.1}, {"lr", 1e-3}}},
       {"XGBoostLarge",
        "xgboost",
        {{"eta", 0.03},
