@@ -3,7 +3,10 @@
 // and a predictor `scidl predict --model DIR` reads (automl/automl.h).
 #include <fmt/core.h>
 
+#include <cstdlib>
+
 #include "command.h"
+#include "interrupt.h"
 #include "option_ranges.h"
 #include "scidl/automl/automl.h"
 
@@ -68,7 +71,15 @@ SCIDL_COMMAND([](CLI::App& app) {
     if (!a->task.empty())
       o.task = a->task == "regression" ? scidl::automl::Task::Regression
                                        : scidl::automl::Task::Classification;
-    scidl::automl::run_automl(o);
+    const scidl::cli::StopOnInterrupt interrupt(
+        "\nscidl: stopping the model being fitted; the predictor is made of those fitted so far "
+        "(Ctrl-C again to quit now)\n");
+    o.stop_requested = interrupt.flag();
+    if (scidl::automl::run_automl(o).interrupted) {
+      fmt::print(stderr, "scidl: interrupted; the predictor in {} holds the models fitted so far\n",
+                 o.out.string());
+      std::exit(130);
+    }
   });
 });
 

@@ -256,3 +256,25 @@ TEST(AutomlCommand, PredictNamesAMissingColumnAndABrokenPredictor) {
             std::string::npos)
       << broken.output;
 }
+
+TEST(AutomlCommand, CtrlCStopsTheFitAndKeepsAPredictorOfWhatWasFitted) {
+  TempDir dir("automl_interrupt");
+  const auto out = dir.path / "run";
+  // Bagging the whole zoo takes several seconds; the signal comes after one.
+  const std::string cmd = "sh -c '" + std::string(SCIDL_CLI) + " automl --data " + kBike +
+                          " --target cnt --preset best --out " + out.string() +
+                          " > /dev/null 2>&1 & pid=$!; sleep 1; kill -INT $pid; wait $pid; "
+                          "echo status=$?'";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char buf[256] = {};
+  std::string output;
+  while (fgets(buf, sizeof buf, pipe)) output += buf;
+  pclose(pipe);
+  EXPECT_NE(output.find("status=130"), std::string::npos) << output;
+  EXPECT_TRUE(std::filesystem::exists(out / "predictor.json"));
+  EXPECT_NE(read_text(out / "failures.csv").find("skipped: stopped (Ctrl-C)"), std::string::npos);
+  const auto p = run_cli("predict --model " + out.string() + " --input " + kBike + " --output " +
+                         (dir.path / "p.csv").string());
+  EXPECT_EQ(p.status, 0) << p.output;
+}

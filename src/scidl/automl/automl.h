@@ -16,6 +16,7 @@
 // an equal share of what is left, and stops at its share with what it has learned); with
 // bagging, time left after the zoo goes to a small random search (tabular_model.h).
 #pragma once
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -40,6 +41,9 @@ struct AutomlOptions {
   std::vector<std::string> models;   // the zoo's models to fit; empty: all
   bool overwrite = false;
   bool verbose = true;
+  // Set (Ctrl-C): the model in progress stops with what it has learned, the rest are skipped,
+  // and the predictor is made of what was fitted.
+  const std::atomic<bool>* stop_requested = nullptr;
 };
 
 struct ModelFailure {
@@ -54,6 +58,7 @@ struct AutomlResult {
   double fit_seconds = 0;  // reading the table to the saved predictor
   int64_t train_rows = 0, test_rows = 0, dropped_rows = 0;
   std::string best;
+  bool interrupted = false;  // stop_requested was set: some models stopped early or were skipped
 };
 
 AutomlResult run_automl(const AutomlOptions& options);

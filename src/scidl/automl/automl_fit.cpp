@@ -199,6 +199,7 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
         context.task = tables.task;
         context.classes = classes;
         context.seed = o.seed * 1000003 + index * 101 + f;
+        context.stop = o.stop_requested;
         if (limited)
           context.deadline = std::min(
               deadline,
@@ -238,7 +239,13 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
     }
   };
   auto seconds_left = [&] { return o.time_limit - seconds_since(start) - reserve; };
+  auto stopped = [&] { return o.stop_requested != nullptr && o.stop_requested->load(); };
   for (size_t i = 0; i < zoo.size(); ++i) {
+    if (stopped() && !predictor.models.empty()) {
+      result.failures.push_back({zoo[i].name, "skipped: stopped (Ctrl-C)"});
+      say(fmt::format("  {:<22} skipped: stopped (Ctrl-C)", zoo[i].name));
+      continue;
+    }
     double budget = INFINITY;
     if (limited) {
       const double left = seconds_left();
@@ -261,7 +268,7 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
       if (seconds_left() < o.time_limit / 3) break;
       for (size_t v = 0; v < variants.size(); ++v) {
         const double left = seconds_left();
-        if (left <= 0) break;
+        if (left <= 0 || stopped()) break;
         const double planned =
             double((kSearchRounds - round) * variants.size() + variants.size() - v);
         fit_one(variants[v], left / planned, zoo.size() + round * variants.size() + v);
@@ -346,6 +353,7 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
   write_leaderboard(work, rows, tables.has_test);
   write_failures(work, result.failures);
   result.fit_seconds = seconds_since(start);
+  result.interrupted = stopped();
   say(fmt::format("\n{}\nbest: {}; fitted in {:.1f} s{}",
                   leaderboard_markdown(rows, tables.has_test), predictor.best, result.fit_seconds,
                   limited ? fmt::format(" (time limit {} s)", o.time_limit) : ""));

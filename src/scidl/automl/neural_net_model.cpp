@@ -15,12 +15,12 @@
 namespace scidl::automl {
 namespace {
 
-// Stops the fit after the batch in progress once the deadline has passed.
+// Stops the fit after the batch in progress once the deadline has passed (or a stop is asked).
 class DeadlineStop : public train::Callback {
  public:
-  explicit DeadlineStop(Clock::time_point deadline) : deadline_(deadline) {}
+  explicit DeadlineStop(const FitContext& context) : context_(context) {}
   void on_batch_end(train::Trainer& trainer, int64_t, const train::Logs&) override {
-    if (Clock::now() >= deadline_) {
+    if (context_.should_stop()) {
       trainer.stop_training = true;
       hit = true;
     }
@@ -28,7 +28,7 @@ class DeadlineStop : public train::Callback {
   bool hit = false;
 
  private:
-  Clock::time_point deadline_;
+  const FitContext& context_;
 };
 
 data::Dataset dataset(const TabularData& d, Task task) {
@@ -78,7 +78,7 @@ void NeuralNetModel::fit(const TabularData& train, const TabularData& validation
   stopping.patience = params_.value("patience", 30);
   stopping.restore_best_weights = true;
   train::EarlyStopping early(stopping);
-  DeadlineStop deadline(context.deadline);
+  DeadlineStop deadline(context);
   train::FitOptions options;
   options.epochs = params_.value("epochs", 500);
   options.batch_size = std::clamp<int64_t>(train.rows() / 16, 16, 512);

@@ -4,6 +4,7 @@
 // folder. Families: "neural_net" (a scidl network; the linear baseline is one without hidden
 // layers) and "xgboost" (gradient-boosted trees, or a random forest, through XGBoost's C API).
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -30,6 +31,9 @@ struct FitContext {
   int64_t classes = 0;  // classification
   uint64_t seed = 0;
   Clock::time_point deadline = Clock::time_point::max();  // stop with what is learned by then
+  const std::atomic<bool>* stop = nullptr;  // set (Ctrl-C): stop the same way, at once
+
+  bool should_stop() const { return Clock::now() >= deadline || (stop != nullptr && stop->load()); }
 };
 
 class TabularModel {

@@ -89,7 +89,7 @@ void XGBoostModel::fit(const TabularData& train, const TabularData& validation,
     const double value = eval_value(line);
     if (value < best) best = value, best_round = round;
     if (round - best_round >= patience) break;
-    if (Clock::now() >= context.deadline) {
+    if (context.should_stop()) {
       timed_out = true;
       break;
     }
