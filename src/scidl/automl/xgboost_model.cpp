@@ -55,56 +55,90 @@ XGBoostModel::~XGBoostModel() {
   if (booster_) XGBoosterFree(booster_);
 }
 
+namespace {
+
+// A booster grown on `dtrain` round by round, keeping the best round on `dval`.
+struct Grown {
+  BoosterHandle booster = nullptr;  // cut back to the best round
+  int rounds_grown = 0, best_round = -1;
+  bool timed_out = false;
+};
+
+}  // namespace
+
 void XGBoostModel::fit(const TabularData& train, const TabularData& validation,
                        const FitContext& context) {
   Matrix dtrain(train.x, &train.y), dval(validation.x, &validation.y);
   DMatrixHandle cache[] = {dtrain.handle, dval.handle};
-  BoosterHandle booster = nullptr;
-  check(XGBoosterCreate(cache, 2, &booster), "XGBoosterCreate");
-  auto set = [&](const char* key, const std::string& value) {
-    check(XGBoosterSetParam(booster, key, value.c_str()), "XGBoosterSetParam");
-  };
   const bool regression = task_ == Task::Regression;
-  set("objective", regression ? "reg:squarederror" : "multi:softprob");
-  if (!regression) set("num_class", std::to_string(classes_));
-  set("eval_metric", regression ? "rmse" : "mlogloss");
-  set("tree_method", "hist");
-  set("nthread", std::to_string(omp_get_max_threads()));
-  set("seed", std::to_string(context.seed % 2147483647));
-  set("verbosity", "0");
-  for (const auto& [key, value] : params_.items()) {
-    if (key == "rounds" || key == "early_stopping_rounds") continue;
-    set(key.c_str(), value.is_string() ? value.get<std::string>() : value.dump());
-  }
   const int rounds = params_.value("rounds", 10000);
   const int patience = params_.value("early_stopping_rounds", 50);
-  const char* names[] = {"val"};
-  double best = INFINITY;
-  int best_round = -1, round = 0;
-  bool timed_out = false;
-  for (; round < rounds; ++round) {
-    check(XGBoosterUpdateOneIter(booster, round, dtrain.handle), "XGBoosterUpdateOneIter");
-    const char* line = nullptr;
-    check(XGBoosterEvalOneIter(booster, round, &cache[1], names, 1, &line), "XGBoosterEvalOneIter");
-    const double value = eval_value(line);
-    if (value < best) best = value, best_round = round;
-    if (round - best_round >= patience) break;
-    if (context.should_stop()) {
-      timed_out = true;
-      break;
+  auto grow = [&](int forest) {
+    BoosterHandle booster = nullptr;
+    check(XGBoosterCreate(cache, 2, &booster), "XGBoosterCreate");
+    auto set = [&](const char* key, const std::string& value) {
+      check(XGBoosterSetParam(booster, key, value.c_str()), "XGBoosterSetParam");
+    };
+    set("objective", regression ? "reg:squarederror" : "multi:softprob");
+    if (!regression) set("num_class", std::to_string(classes_));
+    set("eval_metric", regression ? "rmse" : "mlogloss");
+    set("tree_method", "hist");
+    set("nthread", std::to_string(omp_get_max_threads()));
+    set("seed", std::to_string(context.seed % 2147483647));
+    set("verbosity", "0");
+    for (const auto& [key, value] : params_.items()) {
+      if (key == "rounds" || key == "early_stopping_rounds" || key == "num_parallel_tree") continue;
+      set(key.c_str(), value.is_string() ? value.get<std::string>() : value.dump());
     }
+    set("num_parallel_tree", std::to_string(forest));
+    const char* names[] = {"val"};
+    double best = INFINITY;
+    Grown g;
+    for (int round = 0; round < rounds; ++round) {
+      check(XGBoosterUpdateOneIter(booster, round, dtrain.handle), "XGBoosterUpdateOneIter");
+      const char* line = nullptr;
+      check(XGBoosterEvalOneIter(booster, round, &cache[1], names, 1, &line),
+            "XGBoosterEvalOneIter");
+      const double value = eval_value(line);
+      g.rounds_grown = round + 1;
+      if (value < best) best = value, g.best_round = round;
+      if (round - g.best_round >= patience) break;
+      if (context.should_stop()) {
+        g.timed_out = round + 1 < rounds;
+        break;
+      }
+    }
+    check(XGBoosterSlice(booster, 0, g.best_round + 1, 1, &g.booster), "XGBoosterSlice");
+    XGBoosterFree(booster);
+    return g;
+  };
+  // A forest grows in one round that cannot stop halfway: with a deadline, a forest of 10 trees
+  // first times a tree, and the forest grows only as many as the time left allows.
+  int forest = params_.value("num_parallel_tree", 1);
+  Grown g;
+  if (forest > 10 && context.deadline != Clock::time_point::max()) {
+    const auto t0 = Clock::now();
+    g = grow(10);
+    const double per_tree = std::chrono::duration<double>(Clock::now() - t0).count() / 10;
+    const double left = std::chrono::duration<double>(context.deadline - Clock::now()).count();
+    const int affordable = static_cast<int>(0.8 * left / std::max(per_tree, 1e-9));
+    if (affordable > 10 && !context.should_stop()) {
+      XGBoosterFree(g.booster);
+      forest = std::min(forest, affordable);
+      g = grow(forest);
+    } else {
+      forest = 10;
+      g.timed_out = forest < params_.value("num_parallel_tree", 1);
+    }
+  } else {
+    g = grow(forest);
   }
-  BoosterHandle sliced = nullptr;
-  check(XGBoosterSlice(booster, 0, best_round + 1, 1, &sliced), "XGBoosterSlice");
-  XGBoosterFree(booster);
   if (booster_) XGBoosterFree(booster_);
-  booster_ = sliced;
-  const int forest = params_.value("num_parallel_tree", 1);
-  note_ = forest > 1 ? fmt::format("{} rounds of {} trees, best at {}", std::min(round + 1, rounds),
-                                   forest, best_round + 1)
-                     : fmt::format("{} trees grown, best at {}", std::min(round + 1, rounds),
-                                   best_round + 1);
-  if (timed_out) note_ += ", stopped at the time limit";
+  booster_ = g.booster;
+  note_ = forest > 1 ? fmt::format("{} round{} of {} trees", g.rounds_grown,
+                                   g.rounds_grown == 1 ? "" : "s", forest)
+                     : fmt::format("{} trees grown, best at {}", g.rounds_grown, g.best_round + 1);
+  if (g.timed_out) note_ += ", stopped at the time limit";
 }
 
 Predictions XGBoostModel::predict(const Tensor& x) const {
