@@ -206,6 +206,9 @@ TEST(AutomlCommand, ATimeLimitTooShortForTheZooKeepsTheFirstModelAndRecordsTheRe
                          "registered --time-limit 0.001 --out " + out.string());
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("the time limit was reached"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("the time limit of 0.001 s was too short for the whole zoo"),
+            std::string::npos)
+      << r.output;
   const auto scores = scores_val(out, false);
   EXPECT_TRUE(scores.count("LinearModel")) << read_text(out / "leaderboard.csv");
   EXPECT_NE(read_text(out / "failures.csv").find("XGBoost,skipped"), std::string::npos);

@@ -275,6 +275,14 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
       }
     }
   }
+  const auto skipped = std::count_if(
+      result.failures.begin(), result.failures.end(),
+      [](const ModelFailure& f) { return f.error.rfind("skipped: the time limit", 0) == 0; });
+  if (skipped > 0)
+    say(
+        fmt::format("note: the time limit of {} s was too short for the whole zoo: {} of {} "
+                    "models were skipped (failures.csv); the predictor holds those fitted",
+                    o.time_limit, skipped, zoo.size()));
   if (predictor.models.empty()) {
     std::string why;
     for (const auto& f : result.failures) why += fmt::format("\n  {}: {}", f.model, f.error);
