@@ -9,7 +9,7 @@ NumPy in and out (C-contiguous float32, float64 and int64 arrays are shared, not
     model.predict(x); model.save("iris.scidl"); scidl.load_model("iris.scidl")
 """
 from . import _core
-from . import callbacks, cases, explain, layers
+from . import automl, callbacks, cases, explain, layers
 from ._core import (from_dlpack, from_numpy, manual_seed, matmul, mean, ones, relu, sigmoid,
                     softmax, sum, tanh, tensor, zeros)
 from .models import Model, Sequential, load_model
@@ -18,7 +18,7 @@ from .tensor import Tensor, is_grad_enabled, no_grad, set_grad_enabled
 
 __version__ = _core.__version__
 
-__all__ = ["Model", "Sequential", "Tensor", "callbacks", "cases", "explain", "from_dlpack",
+__all__ = ["Model", "Sequential", "Tensor", "automl", "callbacks", "cases", "explain", "from_dlpack",
            "from_numpy", "is_grad_enabled", "layers", "load_model", "load_run_data", "manual_seed",
            "matmul", "mean", "no_grad", "ones", "read_run_config", "relu", "set_grad_enabled",
            "sigmoid", "softmax", "sum", "tanh", "tensor", "train", "zeros"]

@@ -36,5 +36,6 @@ void bind_model(py::module_& m);
 void bind_explain(py::module_& m);
 void bind_runs(py::module_& m);
 void bind_cases(py::module_& m);
+void bind_automl(py::module_& m);
 
 }  // namespace scidl::python
