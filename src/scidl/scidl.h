@@ -1,5 +1,7 @@
 // The umbrella header of the C++ API: include this to get every public part of scidl.
 #pragma once
+#include "scidl/automl/automl.h"
+#include "scidl/automl/predictor.h"
 #include "scidl/data/csv.h"
 #include "scidl/data/dataset.h"
 #include "scidl/explain/explain.h"

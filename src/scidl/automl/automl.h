@@ -28,17 +28,17 @@
 namespace scidl::automl {
 
 struct AutomlOptions {
-  std::filesystem::path data, test;  // test: optional table of the same columns
-  std::string target;
+  std::filesystem::path data{}, test{};  // test: optional table of the same columns
+  std::string target{};
   std::optional<Task> task{};  // inferred from the target when unset
-  std::string metric;          // empty: rmse or accuracy
+  std::string metric{};        // empty: rmse or accuracy
   double time_limit = 0;       // seconds; 0: no limit
   std::string preset = "medium";
-  std::filesystem::path out;
+  std::filesystem::path out{};
   double train_fraction = 1.0;  // < 1: a seeded random share trains, the rest is the test data
   uint64_t seed = 0;
-  std::vector<std::string> exclude;  // columns that are not inputs
-  std::vector<std::string> models;   // the zoo's models to fit; empty: all
+  std::vector<std::string> exclude{};  // columns that are not inputs
+  std::vector<std::string> models{};   // the zoo's models to fit; empty: all
   bool overwrite = false;
   bool verbose = true;
   // Set (Ctrl-C): the model in progress stops with what it has learned, the rest are skipped,
