@@ -11,6 +11,7 @@
 #include "scidl/automl/column_types.h"
 #include "scidl/automl/ensemble_selection.h"
 #include "scidl/automl/feature_encoder.h"
+#include "scidl/automl/fold_processes.h"
 #include "scidl/automl/folds.h"
 #include "scidl/automl/predictor.h"
 #include "scidl/automl/training_table.h"
@@ -170,11 +171,16 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
   const FoldPlan plan = plan_folds(o.preset, y, tables.task, o.seed);
   const bool small =
       static_cast<double>(tables.train.rows * predictor.encoder.features()) < kSmallTableCells;
-  const ScopedThreads threads(small ? 1 : omp_get_max_threads());
+  const int cores = omp_get_max_threads();
+  const ScopedThreads threads(small ? 1 : cores);
+  // One-thread fits of bagged folds go side by side, one process per core.
+  const int fold_workers =
+      small && plan.bagged ? std::min(cores, static_cast<int>(plan.folds.size())) : 1;
   say(fmt::format(
       "{} inputs ({} features); {} thread{}; {}", inputs, predictor.encoder.features(),
       omp_get_max_threads(), omp_get_max_threads() == 1 ? "" : "s",
-      plan.bagged ? fmt::format("{}-fold bagging", plan.folds.size())
+      plan.bagged ? fmt::format("{}-fold bagging, {} fold{} at a time", plan.folds.size(),
+                                fold_workers, fold_workers == 1 ? "" : "s")
                   : fmt::format("{} rows hold out for validation", plan.validation_rows.size())));
   const Tensor x_val = rows_of(x, plan.validation_rows);
   std::vector<double> y_val;
@@ -194,24 +200,51 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
       std::string notes;
       std::filesystem::create_directories(dir);
       const size_t k = plan.folds.size();
-      for (size_t f = 0; f < k; ++f) {
+      // Fold f's model, fitted and saved; its deadline is its share of the budget (folds run
+      // `fold_workers` at a time, so each may take that many shares).
+      auto fit_fold = [&](size_t f, Clock::time_point fold_deadline) {
         FitContext context;
         context.task = tables.task;
         context.classes = classes;
         context.seed = o.seed * 1000003 + index * 101 + f;
         context.stop = o.stop_requested;
-        if (limited)
-          context.deadline = std::min(
-              deadline,
-              model_start + std::chrono::duration_cast<Clock::duration>(
-                                std::chrono::duration<double>(budget * double(f + 1) / double(k))));
+        context.deadline = fold_deadline;
         auto model = make_model(preset, tables.task, classes);
         model->fit(data_of(x, y, plan.folds[f].train), data_of(x, y, plan.folds[f].validation),
                    context);
         const std::string file = model->save(dir / fmt::format("fold{}", f));
-        fitted.files.push_back("models/" + preset.name + "/" + file);
-        if (f == 0) notes = model->fit_note();
-        fitted.folds.push_back(std::move(model));
+        return std::make_pair(std::move(model), file);
+      };
+      auto share = [&](double parts) {
+        return std::chrono::duration_cast<Clock::duration>(
+            std::chrono::duration<double>(budget * parts / double(k)));
+      };
+      if (fold_workers > 1) {
+        const auto outcomes = fit_folds_in_processes(
+            k, fold_workers,
+            [&](size_t f) {
+              const auto fold_deadline =
+                  limited ? std::min(deadline, Clock::now() + share(fold_workers)) : deadline;
+              auto [model, file] = fit_fold(f, fold_deadline);
+              return std::make_pair(file, model->fit_note());
+            },
+            o.stop_requested);
+        for (size_t f = 0; f < k; ++f) {
+          if (!outcomes[f].ok)
+            throw std::runtime_error(fmt::format("fold {}: {}", f, outcomes[f].error));
+          fitted.files.push_back("models/" + preset.name + "/" + outcomes[f].file);
+          fitted.folds.push_back(
+              load_tabular_model(preset, tables.task, classes, dir / outcomes[f].file));
+          if (f == 0) notes = outcomes[f].note;
+        }
+      } else {
+        for (size_t f = 0; f < k; ++f) {
+          auto [model, file] = fit_fold(
+              f, limited ? std::min(deadline, model_start + share(double(f + 1))) : deadline);
+          fitted.files.push_back("models/" + preset.name + "/" + file);
+          if (f == 0) notes = model->fit_note();
+          fitted.folds.push_back(std::move(model));
+        }
       }
       LeaderboardRow row;
       row.model = preset.name;
