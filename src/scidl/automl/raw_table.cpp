@@ -25,8 +25,12 @@ int64_t RawTable::column(const std::string& name, const std::string& what) const
     if (!known.empty()) known += ", ";
     known += n;
   }
+  const bool numbers = std::all_of(
+      names.begin(), names.end(), [](const std::string& n) { return parse_number(n).has_value(); });
   throw std::invalid_argument(fmt::format(
-      "{}: {} '{}' is not a column of the table (its columns: {})", file, what, name, known));
+      "{}: {} '{}' is not a column of the table (its columns: {}){}", file, what, name, known,
+      numbers ? "; its first row holds numbers: the table needs a header row naming its columns"
+              : ""));
 }
 
 RawTable RawTable::subset(const std::vector<int64_t>& keep) const {
