@@ -46,4 +46,5 @@ PYBIND11_MODULE(_core, m) {
   bind_explain(m);
   bind_runs(m);
   bind_cases(m);
+  bind_tune(m);
 }
