@@ -34,7 +34,7 @@ TEST(TuneExamples, TheThreeBodySearchRunsOnGeneratedData) {
   }
   const auto study = work / "study";
   const auto r = run_cli("tune " + example + sets +
-                         " --set num_samples=3 --set base.training.epochs=3"
+                         " --set num_samples=8 --set base.training.epochs=4"
                          " --set base.training.batch_size=256"
                          " --out " +
                          study.string());
@@ -45,7 +45,7 @@ TEST(TuneExamples, TheThreeBodySearchRunsOnGeneratedData) {
   EXPECT_NE(csv.str().find("model.layers[0].repeat"), std::string::npos) << csv.str();
   int rows = 0;
   for (std::string line; std::getline(csv, line);) rows += !line.empty();
-  EXPECT_EQ(rows, 1 + 3) << csv.str();
+  EXPECT_EQ(rows, 1 + 8) << csv.str();
   EXPECT_EQ(csv.str().find("failed"), std::string::npos) << csv.str();
   for (const char* f : {"best_model.scidl", "best_config.toml", "curves.svg", "leaderboard.md"})
     EXPECT_TRUE(fs::exists(study / f)) << f;
