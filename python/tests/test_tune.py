@@ -75,6 +75,11 @@ def test_a_finished_study_resumes_to_the_same_leaderboard_and_overrides_apply(tm
     assert again["leaderboard"] == first["leaderboard"]  # nothing was run again
     with pytest.raises(ValueError, match="num_samples"):  # another config: refused, naming it
         scidl.tune(study(tmp_path), resume=True, verbose=False)
+    # The CLI cannot read a dict back: it says how to resume instead.
+    cli = subprocess.run([scidl.studies._executable(), "tune", "--resume", str(tmp_path / "study")],
+                         capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 1
+    assert "made from a Python dict" in cli.stderr and "resume=True" in cli.stderr
 
 
 def test_a_study_from_a_file_resumes_with_its_folder_alone(tmp_path):

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -46,14 +47,13 @@ std::string StudyDisplay::params_summary(const nlohmann::json& params) {
   std::string out;
   for (const auto& key : keys) {
     // The fewest last parts that no other key ends in.
+    const auto shared = [&](int parts) {
+      return std::any_of(keys.begin(), keys.end(), [&](const std::string& other) {
+        return other != key && suffix(other, parts) == suffix(key, parts);
+      });
+    };
     int parts = 1;
-    for (bool shared = true; shared; ++parts) {
-      shared = false;
-      for (const auto& other : keys)
-        if (other != key && suffix(other, parts) == suffix(key, parts) && suffix(key, parts) != key)
-          shared = true;
-      if (!shared) break;
-    }
+    while (suffix(key, parts) != key && shared(parts)) ++parts;
     if (!out.empty()) out += ' ';
     out += fmt::format("{}={}", suffix(key, parts), value_text(params[key]));
   }
