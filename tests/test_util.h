@@ -76,11 +76,11 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-// How long one `scidl` command of a test may run: under ctest's own timeout, so that a command
-// that hangs (or a machine that stalls) fails its test with the output it had written, and the
-// command is killed rather than left running.
+// How long one `scidl` command of a test may run: just under ctest's own 300 s (a command this
+// long would end its test there anyway), so that a command that hangs, or a machine that stalls,
+// fails its test with the output it had written and the command is killed, not left running.
 #ifndef SCIDL_CLI_TIMEOUT_S
-#define SCIDL_CLI_TIMEOUT_S 240
+#define SCIDL_CLI_TIMEOUT_S 280
 #endif
 
 // `scidl ARGS`, with `environment` ("NAME=value ...") set for that command only.
