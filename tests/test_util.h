@@ -76,9 +76,18 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
+// How long one `scidl` command of a test may run: just under ctest's own 300 s (a command this
+// long would end its test there anyway), so that a command that hangs, or a machine that stalls,
+// fails its test with the output it had written and the command is killed, not left running.
+#ifndef SCIDL_CLI_TIMEOUT_S
+#define SCIDL_CLI_TIMEOUT_S 280
+#endif
+
 // `scidl ARGS`, with `environment` ("NAME=value ...") set for that command only.
 inline CommandResult run_cli(const std::string& args, const std::string& environment = "") {
-  std::string cmd = (environment.empty() ? "" : "env " + environment + " ") +
+  const std::string limit = std::to_string(SCIDL_CLI_TIMEOUT_S);
+  std::string cmd = "timeout -k 10 " + limit + " " +
+                    (environment.empty() ? "" : "env " + environment + " ") +
                     std::string(SCIDL_CLI) + " " + args + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   CommandResult r{-1, ""};
@@ -88,6 +97,8 @@ inline CommandResult run_cli(const std::string& args, const std::string& environ
   while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
   int st = pclose(pipe);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  if (r.status == 124 || r.status == 137)
+    r.output += "\n[run_cli: `scidl " + args + "` was stopped after " + limit + " s]\n";
   return r;
 }
 

@@ -3,8 +3,11 @@
 // record that survives a crash, a leaderboard. Ctrl-C: running trials checkpoint, status 130.
 #include <fmt/core.h>
 #include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 
 #include "command.h"
 #include "interrupt.h"
@@ -18,7 +21,20 @@ struct TuneArgs {
   std::vector<std::string> overrides;
   std::string output, resume;
   bool quiet = false;
+  double status_every_s = 30;
 };
+
+// The table of running trials is redrawn in place on a terminal that can move its cursor.
+bool stdout_is_terminal() {
+  const char* term = std::getenv("TERM");
+  return ::isatty(STDOUT_FILENO) != 0 && !(term && std::strcmp(term, "dumb") == 0);
+}
+
+int terminal_columns() {
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
+}
 
 SCIDL_COMMAND([](CLI::App& app) {
   auto args = std::make_shared<TuneArgs>();
@@ -38,6 +54,10 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->excludes(out)
       ->check(CLI::ExistingDirectory);
   cmd->add_flag("-q,--quiet", args->quiet, "print only errors");
+  cmd->add_option("--status-every", args->status_every_s,
+                  "when not on a terminal, print the table of running trials every this many "
+                  "seconds (0: never; on a terminal it is redrawn in place)")
+      ->check(CLI::Range(0.0, 1e6));
   cmd->callback([args] {
     if (args->config.empty() && args->resume.empty()) throw CLI::RequiredError("config");
     std::filesystem::path file = args->config;
@@ -53,6 +73,9 @@ SCIDL_COMMAND([](CLI::App& app) {
     scidl::tune::StudyOptions options;
     options.resume = !args->resume.empty();
     options.verbose = !args->quiet;
+    options.live_table = stdout_is_terminal();
+    options.width = options.live_table ? terminal_columns() : 0;
+    options.status_every_s = args->status_every_s;
     const scidl::cli::StopOnInterrupt interrupt(
         "\nscidl: stopping the running trials at a checkpoint (Ctrl-C again to quit now)\n");
     options.stop_requested = interrupt.flag();

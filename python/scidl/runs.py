@@ -20,6 +20,8 @@ def load_run_data(config):
 
 def train(config, output_dir=None, overwrite=False, resume=False, verbose=True):
     """The whole run `scidl train CONFIG` makes (run folder, checkpoints, best.scidl,
-    history.csv, plots); returns its per-epoch logs and the model files' paths."""
+    history.csv, plots). Returns a dict: "history" (each logged name -> its value per epoch, as
+    Keras' History.history), "epochs" (the same as one dict per epoch), "metrics" (the last
+    epoch's), "output_dir" (the run folder), "best_model", "last_model", "stopped_because"."""
     return _core.train_run(_config(config), None if output_dir is None else os.fspath(output_dir),
                            overwrite, resume, verbose)

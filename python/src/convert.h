@@ -27,6 +27,8 @@ Tensor as_dtype(const Tensor& t, DType dtype);
 py::capsule to_dlpack(const Tensor& t);
 Tensor from_dlpack(py::handle producer);
 DType dtype_from_name(const std::string& name);
+// Tensor[key] for ints and slices (python/src/indexing.cpp): a view, gradients flow through.
+Tensor tensor_getitem(const Tensor& t, py::handle key);
 
 nlohmann::json json_from_python(py::handle obj, const std::string& what);
 py::object python_from_json(const nlohmann::json& j);
@@ -36,6 +38,7 @@ void bind_model(py::module_& m);
 void bind_explain(py::module_& m);
 void bind_runs(py::module_& m);
 void bind_cases(py::module_& m);
+void bind_tune(py::module_& m);
 void bind_automl(py::module_& m);
 
 }  // namespace scidl::python

@@ -46,5 +46,6 @@ PYBIND11_MODULE(_core, m) {
   bind_explain(m);
   bind_runs(m);
   bind_cases(m);
+  bind_tune(m);
   bind_automl(m);
 }

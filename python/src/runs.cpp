@@ -45,17 +45,25 @@ py::dict train_run(py::handle config, py::handle output_dir, bool overwrite, boo
   o.verbose = verbose;
   o.overwrite = overwrite;
   o.resume = resume;
+  o.program = "scidl.train";
   std::atomic<bool> stop{false};  // Ctrl-C: a checkpoint after the batch in progress, as the CLI
   o.stop_requested = &stop;
   const train::RunResult r = run_interruptible(stop, [&] { return train::run_training(c, o); });
   py::list epochs;
+  py::dict history;  // name -> values per epoch, as Keras' History.history
   for (const auto& logs : r.history.epochs) {
     py::dict d;
-    for (const auto& [k, v] : logs) d[py::str(k)] = v;
+    for (const auto& [k, v] : logs) {
+      d[py::str(k)] = v;
+      if (!history.contains(k)) history[py::str(k)] = py::list();
+      history[py::str(k)].cast<py::list>().append(v);
+    }
     epochs.append(d);
   }
   py::dict out;
   out["epochs"] = epochs;
+  out["history"] = history;
+  out["metrics"] = epochs.empty() ? py::dict() : epochs[epochs.size() - 1].cast<py::dict>();
   out["best_model"] = r.best_model.string();
   out["last_model"] = r.last_model.string();
   out["stopped_because"] = r.stopped_because;

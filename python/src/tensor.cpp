@@ -87,6 +87,8 @@ void bind_tensor(py::module_& m) {
       .def_property_readonly("ndim", &Tensor::dim)
       .def("numel", &Tensor::numel)
       .def("__len__", [](const Tensor& t) { return t.dim() == 0 ? 0 : t.shape()[0]; })
+      .def("__getitem__", &tensor_getitem, "key"_a,
+           "Basic indexing with ints and slices (step >= 1): a view sharing this tensor's memory")
       .def_property("requires_grad", &Tensor::requires_grad,
                     [](Tensor& t, bool on) { t.requires_grad_(on); })
       .def_property_readonly("is_leaf", &Tensor::is_leaf)

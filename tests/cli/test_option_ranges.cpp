@@ -134,6 +134,7 @@ const Allowed kAllowed[] = {
     {"ode rollout", "--duration", "0", "the problem's default length"},
     {"ode report", "--duration", "0", "the problem's default length"},
     {"ode lyapunov", "--transient", "0", "nothing discarded"},
+    {"tune", "--status-every", "0", "never prints the table of running trials"},
 };
 
 const Allowed* allowed(const std::string& command, const std::string& option,

@@ -99,7 +99,9 @@ TEST(TuneCommand, AStudyKilledMidwayResumesToTheLeaderboardOfAnUninterruptedOne)
   const auto second = run_cli("tune -q --resume " + (dir.path / "whole").string());
   EXPECT_EQ(second.status, 1) << second.output;
   const std::string whole_pid = std::to_string(std::stoi(read_text(dir.path / "whole_pid")));
-  EXPECT_NE(second.output.find("pid " + whole_pid), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("is in use by another `scidl tune` (pid " + whole_pid),
+            std::string::npos)
+      << second.output;
   for (int i = 0; i < 1200 && !std::filesystem::exists(dir.path / "whole" / "leaderboard.csv"); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_TRUE(std::filesystem::exists(dir.path / "whole" / "leaderboard.csv"))

@@ -230,7 +230,7 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
   RunConfig c = config;
   const auto& dir = c.output_dir;
   if (options.resume && !std::filesystem::is_directory(dir)) throw not_a_run(dir, "no such folder");
-  const RunFolderLock lock = RunFolderLock::acquire(dir, verbose);
+  const RunFolderLock lock = RunFolderLock::acquire(dir, verbose, options.program);
   if (RunFolderClaim::recover_replaced_run(dir))
     fmt::print(stderr,
                "scidl: '{}' held a run set aside by an --overwrite that ended before its first "

@@ -48,6 +48,8 @@ struct RunOptions {
   // Further callbacks (not owned), run after the config's and before the run's own files and
   // the checkpoint, which therefore record what they decide (a tuner's stop).
   std::vector<Callback*> extra_callbacks = {};
+  // Names this run to another process its run folder's lock refuses.
+  std::string program = "scidl train";
 };
 
 RunResult run_training(const RunConfig& config, bool verbose = true);

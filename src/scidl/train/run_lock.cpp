@@ -20,22 +20,33 @@ std::string host_name() {
   return name;
 }
 
-// The holder's record as written by write_record, or "" when the file is empty.
-std::string read_record(int fd) {
+struct Holder {
+  std::string program;  // "scidl train", "scidl tune", ...
+  std::string details;  // "pid 12 on host h, since ...", or "" when the file is empty
+};
+
+// The holder's record as written by write_record: its details on the first line, its program on
+// the second (a record without one is from a scidl that only ever locked for `scidl train`).
+Holder read_record(int fd) {
   std::string text(512, '\0');
   const ssize_t n = ::pread(fd, text.data(), text.size(), 0);
   text.resize(n > 0 ? static_cast<size_t>(n) : 0);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\0')) text.pop_back();
-  return text;
+  Holder h{"scidl train", text};
+  if (const auto newline = text.find('\n'); newline != std::string::npos) {
+    h.details = text.substr(0, newline);
+    h.program = text.substr(newline + 1);
+  }
+  return h;
 }
 
-void write_record(int fd) {
+void write_record(int fd, const std::string& program) {
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
   char since[32] = "an unknown time";
   if (::gmtime_r(&now, &utc)) std::strftime(since, sizeof since, "%Y-%m-%d %H:%M:%S UTC", &utc);
   const std::string record =
-      fmt::format("pid {} on host {}, since {}\n", ::getpid(), host_name(), since);
+      fmt::format("pid {} on host {}, since {}\n{}\n", ::getpid(), host_name(), since, program);
   if (::ftruncate(fd, 0) != 0 ||
       ::pwrite(fd, record.data(), record.size(), 0) != static_cast<ssize_t>(record.size()))
     throw std::runtime_error(
@@ -53,7 +64,8 @@ bool still_at(int fd, const std::filesystem::path& path) {
 
 }  // namespace
 
-RunFolderLock RunFolderLock::acquire(const std::filesystem::path& dir, bool verbose) {
+RunFolderLock RunFolderLock::acquire(const std::filesystem::path& dir, bool verbose,
+                                     const std::string& program) {
   const bool created = !std::filesystem::exists(dir);
   std::filesystem::create_directories(dir);
   const auto path = dir / kFileName;
@@ -64,28 +76,29 @@ RunFolderLock RunFolderLock::acquire(const std::filesystem::path& dir, bool verb
           fmt::format("cannot create the lock file '{}': {}", path.string(), std::strerror(errno)));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       const int error = errno;
-      const std::string holder = read_record(fd);
+      const Holder holder = read_record(fd);
       ::close(fd);
       if (error != EWOULDBLOCK)
         throw std::runtime_error(
             fmt::format("cannot lock '{}': {}", path.string(), std::strerror(error)));
       throw RunFolderBusy(fmt::format(
-          "'{}' is in use by another `scidl train` ({}); nothing was changed. Wait for it to "
-          "end, stop it, or train into another folder (--out DIR)",
-          dir.string(), holder.empty() ? "a process that is starting" : holder));
+          "'{}' is in use by another `{}` ({}); nothing was changed. Wait for it to end, stop "
+          "it, or choose another folder (--out DIR)",
+          dir.string(), holder.details.empty() ? "scidl" : holder.program,
+          holder.details.empty() ? "a process that is starting" : holder.details));
     }
     if (!still_at(fd, path)) {  // its holder released and removed it meanwhile: try again
       ::close(fd);
       continue;
     }
-    const std::string previous = read_record(fd);
-    if (!previous.empty() && verbose)
+    const Holder previous = read_record(fd);
+    if (!previous.details.empty() && verbose)
       fmt::print(
-          "note: '{}' was locked by a `scidl train` that ended without releasing it ({}; killed, "
-          "or its host restarted); taking the lock over\n",
-          dir.string(), previous);
+          "note: '{}' was locked by a `{}` that ended without releasing it ({}; killed, or its "
+          "host restarted); taking the lock over\n",
+          dir.string(), previous.program, previous.details);
     try {
-      write_record(fd);
+      write_record(fd, program);
     } catch (...) {
       ::close(fd);
       throw;

@@ -39,12 +39,25 @@ struct Running {
   bool interrupted = false;  // sent SIGINT once (a second would end it without a checkpoint)
   int epoch = 0;
   double last_value = std::nan("");
+  nlohmann::json params = nlohmann::json::object();  // its searched values, for the table
 };
+
+StudyDisplay::Sink print_to_stdout() {
+  return [](const std::string& text, bool error) {
+    std::fputs(text.c_str(), error ? stderr : stdout);
+    std::fflush(error ? stderr : stdout);
+  };
+}
 
 class StudyRunner {
  public:
   StudyRunner(const TuneConfig& c, const StudyOptions& o)
-      : c_(c), o_(o), dir_(c.output_dir), db_(open_db()) {
+      : c_(c),
+        o_(o),
+        dir_(c.output_dir),
+        db_(open_db()),
+        display_(c.metric, o.live_table, o.width, o.status_every_s,
+                 o.print ? o.print : print_to_stdout()) {
     searcher_ = make_searcher(c.searcher, c.space, c.num_samples, c.seed, c.minimize());
     scheduler_ = make_scheduler(c.scheduler, c.minimize(), c.asha, c.median);
     const int cores = std::max(1u, std::thread::hardware_concurrency());
@@ -59,11 +72,11 @@ class StudyRunner {
     const auto start = Clock::now();
     elapsed_before_ = std::stod(db_.get("elapsed_s").value_or("0"));
     if (o_.verbose)
-      fmt::print(
-          "study {}: {} trials, {} searcher, {} scheduler, {} at once ({} thread{} "
-          "each), metric {} ({})\n",
-          dir_.string(), searcher_->trials(), c_.searcher, scheduler_->name(), concurrency_,
-          threads_, threads_ == 1 ? "" : "s", c_.metric, c_.mode);
+      display_.event(
+          fmt::format("study {}: {} trials, {} searcher, {} scheduler, {} at once ({} thread{} "
+                      "each), metric {} ({})",
+                      dir_.string(), searcher_->trials(), c_.searcher, scheduler_->name(),
+                      concurrency_, threads_, threads_ == 1 ? "" : "s", c_.metric, c_.mode));
     while (true) {
       const double elapsed =
           elapsed_before_ + std::chrono::duration<double>(Clock::now() - start).count();
@@ -77,7 +90,9 @@ class StudyRunner {
       if (running_.empty()) break;
       serve_reports();
       reap();
+      if (o_.verbose && display_.due()) display_.refresh(running_table(), counts(elapsed));
     }
+    display_.finish();
     StudyResult result;
     result.trials = db_.trials();
     result.interrupted = interrupted();
@@ -199,12 +214,12 @@ class StudyRunner {
                   c_.base_dir, dir_ / "logs" / (trial_name(id) + ".log"),    resume,
                   threads_};
     db_.set_running(id);
-    Running r{
-        TrialProcess::start(l), Clock::now(), seconds_before, "", false, false, 0, std::nan("")};
+    Running r{TrialProcess::start(l), Clock::now(), seconds_before, "", false, false, 0,
+              std::nan(""),           params_of(id)};
     running_.emplace(id, std::move(r));
     if (o_.verbose)
-      fmt::print("{} {}: {}\n", resume ? "continuing" : "starting", trial_name(id),
-                 params_of(id).dump());
+      display_.event(fmt::format("{} {}: {}", resume ? "continuing" : "starting", trial_name(id),
+                                 params_of(id).dump()));
   }
 
   nlohmann::json params_of(int64_t id) const {
@@ -261,8 +276,8 @@ class StudyRunner {
     const Decision d = scheduler_->on_result(id, epoch, value);
     if (d.stop) r.stop_reason = d.reason;
     if (o_.verbose && d.stop)
-      fmt::print("{} stopped at epoch {} ({} {:.6g}): {}\n", trial_name(id), epoch, c_.metric,
-                 value, d.reason);
+      display_.event(fmt::format("{} stopped at epoch {} ({} {:.6g}): {}", trial_name(id), epoch,
+                                 c_.metric, value, d.reason));
     return d;
   }
 
@@ -291,16 +306,44 @@ class StudyRunner {
         const std::string error = fmt::format("exit status {}: {}", *status, tail_of_file(log, 3));
         db_.finish_trial(id, TrialState::failed, "", error, seconds);
         if (o_.verbose)
-          fmt::print(stderr, "{} failed ({}); the study goes on\n", trial_name(id), error);
+          display_.event(fmt::format("{} failed ({}); the study goes on", trial_name(id), error),
+                         true);
       }
       if (o_.verbose && *status == 0)
-        fmt::print(
-            "{} ended after {} epochs: {} {:.6g}{}   [{} running, {} of {} started]\n",
+        display_.event(fmt::format(
+            "{} ended after {} epochs: {} {:.6g}{}   [{} running, {} of {} started]",
             trial_name(id), r.epoch, c_.metric, r.last_value,
             r.stop_reason.empty() ? std::string() : fmt::format(" (stopped: {})", r.stop_reason),
-            running_.size() - 1, next_trial_, searcher_->trials());
+            running_.size() - 1, next_trial_, searcher_->trials()));
       it = running_.erase(it);
     }
+  }
+
+  std::vector<RunningTrial> running_table() const {
+    std::vector<RunningTrial> out;
+    const auto now = Clock::now();
+    for (const auto& [id, r] : running_) {
+      const std::string state = r.interrupted            ? "stopping"
+                                : !r.stop_reason.empty() ? "stopped"
+                                : r.epoch == 0           ? "starting"
+                                                         : "running";
+      out.push_back({id, r.params, r.epoch, r.last_value, state,
+                     r.seconds_before + std::chrono::duration<double>(now - r.started).count()});
+    }
+    return out;
+  }
+
+  StudyCounts counts(double elapsed) const {
+    StudyCounts n;
+    n.started = next_trial_;
+    n.total = searcher_->trials();
+    n.elapsed_s = elapsed;
+    for (const auto& r : db_.trials()) {
+      n.completed += r.state == TrialState::completed;
+      n.stopped += r.state == TrialState::stopped;
+      n.failed += r.state == TrialState::failed;
+    }
+    return n;
   }
 
   void stop_all(bool budget) {
@@ -326,6 +369,7 @@ class StudyRunner {
   std::vector<TrialRow> to_continue_;
   std::map<int64_t, Running> running_;
   double elapsed_before_ = 0;
+  StudyDisplay display_;
 };
 
 }  // namespace
@@ -337,6 +381,11 @@ std::pair<std::filesystem::path, std::vector<std::string>> study_source(
   const auto overrides = nlohmann::json::parse(db.get("overrides").value_or("[]"), nullptr, false);
   if (!file || !overrides.is_array())
     throw StudyDbError(fmt::format("{}: the study's record lacks its config", db.file().string()));
+  if (file->empty())
+    throw std::invalid_argument(fmt::format(
+        "'{}' holds a study made from a Python dict, not a file: resume it from Python with "
+        "scidl.tune(the same dict, output_dir=\"{}\", resume=True)",
+        dir.string(), dir.string()));
   std::vector<std::string> list;
   for (const auto& o : overrides)
     if (o.is_string()) list.push_back(o.get<std::string>());
@@ -344,7 +393,8 @@ std::pair<std::filesystem::path, std::vector<std::string>> study_source(
 }
 
 StudyResult run_study(const TuneConfig& config, const StudyOptions& options) {
-  const auto lock = train::RunFolderLock::acquire(config.output_dir, options.verbose);
+  const auto lock =
+      train::RunFolderLock::acquire(config.output_dir, options.verbose, options.program);
   StudyRunner runner(config, options);
   auto result = runner.run();
   if (!result.interrupted) write_study_outputs(config, result);

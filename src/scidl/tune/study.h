@@ -13,9 +13,11 @@
 #pragma once
 #include <atomic>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "scidl/tune/study_db.h"
+#include "scidl/tune/study_display.h"
 #include "scidl/tune/tune_config.h"
 
 namespace scidl::tune {
@@ -23,9 +25,15 @@ namespace scidl::tune {
 struct StudyOptions {
   bool resume = false;
   bool verbose = true;
-  std::filesystem::path executable;  // the scidl command the trials run; default: this program
+  std::filesystem::path executable;    // the scidl command the trials run; default: this program
+  std::string program = "scidl tune";  // names the tuner to another process its lock refuses
   // Set by a SIGINT handler: running trials checkpoint and stop, the study stays resumable.
   const std::atomic<bool>* stop_requested = nullptr;
+  // Where the study's lines go (tune/study_display.h); default: stdout, errors to stderr.
+  StudyDisplay::Sink print;
+  bool live_table = false;     // redraw the table of running trials in place (a terminal)
+  int width = 0;               // the terminal's columns, for the live table (0: unknown)
+  double status_every_s = 30;  // not live: print the table this often (0: never)
 };
 
 struct StudyResult {

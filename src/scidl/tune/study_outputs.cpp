@@ -18,19 +18,6 @@ namespace {
 
 std::string trial_name(int64_t id) { return fmt::format("trial_{:04d}", id); }
 
-std::string ending(const TrialRow& t) {
-  switch (t.state) {
-    case TrialState::completed:
-      return "completed";
-    case TrialState::stopped:
-      return fmt::format("stopped: {}", t.stopped_by);
-    case TrialState::failed:
-      return fmt::format("failed: {}", t.error);
-    default:
-      return state_name(t.state);
-  }
-}
-
 std::string value_text(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number_float()) return fmt::format("{:.6g}", v.get<double>());
@@ -66,7 +53,7 @@ std::vector<std::string> cells(const TuneConfig& c, const LeaderboardRow& r) {
   row.push_back(r.curve.empty() ? "" : number_text(r.last));
   row.push_back(r.curve.empty() ? "" : number_text(r.best));
   row.push_back(std::to_string(r.trial.epochs));
-  row.push_back(ending(r.trial));
+  row.push_back(trial_ending(r.trial));
   row.push_back(fmt::format("{:.1f}", r.trial.seconds));
   return row;
 }
@@ -136,6 +123,19 @@ void write_hparams(const TuneConfig& c, const std::vector<LeaderboardRow>& rows)
 }
 
 }  // namespace
+
+std::string trial_ending(const TrialRow& t) {
+  switch (t.state) {
+    case TrialState::completed:
+      return "completed";
+    case TrialState::stopped:
+      return fmt::format("stopped: {}", t.stopped_by);
+    case TrialState::failed:
+      return fmt::format("failed: {}", t.error);
+    default:
+      return state_name(t.state);
+  }
+}
 
 std::vector<LeaderboardRow> leaderboard(const TuneConfig& c, const StudyDb& db) {
   std::map<int64_t, std::vector<double>> curves;

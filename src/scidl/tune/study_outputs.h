@@ -21,6 +21,8 @@ struct LeaderboardRow {
 };
 
 std::vector<LeaderboardRow> leaderboard(const TuneConfig& config, const StudyDb& db);
+// How a trial ended, as the leaderboard's "ended" column says it ("stopped: asha rung 4").
+std::string trial_ending(const TrialRow& trial);
 std::string leaderboard_markdown(const TuneConfig& config, const std::vector<LeaderboardRow>& rows);
 void write_study_outputs(const TuneConfig& config, const StudyResult& result);
 

@@ -34,7 +34,19 @@ TrialProcess TrialProcess::start(const TrialLaunch& l) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  const std::string threads = std::to_string(l.threads);
+  // The trial's environment is made here: after fork only async-signal-safe calls are allowed
+  // (setenv may take a lock another thread of a multithreaded tuner, e.g. Python's, held).
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    const std::string entry = *e;
+    if (entry.rfind("OMP_NUM_THREADS=", 0) != 0 && entry.rfind("OPENBLAS_NUM_THREADS=", 0) != 0)
+      env.push_back(entry);
+  }
+  env.push_back("OMP_NUM_THREADS=" + std::to_string(l.threads));
+  env.push_back("OPENBLAS_NUM_THREADS=" + std::to_string(l.threads));
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
   const pid_t parent = ::getpid();
   const int log = ::open(l.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log < 0) {
@@ -45,15 +57,15 @@ TrialProcess TrialProcess::start(const TrialLaunch& l) {
   }
   const pid_t pid = ::fork();
   if (pid == 0) {  // the child: only async-signal-safe calls until exec
+    // Fires when the forking thread ends: the study's loop, which outlives its trials (also
+    // on the worker thread scidl.tune runs it on).
     ::prctl(PR_SET_PDEATHSIG, SIGINT);
     if (::getppid() != parent) ::_exit(130);  // the tuner died before prctl
     ::setpgid(0, 0);  // a terminal's Ctrl-C reaches the tuner alone, which stops trials once
     ::dup2(pair[1], kChildFd);  // dup2 clears FD_CLOEXEC on the copy
     ::dup2(log, STDOUT_FILENO);
     ::dup2(log, STDERR_FILENO);
-    ::setenv("OMP_NUM_THREADS", threads.c_str(), 1);
-    ::setenv("OPENBLAS_NUM_THREADS", threads.c_str(), 1);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(pair[1]);

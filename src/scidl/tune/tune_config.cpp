@@ -107,12 +107,11 @@ void read_schedulers(io::ConfigSection& root, TuneConfig& c) {
   }
 }
 
-void read_base(io::ConfigDocument& doc, io::ConfigSection& root, const std::filesystem::path& file,
-               TuneConfig& c) {
+void read_base(io::ConfigDocument& doc, io::ConfigSection& root,
+               const std::filesystem::path& folder, TuneConfig& c) {
   const toml::node* base = doc.table->get("base");
   root.json("base");  // read here from the TOML itself
   if (!base) root.missing("base", "the run config to tune: base = \"run.toml\", or [base]");
-  const auto folder = file.parent_path();
   if (auto path = base->value<std::string>()) {
     const auto base_file = folder / *path;
     if (!std::filesystem::is_regular_file(base_file))
@@ -122,7 +121,7 @@ void read_base(io::ConfigDocument& doc, io::ConfigSection& root, const std::file
     c.base_name = base_file.string();
   } else if (const auto* table = base->as_table()) {
     c.base.table = std::make_shared<toml::table>(*table);
-    c.base.file = file.string() + " [base]";
+    c.base.file = doc.file + " [base]";
     c.base_dir = folder;
     c.base_name = c.base.file;
   } else {
@@ -187,7 +186,13 @@ io::ConfigDocument trial_config(const TuneConfig& config, const nlohmann::json& 
 
 TuneConfig parse_tune_config(const std::filesystem::path& file,
                              const std::vector<std::string>& overrides) {
-  auto doc = io::parse_config_file(file);
+  return parse_tune_config(io::parse_config_file(file), file.parent_path(),
+                           std::filesystem::absolute(file), overrides);
+}
+
+TuneConfig parse_tune_config(io::ConfigDocument doc, const std::filesystem::path& folder,
+                             const std::filesystem::path& source_file,
+                             const std::vector<std::string>& overrides) {
   std::vector<std::string> base_overrides;
   for (const auto& o : overrides) {
     if (o.rfind("base.", 0) == 0 &&
@@ -197,11 +202,11 @@ TuneConfig parse_tune_config(const std::filesystem::path& file,
       io::apply_override(doc, o);
   }
   TuneConfig c;
-  c.source_name = file.string();
-  c.source_file = std::filesystem::absolute(file);
+  c.source_name = doc.file;
+  c.source_file = source_file;
   c.overrides = overrides;
   auto root = doc.root(&tune_keys());
-  read_base(doc, root, file, c);
+  read_base(doc, root, folder, c);
   for (const auto& o : base_overrides) io::apply_override(c.base, o);
   c.metric = root.string("metric").value_or(c.metric);
   c.mode = root.choice("mode").value_or(c.mode);
@@ -228,10 +233,12 @@ TuneConfig parse_tune_config(const std::filesystem::path& file,
                  "1e-1] }");
   c.space = parse_search_space(*space->as_table(), c.source_name);
   if (auto output = root.section("output", &output_keys())) {
-    if (auto dir = output->string("dir")) c.output_dir = file.parent_path() / *dir;
+    if (auto dir = output->string("dir")) c.output_dir = folder / *dir;
     output->finish();
   }
-  if (c.output_dir.empty()) c.output_dir = std::filesystem::path("runs") / file.stem();
+  if (c.output_dir.empty())
+    c.output_dir = std::filesystem::path("runs") /
+                   (source_file.empty() ? std::filesystem::path("tune") : source_file.stem());
   root.finish();
   try {  // the searcher refuses spaces it cannot search (a grid with random axes, tpe and grids)
     make_searcher(c.searcher, c.space, c.num_samples, c.seed, c.minimize());

@@ -51,6 +51,11 @@ struct TuneConfig {
 // `overrides`: "key=value" on the tune config; "base.key=value" on the base run config.
 TuneConfig parse_tune_config(const std::filesystem::path& file,
                              const std::vector<std::string>& overrides = {});
+// A tune config that is no file (a Python dict): its relative paths start at `folder`;
+// `source_file` is empty, so its study can be resumed only by giving the config again.
+TuneConfig parse_tune_config(io::ConfigDocument doc, const std::filesystem::path& folder,
+                             const std::filesystem::path& source_file,
+                             const std::vector<std::string>& overrides = {});
 
 // The base run config with one trial's values (key path -> value) set.
 io::ConfigDocument trial_config(const TuneConfig& config, const nlohmann::json& params);
