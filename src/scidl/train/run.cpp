@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <optional>
 
 #include "scidl/autograd/grad_mode.h"
 #include "scidl/data/augment.h"
@@ -18,6 +19,7 @@
 #include "scidl/train/callbacks/lr_schedule_callback.h"
 #include "scidl/train/callbacks/progress_bar.h"
 #include "scidl/train/checkpoint.h"
+#include "scidl/train/data_parallel.h"
 #include "scidl/train/data_checks.h"
 #include "scidl/train/input_range.h"
 #include "scidl/train/model_table.h"
@@ -200,6 +202,39 @@ void write_run_config(const std::filesystem::path& dir, const RunConfig& c,
   io::write_file_atomically(dir / "config.toml", toml);
 }
 
+FitOptions fit_options(const RunConfig& c) {
+  FitOptions fo;
+  fo.epochs = c.training.epochs;
+  fo.batch_size = c.training.batch_size;
+  fo.shuffle = c.training.shuffle;
+  fo.seed = c.seed;
+  fo.verbose = false;  // the ProgressBar prints the epoch lines
+  return fo;
+}
+
+// A data-parallel rank other than 0: the same training with the callbacks that decide (they
+// see the job's logs, so they decide as rank 0's do), and nothing written or printed.
+RunResult train_without_writing(const RunConfig& c, const RunOptions& options, Trainer& trainer,
+                                const data::Dataset& train, const data::Dataset* val) {
+  std::vector<CallbackSpec> deciding;
+  for (const auto& spec : c.callbacks)
+    if (spec.type == "early_stopping" || spec.type == "terminate_on_nan") deciding.push_back(spec);
+  std::vector<std::unique_ptr<Callback>> owned =
+      make_callbacks(deciding, c.output_dir, nlohmann::json::object(), {}, val != nullptr);
+  if (!c.lr_schedule.is_null())
+    owned.push_back(std::make_unique<LrScheduleCallback>(
+        optim::make_lr_schedule(c.lr_schedule, trainer.optimizer()), c.lr_schedule_monitor));
+  std::vector<Callback*> callbacks;
+  for (auto& cb : owned) callbacks.push_back(cb.get());
+  for (Callback* cb : options.extra_callbacks) callbacks.push_back(cb);
+  if (options.resume)
+    restore_training_checkpoint(c.output_dir / "checkpoint.scidl", trainer, callbacks);
+  RunResult result;
+  result.history = trainer.fit(train, val, fit_options(c), callbacks);
+  result.stopped_because = trainer.termination_reason();
+  return result;
+}
+
 }  // namespace
 
 std::vector<std::string> config_differences(const nlohmann::json& run, const nlohmann::json& now) {
@@ -226,18 +261,30 @@ RunResult run_training(const RunConfig& c, bool verbose) {
 }
 
 RunResult run_training(const RunConfig& config, const RunOptions& options) {
-  const bool verbose = options.verbose;
+  dist::Communicator* const comm = options.communicator;
+  // Rank 0 of a data-parallel job, or a run alone, writes; the other ranks only train.
+  const bool writes = !comm || comm->rank() == 0;
+  const bool verbose = options.verbose && writes;
   RunConfig c = config;
   const auto& dir = c.output_dir;
+  if (comm)
+    check_same_settings(*comm, {{"config", to_json(c)},
+                                {"resume", options.resume},
+                                {"overwrite", options.overwrite}});
   if (options.resume && !std::filesystem::is_directory(dir)) throw not_a_run(dir, "no such folder");
-  const RunFolderLock lock = RunFolderLock::acquire(dir, verbose);
-  if (RunFolderClaim::recover_replaced_run(dir))
-    fmt::print(stderr,
-               "scidl: '{}' held a run set aside by an --overwrite that ended before its first "
-               "model; that run is back as it was\n",
-               dir.string());
-  if (!options.resume) RunFolderClaim::refuse_if_taken(dir, options.overwrite);
+  std::optional<RunFolderLock> lock;
+  if (writes) {
+    lock.emplace(RunFolderLock::acquire(dir, verbose));
+    if (RunFolderClaim::recover_replaced_run(dir))
+      fmt::print(stderr,
+                 "scidl: '{}' held a run set aside by an --overwrite that ended before its first "
+                 "model; that run is back as it was\n",
+                 dir.string());
+    if (!options.resume) RunFolderClaim::refuse_if_taken(dir, options.overwrite);
+  }
   const bool extending = options.resume && check_resumable(c);
+  // Every rank has read the run folder before rank 0 writes in it.
+  if (comm) comm->all_gather(extending, "the ranks' start");
   manual_seed(c.seed);
   data::Dataset all = load_dataset(c.data, c.seed);
   for (const auto& [name, shape] : nn::model_inputs(c.model)) {
@@ -295,6 +342,7 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
     regularization.set_global(*optimizer, c.training.regularization);
   trainer.set_regularization(std::move(regularization));
   trainer.set_gradient_clipping(c.training.gradient_clip_norm, c.training.gradient_clip_value);
+  if (comm) trainer.set_communicator(comm);
 
   trainer.adapt_normalization(split.train);  // before anything runs the model
   const LossFn loss = make_loss(c.training.loss);
@@ -334,6 +382,7 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
     owned.push_back(std::move(cb));
   };
   if (verbose) add(std::make_unique<ProgressBar>());
+  if (!writes) return train_without_writing(c, options, trainer, split.train, val);
   // The spec saved in the model files: the config's, with the range of the training inputs.
   nlohmann::json saved_spec = spec_with_input_range(c.model, split.train);
   if (!c.data.inputs.empty()) {  // which columns feed which input, for scidl predict
@@ -390,13 +439,7 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
       fmt::print("resuming {} at epoch {}, batch {} (step {})\n", dir.string(), p.epoch + 1,
                  p.batch, p.global_step);
   }
-  FitOptions fo;
-  fo.epochs = c.training.epochs;
-  fo.batch_size = c.training.batch_size;
-  fo.shuffle = c.training.shuffle;
-  fo.seed = c.seed;
-  fo.verbose = false;  // the ProgressBar prints the epoch lines
-  result.history = trainer.fit(split.train, val, fo, callbacks);
+  result.history = trainer.fit(split.train, val, fit_options(c), callbacks);
   result.stopped_because = trainer.termination_reason();
   result.interrupted = checkpoints.interrupted();
   if (claim.pending()) {  // ended before its first model: the replaced run comes back
