@@ -163,7 +163,7 @@ SCIDL_COMMAND([](CLI::App& app) {
       options.extra_callbacks.push_back(report.get());
     }
     // Under mpirun or srun: one rank of a data-parallel job (dist/communicator.h).
-    const std::unique_ptr<scidl::dist::Communicator> communicator =
+    std::unique_ptr<scidl::dist::Communicator> communicator =
         scidl::dist::communicator_from_launch();
     if (communicator) {
       options.communicator = communicator.get();
@@ -176,6 +176,11 @@ SCIDL_COMMAND([](CLI::App& app) {
     scidl::train::RunResult result;
     try {
       result = scidl::train::run_training(config, options);
+    } catch (const scidl::dist::JobError&) {
+      // Every rank raised it: rank 0 says it, and they all end together.
+      if (communicator->rank() == 0) throw;
+      communicator.reset();  // MPI_Finalize, with rank 0's as its exception leaves this scope
+      std::exit(1);
     } catch (const std::exception& e) {
       if (!communicator || communicator->size() == 1) throw;
       // The other ranks would wait for this one: say why here, then end them all.

@@ -22,6 +22,13 @@ class CommunicationError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An error every rank of the job raises alike, at the same point (ranks given different configs,
+// more ranks than examples): the ranks can stop together, and one of them says it.
+class JobError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
 class Communicator {
  public:
   virtual ~Communicator() = default;

@@ -170,9 +170,9 @@ void MpiCommunicator::time_out(const std::string& what) {
                                          fmt::join(elsewhere, "; "))
                            : std::string("every rank answered but the collective did not finish");
   throw CommunicationError(fmt::format(
-      "rank {} of {}: {} did not complete within {:.3g} s: {}; stopping every rank (raise the "
+      "{} did not complete within {:.3g} s: {}; stopping every rank (raise the "
       "limit with SCIDL_DIST_TIMEOUT_S if a step legitimately takes longer)",
-      rank_, size_, what, std::chrono::duration<double>(timeout_).count(), who));
+      what, std::chrono::duration<double>(timeout_).count(), who));
 }
 
 void MpiCommunicator::all_reduce_sum(float* data, int64_t count, const std::string& what) {

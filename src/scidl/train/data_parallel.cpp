@@ -71,7 +71,7 @@ void check_same_settings(dist::Communicator& comm, const nlohmann::json& setting
                                                      other));
   int differing = 0;
   for (uint64_t h : hashes) differing += h != hashes[0];
-  throw std::invalid_argument(fmt::format(
+  throw dist::JobError(fmt::format(
       "the {} ranks of this job were not given the same config: rank {}'s differs from rank 0's "
       "({} rank{} differ{}):\n  {}\nstart every rank with the same config, --set overrides and "
       "options",

@@ -268,9 +268,11 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
   RunConfig c = config;
   const auto& dir = c.output_dir;
   if (comm)
-    check_same_settings(*comm, {{"config", to_json(c)},
-                                {"resume", options.resume},
-                                {"overwrite", options.overwrite}});
+    check_same_settings(*comm, [&] {
+      nlohmann::json settings = to_json(c);
+      settings["command"] = {{"resume", options.resume}, {"overwrite", options.overwrite}};
+      return settings;
+    }());
   if (options.resume && !std::filesystem::is_directory(dir)) throw not_a_run(dir, "no such folder");
   std::optional<RunFolderLock> lock;
   if (writes) {

@@ -172,7 +172,7 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
   DataParallel* dp = data_parallel_.get();
   if (dp) {
     if (train.size() < dp->size())
-      throw std::invalid_argument(fmt::format(
+      throw dist::JobError(fmt::format(
           "data-parallel training over {} ranks needs at least one training example a rank, but "
           "the training set holds {}: run at most {} rank{}",
           dp->size(), train.size(), train.size(), train.size() > 1 ? "s" : ""));
