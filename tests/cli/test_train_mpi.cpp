@@ -22,8 +22,8 @@ namespace {
 constexpr const char* kMpirun = SCIDL_MPIRUN;
 // As root (these machines), Open MPI wants --allow-run-as-root; 2 ranks may exceed the slots
 // it counts, hence --oversubscribe.
-const std::vector<std::string> kMpirunFlags{"--allow-run-as-root", "--oversubscribe",
-                                            "--bind-to", "none", "-x", "OMP_NUM_THREADS=1"};
+const std::vector<std::string> kMpirunFlags{
+    "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-x", "OMP_NUM_THREADS=1"};
 
 #define SKIP_WITHOUT_MPIRUN() \
   if (std::string(kMpirun).empty()) GTEST_SKIP() << "no mpirun (CMake found no MPI)"
@@ -141,11 +141,11 @@ TEST(TrainMpi, TwoRanksWriteOneRunAndAResumeContinuesExactly) {
 
   // Two epochs, then extended to four under MPI: the same history and weights, bit for bit.
   const auto halves = dir.path / "halves";
-  r = run_mpirun(2, {"train", cfg.string(), "-q", "--set", "training.epochs=2", "--out",
-                     halves.string()});
+  r = run_mpirun(
+      2, {"train", cfg.string(), "-q", "--set", "training.epochs=2", "--out", halves.string()});
   ASSERT_EQ(r.status, 0) << r.output;
-  r = run_mpirun(2, {"train", cfg.string(), "-q", "--set", "training.epochs=4", "--resume",
-                     halves.string()});
+  r = run_mpirun(
+      2, {"train", cfg.string(), "-q", "--set", "training.epochs=4", "--resume", halves.string()});
   ASSERT_EQ(r.status, 0) << r.output;
   expect_same_history(halves / "history.csv", whole / "history.csv", 4);
   EXPECT_EQ(weights_of(halves / "last.scidl"), weights_of(whole / "last.scidl"));
@@ -212,9 +212,9 @@ void fault_and_resume(int signal, const std::string& expected) {
   RecordProperty("seconds_to_stop", fmt::format("{:.1f}", took));
 
   const auto done = train::read_checkpoint_summary(run / "checkpoint.scidl");
-  auto r = run_mpirun(2, {"train", cfg.string(), "-q", "--set",
-                          fmt::format("training.epochs={}", done.epoch + 1), "--resume",
-                          run.string()});
+  auto r =
+      run_mpirun(2, {"train", cfg.string(), "-q", "--set",
+                     fmt::format("training.epochs={}", done.epoch + 1), "--resume", run.string()});
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(std::filesystem::exists(run / "last.scidl"));
 }

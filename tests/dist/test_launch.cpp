@@ -63,10 +63,8 @@ TEST(Launch, MpirunInsideSlurmIsMpirunsJob) {
 }
 
 TEST(Launch, TorchrunVariables) {
-  auto l = detect_launch(env_of({{"RANK", "1"},
-                                 {"WORLD_SIZE", "2"},
-                                 {"LOCAL_RANK", "1"},
-                                 {"LOCAL_WORLD_SIZE", "2"}}));
+  auto l = detect_launch(
+      env_of({{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"LOCAL_RANK", "1"}, {"LOCAL_WORLD_SIZE", "2"}}));
   ASSERT_TRUE(l.has_value());
   EXPECT_EQ(l->launcher, "torchrun");
   EXPECT_EQ(l->rank, 1);

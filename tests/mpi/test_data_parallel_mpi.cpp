@@ -28,7 +28,8 @@ struct Case {
   bool classes;
 };
 
-const Case kMlp{"mlp", R"({"inputs": 6, "layers": [
+const Case kMlp{"mlp",
+                R"({"inputs": 6, "layers": [
     {"type": "dense", "units": 32, "activation": "tanh"},
     {"type": "dense", "units": 32, "activation": "tanh"},
     {"type": "dense", "units": 3}]})",
@@ -36,7 +37,8 @@ const Case kMlp{"mlp", R"({"inputs": 6, "layers": [
                 false};
 // No batch norm: DDP normalises each rank's batch by its own statistics (as PyTorch's does
 // unless the model uses SyncBatchNorm), which one rank with the whole batch cannot match.
-const Case kCnn{"cnn", R"({"inputs": [1, 8, 8], "layers": [
+const Case kCnn{"cnn",
+                R"({"inputs": [1, 8, 8], "layers": [
     {"type": "conv2d", "filters": 4, "kernel_size": 3, "padding": "same"},
     {"type": "relu"},
     {"type": "maxpool2d", "pool_size": 2},
@@ -73,9 +75,9 @@ std::vector<float> train(const Case& c, const std::string& optimizer, dist::Comm
   if (optimizer != "adadelta") spec.lr = optimizer == "rmsprop" ? 0.01 : 0.05;
   if (optimizer == "sgd") spec.momentum = 0.9;
   auto opt = optim::make_optimizer(spec, model->parameters());
-  train::Trainer trainer(*model, *opt, c.classes ? "cross_entropy" : "mse",
-                         c.classes ? std::vector<std::string>{"accuracy"}
-                                   : std::vector<std::string>{"mae"});
+  train::Trainer trainer(
+      *model, *opt, c.classes ? "cross_entropy" : "mse",
+      c.classes ? std::vector<std::string>{"accuracy"} : std::vector<std::string>{"mae"});
   trainer.set_communicator(&comm);
   train::FitOptions o;
   o.epochs = 1;
@@ -118,14 +120,14 @@ TEST_P(DataParallelMpi, RanksWithHalfBatchesMatchOneRankWithTheWholeBatch) {
   EXPECT_EQ(first, job) << "rank " << g_comm->rank() << " drifted from rank 0";
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    EveryOptimizer, DataParallelMpi,
-    ::testing::Combine(::testing::Values(0, 1),
-                       ::testing::Values("sgd", "adam", "adamw", "adagrad", "adadelta", "rmsprop")),
-    [](const auto& info) {
-      return std::string(std::get<0>(info.param) == 0 ? "Mlp_" : "Cnn_") +
-             std::get<1>(info.param);
-    });
+INSTANTIATE_TEST_SUITE_P(EveryOptimizer, DataParallelMpi,
+                         ::testing::Combine(::testing::Values(0, 1),
+                                            ::testing::Values("sgd", "adam", "adamw", "adagrad",
+                                                              "adadelta", "rmsprop")),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param) == 0 ? "Mlp_" : "Cnn_") +
+                                  std::get<1>(info.param);
+                         });
 
 TEST(DataParallelMpiSettings, RanksGivenDifferentConfigsAreToldWhichKeysDiffer) {
   if (g_comm->size() < 2) GTEST_SKIP() << "needs 2 ranks";

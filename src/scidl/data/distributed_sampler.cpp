@@ -10,9 +10,9 @@ namespace scidl::data {
 
 Tensor distributed_shard(int64_t n, int rank, int size, uint64_t seed, int epoch, bool shuffle) {
   if (n < 1 || size < 1 || rank < 0 || rank >= size)
-    throw std::invalid_argument(fmt::format(
-        "distributed_shard: {} rows, rank {} of {}: needs rows and 0 <= rank < size", n, rank,
-        size));
+    throw std::invalid_argument(
+        fmt::format("distributed_shard: {} rows, rank {} of {}: needs rows and 0 <= rank < size", n,
+                    rank, size));
   std::vector<int64_t> rows(static_cast<size_t>(n));
   if (shuffle) {
     Generator gen(seed + static_cast<uint64_t>(epoch));

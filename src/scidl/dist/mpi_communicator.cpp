@@ -161,18 +161,18 @@ void MpiCommunicator::time_out(const std::string& what) {
                                       answers[size_t(r)], here));
   }
   std::string who =
-      !silent.empty()
-          ? fmt::format("rank{} {} did not join and did not answer within {:.3g} s more (hung, "
-                        "or dead)",
-                        silent.size() > 1 ? "s" : "", fmt::join(silent, ", "),
-                        std::chrono::duration<double>(grace).count())
+      !silent.empty() ? fmt::format(
+                            "rank{} {} did not join and did not answer within {:.3g} s more (hung, "
+                            "or dead)",
+                            silent.size() > 1 ? "s" : "", fmt::join(silent, ", "),
+                            std::chrono::duration<double>(grace).count())
       : !elsewhere.empty() ? fmt::format("the ranks disagree on the order of collectives: {}",
                                          fmt::join(elsewhere, "; "))
                            : std::string("every rank answered but the collective did not finish");
-  throw CommunicationError(fmt::format(
-      "{} did not complete within {:.3g} s: {}; stopping every rank (raise the "
-      "limit with SCIDL_DIST_TIMEOUT_S if a step legitimately takes longer)",
-      what, std::chrono::duration<double>(timeout_).count(), who));
+  throw CommunicationError(
+      fmt::format("{} did not complete within {:.3g} s: {}; stopping every rank (raise the "
+                  "limit with SCIDL_DIST_TIMEOUT_S if a step legitimately takes longer)",
+                  what, std::chrono::duration<double>(timeout_).count(), who));
 }
 
 void MpiCommunicator::all_reduce_sum(float* data, int64_t count, const std::string& what) {

@@ -59,16 +59,15 @@ void check_same_settings(dist::Communicator& comm, const nlohmann::json& setting
   std::vector<std::string> lines;
   for (const auto& [k, v] : first) {
     auto it = theirs.find(k);
-    lines.push_back(it == theirs.end() ? fmt::format("{}: {} on rank 0, absent on rank {}", k, v,
-                                                     other)
-                    : it->second != v
-                        ? fmt::format("{}: {} on rank 0, {} on rank {}", k, v, it->second, other)
-                        : std::string());
+    lines.push_back(
+        it == theirs.end() ? fmt::format("{}: {} on rank 0, absent on rank {}", k, v, other)
+        : it->second != v  ? fmt::format("{}: {} on rank 0, {} on rank {}", k, v, it->second, other)
+                           : std::string());
     if (lines.back().empty()) lines.pop_back();
   }
   for (const auto& [k, v] : theirs)
-    if (!first.count(k)) lines.push_back(fmt::format("{}: absent on rank 0, {} on rank {}", k, v,
-                                                     other));
+    if (!first.count(k))
+      lines.push_back(fmt::format("{}: absent on rank 0, {} on rank {}", k, v, other));
   int differing = 0;
   for (uint64_t h : hashes) differing += h != hashes[0];
   throw dist::JobError(fmt::format(
@@ -93,8 +92,8 @@ std::vector<std::pair<int64_t, int64_t>> gradient_buckets(int64_t total, int64_t
 DataParallel::DataParallel(dist::Communicator& communicator, optim::Optimizer& optimizer)
     : comm_(communicator),
       optimizer_(optimizer),
-      buckets_(gradient_buckets(optimizer.flat_gradients().numel(), kFirstBucketFloats,
-                                kBucketFloats)) {
+      buckets_(
+          gradient_buckets(optimizer.flat_gradients().numel(), kFirstBucketFloats, kBucketFloats)) {
   if (optimizer.flat_gradients().dtype() != DType::Float32)
     throw std::invalid_argument(
         "data-parallel training averages float32 gradients; this model's are float64");

@@ -7,9 +7,9 @@
 
 #include "scidl/autograd/grad_mode.h"
 #include "scidl/backend/cpu/denormals.h"
+#include "scidl/data/distributed_sampler.h"
 #include "scidl/nn/normalization.h"
 #include "scidl/ops/shape_ops.h"
-#include "scidl/data/distributed_sampler.h"
 #include "scidl/train/data_parallel.h"
 #include "scidl/train/fused_step.h"
 
@@ -201,8 +201,8 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
     std::optional<data::Dataset> shard;
     std::optional<data::BatchIterator> shard_batches;
     if (dp) {
-      shard = train.subset(data::distributed_shard(train.size(), dp->rank(), dp->size(), o.seed,
-                                                   epoch, o.shuffle));
+      shard = train.subset(
+          data::distributed_shard(train.size(), dp->rank(), dp->size(), o.seed, epoch, o.shuffle));
       shard->augment = train.augment;
       shard_batches.emplace(*shard, o.batch_size, false, data_gen_);
     }
