@@ -161,8 +161,8 @@ TEST(TrainMpi, RanksGivenDifferentConfigsAreStoppedNamingTheKeys) {
   std::vector<std::string> args = kMpirunFlags;
   for (const std::string set : {"training.batch_size=8", "training.batch_size=16"}) {
     if (args.size() > kMpirunFlags.size()) args.push_back(":");
-    for (const std::string w : {"-np", "1", SCIDL_CLI, "train"}) args.push_back(w);
-    for (const std::string w : {cfg.string(), std::string("--set"), set, std::string("--out"),
+    for (const char* w : {"-np", "1", SCIDL_CLI, "train"}) args.push_back(w);
+    for (const std::string& w : {cfg.string(), std::string("--set"), set, std::string("--out"),
                                 (dir.path / "run").string()})
       args.push_back(w);
   }
@@ -209,7 +209,7 @@ void fault_and_resume(int signal, const std::string& expected) {
   ASSERT_GT(status, 0) << "the job did not end (" << took << " s):\n" << read_text(log);
   const std::string output = read_text(log);
   EXPECT_NE(output.find(expected), std::string::npos) << output;
-  RecordProperty("seconds_to_stop", fmt::format("{:.1f}", took));
+  ::testing::Test::RecordProperty("seconds_to_stop", fmt::format("{:.1f}", took));
 
   const auto done = train::read_checkpoint_summary(run / "checkpoint.scidl");
   auto r =
