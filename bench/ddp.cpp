@@ -4,6 +4,10 @@
 // steps. Alone it is one process (its threads: OMP_NUM_THREADS); under `mpirun -np N` each rank
 // trains --batch / N rows a step (the fused dense pass for the gradients, their all-reduce, Adam).
 // Rank 0 prints `scidl_ms=<median ms a step>` over the timed steps, and `ranks=N`.
+// --allreduce-probe (under mpirun): instead, the median time of the communicator's all-reduce of
+// one float (the latency) and of the network's gradients (149,828 floats): `allreduce_latency_us`,
+// `allreduce_grad_us`, `allreduce_gb_s` (the gradient's bytes over the time above the latency),
+// what bench/RESULTS.md's model of larger jobs starts from.
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -33,18 +37,51 @@ struct StepClock : train::Callback {
   }
 };
 
+// The median microseconds of `reps` all-reduces of `count` floats.
+double allreduce_us(dist::Communicator& comm, int64_t count, int reps) {
+  std::vector<float> data(size_t(count), 1.0f);
+  std::vector<double> us;
+  for (int r = 0; r < reps; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    comm.all_reduce_sum(data.data(), count, "the probe");
+    us.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::nth_element(us.begin(), us.begin() + reps / 2, us.end());
+  return us[size_t(reps / 2)];
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int64_t batch = 5000;
   int steps = 30, warmup = 5;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool probe = false;
+  for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    if (a == "--allreduce-probe") probe = true;
+    if (i + 1 >= argc) continue;
     if (a == "--batch") batch = std::stoll(argv[i + 1]);
     if (a == "--steps") steps = std::stoi(argv[i + 1]);
     if (a == "--warmup") warmup = std::stoi(argv[i + 1]);
   }
   const auto communicator = dist::communicator_from_launch();
+  if (probe) {
+    if (!communicator) {
+      fmt::print(stderr, "--allreduce-probe runs under mpirun\n");
+      return 1;
+    }
+    const int64_t gradient = 3 * 128 + 128 + 9 * (128 * 128 + 128) + 128 * 4 + 4;
+    allreduce_us(*communicator, gradient, 20);  // warm up the transport
+    const double latency = allreduce_us(*communicator, 1, 2000);
+    const double whole = allreduce_us(*communicator, gradient, 200);
+    if (communicator->rank() == 0)
+      fmt::print("ranks={}\nallreduce_latency_us={:.2f}\nallreduce_grad_us={:.1f}\n"
+                 "allreduce_gb_s={:.2f}\n",
+                 communicator->size(), latency, whole,
+                 double(gradient) * 4 / ((whole - latency) * 1e-6) / 1e9);
+    return 0;
+  }
   const int ranks = communicator ? communicator->size() : 1;
   manual_seed(0);
   auto model = nn::build_model(nlohmann::json::parse(R"({"inputs": 3, "layers": [

@@ -8,7 +8,8 @@
 # efficiency = 1-rank time / 2-rank time (1.00: two ranks of one thread each as fast as one
 # process with both threads), ratio = PyTorch DDP / scidl's 2 ranks (> 1: scidl faster). Each
 # side's best median over SCIDL_BENCH_ROUNDS alternating rounds (default 3). With
-# SCIDL_BENCH_COMPILED=1 also PyTorch DDP over torch.compile (a line of its own).
+# SCIDL_BENCH_COMPILED=1 also PyTorch DDP over torch.compile (a line of its own). Then
+# `ddp_allreduce ...`: the all-reduce's latency and bandwidth between the 2 ranks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=build/bench/bench_ddp
@@ -53,6 +54,8 @@ if [[ -z $one || -z $two || -z $torch ]]; then
 fi
 echo "ddp scidl_2rank_ms=$two scidl_1rank_ms=$one efficiency=$(ratio "$one" "$two")" \
   "torch_ddp_ms=$torch ratio=$(ratio "$torch" "$two")"
+# What the model of larger jobs in bench/RESULTS.md starts from: this machine's all-reduce.
+"${mpirun[@]}" "$binary" --allreduce-probe | tr '\n' ' ' | sed 's/^/ddp_allreduce /; s/ $/\n/'
 if [[ -n $compiled ]]; then
   echo "ddp_compiled torch_ddp_compiled_ms=$compiled ratio=$(ratio "$compiled" "$two")"
 fi
