@@ -76,10 +76,11 @@ int main(int argc, char** argv) {
     const double latency = allreduce_us(*communicator, 1, 2000);
     const double whole = allreduce_us(*communicator, gradient, 200);
     if (communicator->rank() == 0)
-      fmt::print("ranks={}\nallreduce_latency_us={:.2f}\nallreduce_grad_us={:.1f}\n"
-                 "allreduce_gb_s={:.2f}\n",
-                 communicator->size(), latency, whole,
-                 double(gradient) * 4 / ((whole - latency) * 1e-6) / 1e9);
+      fmt::print(
+          "ranks={}\nallreduce_latency_us={:.2f}\nallreduce_grad_us={:.1f}\n"
+          "allreduce_gb_s={:.2f}\n",
+          communicator->size(), latency, whole,
+          double(gradient) * 4 / ((whole - latency) * 1e-6) / 1e9);
     return 0;
   }
   const int ranks = communicator ? communicator->size() : 1;

@@ -1,7 +1,7 @@
 // `mpirun -np 2 scidl train CONFIG` as users run it: one run folder written by rank 0, epoch
-// the run's lines printed once, the job's loss in them, a resume under MPI that continues exactly; a rank
-// killed (SIGKILL) or hung (SIGSTOP) ends the job within the stated timeout with the rank named,
-// and the run resumes from its last checkpoint; ranks given different configs are told which
+// the run's lines printed once, the job's loss in them, a resume under MPI that continues exactly;
+// a rank killed (SIGKILL) or hung (SIGSTOP) ends the job within the stated timeout with the rank
+// named, and the run resumes from its last checkpoint; ranks given different configs are told which
 // keys differ. Every test skips when CMake found no mpirun (SCIDL_MPIRUN is empty).
 #include <signal.h>
 #include <sys/wait.h>
@@ -164,7 +164,7 @@ TEST(TrainMpi, RanksGivenDifferentConfigsAreStoppedNamingTheKeys) {
     if (args.size() > kMpirunFlags.size()) args.push_back(":");
     for (const char* w : {"-np", "1", SCIDL_CLI, "train"}) args.push_back(w);
     for (const std::string& w : {cfg.string(), std::string("--set"), set, std::string("--out"),
-                                (dir.path / "run").string()})
+                                 (dir.path / "run").string()})
       args.push_back(w);
   }
   const std::string cmd = "timeout 120 " + std::string(kMpirun) + quoted(args) + " 2>&1";
