@@ -218,7 +218,10 @@ RunResult train_without_writing(const RunConfig& c, const RunOptions& options, T
                                 const data::Dataset& train, const data::Dataset* val) {
   std::vector<CallbackSpec> deciding;
   for (const auto& spec : c.callbacks)
-    if (spec.type == "early_stopping" || spec.type == "terminate_on_nan") deciding.push_back(spec);
+    if (spec.type == "early_stopping" || spec.type == "terminate_on_nan") {
+      deciding.push_back(spec);
+      deciding.back().early_stopping.verbose = 0;  // rank 0's says it
+    }
   std::vector<std::unique_ptr<Callback>> owned =
       make_callbacks(deciding, c.output_dir, nlohmann::json::object(), {}, val != nullptr);
   if (!c.lr_schedule.is_null())
