@@ -152,6 +152,24 @@ TEST(TrainMpi, TwoRanksWriteOneRunAndAResumeContinuesExactly) {
   EXPECT_EQ(weights_of(halves / "last.scidl"), weights_of(whole / "last.scidl"));
 }
 
+TEST(TrainMpi, LinearScalingTrainsAtTheRateTimesTheRanksAfterItsWarmUp) {
+  SKIP_WITHOUT_MPIRUN();
+  TempDir dir("cli_mpi_lr");
+  write_train_data(dir.path, 200);
+  const auto cfg = dir.path / "run.toml";
+  write_text(cfg, train_config(2));  // Adam at lr 0.003
+  const auto run = dir.path / "run";
+  auto r = run_mpirun(2, {"train", cfg.string(), "-q", "--set", "training.lr_scaling=\"linear\"",
+                          "--set", "training.lr_warmup_epochs=1", "--out", run.string()});
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto history = data::read_csv(run / "history.csv");
+  const auto lr = std::find(history.column_names.begin(), history.column_names.end(), "lr") -
+                  history.column_names.begin();
+  ASSERT_LT(lr, history.cols);
+  for (int64_t e = 0; e < history.rows; ++e)  // the warm-up ends with the first epoch
+    EXPECT_DOUBLE_EQ(history.values[size_t(e * history.cols + lr)], 0.006) << "epoch " << e + 1;
+}
+
 TEST(TrainMpi, RanksGivenDifferentConfigsAreStoppedNamingTheKeys) {
   SKIP_WITHOUT_MPIRUN();
   TempDir dir("cli_mpi_configs");

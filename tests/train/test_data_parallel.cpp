@@ -7,6 +7,7 @@
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/random_ops.h"
 #include "scidl/optim/factory.h"
+#include "scidl/train/callbacks/lr_warmup.h"
 #include "scidl/train/data_parallel.h"
 #include "scidl/train/trainer.h"
 
@@ -50,6 +51,48 @@ TEST(DataParallelTrainer, OneRankTrainsDeterministicallyInTheSamplersOrder) {
 TEST(CheckSameSettings, OneRankAgreesWithItself) {
   dist::SingleProcessCommunicator alone;
   EXPECT_NO_THROW(check_same_settings(alone, {{"a", 1}}));
+}
+
+}  // namespace
+}  // namespace scidl::train
+
+namespace scidl::train {
+namespace {
+
+TEST(LrWarmup, RisesByEqualStepsThenLeavesTheRateAlone) {
+  const LrWarmup w(0.1, 0.4, 3);
+  EXPECT_DOUBLE_EQ(w.rate_at(0), 0.1);
+  EXPECT_DOUBLE_EQ(w.rate_at(1), 0.2);
+  EXPECT_DOUBLE_EQ(w.rate_at(2), 0.3);
+  EXPECT_DOUBLE_EQ(w.rate_at(3), 0.4);
+  EXPECT_DOUBLE_EQ(w.rate_at(50), 0.4);
+}
+
+TEST(LrWarmup, EachStepOfAFitTrainsAtItsRate) {
+  auto model = nn::build_model(nlohmann::json::parse(R"({"inputs": 2, "layers": [
+      {"type": "dense", "units": 1}]})"),
+                               1);
+  auto opt = optim::make_optimizer(optim::default_optimizer_spec("sgd"), model->parameters());
+  Trainer trainer(*model, *opt, "mse");
+  struct Record : Callback {  // the rate the next step trains at, after the warm-up set it
+    std::vector<double> rates;
+    void on_batch_end(Trainer& t, int64_t, const Logs&) override {
+      rates.push_back(t.optimizer().lr());
+    }
+  } record;
+  LrWarmup warmup(0.01, 0.05, 4);
+  data::Dataset d;
+  d.x = zeros({12, 2});
+  d.y = zeros({12, 1});
+  FitOptions o;
+  o.epochs = 2;
+  o.batch_size = 2;
+  o.verbose = false;
+  trainer.fit(d, nullptr, o, {&warmup, &record});
+  const std::vector<double> want{0.02, 0.03, 0.04, 0.05, 0.05, 0.05,
+                                 0.05, 0.05, 0.05, 0.05, 0.05, 0.05};
+  ASSERT_EQ(record.rates.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(record.rates[i], want[i], 1e-12) << i;
 }
 
 }  // namespace

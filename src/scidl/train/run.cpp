@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
 #include <optional>
 
@@ -17,6 +18,7 @@
 #include "scidl/train/callback_config.h"
 #include "scidl/train/callbacks/csv_logger.h"
 #include "scidl/train/callbacks/lr_schedule_callback.h"
+#include "scidl/train/callbacks/lr_warmup.h"
 #include "scidl/train/callbacks/progress_bar.h"
 #include "scidl/train/checkpoint.h"
 #include "scidl/train/data_checks.h"
@@ -202,6 +204,27 @@ void write_run_config(const std::filesystem::path& dir, const RunConfig& c,
   io::write_file_atomically(dir / "config.toml", toml);
 }
 
+// The optimizer at `lr`, so that a schedule made from it starts there (its base rate).
+optim::Optimizer& with_rate(optim::Optimizer& optimizer, double lr) {
+  optimizer.set_lr(lr);
+  return optimizer;
+}
+
+// Goyal et al.'s warm-up from optimizer.lr to the scaled rate, when the config asks for one:
+// the rate of the first step is optimizer.lr (set here, after any schedule took the scaled one
+// as its base).
+std::unique_ptr<Callback> lr_warmup(const RunConfig& c, Trainer& trainer,
+                                    const data::Dataset& train, double scaled_lr) {
+  if (c.training.lr_warmup_epochs <= 0) return nullptr;
+  const int ranks = trainer.communicator() ? trainer.communicator()->size() : 1;
+  const int64_t shard = (train.size() + ranks - 1) / ranks;
+  const int64_t per_epoch = (shard + c.training.batch_size - 1) / c.training.batch_size;
+  trainer.optimizer().set_lr(c.optimizer.lr);
+  return std::make_unique<LrWarmup>(
+      c.optimizer.lr, scaled_lr,
+      std::max<int64_t>(1, std::llround(c.training.lr_warmup_epochs * double(per_epoch))));
+}
+
 FitOptions fit_options(const RunConfig& c) {
   FitOptions fo;
   fo.epochs = c.training.epochs;
@@ -215,7 +238,8 @@ FitOptions fit_options(const RunConfig& c) {
 // A data-parallel rank other than 0: the same training with the callbacks that decide (they
 // see the job's logs, so they decide as rank 0's do), and nothing written or printed.
 RunResult train_without_writing(const RunConfig& c, const RunOptions& options, Trainer& trainer,
-                                const data::Dataset& train, const data::Dataset* val) {
+                                const data::Dataset& train, const data::Dataset* val,
+                                double scaled_lr) {
   std::vector<CallbackSpec> deciding;
   for (const auto& spec : c.callbacks)
     if (spec.type == "early_stopping" || spec.type == "terminate_on_nan") {
@@ -226,7 +250,9 @@ RunResult train_without_writing(const RunConfig& c, const RunOptions& options, T
       make_callbacks(deciding, c.output_dir, nlohmann::json::object(), {}, val != nullptr);
   if (!c.lr_schedule.is_null())
     owned.push_back(std::make_unique<LrScheduleCallback>(
-        optim::make_lr_schedule(c.lr_schedule, trainer.optimizer()), c.lr_schedule_monitor));
+        optim::make_lr_schedule(c.lr_schedule, with_rate(trainer.optimizer(), scaled_lr)),
+        c.lr_schedule_monitor));
+  if (auto warmup = lr_warmup(c, trainer, train, scaled_lr)) owned.push_back(std::move(warmup));
   std::vector<Callback*> callbacks;
   for (auto& cb : owned) callbacks.push_back(cb.get());
   for (Callback* cb : options.extra_callbacks) callbacks.push_back(cb);
@@ -338,6 +364,10 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
     for (data::Dataset* d : {&all, &split.train, &split.validation}) cast_to_model_type(*d, dtype);
   }
   auto optimizer = optim::make_optimizer(c.optimizer, model->parameters());
+  // Data-parallel with lr_scaling = "linear": the rate times the ranks (schedules start from it).
+  const double scaled_lr =
+      comm && c.training.lr_scaling == "linear" ? c.optimizer.lr * comm->size() : c.optimizer.lr;
+  if (c.training.lr_warmup_epochs <= 0) optimizer->set_lr(scaled_lr);
   std::vector<std::string> metrics;
   for (const auto& m : c.training.metrics)
     if (m != "confusion_matrix") metrics.push_back(m);
@@ -387,7 +417,7 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
     owned.push_back(std::move(cb));
   };
   if (verbose) add(std::make_unique<ProgressBar>());
-  if (!writes) return train_without_writing(c, options, trainer, split.train, val);
+  if (!writes) return train_without_writing(c, options, trainer, split.train, val, scaled_lr);
   // The spec saved in the model files: the config's, with the range of the training inputs.
   nlohmann::json saved_spec = spec_with_input_range(c.model, split.train);
   if (!c.data.inputs.empty()) {  // which columns feed which input, for scidl predict
@@ -414,8 +444,10 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
        make_callbacks(c.callbacks, dir, saved_spec, hparams_of(c, *model), val != nullptr))
     add(std::move(cb));
   if (!c.lr_schedule.is_null())
-    add(std::make_unique<LrScheduleCallback>(optim::make_lr_schedule(c.lr_schedule, *optimizer),
-                                             c.lr_schedule_monitor));
+    add(std::make_unique<LrScheduleCallback>(
+        optim::make_lr_schedule(c.lr_schedule, with_rate(*optimizer, scaled_lr)),
+        c.lr_schedule_monitor));
+  if (auto warmup = lr_warmup(c, trainer, split.train, scaled_lr)) add(std::move(warmup));
   for (Callback* cb : options.extra_callbacks) callbacks.push_back(cb);
   const std::string monitor = val ? "val_loss" : "loss";
   ModelCheckpointOptions best;
