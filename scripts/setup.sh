@@ -28,6 +28,7 @@ packages=(
   python3-pytest           # the module's tests (python/tests/)
   jupyter-nbconvert python3-ipykernel  # runs examples/python/tour.ipynb (a slow test; pure Python)
   python3-onnx             # tests: onnx.checker's full check of what scidl export-onnx writes
+  libopenmpi-dev openmpi-bin  # data-parallel training across processes (dist/: mpirun -np N scidl train)
 )
 bench_packages=(python3-torch python3-numpy)
 

@@ -5,12 +5,18 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include <omp.h>
+#include <sched.h>
+
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <memory>
+#include <thread>
 
 #include "command.h"
 #include "interrupt.h"
+#include "scidl/dist/communicator.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/train/config_reference.h"
 #include "scidl/train/run.h"
@@ -83,6 +89,17 @@ void report_interruption(const TrainArgs& args, const scidl::train::RunResult& r
                result.history.epochs.size(), dir.string(), resume_command(args, dir));
 }
 
+// The ranks on one machine share its cores: each takes its part unless OMP_NUM_THREADS says, or
+// the launcher bound it to fewer cores already (mpirun binds each rank to a core or socket).
+void share_cores(const scidl::dist::Communicator& communicator) {
+  if (std::getenv("OMP_NUM_THREADS") || communicator.local_size() < 2) return;
+  cpu_set_t usable;
+  if (sched_getaffinity(0, sizeof usable, &usable) != 0) return;
+  const int cores = CPU_COUNT(&usable);
+  if (cores < static_cast<int>(std::thread::hardware_concurrency())) return;  // bound
+  omp_set_num_threads(std::max(1, cores / communicator.local_size()));
+}
+
 SCIDL_COMMAND([](CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
   auto* cmd = app.add_subcommand(
@@ -145,7 +162,32 @@ SCIDL_COMMAND([](CLI::App& app) {
           std::make_unique<scidl::tune::TrialReport>(args->report_fd, [] { std::raise(SIGINT); });
       options.extra_callbacks.push_back(report.get());
     }
-    const auto result = scidl::train::run_training(config, options);
+    // Under mpirun or srun: one rank of a data-parallel job (dist/communicator.h).
+    std::unique_ptr<scidl::dist::Communicator> communicator =
+        scidl::dist::communicator_from_launch();
+    if (communicator) {
+      options.communicator = communicator.get();
+      share_cores(*communicator);
+      if (communicator->rank() == 0 && !args->quiet)
+        fmt::print("data-parallel: {} ranks over {}, {} thread{} each\n", communicator->size(),
+                   communicator->name(), omp_get_max_threads(),
+                   omp_get_max_threads() > 1 ? "s" : "");
+    }
+    scidl::train::RunResult result;
+    try {
+      result = scidl::train::run_training(config, options);
+    } catch (const scidl::dist::JobError&) {
+      // Every rank raised it: rank 0 says it, and they all end together.
+      if (communicator->rank() == 0) throw;
+      communicator.reset();  // MPI_Finalize, with rank 0's as its exception leaves this scope
+      std::exit(1);
+    } catch (const std::exception& e) {
+      if (!communicator || communicator->size() == 1) throw;
+      // The other ranks would wait for this one: say why here, then end them all.
+      fmt::print(stderr, "scidl: error (rank {} of {}): {}\n", communicator->rank(),
+                 communicator->size(), e.what());
+      communicator->abort(1);
+    }
     if (result.interrupted) {
       report_interruption(*args, result, config.output_dir);
       std::exit(130);

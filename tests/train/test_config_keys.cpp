@@ -83,6 +83,8 @@ shuffle = false
 gradient_clip_norm = 1.0
 gradient_clip_value = 1.0
 regularization = { l2 = 1e-4 }
+lr_scaling = "linear"
+lr_warmup_epochs = 0.5
 [output]
 dir = "out"
 checkpoint_every_n_steps = 5

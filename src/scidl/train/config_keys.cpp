@@ -172,6 +172,15 @@ const KeyTable& training_keys() {
             {"init_from", KeyType::String, "",
              "a model file whose weights the run starts from (fine-tuning; names and shapes "
              "must match)"},
+            {"lr_scaling",
+             KeyType::String,
+             quoted(d.lr_scaling),
+             "under mpirun: \"linear\" trains at optimizer.lr times the ranks (Goyal et al.; "
+             "batch_size is each rank's)",
+             {"none", "linear"}},
+            {"lr_warmup_epochs", KeyType::Number, "0",
+             "with lr_scaling = \"linear\": from optimizer.lr to the scaled rate by equal steps "
+             "each batch over this many epochs (Goyal et al.: 5)"},
         }};
   }();
   return t;

@@ -40,7 +40,8 @@ bool tile(std::vector<std::pair<int64_t, int64_t>> parts, int64_t total) {
 }  // namespace
 
 std::optional<FusedStep> fused_training_step(nn::Module& model, optim::Optimizer& optimizer,
-                                             const Tensor& x, const Tensor& y, FusedLoss loss) {
+                                             const Tensor& x, const Tensor& y, FusedLoss loss,
+                                             bool apply_update) {
   if (!grad_mode_enabled()) return {};
   const auto chain = nn::whole_dense_chain(model, x);
   if (!chain) return {};
@@ -62,18 +63,19 @@ std::optional<FusedStep> fused_training_step(nn::Module& model, optim::Optimizer
   if (!tile(std::move(parts), optimizer.flat_parameters().numel())) return {};
 
   // Layer l's units [begin, end): rows of its weight [out, in], entries of its bias.
-  const backend::DenseUnitsReady update = [&](int l, int64_t begin, int64_t end) {
+  backend::DenseUnitsReady update = [&](int l, int64_t begin, int64_t end) {
     const int64_t in = chain->weights[size_t(l)].shape()[1];
     optimizer.update({weight_at[size_t(l)] + begin * in, weight_at[size_t(l)] + end * in});
     if (bias_at[size_t(l)] >= 0)
       optimizer.update({bias_at[size_t(l)] + begin, bias_at[size_t(l)] + end});
   };
+  if (!apply_update) update = [](int, int64_t, int64_t) {};
   NoGradGuard no_graph;  // the gradients are the pass's own; nothing is recorded
   const DenseChainLoss step = dense_chain_step(x, chain->weights, chain->biases, chain->activations,
                                                y, loss, weight_grads, bias_grads, update);
   if (!step.loss.defined()) return {};
   const double value = step.loss.item();
-  const bool updated = std::isfinite(value);
+  const bool updated = apply_update && std::isfinite(value);
   if (updated) optimizer.finish_step();
   return FusedStep{step.prediction, value, updated};
 }

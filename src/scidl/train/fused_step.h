@@ -30,7 +30,10 @@ struct FusedStep {
 // model that is not one dense chain for x (nn::whole_dense_chain), parameters of the chain
 // missing from the optimizer or the optimizer holding others, a parameter not requiring a
 // gradient, gradients recording off, or a backend without the fused kernels.
+// With apply_update false the pass leaves the optimizer's flat gradients filled and changes no
+// parameter (the caller steps, after averaging the gradients over data-parallel ranks).
 std::optional<FusedStep> fused_training_step(nn::Module& model, optim::Optimizer& optimizer,
-                                             const Tensor& x, const Tensor& y, FusedLoss loss);
+                                             const Tensor& x, const Tensor& y, FusedLoss loss,
+                                             bool apply_update = true);
 
 }  // namespace scidl::train

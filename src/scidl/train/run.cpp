@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
+#include <optional>
 
 #include "scidl/autograd/grad_mode.h"
 #include "scidl/data/augment.h"
@@ -16,9 +18,11 @@
 #include "scidl/train/callback_config.h"
 #include "scidl/train/callbacks/csv_logger.h"
 #include "scidl/train/callbacks/lr_schedule_callback.h"
+#include "scidl/train/callbacks/lr_warmup.h"
 #include "scidl/train/callbacks/progress_bar.h"
 #include "scidl/train/checkpoint.h"
 #include "scidl/train/data_checks.h"
+#include "scidl/train/data_parallel.h"
 #include "scidl/train/input_range.h"
 #include "scidl/train/model_table.h"
 #include "scidl/train/run_checks.h"
@@ -200,6 +204,66 @@ void write_run_config(const std::filesystem::path& dir, const RunConfig& c,
   io::write_file_atomically(dir / "config.toml", toml);
 }
 
+// The optimizer at `lr`, so that a schedule made from it starts there (its base rate).
+optim::Optimizer& with_rate(optim::Optimizer& optimizer, double lr) {
+  optimizer.set_lr(lr);
+  return optimizer;
+}
+
+// Goyal et al.'s warm-up from optimizer.lr to the scaled rate, when the config asks for one:
+// the rate of the first step is optimizer.lr (set here, after any schedule took the scaled one
+// as its base).
+std::unique_ptr<Callback> lr_warmup(const RunConfig& c, Trainer& trainer,
+                                    const data::Dataset& train, double scaled_lr) {
+  if (c.training.lr_warmup_epochs <= 0) return nullptr;
+  const int ranks = trainer.communicator() ? trainer.communicator()->size() : 1;
+  const int64_t shard = (train.size() + ranks - 1) / ranks;
+  const int64_t per_epoch = (shard + c.training.batch_size - 1) / c.training.batch_size;
+  trainer.optimizer().set_lr(c.optimizer.lr);
+  return std::make_unique<LrWarmup>(
+      c.optimizer.lr, scaled_lr,
+      std::max<int64_t>(1, std::llround(c.training.lr_warmup_epochs * double(per_epoch))));
+}
+
+FitOptions fit_options(const RunConfig& c) {
+  FitOptions fo;
+  fo.epochs = c.training.epochs;
+  fo.batch_size = c.training.batch_size;
+  fo.shuffle = c.training.shuffle;
+  fo.seed = c.seed;
+  fo.verbose = false;  // the ProgressBar prints the epoch lines
+  return fo;
+}
+
+// A data-parallel rank other than 0: the same training with the callbacks that decide (they
+// see the job's logs, so they decide as rank 0's do), and nothing written or printed.
+RunResult train_without_writing(const RunConfig& c, const RunOptions& options, Trainer& trainer,
+                                const data::Dataset& train, const data::Dataset* val,
+                                double scaled_lr) {
+  std::vector<CallbackSpec> deciding;
+  for (const auto& spec : c.callbacks)
+    if (spec.type == "early_stopping" || spec.type == "terminate_on_nan") {
+      deciding.push_back(spec);
+      deciding.back().early_stopping.verbose = 0;  // rank 0's says it
+    }
+  std::vector<std::unique_ptr<Callback>> owned =
+      make_callbacks(deciding, c.output_dir, nlohmann::json::object(), {}, val != nullptr);
+  if (!c.lr_schedule.is_null())
+    owned.push_back(std::make_unique<LrScheduleCallback>(
+        optim::make_lr_schedule(c.lr_schedule, with_rate(trainer.optimizer(), scaled_lr)),
+        c.lr_schedule_monitor));
+  if (auto warmup = lr_warmup(c, trainer, train, scaled_lr)) owned.push_back(std::move(warmup));
+  std::vector<Callback*> callbacks;
+  for (auto& cb : owned) callbacks.push_back(cb.get());
+  for (Callback* cb : options.extra_callbacks) callbacks.push_back(cb);
+  if (options.resume)
+    restore_training_checkpoint(c.output_dir / "checkpoint.scidl", trainer, callbacks);
+  RunResult result;
+  result.history = trainer.fit(train, val, fit_options(c), callbacks);
+  result.stopped_because = trainer.termination_reason();
+  return result;
+}
+
 }  // namespace
 
 std::vector<std::string> config_differences(const nlohmann::json& run, const nlohmann::json& now) {
@@ -226,18 +290,32 @@ RunResult run_training(const RunConfig& c, bool verbose) {
 }
 
 RunResult run_training(const RunConfig& config, const RunOptions& options) {
-  const bool verbose = options.verbose;
+  dist::Communicator* const comm = options.communicator;
+  // Rank 0 of a data-parallel job, or a run alone, writes; the other ranks only train.
+  const bool writes = !comm || comm->rank() == 0;
+  const bool verbose = options.verbose && writes;
   RunConfig c = config;
   const auto& dir = c.output_dir;
+  if (comm)
+    check_same_settings(*comm, [&] {
+      nlohmann::json settings = to_json(c);
+      settings["command"] = {{"resume", options.resume}, {"overwrite", options.overwrite}};
+      return settings;
+    }());
   if (options.resume && !std::filesystem::is_directory(dir)) throw not_a_run(dir, "no such folder");
-  const RunFolderLock lock = RunFolderLock::acquire(dir, verbose, options.program);
-  if (RunFolderClaim::recover_replaced_run(dir))
-    fmt::print(stderr,
-               "scidl: '{}' held a run set aside by an --overwrite that ended before its first "
-               "model; that run is back as it was\n",
-               dir.string());
-  if (!options.resume) RunFolderClaim::refuse_if_taken(dir, options.overwrite);
+  std::optional<RunFolderLock> lock;
+  if (writes) {
+    lock.emplace(RunFolderLock::acquire(dir, verbose, options.program));
+    if (RunFolderClaim::recover_replaced_run(dir))
+      fmt::print(stderr,
+                 "scidl: '{}' held a run set aside by an --overwrite that ended before its first "
+                 "model; that run is back as it was\n",
+                 dir.string());
+    if (!options.resume) RunFolderClaim::refuse_if_taken(dir, options.overwrite);
+  }
   const bool extending = options.resume && check_resumable(c);
+  // Every rank has read the run folder before rank 0 writes in it.
+  if (comm) comm->all_gather(extending, "the ranks' start");
   manual_seed(c.seed);
   data::Dataset all = load_dataset(c.data, c.seed);
   for (const auto& [name, shape] : nn::model_inputs(c.model)) {
@@ -286,6 +364,10 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
     for (data::Dataset* d : {&all, &split.train, &split.validation}) cast_to_model_type(*d, dtype);
   }
   auto optimizer = optim::make_optimizer(c.optimizer, model->parameters());
+  // Data-parallel with lr_scaling = "linear": the rate times the ranks (schedules start from it).
+  const double scaled_lr =
+      comm && c.training.lr_scaling == "linear" ? c.optimizer.lr * comm->size() : c.optimizer.lr;
+  if (c.training.lr_warmup_epochs <= 0) optimizer->set_lr(scaled_lr);
   std::vector<std::string> metrics;
   for (const auto& m : c.training.metrics)
     if (m != "confusion_matrix") metrics.push_back(m);
@@ -295,6 +377,7 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
     regularization.set_global(*optimizer, c.training.regularization);
   trainer.set_regularization(std::move(regularization));
   trainer.set_gradient_clipping(c.training.gradient_clip_norm, c.training.gradient_clip_value);
+  if (comm) trainer.set_communicator(comm);
 
   trainer.adapt_normalization(split.train);  // before anything runs the model
   const LossFn loss = make_loss(c.training.loss);
@@ -334,6 +417,7 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
     owned.push_back(std::move(cb));
   };
   if (verbose) add(std::make_unique<ProgressBar>());
+  if (!writes) return train_without_writing(c, options, trainer, split.train, val, scaled_lr);
   // The spec saved in the model files: the config's, with the range of the training inputs.
   nlohmann::json saved_spec = spec_with_input_range(c.model, split.train);
   if (!c.data.inputs.empty()) {  // which columns feed which input, for scidl predict
@@ -360,8 +444,10 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
        make_callbacks(c.callbacks, dir, saved_spec, hparams_of(c, *model), val != nullptr))
     add(std::move(cb));
   if (!c.lr_schedule.is_null())
-    add(std::make_unique<LrScheduleCallback>(optim::make_lr_schedule(c.lr_schedule, *optimizer),
-                                             c.lr_schedule_monitor));
+    add(std::make_unique<LrScheduleCallback>(
+        optim::make_lr_schedule(c.lr_schedule, with_rate(*optimizer, scaled_lr)),
+        c.lr_schedule_monitor));
+  if (auto warmup = lr_warmup(c, trainer, split.train, scaled_lr)) add(std::move(warmup));
   for (Callback* cb : options.extra_callbacks) callbacks.push_back(cb);
   const std::string monitor = val ? "val_loss" : "loss";
   ModelCheckpointOptions best;
@@ -390,13 +476,7 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
       fmt::print("resuming {} at epoch {}, batch {} (step {})\n", dir.string(), p.epoch + 1,
                  p.batch, p.global_step);
   }
-  FitOptions fo;
-  fo.epochs = c.training.epochs;
-  fo.batch_size = c.training.batch_size;
-  fo.shuffle = c.training.shuffle;
-  fo.seed = c.seed;
-  fo.verbose = false;  // the ProgressBar prints the epoch lines
-  result.history = trainer.fit(split.train, val, fo, callbacks);
+  result.history = trainer.fit(split.train, val, fit_options(c), callbacks);
   result.stopped_because = trainer.termination_reason();
   result.interrupted = checkpoints.interrupted();
   if (claim.pending()) {  // ended before its first model: the replaced run comes back

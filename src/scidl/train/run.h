@@ -13,7 +13,8 @@
 // One process at a time trains in a folder (train/run_lock.h). Everything the run writes later
 // is checked before it writes anything (train/run_checks.h), and a run that replaces another
 // keeps the old one until its own first model is written (train/run_folder.h).
-// Used by `scidl train` and by the C++ API alike.
+// Used by `scidl train` (under mpirun or srun, as each rank of a data-parallel job: RunOptions::
+// communicator) and by the C++ API alike.
 #pragma once
 #include <atomic>
 
@@ -50,6 +51,12 @@ struct RunOptions {
   std::vector<Callback*> extra_callbacks = {};
   // Names this run to another process its run folder's lock refuses.
   std::string program = "scidl train";
+  // One rank of a data-parallel job (train/data_parallel.h; not owned; null: train alone).
+  // Every rank loads the data and trains its shard; rank 0 alone takes the run folder and writes
+  // in it (config, logs, TensorBoard, checkpoints, models) and prints. The other ranks keep only
+  // the callbacks that decide (early stopping, terminate_on_nan, the learning-rate schedule),
+  // which see the job's logs, and read the checkpoint to resume.
+  dist::Communicator* communicator = nullptr;
 };
 
 RunResult run_training(const RunConfig& config, bool verbose = true);

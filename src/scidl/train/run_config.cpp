@@ -327,6 +327,17 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
       }
     }
     if (auto p = t->string("init_from")) s.init_from = resolve(base, *p);
+    s.lr_scaling = t->string("lr_scaling").value_or(s.lr_scaling);
+    if (s.lr_scaling != "none" && s.lr_scaling != "linear")
+      t->fail("lr_scaling", fmt::format("is \"{}\"; choose \"none\" or \"linear\" (the rate times "
+                                        "the data-parallel ranks)",
+                                        s.lr_scaling));
+    s.lr_warmup_epochs = t->number("lr_warmup_epochs").value_or(0);
+    if (s.lr_warmup_epochs < 0 || s.lr_warmup_epochs > 1e6)
+      t->fail("lr_warmup_epochs", "must be from 0 to 1e6 (0: no warm-up)");
+    if (s.lr_warmup_epochs > 0 && s.lr_scaling == "none")
+      t->fail("lr_warmup_epochs",
+              "warms up to the scaled rate, so it needs lr_scaling = \"linear\"");
     if (s.epochs < 1) t->fail("epochs", "must be at least 1");
     if (s.batch_size < 1) t->fail("batch_size", "must be at least 1");
     t->finish();
@@ -545,6 +556,9 @@ nlohmann::json to_json(const RunConfig& c) {
   j["training"]["gradient_clip_value"] = t.gradient_clip_value;
   j["training"]["regularization"] = {{"l1", t.regularization.l1}, {"l2", t.regularization.l2}};
   if (!t.init_from.empty()) j["training"]["init_from"] = t.init_from.string();
+  // Only when set, so that runs from before these keys still resume.
+  if (t.lr_scaling != "none") j["training"]["lr_scaling"] = t.lr_scaling;
+  if (t.lr_warmup_epochs > 0) j["training"]["lr_warmup_epochs"] = t.lr_warmup_epochs;
   j["output"] = {{"dir", c.output_dir.string()},
                  {"checkpoint_every_n_steps", c.checkpoint_every_n_steps},
                  {"plots", c.plots}};

@@ -79,6 +79,11 @@ struct TrainingSpec {
   optim::Penalty regularization;  // on every parameter; per layer: kernel_regularizer in [model]
   // A model file whose weights the run starts from (fine-tuning); empty: fresh initial weights.
   std::filesystem::path init_from;
+  // Data-parallel (docs/distributed.md): "linear" trains at optimizer.lr x the ranks (Goyal et
+  // al.'s linear scaling rule), reached from optimizer.lr by a linear warm-up over
+  // lr_warmup_epochs; "none" (and any run alone) keeps optimizer.lr.
+  std::string lr_scaling = "none";
+  double lr_warmup_epochs = 0;
 };
 
 struct RunConfig {

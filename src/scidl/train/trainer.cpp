@@ -7,8 +7,10 @@
 
 #include "scidl/autograd/grad_mode.h"
 #include "scidl/backend/cpu/denormals.h"
+#include "scidl/data/distributed_sampler.h"
 #include "scidl/nn/normalization.h"
 #include "scidl/ops/shape_ops.h"
+#include "scidl/train/data_parallel.h"
 #include "scidl/train/fused_step.h"
 
 namespace scidl::train {
@@ -66,6 +68,12 @@ void Trainer::resume_from(const TrainerProgress& progress, History history) {
   resume_pending_ = true;
 }
 
+void Trainer::set_communicator(dist::Communicator* communicator) {
+  communicator_ = communicator;
+  data_parallel_ =
+      communicator ? std::make_shared<DataParallel>(*communicator, optimizer_) : nullptr;
+}
+
 void Trainer::start_epoch_progress() {
   progress_.batch = 0;
   progress_.epoch_order_state = data_gen_.state();
@@ -87,11 +95,13 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
   // Nothing to do between backward() and step(): the whole step can be one pass.
   const bool may_fuse =
       fused_loss_ && regularization_.empty() && clip_norm_ <= 0 && clip_value_ <= 0;
+  DataParallel* dp = data_parallel_.get();
   while (!stop_training && batches.next(batch)) {
     const Tensor& x = batch.get("x");
     const Tensor y = batch.contains("y") ? batch.get("y") : Tensor();
     std::optional<FusedStep> fused;
-    if (may_fuse) fused = fused_training_step(model_, optimizer_, x, y, *fused_loss_);
+    // Data-parallel, the fused pass leaves its gradients for the all-reduce and steps after it.
+    if (may_fuse) fused = fused_training_step(model_, optimizer_, x, y, *fused_loss_, !dp);
     StepForward forward;
     if (fused) {
       forward.prediction = fused->prediction;
@@ -101,6 +111,9 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
     }
     const Tensor& pred = forward.prediction;
     double lv = fused ? fused->loss : forward.loss.item();
+    int64_t rows = x.shape()[0];
+    // The job's loss (every rank decides alike on a non-finite one) and metric sums.
+    if (dp) lv = dp->reduce_batch(lv, rows, metrics_, pred.detach(), y, p.global_step);
     if (!std::isfinite(lv)) {  // a fused step has changed no weight either
       bool handled = false;
       for (auto* cb : callbacks)
@@ -110,8 +123,9 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
       stop_training = p.stopped = true;
       return false;
     }
-    if (!fused) {
-      forward.loss.backward();
+    if (!fused || dp) {
+      if (!fused) forward.loss.backward();
+      if (dp) dp->average_gradients(p.global_step);
       if (!regularization_.empty()) {
         lv += regularization_.value();  // of the weights this step started from
         regularization_.add_gradients();
@@ -120,9 +134,10 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
       if (clip_value_ > 0) optim::clip_grad_value(optimizer_.flat_gradients(), clip_value_);
       optimizer_.step();
     }
-    for (auto& m : metrics_) m->update(pred.detach(), y);
-    p.loss_sum += lv * x.shape()[0];
-    p.rows += x.shape()[0];
+    if (!dp)
+      for (auto& m : metrics_) m->update(pred.detach(), y);
+    p.loss_sum += lv * double(rows);
+    p.rows += rows;
     ++p.global_step;
     ++p.batch;
     for (size_t i = 0; i < metrics_.size(); ++i) p.metric_states[i] = metrics_[i]->state();
@@ -154,6 +169,17 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
   // The iterator draws one permutation when built; resumed runs then rewind the generator.
   data::BatchIterator batches(train, o.batch_size, o.shuffle, data_gen_);
   batches_per_epoch_ = batches.batches_per_epoch();
+  DataParallel* dp = data_parallel_.get();
+  if (dp) {
+    if (train.size() < dp->size())
+      throw dist::JobError(fmt::format(
+          "data-parallel training over {} ranks needs at least one training example a rank, but "
+          "the training set holds {}: run at most {} rank{}",
+          dp->size(), train.size(), train.size(), train.size() > 1 ? "s" : ""));
+    const int64_t shard = (train.size() + dp->size() - 1) / dp->size();
+    batches_per_epoch_ = (shard + o.batch_size - 1) / o.batch_size;
+    dp->broadcast_model(model_);  // after a resume too: the ranks restored the same checkpoint
+  }
   const bool resuming = resume_pending_;
   resume_pending_ = false;
   if (resuming) {
@@ -171,14 +197,25 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
     const int epoch = progress_.epoch;
     auto t0 = std::chrono::steady_clock::now();
     data_gen_.set_state(progress_.epoch_order_state);
-    batches.reset();
-    batches.seek(std::min(train.size(), progress_.batch * o.batch_size));
+    // Data-parallel: this rank's shard of the epoch, in DistributedSampler's order.
+    std::optional<data::Dataset> shard;
+    std::optional<data::BatchIterator> shard_batches;
+    if (dp) {
+      shard = train.subset(
+          data::distributed_shard(train.size(), dp->rank(), dp->size(), o.seed, epoch, o.shuffle));
+      shard->augment = train.augment;
+      shard_batches.emplace(*shard, o.batch_size, false, data_gen_);
+    }
+    data::BatchIterator& epoch_batches = dp ? *shard_batches : batches;
+    const int64_t epoch_rows = dp ? shard->size() : train.size();
+    if (!dp) batches.reset();
+    epoch_batches.seek(std::min(epoch_rows, progress_.batch * o.batch_size));
     for (size_t i = 0; i < metrics_.size(); ++i)
       metrics_[i]->load_state(progress_.metric_states[i]);
     if (progress_.batch == 0)  // a run resumed mid-epoch has already begun this epoch
       for (auto* cb : callbacks) cb->on_epoch_begin(*this, epoch);
     model_.train();
-    if (!run_batches(batches, callbacks)) break;
+    if (!run_batches(epoch_batches, callbacks)) break;
     if (progress_.batch < batches_per_epoch_) break;  // a callback stopped mid-epoch
     Logs logs{{"loss", progress_.loss_sum / std::max<int64_t>(progress_.rows, 1)}};
     for (auto& m : metrics_) logs[m->name()] = m->value();

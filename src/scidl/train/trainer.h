@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "scidl/data/dataset.h"
+#include "scidl/dist/communicator.h"
 #include "scidl/nn/module.h"
 #include "scidl/optim/optimizer.h"
 #include "scidl/optim/regularization.h"
@@ -21,6 +22,10 @@
 #include "scidl/train/losses.h"
 #include "scidl/train/metrics.h"
 #include "scidl/train/step_forward.h"
+
+namespace scidl::train {
+class DataParallel;
+}
 
 namespace scidl::train {
 
@@ -89,6 +94,13 @@ class Trainer {
     clip_value_ = max_value;
   }
 
+  // Trains data-parallel as one rank of `communicator`'s job (train/data_parallel.h): rank 0's
+  // weights at the start, this rank's shard of each epoch (DistributedSampler's order, seeded by
+  // seed + epoch, so even one rank's order differs from a plain fit's), gradients averaged, and
+  // the job's loss and metrics in every rank's progress and logs. Null: a plain fit.
+  void set_communicator(dist::Communicator* communicator);
+  dist::Communicator* communicator() const { return communicator_; }
+
   // The next fit continues from `progress` with `history` as the epochs already done.
   void resume_from(const TrainerProgress& progress, History history);
 
@@ -130,6 +142,8 @@ class Trainer {
   const data::Dataset* validation_data_ = nullptr;
   optim::Regularization regularization_;
   double clip_norm_ = 0, clip_value_ = 0;
+  dist::Communicator* communicator_ = nullptr;
+  std::shared_ptr<DataParallel> data_parallel_;
 };
 
 std::string format_logs(const Logs& logs);  // "loss 0.0123  mae 0.0456  ..."

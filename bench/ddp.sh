@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Data-parallel training of the three-body network (3 -> 10 x 128 ReLU -> 4, Adam, L1) at a job
+# batch of 5000 rows a step: scidl alone (1 process x 2 threads) against scidl under
+# `mpirun -np 2` (2 ranks x 1 thread, 2500 rows each, over Open MPI's shared memory), and
+# PyTorch DDP (gloo, 2 processes x 1 thread, bench/peers/torch_ddp.py) on the same work.
+#   bench/run ddp [--batch B] [--steps N] [--warmup W]
+# Prints `ddp scidl_2rank_ms=.. scidl_1rank_ms=.. efficiency=.. torch_ddp_ms=.. ratio=..`:
+# efficiency = 1-rank time / 2-rank time (1.00: two ranks of one thread each as fast as one
+# process with both threads), ratio = PyTorch DDP / scidl's 2 ranks (> 1: scidl faster). Each
+# side's best median over SCIDL_BENCH_ROUNDS alternating rounds (default 3). With
+# SCIDL_BENCH_COMPILED=1 also PyTorch DDP over torch.compile (a line of its own). Then
+# `ddp_allreduce ...`: the all-reduce's latency and bandwidth between the 2 ranks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+binary=build/bench/bench_ddp
+python=${SCIDL_DDP_PYTHON:-${SCIDL_TORCH_PYTHON:-/usr/bin/python3}}
+source bench/common.bash  # value_of, ratio, better
+
+batch=5000 steps=30 warmup=5
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --batch) batch=$2 ;;
+    --steps) steps=$2 ;;
+    --warmup) warmup=$2 ;;
+    *) echo "ddp: unknown argument '$1' (use --batch, --steps, --warmup)" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+if [[ ! -x $binary ]]; then echo "ddp: $binary not built (ninja -C build bench_ddp)" >&2; exit 1; fi
+if ! command -v mpirun >/dev/null; then echo "ddp: no mpirun (Debian openmpi-bin)" >&2; exit 1; fi
+args=(--batch "$batch" --steps "$steps" --warmup "$warmup")
+# As root Open MPI wants --allow-run-as-root; one core a rank, one thread a rank.
+mpirun=(mpirun --allow-run-as-root --oversubscribe --bind-to core -x OMP_NUM_THREADS=1
+  -x OPENBLAS_NUM_THREADS=1 -np 2)
+
+one="" two="" torch="" compiled=""
+for ((round = 0; round < ${SCIDL_BENCH_ROUNDS:-3}; ++round)); do
+  v=$(OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 "$binary" "${args[@]}" | value_of scidl_ms)
+  [[ -n $v ]] && one=$(better lower "$one" "$v")
+  v=$("${mpirun[@]}" "$binary" "${args[@]}" | value_of scidl_ms)
+  [[ -n $v ]] && two=$(better lower "$two" "$v")
+  v=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$python" bench/peers/torch_ddp.py "${args[@]}" |
+    value_of torch_ddp_ms)
+  [[ -n $v ]] && torch=$(better lower "$torch" "$v")
+  if [[ ${SCIDL_BENCH_COMPILED:-0} == 1 ]]; then
+    v=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$python" bench/peers/torch_ddp.py \
+      "${args[@]}" --compile | value_of torch_ddp_compiled_ms)
+    [[ -n $v ]] && compiled=$(better lower "$compiled" "$v")
+  fi
+done
+if [[ -z $one || -z $two || -z $torch ]]; then
+  echo "ddp: a side printed nothing (scidl_1rank_ms='$one' scidl_2rank_ms='$two' torch_ddp_ms='$torch')" >&2
+  exit 1
+fi
+echo "ddp scidl_2rank_ms=$two scidl_1rank_ms=$one efficiency=$(ratio "$one" "$two")" \
+  "torch_ddp_ms=$torch ratio=$(ratio "$torch" "$two")"
+# What the model of larger jobs in bench/RESULTS.md starts from: this machine's all-reduce.
+"${mpirun[@]}" "$binary" --allreduce-probe | tr '\n' ' ' | sed 's/^/ddp_allreduce /; s/ $/\n/'
+if [[ -n $compiled ]]; then
+  echo "ddp_compiled torch_ddp_compiled_ms=$compiled ratio=$(ratio "$compiled" "$two")"
+fi

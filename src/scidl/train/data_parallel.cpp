@@ -1,0 +1,148 @@
+#include "scidl/train/data_parallel.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace scidl::train {
+
+namespace {
+
+constexpr int64_t kFirstBucketFloats = (int64_t{1} << 20) / 4;  // DDP's first bucket: 1 MB
+constexpr int64_t kBucketFloats = (int64_t{25} << 20) / 4;      // bucket_cap_mb = 25
+
+void broadcast_tensor(dist::Communicator& comm, const Tensor& t, const std::string& name) {
+  if (!t.defined() || t.numel() == 0) return;
+  if (!t.is_contiguous())
+    throw std::logic_error(fmt::format("broadcast_model: '{}' is not contiguous", name));
+  comm.broadcast(t.raw_data(), t.numel() * int64_t(dtype_size(t.dtype())), 0,
+                 fmt::format("the broadcast of rank 0's '{}'", name));
+}
+
+uint64_t fnv1a(const std::string& text) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char ch : text) h = (h ^ ch) * 1099511628211ull;
+  return h;
+}
+
+// Rank `root`'s text on every rank.
+std::string broadcast_text(dist::Communicator& comm, const std::string& text, int root) {
+  uint64_t length = text.size();
+  comm.broadcast(&length, sizeof length, root, "the broadcast of a config's length");
+  std::string out = comm.rank() == root ? text : std::string(length, '\0');
+  comm.broadcast(out.data(), int64_t(length), root, "the broadcast of a config");
+  return out;
+}
+
+void flatten(const nlohmann::json& j, const std::string& prefix,
+             std::map<std::string, std::string>& out) {
+  if (j.is_object() && !j.empty()) {
+    for (const auto& [k, v] : j.items()) flatten(v, prefix.empty() ? k : prefix + "." + k, out);
+  } else {
+    out[prefix] = j.dump();
+  }
+}
+
+}  // namespace
+
+void check_same_settings(dist::Communicator& comm, const nlohmann::json& settings) {
+  const std::string text = settings.dump();
+  const auto hashes = comm.all_gather(fnv1a(text), "the comparison of the ranks' configs");
+  int other = -1;
+  for (int r = 1; r < comm.size() && other < 0; ++r)
+    if (hashes[size_t(r)] != hashes[0]) other = r;
+  if (other < 0) return;
+  std::map<std::string, std::string> first, theirs;
+  flatten(nlohmann::json::parse(broadcast_text(comm, text, 0)), "", first);
+  flatten(nlohmann::json::parse(broadcast_text(comm, text, other)), "", theirs);
+  std::vector<std::string> lines;
+  for (const auto& [k, v] : first) {
+    auto it = theirs.find(k);
+    lines.push_back(
+        it == theirs.end() ? fmt::format("{}: {} on rank 0, absent on rank {}", k, v, other)
+        : it->second != v  ? fmt::format("{}: {} on rank 0, {} on rank {}", k, v, it->second, other)
+                           : std::string());
+    if (lines.back().empty()) lines.pop_back();
+  }
+  for (const auto& [k, v] : theirs)
+    if (!first.count(k))
+      lines.push_back(fmt::format("{}: absent on rank 0, {} on rank {}", k, v, other));
+  int differing = 0;
+  for (uint64_t h : hashes) differing += h != hashes[0];
+  throw dist::JobError(fmt::format(
+      "the {} ranks of this job were not given the same config: rank {}'s differs from rank 0's "
+      "({} rank{} differ{}):\n  {}\nstart every rank with the same config, --set overrides and "
+      "options",
+      comm.size(), other, differing, differing > 1 ? "s" : "", differing > 1 ? "" : "s",
+      fmt::join(lines, "\n  ")));
+}
+
+std::vector<std::pair<int64_t, int64_t>> gradient_buckets(int64_t total, int64_t first,
+                                                          int64_t cap) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (int64_t end = total, length = first; end > 0; length = cap) {
+    const int64_t begin = std::max<int64_t>(0, end - length);
+    out.emplace_back(begin, end);
+    end = begin;
+  }
+  return out;
+}
+
+DataParallel::DataParallel(dist::Communicator& communicator, optim::Optimizer& optimizer)
+    : comm_(communicator),
+      optimizer_(optimizer),
+      buckets_(
+          gradient_buckets(optimizer.flat_gradients().numel(), kFirstBucketFloats, kBucketFloats)) {
+  if (optimizer.flat_gradients().dtype() != DType::Float32)
+    throw std::invalid_argument(
+        "data-parallel training averages float32 gradients; this model's are float64");
+}
+
+void DataParallel::broadcast_model(nn::Module& model) {
+  if (comm_.size() == 1) return;
+  broadcast_tensor(comm_, optimizer_.flat_parameters(), "parameters");
+  for (const auto& [name, p] : model.named_parameters())  // any the optimizer does not hold
+    if (!p.same_storage(optimizer_.flat_parameters())) broadcast_tensor(comm_, p, name);
+  for (const auto& [name, b] : model.named_buffers()) broadcast_tensor(comm_, b, name);
+}
+
+void DataParallel::average_gradients(int64_t step) {
+  if (comm_.size() == 1) return;
+  float* grads = optimizer_.flat_gradients().data<float>();
+  std::vector<dist::Communicator::Part> parts;
+  for (const auto& [begin, end] : buckets_) parts.push_back({grads + begin, end - begin});
+  comm_.all_reduce_sum(parts, fmt::format("the all-reduce of the gradients of step {}", step + 1));
+  const float scale = 1.0f / float(comm_.size());
+  const int64_t n = optimizer_.flat_gradients().numel();
+#pragma omp parallel for simd schedule(static) if (n > (1 << 16))
+  for (int64_t i = 0; i < n; ++i) grads[i] *= scale;
+}
+
+double DataParallel::reduce_batch(double loss, int64_t& rows,
+                                  std::vector<std::unique_ptr<Metric>>& metrics,
+                                  const Tensor& prediction, const Tensor& target, int64_t step) {
+  // [loss * rows, rows, then each metric's change of its sums from this batch]
+  sums_.assign(2, 0.0);
+  sums_[0] = loss * double(rows);
+  sums_[1] = double(rows);
+  std::vector<std::vector<double>> before;
+  for (auto& m : metrics) {
+    before.push_back(m->state());
+    m->update(prediction, target);
+    const auto after = m->state();
+    for (size_t i = 0; i < after.size(); ++i) sums_.push_back(after[i] - before.back()[i]);
+  }
+  comm_.all_reduce_sum(sums_.data(), int64_t(sums_.size()),
+                       fmt::format("the all-reduce of the loss and metrics of step {}", step + 1));
+  size_t at = 2;
+  for (size_t k = 0; k < metrics.size(); ++k) {
+    auto state = before[k];
+    for (auto& v : state) v += sums_[at++];
+    metrics[k]->load_state(state);
+  }
+  rows = int64_t(sums_[1]);
+  return sums_[0] / sums_[1];
+}
+
+}  // namespace scidl::train
