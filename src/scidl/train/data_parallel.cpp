@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "scidl/train/run.h"
+
 namespace scidl::train {
 
 namespace {
@@ -35,15 +37,6 @@ std::string broadcast_text(dist::Communicator& comm, const std::string& text, in
   return out;
 }
 
-void flatten(const nlohmann::json& j, const std::string& prefix,
-             std::map<std::string, std::string>& out) {
-  if (j.is_object() && !j.empty()) {
-    for (const auto& [k, v] : j.items()) flatten(v, prefix.empty() ? k : prefix + "." + k, out);
-  } else {
-    out[prefix] = j.dump();
-  }
-}
-
 }  // namespace
 
 void check_same_settings(dist::Communicator& comm, const nlohmann::json& settings) {
@@ -54,8 +47,8 @@ void check_same_settings(dist::Communicator& comm, const nlohmann::json& setting
     if (hashes[size_t(r)] != hashes[0]) other = r;
   if (other < 0) return;
   std::map<std::string, std::string> first, theirs;
-  flatten(nlohmann::json::parse(broadcast_text(comm, text, 0)), "", first);
-  flatten(nlohmann::json::parse(broadcast_text(comm, text, other)), "", theirs);
+  flatten_config(nlohmann::json::parse(broadcast_text(comm, text, 0)), "", first);
+  flatten_config(nlohmann::json::parse(broadcast_text(comm, text, other)), "", theirs);
   std::vector<std::string> lines;
   for (const auto& [k, v] : first) {
     auto it = theirs.find(k);

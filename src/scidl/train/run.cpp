@@ -36,15 +36,6 @@ namespace scidl::train {
 
 namespace {
 
-void flatten(const nlohmann::json& j, const std::string& prefix,
-             std::map<std::string, std::string>& out) {
-  if (j.is_object() && !j.empty()) {
-    for (const auto& [k, v] : j.items()) flatten(v, prefix.empty() ? k : prefix + "." + k, out);
-  } else {
-    out[prefix] = j.dump();
-  }
-}
-
 // The config as a run folder stores it; output.dir is where the run is, not what it is, and
 // training.init_from only where its first weights came from (a resume takes the checkpoint's).
 // Data paths compare as the files they name ("../d/x.csv" from here is "/w/d/x.csv"): a
@@ -266,10 +257,20 @@ RunResult train_without_writing(const RunConfig& c, const RunOptions& options, T
 
 }  // namespace
 
+void flatten_config(const nlohmann::json& j, const std::string& prefix,
+                    std::map<std::string, std::string>& out) {
+  if (j.is_object() && !j.empty()) {
+    for (const auto& [k, v] : j.items())
+      flatten_config(v, prefix.empty() ? k : prefix + "." + k, out);
+  } else {
+    out[prefix] = j.dump();
+  }
+}
+
 std::vector<std::string> config_differences(const nlohmann::json& run, const nlohmann::json& now) {
   std::map<std::string, std::string> a, b;
-  flatten(run, "", a);
-  flatten(now, "", b);
+  flatten_config(run, "", a);
+  flatten_config(now, "", b);
   std::vector<std::string> out;
   for (const auto& [k, v] : a) {
     auto it = b.find(k);

@@ -17,6 +17,8 @@
 // communicator) and by the C++ API alike.
 #pragma once
 #include <atomic>
+#include <map>
+#include <string>
 
 #include "scidl/train/run_config.h"
 #include "scidl/train/trainer.h"
@@ -64,5 +66,8 @@ RunResult run_training(const RunConfig& config, const RunOptions& options);
 
 // The differences between two configs as "training.epochs: 10 in the run, 20 now" lines.
 std::vector<std::string> config_differences(const nlohmann::json& run, const nlohmann::json& now);
+// A config's leaves as dotted key paths ("training.epochs") to their JSON text, under `prefix`.
+void flatten_config(const nlohmann::json& j, const std::string& prefix,
+                    std::map<std::string, std::string>& out);
 
 }  // namespace scidl::train
