@@ -9,6 +9,7 @@
 #include "interrupt.h"
 #include "option_ranges.h"
 #include "scidl/automl/automl.h"
+#include "single_process.h"
 
 namespace {
 
@@ -63,6 +64,7 @@ SCIDL_COMMAND([](CLI::App& app) {
                 "replace what --out holds, once the new predictor is complete");
   cmd->add_flag("-q,--quiet", a->quiet, "print only errors");
   cmd->callback([a] {
+    scidl::cli::refuse_job_ranks("automl");
     auto& o = a->options;
     o.data = a->data;
     o.test = a->test;

@@ -13,6 +13,7 @@
 #include "interrupt.h"
 #include "scidl/tune/study.h"
 #include "scidl/tune/study_outputs.h"
+#include "single_process.h"
 
 namespace {
 
@@ -60,6 +61,7 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->check(CLI::Range(0.0, 1e6));
   cmd->callback([args] {
     if (args->config.empty() && args->resume.empty()) throw CLI::RequiredError("config");
+    scidl::cli::refuse_job_ranks("tune");
     std::filesystem::path file = args->config;
     auto overrides = args->overrides;
     if (file.empty()) {  // --resume alone: the config and overrides the study was made with

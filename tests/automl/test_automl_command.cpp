@@ -281,3 +281,22 @@ TEST(AutomlCommand, CtrlCStopsTheFitAndKeepsAPredictorOfWhatWasFitted) {
                          (dir.path / "p.csv").string());
   EXPECT_EQ(p.status, 0) << p.output;
 }
+
+TEST(AutomlCommand, StartedAsTheRanksOfAJobItRefusesOnce) {
+  TempDir dir("automl_ranks");
+  const auto r =
+      run_cli("automl --data " + kBike + " --target cnt --out " + (dir.path / "run").string(),
+              "OMPI_COMM_WORLD_RANK=1 OMPI_COMM_WORLD_SIZE=2 "
+              "OMPI_COMM_WORLD_LOCAL_RANK=1 OMPI_COMM_WORLD_LOCAL_SIZE=2");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("scidl automl was started as rank 1 of 2 by open-mpi"), std::string::npos)
+      << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "run"));
+  const auto tune =
+      run_cli("tune " + std::string(SCIDL_TEST_DATA) +
+                  "/../../examples/tune/iris_asha.toml --out " + (dir.path / "study").string(),
+              "SLURM_PROCID=0 SLURM_STEP_NUM_TASKS=2 SLURM_LOCALID=0");
+  EXPECT_EQ(tune.status, 1) << tune.output;
+  EXPECT_NE(tune.output.find("scidl tune was started as rank 0 of 2 by slurm"), std::string::npos)
+      << tune.output;
+}
