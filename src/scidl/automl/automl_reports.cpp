@@ -148,11 +148,8 @@ void write_test_predictions(const std::filesystem::path& path, const Predictor& 
     t.text_names = {predictor.target, "predicted"};
     t.text.resize(2);
     for (int64_t r = 0; r < p.rows; ++r) {
-      int64_t best = 0;
-      for (int64_t c = 1; c < p.cols; ++c)
-        if (p.at(r, c) > p.at(r, best)) best = c;
       t.text[0].push_back(predictor.classes[static_cast<size_t>(y[static_cast<size_t>(r)])]);
-      t.text[1].push_back(predictor.classes[static_cast<size_t>(best)]);
+      t.text[1].push_back(predictor.classes[static_cast<size_t>(p.best_class(r))]);
     }
   }
   data::write_csv(path, t);

@@ -54,12 +54,8 @@ double metric_value(const std::string& metric, const Predictions& p, const std::
   }
   if (metric == "accuracy") {
     int64_t correct = 0;
-    for (int64_t r = 0; r < n; ++r) {
-      int64_t best = 0;
-      for (int64_t c = 1; c < p.cols; ++c)
-        if (p.at(r, c) > p.at(r, best)) best = c;
-      correct += best == static_cast<int64_t>(y[static_cast<size_t>(r)]);
-    }
+    for (int64_t r = 0; r < n; ++r)
+      correct += p.best_class(r) == static_cast<int64_t>(y[static_cast<size_t>(r)]);
     return static_cast<double>(correct) / static_cast<double>(n);
   }
   if (metric == "log_loss") {  // scikit-learn's: rows renormalised, probabilities clipped

@@ -16,6 +16,13 @@ struct Predictions {
   int64_t rows = 0, cols = 0;  // cols: 1 for regression, the classes for classification
   std::vector<double> values;  // row-major
   double at(int64_t r, int64_t c) const { return values[static_cast<size_t>(r * cols + c)]; }
+  // Classification: the most probable class of row r (the first on a tie).
+  int64_t best_class(int64_t r) const {
+    int64_t best = 0;
+    for (int64_t c = 1; c < cols; ++c)
+      if (at(r, c) > at(r, best)) best = c;
+    return best;
+  }
 };
 
 // "rmse", "mae", "r2", "accuracy", "log_loss"; throws std::invalid_argument naming the choices.

@@ -86,8 +86,7 @@ io::HParamValue hparam_value(const nlohmann::json& v) {
   return v.dump();
 }
 
-// TensorBoard's HParams view: the experiment in tensorboard/, and beside it one run per trial
-// (TensorBoard calls each trial's run its "session").
+// TensorBoard's HParams view: the experiment in tensorboard/, and beside it one run per trial.
 void write_hparams(const TuneConfig& c, const std::vector<LeaderboardRow>& rows) {
   const auto root = c.output_dir / "tensorboard";
   io::HParamsExperiment experiment;
