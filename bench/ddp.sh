@@ -9,7 +9,11 @@
 # process with both threads), ratio = PyTorch DDP / scidl's 2 ranks (> 1: scidl faster). Each
 # side's best median over SCIDL_BENCH_ROUNDS alternating rounds (default 3). With
 # SCIDL_BENCH_COMPILED=1 also PyTorch DDP over torch.compile (a line of its own). Then
-# `ddp_allreduce ...`: the all-reduce's latency and bandwidth between the 2 ranks.
+# `ddp_allreduce ...`: the all-reduce's latency and bandwidth between the 2 ranks. Where network
+# namespaces can be made (root), the same across two "hosts" talking TCP through veth links
+# (scripts/netns_hosts.sh): `ddp_hosts scidl_2host_ms=.. efficiency=.. torch_ddp_ms=.. ratio=..`
+# (PyTorch: one process per host, gloo over TCP) and `ddp_hosts_allreduce ...`;
+# SCIDL_BENCH_HOSTS=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=build/bench/bench_ddp
@@ -58,4 +62,35 @@ echo "ddp scidl_2rank_ms=$two scidl_1rank_ms=$one efficiency=$(ratio "$one" "$tw
 "${mpirun[@]}" "$binary" --allreduce-probe | tr '\n' ' ' | sed 's/^/ddp_allreduce /; s/ $/\n/'
 if [[ -n $compiled ]]; then
   echo "ddp_compiled torch_ddp_compiled_ms=$compiled ratio=$(ratio "$compiled" "$two")"
+fi
+
+# Across two namespace hosts: the same steps, every byte through the kernel's TCP stack.
+if [[ ${SCIDL_BENCH_HOSTS:-1} == 1 ]]; then
+  export SCIDL_NETNS_DIR=${TMPDIR:-/tmp}/scidl-bench-netns-$$
+  hosts_rc=0
+  bash scripts/netns_hosts.sh up 2 >/dev/null || hosts_rc=$?
+  if ((hosts_rc != 0)); then
+    echo "ddp_hosts skipped: network namespaces cannot be made here (scripts/netns_hosts.sh: $hosts_rc)"
+  else
+    trap 'bash scripts/netns_hosts.sh down' EXIT
+    # The hosts share this machine's cores: rank r on core r, as --bind-to core does above.
+    hosts=(bash scripts/netns_hosts.sh mpirun -x OMP_NUM_THREADS=1 -x OPENBLAS_NUM_THREADS=1
+      -np 2 sh -c 'exec taskset -c "$OMPI_COMM_WORLD_RANK" "$0" "$@"')
+    across="" torch_across=""
+    for ((round = 0; round < ${SCIDL_BENCH_ROUNDS:-3}; ++round)); do
+      v=$("${hosts[@]}" "$binary" "${args[@]}" | value_of scidl_ms)
+      [[ -n $v ]] && across=$(better lower "$across" "$v")
+      port=$((29500 + RANDOM % 1000))
+      peer=(env OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 GLOO_SOCKET_IFNAME=eth0 taskset -c)
+      ip netns exec scidl-h2 "${peer[@]}" 1 "$python" bench/peers/torch_ddp.py "${args[@]}" \
+        --rank 1 --master "${SCIDL_NETNS_SUBNET:-10.77.0}.1" --port "$port" >/dev/null &
+      v=$(ip netns exec scidl-h1 "${peer[@]}" 0 "$python" bench/peers/torch_ddp.py "${args[@]}" \
+        --rank 0 --master "${SCIDL_NETNS_SUBNET:-10.77.0}.1" --port "$port" | value_of torch_ddp_ms)
+      wait
+      [[ -n $v ]] && torch_across=$(better lower "$torch_across" "$v")
+    done
+    echo "ddp_hosts scidl_2host_ms=$across efficiency=$(ratio "$one" "$across")" \
+      "torch_ddp_ms=$torch_across ratio=$(ratio "$torch_across" "$across")"
+    "${hosts[@]}" "$binary" --allreduce-probe | tr '\n' ' ' | sed 's/^/ddp_hosts_allreduce /; s/ $/\n/'
+  fi
 fi

@@ -7,6 +7,8 @@ OMP_NUM_THREADS threads (1 under bench/ddp.sh) and --batch / --ranks rows of one
 batch, DDP with its defaults (25 MB buckets, all-reduce overlapping backward). Times each full
 step (zero_grad, forward, loss, backward with its all-reduce, step) on rank 0 and prints one
 line: torch_ddp_ms=<median ms>. --compile: the model through torch.compile first.
+--rank R --master ADDR: this process is rank R alone (as torchrun starts them, one per host;
+bench/ddp.sh runs one in each network-namespace host), rank 0 at ADDR; rank 0 prints the line.
 """
 
 import argparse
@@ -29,7 +31,7 @@ def breen_network():
 
 
 def worker(rank, args, port, results):
-    os.environ["MASTER_ADDR"] = "127.0.0.1"
+    os.environ["MASTER_ADDR"] = args.master
     os.environ["MASTER_PORT"] = str(port)
     dist.init_process_group("gloo", rank=rank, world_size=args.ranks)
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS") or 1))
@@ -50,7 +52,9 @@ def worker(rank, args, port, results):
         optimizer.step()
         if step >= args.warmup:
             times.append(time.perf_counter() - start)
-    if rank == 0:
+    if rank == 0 and results is None:
+        print(f"torch_ddp{'_compiled' if args.compile else ''}_ms={statistics.median(times) * 1e3:.4f}")
+    elif rank == 0:
         results.put(statistics.median(times) * 1e3)
     dist.destroy_process_group()
 
@@ -62,11 +66,16 @@ def main():
     parser.add_argument("--steps", type=int, default=30, help="timed steps")
     parser.add_argument("--warmup", type=int, default=5, help="untimed steps first")
     parser.add_argument("--compile", action="store_true")
+    parser.add_argument("--rank", type=int, help="run only this rank (one process per host)")
+    parser.add_argument("--master", default="127.0.0.1", help="rank 0's address")
+    parser.add_argument("--port", type=int, default=29500 + os.getpid() % 1000)
     args = parser.parse_args()
+    if args.rank is not None:
+        worker(args.rank, args, args.port, None)
+        return
     context = mp.get_context("spawn")
     results = context.SimpleQueue()
-    port = 29500 + os.getpid() % 1000
-    mp.start_processes(worker, args=(args, port, results), nprocs=args.ranks, start_method="spawn")
+    mp.start_processes(worker, args=(args, args.port, results), nprocs=args.ranks, start_method="spawn")
     print(f"torch_ddp{'_compiled' if args.compile else ''}_ms={results.get():.4f}")
 
 

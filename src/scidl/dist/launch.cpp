@@ -2,6 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <stdexcept>
@@ -60,6 +66,26 @@ std::optional<Launch> detect_launch(const EnvLookup& lookup) {
     return l;
   }
   return std::nullopt;
+}
+
+std::string this_host_address() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  std::string where = *host ? host : "?";
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return where;
+  for (const ifaddrs* a = list; a; a = a->ifa_next) {
+    if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
+    if (!(a->ifa_flags & IFF_UP) || (a->ifa_flags & IFF_LOOPBACK)) continue;
+    char text[INET_ADDRSTRLEN] = {};
+    const auto* in = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
+    if (inet_ntop(AF_INET, &in->sin_addr, text, sizeof text)) {
+      where += fmt::format(" {}", text);
+      break;
+    }
+  }
+  freeifaddrs(list);
+  return where;
 }
 
 }  // namespace scidl::dist

@@ -26,4 +26,9 @@ struct Launch {
 using EnvLookup = std::function<const char*(const char*)>;
 std::optional<Launch> detect_launch(const EnvLookup& getenv = {});
 
+// "HOST ADDRESS": this machine's name and its first IPv4 address that is up and not loopback
+// (hosts that share a name, as network namespaces of one machine do, differ in it), for errors
+// that name where a rank runs. "HOST" alone when the machine has no such address.
+std::string this_host_address();
+
 }  // namespace scidl::dist

@@ -80,6 +80,19 @@ MpiCommunicator::MpiCommunicator() {
   MPI_Comm_rank(node, &local_rank_);
   MPI_Comm_size(node, &local_size_);
   MPI_Comm_free(&node);
+  // Where each rank runs, for the errors that name a rank that does not answer. The first
+  // collective: ranks that cannot reach each other at all time out here.
+  constexpr int kPlace = 96;
+  std::string here = this_host_address();
+  here.resize(kPlace - 1);
+  std::vector<char> all(size_t(size_) * kPlace);
+  Requests r;
+  r.list.emplace_back();
+  check(MPI_Iallgather(here.c_str(), kPlace, MPI_CHAR, all.data(), kPlace, MPI_CHAR, MPI_COMM_WORLD,
+                       &r.list.back()),
+        "MPI_Iallgather");
+  wait(r, "the exchange of the ranks' hosts at the start");
+  for (int i = 0; i < size_; ++i) places_.emplace_back(all.data() + size_t(i) * kPlace);
 }
 
 MpiCommunicator::~MpiCommunicator() {
@@ -155,17 +168,23 @@ void MpiCommunicator::time_out(const std::string& what) {
     int answered = 0;
     MPI_Test(&receives[size_t(r)], &answered, MPI_STATUS_IGNORE);
     if (!answered)
-      silent.push_back(std::to_string(r));
+      silent.push_back(places_.empty() ? std::to_string(r)
+                                       : fmt::format("{} (on {})", r, places_[size_t(r)]));
     else if (answers[size_t(r)] != here)
       elsewhere.push_back(fmt::format("rank {} waits in collective #{}, this rank in #{}", r,
                                       answers[size_t(r)], here));
   }
   std::string who =
-      !silent.empty() ? fmt::format(
-                            "rank{} {} did not join and did not answer within {:.3g} s more (hung, "
-                            "or dead)",
-                            silent.size() > 1 ? "s" : "", fmt::join(silent, ", "),
-                            std::chrono::duration<double>(grace).count())
+      !silent.empty()
+          ? fmt::format(
+                "rank{} {} did not join and did not answer within {:.3g} s more (hung, "
+                "or dead)",
+                silent.size() > 1 ? "s" : "", fmt::join(silent, ", "),
+                std::chrono::duration<double>(grace).count()) +
+                (places_.empty() ? "; the ranks never reached each other: check that the network "
+                                   "interface MPI uses connects their hosts (Open MPI: --mca "
+                                   "btl_tcp_if_include)"
+                                 : "")
       : !elsewhere.empty() ? fmt::format("the ranks disagree on the order of collectives: {}",
                                          fmt::join(elsewhere, "; "))
                            : std::string("every rank answered but the collective did not finish");

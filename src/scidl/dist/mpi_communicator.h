@@ -36,7 +36,8 @@ class MpiCommunicator final : public Communicator {
   [[noreturn]] void time_out(const std::string& what);
 
   int rank_ = 0, size_ = 1, local_rank_ = 0, local_size_ = 1;
-  int64_t collectives_ = 0;  // how many this rank has started: what a probe's answer says
+  std::vector<std::string> places_;  // each rank's "HOST ADDRESS" (this_host_address)
+  int64_t collectives_ = 0;          // how many this rank has started: what a probe's answer says
   bool finalize_ = false;
 };
 
