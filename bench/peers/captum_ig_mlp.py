@@ -6,6 +6,7 @@ the 100 inputs and scidl's attributions come from the safetensors file bench_ig_
 (--weights-out), read here with a few lines of Python (no safetensors package needed).
 Times IntegratedGradients.attribute(inputs, target=0, n_steps=50, method="gausslegendre",
 return_convergence_delta=True) and prints max_rel_diff=<vs scidl> and captum_ms=<median ms>.
+--torch-mode compiled: Captum over torch.compile of the model (torch_modes.py).
 
 Run with Debian's torch (/usr/bin/python3) and Captum from PyPI
 (/usr/bin/python3 -m pip install --break-system-packages --no-deps captum==0.6.0). BLAS settings
@@ -30,6 +31,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import captum_without_matplotlib  # noqa: E402,F401  (before captum)
 
 from captum.attr import IntegratedGradients  # noqa: E402
+
+import torch_modes  # noqa: E402
 
 
 def read_safetensors(path):
@@ -60,7 +63,9 @@ def main():
     parser.add_argument("--steps", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
+    torch_modes.add_argument(parser)
     args = parser.parse_args()
+    torch_modes.require(args.torch_mode, ("eager", "compiled"))
     torch.set_num_threads(threads())
 
     tensors = read_safetensors(args.weights)
@@ -73,7 +78,7 @@ def main():
     model.eval()
     inputs = tensors["inputs"]
 
-    ig = IntegratedGradients(model)
+    ig = IntegratedGradients(torch_modes.compiled(args.torch_mode, model))
     times = []
     for r in range(args.warmup + args.repeats):
         start = time.perf_counter()

@@ -4,7 +4,8 @@ The lecture's network (PyG's Captum tutorial Net with dim = --dim): 5 GraphConv 
 global_add_pool, Linear + ReLU, dropout 0.5, Linear(dim, 2); Adam 1e-3; cross entropy; the
 molecule graphs of a TU folder (read with torch_geometric.io.read_tu_data, node attributes
 included), class = TPSA above its median; shuffled DataLoader batches. Prints
-`torch_s=<median epoch>` over --epochs timed epochs after one warm-up epoch.
+`torch_s=<median epoch>` over --epochs timed epochs after one warm-up epoch. --torch-mode: eager,
+or through torch.compile with dynamic shapes (batches differ in nodes and edges; torch_modes.py).
 """
 
 import argparse
@@ -16,6 +17,8 @@ import torch.nn.functional as F
 from torch_geometric.io import read_tu_data
 from torch_geometric.loader import DataLoader
 from torch_geometric.nn import GraphConv, global_add_pool
+
+import torch_modes
 
 
 class Net(torch.nn.Module):
@@ -40,7 +43,9 @@ def main():
     p.add_argument("--dim", type=int, default=64)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--epochs", type=int, default=3)
+    torch_modes.add_argument(p)
     a = p.parse_args()
+    torch_modes.require(a.torch_mode)
     folder = os.path.abspath(a.data)
     out = read_tu_data(folder, os.path.basename(folder))
     data, slices = out[0], out[1]
@@ -57,15 +62,17 @@ def main():
     model = Net(graphs[0].x.shape[1], a.dim)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loader = DataLoader(graphs, batch_size=a.batch, shuffle=True)
+    loss_of = torch_modes.loss_of(a.torch_mode, model, F.cross_entropy, dynamic=True)
+    opt_step = torch_modes.step_of(a.torch_mode, opt)
     times = []
     for epoch in range(a.epochs + 1):
         model.train()
         t0 = time.perf_counter()
         for b in loader:
             opt.zero_grad()
-            loss = F.cross_entropy(model(b.x, b.edge_index, b.batch), b.y)
+            loss = loss_of(b.x, b.edge_index, b.batch, b.y)
             loss.backward()
-            opt.step()
+            opt_step()
         if epoch > 0:
             times.append(time.perf_counter() - t0)
     times.sort()

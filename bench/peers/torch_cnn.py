@@ -7,6 +7,7 @@ SGD(lr 0.01, momentum 0.9), CrossEntropyLoss.
   --mode train: times full steps (zero_grad, forward, loss, backward, step), dropout active;
   --mode infer: times forward passes in eval mode without autograd.
 Prints exactly one line: torch_ips=<images per second>, batch / median step time.
+--torch-mode: eager, or through torch.compile (torch_modes.py; inference: the model compiled).
 
 Run with Debian's torch (/usr/bin/python3); bench/run exports OPENBLAS_CORETYPE and thread counts,
 which must be set before torch loads OpenBLAS.
@@ -19,6 +20,8 @@ import time
 
 import torch
 from torch import nn
+
+import torch_modes
 
 
 def threads():
@@ -41,25 +44,30 @@ def main():
     parser.add_argument("--batch", type=int, default=None, help="default 32 (train), 128 (infer)")
     parser.add_argument("--steps", type=int, default=50, help="timed steps")
     parser.add_argument("--warmup", type=int, default=5, help="untimed steps first")
+    torch_modes.add_argument(parser)
     args = parser.parse_args()
+    torch_modes.require(args.torch_mode,
+                        torch_modes.MODES if args.mode == "train" else ("eager", "compiled"))
     batch = args.batch or (32 if args.mode == "train" else 128)
 
     torch.set_num_threads(threads())
     torch.manual_seed(0)
     model = keras_baseline_cnn()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    loss_function = nn.CrossEntropyLoss()
+    loss_function = torch_modes.loss_of(args.torch_mode, model, nn.CrossEntropyLoss())
+    optimizer_step = torch_modes.step_of(args.torch_mode, optimizer)
+    forward = torch_modes.compiled(args.torch_mode, model)
     images = torch.rand(batch, 1, 28, 28)
     labels = torch.randint(0, 10, (batch,))
 
     def train_step():
         optimizer.zero_grad()
-        loss_function(model(images), labels).backward()
-        optimizer.step()
+        loss_function(images, labels).backward()
+        optimizer_step()
 
     def infer_step():
         with torch.no_grad():
-            model(images)
+            forward(images)
 
     if args.mode == "train":
         model.train()

@@ -3,7 +3,8 @@
 
 nn.LSTM(2, hidden, batch_first=True) over windows of `length` 2-D points, nn.Linear(hidden, 2)
 on the last time step, float32, MSE, Adam(lr 1e-3). Times each full step (zero_grad, forward,
-loss, backward, step) and prints exactly one line: torch_ms=<median ms>.
+loss, backward, step) and prints exactly one line: torch_ms=<median ms>. --torch-mode: eager,
+or through torch.compile (torch_modes.py).
 """
 
 import argparse
@@ -13,6 +14,8 @@ import time
 
 import torch
 from torch import nn
+
+import torch_modes
 
 
 class Regressor(nn.Module):
@@ -33,21 +36,24 @@ def main():
     parser.add_argument("--length", type=int, default=10)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
+    torch_modes.add_argument(parser)
     args = parser.parse_args()
+    torch_modes.require(args.torch_mode)
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS") or len(os.sched_getaffinity(0))))
     torch.manual_seed(0)
     model = Regressor(args.hidden)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_function = nn.MSELoss()
+    loss_function = torch_modes.loss_of(args.torch_mode, model, nn.MSELoss())
+    optimizer_step = torch_modes.step_of(args.torch_mode, optimizer)
     x = torch.rand(args.batch, args.length, 2)
     y = torch.rand(args.batch, 2)
     times = []
     for step in range(args.warmup + args.steps):
         t0 = time.perf_counter()
         optimizer.zero_grad()
-        loss = loss_function(model(x), y)
+        loss = loss_function(x, y)
         loss.backward()
-        optimizer.step()
+        optimizer_step()
         t1 = time.perf_counter()
         if step >= args.warmup:
             times.append((t1 - t0) * 1e3)
