@@ -1,13 +1,15 @@
 // The zoo, in the order models are fitted (fast ones first, so a short time limit still ends
 // with a model): a linear baseline, XGBoost with AutoGluon's settings, a random forest (XGBoost's
 // random-forest mode: 300 trees of one round on 63.2% of the rows, 80% of the columns per split,
-// as bootstrap samples hold), a scidl MLP, larger trees with a smaller learning rate (as
-// AutoGluon's LightGBMLarge), and a wider, deeper MLP.
+// as bootstrap samples hold), extremely randomised trees (as AutoGluon's ExtraTrees), a scidl
+// MLP, larger trees with a smaller learning rate (as AutoGluon's LightGBMLarge), and a wider,
+// deeper MLP.
 #include <fmt/format.h>
 
 #include <cmath>
 #include <stdexcept>
 
+#include "scidl/automl/extra_trees_model.h"
 #include "scidl/automl/neural_net_model.h"
 #include "scidl/automl/tabular_model.h"
 #include "scidl/automl/xgboost_model.h"
@@ -29,6 +31,7 @@ std::vector<ModelPreset> model_zoo(Task) {
         {"max_depth", 14},
         {"lambda", 0.0},
         {"min_child_weight", 1}}},
+      {"ExtraTrees", "extra_trees", {{"trees", 300}}},
       {"NeuralNetScidl",
        "neural_net",
        {{"hidden", 2}, {"width", 128}, {"dropout", 0.1}, {"lr", 1e-3}}},
@@ -81,8 +84,11 @@ std::unique_ptr<TabularModel> make_model(const ModelPreset& preset, Task task, i
     return std::make_unique<NeuralNetModel>(preset.params, task, classes);
   if (preset.family == "xgboost")
     return std::make_unique<XGBoostModel>(preset.params, task, classes);
-  throw std::invalid_argument(fmt::format("model '{}': unknown family '{}' (neural_net, xgboost)",
-                                          preset.name, preset.family));
+  if (preset.family == "extra_trees")
+    return std::make_unique<ExtraTreesModel>(preset.params, task, classes);
+  throw std::invalid_argument(
+      fmt::format("model '{}': unknown family '{}' (neural_net, xgboost, extra_trees)", preset.name,
+                  preset.family));
 }
 
 std::unique_ptr<TabularModel> load_tabular_model(const ModelPreset& preset, Task task,
@@ -95,6 +101,11 @@ std::unique_ptr<TabularModel> load_tabular_model(const ModelPreset& preset, Task
   }
   if (preset.family == "xgboost") {
     auto model = std::make_unique<XGBoostModel>(preset.params, task, classes);
+    model->load(file);
+    return model;
+  }
+  if (preset.family == "extra_trees") {
+    auto model = std::make_unique<ExtraTreesModel>(preset.params, task, classes);
     model->load(file);
     return model;
   }
