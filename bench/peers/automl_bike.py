@@ -80,6 +80,8 @@ def autogluon(out, time_limit, preset):
     best_single = -board[board["stack_level"] == 1]["score_test"].max()
     print(f"autogluon_rmse={rmse(predictor.predict(test), test['cnt']):.2f}")
     print(f"autogluon_best_single_rmse={best_single:.2f}")
+    for _, row in board[board["stack_level"] == 1].iterrows():
+        print(f"autogluon_model:{row['model']}={-row['score_test']:.2f}")
     print(f"autogluon_s={seconds:.2f}")
 
 
