@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything scidl needs to build, test and run, from Debian's packages only.
 #   scripts/setup.sh           build + runtime + test dependencies
-#   scripts/setup.sh --bench   also the peers the benchmarks compare against (Debian's PyTorch 1.13)
+#   scripts/setup.sh --bench   also the peers the benchmarks compare against: Debian's PyTorch 1.13,
+#                              and PyTorch 2.x with PyG and Captum from PyPI in a virtual
+#                              environment (bench/peers/setup_torch2.sh; about 5.5 GB)
 # Safe to run again: apt-get skips what is already installed.
 set -euo pipefail
 
@@ -29,8 +31,9 @@ packages=(
   jupyter-nbconvert python3-ipykernel  # runs examples/python/tour.ipynb (a slow test; pure Python)
   python3-onnx             # tests: onnx.checker's full check of what scidl export-onnx writes
   libopenmpi-dev openmpi-bin  # data-parallel training across processes (dist/: mpirun -np N scidl train)
+  iproute2                 # network-namespace hosts for jobs across a network (scripts/netns_hosts.sh)
 )
-bench_packages=(python3-torch python3-numpy)
+bench_packages=(python3-torch python3-numpy python3-venv)
 
 want=("${packages[@]}")
 if [[ "${1:-}" == "--bench" ]]; then want+=("${bench_packages[@]}"); fi
@@ -43,4 +46,7 @@ if ((${#missing[@]})); then
   sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if [[ "${1:-}" == "--bench" ]]; then
+  bash "$(dirname "$0")/../bench/peers/setup_torch2.sh"
 fi
