@@ -2,6 +2,7 @@
 // the metrics, AutoGluon's fold rules and Caruana's greedy ensemble selection.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -132,6 +133,22 @@ TEST(AutomlFolds, AutoGluonsFoldAndHoldoutRules) {
   EXPECT_DOUBLE_EQ(holdout_fraction(100000), 0.025);
 }
 
+TEST(AutomlFolds, BaggedModelsStopEarlyOnATenthOfTheirTrainingRowsNotOnTheirOutOfFoldRows) {
+  std::vector<double> y;
+  for (int i = 0; i < 400; ++i) y.push_back(i % 3);
+  const auto plan = plan_folds("best", y, Task::Classification, 3);
+  ASSERT_EQ(plan.folds.size(), 8u);
+  for (const auto& f : plan.folds) {
+    EXPECT_EQ(f.train.size() + f.stopping.size() + f.validation.size(), 400u);
+    EXPECT_NEAR(double(f.stopping.size()), 0.1 * double(400 - f.validation.size()), 1.5);
+    std::set<int64_t> out(f.validation.begin(), f.validation.end());
+    for (int64_t r : f.stopping) EXPECT_EQ(out.count(r), 0u) << r;
+    for (int64_t r : f.train) EXPECT_EQ(std::count(f.stopping.begin(), f.stopping.end(), r), 0);
+  }
+  // A holdout split keeps every training row to fit on.
+  EXPECT_TRUE(plan_folds("medium", y, Task::Classification, 3).folds[0].stopping.empty());
+}
+
 TEST(AutomlFolds, BaggingValidatesEachRowOnceAndStratifiesClasses) {
   std::vector<double> y;
   for (int i = 0; i < 90; ++i) y.push_back(i < 60 ? 0 : 1);
@@ -141,6 +158,7 @@ TEST(AutomlFolds, BaggingValidatesEachRowOnceAndStratifiesClasses) {
   for (const auto& f : plan.folds) {
     seen.insert(f.validation.begin(), f.validation.end());
     EXPECT_EQ(f.train.size() + f.validation.size(), 90u);
+    EXPECT_TRUE(f.stopping.empty());  // too few rows to hold any back
     int ones = 0;
     for (int64_t r : f.validation) ones += y[static_cast<size_t>(r)] == 1;
     EXPECT_GE(ones, 3);  // a third of each fold's 11 or 12 rows

@@ -210,8 +210,9 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
         context.stop = o.stop_requested;
         context.deadline = fold_deadline;
         auto model = make_model(preset, tables.task, classes);
-        model->fit(data_of(x, y, plan.folds[f].train), data_of(x, y, plan.folds[f].validation),
-                   context);
+        const Fold& fold = plan.folds[f];
+        model->fit(data_of(x, y, fold.train),
+                   data_of(x, y, fold.stopping.empty() ? fold.validation : fold.stopping), context);
         const std::string file = model->save(dir / fmt::format("fold{}", f));
         return std::make_pair(std::move(model), file);
       };
