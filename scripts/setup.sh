@@ -2,6 +2,8 @@
 # Installs everything scidl needs to build, test and run, from Debian's packages only.
 #   scripts/setup.sh           build + runtime + test dependencies
 #   scripts/setup.sh --bench   also the peers the benchmarks compare against (Debian's PyTorch 1.13)
+#   scripts/setup.sh --slurm   also Slurm (slurm-wlm, with munge): the single-node cluster of
+#                              scripts/slurm_start.sh, for the slow Slurm tests and executor = "slurm"
 # Safe to run again: apt-get skips what is already installed.
 set -euo pipefail
 
@@ -31,9 +33,17 @@ packages=(
   libopenmpi-dev openmpi-bin  # data-parallel training across processes (dist/: mpirun -np N scidl train)
 )
 bench_packages=(python3-torch python3-numpy)
+# The fast tests run the tune executor against stand-ins (tests/tune/fake_slurm), so CI needs none.
+slurm_packages=(slurm-wlm)
 
 want=("${packages[@]}")
-if [[ "${1:-}" == "--bench" ]]; then want+=("${bench_packages[@]}"); fi
+for option in "$@"; do
+  case "$option" in
+    --bench) want+=("${bench_packages[@]}") ;;
+    --slurm) want+=("${slurm_packages[@]}") ;;
+    *) echo "setup.sh: unknown option '$option' (use --bench, --slurm)" >&2; exit 1 ;;
+  esac
+done
 
 missing=()
 for p in "${want[@]}"; do
