@@ -28,19 +28,20 @@ running_pid() {
   [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 
+# Ends a daemon by its pid file and waits until it is gone (5 s, then SIGKILL).
+stop_daemon() {
+  local name=$1 pid
+  pid=$(running_pid "$dir/$name.pid") || return 0
+  kill "$pid"
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  say "stopped $name (pid $pid)"
+}
+
 stop() {
-  local name pid
-  for name in slurmd slurmctld; do
-    if pid=$(running_pid "$dir/$name.pid"); then
-      kill "$pid"
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-      say "stopped $name (pid $pid)"
-    fi
-  done
-  if pid=$(running_pid "$dir/munged.pid"); then
-    kill "$pid" && say "stopped munged (pid $pid)"
-  fi
+  stop_daemon slurmd
+  stop_daemon slurmctld
+  stop_daemon munged
 }
 
 case "${1:-}" in
@@ -58,8 +59,9 @@ done
 
 node_state() { timeout 10 sinfo --noheader --nodes="$node" --format=%T 2>/dev/null | head -n1; }
 
-if running_pid "$dir/slurmctld.pid" >/dev/null && running_pid "$dir/slurmd.pid" >/dev/null; then
-  say "already running (node $node: $(node_state)); config $conf"
+if running_pid "$dir/slurmctld.pid" >/dev/null && running_pid "$dir/slurmd.pid" >/dev/null &&
+  pgrep -x munged >/dev/null && state=$(node_state) && [[ -n $state ]]; then
+  say "already running (node $node: $state); config $conf"
   exit 0
 fi
 stop >/dev/null  # a half-started cluster: start it again whole
@@ -76,7 +78,8 @@ if ! running_pid "$dir/munged.pid" >/dev/null; then
   if pgrep -x munged >/dev/null; then
     say "munged already runs (not started by this script): using it"
   else
-    munged --force --pid-file="$dir/munged.pid" || die "munged did not start: see /var/log/munge/munged.log"
+    munged --force --pid-file="$dir/munged.pid" --log-file="$dir/munged.log" ||
+      die "munged did not start: see $dir/munged.log"
   fi
 fi
 
