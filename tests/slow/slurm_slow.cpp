@@ -125,3 +125,41 @@ TEST(Slurm, ATuneStudyRunsItsTrialsAsJobsAndAshaStopsSome) {
   EXPECT_EQ(states.output.find("FAILED"), std::string::npos) << states.output;
   EXPECT_EQ(std::count(states.output.begin(), states.output.end(), '\n'), 6) << states.output;
 }
+
+// Ctrl-C of the tuner is an scancel of its jobs: Slurm's SIGTERM makes each trial write its
+// checkpoint, the jobs end CANCELLED, the record keeps the trials running, and --resume
+// submits them again to continue from their checkpoints.
+TEST(Slurm, AnInterruptedStudyCancelsItsJobsAndResumesThem) {
+  if (auto why = start_cluster(); !why.empty()) GTEST_SKIP() << why;
+  const auto dir = work_dir("slurm_tune_resume");
+  const auto study = dir / "study";
+  const std::string tune = "scidl tune " +
+                           (kSource / "examples" / "tune" / "iris_asha.toml").string() +
+                           " --set executor=slurm --set num_samples=2 --set concurrency=2"
+                           " --set scheduler=fifo --set base.training.epochs=400"
+                           " --set asha.max_t=400 --out " +
+                           study.string();
+  const auto r = shell("(" + tune + " > " + (dir / "first.log").string() +
+                       " 2>&1 & pid=$!; for i in $(seq 600); do [ -s " +
+                       (study / "jobs" / "trial_0001" / "reports.jsonl").string() +
+                       " ] && break; sleep 0.2; done; kill -INT $pid; wait $pid)");
+  EXPECT_EQ(r.status, 130) << r.output << read_text(dir / "first.log");
+  const auto first = read_text(dir / "first.log");
+  EXPECT_NE(first.find("scidl tune --resume"), std::string::npos) << first;
+  const auto job = read_text(study / "jobs" / "trial_0000" / "job_id");
+  const auto state = shell("squeue --noheader --states=all --format=%T --jobs=" + job);
+  EXPECT_NE(state.output.find("CANCELLED"), std::string::npos) << state.output;
+  EXPECT_TRUE(fs::exists(study / "trials" / "trial_0000" / "checkpoint.scidl"));
+  {
+    const auto db = scidl::tune::StudyDb::open(study / "study.db", false);
+    for (const auto& t : db.trials()) EXPECT_EQ(t.state, scidl::tune::TrialState::running);
+  }
+  const auto resumed = shell("timeout 1200 scidl tune --resume " + study.string());
+  ASSERT_EQ(resumed.status, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("continuing trial_0000"), std::string::npos) << resumed.output;
+  const auto db = scidl::tune::StudyDb::open(study / "study.db", false);
+  for (const auto& t : db.trials()) {
+    EXPECT_EQ(t.state, scidl::tune::TrialState::completed);
+    EXPECT_EQ(t.epochs, 400);
+  }
+}
