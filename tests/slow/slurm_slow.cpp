@@ -136,8 +136,8 @@ TEST(Slurm, AnInterruptedStudyCancelsItsJobsAndResumesThem) {
   const std::string tune = "scidl tune " +
                            (kSource / "examples" / "tune" / "iris_asha.toml").string() +
                            " --set executor=slurm --set num_samples=2 --set concurrency=2"
-                           " --set scheduler=fifo --set base.training.epochs=400"
-                           " --set asha.max_t=400 --out " +
+                           " --set scheduler=fifo --set base.training.epochs=100"
+                           " --set asha.max_t=100 --out " +
                            study.string();
   const auto r = shell("(" + tune + " > " + (dir / "first.log").string() +
                        " 2>&1 & pid=$!; for i in $(seq 600); do [ -s " +
@@ -160,6 +160,6 @@ TEST(Slurm, AnInterruptedStudyCancelsItsJobsAndResumesThem) {
   const auto db = scidl::tune::StudyDb::open(study / "study.db", false);
   for (const auto& t : db.trials()) {
     EXPECT_EQ(t.state, scidl::tune::TrialState::completed);
-    EXPECT_EQ(t.epochs, 400);
+    EXPECT_EQ(t.epochs, 100);
   }
 }

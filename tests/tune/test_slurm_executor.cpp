@@ -135,27 +135,36 @@ TEST(SlurmCommands, EachFinalStateIsRecordedAsSuch) {
   EXPECT_EQ(failed.failure, "Slurm job 11 FAILED");
 }
 
-TEST(SlurmExecutor, InterruptIsAnScancelAfterWhichTheJobEndsOnRequest) {
-  TempDir dir("slurm_interrupt");
-  const auto bin = fake_slurm(dir);
-  const PathFirst path(bin);
-  // A "scidl" that reports one epoch, then waits to be signalled, and exits 130 as train does.
+// A "scidl train" in bash: reports epoch 1 to its --report-dir, runs `then` (more shell), waits
+// to be signalled and exits 130 as train does after its checkpoint.
+fs::path fake_trial(const TempDir& dir, const std::string& then = "") {
   const auto trial = dir.path / "fake_scidl";
   write_text(trial,
              "#!/bin/bash\nfor ((i = 1; i <= $#; i++)); do [[ ${!i} == --report-dir ]] && "
              "j=$((i + 1)) && d=${!j}; done\ntrap 'exit 130' TERM\n"
-             "echo '{\"epoch\": 1, \"logs\": {\"val_loss\": 0.5}}' >> \"$d/reports.jsonl\"\n"
-             "while :; do sleep 0.1; done\n");
+             "echo '{\"epoch\": 1, \"logs\": {\"val_loss\": 0.5}}' >> \"$d/reports.jsonl\"\n" +
+                 then + "\nwhile :; do sleep 0.1; done\n");
   fs::permissions(trial, fs::perms::owner_all);
+  return trial;
+}
+
+std::vector<TrialEvent> next_events(SlurmExecutor& executor) {
+  std::vector<TrialEvent> events;
+  for (int i = 0; i < 200 && events.empty(); ++i)
+    events = executor.poll(std::chrono::milliseconds(50));
+  return events;
+}
+
+TEST(SlurmExecutor, InterruptIsAnScancelAfterWhichTheJobEndsOnRequest) {
+  TempDir dir("slurm_interrupt");
+  const auto bin = fake_slurm(dir);
+  const PathFirst path(bin);
   SlurmOptions o;
   o.poll_s = 0.1;
   SlurmExecutor executor(o, dir.path / "study" / "jobs");
-  TrialLaunch l{trial, dir.path / "c.toml", dir.path / "run", dir.path, dir.path / "t.log",
-                false, "trial_0000"};
-  executor.start(0, l);
-  std::vector<TrialEvent> events;
-  for (int i = 0; i < 100 && events.empty(); ++i)
-    events = executor.poll(std::chrono::milliseconds(100));
+  executor.start(0, TrialLaunch{fake_trial(dir), dir.path / "c.toml", dir.path / "run", dir.path,
+                                dir.path / "t.log", false, "trial_0000"});
+  auto events = next_events(executor);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].kind, TrialEvent::Kind::report);
   EXPECT_EQ(events[0].epoch, 1);
@@ -165,14 +174,53 @@ TEST(SlurmExecutor, InterruptIsAnScancelAfterWhichTheJobEndsOnRequest) {
       read_text(dir.path / "study" / "jobs" / "trial_0000" / "answer.json").find("\"epoch\":1"),
       std::string::npos);
   executor.interrupt(0);
-  events.clear();
-  for (int i = 0; i < 100 && events.empty(); ++i)
-    events = executor.poll(std::chrono::milliseconds(100));
+  events = next_events(executor);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].kind, TrialEvent::Kind::ended);
   EXPECT_TRUE(events[0].exit.on_request);
   EXPECT_EQ(events[0].exit.status, 130);
   EXPECT_EQ(read_text(bin / "state" / "scancel_calls"), "1\n");
+}
+
+TEST(SlurmExecutor, AStopTheTrialDoesNotHonourIsAnScancel) {
+  TempDir dir("slurm_backstop");
+  const auto bin = fake_slurm(dir);
+  const PathFirst path(bin);
+  SlurmOptions o;
+  o.poll_s = 0.1;
+  SlurmExecutor executor(o, dir.path / "study" / "jobs");
+  // It reads no answer: once the first is there it reports epoch 2 all the same.
+  const auto trial =
+      fake_trial(dir,
+                 "while [ ! -f \"$d/answer.json\" ]; do sleep 0.05; done\n"
+                 "echo '{\"epoch\": 2, \"logs\": {\"val_loss\": 0.4}}' >> \"$d/reports.jsonl\"");
+  executor.start(0, TrialLaunch{trial, dir.path / "c.toml", dir.path / "run", dir.path,
+                                dir.path / "t.log", false, "trial_0000"});
+  auto events = next_events(executor);
+  ASSERT_EQ(events.size(), 1u);
+  executor.answer(0, 1, Decision{true, "asha rung 1"});
+  EXPECT_NE(
+      read_text(dir.path / "study" / "jobs" / "trial_0000" / "answer.json").find("\"stop\":true"),
+      std::string::npos);
+  events = next_events(executor);  // epoch 2 is not passed on: the study stopped it at 1
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, TrialEvent::Kind::ended);
+  EXPECT_TRUE(events[0].exit.on_request);
+  EXPECT_EQ(read_text(bin / "state" / "scancel_calls"), "1\n");
+}
+
+TEST(SlurmExecutor, ASubmissionSbatchRefusesEndsTheStudyWithSbatchsWords) {
+  TempDir dir("slurm_refused");
+  const auto bin = fake_slurm(dir);
+  const auto config =
+      write_study(dir, "num_samples = 1\nexecutor = \"slurm\"\n[slurm]\ntime_limit = \"never\"\n");
+  const auto r =
+      run_cli("tune " + config.string() + " --out " + (dir.path / "s").string(), path_with(bin));
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("sbatch refused the job of scidl-s-trial_0000"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("Invalid time limit specification"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--time=never"), std::string::npos) << r.output;
 }
 
 TEST(SlurmExecutor, AStudyRunsEachTrialAsAJobAndRecordsAFailedNodeAndATimeout) {

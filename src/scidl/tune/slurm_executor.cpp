@@ -249,7 +249,8 @@ void SlurmExecutor::interrupt(int64_t trial) {
 std::string SlurmExecutor::waiting_reason(int64_t trial) const {
   const auto it = jobs_.find(trial);
   if (it == jobs_.end() || it->second.state.state != "PENDING") return {};
-  return "queued";
+  const auto& reason = it->second.state.reason;
+  return reason.empty() || reason == "None" ? "queued" : fmt::format("queued ({})", reason);
 }
 
 }  // namespace scidl::tune

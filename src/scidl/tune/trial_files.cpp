@@ -67,9 +67,16 @@ void TrialFileReport::on_epoch_end(train::Trainer& trainer, int epoch, const tra
     values[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
   const int reported = epoch + 1;
   append_line(dir_ / kReportsFile, nlohmann::json{{"epoch", reported}, {"logs", values}}.dump());
-  const auto deadline = std::chrono::steady_clock::now() + answer_wait_;
   nlohmann::json answer = read_answer(dir_ / kAnswerFile);
-  while (answer.value("epoch", 0) < reported && std::chrono::steady_clock::now() < deadline) {
+  if (unanswered_ > 0 && answer.value("epoch", 0) >= unanswered_) unanswered_ = 0;  // caught up
+  // A tuner that left one report unanswered is not waited for again until it catches up: a
+  // gone tuner must not cost every epoch the wait.
+  const auto deadline = std::chrono::steady_clock::now() + answer_wait_;
+  while (unanswered_ == 0 && answer.value("epoch", 0) < reported) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      unanswered_ = reported;
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     answer = read_answer(dir_ / kAnswerFile);
   }

@@ -3,8 +3,9 @@
 // appends {"epoch": E, "logs": {...}} to D/reports.jsonl after each epoch, then waits up to
 // kAnswerWait for D/answer.json to hold its answer, {"epoch": E, "stop": bool, "reason": "..."},
 // which the tuner replaces whole (rename) after judging each report. An answer that does not
-// come in time (a tuner slow or gone) lets the trial go on; a stop it finds at a later epoch's
-// end stops it there. The job's wrapper writes the trial's exit status to D/exit_status.
+// come in time (a tuner slow or gone) lets the trial go on without waiting again until the
+// answers catch up; a stop it finds at a later epoch's end stops it there. The job's wrapper
+// writes the trial's exit status to D/exit_status.
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,7 @@ class TrialFileReport : public train::Callback {
  private:
   std::filesystem::path dir_;
   std::chrono::milliseconds answer_wait_;
+  int unanswered_ = 0;  // the epoch whose answer did not come in time; 0: none
 };
 
 // The tuner's end: reads the reports a trial appended since the last call, writes its answers.
