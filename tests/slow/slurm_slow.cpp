@@ -92,6 +92,14 @@ TEST(Slurm, SrunStartsTwoRanksOfOneJob) {
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("data-parallel: 2 ranks over MPI"), std::string::npos) << r.output;
   EXPECT_TRUE(fs::exists(dir / "run" / "best.scidl")) << r.output;
+  // Without PMIx Open MPI cannot join the step: said, with the way to launch, not an MPI abort.
+  const auto none =
+      shell("cd " + dir.string() + " && timeout 600 srun --mpi=none -n 2 scidl train " +
+            (kSource / "examples" / "training" / "oscillator_callbacks.toml").string() +
+            " --set training.epochs=1 --out run2");
+  EXPECT_NE(none.status, 0);
+  EXPECT_NE(none.output.find("without PMIx"), std::string::npos) << none.output;
+  EXPECT_NE(none.output.find("srun --mpi=pmix -n 2"), std::string::npos) << none.output;
 }
 
 TEST(Slurm, ATuneStudyRunsItsTrialsAsJobsAndAshaStopsSome) {

@@ -28,6 +28,8 @@ std::string read_job_id(const std::filesystem::path& file) {
 
 // squeue failing this long in a row (the controller gone) ends the study with its words.
 constexpr std::chrono::seconds kQueryPatience{300};
+// A job squeue and sacct do not list this long after sbatch took it is gone (ended, forgotten).
+constexpr std::chrono::seconds kListingPatience{60};
 
 }  // namespace
 
@@ -141,7 +143,7 @@ void SlurmExecutor::start(int64_t trial, const TrialLaunch& launch) {
   const auto folder = jobs_dir_ / launch.name;
   std::filesystem::create_directories(folder);
   reclaim_earlier_job(folder);
-  Job job{"", TrialFileReader(folder), {}, 0, 0, {}, false};
+  Job job{"", TrialFileReader(folder), {}, Clock::now(), 0, 0, {}, false};
   job.files.clear();
   const auto script = folder / "job.sh";
   io::write_file_atomically(script, slurm_job_script(launch, folder));
@@ -194,8 +196,8 @@ void SlurmExecutor::query_states(std::vector<TrialEvent>& events) {
     const auto found = states->find(job.id);
     SlurmJobState state =
         found != states->end() ? found->second : SlurmJobState{job.id, "UNKNOWN", "", -1};
-    if (found == states->end() && job.files.exit_status() < 0 && job.state.state == "PENDING" &&
-        job.last_epoch == 0) {
+    if (found == states->end() && job.files.exit_status() < 0 &&
+        Clock::now() - job.submitted < kListingPatience) {
       ++it;  // just submitted and not listed yet: ask again next time
       continue;
     }

@@ -39,6 +39,7 @@ class SlurmExecutor : public TrialExecutor {
     std::string id;
     TrialFileReader files;
     SlurmJobState state;
+    Clock::time_point submitted;
     int last_epoch = 0;
     int stop_epoch = 0;  // the epoch the study stopped it at; 0: not stopped
     Clock::time_point stopped_at;
