@@ -4,6 +4,8 @@
 #   scripts/setup.sh --bench   also the peers the benchmarks compare against: Debian's PyTorch 1.13,
 #                              and PyTorch 2.x with PyG and Captum from PyPI in a virtual
 #                              environment (bench/peers/setup_torch2.sh; about 5.5 GB)
+#   scripts/setup.sh --slurm   also Slurm (slurm-wlm, with munge): the single-node cluster of
+#                              scripts/slurm_start.sh, for the slow Slurm tests and executor = "slurm"
 # Safe to run again: apt-get skips what is already installed.
 set -euo pipefail
 
@@ -34,9 +36,17 @@ packages=(
   iproute2                 # network-namespace hosts for jobs across a network (scripts/netns_hosts.sh)
 )
 bench_packages=(python3-torch python3-numpy python3-venv)
+# The fast tests run the tune executor against stand-ins (tests/tune/fake_slurm), so CI needs none.
+slurm_packages=(slurm-wlm)
 
 want=("${packages[@]}")
-if [[ "${1:-}" == "--bench" ]]; then want+=("${bench_packages[@]}"); fi
+for option in "$@"; do
+  case "$option" in
+    --bench) want+=("${bench_packages[@]}") ;;
+    --slurm) want+=("${slurm_packages[@]}") ;;
+    *) echo "setup.sh: unknown option '$option' (use --bench, --slurm)" >&2; exit 1 ;;
+  esac
+done
 
 missing=()
 for p in "${want[@]}"; do

@@ -21,6 +21,7 @@
 #include "scidl/train/config_reference.h"
 #include "scidl/train/run.h"
 #include "scidl/tune/trial_channel.h"
+#include "scidl/tune/trial_files.h"
 
 namespace {
 
@@ -53,6 +54,7 @@ struct TrainArgs {
   std::string init_from;
   std::string config_dir;  // where the config's relative paths start (default: its folder)
   int report_fd = -1;      // scidl tune's trials: the socket to the tuner (tune/trial_channel.h)
+  std::string report_dir;  // scidl tune's Slurm trials: files the tuner reads (tune/trial_files.h)
   bool overwrite = false;
   bool quiet = false;
 };
@@ -135,6 +137,7 @@ SCIDL_COMMAND([](CLI::App& app) {
   // while its data paths are relative to the base config's folder.
   cmd->add_option("--config-dir", args->config_dir)->group("")->check(CLI::ExistingDirectory);
   cmd->add_option("--report-fd", args->report_fd)->group("")->check(CLI::Range(3, 1 << 20));
+  cmd->add_option("--report-dir", args->report_dir)->group("")->excludes("--report-fd");
   add_help_config_options(cmd);
   cmd->callback([args] {
     if (args->config.empty()) throw CLI::RequiredError("config");
@@ -161,6 +164,11 @@ SCIDL_COMMAND([](CLI::App& app) {
       report =
           std::make_unique<scidl::tune::TrialReport>(args->report_fd, [] { std::raise(SIGINT); });
       options.extra_callbacks.push_back(report.get());
+    }
+    std::unique_ptr<scidl::tune::TrialFileReport> file_report;
+    if (!args->report_dir.empty()) {
+      file_report = std::make_unique<scidl::tune::TrialFileReport>(args->report_dir);
+      options.extra_callbacks.push_back(file_report.get());
     }
     // Under mpirun or srun: one rank of a data-parallel job (dist/communicator.h).
     std::unique_ptr<scidl::dist::Communicator> communicator =

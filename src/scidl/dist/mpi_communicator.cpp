@@ -265,6 +265,13 @@ std::unique_ptr<Communicator> communicator_from_launch() {
         "{}` under Slurm) instead",
         launch->rank, launch->size, launch->size, launch->size));
   if (!mpi_available() && launch->size == 1) return nullptr;  // one rank talks to nobody
+  // Open MPI joins an srun step only through PMIx; without it MPI_Init aborts unexplained.
+  if (launch->launcher == "slurm" && launch->size > 1 && !std::getenv("PMIX_RANK"))
+    throw CommunicationError(fmt::format(
+        "srun started scidl as rank {} of {} without PMIx, the only way Open MPI joins a Slurm "
+        "step: launch with `srun --mpi=pmix -n {} scidl ...` (or set MpiDefault=pmix in "
+        "slurm.conf, as scripts/slurm_start.sh does), or call mpirun inside an sbatch script",
+        launch->rank, launch->size, launch->size));
   std::unique_ptr<Communicator> c = std::make_unique<MpiCommunicator>();  // throws without MPI
   if (c->size() != launch->size)
     throw CommunicationError(fmt::format(

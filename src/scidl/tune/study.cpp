@@ -1,7 +1,6 @@
 #include "scidl/tune/study.h"
 
 #include <fmt/format.h>
-#include <poll.h>
 #include <toml++/toml.h>
 
 #include <chrono>
@@ -14,7 +13,7 @@
 #include "scidl/train/run_lock.h"
 #include "scidl/tune/searcher.h"
 #include "scidl/tune/study_outputs.h"
-#include "scidl/tune/trial_channel.h"
+#include "scidl/tune/trial_executor.h"
 #include "scidl/tune/trial_process.h"
 
 namespace scidl::tune {
@@ -31,12 +30,11 @@ double metric_of(const nlohmann::json& logs, const std::string& metric) {
 }
 
 struct Running {
-  TrialProcess process;
   Clock::time_point started;
   double seconds_before = 0;  // time spent in earlier runs of this trial (a resumed study)
   std::string stop_reason;    // the scheduler's, once it said stop
   bool budget_stop = false;
-  bool interrupted = false;  // sent SIGINT once (a second would end it without a checkpoint)
+  bool interrupted = false;  // asked once to checkpoint and end
   int epoch = 0;
   double last_value = std::nan("");
   nlohmann::json params = nlohmann::json::object();  // its searched values, for the table
@@ -62,7 +60,7 @@ class StudyRunner {
     scheduler_ = make_scheduler(c.scheduler, c.minimize(), c.asha, c.median);
     const int cores = std::max(1u, std::thread::hardware_concurrency());
     concurrency_ = c.concurrency > 0 ? c.concurrency : cores;
-    threads_ = std::max(1, cores / concurrency_);
+    executor_ = make_executor(c, concurrency_, dir_);
     executable_ =
         o.executable.empty() ? std::filesystem::read_symlink("/proc/self/exe") : o.executable;
   }
@@ -73,10 +71,10 @@ class StudyRunner {
     elapsed_before_ = std::stod(db_.get("elapsed_s").value_or("0"));
     if (o_.verbose)
       display_.event(
-          fmt::format("study {}: {} trials, {} searcher, {} scheduler, {} at once ({} thread{} "
-                      "each), metric {} ({})",
+          fmt::format("study {}: {} trials, {} searcher, {} scheduler, {} at once as {}, "
+                      "metric {} ({})",
                       dir_.string(), searcher_->trials(), c_.searcher, scheduler_->name(),
-                      concurrency_, threads_, threads_ == 1 ? "" : "s", c_.metric, c_.mode));
+                      concurrency_, executor_->describe(), c_.metric, c_.mode));
     while (true) {
       const double elapsed =
           elapsed_before_ + std::chrono::duration<double>(Clock::now() - start).count();
@@ -88,8 +86,12 @@ class StudyRunner {
       else
         launch_more();
       if (running_.empty()) break;
-      serve_reports();
-      reap();
+      for (auto& event : executor_->poll(std::chrono::milliseconds(200))) {
+        if (event.kind == TrialEvent::Kind::report)
+          on_report(event.trial, event.epoch, event.logs);
+        else
+          on_end(event.trial, event.exit);
+      }
       if (o_.verbose && display_.due()) display_.refresh(running_table(), counts(elapsed));
     }
     display_.finish();
@@ -210,12 +212,12 @@ class StudyRunner {
     if (!resume) std::filesystem::remove_all(run_dir);  // an unstarted trial's leftovers
     if (!std::filesystem::exists(dir_ / "trials" / (trial_name(id) + ".toml")))
       write_trial_config(id, params_of(id));
-    TrialLaunch l{executable_, dir_ / "trials" / (trial_name(id) + ".toml"), run_dir,
-                  c_.base_dir, dir_ / "logs" / (trial_name(id) + ".log"),    resume,
-                  threads_};
+    TrialLaunch l{executable_,   dir_ / "trials" / (trial_name(id) + ".toml"), run_dir,
+                  c_.base_dir,   dir_ / "logs" / (trial_name(id) + ".log"),    resume,
+                  trial_name(id)};
     db_.set_running(id);
-    Running r{TrialProcess::start(l), Clock::now(), seconds_before, "", false, false, 0,
-              std::nan(""),           params_of(id)};
+    executor_->start(id, l);
+    Running r{Clock::now(), seconds_before, "", false, false, 0, std::nan(""), params_of(id)};
     running_.emplace(id, std::move(r));
     if (o_.verbose)
       display_.event(fmt::format("{} {}: {}", resume ? "continuing" : "starting", trial_name(id),
@@ -243,88 +245,69 @@ class StudyRunner {
         fmt::format("'{}' is still held by another process after 60 s", run_dir.string()));
   }
 
-  void serve_reports() {
-    std::vector<pollfd> fds;
-    std::vector<int64_t> ids;
-    for (auto& [id, r] : running_) {
-      fds.push_back({r.process.fd(), POLLIN, 0});
-      ids.push_back(id);
-    }
-    if (::poll(fds.data(), fds.size(), 200) <= 0) return;
-    for (size_t i = 0; i < fds.size(); ++i) {
-      if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
-      auto& r = running_.at(ids[i]);
-      const auto line = receive_line(r.process.fd());
-      if (!line) continue;  // the trial ended: reap() sees it
-      const auto report = nlohmann::json::parse(*line, nullptr, false);
-      Decision decision;
-      if (report.is_object() && report.contains("epoch") && report["epoch"].is_number_integer() &&
-          report.contains("logs") && report["logs"].is_object())
-        decision = on_report(ids[i], r, report["epoch"].get<int>(), report["logs"]);
-      const nlohmann::json answer = {{"stop", decision.stop}, {"reason", decision.reason}};
-      send_line(r.process.fd(), answer.dump());
-    }
-  }
-
-  Decision on_report(int64_t id, Running& r, int epoch, const nlohmann::json& logs) {
+  // Every report is answered, a repeated epoch (a resumed trial) with "go on": it was decided.
+  void on_report(int64_t id, int epoch, const nlohmann::json& logs) {
+    auto& r = running_.at(id);
     const double seconds =
         r.seconds_before + std::chrono::duration<double>(Clock::now() - r.started).count();
-    if (!db_.add_result(id, epoch, logs, seconds)) return {};  // a repeated epoch: decided before
-    const double value = metric_of(logs, c_.metric);
-    r.epoch = epoch;
-    r.last_value = value;
-    const Decision d = scheduler_->on_result(id, epoch, value);
-    if (d.stop) r.stop_reason = d.reason;
-    if (o_.verbose && d.stop)
-      display_.event(fmt::format("{} stopped at epoch {} ({} {:.6g}): {}", trial_name(id), epoch,
-                                 c_.metric, value, d.reason));
-    return d;
+    Decision d;
+    if (db_.add_result(id, epoch, logs, seconds)) {
+      const double value = metric_of(logs, c_.metric);
+      r.epoch = epoch;
+      r.last_value = value;
+      d = scheduler_->on_result(id, epoch, value);
+      if (d.stop) r.stop_reason = d.reason;
+      if (o_.verbose && d.stop)
+        display_.event(fmt::format("{} stopped at epoch {} ({} {:.6g}): {}", trial_name(id), epoch,
+                                   c_.metric, value, d.reason));
+    }
+    executor_->answer(id, epoch, d);
   }
 
-  void reap() {
-    for (auto it = running_.begin(); it != running_.end();) {
-      auto& [id, r] = *it;
-      const auto status = r.process.poll_exit();
-      if (!status) {
-        ++it;
-        continue;
-      }
-      const double seconds =
-          r.seconds_before + std::chrono::duration<double>(Clock::now() - r.started).count();
-      // Ray's ASHA stops a trial at max_t epochs: it ran the epochs it was given.
-      if (*status == 0 && !r.stop_reason.empty() && r.stop_reason != "max_t") {
-        db_.finish_trial(id, TrialState::stopped, r.stop_reason, "", seconds);
-      } else if (*status == 0) {
-        db_.finish_trial(id, TrialState::completed, "", "", seconds);
-        scheduler_->on_complete(id);
-      } else if (*status == 130 && r.budget_stop) {
-        db_.finish_trial(id, TrialState::stopped, "time budget", "", seconds);
-      } else if (*status == 130 && interrupted()) {
-        // stays running in the record: --resume continues it from its checkpoint
-      } else {
-        const auto log = dir_ / "logs" / (trial_name(id) + ".log");
-        const std::string error = fmt::format("exit status {}: {}", *status, tail_of_file(log, 3));
-        db_.finish_trial(id, TrialState::failed, "", error, seconds);
-        if (o_.verbose)
-          display_.event(fmt::format("{} failed ({}); the study goes on", trial_name(id), error),
-                         true);
-      }
-      if (o_.verbose && *status == 0)
-        display_.event(fmt::format(
-            "{} ended after {} epochs: {} {:.6g}{}   [{} running, {} of {} started]",
-            trial_name(id), r.epoch, c_.metric, r.last_value,
-            r.stop_reason.empty() ? std::string() : fmt::format(" (stopped: {})", r.stop_reason),
-            running_.size() - 1, next_trial_, searcher_->trials()));
-      it = running_.erase(it);
+  void on_end(int64_t id, const TrialExit& exit) {
+    const auto found = running_.find(id);
+    if (found == running_.end()) return;
+    const Running& r = found->second;
+    const double seconds =
+        r.seconds_before + std::chrono::duration<double>(Clock::now() - r.started).count();
+    const bool scheduler_stop = !r.stop_reason.empty() && r.stop_reason != "max_t";
+    // Ray's ASHA stops a trial at max_t epochs: it ran the epochs it was given.
+    if (scheduler_stop && (exit.status == 0 || exit.on_request)) {
+      db_.finish_trial(id, TrialState::stopped, r.stop_reason, "", seconds);
+    } else if (exit.status == 0) {
+      db_.finish_trial(id, TrialState::completed, "", "", seconds);
+      scheduler_->on_complete(id);
+    } else if (exit.on_request && r.budget_stop) {
+      db_.finish_trial(id, TrialState::stopped, "time budget", "", seconds);
+    } else if (exit.on_request && interrupted()) {
+      // stays running in the record: --resume continues it from its checkpoint
+    } else {
+      const auto log = dir_ / "logs" / (trial_name(id) + ".log");
+      const std::string error =
+          fmt::format("{}{}exit status {}: {}", exit.failure, exit.failure.empty() ? "" : "; ",
+                      exit.status, tail_of_file(log, 3));
+      db_.finish_trial(id, TrialState::failed, "", error, seconds);
+      if (o_.verbose)
+        display_.event(fmt::format("{} failed ({}); the study goes on", trial_name(id), error),
+                       true);
     }
+    if (o_.verbose && (exit.status == 0 || (scheduler_stop && exit.on_request)))
+      display_.event(fmt::format(
+          "{} ended after {} epochs: {} {:.6g}{}   [{} running, {} of {} started]", trial_name(id),
+          r.epoch, c_.metric, r.last_value,
+          r.stop_reason.empty() ? std::string() : fmt::format(" (stopped: {})", r.stop_reason),
+          running_.size() - 1, next_trial_, searcher_->trials()));
+    running_.erase(found);
   }
 
   std::vector<RunningTrial> running_table() const {
     std::vector<RunningTrial> out;
     const auto now = Clock::now();
     for (const auto& [id, r] : running_) {
+      const std::string waiting = executor_->waiting_reason(id);
       const std::string state = r.interrupted            ? "stopping"
                                 : !r.stop_reason.empty() ? "stopped"
+                                : !waiting.empty()       ? waiting
                                 : r.epoch == 0           ? "starting"
                                                          : "running";
       out.push_back({id, r.params, r.epoch, r.last_value, state,
@@ -351,7 +334,7 @@ class StudyRunner {
       if (r.interrupted) continue;
       r.budget_stop = budget;
       r.interrupted = true;
-      r.process.interrupt();
+      executor_->interrupt(id);
     }
     next_trial_ = std::max(next_trial_, budget ? searcher_->trials() : next_trial_);
     to_continue_.clear();
@@ -363,7 +346,8 @@ class StudyRunner {
   StudyDb db_;
   std::unique_ptr<Searcher> searcher_;
   std::unique_ptr<Scheduler> scheduler_;
-  int concurrency_ = 1, threads_ = 1;
+  int concurrency_ = 1;
+  std::unique_ptr<TrialExecutor> executor_;  // after db_: its trials end before the record
   std::filesystem::path executable_;
   int64_t next_trial_ = 0;
   std::vector<TrialRow> to_continue_;

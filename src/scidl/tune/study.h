@@ -1,9 +1,10 @@
-// A study: trials of a tune config run as processes (tune/trial_process.h), several at once, each
-// judged after every epoch by the scheduler, everything recorded in DIR/study.db before it is
-// acted on. The study folder:
+// A study: trials of a tune config run by an executor (tune/trial_executor.h: processes here, or
+// Slurm jobs), several at once, each judged after every epoch by the scheduler, everything
+// recorded in DIR/study.db before it is acted on. The study folder:
 //   study.db                 the record (tune/study_db.h)
 //   trials/trial_0007.toml   trial 7's run config; trials/trial_0007/ its run folder (a normal
-//                            `scidl train` run folder); logs/trial_0007.log its output
+//                            `scidl train` run folder); logs/trial_0007.log its output;
+//                            jobs/trial_0007/ its Slurm job's script and report files
 //   leaderboard.csv|md, best_model.scidl, best_config.toml, curves.svg|png, tensorboard/ (the
 //   HParams view of every trial): tune/study_outputs.h
 // Resuming (`scidl tune --resume DIR`) refuses a folder made by another config (listing the

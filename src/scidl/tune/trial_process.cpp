@@ -21,7 +21,7 @@ namespace {
 constexpr int kChildFd = 3;  // the trial's end of the socket pair
 }
 
-TrialProcess TrialProcess::start(const TrialLaunch& l) {
+TrialProcess TrialProcess::start(const TrialLaunch& l, int threads) {
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
     throw std::runtime_error(
@@ -42,8 +42,8 @@ TrialProcess TrialProcess::start(const TrialLaunch& l) {
     if (entry.rfind("OMP_NUM_THREADS=", 0) != 0 && entry.rfind("OPENBLAS_NUM_THREADS=", 0) != 0)
       env.push_back(entry);
   }
-  env.push_back("OMP_NUM_THREADS=" + std::to_string(l.threads));
-  env.push_back("OPENBLAS_NUM_THREADS=" + std::to_string(l.threads));
+  env.push_back("OMP_NUM_THREADS=" + std::to_string(threads));
+  env.push_back("OPENBLAS_NUM_THREADS=" + std::to_string(threads));
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);

@@ -11,18 +11,14 @@
 #include <optional>
 #include <string>
 
-namespace scidl::tune {
+#include "scidl/tune/trial_executor.h"
 
-struct TrialLaunch {
-  std::filesystem::path executable;  // the scidl command
-  std::filesystem::path config, run_dir, config_dir, log;
-  bool resume = false;
-  int threads = 1;
-};
+namespace scidl::tune {
 
 class TrialProcess {
  public:
-  static TrialProcess start(const TrialLaunch& launch);
+  // `threads`: OMP_NUM_THREADS and OPENBLAS_NUM_THREADS of the trial.
+  static TrialProcess start(const TrialLaunch& launch, int threads);
   TrialProcess(TrialProcess&& other) noexcept;
   TrialProcess& operator=(TrialProcess&& other) noexcept;
   TrialProcess(const TrialProcess&) = delete;

@@ -41,6 +41,13 @@ const KeyTable& tune_keys() {
           {"concurrency", KeyType::Integer, "0", "trials at once (0: one per core)"},
           {"time_budget_s", KeyType::Number, "0", "seconds for the whole study (0: none)"},
           {"seed", KeyType::Integer, "0", "seeds the searcher"},
+          {"executor",
+           KeyType::String,
+           "\"local\"",
+           "where trials run: processes here, or Slurm jobs",
+           {"local", "slurm"}},
+          {"slurm", KeyType::Table, "",
+           "partition, time_limit, cpus_per_trial, sbatch_args, poll_s (executor = \"slurm\")"},
           {"asha", KeyType::Table, "", "max_t, grace_period, reduction_factor"},
           {"median", KeyType::Table, "",
            "n_startup_trials, n_warmup_steps, interval_steps, "
@@ -79,6 +86,20 @@ const KeyTable& output_keys() {
   return keys;
 }
 
+const KeyTable& slurm_keys() {
+  static const KeyTable keys{
+      "slurm",
+      "",
+      "trials as Slurm jobs (executor = \"slurm\")",
+      {{"partition", KeyType::String, "\"\"", "sbatch --partition (\"\": the default)"},
+       {"time_limit", KeyType::String, "\"\"",
+        "each trial's sbatch --time, e.g. \"30\" or \"1:00:00\" (\"\": the partition's)"},
+       {"cpus_per_trial", KeyType::Integer, "1", "sbatch --cpus-per-task: the trial's threads"},
+       {"sbatch_args", KeyType::Any, "[]", "more sbatch options, e.g. [\"--mem=4G\"]"},
+       {"poll_s", KeyType::Number, "2", "seconds between asking squeue"}}};
+  return keys;
+}
+
 int positive(io::ConfigSection& s, const std::string& key, int fallback, int minimum) {
   const auto v = s.integer(key);
   if (!v) return fallback;
@@ -105,6 +126,32 @@ void read_schedulers(io::ConfigSection& root, TuneConfig& c) {
     c.median.n_min_trials = positive(*median, "n_min_trials", 1, 1);
     median->finish();
   }
+}
+
+void read_slurm(io::ConfigSection& root, TuneConfig& c) {
+  c.executor = root.choice("executor").value_or(c.executor);
+  auto slurm = root.section("slurm", &slurm_keys());
+  if (!slurm) return;
+  if (c.executor != "slurm")
+    root.fail("slurm", "is read only with executor = \"slurm\" (trials as Slurm jobs)");
+  c.slurm.partition = slurm->string("partition").value_or("");
+  c.slurm.time_limit = slurm->string("time_limit").value_or("");
+  c.slurm.cpus_per_trial = positive(*slurm, "cpus_per_trial", 1, 1);
+  if (auto args = slurm->json("sbatch_args")) {
+    if (!args->is_array()) slurm->fail("sbatch_args", "must be a list, e.g. [\"--mem=4G\"]");
+    for (const auto& item : *args) {
+      if (!item.is_string() || item.get<std::string>().rfind("-", 0) != 0)
+        slurm->fail("sbatch_args",
+                    "must be a list of sbatch options, each starting with '-' (\"--mem=4G\")");
+      c.slurm.sbatch_args.push_back(item.get<std::string>());
+    }
+  }
+  if (auto poll = slurm->number("poll_s")) {
+    if (!(*poll >= 0.1 && *poll <= 3600))
+      slurm->fail("poll_s", fmt::format("must be from 0.1 to 3600 seconds, got {}", *poll));
+    c.slurm.poll_s = *poll;
+  }
+  slurm->finish();
 }
 
 void read_base(io::ConfigDocument& doc, io::ConfigSection& root,
@@ -225,6 +272,7 @@ TuneConfig parse_tune_config(io::ConfigDocument doc, const std::filesystem::path
     c.seed = static_cast<uint64_t>(*seed);
   }
   read_schedulers(root, c);
+  read_slurm(root, c);
   const toml::node* space = doc.table->get("space");
   root.json("space");
   if (!space || !space->is_table())

@@ -7,9 +7,11 @@
 //   concurrency = 0           trials at once (0: one per core); threads per trial = cores / it
 //   time_budget_s = 0         0: none; else no trial starts after it and running ones stop
 //   seed = 0
-//   [asha] max_t, grace_period, reduction_factor      [median] n_startup_trials, ...
-//   [space] "optimizer.lr" = { loguniform = [1e-4, 1e-1] } ...   (tune/search_space.h)
-//   [output] dir = "runs/NAME"
+//   executor = "local" | "slurm"   trials as processes here, or as Slurm jobs
+//   (tune/slurm_executor.h) [slurm] partition, time_limit, cpus_per_trial, sbatch_args, poll_s
+//   (executor = "slurm") [asha] max_t, grace_period, reduction_factor      [median]
+//   n_startup_trials, ... [space] "optimizer.lr" = { loguniform = [1e-4, 1e-1] } ...
+//   (tune/search_space.h) [output] dir = "runs/NAME"
 // Contract: everything is checked before any trial runs: the space (each key applied to the base
 // config and the result parsed as a run config, so a key that does not exist is named with the
 // nearest ones), the metric (one the run logs), the scheduler's options.
@@ -23,6 +25,7 @@
 #include "scidl/tune/scheduler.h"
 #include "scidl/tune/search_space.h"
 #include "scidl/tune/searcher.h"
+#include "scidl/tune/slurm_commands.h"
 
 namespace scidl::tune {
 
@@ -38,6 +41,9 @@ struct TuneConfig {
   uint64_t seed = 0;
   AshaOptions asha;
   MedianOptions median;
+  // Where trials run; not part of the study's identity: a study may be resumed on the other.
+  std::string executor = "local";
+  SlurmOptions slurm;
   SearchSpace space;
   std::filesystem::path output_dir;
   std::string source_name;               // the tune config file, for messages
