@@ -40,9 +40,10 @@ bench_packages=(python3-torch python3-numpy python3-venv)
 slurm_packages=(slurm-wlm)
 
 want=("${packages[@]}")
+bench=0
 for option in "$@"; do
   case "$option" in
-    --bench) want+=("${bench_packages[@]}") ;;
+    --bench) want+=("${bench_packages[@]}"); bench=1 ;;
     --slurm) want+=("${slurm_packages[@]}") ;;
     *) echo "setup.sh: unknown option '$option' (use --bench, --slurm)" >&2; exit 1 ;;
   esac
@@ -57,6 +58,6 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-if [[ "${1:-}" == "--bench" ]]; then
+if ((bench)); then
   bash "$(dirname "$0")/../bench/peers/setup_torch2.sh"
 fi
