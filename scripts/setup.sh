@@ -2,6 +2,8 @@
 # Installs everything scidl needs to build, test and run, from Debian's packages only.
 #   scripts/setup.sh           build + runtime + test dependencies
 #   scripts/setup.sh --bench   also the peers the benchmarks compare against (Debian's PyTorch 1.13)
+#   scripts/setup.sh --aarch64 also the aarch64 cross compiler, qemu-user and the arm64 libraries
+#                              the CPU kernels' tests link (scripts/test_aarch64.sh)
 # Safe to run again: apt-get skips what is already installed.
 set -euo pipefail
 
@@ -31,9 +33,22 @@ packages=(
   libopenmpi-dev openmpi-bin  # data-parallel training across processes (dist/: mpirun -np N scidl train)
 )
 bench_packages=(python3-torch python3-numpy)
+# The aarch64 cross build of the kernels' tests (SCIDL_KERNEL_TESTS_ONLY). Debian's arm64
+# librdkit-dev, libxgboost-dev and libopenmpi-dev replace the amd64 ones (not Multi-Arch: same,
+# or their dependencies are not), and libdnnl-dev:arm64 does not unpack beside libdnnl-dev (its
+# dnnl_config.h differs): so no data/ room and above, and no oneDNN, on aarch64.
+aarch64_packages=(
+  g++-aarch64-linux-gnu qemu-user  # the cross compiler; runs the tests (qemu-aarch64)
+  libfmt-dev:arm64 libtomlplusplus-dev:arm64 zlib1g-dev:arm64 libpng-dev:arm64
+  libgtest-dev:arm64 libgmock-dev:arm64
+  libopenblas0-openmp:arm64        # loaded at run time (backend/cpu/blas.cpp)
+)
 
 want=("${packages[@]}")
-if [[ "${1:-}" == "--bench" ]]; then want+=("${bench_packages[@]}"); fi
+case "${1:-}" in
+  --bench) want+=("${bench_packages[@]}") ;;
+  --aarch64) want+=("${aarch64_packages[@]}") ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do
@@ -41,6 +56,9 @@ for p in "${want[@]}"; do
 done
 if ((${#missing[@]})); then
   sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  if [[ "${1:-}" == "--aarch64" ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $sudo dpkg --add-architecture arm64
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

@@ -2,8 +2,11 @@
 // they make on this CPU, and every usable copy of the backend computing the same values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "../test_util.h"
 #include "scidl/backend/cpu/isa.h"
@@ -46,8 +49,8 @@ TEST(KernelSettings, ASetAndFamiliesOffAreTakenInAnyOrder) {
 TEST(KernelSettings, AnUnknownWordIsRefusedWithTheValidOnesAndWhatThisCpuRuns) {
   const std::string e = refusal("portable,no-gemm");
   EXPECT_NE(e.find("unknown word \"no-gemm\""), std::string::npos) << e;
-  for (const char* word :
-       {"portable", "avx2", "avx512", "no-dense", "no-conv", "no-winograd", "no-amx", "no-onednn"})
+  for (const char* word : {"portable", "avx2", "avx512", "neon", "no-dense", "no-conv",
+                           "no-winograd", "no-amx", "no-onednn"})
     EXPECT_NE(e.find(word), std::string::npos) << word << ": " << e;
   EXPECT_NE(e.find("This CPU and build can run: portable"), std::string::npos) << e;
   EXPECT_NE(refusal("AVX2").find("unknown word \"AVX2\""), std::string::npos);
@@ -78,6 +81,44 @@ TEST(KernelSettings, EachSetNamesItsOpenBlasKernels) {
   EXPECT_STREQ(cpu::openblas_core_type(cpu::Isa::Avx2), "Haswell");
   EXPECT_STREQ(cpu::openblas_core_type(cpu::Isa::Avx512), "SkylakeX");
   EXPECT_STREQ(cpu::openblas_core_type(cpu::Isa::Portable), "");
+  EXPECT_STREQ(cpu::openblas_core_type(cpu::Isa::Neon), "");
+}
+
+// A build holds the sets of its architecture: x86-64's three, or portable and NEON on aarch64
+// (which every aarch64 CPU has); a set of the other one is refused by name.
+TEST(KernelSettings, TheBuildHoldsTheSetsOfItsArchitectureAndRefusesTheOthers) {
+#if defined(__aarch64__)
+  const std::vector<cpu::Isa> own = {cpu::Isa::Portable, cpu::Isa::Neon};
+  EXPECT_EQ(cpu::usable_isas(), own);
+#elif defined(__x86_64__)
+  const std::vector<cpu::Isa> own = {cpu::Isa::Portable, cpu::Isa::Avx2, cpu::Isa::Avx512};
+#else
+  const std::vector<cpu::Isa> own = {cpu::Isa::Portable};
+#endif
+  for (cpu::Isa isa : cpu::kIsas) {
+    const bool ours = std::find(own.begin(), own.end(), isa) != own.end();
+    EXPECT_EQ(cpu::compiled_in(isa), ours) << cpu::isa_name(isa);
+    if (ours) continue;
+    const std::string e = refusal(cpu::isa_name(isa));
+    EXPECT_NE(e.find(std::string("\"") + cpu::isa_name(isa) + "\" is not compiled into this build"),
+              std::string::npos)
+        << e;
+    EXPECT_NE(e.find(cpu::isa_description(isa)), std::string::npos) << e;
+  }
+}
+
+// What `scidl info` prints: the set running, why, and each family's state.
+TEST(KernelSettings, TheReportNamesTheRunningSetWhyAndEachFamily) {
+  const std::string report = cpu::describe_kernels();
+  const cpu::Isa isa = cpu::active_isa();
+  EXPECT_NE(report.find(std::string("instruction set: ") + cpu::isa_name(isa) + ", " +
+                        cpu::isa_description(isa) + " (" + cpu::isa_choice_reason() + ")"),
+            std::string::npos)
+      << report;
+  for (const char* line : {"dense kernels: ", "convolution kernels: ", "Winograd kernels: ",
+                           "oneDNN convolutions: ", "AMX tiles: "})
+    EXPECT_NE(report.find(line), std::string::npos) << line << report;
+  std::printf("%s", report.c_str());  // the aarch64 run's log says what qemu ran
 }
 
 TEST(KernelSettings, SwitchingTheActiveSetSwitchesTheBackendAndBack) {
