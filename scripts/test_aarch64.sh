@@ -3,7 +3,7 @@
 # SCIDL_KERNEL_TESTS_ONLY: the rooms up to optim/, scidl_kernel_tests) into build-aarch64/ and
 # runs them under qemu-user, once per instruction set the build holds (portable, neon).
 # Needs `scripts/setup.sh --aarch64`. qemu emulates float arithmetic in software, 20-40x slower
-# than native: the two runs take an hour or more on 2 cores, and qemu's timings say nothing
+# than native: the two runs took 17 minutes on 2 busy cores, and qemu's timings say nothing
 # about an ARM CPU's speed. GoogleTest's GTEST_FILTER narrows the runs.
 #   JOBS=2 bash scripts/test_aarch64.sh     (default: all cores)
 #   GTEST_FILTER='KernelSettings.*:AllOps/*' bash scripts/test_aarch64.sh
