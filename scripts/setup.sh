@@ -6,6 +6,8 @@
 #                              environment (bench/peers/setup_torch2.sh; about 5.5 GB)
 #   scripts/setup.sh --slurm   also Slurm (slurm-wlm, with munge): the single-node cluster of
 #                              scripts/slurm_start.sh, for the slow Slurm tests and executor = "slurm"
+#   scripts/setup.sh --aarch64 also the aarch64 cross compiler, qemu-user and the arm64 libraries
+#                              the CPU kernels' tests link (scripts/test_aarch64.sh)
 # Safe to run again: apt-get skips what is already installed.
 set -euo pipefail
 
@@ -38,14 +40,25 @@ packages=(
 bench_packages=(python3-torch python3-numpy python3-venv)
 # The fast tests run the tune executor against stand-ins (tests/tune/fake_slurm), so CI needs none.
 slurm_packages=(slurm-wlm)
+# The aarch64 cross build of the kernels' tests (SCIDL_KERNEL_TESTS_ONLY). Debian's arm64
+# librdkit-dev, libxgboost-dev and libopenmpi-dev replace the amd64 ones (not Multi-Arch: same,
+# or their dependencies are not), and libdnnl-dev:arm64 does not unpack beside libdnnl-dev (its
+# dnnl_config.h differs): so no data/ room and above, and no oneDNN, on aarch64.
+aarch64_packages=(
+  g++-aarch64-linux-gnu qemu-user  # the cross compiler; runs the tests (qemu-aarch64)
+  libfmt-dev:arm64 libtomlplusplus-dev:arm64 zlib1g-dev:arm64 libpng-dev:arm64
+  libgtest-dev:arm64 libgmock-dev:arm64
+  libopenblas0-openmp:arm64        # loaded at run time (backend/cpu/blas.cpp)
+)
 
 want=("${packages[@]}")
-bench=0
+bench=0 aarch64=0
 for option in "$@"; do
   case "$option" in
     --bench) want+=("${bench_packages[@]}"); bench=1 ;;
     --slurm) want+=("${slurm_packages[@]}") ;;
-    *) echo "setup.sh: unknown option '$option' (use --bench, --slurm)" >&2; exit 1 ;;
+    --aarch64) want+=("${aarch64_packages[@]}"); aarch64=1 ;;
+    *) echo "setup.sh: unknown option '$option' (use --bench, --slurm, --aarch64)" >&2; exit 1 ;;
   esac
 done
 
@@ -55,6 +68,9 @@ for p in "${want[@]}"; do
 done
 if ((${#missing[@]})); then
   sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  if ((aarch64)) && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $sudo dpkg --add-architecture arm64
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

@@ -2,8 +2,11 @@
 // they make on this CPU, and every usable copy of the backend computing the same values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "../test_util.h"
 #include "scidl/backend/cpu/isa.h"
@@ -46,8 +49,8 @@ TEST(KernelSettings, ASetAndFamiliesOffAreTakenInAnyOrder) {
 TEST(KernelSettings, AnUnknownWordIsRefusedWithTheValidOnesAndWhatThisCpuRuns) {
   const std::string e = refusal("portable,no-gemm");
   EXPECT_NE(e.find("unknown word \"no-gemm\""), std::string::npos) << e;
-  for (const char* word :
-       {"portable", "avx2", "avx512", "no-dense", "no-conv", "no-winograd", "no-amx", "no-onednn"})
+  for (const char* word : {"portable", "avx2", "avx512", "neon", "no-dense", "no-conv",
+                           "no-winograd", "no-amx", "no-onednn"})
     EXPECT_NE(e.find(word), std::string::npos) << word << ": " << e;
   EXPECT_NE(e.find("This CPU and build can run: portable"), std::string::npos) << e;
   EXPECT_NE(refusal("AVX2").find("unknown word \"AVX2\""), std::string::npos);
@@ -57,19 +60,29 @@ TEST(KernelSettings, TwoSetsAreRefused) {
   EXPECT_NE(refusal("portable,portable").find("names two instruction sets"), std::string::npos);
 }
 
-// On a CPU that runs only the portable and AVX2 copies (the list parse_kernel_settings is
-// given), avx512 is refused by name and the message lists what can run.
+// On a CPU that runs every copy this build holds but the best (AVX-512 on x86-64, NEON on
+// aarch64), that best set is refused by name and the message lists what can run.
 TEST(KernelSettings, ASetThisCpuLacksIsRefusedNamingIt) {
-  const std::vector<cpu::Isa> avx2_cpu = {cpu::Isa::Portable, cpu::Isa::Avx2};
-  EXPECT_EQ(cpu::parse_kernel_settings(nullptr, avx2_cpu).isa, cpu::Isa::Avx2);
+  std::vector<cpu::Isa> lesser_cpu;
+  for (cpu::Isa isa : cpu::kIsas)
+    if (cpu::compiled_in(isa)) lesser_cpu.push_back(isa);
+  const cpu::Isa best = lesser_cpu.back();
+  lesser_cpu.pop_back();
+  if (lesser_cpu.empty()) GTEST_SKIP() << "this build holds the portable copy alone";
+  EXPECT_EQ(cpu::parse_kernel_settings(nullptr, lesser_cpu).isa, lesser_cpu.back());
+  std::string can_run;
+  for (cpu::Isa isa : lesser_cpu)
+    can_run += (can_run.empty() ? "" : ", ") + std::string(cpu::isa_name(isa));
   try {
-    cpu::parse_kernel_settings("avx512", avx2_cpu);
-    FAIL() << "expected avx512 to be refused";
+    cpu::parse_kernel_settings(cpu::isa_name(best), lesser_cpu);
+    FAIL() << "expected " << cpu::isa_name(best) << " to be refused";
   } catch (const std::invalid_argument& e) {
     const std::string m = e.what();
-    EXPECT_NE(m.find("\"avx512\" (AVX-512"), std::string::npos) << m;
+    EXPECT_NE(m.find(std::string("\"") + cpu::isa_name(best) + "\" (" + cpu::isa_description(best)),
+              std::string::npos)
+        << m;
     EXPECT_NE(m.find("is not supported by this CPU"), std::string::npos) << m;
-    EXPECT_NE(m.find("can run: portable, avx2"), std::string::npos) << m;
+    EXPECT_NE(m.find("can run: " + can_run), std::string::npos) << m;
   }
 }
 
@@ -78,6 +91,44 @@ TEST(KernelSettings, EachSetNamesItsOpenBlasKernels) {
   EXPECT_STREQ(cpu::openblas_core_type(cpu::Isa::Avx2), "Haswell");
   EXPECT_STREQ(cpu::openblas_core_type(cpu::Isa::Avx512), "SkylakeX");
   EXPECT_STREQ(cpu::openblas_core_type(cpu::Isa::Portable), "");
+  EXPECT_STREQ(cpu::openblas_core_type(cpu::Isa::Neon), "");
+}
+
+// A build holds the sets of its architecture: x86-64's three, or portable and NEON on aarch64
+// (which every aarch64 CPU has); a set of the other one is refused by name.
+TEST(KernelSettings, TheBuildHoldsTheSetsOfItsArchitectureAndRefusesTheOthers) {
+#if defined(__aarch64__)
+  const std::vector<cpu::Isa> own = {cpu::Isa::Portable, cpu::Isa::Neon};
+  EXPECT_EQ(cpu::usable_isas(), own);
+#elif defined(__x86_64__)
+  const std::vector<cpu::Isa> own = {cpu::Isa::Portable, cpu::Isa::Avx2, cpu::Isa::Avx512};
+#else
+  const std::vector<cpu::Isa> own = {cpu::Isa::Portable};
+#endif
+  for (cpu::Isa isa : cpu::kIsas) {
+    const bool ours = std::find(own.begin(), own.end(), isa) != own.end();
+    EXPECT_EQ(cpu::compiled_in(isa), ours) << cpu::isa_name(isa);
+    if (ours) continue;
+    const std::string e = refusal(cpu::isa_name(isa));
+    EXPECT_NE(e.find(std::string("\"") + cpu::isa_name(isa) + "\" is not compiled into this build"),
+              std::string::npos)
+        << e;
+    EXPECT_NE(e.find(cpu::isa_description(isa)), std::string::npos) << e;
+  }
+}
+
+// What `scidl info` prints: the set running, why, and each family's state.
+TEST(KernelSettings, TheReportNamesTheRunningSetWhyAndEachFamily) {
+  const std::string report = cpu::describe_kernels();
+  const cpu::Isa isa = cpu::active_isa();
+  EXPECT_NE(report.find(std::string("instruction set: ") + cpu::isa_name(isa) + ", " +
+                        cpu::isa_description(isa) + " (" + cpu::isa_choice_reason() + ")"),
+            std::string::npos)
+      << report;
+  for (const char* line : {"dense kernels: ", "convolution kernels: ", "Winograd kernels: ",
+                           "oneDNN convolutions: ", "AMX tiles: "})
+    EXPECT_NE(report.find(line), std::string::npos) << line << report;
+  std::printf("%s", report.c_str());  // the aarch64 run's log says what qemu ran
 }
 
 TEST(KernelSettings, SwitchingTheActiveSetSwitchesTheBackendAndBack) {

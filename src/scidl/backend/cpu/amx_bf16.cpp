@@ -1,6 +1,8 @@
 // The AMX kernels of the AVX-512 copy of the backend (amx_bf16.h); the switch and the OS's
 // grant of the tile state are shared (kernel_families.cpp).
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 
 #include <algorithm>
 

@@ -76,7 +76,7 @@ void gemm(int64_t M, int64_t N, int64_t K, ConstPlanes a, ConstPlanes b, float* 
 }  // namespace scidl::backend::cpu::amx
 
 // The AVX-512 copy's own declarations (isa_region.h), in builds that have AMX.
-#if defined(SCIDL_CPU_ISA_LEVEL) && SCIDL_CPU_ISA_LEVEL >= 2 && defined(SCIDL_BUILT_AMX)
+#if defined(SCIDL_CPU_ISA_LEVEL) && SCIDL_CPU_ISA_LEVEL == 2 && defined(SCIDL_BUILT_AMX)
 #define SCIDL_HAVE_AMX 1
 #include "scidl/backend/cpu/isa_region.h"
 

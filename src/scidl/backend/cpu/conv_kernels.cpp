@@ -21,7 +21,7 @@ using namespace simd;
 // and 24 FMAs. 8 rows divide the channel counts CNNs use (6 rows, as in the dense kernels,
 // would waste a quarter of a 32-channel layer).
 // AVX2 (16 ymm registers): 4 channels x 16 positions, 8 accumulators.
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL == 2
 constexpr int kRows = 8;
 constexpr int kVec = 3;
 #else
@@ -35,7 +35,7 @@ constexpr int64_t kDepth = 64;
 // per position 4 loads of gz^T, 6 input broadcasts, 24 FMAs.
 // AVX2: 6 taps x 16 channels, 12 accumulators.
 constexpr int kTaps = 6;
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL == 2
 constexpr int kPanelVec = 4;
 #else
 constexpr int kPanelVec = 1;
@@ -166,7 +166,7 @@ void dw_tile(int64_t P, const int32_t* off, const float* in, const float* b, int
 
 using DwTile = void (*)(int64_t, const int32_t*, const float*, const float*, int64_t, float*,
                         int64_t);
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL == 2
 constexpr DwTile kDwTiles[kPanelVec] = {&dw_tile<1>, &dw_tile<2>, &dw_tile<3>, &dw_tile<4>};
 #else
 constexpr DwTile kDwTiles[kPanelVec] = {&dw_tile<1>};

@@ -17,6 +17,12 @@ constexpr unsigned kFlushBits = 0x8040;  // FTZ (bit 15) | DAZ (bit 6)
 void set_mode(bool flush) {
   _mm_setcsr(flush ? _mm_getcsr() | kFlushBits : _mm_getcsr() & ~kFlushBits);
 }
+#elif defined(__aarch64__)
+constexpr unsigned kFlushBits = 1u << 24;  // FPCR.FZ: denormal inputs and results
+void set_mode(bool flush) {
+  const unsigned fpcr = __builtin_aarch64_get_fpcr();
+  __builtin_aarch64_set_fpcr(flush ? fpcr | kFlushBits : fpcr & ~kFlushBits);
+}
 #else
 void set_mode(bool) {}
 #endif
@@ -42,6 +48,8 @@ FlushDenormalsScope::~FlushDenormalsScope() {
 bool flushes_denormals() {
 #if defined(__SSE__)
   return (_mm_getcsr() & kFlushBits) == kFlushBits;
+#elif defined(__aarch64__)
+  return __builtin_aarch64_get_fpcr() & kFlushBits;
 #else
   return false;
 #endif

@@ -30,10 +30,12 @@ using namespace simd;
 // AVX2 has 16 ymm registers: 6 rows x 16 columns (12 accumulators, 2 B vectors and a
 // broadcast), the usual AVX2 SGEMM kernel's shape.
 // The portable copy (SSE2's 16 xmm registers): 2 x 16 (8 accumulators).
-#if SCIDL_CPU_ISA_LEVEL >= 2
+// NEON has 32 q registers: 6 x 16 (24 accumulators, 4 B vectors and a broadcast), chosen by
+// register count alone (no aarch64 machine here to measure; qemu timings mean nothing).
+#if SCIDL_CPU_ISA_LEVEL == 2
 constexpr int kVectors = 4;
 constexpr int kTileRows = 6;
-#elif SCIDL_CPU_ISA_LEVEL == 1
+#elif SCIDL_CPU_ISA_LEVEL == 1 || SCIDL_CPU_ISA_LEVEL == 3
 constexpr int kVectors = 1;
 constexpr int kTileRows = 6;
 #else

@@ -4,6 +4,11 @@
 
 #include <fmt/format.h>
 
+#if defined(__aarch64__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
+
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
@@ -26,6 +31,11 @@ namespace isa_avx512 {
 const IsaCopy& the_copy();
 }
 #endif
+#if defined(SCIDL_BUILT_NEON)
+namespace isa_neon {
+const IsaCopy& the_copy();
+}
+#endif
 
 namespace {
 
@@ -39,6 +49,11 @@ constexpr bool kBuiltAvx512 = true;
 #else
 constexpr bool kBuiltAvx512 = false;
 #endif
+#if defined(SCIDL_BUILT_NEON)
+constexpr bool kBuiltNeon = true;
+#else
+constexpr bool kBuiltNeon = false;
+#endif
 
 // What scidl knows of each set, in kIsas's order.
 struct IsaFacts {
@@ -51,6 +66,8 @@ constexpr IsaFacts kFacts[] = {
     {"portable", "portable (the build's baseline instructions)", "", true},
     {"avx2", "AVX2 + FMA (x86-64-v3)", "Haswell", kBuiltAvx2},
     {"avx512", "AVX-512 F/BW/DQ/VL/CD (x86-64-v4)", "SkylakeX", kBuiltAvx512},
+    // No cap for OpenBLAS: below its own choice for this CPU there is only its generic ARMV8.
+    {"neon", "NEON / Advanced SIMD (aarch64)", "", kBuiltNeon},
 };
 constexpr const char* kFamilyNames[kFamilyCount] = {"dense", "conv", "winograd", "amx", "onednn"};
 
@@ -74,10 +91,12 @@ bool cpu_supports(Isa isa) {
       return cpu_supports(Isa::Avx2) && __builtin_cpu_supports("avx512f") &&
              __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
              __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd");
-#else
+#elif defined(__aarch64__)
+    case Isa::Neon:  // part of ARMv8-A, but the kernel says so
+      return getauxval(AT_HWCAP) & HWCAP_ASIMD;
+#endif
     default:
       return false;
-#endif
   }
   return false;
 }
@@ -137,7 +156,8 @@ KernelSettings parse_kernel_settings(const char* text, const std::vector<Isa>& u
         if (std::find(usable.begin(), usable.end(), isa) == usable.end())
           refuse(compiled_in(isa) ? fmt::format("\"{}\" ({}) is not supported by this CPU", word,
                                                 isa_description(isa))
-                                  : fmt::format("\"{}\" is not compiled into this build", word),
+                                  : fmt::format("\"{}\" is not compiled into this build (it is {})",
+                                                word, isa_description(isa)),
                  usable);
         s.isa = isa;
         s.why = fmt::format("SCIDL_KERNELS={}", all);
@@ -185,6 +205,10 @@ const IsaCopy& isa_copy(Isa isa) {
 #if defined(SCIDL_BUILT_AVX2)
     case Isa::Avx2:
       return isa_avx2::the_copy();
+#endif
+#if defined(SCIDL_BUILT_NEON)
+    case Isa::Neon:
+      return isa_neon::the_copy();
 #endif
     default:
       return isa_portable::the_copy();

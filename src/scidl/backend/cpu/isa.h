@@ -4,7 +4,8 @@
 // is compiled once per instruction set, each copy in its own namespace (isa_region.h); at start
 // the best set this CPU supports is chosen, so one binary runs everywhere and fast on each CPU.
 // SCIDL_KERNELS overrides the choice: comma-separated words, each an instruction set (the most
-// the backend may use: portable, avx2, avx512) or a family turned off (no-dense, no-conv,
+// the backend may use: portable, avx2, avx512 on x86-64; portable, neon on aarch64) or a
+// family turned off (no-dense, no-conv,
 // no-winograd, no-amx, no-onednn); e.g. SCIDL_KERNELS=avx2,no-winograd. A word it does not
 // know, or a set this CPU lacks, stops the program at its first use of the backend with a
 // message listing the valid words and what this CPU supports.
@@ -18,11 +19,13 @@ class Backend;
 
 namespace scidl::backend::cpu {
 
-// Ordered: each set includes the ones before it.
-enum class Isa { Portable, Avx2, Avx512 };
-constexpr Isa kIsas[] = {Isa::Portable, Isa::Avx2, Isa::Avx512};
+// Ordered within an architecture: each x86-64 set includes the ones before it, and NEON (the
+// aarch64 copy) is above portable alone. A build holds the sets of its own architecture
+// (compiled_in), so the last usable set is the best.
+enum class Isa { Portable, Avx2, Avx512, Neon };
+constexpr Isa kIsas[] = {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Neon};
 
-const char* isa_name(Isa isa);         // "portable", "avx2", "avx512": SCIDL_KERNELS's words
+const char* isa_name(Isa isa);  // "portable", "avx2", "avx512", "neon": SCIDL_KERNELS's words
 const char* isa_description(Isa isa);  // what the set is, for `scidl info`
 // The OpenBLAS kernel family for the set ("": OpenBLAS's own detection), which blas.cpp sets so
 // that SCIDL_KERNELS=avx2 caps the GEMMs too.
@@ -54,6 +57,10 @@ Isa active_isa();
 const std::string& isa_choice_reason();
 bool family_on(Family family);
 void set_family_on(Family family, bool on);  // tests and benchmarks: both paths in one process
+// What `scidl info` prints of the above: the set running and why, the sets usable here, and each
+// family's state, one line each.
+std::string describe_kernels();
+
 // Runs the backend's copy for `isa` from now on (tests run every copy in one process); throws
 // std::invalid_argument when it is not usable here.
 void set_active_isa(Isa isa);

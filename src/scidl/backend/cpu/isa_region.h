@@ -28,12 +28,18 @@
   SCIDL_PRAGMA(GCC target("avx2,fma,bmi,bmi2,f16c,lzcnt,popcnt,movbe",   \
                           "avx512f,avx512bw,avx512dq,avx512vl,avx512cd", \
                           "prefer-vector-width=512", "amx-tile,amx-bf16,avx512bf16"))
+#elif SCIDL_CPU_ISA_LEVEL == 3
+// aarch64's Advanced SIMD (NEON): part of the ARMv8-A baseline every aarch64 compiler targets,
+// so it needs no target of its own; it differs from the portable copy in simd16.h and the tile
+// shapes. (The levels are isa.h's Isa values, not an order: 3 is not above AVX-512.)
+#define SCIDL_ISA_NAMESPACE isa_neon
+#define SCIDL_ISA_TARGET
 #else
-#error "SCIDL_CPU_ISA_LEVEL must be 0 (portable), 1 (AVX2) or 2 (AVX-512)"
+#error "SCIDL_CPU_ISA_LEVEL must be 0 (portable), 1 (AVX2), 2 (AVX-512) or 3 (NEON)"
 #endif
 
-// The portable copy keeps the build's own flags (and so also builds with clang, for fuzzing).
-#if SCIDL_CPU_ISA_LEVEL == 0
+// The portable and NEON copies keep the build's own flags (and so also build with clang).
+#if SCIDL_CPU_ISA_LEVEL == 0 || SCIDL_CPU_ISA_LEVEL == 3
 #define SCIDL_ISA_PUSH
 #define SCIDL_ISA_POP
 #else

@@ -1,14 +1,19 @@
 // The kernel families' switches and the shared entry points that run the active instruction
 // set's copy of a kernel (isa.h): what tests and `scidl info` call, compiled once.
+#if defined(__x86_64__)
 #include <cpuid.h>
+#endif
+#include <fmt/format.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 #include "scidl/backend/cpu/amx_bf16.h"
 #include "scidl/backend/cpu/conv_kernels.h"
+#include "scidl/backend/cpu/conv_onednn.h"
 #include "scidl/backend/cpu/conv_winograd.h"
 #include "scidl/backend/cpu/dense_kernels.h"
 #include "scidl/backend/cpu/isa_copy.h"
@@ -137,5 +142,36 @@ void gemm(int64_t M, int64_t N, int64_t K, ConstPlanes a, ConstPlanes b, float* 
 }
 
 }  // namespace amx
+
+namespace {
+// One family's line: on in the running copy, or off by SCIDL_KERNELS.
+std::string family_state(Family family) {
+  if (!family_on(family)) return fmt::format("off (SCIDL_KERNELS=no-{})", family_name(family));
+  return fmt::format("on ({} copy)", isa_name(active_isa()));
+}
+}  // namespace
+
+std::string describe_kernels() {
+  const Isa isa = active_isa();
+  std::string usable;
+  for (Isa i : usable_isas()) usable += (usable.empty() ? "" : ", ") + std::string(isa_name(i));
+  std::string out = fmt::format("instruction set: {}, {} ({})\n", isa_name(isa),
+                                isa_description(isa), isa_choice_reason());
+  out += fmt::format(
+      "instruction sets this CPU and build can run: {} (SCIDL_KERNELS=<set> forces one)\n", usable);
+  out += fmt::format("dense kernels: {}\n", family_state(Family::Dense));
+  out += fmt::format("convolution kernels: {}\n", family_state(Family::Conv));
+  out += fmt::format("Winograd kernels: {}\n", family_state(Family::Winograd));
+  out += fmt::format("oneDNN convolutions: {}\n", onednn::compiled_in()
+                                                      ? family_state(Family::Onednn)
+                                                      : std::string("not built (libdnnl-dev)"));
+  out +=
+      fmt::format("AMX tiles: {}\n",
+                  amx::enabled() ? "on (dense layers of widths in multiples of 32, from 512 rows; "
+                                   "SCIDL_KERNELS=no-amx turns them off)"
+                                 : "off (no AMX-BF16 on this CPU or OS, not the avx512 copy, or "
+                                   "SCIDL_KERNELS=no-amx)");
+  return out;
+}
 
 }  // namespace scidl::backend::cpu

@@ -22,11 +22,16 @@ struct AdamScalars {
 // this loop is ~40% of a step, and the wider square roots and divides made the batch-64 step
 // 10% faster (10 of 10 alternating rounds, 2.10 -> 1.89 ms); results are identical per element.
 // noinline: inlined into over_shares' parallel region it loses the attribute (256-bit again,
-// the batch-64 step 12% slower).
+// the batch-64 step 12% slower). (x86 alone knows the option.)
+#if defined(__x86_64__)
+#define SCIDL_WIDEST_VECTORS __attribute__((target("prefer-vector-width=512"), noinline))
+#else
+#define SCIDL_WIDEST_VECTORS __attribute__((noinline))
+#endif
 template <typename T, bool Decoupled>
-__attribute__((target("prefer-vector-width=512"), noinline)) void adam_range(
-    T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, int64_t begin,
-    int64_t end, const AdamScalars<T> s) {
+SCIDL_WIDEST_VECTORS void adam_range(T* __restrict p, const T* __restrict g, T* __restrict m,
+                                     T* __restrict v, int64_t begin, int64_t end,
+                                     const AdamScalars<T> s) {
 #pragma omp simd
   for (int64_t i = begin; i < end; ++i) {
     T gi = g[i];

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <type_traits>
 
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL == 2
 #include <immintrin.h>
 
 #include "scidl/backend/cpu/simd16.h"
@@ -48,7 +48,7 @@ template <typename T>
 void max_pool_halves_row(const T* r0, const T* r1, int64_t top, int64_t width, int64_t out_width,
                          T* out, int64_t* argmax) {
   int64_t ow = 0;
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL == 2
   if constexpr (std::is_same_v<T, float>) {
     // 16 outputs at a time: even and odd columns of both rows split out of 32 floats each.
     const __m512i even =

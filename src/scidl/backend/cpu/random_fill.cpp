@@ -4,7 +4,7 @@
 #include <array>
 #include <cmath>
 
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL == 2
 #include <immintrin.h>
 #endif
 
@@ -44,7 +44,7 @@ template <typename Below>
 void eight_streams(Generator& gen, int64_t draws, uint64_t threshold, Below&& below) {
   std::array<Generator, 8> lanes;
   for (Generator& lane : lanes) lane = gen.split();
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL == 2
     // Generator::next_u64 on all eight states at once, one zmm per state word. GCC 12's shift
     // intrinsics start from _mm512_undefined_epi32(), which -Wmaybe-uninitialized flags.
 #pragma GCC diagnostic push

@@ -1,6 +1,7 @@
 // The 16-float vector scidl's own CPU kernels are written in (dense layers, convolutions): one
-// zmm register in the AVX-512 copy of the backend, two ymm registers in the AVX2 copy, an array
-// the compiler vectorises as it can in the portable copy (isa.h); with a 16-lane mask, a 16 x 16
+// zmm register in the AVX-512 copy of the backend, two ymm registers in the AVX2 copy, four
+// NEON q registers in the aarch64 copy, an array the compiler vectorises as it can in the
+// portable copy (isa.h); with a 16-lane mask, a 16 x 16
 // transpose and a per-thread scratch buffer. The kernels' tile shapes (gemm_tiles.h: kVectors,
 // kTileRows) say how many vectors a micro-tile keeps, since the sets' register files differ.
 #pragma once
@@ -9,8 +10,10 @@
 
 #include "scidl/backend/cpu/isa_region.h"
 
-#if SCIDL_CPU_ISA_LEVEL >= 1
+#if SCIDL_CPU_ISA_LEVEL == 1 || SCIDL_CPU_ISA_LEVEL == 2
 #include <immintrin.h>
+#elif SCIDL_CPU_ISA_LEVEL == 3
+#include <arm_neon.h>
 #endif
 #include <omp.h>
 
@@ -26,7 +29,7 @@ namespace simd {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL == 2
 
 struct F16 {
   __m512 v;
@@ -130,6 +133,111 @@ inline float reduce_add(F16 x) {
   return _mm_cvtss_f32(q);
 }
 
+#elif SCIDL_CPU_ISA_LEVEL == 3  // NEON: four quarters
+
+struct F16 {
+  float32x4_t q[4];
+};
+struct M16 {
+  uint32x4_t q[4];  // all ones on, 0 off
+};
+
+inline M16 mask_bits(int64_t n) {
+  alignas(64) static constexpr uint32_t kOnes[32] = {
+      ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0};
+  const uint32_t* on = kOnes + 16 - std::clamp<int64_t>(n, 0, 16);  // lane i on when i < n
+  return {{vld1q_u32(on), vld1q_u32(on + 4), vld1q_u32(on + 8), vld1q_u32(on + 12)}};
+}
+inline F16 zero16() {
+  const float32x4_t z = vdupq_n_f32(0.0f);
+  return {{z, z, z, z}};
+}
+inline F16 set16(float x) {
+  const float32x4_t v = vdupq_n_f32(x);
+  return {{v, v, v, v}};
+}
+inline F16 load16(const float* p) {
+  return {{vld1q_f32(p), vld1q_f32(p + 4), vld1q_f32(p + 8), vld1q_f32(p + 12)}};
+}
+// NEON has no masked loads or stores: a quarter all on or all off is one instruction or none,
+// the one a mask's edge splits goes lane by lane (lanes off m are never touched: they may lie
+// past the end of an array, or belong to another thread).
+inline F16 load16(M16 m, const float* p) {
+  F16 r;
+  for (int k = 0; k < 4; ++k) {
+    if (vminvq_u32(m.q[k])) {
+      r.q[k] = vld1q_f32(p + 4 * k);
+    } else if (!vmaxvq_u32(m.q[k])) {
+      r.q[k] = vdupq_n_f32(0.0f);
+    } else {
+      alignas(16) uint32_t on[4];
+      alignas(16) float v[4];
+      vst1q_u32(on, m.q[k]);
+      for (int i = 0; i < 4; ++i) v[i] = on[i] ? p[4 * k + i] : 0.0f;
+      r.q[k] = vld1q_f32(v);
+    }
+  }
+  return r;
+}
+inline void store16(float* p, F16 x) {
+  for (int k = 0; k < 4; ++k) vst1q_f32(p + 4 * k, x.q[k]);
+}
+inline void store16(float* p, M16 m, F16 x) {
+  for (int k = 0; k < 4; ++k) {
+    if (vminvq_u32(m.q[k])) {
+      vst1q_f32(p + 4 * k, x.q[k]);
+    } else if (vmaxvq_u32(m.q[k])) {
+      alignas(16) uint32_t on[4];
+      alignas(16) float v[4];
+      vst1q_u32(on, m.q[k]);
+      vst1q_f32(v, x.q[k]);
+      for (int i = 0; i < 4; ++i)
+        if (on[i]) p[4 * k + i] = v[i];
+    }
+  }
+}
+inline F16 operator+(F16 a, F16 b) {
+  for (int k = 0; k < 4; ++k) a.q[k] = vaddq_f32(a.q[k], b.q[k]);
+  return a;
+}
+inline F16 operator-(F16 a, F16 b) {
+  for (int k = 0; k < 4; ++k) a.q[k] = vsubq_f32(a.q[k], b.q[k]);
+  return a;
+}
+inline F16 operator*(F16 a, F16 b) {
+  for (int k = 0; k < 4; ++k) a.q[k] = vmulq_f32(a.q[k], b.q[k]);
+  return a;
+}
+inline F16 fmadd(F16 a, F16 b, F16 c) {
+  for (int k = 0; k < 4; ++k) c.q[k] = vfmaq_f32(c.q[k], a.q[k], b.q[k]);
+  return c;
+}
+inline F16 fnmadd(F16 a, F16 b, F16 c) {
+  for (int k = 0; k < 4; ++k) c.q[k] = vfmsq_f32(c.q[k], a.q[k], b.q[k]);
+  return c;
+}
+inline F16 relu(F16 x) {  // the lanes where x < 0 cleared (NaN compares false and passes)
+  const float32x4_t zero = vdupq_n_f32(0.0f);
+  for (int k = 0; k < 4; ++k)
+    x.q[k] =
+        vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(x.q[k]), vcltq_f32(x.q[k], zero)));
+  return x;
+}
+inline M16 positive(M16 m, F16 y) {
+  const float32x4_t zero = vdupq_n_f32(0.0f);
+  for (int k = 0; k < 4; ++k) m.q[k] = vandq_u32(m.q[k], vcgtq_f32(y.q[k], zero));
+  return m;
+}
+inline F16 keep(M16 m, F16 x) {
+  for (int k = 0; k < 4; ++k)
+    x.q[k] = vreinterpretq_f32_u32(vandq_u32(m.q[k], vreinterpretq_u32_f32(x.q[k])));
+  return x;
+}
+inline float reduce_add(F16 x) {
+  return vaddvq_f32(vaddq_f32(vaddq_f32(x.q[0], x.q[1]), vaddq_f32(x.q[2], x.q[3])));
+}
+
 #else  // portable: four 4-float vectors (GCC's vector extensions: SSE2 on x86-64)
 
 typedef float F4 __attribute__((vector_size(16)));
@@ -205,7 +313,7 @@ inline float reduce_add(F16 x) {
 #endif
 
 // dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols.
-#if SCIDL_CPU_ISA_LEVEL >= 2
+#if SCIDL_CPU_ISA_LEVEL == 2
 // r[i] lane j <- r[j] lane i: a 16 x 16 transpose in registers (64 shuffles).
 inline void transpose16(__m512 (&r)[16]) {
   __m512 t[16];
@@ -298,6 +406,51 @@ inline void transpose(const float* src, int64_t rows, int64_t cols, int64_t lds,
       for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + (r0 + i) * lds + c0);
       transpose8(r);
       for (int j = 0; j < 8; ++j) _mm256_storeu_ps(dst + (c0 + j) * ldd + r0, r[j]);
+    }
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = r < full_rows ? full_cols : 0; c < cols; ++c)
+      dst[c * ldd + r] = src[r * lds + c];
+}
+#elif SCIDL_CPU_ISA_LEVEL == 3
+// r[i] lane j <- r[j] lane i for 4 x 4: pairs of lanes, then pairs of pairs.
+inline void transpose4(float32x4_t& a, float32x4_t& b, float32x4_t& c, float32x4_t& d) {
+  const float32x4_t ab0 = vtrn1q_f32(a, b), ab1 = vtrn2q_f32(a, b);
+  const float32x4_t cd0 = vtrn1q_f32(c, d), cd1 = vtrn2q_f32(c, d);
+  auto pairs = [](float32x4_t v) { return vreinterpretq_f64_f32(v); };
+  a = vreinterpretq_f32_f64(vtrn1q_f64(pairs(ab0), pairs(cd0)));
+  b = vreinterpretq_f32_f64(vtrn1q_f64(pairs(ab1), pairs(cd1)));
+  c = vreinterpretq_f32_f64(vtrn2q_f64(pairs(ab0), pairs(cd0)));
+  d = vreinterpretq_f32_f64(vtrn2q_f64(pairs(ab1), pairs(cd1)));
+}
+
+// r[i] lane j <- r[j] lane i for 16 x 16: block (rows 4b.., quarter k) becomes block (rows
+// 4k.., quarter b), each 4 x 4 transposed.
+inline void transpose16(F16 (&r)[16]) {
+  F16 t[16];
+  for (int b = 0; b < 4; ++b)
+    for (int k = 0; k < 4; ++k) {
+      float32x4_t v0 = r[4 * b].q[k], v1 = r[4 * b + 1].q[k], v2 = r[4 * b + 2].q[k],
+                  v3 = r[4 * b + 3].q[k];
+      transpose4(v0, v1, v2, v3);
+      t[4 * k].q[b] = v0, t[4 * k + 1].q[b] = v1, t[4 * k + 2].q[b] = v2, t[4 * k + 3].q[b] = v3;
+    }
+  for (int i = 0; i < 16; ++i) r[i] = t[i];
+}
+
+// In 4 x 4 blocks transposed in registers; the ragged edges element by element.
+inline void transpose(const float* src, int64_t rows, int64_t cols, int64_t lds, float* dst,
+                      int64_t ldd) {
+  const int64_t full_rows = rows / 4 * 4, full_cols = cols / 4 * 4;
+  for (int64_t r0 = 0; r0 < full_rows; r0 += 4)
+    for (int64_t c0 = 0; c0 < full_cols; c0 += 4) {
+      float32x4_t a = vld1q_f32(src + r0 * lds + c0), b = vld1q_f32(src + (r0 + 1) * lds + c0),
+                  c = vld1q_f32(src + (r0 + 2) * lds + c0),
+                  d = vld1q_f32(src + (r0 + 3) * lds + c0);
+      transpose4(a, b, c, d);
+      vst1q_f32(dst + c0 * ldd + r0, a);
+      vst1q_f32(dst + (c0 + 1) * ldd + r0, b);
+      vst1q_f32(dst + (c0 + 2) * ldd + r0, c);
+      vst1q_f32(dst + (c0 + 3) * ldd + r0, d);
     }
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = r < full_rows ? full_cols : 0; c < cols; ++c)

@@ -5,8 +5,10 @@
 // 14 ns per element for exp, 0.8 instead of 34 for tanh (sigmoid and tanh networks, softmax).
 // Include it only in translation units compiled with -mprefer-vector-width=512 (CMakeLists.txt):
 // with 256-bit vectors GCC picks the AVX2 variants, which measured 3x slower here.
+// aarch64's libmvec (glibc 2.38) is newer than Debian 12's glibc: there the loops stay scalar.
 #pragma once
 
+#if defined(__x86_64__)
 extern "C" {
 __attribute__((simd("notinbranch"))) float expf(float) noexcept;
 __attribute__((simd("notinbranch"))) double exp(double) noexcept;
@@ -17,3 +19,4 @@ __attribute__((simd("notinbranch"))) double tanh(double) noexcept;
 __attribute__((simd("notinbranch"))) float powf(float, float) noexcept;
 __attribute__((simd("notinbranch"))) double pow(double, double) noexcept;
 }
+#endif
