@@ -4,9 +4,11 @@
 // --micro-batches counts in turn (default 1,2,4,8). Alone it trains the whole model on one rank
 // (the reference step). For each count rank 0 prints
 //   pipeline stages=S micro_batches=M step_ms=.. bubble=.. ideal=..
-// step_ms: the median step; bubble: the share of the schedule's window (first forward to last
-// backward) a stage spends waiting for another, averaged over the stages and the timed steps;
-// ideal: GPipe's (S - 1) / (M + S - 1), which assumes equal stages and free messages.
+// step_ms: the median step; schedule_ms: the forwards and backwards of a step (the longest
+// stage's first forward to last backward), compute_ms: a stage's computing in it (the mean over
+// the stages); bubble: 1 - compute / schedule, the share of the schedule a stage waits for
+// another (receiving, or its sends finishing); ideal: GPipe's (S - 1) / (M + S - 1), which
+// assumes equal stages and free messages. Means over the timed steps.
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -94,14 +96,24 @@ int main(int argc, char** argv) {
       fmt::print("pipeline stages=1 step_ms={:.2f}\n", step_ms);
       continue;
     }
+    // Each stage's computing and its window (its first forward to its last backward). The
+    // ranks start a step together (the previous step's loss all-reduce), so the schedule spans
+    // the longest window; a stage idles for the rest of it.
     const train::PipelineTimes& t = trainer.pipeline()->times();
-    double shares[2] = {t.idle_s / (t.idle_s + t.compute_s), (t.idle_s + t.compute_s) / t.steps};
-    communicator->all_reduce_sum(shares, 2, "the stages' times");
+    std::vector<double> times(size_t(2 * stages), 0.0);
+    times[size_t(communicator->rank())] = t.compute_s / double(t.steps);
+    times[size_t(stages + communicator->rank())] = (t.compute_s + t.idle_s) / double(t.steps);
+    communicator->all_reduce_sum(times.data(), int64_t(times.size()), "the stages' times");
+    double compute = 0, span = 0;
+    for (int r = 0; r < stages; ++r) {
+      compute += times[size_t(r)] / stages;
+      span = std::max(span, times[size_t(stages + r)]);
+    }
     if (communicator->rank() == 0)
       fmt::print(
-          "pipeline stages={} micro_batches={} step_ms={:.2f} window_ms={:.2f} bubble={:.3f} "
-          "ideal={:.3f}\n",
-          stages, m, step_ms, 1e3 * shares[1] / stages, shares[0] / stages,
+          "pipeline stages={} micro_batches={} step_ms={:.2f} schedule_ms={:.2f} "
+          "compute_ms={:.2f} bubble={:.3f} ideal={:.3f}\n",
+          stages, m, step_ms, 1e3 * span, 1e3 * compute, 1 - compute / span,
           double(stages - 1) / double(m + stages - 1));
   }
 }
