@@ -1,15 +1,16 @@
 // scidl side of `bench/run pipeline`: GPipe's bubble, measured. An MLP of --layers dense layers
-// of --width units (ReLU) at --batch rows a step, trained by Trainer::fit as a pipeline of one
-// stage a rank (under `mpirun -np S`, its layers balanced by parameter count) with each of the
-// --micro-batches counts in turn (default 1,2,4,8). Alone it trains the whole model on one rank
-// (the reference step). For each count rank 0 prints
-//   pipeline stages=S micro_batches=M step_ms=.. bubble=.. ideal=..
+// (all but the last of --width units and ReLU, the last of 8) at --batch rows a step, trained by
+// Trainer::fit as a pipeline of one stage a rank (under `mpirun -np S`, its layers balanced by
+// parameter count) with each of the --micro-batches counts in turn (default 1,2,4,8). Alone it
+// trains the whole model on one rank (the reference step). For each count rank 0 prints
+//   pipeline stages=S micro_batches=M step_ms=.. schedule_ms=.. compute_ms=..
+//     stage_compute_ms=../.. bubble=.. ideal=..
 // step_ms: the median step; schedule_ms: the forwards and backwards of a step (the longest
-// stage's first forward to last backward), compute_ms: a stage's computing in it (the mean over
-// the stages); bubble: 1 - compute / schedule, the share of the schedule a stage waits for
-// another (receiving, or its sends finishing); ideal: GPipe's (S - 1) / (M + S - 1), which
-// assumes equal stages and free messages. Means over the timed steps.
-#include <fmt/core.h>
+// stage's first forward to last backward); compute_ms: a stage's computing in it (the mean over
+// the stages; stage_compute_ms: each stage's); bubble: 1 - compute / schedule, the share of the
+// schedule a stage waits for another (receiving, or its sends finishing); ideal: GPipe's
+// (S - 1) / (M + S - 1), which assumes equal stages and free messages. Means over timed steps.
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -50,7 +51,7 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   int64_t batch = 4096, width = 256;
-  int layers = 8, steps = 20, warmup = 3;
+  int layers = 9, steps = 20, warmup = 3;
   std::vector<int> counts{1, 2, 4, 8};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
@@ -105,15 +106,17 @@ int main(int argc, char** argv) {
     times[size_t(stages + communicator->rank())] = (t.compute_s + t.idle_s) / double(t.steps);
     communicator->all_reduce_sum(times.data(), int64_t(times.size()), "the stages' times");
     double compute = 0, span = 0;
+    std::vector<double> stage_ms;
     for (int r = 0; r < stages; ++r) {
       compute += times[size_t(r)] / stages;
+      stage_ms.push_back(1e3 * times[size_t(r)]);
       span = std::max(span, times[size_t(stages + r)]);
     }
     if (communicator->rank() == 0)
       fmt::print(
           "pipeline stages={} micro_batches={} step_ms={:.2f} schedule_ms={:.2f} "
-          "compute_ms={:.2f} bubble={:.3f} ideal={:.3f}\n",
-          stages, m, step_ms, 1e3 * span, 1e3 * compute, 1 - compute / span,
-          double(stages - 1) / double(m + stages - 1));
+          "compute_ms={:.2f} stage_compute_ms={:.2f} bubble={:.3f} ideal={:.3f}\n",
+          stages, m, step_ms, 1e3 * span, 1e3 * compute, fmt::join(stage_ms, "/"),
+          1 - compute / span, double(stages - 1) / double(m + stages - 1));
   }
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# GPipe's bubble in scidl's pipeline: an MLP (--layers dense layers of --width units, ReLU) at
+# GPipe's bubble in scidl's pipeline: an MLP (--layers dense layers: all but the last of --width
+# units and ReLU, the last of 8; default 9 of 256, so that 2 stages hold 4 wide layers each) at
 # --batch rows a step, cut into 2 stages (`mpirun -np 2`, one core and one thread a rank,
 # balanced by parameter count), each batch in M micro-batches for M in --micro-batches
 # (default 1,2,4,8). One line per M:
-#   pipeline stages=2 micro_batches=M step_ms=.. schedule_ms=.. compute_ms=.. bubble=.. ideal=..
-# schedule_ms: a step's forwards and backwards (first forward to last backward over the stages),
-# compute_ms: a stage's computing in it; bubble = 1 - compute / schedule, the share a stage waits
-# for the other, averaged over stages and steps; ideal: (stages - 1) / (M + stages - 1). Then the same
+#   pipeline stages=2 micro_batches=M step_ms=.. schedule_ms=.. compute_ms=.. stage_compute_ms=..
+#     bubble=.. ideal=..
+# schedule_ms: a step's forwards and backwards (first forward to last backward over the
+# stages); compute_ms: a stage's computing in it (the mean; stage_compute_ms: each stage's);
+# bubble = 1 - compute / schedule, the share a stage waits for the other, averaged over stages
+# and steps; ideal: (stages - 1) / (M + stages - 1). Then the same
 # model alone on one rank and thread (`pipeline stages=1 step_ms=..`), the work the two
 # stages share. The peer, PyTorch's torch.distributed.pipelining (ScheduleGPipe, gloo, 2
 # processes of one thread: bench/peers/torch_pipeline.py) on the same work, adds
