@@ -74,7 +74,7 @@ std::vector<float> train(int micro_batches, const std::string& optimizer) {
   return {flat.data<float>(), flat.data<float>() + flat.numel()};
 }
 
-TEST(Pipeline, MicroBatchGradientsAccumulateToTheWholeBatchs) {
+TEST(Pipeline, MicroBatchGradientsAccumulateToTheWholeBatchGradient) {
   for (const char* optimizer : {"sgd", "adam"}) {
     const auto whole = train(0, optimizer);
     for (int m : {1, 3, 4}) {

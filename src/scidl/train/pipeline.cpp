@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
-#include <numeric>
 #include <type_traits>
 
 #include "scidl/autograd/grad_mode.h"
@@ -225,7 +224,9 @@ Pipeline::Result Pipeline::forward_backward(const Tensor& x, const Tensor& y, co
     inputs[size_t(i)] = in;
     outputs[size_t(i)] = out;
   }
-  waited([&] { comm_.wait_sends(fmt::format("the sends of step {}'s activations", step + 1)); });
+  waited([&] {
+    comm_.wait_sends(fmt::format("the sends of step {}'s activations to rank {}", step + 1, s + 1));
+  });
   sent_.clear();
   headers_.clear();
 
@@ -247,7 +248,9 @@ Pipeline::Result Pipeline::forward_backward(const Tensor& x, const Tensor& y, co
     }
     outputs[k] = Tensor();  // the micro-batch's graph is done with
   }
-  waited([&] { comm_.wait_sends(fmt::format("the sends of step {}'s gradients", step + 1)); });
+  waited([&] {
+    comm_.wait_sends(fmt::format("the sends of step {}'s gradients to rank {}", step + 1, s - 1));
+  });
   sent_.clear();
   headers_.clear();
   times_.idle_s += idle;
