@@ -35,8 +35,7 @@ const Case kMlp{"mlp",
     {"type": "dense", "units": 3}]})",
                 {6},
                 false};
-// Layers of several kinds on either side of the cut (balanced by parameter count: the conv
-// layers and the first dense one, then the last two dense ones).
+// Layers of several kinds (convolutions, pooling, layer norm, dense), cut by parameter count.
 const Case kCnn{"cnn",
                 R"({"inputs": [1, 8, 8], "layers": [
     {"type": "conv2d", "filters": 4, "kernel_size": 3, "padding": "same", "activation": "relu"},
