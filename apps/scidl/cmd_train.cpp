@@ -170,16 +170,18 @@ SCIDL_COMMAND([](CLI::App& app) {
       file_report = std::make_unique<scidl::tune::TrialFileReport>(args->report_dir);
       options.extra_callbacks.push_back(file_report.get());
     }
-    // Under mpirun or srun: one rank of a data-parallel job (dist/communicator.h).
+    // Under mpirun or srun: one rank of a data-parallel job, or one stage of a pipeline
+    // (dist/communicator.h, [distributed] mode).
     std::unique_ptr<scidl::dist::Communicator> communicator =
         scidl::dist::communicator_from_launch();
     if (communicator) {
       options.communicator = communicator.get();
       share_cores(*communicator);
+      const bool pipeline = config.distributed.mode == "pipeline";
       if (communicator->rank() == 0 && !args->quiet)
-        fmt::print("data-parallel: {} ranks over {}, {} thread{} each\n", communicator->size(),
-                   communicator->name(), omp_get_max_threads(),
-                   omp_get_max_threads() > 1 ? "s" : "");
+        fmt::print("{}: {} {} over {}, {} thread{} each\n", pipeline ? "pipeline" : "data-parallel",
+                   communicator->size(), pipeline ? "stages" : "ranks", communicator->name(),
+                   omp_get_max_threads(), omp_get_max_threads() > 1 ? "s" : "");
     }
     scidl::train::RunResult result;
     try {

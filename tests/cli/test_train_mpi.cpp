@@ -2,7 +2,9 @@
 // the run's lines printed once, the job's loss in them, a resume under MPI that continues exactly;
 // a rank killed (SIGKILL) or hung (SIGSTOP) ends the job within the stated timeout with the rank
 // named, and the run resumes from its last checkpoint; ranks given different configs are told which
-// keys differ. Every test skips when CMake found no mpirun (SCIDL_MPIRUN is empty).
+// keys differ; the same job as a pipeline of two stages writes the whole model, resumes exactly,
+// and stops naming a hung stage. Every test skips when CMake found no mpirun (SCIDL_MPIRUN is
+// empty).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -199,11 +201,12 @@ TEST(TrainMpi, RanksGivenDifferentConfigsAreStoppedNamingTheKeys) {
 
 // A rank that dies (SIGKILL) or hangs (SIGSTOP) mid-run: the job ends within the timeout with
 // that rank named, and --resume continues from the last checkpoint.
-void fault_and_resume(int signal, const std::string& expected) {
-  TempDir dir(signal == SIGKILL ? "cli_mpi_kill" : "cli_mpi_hang");
+void fault_and_resume(int signal, const std::string& expected, const std::string& extra = "") {
+  TempDir dir(std::string(signal == SIGKILL ? "cli_mpi_kill" : "cli_mpi_hang") +
+              (extra.empty() ? "" : "_pipeline"));
   write_train_data(dir.path, 400);
   const auto cfg = dir.path / "run.toml";
-  write_text(cfg, train_config(1000));
+  write_text(cfg, train_config(1000, extra));
   const auto run = dir.path / "run";
   const auto log = dir.path / "log.txt";
   const int timeout_s = 3;
@@ -246,6 +249,64 @@ TEST(TrainMpi, AKilledRankEndsTheJobNamingIt) {
 TEST(TrainMpi, AHungRankEndsTheJobWithinTheTimeoutNamingIt) {
   SKIP_WITHOUT_MPIRUN();
   fault_and_resume(SIGSTOP, "rank 1 (on ");
+}
+
+// The same job as a pipeline of two stages: rank 0 the first dense layer (and its tanh and
+// dropout), rank 1 the output layer.
+const char* const kPipeline = "[distributed]\nmode = \"pipeline\"\nmicro_batches = 4\n";
+
+TEST(TrainMpi, APipelineWritesTheWholeModelAndAResumeContinuesExactly) {
+  SKIP_WITHOUT_MPIRUN();
+  TempDir dir("cli_mpi_pipeline");
+  write_train_data(dir.path, 400);  // 320 training rows: 40 steps of 8, 4 micro-batches of 2
+  const auto cfg = dir.path / "run.toml";
+  write_text(cfg, train_config(4, kPipeline));
+  const auto whole = dir.path / "whole";
+  auto r = run_mpirun(2, {"train", cfg.string(), "--out", whole.string()});
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("pipeline: 2 stages over MPI"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("pipeline stage 1: layers 0-2 (192 parameters), stage 2: layer 3 (49 "
+                          "parameters); 4 micro-batches a batch"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(count(r.output, "summary: 4 epochs"), 1u) << r.output;
+  const auto summary = train::read_checkpoint_summary(whole / "checkpoint.scidl");
+  EXPECT_EQ(summary.global_step, 4 * 40) << "every stage takes every batch";
+  // The model file is the whole model, as one rank writes it.
+  const auto alone = dir.path / "alone";
+  r = run_cli(fmt::format("train '{}' -q --out '{}'", cfg.string(), alone.string()));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto piped = weights_of(whole / "last.scidl");
+  const auto single = weights_of(alone / "last.scidl");
+  ASSERT_EQ(piped.size(), single.size());
+  for (const auto& [name, values] : single) EXPECT_EQ(piped.at(name).size(), values.size()) << name;
+
+  // Two epochs, then extended to four: the same history and weights, bit for bit.
+  const auto halves = dir.path / "halves";
+  r = run_mpirun(
+      2, {"train", cfg.string(), "-q", "--set", "training.epochs=2", "--out", halves.string()});
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = run_mpirun(
+      2, {"train", cfg.string(), "-q", "--set", "training.epochs=4", "--resume", halves.string()});
+  ASSERT_EQ(r.status, 0) << r.output;
+  expect_same_history(halves / "history.csv", whole / "history.csv", 4);
+  EXPECT_EQ(weights_of(halves / "last.scidl"), piped);
+}
+
+TEST(TrainMpi, APipelineStageThatHangsEndsTheJobWithinTheTimeoutNamingIt) {
+  SKIP_WITHOUT_MPIRUN();
+  fault_and_resume(SIGSTOP, "rank 1 (on ", kPipeline);
+}
+
+TEST(TrainMpi, APipelineOfMoreStagesThanLayersIsRefusedOnce) {
+  SKIP_WITHOUT_MPIRUN();
+  TempDir dir("cli_mpi_pipeline_refused");
+  write_train_data(dir.path, 100);
+  const auto cfg = dir.path / "run.toml";
+  write_text(cfg, train_config(1, kPipeline));
+  auto r = run_mpirun(3, {"train", cfg.string(), "-q", "--out", (dir.path / "run").string()});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_EQ(count(r.output, "but the model has 2: run at most 2 ranks"), 1u) << r.output;
 }
 
 }  // namespace

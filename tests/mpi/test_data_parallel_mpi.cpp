@@ -8,6 +8,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "job_communicator.h"
 #include "scidl/dist/mpi_communicator.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/random_ops.h"
@@ -17,9 +18,10 @@
 #include "scidl/train/trainer.h"
 
 namespace scidl {
-namespace {
 
 dist::Communicator* g_comm = nullptr;
+
+namespace {
 
 struct Case {
   const char* name;

@@ -113,6 +113,9 @@ group_column = "run"
                                 "validation_split = 0\n") +
                     kStackModel);
   const std::string base = std::string("[data]\nx = \"x.csv\"\ny = \"y.csv\"\n") + kStackModel;
+  configs.push_back(base +
+                    "[training]\nbatch_size = 8\n[distributed]\nmode = \"pipeline\"\n"
+                    "micro_batches = 4\nsplit_before = [2]\n");
   for (const auto& type : optim::optimizer_names())
     configs.push_back(base + "[optimizer]\n" + every_key(optimizer_keys(type)));
   for (const auto& type : optim::lr_schedule_names())

@@ -1,12 +1,14 @@
-// What data-parallel training needs from the processes it runs in: who this process is among
-// them, and collectives over plain buffers (an all-reduce of gradients and metric sums, a
-// broadcast of the starting weights, an all-gather of the config's hash). One interface, several
+// What training across processes needs from them: who this process is among them, collectives
+// over plain buffers (an all-reduce of gradients and metric sums, a broadcast of the starting
+// weights, an all-gather of the config's hash), and point-to-point messages (a pipeline's
+// activations and their gradients, train/pipeline.h). One interface, several
 // transports: a single process (every collective is the identity), MPI (mpi_communicator.h);
 // NCCL would be a third behind the same calls.
 //
 // Contract: every rank calls the same collectives in the same order with the same lengths. A
 // collective that does not complete within timeout() (a rank that died or hangs) throws
-// CommunicationError naming the ranks that did not join, instead of waiting forever.
+// CommunicationError naming the ranks that did not join, instead of waiting forever; so does a
+// receive whose sender never sends, naming it.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -53,6 +55,13 @@ class Communicator {
   virtual void broadcast(void* data, int64_t bytes, int root, const std::string& what) = 0;
   // Each rank's value, in rank order, on every rank.
   virtual std::vector<uint64_t> all_gather(uint64_t value, const std::string& what) = 0;
+  // Point-to-point. send() starts sending `bytes` to rank `to` and returns at once: the buffer
+  // must stay as it is until wait_sends(), which waits for every send started. recv() waits for
+  // `bytes` from rank `from`. Messages from one rank to another with one tag arrive in the order
+  // sent. `what` names the message in a timeout's message ("the activations of micro-batch 3").
+  virtual void send(const void* data, int64_t bytes, int to, int tag, const std::string& what) = 0;
+  virtual void recv(void* data, int64_t bytes, int from, int tag, const std::string& what) = 0;
+  virtual void wait_sends(const std::string& what) = 0;
   // Ends every rank now, after this one has said why (an error on one rank only).
   [[noreturn]] virtual void abort(int status) = 0;
 
@@ -76,6 +85,10 @@ class SingleProcessCommunicator final : public Communicator {
   void all_reduce_sum(const std::vector<Part>&, const std::string&) override {}
   void broadcast(void*, int64_t, int, const std::string&) override {}
   std::vector<uint64_t> all_gather(uint64_t value, const std::string&) override { return {value}; }
+  // There is no other rank: sending or receiving is a caller's mistake.
+  void send(const void*, int64_t, int to, int, const std::string& what) override;
+  void recv(void*, int64_t, int from, int, const std::string& what) override;
+  void wait_sends(const std::string&) override {}
   [[noreturn]] void abort(int status) override;
 };
 

@@ -39,6 +39,9 @@ void MpiCommunicator::all_reduce_sum(double*, int64_t, const std::string&) {}
 void MpiCommunicator::all_reduce_sum(const std::vector<Part>&, const std::string&) {}
 void MpiCommunicator::broadcast(void*, int64_t, int, const std::string&) {}
 std::vector<uint64_t> MpiCommunicator::all_gather(uint64_t v, const std::string&) { return {v}; }
+void MpiCommunicator::send(const void*, int64_t, int, int, const std::string&) {}
+void MpiCommunicator::recv(void*, int64_t, int, int, const std::string&) {}
+void MpiCommunicator::wait_sends(const std::string&) {}
 void MpiCommunicator::abort(int status) { std::exit(status); }
 
 #else
@@ -72,6 +75,7 @@ MpiCommunicator::MpiCommunicator() {
     check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
     finalize_ = true;
   }
+  sends_ = std::make_unique<Requests>();
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
@@ -122,8 +126,8 @@ void MpiCommunicator::answer_probes() {
   }
 }
 
-void MpiCommunicator::wait(Requests& r, const std::string& what) {
-  ++collectives_;
+void MpiCommunicator::wait(Requests& r, const std::string& what, bool collective) {
+  if (collective) ++collectives_;
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
   for (int64_t polls = 0;; ++polls) {
     int done = 0;
@@ -187,7 +191,10 @@ void MpiCommunicator::time_out(const std::string& what) {
                                  : "")
       : !elsewhere.empty() ? fmt::format("the ranks disagree on the order of collectives: {}",
                                          fmt::join(elsewhere, "; "))
-                           : std::string("every rank answered but the collective did not finish");
+                           : std::string(
+                                 "every rank answered: they are alive and waiting, for "
+                                 "one another (a message sent that was never received, "
+                                 "or the reverse)");
   throw CommunicationError(
       fmt::format("{} did not complete within {:.3g} s: {}; stopping every rank (raise the "
                   "limit with SCIDL_DIST_TIMEOUT_S if a step legitimately takes longer)",
@@ -244,6 +251,40 @@ std::vector<uint64_t> MpiCommunicator::all_gather(uint64_t value, const std::str
   return out;
 }
 
+void MpiCommunicator::send(const void* data, int64_t bytes, int to, int tag,
+                           const std::string& what) {
+  if (to < 0 || to >= size_ || to == rank_)
+    throw std::logic_error(
+        fmt::format("{}: rank {} cannot send to rank {} of {}", what, rank_, to, size_));
+  auto* p = static_cast<const char*>(data);
+  for (int64_t at = 0; at < bytes; at += kChunk) {
+    sends_->list.emplace_back();
+    check(MPI_Isend(p + at, int(std::min(kChunk, bytes - at)), MPI_BYTE, to, tag, MPI_COMM_WORLD,
+                    &sends_->list.back()),
+          "MPI_Isend");
+  }
+}
+
+void MpiCommunicator::recv(void* data, int64_t bytes, int from, int tag, const std::string& what) {
+  if (from < 0 || from >= size_ || from == rank_)
+    throw std::logic_error(
+        fmt::format("{}: rank {} cannot receive from rank {} of {}", what, rank_, from, size_));
+  Requests r;
+  auto* p = static_cast<char*>(data);
+  for (int64_t at = 0; at < bytes; at += kChunk) {
+    r.list.emplace_back();
+    check(MPI_Irecv(p + at, int(std::min(kChunk, bytes - at)), MPI_BYTE, from, tag, MPI_COMM_WORLD,
+                    &r.list.back()),
+          "MPI_Irecv");
+  }
+  wait(r, fmt::format("{} from rank {}", what, from), false);
+}
+
+void MpiCommunicator::wait_sends(const std::string& what) {
+  wait(*sends_, what, false);
+  sends_->list.clear();
+}
+
 void MpiCommunicator::abort(int status) {
   std::fflush(stdout);
   std::fflush(stderr);
@@ -254,6 +295,15 @@ void MpiCommunicator::abort(int status) {
 #endif
 
 void SingleProcessCommunicator::abort(int status) { std::exit(status); }
+
+void SingleProcessCommunicator::send(const void*, int64_t, int to, int, const std::string& what) {
+  throw std::logic_error(fmt::format("{}: a single process has no rank {} to send to", what, to));
+}
+
+void SingleProcessCommunicator::recv(void*, int64_t, int from, int, const std::string& what) {
+  throw std::logic_error(
+      fmt::format("{}: a single process has no rank {} to receive from", what, from));
+}
 
 std::unique_ptr<Communicator> communicator_from_launch() {
   const auto launch = detect_launch();

@@ -5,6 +5,8 @@
 // so a rank that times out asks each other rank whether it is alive and waiting, and names the
 // ones that do not answer (hung, or dead) in its error.
 #pragma once
+#include <memory>
+
 #include "scidl/dist/communicator.h"
 
 namespace scidl::dist {
@@ -27,11 +29,16 @@ class MpiCommunicator final : public Communicator {
   void all_reduce_sum(const std::vector<Part>& parts, const std::string& what) override;
   void broadcast(void* data, int64_t bytes, int root, const std::string& what) override;
   std::vector<uint64_t> all_gather(uint64_t value, const std::string& what) override;
+  void send(const void* data, int64_t bytes, int to, int tag, const std::string& what) override;
+  void recv(void* data, int64_t bytes, int from, int tag, const std::string& what) override;
+  void wait_sends(const std::string& what) override;
   [[noreturn]] void abort(int status) override;
 
  private:
   struct Requests;
-  void wait(Requests& requests, const std::string& what);
+  // `collective`: counted in what a probe's answer says (point-to-point messages are not: the
+  // ranks of a pipeline exchange different numbers of them).
+  void wait(Requests& requests, const std::string& what, bool collective = true);
   void answer_probes();
   [[noreturn]] void time_out(const std::string& what);
 
@@ -39,6 +46,7 @@ class MpiCommunicator final : public Communicator {
   std::vector<std::string> places_;  // each rank's "HOST ADDRESS" (this_host_address)
   int64_t collectives_ = 0;          // how many this rank has started: what a probe's answer says
   bool finalize_ = false;
+  std::unique_ptr<Requests> sends_;  // started by send(), waited for by wait_sends()
 };
 
 }  // namespace scidl::dist

@@ -56,6 +56,8 @@ const KeyTable& root_keys() {
           {"training", KeyType::Table, "", "epochs, batches, loss and metrics"},
           {"lr_schedule", KeyType::Table, "", "a learning-rate schedule (none: constant)"},
           {"output", KeyType::Table, "", "where the run folder goes and what it holds"},
+          {"distributed", KeyType::Table, "",
+           "under mpirun: data-parallel (the default) or a pipeline of the model's layers"},
           {"callbacks", KeyType::Any, "", "[[callbacks]]: a list of tables, one per callback"},
       }};
   return t;
@@ -197,6 +199,30 @@ const KeyTable& output_keys() {
            "mid-epoch resume points every N steps (0: at epoch ends only)"},
           {"plots", KeyType::Boolean, "true", "write the loss and metric plots"},
       }};
+  return t;
+}
+
+const KeyTable& distributed_keys() {
+  static const KeyTable t = [d = DistributedSpec{}] {
+    return KeyTable{
+        "distributed",
+        "",
+        "how `mpirun -np N scidl train` splits the work (alone these change nothing)",
+        {
+            {"mode",
+             KeyType::String,
+             quoted(d.mode),
+             "\"data\": each rank a shard of every batch, gradients averaged (DDP); "
+             "\"pipeline\": each rank a stage of consecutive layers, micro-batches streamed "
+             "through (GPipe)",
+             {"data", "pipeline"}},
+            {"micro_batches", KeyType::Integer, value(double(d.micro_batches)),
+             "pipeline: the parts each batch is cut into (must divide training.batch_size)"},
+            {"split_before", KeyType::Numbers, "",
+             "pipeline: the layer indices (as in parameter names, \"4.weight\") where stages "
+             "2, 3, ... begin; unset: balanced by parameter count"},
+        }};
+  }();
   return t;
 }
 
@@ -372,7 +398,8 @@ const KeyTable& callback_keys(const std::string& type) {
 
 std::vector<const KeyTable*> config_key_tables() {
   std::vector<const KeyTable*> out{&root_keys(),     &data_keys(),   &model_keys(),
-                                   &training_keys(), &output_keys(), &optimizer_keys()};
+                                   &training_keys(), &output_keys(), &distributed_keys(),
+                                   &optimizer_keys()};
   for (const auto& type : optim::optimizer_names()) out.push_back(&optimizer_keys(type));
   out.push_back(&lr_schedule_keys());
   for (const auto& type : optim::lr_schedule_names()) out.push_back(&lr_schedule_keys(type));

@@ -16,6 +16,7 @@ const io::KeyTable& data_keys();
 const io::KeyTable& model_keys();
 const io::KeyTable& training_keys();
 const io::KeyTable& output_keys();
+const io::KeyTable& distributed_keys();
 // The table of a section with types before its type is known (only `type`, and for
 // [lr_schedule] `monitor`), and the table of one type; an unknown type throws
 // std::invalid_argument naming the valid ones.

@@ -115,27 +115,40 @@ void DataParallel::average_gradients(int64_t step) {
 double DataParallel::reduce_batch(double loss, int64_t& rows,
                                   std::vector<std::unique_ptr<Metric>>& metrics,
                                   const Tensor& prediction, const Tensor& target, int64_t step) {
+  return reduce_batch_over_ranks(comm_, loss, rows, metrics, prediction, target, step, true, sums_);
+}
+
+double reduce_batch_over_ranks(dist::Communicator& comm, double loss, int64_t& rows,
+                               std::vector<std::unique_ptr<Metric>>& metrics,
+                               const Tensor& prediction, const Tensor& target, int64_t step,
+                               bool contribute, std::vector<double>& sums) {
   // [loss * rows, rows, then each metric's change of its sums from this batch]
-  sums_.assign(2, 0.0);
-  sums_[0] = loss * double(rows);
-  sums_[1] = double(rows);
+  sums.assign(2, 0.0);
+  if (contribute) {
+    sums[0] = loss * double(rows);
+    sums[1] = double(rows);
+  }
   std::vector<std::vector<double>> before;
   for (auto& m : metrics) {
     before.push_back(m->state());
+    if (!contribute) {
+      sums.resize(sums.size() + before.back().size(), 0.0);
+      continue;
+    }
     m->update(prediction, target);
     const auto after = m->state();
-    for (size_t i = 0; i < after.size(); ++i) sums_.push_back(after[i] - before.back()[i]);
+    for (size_t i = 0; i < after.size(); ++i) sums.push_back(after[i] - before.back()[i]);
   }
-  comm_.all_reduce_sum(sums_.data(), int64_t(sums_.size()),
-                       fmt::format("the all-reduce of the loss and metrics of step {}", step + 1));
+  comm.all_reduce_sum(sums.data(), int64_t(sums.size()),
+                      fmt::format("the all-reduce of the loss and metrics of step {}", step + 1));
   size_t at = 2;
   for (size_t k = 0; k < metrics.size(); ++k) {
     auto state = before[k];
-    for (auto& v : state) v += sums_[at++];
+    for (auto& v : state) v += sums[at++];
     metrics[k]->load_state(state);
   }
-  rows = int64_t(sums_[1]);
-  return sums_[0] / sums_[1];
+  rows = int64_t(sums[1]);
+  return sums[0] / sums[1];
 }
 
 }  // namespace scidl::train

@@ -51,6 +51,15 @@ class DataParallel {
   std::vector<double> sums_;  // reduce_batch's buffer, kept between batches
 };
 
+// A batch's mean loss over `rows` rows and the metrics' updates from it, summed over the ranks of
+// `communicator` in one all-reduce (`sums` is its buffer): returns the job's mean loss over the
+// job's rows (set in `rows`), and every metric holds the job's sums. A rank that does not
+// `contribute` (a pipeline's stages before the last) adds nothing and leaves its metrics alone.
+double reduce_batch_over_ranks(dist::Communicator& communicator, double loss, int64_t& rows,
+                               std::vector<std::unique_ptr<Metric>>& metrics,
+                               const Tensor& prediction, const Tensor& target, int64_t step,
+                               bool contribute, std::vector<double>& sums);
+
 // Refuses, on every rank alike, a job whose ranks were given different settings (a config, its
 // --set overrides, the command's options: `settings` as JSON): compares a hash of them over the
 // ranks, and names the keys where the first differing rank's settings differ from rank 0's.

@@ -25,6 +25,7 @@
 #include "scidl/train/data_parallel.h"
 #include "scidl/train/input_range.h"
 #include "scidl/train/model_table.h"
+#include "scidl/train/pipeline.h"
 #include "scidl/train/run_checks.h"
 #include "scidl/train/run_config_toml.h"
 #include "scidl/train/run_folder.h"
@@ -378,7 +379,16 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
     regularization.set_global(*optimizer, c.training.regularization);
   trainer.set_regularization(std::move(regularization));
   trainer.set_gradient_clipping(c.training.gradient_clip_norm, c.training.gradient_clip_value);
-  if (comm) trainer.set_communicator(comm);
+  if (comm && c.distributed.mode == "pipeline") {
+    PipelineOptions pipeline;
+    pipeline.micro_batches = int(c.distributed.micro_batches);
+    pipeline.split_before = c.distributed.split_before;
+    pipeline.synchronize_every = c.checkpoint_every_n_steps;  // each checkpoint's whole model
+    trainer.set_pipeline(comm, pipeline);
+    if (verbose) fmt::print("{}\n", describe_stages(*trainer.pipeline()));
+  } else if (comm) {
+    trainer.set_communicator(comm);
+  }
 
   trainer.adapt_normalization(split.train);  // before anything runs the model
   const LossFn loss = make_loss(c.training.loss);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "scidl/data/augment.h"
 #include "scidl/data/csv.h"
 #include "scidl/data/fashion_mnist.h"
@@ -353,6 +355,32 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
     c.plots = out->boolean("plots").value_or(true);
     out->finish();
   }
+  if (auto d = root.section("distributed", &distributed_keys())) {
+    auto& s = c.distributed;
+    s.mode = d->choice("mode").value_or(s.mode);
+    s.micro_batches = d->integer("micro_batches").value_or(s.micro_batches);
+    if (s.micro_batches < 1) d->fail("micro_batches", "must be at least 1");
+    if (s.mode == "pipeline" && c.training.batch_size % s.micro_batches != 0)
+      d->fail("micro_batches",
+              fmt::format(
+                  "is {}, which {} training.batch_size = {}: each batch is cut into "
+                  "micro_batches equal parts; choose a divisor of the batch size",
+                  s.micro_batches,
+                  s.micro_batches > c.training.batch_size ? "is larger than" : "does not divide",
+                  c.training.batch_size));
+    if (auto split = d->numbers("split_before"))
+      for (double v : *split) {
+        if (v != std::floor(v) || v < 1)
+          d->fail("split_before",
+                  fmt::format("holds {}: layer indices are whole numbers from 1", v));
+        s.split_before.push_back(int64_t(v));
+      }
+    if (s.mode == "pipeline" && c.training.lr_scaling != "none")
+      d->fail("mode",
+              "is \"pipeline\", whose ranks share one batch: training.lr_scaling "
+              "(the rate times the data-parallel ranks) does not apply; remove it");
+    d->finish();
+  }
   if (c.training.loss == "cross_entropy" || c.training.loss == "nll") c.data.targets = "classes";
   if (auto cbs = root.json("callbacks")) c.callbacks_json = *cbs;
   parse_lr_schedule(root, c);
@@ -559,6 +587,10 @@ nlohmann::json to_json(const RunConfig& c) {
   // Only when set, so that runs from before these keys still resume.
   if (t.lr_scaling != "none") j["training"]["lr_scaling"] = t.lr_scaling;
   if (t.lr_warmup_epochs > 0) j["training"]["lr_warmup_epochs"] = t.lr_warmup_epochs;
+  if (c.distributed.mode != "data")  // only when set, so that older runs still resume
+    j["distributed"] = {{"mode", c.distributed.mode},
+                        {"micro_batches", c.distributed.micro_batches},
+                        {"split_before", c.distributed.split_before}};
   j["output"] = {{"dir", c.output_dir.string()},
                  {"checkpoint_every_n_steps", c.checkpoint_every_n_steps},
                  {"plots", c.plots}};

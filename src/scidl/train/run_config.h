@@ -20,6 +20,8 @@
 //               init_from = "model.scidl" (start from its weights; `scidl train --init-from`)
 //   [lr_schedule] type = "step" | "exponential" | "cosine" | "reduce_on_plateau", its options,
 //               monitor (reduce_on_plateau; default val_loss)
+//   [distributed] mode = "data" | "pipeline" (how `mpirun -np N scidl train` splits the work;
+//               alone it changes nothing); micro_batches = 4; split_before = [4] (pipeline)
 //   [output]    dir = "runs/NAME"; checkpoint_every_n_steps = 0 (mid-epoch resume points;
 //               0: at epoch ends only); plots = true
 //   [[callbacks]] type = "early_stopping" | "model_checkpoint" | "tensorboard" | "csv_logger" |
@@ -86,12 +88,23 @@ struct TrainingSpec {
   double lr_warmup_epochs = 0;
 };
 
+// [distributed] (docs/distributed.md): under mpirun, "data" trains data-parallel (each rank a
+// shard of every batch), "pipeline" cuts the model into one stage of consecutive layers a rank
+// and streams micro_batches parts of each batch through them (GPipe; train/pipeline.h), the
+// stages beginning at the layer indices split_before names, or balanced by parameter count.
+struct DistributedSpec {
+  std::string mode = "data";
+  int64_t micro_batches = 4;
+  std::vector<int64_t> split_before;
+};
+
 struct RunConfig {
   uint64_t seed = 0;
   DataSpec data;
   nlohmann::json model;
   optim::OptimizerSpec optimizer;
   TrainingSpec training;
+  DistributedSpec distributed;
   std::filesystem::path output_dir;
   int64_t checkpoint_every_n_steps = 0;
   bool plots = true;

@@ -12,6 +12,7 @@
 #include "scidl/ops/shape_ops.h"
 #include "scidl/train/data_parallel.h"
 #include "scidl/train/fused_step.h"
+#include "scidl/train/pipeline.h"
 
 namespace scidl::train {
 
@@ -74,6 +75,21 @@ void Trainer::set_communicator(dist::Communicator* communicator) {
       communicator ? std::make_shared<DataParallel>(*communicator, optimizer_) : nullptr;
 }
 
+void Trainer::set_pipeline(dist::Communicator* communicator, const PipelineOptions& options) {
+  communicator_ = communicator;
+  data_parallel_ = nullptr;
+  pipeline_ = std::make_shared<Pipeline>(*communicator, model_, optimizer_, options);
+}
+
+double Trainer::pipeline_step(const Tensor& x, const Tensor& y, int64_t& rows) {
+  Pipeline& pp = *pipeline_;
+  const int64_t step = progress_.global_step;
+  Pipeline::Result r = pp.forward_backward(x, y, loss_, step);
+  // The last stage holds the loss and the prediction; every rank takes the job's.
+  return reduce_batch_over_ranks(*communicator_, r.loss, rows, metrics_, r.prediction, y, step,
+                                 pp.last_stage(), pipeline_sums_);
+}
+
 void Trainer::start_epoch_progress() {
   progress_.batch = 0;
   progress_.epoch_order_state = data_gen_.state();
@@ -96,22 +112,27 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
   const bool may_fuse =
       fused_loss_ && regularization_.empty() && clip_norm_ <= 0 && clip_value_ <= 0;
   DataParallel* dp = data_parallel_.get();
+  Pipeline* pp = pipeline_.get();
   while (!stop_training && batches.next(batch)) {
     const Tensor& x = batch.get("x");
     const Tensor y = batch.contains("y") ? batch.get("y") : Tensor();
     std::optional<FusedStep> fused;
     // Data-parallel, the fused pass leaves its gradients for the all-reduce and steps after it.
-    if (may_fuse) fused = fused_training_step(model_, optimizer_, x, y, *fused_loss_, !dp);
+    if (may_fuse && !pp) fused = fused_training_step(model_, optimizer_, x, y, *fused_loss_, !dp);
     StepForward forward;
-    if (fused) {
+    int64_t rows = x.shape()[0];
+    double lv = 0;
+    if (pp) {  // forward and backward through the stages: no weight has changed yet
+      lv = pipeline_step(x, y, rows);
+    } else if (fused) {
       forward.prediction = fused->prediction;
+      lv = fused->loss;
     } else {
       optimizer_.zero_grad();
       forward = forward_and_loss(model_, batch, y, loss_, fused_loss_);
+      lv = forward.loss.item();
     }
     const Tensor& pred = forward.prediction;
-    double lv = fused ? fused->loss : forward.loss.item();
-    int64_t rows = x.shape()[0];
     // The job's loss (every rank decides alike on a non-finite one) and metric sums.
     if (dp) lv = dp->reduce_batch(lv, rows, metrics_, pred.detach(), y, p.global_step);
     if (!std::isfinite(lv)) {  // a fused step has changed no weight either
@@ -123,7 +144,13 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
       stop_training = p.stopped = true;
       return false;
     }
-    if (!fused || dp) {
+    if (pp) {
+      if (clip_value_ > 0) optim::clip_grad_value(optimizer_.flat_gradients(), clip_value_);
+      pp->step_optimizer();
+      if (pp->options().synchronize_every > 0 &&
+          (p.global_step + 1) % pp->options().synchronize_every == 0)
+        pp->synchronize();  // a checkpoint of the whole model follows this step
+    } else if (!fused || dp) {
       if (!fused) forward.loss.backward();
       if (dp) dp->average_gradients(p.global_step);
       if (!regularization_.empty()) {
@@ -134,7 +161,7 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
       if (clip_value_ > 0) optim::clip_grad_value(optimizer_.flat_gradients(), clip_value_);
       optimizer_.step();
     }
-    if (!dp)
+    if (!dp && !pp)
       for (auto& m : metrics_) m->update(pred.detach(), y);
     p.loss_sum += lv * double(rows);
     p.rows += rows;
@@ -180,6 +207,10 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
     batches_per_epoch_ = (shard + o.batch_size - 1) / o.batch_size;
     dp->broadcast_model(model_);  // after a resume too: the ranks restored the same checkpoint
   }
+  if (Pipeline* pp = pipeline_.get()) {
+    pp->check_fit(o.batch_size, train.graphs != nullptr, !regularization_.empty(), clip_norm_ > 0);
+    pp->broadcast_model();
+  }
   const bool resuming = resume_pending_;
   resume_pending_ = false;
   if (resuming) {
@@ -215,7 +246,11 @@ History Trainer::fit(const data::Dataset& train, const data::Dataset* val, const
     if (progress_.batch == 0)  // a run resumed mid-epoch has already begun this epoch
       for (auto* cb : callbacks) cb->on_epoch_begin(*this, epoch);
     model_.train();
-    if (!run_batches(epoch_batches, callbacks)) break;
+    const bool finished = run_batches(epoch_batches, callbacks);
+    // Every stage's layers to every rank: validation, callbacks and the saved model see the
+    // whole model (every rank ends its epoch's batches alike).
+    if (pipeline_) pipeline_->synchronize();
+    if (!finished) break;
     if (progress_.batch < batches_per_epoch_) break;  // a callback stopped mid-epoch
     Logs logs{{"loss", progress_.loss_sum / std::max<int64_t>(progress_.rows, 1)}};
     for (auto& m : metrics_) logs[m->name()] = m->value();

@@ -25,7 +25,9 @@
 
 namespace scidl::train {
 class DataParallel;
-}
+class Pipeline;
+struct PipelineOptions;
+}  // namespace scidl::train
 
 namespace scidl::train {
 
@@ -100,6 +102,11 @@ class Trainer {
   // the job's loss and metrics in every rank's progress and logs. Null: a plain fit.
   void set_communicator(dist::Communicator* communicator);
   dist::Communicator* communicator() const { return communicator_; }
+  // Trains as one stage of `communicator`'s pipeline instead (train/pipeline.h: GPipe's
+  // schedule, this rank's layers of the model, every rank iterating the same batches as a plain
+  // fit). Throws dist::JobError, alike on every rank, for a model the pipeline cannot cut.
+  void set_pipeline(dist::Communicator* communicator, const PipelineOptions& options);
+  Pipeline* pipeline() const { return pipeline_.get(); }
 
   // The next fit continues from `progress` with `history` as the epochs already done.
   void resume_from(const TrainerProgress& progress, History history);
@@ -124,6 +131,8 @@ class Trainer {
 
  private:
   bool run_batches(data::BatchIterator& batches, const std::vector<Callback*>& callbacks);
+  // A step's gradients and the job's loss (and metrics) through the pipeline.
+  double pipeline_step(const Tensor& x, const Tensor& y, int64_t& rows);
   void start_epoch_progress();
 
   nn::Module& model_;
@@ -144,6 +153,8 @@ class Trainer {
   double clip_norm_ = 0, clip_value_ = 0;
   dist::Communicator* communicator_ = nullptr;
   std::shared_ptr<DataParallel> data_parallel_;
+  std::shared_ptr<Pipeline> pipeline_;
+  std::vector<double> pipeline_sums_;  // the loss and metrics all-reduce's buffer
 };
 
 std::string format_logs(const Logs& logs);  // "loss 0.0123  mae 0.0456  ..."
