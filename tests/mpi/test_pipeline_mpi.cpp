@@ -94,7 +94,7 @@ std::vector<float> train(const Case& c, const std::string& optimizer,
 
 class PipelineMpi : public ::testing::TestWithParam<std::tuple<int, std::string>> {};
 
-TEST_P(PipelineMpi, TwoStagesMatchOneRankOverTheWholeBatch) {
+TEST_P(PipelineMpi, StagesMatchOneRankOverTheWholeBatch) {
   const Case& c = std::get<0>(GetParam()) == 0 ? kMlp : kCnn;
   const std::string optimizer = std::get<1>(GetParam());
   train::PipelineOptions options;
