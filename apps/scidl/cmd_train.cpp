@@ -77,18 +77,23 @@ std::string resume_command(const TrainArgs& args, const std::filesystem::path& d
   return command + " --resume " + shell_word(dir.string());
 }
 
+// A pipeline stopped between the steps that gather its stages keeps its last checkpoint
+// (train/checkpoint.h), so the run resumes from there.
 void report_interruption(const TrainArgs& args, const scidl::train::RunResult& result,
-                         const std::filesystem::path& dir) {
+                         const std::filesystem::path& dir, bool pipeline) {
   if (result.previous_run_restored)
     fmt::print(stderr,
                "scidl: interrupted before the first model was written; '{}' holds the run it "
                "held before --overwrite, as it was, and nothing of this run was kept\n",
                dir.string());
   else
-    fmt::print(stderr,
-               "scidl: interrupted after {} epochs; the checkpoint in {} holds the run as it "
-               "stood. Continue it with:\n  {}\n",
-               result.history.epochs.size(), dir.string(), resume_command(args, dir));
+    fmt::print(
+        stderr,
+        "scidl: interrupted after {} epochs; the checkpoint in {} holds the run as it "
+        "stood{}. Continue it with:\n  {}\n",
+        result.history.epochs.size(), dir.string(),
+        pipeline ? " at its last checkpoint (a pipeline's stages are gathered only then)" : "",
+        resume_command(args, dir));
 }
 
 // The ranks on one machine share its cores: each takes its part unless OMP_NUM_THREADS says, or
@@ -199,7 +204,8 @@ SCIDL_COMMAND([](CLI::App& app) {
       communicator->abort(1);
     }
     if (result.interrupted) {
-      report_interruption(*args, result, config.output_dir);
+      report_interruption(*args, result, config.output_dir,
+                          communicator && config.distributed.mode == "pipeline");
       std::exit(130);
     }
     if (result.previous_run_restored) std::exit(1);  // it stopped before its first model

@@ -5,11 +5,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+
+#include "../test_util.h"
 #include "scidl/io/config_reader.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/random_ops.h"
 #include "scidl/optim/factory.h"
 #include "scidl/tensor/random.h"
+#include "scidl/train/checkpoint.h"
 #include "scidl/train/pipeline.h"
 #include "scidl/train/run_config.h"
 #include "scidl/train/trainer.h"
@@ -83,6 +87,40 @@ TEST(Pipeline, MicroBatchGradientsAccumulateToTheWholeBatchGradient) {
       for (size_t i = 0; i < whole.size(); ++i)
         ASSERT_NEAR(piped[i], whole[i], 1e-5) << optimizer << ", " << m << " micro-batches, " << i;
     }
+  }
+}
+
+// Stopped (Ctrl-C) between the steps that gather every stage's layers, a stage writes no
+// checkpoint of stale layers: the last gathered one stays the resume point. Plain training
+// writes one at the stop.
+TEST(Pipeline, AStopBetweenGatheredStepsKeepsTheLastCheckpoint) {
+  for (bool pipelined : {false, true}) {
+    testing::TempDir dir(pipelined ? "pipeline_stop" : "pipeline_stop_plain");
+    auto model = nn::build_model(nlohmann::json::parse(kMlp), 3);
+    auto opt = optim::make_optimizer(optim::default_optimizer_spec("adam"), model->parameters());
+    Trainer trainer(*model, *opt, "mse", {});
+    dist::SingleProcessCommunicator alone;
+    PipelineOptions options;
+    options.micro_batches = 2;
+    options.synchronize_every = 4;
+    if (pipelined) trainer.set_pipeline(&alone, options);
+    std::atomic<bool> stop{false};
+    CheckpointWriter writer(dir.path / "ckpt.scidl", 4, {}, {}, &stop);
+    struct StopAt : Callback {
+      std::atomic<bool>* flag;
+      explicit StopAt(std::atomic<bool>* f) : flag(f) {}
+      void on_batch_end(Trainer&, int64_t step, const Logs&) override {
+        if (step == 6) *flag = true;  // after the checkpoint of step 4, before step 8's
+      }
+    } stop_at(&stop);
+    FitOptions o;
+    o.epochs = 1;
+    o.batch_size = 6;
+    o.verbose = false;
+    trainer.fit(make_data(66), nullptr, o, {&stop_at, &writer});
+    EXPECT_TRUE(writer.interrupted());
+    EXPECT_EQ(train::read_checkpoint_summary(dir.path / "ckpt.scidl").global_step,
+              pipelined ? 4 : 6);
   }
 }
 

@@ -200,7 +200,11 @@ void CheckpointWriter::save(Trainer& t) {
 void CheckpointWriter::on_batch_end(Trainer& t, int64_t step, const Logs&) {
   const bool due = every_n_steps_ > 0 && step % every_n_steps_ == 0;
   const bool stop = !interrupted_ && stop_requested_ && stop_requested_->load();
-  if (due || stop) save(t);  // saved before stop_training is set: the resumed run goes on
+  // A pipeline's ranks hold the whole model only after the steps that gathered it (the due
+  // ones): stopped between them, the last checkpoint stays the resume point rather than one
+  // holding other stages' stale layers.
+  const bool stale = t.pipeline() != nullptr && !due;
+  if (due || (stop && !stale)) save(t);  // before stop_training is set: the resumed run goes on
   if (stop) interrupted_ = t.stop_training = true;
 }
 

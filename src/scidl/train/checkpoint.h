@@ -43,7 +43,9 @@ void restore_training_checkpoint(const std::filesystem::path& path, Trainer& tra
 // end of every epoch. Put it last among the callbacks so it records their updated states.
 // Given a stop request (set by a Ctrl-C handler), it writes a checkpoint after the batch in
 // progress when the request is seen and stops the trainer there; that checkpoint, not one of
-// the stopped trainer, is the resume point, so the resumed run continues bit for bit.
+// the stopped trainer, is the resume point, so the resumed run continues bit for bit. A
+// pipeline stage stopped between the steps that gather the whole model writes none: its last
+// checkpoint stays the resume point.
 class CheckpointWriter : public Callback {
  public:
   CheckpointWriter(std::filesystem::path path, int64_t every_n_steps,
