@@ -54,9 +54,10 @@ SCIDL_COMMAND([](CLI::App& app) {
       ->check(scidl::cli::strictly_between(0, 1))
       ->excludes(test);
   cmd->add_option("--exclude", o.exclude, "columns that are not inputs (repeatable)");
-  cmd->add_option("--models", o.models,
-                  "fit only these models of the zoo: LinearModel, XGBoost, RandomForest, ExtraTrees, "
-                  "NeuralNetScidl, XGBoostLarge, NeuralNetScidl_Wide (repeatable)");
+  cmd->add_option(
+      "--models", o.models,
+      "fit only these models of the zoo: LinearModel, XGBoost, RandomForest, ExtraTrees, "
+      "NeuralNetScidl, XGBoostLarge, NeuralNetScidl_Wide (repeatable)");
   cmd->add_option("--seed", o.seed, "seed of the splits and the models")
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 62))
       ->capture_default_str();
