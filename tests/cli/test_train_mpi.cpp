@@ -125,6 +125,22 @@ size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
+// A 2-rank job of `cfg` trained 2 epochs into `halves`, then resumed to 4: the same history as
+// the 4-epoch run in `whole`, and `weights` bit for bit.
+void expect_resumed_job_matches(const std::filesystem::path& cfg,
+                                const std::filesystem::path& halves,
+                                const std::filesystem::path& whole,
+                                const std::map<std::string, std::vector<float>>& weights) {
+  auto r = run_mpirun(
+      2, {"train", cfg.string(), "-q", "--set", "training.epochs=2", "--out", halves.string()});
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = run_mpirun(
+      2, {"train", cfg.string(), "-q", "--set", "training.epochs=4", "--resume", halves.string()});
+  ASSERT_EQ(r.status, 0) << r.output;
+  expect_same_history(halves / "history.csv", whole / "history.csv", 4);
+  EXPECT_EQ(weights_of(halves / "last.scidl"), weights);
+}
+
 TEST(TrainMpi, TwoRanksWriteOneRunAndAResumeContinuesExactly) {
   SKIP_WITHOUT_MPIRUN();
   TempDir dir("cli_mpi_run");
@@ -143,15 +159,7 @@ TEST(TrainMpi, TwoRanksWriteOneRunAndAResumeContinuesExactly) {
   EXPECT_EQ(summary.global_step, 4 * 20) << "each rank trains its half of every epoch";
 
   // Two epochs, then extended to four under MPI: the same history and weights, bit for bit.
-  const auto halves = dir.path / "halves";
-  r = run_mpirun(
-      2, {"train", cfg.string(), "-q", "--set", "training.epochs=2", "--out", halves.string()});
-  ASSERT_EQ(r.status, 0) << r.output;
-  r = run_mpirun(
-      2, {"train", cfg.string(), "-q", "--set", "training.epochs=4", "--resume", halves.string()});
-  ASSERT_EQ(r.status, 0) << r.output;
-  expect_same_history(halves / "history.csv", whole / "history.csv", 4);
-  EXPECT_EQ(weights_of(halves / "last.scidl"), weights_of(whole / "last.scidl"));
+  expect_resumed_job_matches(cfg, dir.path / "halves", whole, weights_of(whole / "last.scidl"));
 }
 
 TEST(TrainMpi, LinearScalingTrainsAtTheRateTimesTheRanksAfterItsWarmUp) {
@@ -282,15 +290,7 @@ TEST(TrainMpi, APipelineWritesTheWholeModelAndAResumeContinuesExactly) {
   for (const auto& [name, values] : single) EXPECT_EQ(piped.at(name).size(), values.size()) << name;
 
   // Two epochs, then extended to four: the same history and weights, bit for bit.
-  const auto halves = dir.path / "halves";
-  r = run_mpirun(
-      2, {"train", cfg.string(), "-q", "--set", "training.epochs=2", "--out", halves.string()});
-  ASSERT_EQ(r.status, 0) << r.output;
-  r = run_mpirun(
-      2, {"train", cfg.string(), "-q", "--set", "training.epochs=4", "--resume", halves.string()});
-  ASSERT_EQ(r.status, 0) << r.output;
-  expect_same_history(halves / "history.csv", whole / "history.csv", 4);
-  EXPECT_EQ(weights_of(halves / "last.scidl"), piped);
+  expect_resumed_job_matches(cfg, dir.path / "halves", whole, piped);
 }
 
 TEST(TrainMpi, APipelineStageThatHangsEndsTheJobWithinTheTimeoutNamingIt) {

@@ -102,22 +102,9 @@ TEST_P(PipelineMpi, StagesMatchOneRankOverTheWholeBatch) {
   train::Logs job_log, alone_log;
   const auto job = train(c, optimizer, &options, &job_log);
   const auto reference = train(c, optimizer, nullptr, &alone_log);
-  ASSERT_EQ(job.size(), reference.size());
-  double worst = 0, scale = 0;
-  for (size_t i = 0; i < job.size(); ++i) {
-    worst = std::max(worst, double(std::abs(job[i] - reference[i])));
-    scale = std::max(scale, double(std::abs(reference[i])));
-  }
-  // Float32 rounding: the sums over rows are split into micro-batches; ten steps compound it.
-  EXPECT_LE(worst, 2e-5 * std::max(1.0, scale))
-      << c.name << " " << optimizer << " on rank " << g_comm->rank();
-  for (const char* key : {"loss", c.classes ? "accuracy" : "mae"})
-    EXPECT_NEAR(job_log.at(key), alone_log.at(key), 1e-5 * std::abs(alone_log.at(key)))
-        << key << " on rank " << g_comm->rank();
   // Every rank holds the whole model after the epoch, rank 0's exactly.
-  std::vector<float> first = job;
-  g_comm->broadcast(first.data(), int64_t(first.size() * sizeof(float)), 0, "rank 0's weights");
-  EXPECT_EQ(first, job) << "rank " << g_comm->rank() << " differs from rank 0";
+  expect_job_matches_one_rank(job, reference, job_log, alone_log, c.classes ? "accuracy" : "mae",
+                              std::string(c.name) + " " + optimizer);
 }
 
 INSTANTIATE_TEST_SUITE_P(Optimizers, PipelineMpi,
