@@ -4,6 +4,10 @@
 // steps. Alone it is one process (its threads: OMP_NUM_THREADS); under `mpirun -np N` each rank
 // trains --batch / N rows a step (the fused dense pass for the gradients, their all-reduce, Adam).
 // Rank 0 prints `scidl_ms=<median ms a step>` over the timed steps, and `ranks=N`.
+// --model cnn: instead the Keras baseline CNN of bench/cnn.cpp (two convolutions, a 9216 x 128
+// dense layer: 1.2M parameters; Adam, cross entropy) on random 28 x 28 images, where the dense
+// layers' all-reduce can travel while the convolutions' backward runs. --no-overlap: every
+// bucket's all-reduce starts after backward instead of as soon as its gradients are final.
 // --allreduce-probe (under mpirun): instead, the median time of the communicator's all-reduce of
 // one float (the latency) and of the network's gradients (149,828 floats): `allreduce_latency_us`,
 // `allreduce_grad_us`, `allreduce_gb_s` (the gradient's bytes over the time above the latency),
@@ -56,11 +60,14 @@ double allreduce_us(dist::Communicator& comm, int64_t count, int reps) {
 int main(int argc, char** argv) {
   int64_t batch = 5000;
   int steps = 30, warmup = 5;
-  bool probe = false;
+  bool probe = false, overlap = true;
+  std::string model_name = "three_body";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--allreduce-probe") probe = true;
+    if (a == "--no-overlap") overlap = false;
     if (i + 1 >= argc) continue;
+    if (a == "--model") model_name = argv[i + 1];
     if (a == "--batch") batch = std::stoll(argv[i + 1]);
     if (a == "--steps") steps = std::stoi(argv[i + 1]);
     if (a == "--warmup") warmup = std::stoi(argv[i + 1]);
@@ -84,19 +91,37 @@ int main(int argc, char** argv) {
     return 0;
   }
   const int ranks = communicator ? communicator->size() : 1;
+  const bool cnn = model_name == "cnn";
+  if (!cnn && model_name != "three_body") {
+    fmt::print(stderr, "--model is three_body or cnn, not '{}'\n", model_name);
+    return 2;
+  }
   manual_seed(0);
-  auto model = nn::build_model(nlohmann::json::parse(R"({"inputs": 3, "layers": [
+  auto model = nn::build_model(nlohmann::json::parse(cnn ? R"({"inputs": [1, 28, 28], "layers": [
+      {"type": "conv2d", "filters": 32, "kernel_size": 3, "activation": "relu"},
+      {"type": "conv2d", "filters": 64, "kernel_size": 3, "activation": "relu"},
+      {"type": "maxpool2d", "pool_size": 2}, {"type": "dropout", "rate": 0.25},
+      {"type": "flatten"}, {"type": "dense", "units": 128, "activation": "relu"},
+      {"type": "dropout", "rate": 0.5}, {"type": "dense", "units": 10}]})"
+                                                         : R"({"inputs": 3, "layers": [
       {"type": "dense", "units": 128, "activation": "relu", "repeat": 10},
       {"type": "dense", "units": 4}]})"),
                                0);
-  optim::Adam adam(model->parameters(), optim::AdamOptions{.lr = 5e-4, .eps = 1e-7});
-  train::Trainer trainer(*model, adam, "mae");
-  if (communicator) trainer.set_communicator(communicator.get());
+  optim::Adam adam(model->parameters(), optim::AdamOptions{.lr = cnn ? 1e-3 : 5e-4, .eps = 1e-7});
+  train::Trainer trainer(*model, adam, cnn ? "cross_entropy" : "mae");
+  if (communicator) trainer.set_communicator(communicator.get(), {.overlap = overlap});
   data::Dataset d;
   Generator gen(1);
   const int64_t rows = batch * (warmup + steps);
-  d.x = rand({rows, 3}, DType::Float32, gen);
-  d.y = rand({rows, 4}, DType::Float32, gen);
+  if (cnn) {
+    d.x = rand({rows, 1, 28, 28}, DType::Float32, gen);
+    std::vector<int64_t> labels(static_cast<size_t>(rows));
+    for (int64_t i = 0; i < rows; ++i) labels[size_t(i)] = i % 10;
+    d.y = from_vector(labels, {rows});
+  } else {
+    d.x = rand({rows, 3}, DType::Float32, gen);
+    d.y = rand({rows, 4}, DType::Float32, gen);
+  }
   train::FitOptions o;
   o.epochs = 1;
   o.batch_size = batch / ranks;

@@ -14,6 +14,11 @@
 # (scripts/netns_hosts.sh): `ddp_hosts scidl_2host_ms=.. efficiency=.. torch_ddp_ms=.. ratio=..`
 # (PyTorch: one process per host, gloo over TCP) and `ddp_hosts_allreduce ...`;
 # SCIDL_BENCH_HOSTS=0 skips it.
+# Then the Keras baseline CNN (bench_ddp --model cnn, a job batch of 64), where the dense
+# layers' all-reduce can travel while the convolutions' backward runs: scidl's 2 ranks with that
+# overlap and without it, and PyTorch DDP: `ddp_cnn scidl_2rank_ms=.. scidl_no_overlap_ms=..
+# overlap_gain=.. torch_ddp_ms=.. ratio=..` (overlap_gain = without / with), and `ddp_cnn_hosts`
+# the same across the two hosts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=build/bench/bench_ddp
@@ -64,6 +69,29 @@ if [[ -n $compiled ]]; then
   echo "ddp_compiled torch_ddp_compiled_ms=$compiled ratio=$(ratio "$compiled" "$two")"
 fi
 
+# ddp_cnn LINE LAUNCH... -- PEER...: the CNN's three sides over the rounds, alternated.
+cnn_args=(--model cnn --batch 64 --steps "$steps" --warmup "$warmup")
+ddp_cnn() {
+  local line=$1 with="" without="" peer="" v
+  shift
+  local launch=() peer_command=()
+  while [[ $1 != -- ]]; do launch+=("$1"); shift; done
+  shift
+  peer_command=("$@")
+  for ((round = 0; round < ${SCIDL_BENCH_ROUNDS:-3}; ++round)); do
+    v=$("${launch[@]}" "$binary" "${cnn_args[@]}" | value_of scidl_ms)
+    [[ -n $v ]] && with=$(better lower "$with" "$v")
+    v=$("${launch[@]}" "$binary" "${cnn_args[@]}" --no-overlap | value_of scidl_ms)
+    [[ -n $v ]] && without=$(better lower "$without" "$v")
+    v=$("${peer_command[@]}" | value_of torch_ddp_ms)
+    [[ -n $v ]] && peer=$(better lower "$peer" "$v")
+  done
+  echo "$line scidl_2rank_ms=$with scidl_no_overlap_ms=$without" \
+    "overlap_gain=$(ratio "$without" "$with") torch_ddp_ms=$peer ratio=$(ratio "$peer" "$with")"
+}
+ddp_cnn ddp_cnn "${mpirun[@]}" -- env OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$python" \
+  bench/peers/torch_ddp.py "${cnn_args[@]}"
+
 # Across two namespace hosts: the same steps, every byte through the kernel's TCP stack.
 if [[ ${SCIDL_BENCH_HOSTS:-1} == 1 ]]; then
   export SCIDL_NETNS_DIR=${TMPDIR:-/tmp}/scidl-bench-netns-$$
@@ -80,17 +108,13 @@ if [[ ${SCIDL_BENCH_HOSTS:-1} == 1 ]]; then
     for ((round = 0; round < ${SCIDL_BENCH_ROUNDS:-3}; ++round)); do
       v=$("${hosts[@]}" "$binary" "${args[@]}" | value_of scidl_ms)
       [[ -n $v ]] && across=$(better lower "$across" "$v")
-      port=$((29500 + RANDOM % 1000))
-      peer=(env OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 GLOO_SOCKET_IFNAME=eth0 taskset -c)
-      ip netns exec scidl-h2 "${peer[@]}" 1 "$python" bench/peers/torch_ddp.py "${args[@]}" \
-        --rank 1 --master "${SCIDL_NETNS_SUBNET:-10.77.0}.1" --port "$port" >/dev/null &
-      v=$(ip netns exec scidl-h1 "${peer[@]}" 0 "$python" bench/peers/torch_ddp.py "${args[@]}" \
-        --rank 0 --master "${SCIDL_NETNS_SUBNET:-10.77.0}.1" --port "$port" | value_of torch_ddp_ms)
-      wait || true  # a peer that failed leaves its figure empty
+      v=$(bash bench/peers/torch_ddp_hosts.sh "$python" "${args[@]}" | value_of torch_ddp_ms)
       [[ -n $v ]] && torch_across=$(better lower "$torch_across" "$v")
     done
     echo "ddp_hosts scidl_2host_ms=$across efficiency=$(ratio "$one" "$across")" \
       "torch_ddp_ms=$torch_across ratio=$(ratio "$torch_across" "$across")"
     "${hosts[@]}" "$binary" --allreduce-probe | tr '\n' ' ' | sed 's/^/ddp_hosts_allreduce /; s/ $/\n/'
+    ddp_cnn ddp_cnn_hosts "${hosts[@]}" -- bash bench/peers/torch_ddp_hosts.sh "$python" \
+      "${cnn_args[@]}"
   fi
 fi

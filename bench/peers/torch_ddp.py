@@ -9,6 +9,8 @@ step (zero_grad, forward, loss, backward with its all-reduce, step) on rank 0 an
 line: torch_ddp_ms=<median ms>. --compile: the model through torch.compile first.
 --rank R --master ADDR: this process is rank R alone (as torchrun starts them, one per host;
 bench/ddp.sh runs one in each network-namespace host), rank 0 at ADDR; rank 0 prints the line.
+--model cnn: instead bench/peers/torch_cnn.py's Keras baseline CNN (Adam lr 1e-3, cross entropy)
+on random 28x28 images, as bench_ddp --model cnn.
 """
 
 import argparse
@@ -30,19 +32,35 @@ def breen_network():
     return nn.Sequential(*layers, nn.Linear(128, 4))
 
 
+def keras_baseline_cnn():
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(),
+        nn.Conv2d(32, 64, 3), nn.ReLU(),
+        nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
+        nn.Linear(64 * 12 * 12, 128), nn.ReLU(), nn.Dropout(0.5),
+        nn.Linear(128, 10))
+
+
 def worker(rank, args, port, results):
     os.environ["MASTER_ADDR"] = args.master
     os.environ["MASTER_PORT"] = str(port)
     dist.init_process_group("gloo", rank=rank, world_size=args.ranks)
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS") or 1))
     torch.manual_seed(0)
-    model = nn.parallel.DistributedDataParallel(breen_network())
+    cnn = args.model == "cnn"
+    model = nn.parallel.DistributedDataParallel(keras_baseline_cnn() if cnn else breen_network())
     step_model = torch.compile(model) if args.compile else model
-    optimizer = torch.optim.Adam(model.parameters(), lr=5e-4, betas=(0.9, 0.999), eps=1e-7)
-    loss_function = nn.L1Loss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3 if cnn else 5e-4, betas=(0.9, 0.999),
+                                 eps=1e-7)
+    loss_function = nn.CrossEntropyLoss() if cnn else nn.L1Loss()
     generator = torch.Generator().manual_seed(1 + rank)
-    x = torch.rand(args.batch // args.ranks, 3, generator=generator)
-    y = torch.rand(args.batch // args.ranks, 4, generator=generator)
+    rows = args.batch // args.ranks
+    if cnn:
+        x = torch.rand(rows, 1, 28, 28, generator=generator)
+        y = torch.arange(rows) % 10
+    else:
+        x = torch.rand(rows, 3, generator=generator)
+        y = torch.rand(rows, 4, generator=generator)
     times = []
     for step in range(args.warmup + args.steps):
         start = time.perf_counter()
@@ -66,6 +84,7 @@ def main():
     parser.add_argument("--steps", type=int, default=30, help="timed steps")
     parser.add_argument("--warmup", type=int, default=5, help="untimed steps first")
     parser.add_argument("--compile", action="store_true")
+    parser.add_argument("--model", choices=["three_body", "cnn"], default="three_body")
     parser.add_argument("--rank", type=int, help="run only this rank (one process per host)")
     parser.add_argument("--master", default="127.0.0.1", help="rank 0's address")
     parser.add_argument("--port", type=int, default=29500 + os.getpid() % 1000)

@@ -33,6 +33,8 @@ void accumulate_leaf(const Tensor& leaf, const Tensor& g) {
   }
 }
 
+thread_local const LeafGradientReady::Fn* leaf_ready_fn = nullptr;
+
 struct Capture {
   std::unordered_map<const TensorImpl*, Tensor>* leaves = nullptr;  // leaf impl -> gradient
 };
@@ -69,13 +71,19 @@ std::unordered_map<Node*, OutputGrads> run_backward(const std::vector<Tensor>& o
     }
   // Count how many consumers each node has, visiting each node once: a root may also lie below
   // another root (backward({y, h}) with h used to compute y), and its inputs count once.
+  // With a LeafGradientReady hook, how many nodes still owe each leaf a gradient.
+  const LeafGradientReady::Fn* leaf_ready = capture.leaves ? nullptr : leaf_ready_fn;
+  std::unordered_map<const TensorImpl*, int> leaf_pending;
   while (!stack.empty()) {
     Node* node = stack.back();
     stack.pop_back();
     for (size_t i = 0; i < node->inputs().size(); ++i) {
       if (!node->needs_input_grad(i)) continue;
       const auto& child = node->inputs()[i].grad_fn();
-      if (!child) continue;
+      if (!child) {
+        if (leaf_ready) ++leaf_pending[node->inputs()[i].impl()];
+        continue;
+      }
       ++dependencies[child.get()];
       if (keep_alive.emplace(child.get(), child).second) stack.push_back(child.get());
     }
@@ -116,14 +124,20 @@ std::unordered_map<Node*, OutputGrads> run_backward(const std::vector<Tensor>& o
     std::vector<Tensor> input_grads = node->apply(g);
     done[node] = std::move(g);
     for (size_t i = 0; i < node->inputs().size(); ++i) {
-      if (!node->needs_input_grad(i) || i >= input_grads.size() || !input_grads[i].defined())
-        continue;
+      if (!node->needs_input_grad(i)) continue;
       const Tensor& input = node->inputs()[i];
-      const Tensor& gi = input_grads[i];
-      if (gi.shape() != input.shape())
+      const bool defined = i < input_grads.size() && input_grads[i].defined();
+      const Tensor& gi = defined ? input_grads[i] : input;
+      if (defined && gi.shape() != input.shape())
         throw std::logic_error(
             fmt::format("backward of '{}' produced a gradient of shape {} for an input of shape {}",
                         node->name(), shape_str(gi.shape()), shape_str(input.shape())));
+      if (!input.grad_fn() && leaf_ready) {
+        if (defined) accumulate_leaf(input, gi);
+        if (--leaf_pending[input.impl()] == 0) (*leaf_ready)(input);
+        continue;
+      }
+      if (!defined) continue;
       if (const auto& child = input.grad_fn()) {
         accumulate_into(slot_of(grads, input), gi);
         if (--dependencies[child.get()] == 0) ready.push_back(child.get());
@@ -153,6 +167,12 @@ std::vector<Tensor> default_seeds(const std::vector<Tensor>& outputs) {
 }
 
 }  // namespace
+
+LeafGradientReady::LeafGradientReady(Fn fn) : fn_(std::move(fn)), previous_(leaf_ready_fn) {
+  leaf_ready_fn = &fn_;
+}
+
+LeafGradientReady::~LeafGradientReady() { leaf_ready_fn = previous_; }
 
 void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& seeds_in,
               bool retain_graph) {

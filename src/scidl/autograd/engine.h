@@ -3,6 +3,7 @@
 // with respect to any tensors (inputs included) without touching anyone's .grad, which is what
 // explanation methods call again and again.
 #pragma once
+#include <functional>
 #include <vector>
 
 #include "scidl/autograd/node.h"
@@ -18,6 +19,24 @@ void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& see
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
                          const std::vector<Tensor>& seeds = {}, bool retain_graph = false,
                          bool allow_unused = false);
+
+// While one is alive on a thread, backward() on that thread calls it once for each leaf whose
+// gradient the pass has finished accumulating, as soon as the last contribution is added (the
+// rest of the graph may still be running): PyTorch's post-accumulate-grad hooks, on which its
+// DDP starts a bucket's all-reduce while backward goes on. A leaf the pass reaches through a
+// node that produces no gradient for it is still reported, unchanged. grad() reports nothing.
+class LeafGradientReady {
+ public:
+  using Fn = std::function<void(const Tensor& leaf)>;
+  explicit LeafGradientReady(Fn fn);
+  ~LeafGradientReady();
+  LeafGradientReady(const LeafGradientReady&) = delete;
+  LeafGradientReady& operator=(const LeafGradientReady&) = delete;
+
+ private:
+  Fn fn_;
+  const Fn* previous_;  // the hook this one hides while it lives
+};
 
 // Records `fn` as the backward of `out` when grad mode is on and any input requires grad.
 Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, Node::BackwardFn fn);

@@ -44,13 +44,18 @@ class Communicator {
   // collective in a timeout's message ("the gradients of step 12").
   virtual void all_reduce_sum(float* data, int64_t count, const std::string& what) = 0;
   virtual void all_reduce_sum(double* data, int64_t count, const std::string& what) = 0;
-  // Non-blocking all-reduces of disjoint float buffers, waited for in one call: how gradient
-  // buckets go out together. The single-process version does nothing.
+  // Sums of disjoint float buffers over the ranks, started one by one without waiting and
+  // waited for together: how gradient buckets go out while backward still runs. A buffer must
+  // stay untouched from start_all_reduce() to finish_all_reduces(); progress() lets the started
+  // ones advance (MPI moves a non-blocking collective only inside its calls). Every rank starts
+  // the same buffers' sums in the same order. The single-process versions do nothing.
   struct Part {
     float* data;
     int64_t count;
   };
-  virtual void all_reduce_sum(const std::vector<Part>& parts, const std::string& what) = 0;
+  virtual void start_all_reduce(Part part) = 0;
+  virtual void progress() = 0;
+  virtual void finish_all_reduces(const std::string& what) = 0;
   // Root's bytes to every rank.
   virtual void broadcast(void* data, int64_t bytes, int root, const std::string& what) = 0;
   // Each rank's value, in rank order, on every rank.
@@ -82,7 +87,9 @@ class SingleProcessCommunicator final : public Communicator {
   std::string name() const override { return "single process"; }
   void all_reduce_sum(float*, int64_t, const std::string&) override {}
   void all_reduce_sum(double*, int64_t, const std::string&) override {}
-  void all_reduce_sum(const std::vector<Part>&, const std::string&) override {}
+  void start_all_reduce(Part) override {}
+  void progress() override {}
+  void finish_all_reduces(const std::string&) override {}
   void broadcast(void*, int64_t, int, const std::string&) override {}
   std::vector<uint64_t> all_gather(uint64_t value, const std::string&) override { return {value}; }
   // There is no other rank: sending or receiving is a caller's mistake.

@@ -36,7 +36,9 @@ MpiCommunicator::~MpiCommunicator() = default;
 std::string MpiCommunicator::name() const { return "MPI (not built)"; }
 void MpiCommunicator::all_reduce_sum(float*, int64_t, const std::string&) {}
 void MpiCommunicator::all_reduce_sum(double*, int64_t, const std::string&) {}
-void MpiCommunicator::all_reduce_sum(const std::vector<Part>&, const std::string&) {}
+void MpiCommunicator::start_all_reduce(Part) {}
+void MpiCommunicator::progress() {}
+void MpiCommunicator::finish_all_reduces(const std::string&) {}
 void MpiCommunicator::broadcast(void*, int64_t, int, const std::string&) {}
 std::vector<uint64_t> MpiCommunicator::all_gather(uint64_t v, const std::string&) { return {v}; }
 void MpiCommunicator::send(const void*, int64_t, int, int, const std::string&) {}
@@ -76,6 +78,7 @@ MpiCommunicator::MpiCommunicator() {
     finalize_ = true;
   }
   sends_ = std::make_unique<Requests>();
+  reductions_ = std::make_unique<Requests>();
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
@@ -202,19 +205,30 @@ void MpiCommunicator::time_out(const std::string& what) {
 }
 
 void MpiCommunicator::all_reduce_sum(float* data, int64_t count, const std::string& what) {
-  all_reduce_sum(std::vector<Part>{{data, count}}, what);
+  start_all_reduce({data, count});
+  finish_all_reduces(what);
 }
 
-void MpiCommunicator::all_reduce_sum(const std::vector<Part>& parts, const std::string& what) {
-  Requests r;
-  for (const Part& p : parts)
-    for (int64_t at = 0; at < p.count; at += kChunk) {
-      r.list.emplace_back();
-      check(MPI_Iallreduce(MPI_IN_PLACE, p.data + at, int(std::min(kChunk, p.count - at)),
-                           MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &r.list.back()),
-            "MPI_Iallreduce");
-    }
-  wait(r, what);
+void MpiCommunicator::start_all_reduce(Part part) {
+  for (int64_t at = 0; at < part.count; at += kChunk) {
+    reductions_->list.emplace_back();
+    check(MPI_Iallreduce(MPI_IN_PLACE, part.data + at, int(std::min(kChunk, part.count - at)),
+                         MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &reductions_->list.back()),
+          "MPI_Iallreduce");
+  }
+}
+
+void MpiCommunicator::progress() {
+  if (reductions_->list.empty()) return;
+  int done = 0;
+  check(MPI_Testall(int(reductions_->list.size()), reductions_->list.data(), &done,
+                    MPI_STATUSES_IGNORE),
+        "MPI_Testall");
+}
+
+void MpiCommunicator::finish_all_reduces(const std::string& what) {
+  wait(*reductions_, what);
+  reductions_->list.clear();
 }
 
 void MpiCommunicator::all_reduce_sum(double* data, int64_t count, const std::string& what) {

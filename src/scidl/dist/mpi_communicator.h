@@ -26,7 +26,9 @@ class MpiCommunicator final : public Communicator {
 
   void all_reduce_sum(float* data, int64_t count, const std::string& what) override;
   void all_reduce_sum(double* data, int64_t count, const std::string& what) override;
-  void all_reduce_sum(const std::vector<Part>& parts, const std::string& what) override;
+  void start_all_reduce(Part part) override;
+  void progress() override;
+  void finish_all_reduces(const std::string& what) override;
   void broadcast(void* data, int64_t bytes, int root, const std::string& what) override;
   std::vector<uint64_t> all_gather(uint64_t value, const std::string& what) override;
   void send(const void* data, int64_t bytes, int to, int tag, const std::string& what) override;
@@ -46,7 +48,8 @@ class MpiCommunicator final : public Communicator {
   std::vector<std::string> places_;  // each rank's "HOST ADDRESS" (this_host_address)
   int64_t collectives_ = 0;          // how many this rank has started: what a probe's answer says
   bool finalize_ = false;
-  std::unique_ptr<Requests> sends_;  // started by send(), waited for by wait_sends()
+  std::unique_ptr<Requests> sends_;       // started by send(), waited for by wait_sends()
+  std::unique_ptr<Requests> reductions_;  // by start_all_reduce(), for finish_all_reduces()
 };
 
 }  // namespace scidl::dist

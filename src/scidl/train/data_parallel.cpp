@@ -5,14 +5,12 @@
 #include <algorithm>
 #include <map>
 
+#include "scidl/autograd/engine.h"
 #include "scidl/train/run.h"
 
 namespace scidl::train {
 
 namespace {
-
-constexpr int64_t kFirstBucketFloats = (int64_t{1} << 20) / 4;  // DDP's first bucket: 1 MB
-constexpr int64_t kBucketFloats = (int64_t{25} << 20) / 4;      // bucket_cap_mb = 25
 
 void broadcast_tensor(dist::Communicator& comm, const Tensor& t, const std::string& name) {
   if (!t.defined() || t.numel() == 0) return;
@@ -71,25 +69,40 @@ void check_same_settings(dist::Communicator& comm, const nlohmann::json& setting
       fmt::join(lines, "\n  ")));
 }
 
-std::vector<std::pair<int64_t, int64_t>> gradient_buckets(int64_t total, int64_t first,
-                                                          int64_t cap) {
+std::vector<std::pair<int64_t, int64_t>> gradient_buckets(const std::vector<int64_t>& sizes,
+                                                          int64_t first, int64_t cap) {
   std::vector<std::pair<int64_t, int64_t>> out;
-  for (int64_t end = total, length = first; end > 0; length = cap) {
-    const int64_t begin = std::max<int64_t>(0, end - length);
-    out.emplace_back(begin, end);
-    end = begin;
+  int64_t end = 0;
+  for (int64_t s : sizes) end += s;
+  int64_t begin = end;
+  for (size_t i = sizes.size(); i-- > 0;) {
+    begin -= sizes[i];
+    if (end - begin >= (out.empty() ? first : cap) || i == 0) {
+      out.emplace_back(begin, end);
+      end = begin;
+    }
   }
   return out;
 }
 
-DataParallel::DataParallel(dist::Communicator& communicator, optim::Optimizer& optimizer)
-    : comm_(communicator),
-      optimizer_(optimizer),
-      buckets_(
-          gradient_buckets(optimizer.flat_gradients().numel(), kFirstBucketFloats, kBucketFloats)) {
+DataParallel::DataParallel(dist::Communicator& communicator, optim::Optimizer& optimizer,
+                           const DataParallelOptions& options)
+    : comm_(communicator), optimizer_(optimizer), options_(options) {
   if (optimizer.flat_gradients().dtype() != DType::Float32)
     throw std::invalid_argument(
         "data-parallel training averages float32 gradients; this model's are float64");
+  std::vector<int64_t> sizes;
+  for (const Tensor& p : optimizer.parameters()) sizes.push_back(p.numel());
+  buckets_ = gradient_buckets(sizes, options.first_bucket_bytes / 4, options.bucket_bytes / 4);
+  parameters_in_.assign(buckets_.size(), 0);
+  for (const Tensor& p : optimizer.parameters()) {
+    // The parameters lie end to end in the flat buffer (optim::flatten_parameters).
+    size_t b = 0;
+    while (b + 1 < buckets_.size() && p.offset() < buckets_[b].first) ++b;
+    bucket_of_[p.impl()] = b;
+    ++parameters_in_[b];
+  }
+  pending_ = parameters_in_;
 }
 
 void DataParallel::broadcast_model(nn::Module& model) {
@@ -100,12 +113,47 @@ void DataParallel::broadcast_model(nn::Module& model) {
   for (const auto& [name, b] : model.named_buffers()) broadcast_tensor(comm_, b, name);
 }
 
+void DataParallel::backward(const Tensor& loss) {
+  started_in_backward_ = 0;
+  if (comm_.size() == 1 || !options_.overlap) {
+    loss.backward();
+    return;
+  }
+  pending_ = parameters_in_;
+  started_ = 0;
+  {
+    autograd::LeafGradientReady hook([this](const Tensor& leaf) { on_gradient_ready(leaf); });
+    loss.backward();
+  }
+  started_in_backward_ = started_;
+}
+
+void DataParallel::on_gradient_ready(const Tensor& parameter) {
+  const auto it = bucket_of_.find(parameter.impl());
+  if (it == bucket_of_.end()) return;  // a leaf the optimizer does not hold
+  --pending_[it->second];
+  start_ready_buckets();
+  comm_.progress();
+}
+
+// In bucket order (every rank starts the same sums in the same order), each whose parameters
+// backward has all finished.
+void DataParallel::start_ready_buckets() {
+  float* grads = optimizer_.flat_gradients().data<float>();
+  for (; started_ < buckets_.size() && pending_[started_] == 0; ++started_) {
+    const auto [begin, end] = buckets_[started_];
+    comm_.start_all_reduce({grads + begin, end - begin});
+  }
+}
+
 void DataParallel::average_gradients(int64_t step) {
   if (comm_.size() == 1) return;
+  std::fill(pending_.begin(), pending_.end(), 0);
+  start_ready_buckets();
+  comm_.finish_all_reduces(fmt::format("the all-reduce of the gradients of step {}", step + 1));
+  started_ = 0;
+  pending_ = parameters_in_;
   float* grads = optimizer_.flat_gradients().data<float>();
-  std::vector<dist::Communicator::Part> parts;
-  for (const auto& [begin, end] : buckets_) parts.push_back({grads + begin, end - begin});
-  comm_.all_reduce_sum(parts, fmt::format("the all-reduce of the gradients of step {}", step + 1));
   const float scale = 1.0f / float(comm_.size());
   const int64_t n = optimizer_.flat_gradients().numel();
 #pragma omp parallel for simd schedule(static) if (n > (1 << 16))

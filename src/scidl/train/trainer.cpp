@@ -69,10 +69,11 @@ void Trainer::resume_from(const TrainerProgress& progress, History history) {
   resume_pending_ = true;
 }
 
-void Trainer::set_communicator(dist::Communicator* communicator) {
+void Trainer::set_communicator(dist::Communicator* communicator,
+                               const DataParallelOptions& options) {
   communicator_ = communicator;
   data_parallel_ =
-      communicator ? std::make_shared<DataParallel>(*communicator, optimizer_) : nullptr;
+      communicator ? std::make_shared<DataParallel>(*communicator, optimizer_, options) : nullptr;
 }
 
 void Trainer::set_pipeline(dist::Communicator* communicator, const PipelineOptions& options) {
@@ -151,7 +152,7 @@ bool Trainer::run_batches(data::BatchIterator& batches, const std::vector<Callba
           (p.global_step + 1) % pp->options().synchronize_every == 0)
         pp->synchronize();  // a checkpoint of the whole model follows this step
     } else if (!fused || dp) {
-      if (!fused) forward.loss.backward();
+      if (!fused) dp ? dp->backward(forward.loss) : forward.loss.backward();
       if (dp) dp->average_gradients(p.global_step);
       if (!regularization_.empty()) {
         lv += regularization_.value();  // of the weights this step started from

@@ -19,12 +19,12 @@
 #include "scidl/optim/regularization.h"
 #include "scidl/tensor/random.h"
 #include "scidl/train/callback.h"
+#include "scidl/train/data_parallel.h"
 #include "scidl/train/losses.h"
 #include "scidl/train/metrics.h"
 #include "scidl/train/step_forward.h"
 
 namespace scidl::train {
-class DataParallel;
 class Pipeline;
 struct PipelineOptions;
 }  // namespace scidl::train
@@ -100,7 +100,7 @@ class Trainer {
   // weights at the start, this rank's shard of each epoch (DistributedSampler's order, seeded by
   // seed + epoch, so even one rank's order differs from a plain fit's), gradients averaged, and
   // the job's loss and metrics in every rank's progress and logs. Null: a plain fit.
-  void set_communicator(dist::Communicator* communicator);
+  void set_communicator(dist::Communicator* communicator, const DataParallelOptions& options = {});
   dist::Communicator* communicator() const { return communicator_; }
   // Trains as one stage of `communicator`'s pipeline instead (train/pipeline.h: GPipe's
   // schedule, this rank's layers of the model, every rank iterating the same batches as a plain
