@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 
 #include "scidl/dist/launch.h"
@@ -27,6 +30,7 @@ bool mpi_available() {
 #ifndef SCIDL_WITH_MPI
 
 struct MpiCommunicator::Requests {};
+struct MpiCommunicator::Reductions {};
 MpiCommunicator::MpiCommunicator() {
   throw CommunicationError(
       "this scidl was built without MPI (CMake found none): install Debian's libopenmpi-dev and "
@@ -69,16 +73,60 @@ struct MpiCommunicator::Requests {
   std::vector<MPI_Request> list;
 };
 
+// The all-reduces start_all_reduce() began, and a thread that tests them every kPollInterval
+// until finish_all_reduces(): Open MPI advances a non-blocking collective (its rendezvous, the
+// next fragments over TCP) only inside MPI calls, and the thread computing backward makes none.
+// One mutex serialises the two threads' MPI calls (MPI_THREAD_SERIALIZED); the thread polls only
+// while sums are outstanding, so every other call of the communicator runs alone.
+struct MpiCommunicator::Reductions {
+  static constexpr auto kPollInterval = std::chrono::microseconds(100);
+  Requests requests;
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool polling = false, stopping = false;
+  std::thread thread;
+
+  void poll() {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      wake.wait(lock, [&] { return polling || stopping; });
+      if (stopping) return;
+      int done = 0;
+      MPI_Testall(int(requests.list.size()), requests.list.data(), &done, MPI_STATUSES_IGNORE);
+      if (done) {
+        polling = false;
+        continue;
+      }
+      lock.unlock();
+      std::this_thread::sleep_for(kPollInterval);
+      lock.lock();
+    }
+  }
+  ~Reductions() {
+    if (!thread.joinable()) return;
+    {
+      std::lock_guard lock(mutex);
+      stopping = true;
+    }
+    wake.notify_one();
+    thread.join();
+  }
+};
+
 MpiCommunicator::MpiCommunicator() {
   int initialised = 0;
   MPI_Initialized(&initialised);
   if (!initialised) {
     int provided = 0;
-    check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided), "MPI_Init_thread");
     finalize_ = true;
   }
+  int level = 0;
+  MPI_Query_thread(&level);
   sends_ = std::make_unique<Requests>();
-  reductions_ = std::make_unique<Requests>();
+  reductions_ = std::make_unique<Reductions>();
+  if (level >= MPI_THREAD_SERIALIZED)
+    reductions_->thread = std::thread([r = reductions_.get()] { r->poll(); });
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
@@ -103,6 +151,7 @@ MpiCommunicator::MpiCommunicator() {
 }
 
 MpiCommunicator::~MpiCommunicator() {
+  reductions_.reset();  // its thread stops before MPI does
   if (finalize_) MPI_Finalize();
 }
 
@@ -204,31 +253,43 @@ void MpiCommunicator::time_out(const std::string& what) {
                   what, std::chrono::duration<double>(timeout_).count(), who));
 }
 
-void MpiCommunicator::all_reduce_sum(float* data, int64_t count, const std::string& what) {
-  start_all_reduce({data, count});
-  finish_all_reduces(what);
-}
-
 void MpiCommunicator::start_all_reduce(Part part) {
-  for (int64_t at = 0; at < part.count; at += kChunk) {
-    reductions_->list.emplace_back();
-    check(MPI_Iallreduce(MPI_IN_PLACE, part.data + at, int(std::min(kChunk, part.count - at)),
-                         MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &reductions_->list.back()),
-          "MPI_Iallreduce");
+  Reductions& r = *reductions_;
+  {
+    std::lock_guard lock(r.mutex);
+    for (int64_t at = 0; at < part.count; at += kChunk) {
+      r.requests.list.emplace_back();
+      check(MPI_Iallreduce(MPI_IN_PLACE, part.data + at, int(std::min(kChunk, part.count - at)),
+                           MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &r.requests.list.back()),
+            "MPI_Iallreduce");
+    }
+    r.polling = r.thread.joinable();
   }
+  r.wake.notify_one();
 }
 
 void MpiCommunicator::progress() {
-  if (reductions_->list.empty()) return;
+  Reductions& r = *reductions_;
+  if (r.thread.joinable() || r.requests.list.empty()) return;  // the thread polls them
   int done = 0;
-  check(MPI_Testall(int(reductions_->list.size()), reductions_->list.data(), &done,
-                    MPI_STATUSES_IGNORE),
-        "MPI_Testall");
+  check(
+      MPI_Testall(int(r.requests.list.size()), r.requests.list.data(), &done, MPI_STATUSES_IGNORE),
+      "MPI_Testall");
 }
 
 void MpiCommunicator::finish_all_reduces(const std::string& what) {
-  wait(*reductions_, what);
-  reductions_->list.clear();
+  Reductions& r = *reductions_;
+  {
+    std::lock_guard lock(r.mutex);  // waits for the thread's test in progress, if any
+    r.polling = false;
+  }
+  wait(r.requests, what);
+  r.requests.list.clear();
+}
+
+void MpiCommunicator::all_reduce_sum(float* data, int64_t count, const std::string& what) {
+  start_all_reduce({data, count});
+  finish_all_reduces(what);
 }
 
 void MpiCommunicator::all_reduce_sum(double* data, int64_t count, const std::string& what) {

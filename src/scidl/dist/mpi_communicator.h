@@ -1,6 +1,7 @@
 // The communicator over MPI (Debian's Open MPI), for processes started by mpirun or srun.
-// MPI is initialised here (MPI_THREAD_FUNNELED: only the thread that made the communicator calls
-// MPI; the compute threads never do) and finalised by the destructor. Every collective is started
+// MPI is initialised here (MPI_THREAD_SERIALIZED: the thread that made the communicator, and one
+// of its own that advances started all-reduces while backward runs; never the compute threads)
+// and finalised by the destructor. Every collective is started
 // non-blocking and polled against the timeout; while a rank waits it answers the others' probes,
 // so a rank that times out asks each other rank whether it is alive and waiting, and names the
 // ones that do not answer (hung, or dead) in its error.
@@ -48,8 +49,9 @@ class MpiCommunicator final : public Communicator {
   std::vector<std::string> places_;  // each rank's "HOST ADDRESS" (this_host_address)
   int64_t collectives_ = 0;          // how many this rank has started: what a probe's answer says
   bool finalize_ = false;
-  std::unique_ptr<Requests> sends_;       // started by send(), waited for by wait_sends()
-  std::unique_ptr<Requests> reductions_;  // by start_all_reduce(), for finish_all_reduces()
+  std::unique_ptr<Requests> sends_;  // started by send(), waited for by wait_sends()
+  struct Reductions;
+  std::unique_ptr<Reductions> reductions_;  // start_all_reduce()'s, and the thread polling them
 };
 
 }  // namespace scidl::dist
