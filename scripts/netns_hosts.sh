@@ -73,6 +73,7 @@ down() {
     xargs -r -n1 ip link del 2>/dev/null || true
   ip link del "$bridge" 2>/dev/null || true
   rm -f "$hostfile"
+  rm -rf "$(dirname "$hostfile")"/tmp-scidl-h*  # the hosts' session folders (netns_agent.sh)
 }
 
 link() {  # HOST up|down
@@ -101,6 +102,7 @@ case ${1:-} in
     # instead of waiting on it.
     # The hosts share this machine's cores, so Open MPI's binding (each host's first rank to
     # its first core) would put every host's rank on core 0: no binding here.
+    export SCIDL_NETNS_DIR=${SCIDL_NETNS_DIR:-/tmp/scidl-netns}  # for netns_agent.sh
     exec ip netns exec scidl-h0 mpirun --allow-run-as-root --hostfile "$hostfile" --map-by node \
       --bind-to none \
       --mca plm_rsh_agent "$here/netns_agent.sh" \
