@@ -22,6 +22,7 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 from torch import nn
+from torch_cnn import keras_baseline_cnn
 
 
 def breen_network():
@@ -30,15 +31,6 @@ def breen_network():
         layers += [nn.Linear(width, 128), nn.ReLU()]
         width = 128
     return nn.Sequential(*layers, nn.Linear(128, 4))
-
-
-def keras_baseline_cnn():
-    return nn.Sequential(
-        nn.Conv2d(1, 32, 3), nn.ReLU(),
-        nn.Conv2d(32, 64, 3), nn.ReLU(),
-        nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
-        nn.Linear(64 * 12 * 12, 128), nn.ReLU(), nn.Dropout(0.5),
-        nn.Linear(128, 10))
 
 
 def worker(rank, args, port, results):
