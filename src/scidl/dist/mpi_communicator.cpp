@@ -86,6 +86,11 @@ struct MpiCommunicator::Reductions {
   bool polling = false, stopping = false;
   std::thread thread;
 
+  // The thread stops testing (and is out of MPI) when this returns.
+  void pause() {
+    std::lock_guard lock(mutex);
+    polling = false;
+  }
   void poll() {
     std::unique_lock lock(mutex);
     for (;;) {
@@ -179,6 +184,8 @@ void MpiCommunicator::answer_probes() {
 }
 
 void MpiCommunicator::wait(Requests& r, const std::string& what, bool collective) {
+  // Sums started and never waited for (a backward that threw) are tested here from now on.
+  reductions_->pause();
   if (collective) ++collectives_;
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
   for (int64_t polls = 0;; ++polls) {
@@ -279,10 +286,6 @@ void MpiCommunicator::progress() {
 
 void MpiCommunicator::finish_all_reduces(const std::string& what) {
   Reductions& r = *reductions_;
-  {
-    std::lock_guard lock(r.mutex);  // waits for the thread's test in progress, if any
-    r.polling = false;
-  }
   wait(r.requests, what);
   r.requests.list.clear();
 }
@@ -361,6 +364,7 @@ void MpiCommunicator::wait_sends(const std::string& what) {
 }
 
 void MpiCommunicator::abort(int status) {
+  reductions_->pause();
   std::fflush(stdout);
   std::fflush(stderr);
   MPI_Abort(MPI_COMM_WORLD, status);
