@@ -63,9 +63,10 @@ inline T sigmoid(T x) {
 using onednn::PackedWeight;
 
 // From this many multiply-adds per step the products take W_hh packed once per sequence. Per
-// 100 steps of one thread's 32 rows (bench/RESULTS.md): hidden 128 (4M a step) 9.9 ms through
-// OpenBLAS, 6.3 packed; hidden 64 (1M) even, and the packing itself then costs more than it
-// saves over the lecture's 10 steps.
+// 100 steps of one thread's 32 rows, forward and backward products (bench/RESULTS.md): hidden
+// 256 41.6 ms through OpenBLAS, 25.2 packed; hidden 128 (4M a step) 9.9 and 6.3; hidden 64 (1M)
+// 2.4 and 2.0, but the lecture's 10-step training step was no faster packed (the packing and
+// oneDNN's cost per call), so it stays on OpenBLAS.
 constexpr int64_t kPackedStepWork = 2 * 1024 * 1024;
 
 // W_hh packed for the steps' products of a sequence (float32; none in float64 or below the
