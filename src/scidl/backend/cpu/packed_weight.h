@@ -1,8 +1,8 @@
 // A float32 weight multiplied by many row blocks in a row, reordered once into oneDNN's blocked
 // layout. The recurrent layers' time loops multiply every step's rows by the same W_hh (100
 // steps in a sequence, forward and backward), and OpenBLAS packs its operand afresh on every
-// call; oneDNN's matmul on a weight packed once per sequence ran those products 30% faster on
-// one AVX-512 core (bench/RESULTS.md, lstm_step_large).
+// call; oneDNN's matmul on a weight packed once per sequence ran those products 1.4-1.65x as
+// fast on one AVX-512 core (bench/RESULTS.md, lstm_step_large).
 // Contract: products run from any thread, inside an OpenMP team or not, each on the calling
 // thread alone when inside one; primitives are cached per thread and per shape.
 #pragma once
