@@ -1,10 +1,12 @@
 // lstm_sequence and gru_sequence (one node for the whole sequence, its time loop split between
 // threads by batch rows when the batch is large) against the same steps composed from
 // lstm_cell and gru_cell: values and every gradient, through all outputs at once, at a size
-// where the rows are split; and no history kept under NoGradGuard.
+// where the rows are split (in float32 with W_hh packed once by oneDNN, and through OpenBLAS);
+// and no history kept under NoGradGuard.
 #include <gtest/gtest.h>
 
 #include "../test_util.h"
+#include "scidl/backend/cpu/conv_onednn.h"
 #include "scidl/scidl.h"
 
 namespace scidl::testing {
@@ -12,21 +14,22 @@ namespace {
 
 // batch 64 x hidden 128: a step large enough for the backend to split the rows between threads
 constexpr int64_t kBatch = 64, kSteps = 5, kInputs = 3, kHidden = 128;
+namespace onednn = backend::cpu::onednn;
 
 struct Layer {
   Tensor x, h0, c0, w_ih, w_hh, b_ih, b_hh;
   std::vector<Tensor> all() const { return {x, h0, c0, w_ih, w_hh, b_ih, b_hh}; }
 };
 
-Layer random_layer(int64_t gates, DType dtype) {
+Layer random_layer(int64_t gates, DType dtype, int64_t batch = kBatch) {
   Generator gen(7);
   const double bound = 1.0 / std::sqrt(double(kHidden));
   auto draw = [&](const Shape& s, double b) {
     return uniform(s, -b, b, dtype, gen).requires_grad_();
   };
-  return {draw({kBatch, kSteps, kInputs}, 1.0),
-          draw({kBatch, kHidden}, 1.0),
-          draw({kBatch, kHidden}, 1.0),
+  return {draw({batch, kSteps, kInputs}, 1.0),
+          draw({batch, kHidden}, 1.0),
+          draw({batch, kHidden}, 1.0),
           draw({gates * kHidden, kInputs}, bound),
           draw({gates * kHidden, kHidden}, bound),
           draw({gates * kHidden}, bound),
@@ -89,6 +92,25 @@ TEST(GruSequence, MatchesItsStepsAsCellsWithRowsSplitBetweenThreads) {
     expect_same_values_and_gradients(gru_sequence(l.x, l.h0, l.w_ih, l.w_hh, l.b_ih, l.b_hh),
                                      gru_by_cells(l), inputs, rel);
   }
+}
+
+// Both float32 paths of the steps' products: W_hh packed once per sequence (oneDNN) and OpenBLAS;
+// an odd batch, so the two threads' row blocks differ in size from each other.
+TEST(RecurrentSequence, FloatStepsMatchTheCellsWithThePackedWeightAndWithout) {
+  const bool was_on = onednn::enabled();
+  for (bool packed : {true, false}) {
+    if (packed && !onednn::enabled()) continue;  // not compiled in, or SCIDL_KERNELS=no-onednn
+    onednn::set_enabled(packed);
+    SCOPED_TRACE(packed ? "packed W_hh" : "OpenBLAS");
+    const Layer l = random_layer(4, DType::Float32, 65);
+    expect_same_values_and_gradients(lstm_sequence(l.x, l.h0, l.c0, l.w_ih, l.w_hh, l.b_ih, l.b_hh),
+                                     lstm_by_cells(l), l.all(), 2e-5);
+    const Layer g = random_layer(3, DType::Float32, 65);
+    expect_same_values_and_gradients(gru_sequence(g.x, g.h0, g.w_ih, g.w_hh, g.b_ih, g.b_hh),
+                                     gru_by_cells(g), {g.x, g.h0, g.w_ih, g.w_hh, g.b_ih, g.b_hh},
+                                     2e-5);
+  }
+  onednn::set_enabled(was_on);
 }
 
 TEST(RecurrentSequence, WithoutGradModeGivesTheSameValuesAndKeepsNoHistory) {

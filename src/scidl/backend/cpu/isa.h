@@ -35,7 +35,7 @@ bool compiled_in(Isa isa);   // this build holds a copy of the backend for `isa`
 // The sets both compiled in and supported here, lowest first.
 std::vector<Isa> usable_isas();
 
-// scidl's own kernel families (and oneDNN's convolutions), each switched off by "no-<name>".
+// scidl's own kernel families (and oneDNN: convolutions, recurrent steps), each off by "no-<name>".
 enum class Family { Dense, Conv, Winograd, Amx, Onednn };
 constexpr int kFamilyCount = 5;
 constexpr Family kFamilies[kFamilyCount] = {Family::Dense, Family::Conv, Family::Winograd,

@@ -162,9 +162,9 @@ std::string describe_kernels() {
   out += fmt::format("dense kernels: {}\n", family_state(Family::Dense));
   out += fmt::format("convolution kernels: {}\n", family_state(Family::Conv));
   out += fmt::format("Winograd kernels: {}\n", family_state(Family::Winograd));
-  out += fmt::format("oneDNN convolutions: {}\n", onednn::compiled_in()
-                                                      ? family_state(Family::Onednn)
-                                                      : std::string("not built (libdnnl-dev)"));
+  out += fmt::format("oneDNN (convolutions, recurrent steps): {}\n",
+                     onednn::compiled_in() ? family_state(Family::Onednn)
+                                           : std::string("not built (libdnnl-dev)"));
   out +=
       fmt::format("AMX tiles: {}\n",
                   amx::enabled() ? "on (dense layers of widths in multiples of 32, from 512 rows; "

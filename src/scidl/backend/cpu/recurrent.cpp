@@ -1,14 +1,18 @@
 // The time loops of the recurrent layers (backend.h: lstm_forward, gru_forward and their
 // backwards): each step is one GEMM of the states with W_hh into preallocated rows and one fused
 // pass over the gates. Batch rows never meet in a recurrence, so each thread takes a block of
-// rows through every step: no barrier and no allocation between steps.
+// rows through every step: no barrier and no allocation between steps. In float32 the steps'
+// products take W_hh packed once per sequence (packed_weight.h) where oneDNN is on.
 #include <omp.h>
 
 #include <cmath>
+#include <memory>
+#include <type_traits>
 
 #include "scidl/backend/cpu/blas.h"
 #include "scidl/backend/cpu/cpu_backend.h"
 #include "scidl/backend/cpu/isa_region.h"
+#include "scidl/backend/cpu/packed_weight.h"
 #include "scidl/backend/cpu/vector_math.h"
 
 SCIDL_ISA_BEGIN
@@ -22,11 +26,22 @@ namespace {
 // lstm_step).
 constexpr int64_t kParallelStepWork = 512 * 1024;
 
+bool one_block(int64_t batch, int64_t step_work) {
+  return batch < 8 || step_work < kParallelStepWork || omp_get_max_threads() == 1 ||
+         omp_in_parallel();
+}
+
+// The most rows a block of over_row_blocks has.
+int64_t block_rows(int64_t batch, int64_t step_work) {
+  if (one_block(batch, step_work)) return batch;
+  const int64_t threads = omp_get_max_threads();
+  return (batch + threads - 1) / threads;
+}
+
 // Runs rows(begin, end) once over the whole batch, or once per thread on a block of rows.
 template <typename Rows>
 void over_row_blocks(int64_t batch, int64_t step_work, Rows&& rows) {
-  if (batch < 8 || step_work < kParallelStepWork || omp_get_max_threads() == 1 ||
-      omp_in_parallel()) {
+  if (one_block(batch, step_work)) {
     SingleThreadedBlas one_thread;
     rows(int64_t{0}, batch);
     return;
@@ -43,6 +58,40 @@ void over_row_blocks(int64_t batch, int64_t step_work, Rows&& rows) {
 template <typename T>
 inline T sigmoid(T x) {
   return T(1) / (T(1) + std::exp(-x));
+}
+
+using onednn::PackedWeight;
+
+// From this many multiply-adds per step the products take W_hh packed once per sequence. Per
+// 100 steps of one thread's 32 rows, forward and backward products (bench/RESULTS.md): hidden
+// 256 41.6 ms through OpenBLAS, 25.2 packed; hidden 128 (4M a step) 9.9 and 6.3; hidden 64 (1M)
+// 2.4 and 2.0, but the lecture's 10-step training step was no faster packed (the packing and
+// oneDNN's cost per call), so it stays on OpenBLAS.
+constexpr int64_t kPackedStepWork = 2 * 1024 * 1024;
+
+// W_hh packed for the steps' products of a sequence (float32; none in float64 or below the
+// threshold): c = a op(W_hh), op the transpose in the forward ([B, H] x [H, G]), not in the
+// backward ([B, G] x [G, H]); rows: the most a block has.
+template <typename T>
+std::unique_ptr<PackedWeight> packed_w_hh(const T* w, int64_t G, int64_t H, bool forward,
+                                          int64_t batch, int64_t step_work) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (step_work < kPackedStepWork) return nullptr;
+    const int64_t rows = block_rows(batch, step_work);
+    return forward ? std::make_unique<PackedWeight>(w, H, G, true, rows)
+                   : std::make_unique<PackedWeight>(w, G, H, false, rows);
+  }
+  return nullptr;
+}
+
+// One step's product for a block of rows, c = a op(w) + beta c: through the packed weight where
+// there is one, else OpenBLAS (which packs w again on every call).
+template <typename T>
+void step_product(const PackedWeight* packed, bool transposed, int64_t m, int64_t n, int64_t k,
+                  const T* a, int64_t lda, const T* w, int64_t ldw, T beta, T* c, int64_t ldc) {
+  if constexpr (std::is_same_v<T, float>)
+    if (packed && packed->multiply(m, a, lda, beta, c, ldc)) return;
+  gemm<T>(false, transposed, m, n, k, T(1), a, lda, w, ldw, beta, c, ldc);
 }
 
 // The bias of the recurrent products, or zeros when the layer has none (one loop, no branch).
@@ -152,13 +201,15 @@ void CpuBackend::lstm_forward(const Tensor& w_hh, const Tensor& b_hh, const Tens
     const Tensor bias = bias_or_zeros(b_hh, r.G, gates.dtype());
     const T *w = w_hh.data<T>(), *pb = bias.data<T>();
     T *pg = gates.data<T>(), *ph = h.data<T>(), *pc = c.data<T>();
-    over_row_blocks(r.B, r.B * r.G * r.H, [&](int64_t b0, int64_t b1) {
+    const int64_t work = r.B * r.G * r.H;
+    const auto packed = packed_w_hh(w, r.G, r.H, true, r.B, work);
+    over_row_blocks(r.B, work, [&](int64_t b0, int64_t b1) {
       for (int64_t t = 0; t < r.T; ++t) {
         T* g_t = pg + t * r.B * r.G;
         const int64_t prev = t * r.B * r.H, next = prev + r.B * r.H;
         // gates_t += h_{t-1} W_hh^T for this block's rows
-        gemm<T>(false, true, b1 - b0, r.G, r.H, T(1), ph + prev + b0 * r.H, r.H, w, r.H, T(1),
-                g_t + b0 * r.G, r.G);
+        step_product<T>(packed.get(), true, b1 - b0, r.G, r.H, ph + prev + b0 * r.H, r.H, w, r.H,
+                        T(1), g_t + b0 * r.G, r.G);
         for (int64_t b = b0; b < b1; ++b)
           lstm_row_forward<T>(r.H, g_t + b * r.G, pb, pc + prev + b * r.H, pc + next + b * r.H,
                               ph + next + b * r.H);
@@ -174,7 +225,9 @@ void CpuBackend::lstm_backward(const Tensor& w_hh, const Tensor& gates, const Te
   dispatch_float(gates.dtype(), [&]<typename T>() {
     const T *w = w_hh.data<T>(), *pg = gates.data<T>(), *pc = c.data<T>();
     T *pdh = dh.data<T>(), *pdc = dc.data<T>(), *pgg = grad_gates.data<T>();
-    over_row_blocks(r.B, r.B * r.G * r.H, [&](int64_t b0, int64_t b1) {
+    const int64_t work = r.B * r.G * r.H;
+    const auto packed = packed_w_hh(w, r.G, r.H, false, r.B, work);
+    over_row_blocks(r.B, work, [&](int64_t b0, int64_t b1) {
       for (int64_t t = r.T - 1; t >= 0; --t) {
         const int64_t g_t = t * r.B * r.G, prev = t * r.B * r.H, next = prev + r.B * r.H;
         for (int64_t b = b0; b < b1; ++b)
@@ -182,8 +235,8 @@ void CpuBackend::lstm_backward(const Tensor& w_hh, const Tensor& gates, const Te
                                row<T>(grad_h, t, b), pdh + b * r.H, pdc + b * r.H,
                                pgg + g_t + b * r.G);
         // dh_{t-1} = grad_gates_t W_hh
-        gemm<T>(false, false, b1 - b0, r.H, r.G, T(1), pgg + g_t + b0 * r.G, r.G, w, r.H, T(0),
-                pdh + b0 * r.H, r.H);
+        step_product<T>(packed.get(), false, b1 - b0, r.H, r.G, pgg + g_t + b0 * r.G, r.G, w, r.H,
+                        T(0), pdh + b0 * r.H, r.H);
       }
     });
   });
@@ -202,12 +255,14 @@ void CpuBackend::gru_forward(const Tensor& w_hh, const Tensor& b_hh, const Tenso
     const T *w = w_hh.data<T>(), *pb = bias.data<T>();
     T *pg = gates.data<T>(), *ph = h.data<T>(), *phidden = hidden.data<T>(),
       *phn = hn_rows.data<T>();
-    over_row_blocks(r.B, r.B * r.G * r.H, [&](int64_t b0, int64_t b1) {
+    const int64_t work = r.B * r.G * r.H;
+    const auto packed = packed_w_hh(w, r.G, r.H, true, r.B, work);
+    over_row_blocks(r.B, work, [&](int64_t b0, int64_t b1) {
       for (int64_t t = 0; t < r.T; ++t) {
         T* g_t = pg + t * r.B * r.G;
         const int64_t prev = t * r.B * r.H, next = prev + r.B * r.H;
-        gemm<T>(false, true, b1 - b0, r.G, r.H, T(1), ph + prev + b0 * r.H, r.H, w, r.H, T(0),
-                phidden + b0 * r.G, r.G);
+        step_product<T>(packed.get(), true, b1 - b0, r.G, r.H, ph + prev + b0 * r.H, r.H, w, r.H,
+                        T(0), phidden + b0 * r.G, r.G);
         for (int64_t b = b0; b < b1; ++b)
           gru_row_forward<T>(r.H, g_t + b * r.G, phidden + b * r.G, pb, ph + prev + b * r.H,
                              phn + t * hn_step + b * r.H, ph + next + b * r.H);
@@ -223,7 +278,9 @@ void CpuBackend::gru_backward(const Tensor& w_hh, const Tensor& gates, const Ten
   dispatch_float(gates.dtype(), [&]<typename T>() {
     const T *w = w_hh.data<T>(), *pg = gates.data<T>(), *ph = h.data<T>(), *phn = hn.data<T>();
     T *pdh = dh.data<T>(), *pgi = grad_input_gates.data<T>(), *pgh = grad_hidden_gates.data<T>();
-    over_row_blocks(r.B, r.B * r.G * r.H, [&](int64_t b0, int64_t b1) {
+    const int64_t work = r.B * r.G * r.H;
+    const auto packed = packed_w_hh(w, r.G, r.H, false, r.B, work);
+    over_row_blocks(r.B, work, [&](int64_t b0, int64_t b1) {
       for (int64_t t = r.T - 1; t >= 0; --t) {
         const int64_t g_t = t * r.B * r.G, prev = t * r.B * r.H;
         for (int64_t b = b0; b < b1; ++b)
@@ -231,8 +288,8 @@ void CpuBackend::gru_backward(const Tensor& w_hh, const Tensor& gates, const Ten
                               row<T>(grad_h, t, b), pdh + b * r.H, pgi + g_t + b * r.G,
                               pgh + g_t + b * r.G);
         // dh_{t-1} = z dh_t (above) + grad_hidden_t W_hh
-        gemm<T>(false, false, b1 - b0, r.H, r.G, T(1), pgh + g_t + b0 * r.G, r.G, w, r.H, T(1),
-                pdh + b0 * r.H, r.H);
+        step_product<T>(packed.get(), false, b1 - b0, r.H, r.G, pgh + g_t + b0 * r.G, r.G, w, r.H,
+                        T(1), pdh + b0 * r.H, r.H);
       }
     });
   });
