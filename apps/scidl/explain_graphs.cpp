@@ -122,7 +122,6 @@ void explain_graphs(const GraphExplainSettings& s) {
   explain::IntegratedGradientsOptions ig;
   ig.n_steps = s.steps;
   ig.rule = explain::parse_integration_rule(s.rule);
-  fs::create_directories(s.out);
   // Molecules (scidl molecules prepare) carry each atom's element, its TPSA contribution and
   // the row of the SMILES file it came from.
   const auto node_truth_text = lines_of(dir / (name + "_node_ground_truth.txt"));
@@ -137,6 +136,7 @@ void explain_graphs(const GraphExplainSettings& s) {
         "output as it is: --score logit)",
         s.score, dir.string()));
   explain::ClassScoreModel scored(loaded.model, score);
+  fs::create_directories(s.out);
   std::vector<double> edge_rows, node_rows, auc_rows, pooled_attr, pooled_truth;
   std::string atoms_csv = "molecule,atom,element,attribution\n",
               bonds_csv = "molecule,atom_a,atom_b,attribution\n";

@@ -75,6 +75,14 @@ TEST(GraphsCli, Ba2MotifsAreGeneratedAndLearnt) {
   EXPECT_EQ(edges.column_names,
             (std::vector<std::string>{"graph", "node_a", "node_b", "attribution"}));
   EXPECT_TRUE(std::filesystem::exists(dir.path / "ig" / "nodes.csv"));
+  // The log-odds of the class (for two classes the logit difference) is explained on request.
+  auto odds = run_cli(
+      fmt::format("explain --model {} --data {} --method ig --score log_odds --out {}",
+                  (run / "best.scidl").string(), data.string(), (dir.path / "odds").string()));
+  ASSERT_EQ(odds.status, 0) << odds.output;
+  EXPECT_NE(odds.output.find("the log_odds of the class"), std::string::npos) << odds.output;
+  const auto odds_at = odds.output.find("mean ", odds.output.find("edge ROC-AUC"));
+  EXPECT_GT(std::stod(odds.output.substr(odds_at + 5)), 0.8) << odds.output;
 
   auto bad = run_cli("graphs generate --motifs ba3 --out " + (dir.path / "x").string());
   EXPECT_NE(bad.output.find("unknown motif set 'ba3'"), std::string::npos) << bad.output;
