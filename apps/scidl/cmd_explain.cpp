@@ -38,6 +38,7 @@ struct ExplainArgs {
   std::string ranking = "attribution", nt_type = "smoothgrad", nt_method = "saliency";
   std::string labels, class_names;   // images: labels file, names of the classes for captions
   std::string targets;               // one-column CSV: each example's own target (e.g. train_Y.csv)
+  std::string score = "logit";       // graphs: what of a class is explained (class_score.h)
   int64_t limit = 0, heatmaps = 16;  // explain the first `limit` examples (0: all)
   int64_t target = 0;
   bool has_target = false;  // --target given
@@ -127,10 +128,15 @@ std::vector<int64_t> predicted_classes(nn::Module& model, const Tensor& x, int64
 
 void run_explain(const ExplainArgs& a) {
   if (std::filesystem::is_directory(a.data)) {  // a folder of graphs in the TU format
-    cli::explain_graphs(
-        {a.model, a.data, a.method, a.rule, a.out, a.steps, a.limit, a.target, a.has_target});
+    cli::explain_graphs({a.model, a.data, a.method, a.rule, a.out, a.score, a.steps, a.limit,
+                         a.target, a.has_target});
     return;
   }
+  if (a.score != "logit")
+    throw ExplainError(fmt::format(
+        "--score {} is for graph models (--data a folder of graphs); tables and images are "
+        "explained on the model's outputs as they are",
+        a.score));
   auto loaded = io::load_model(a.model);
   loaded.model->eval();
   if (a.float64) loaded.model->to(DType::Float64);
@@ -434,6 +440,10 @@ SCIDL_COMMAND([](CLI::App& app) {
                   "one-column CSV with each example's own target, e.g. its class (train_Y.csv)")
       ->check(CLI::ExistingFile)
       ->excludes(cmd->get_option("--target"));
+  cmd->add_option("--score", a->score,
+                  "graphs: what of the class is explained: logit (default), log_probability "
+                  "(PyG's Captum tutorial) or log_odds (for two classes the logit difference)")
+      ->check(CLI::IsMember({"logit", "log_probability", "log_odds"}));
   cmd->add_option(
       "--baseline", a->baseline,
       "ig baseline: zero, mean (of --data), a number, or a CSV (one row, or one per example)");

@@ -13,6 +13,7 @@
 #include "scidl/data/csv.h"
 #include "scidl/data/molecule_drawing.h"
 #include "scidl/data/tu_dataset.h"
+#include "scidl/explain/class_score.h"
 #include "scidl/explain/graph_attribution.h"
 #include "scidl/io/file_io.h"
 #include "scidl/nn/model_io.h"
@@ -121,7 +122,6 @@ void explain_graphs(const GraphExplainSettings& s) {
   explain::IntegratedGradientsOptions ig;
   ig.n_steps = s.steps;
   ig.rule = explain::parse_integration_rule(s.rule);
-  fs::create_directories(s.out);
   // Molecules (scidl molecules prepare) carry each atom's element, its TPSA contribution and
   // the row of the SMILES file it came from.
   const auto node_truth_text = lines_of(dir / (name + "_node_ground_truth.txt"));
@@ -129,6 +129,14 @@ void explain_graphs(const GraphExplainSettings& s) {
   const auto molecule_table = lines_of(dir / (name + "_molecules.csv"));
   const bool molecules = !elements.empty();
   const bool regression = tu.data.y.dtype() != DType::Int64;
+  const auto score = explain::parse_class_score(s.score);
+  if (regression && score != explain::ClassScore::Logit)
+    throw ExplainError(fmt::format(
+        "--score {} explains a classifier's class; '{}' holds regression targets (explain the "
+        "output as it is: --score logit)",
+        s.score, dir.string()));
+  explain::ClassScoreModel scored(loaded.model, score);
+  fs::create_directories(s.out);
   std::vector<double> edge_rows, node_rows, auc_rows, pooled_attr, pooled_truth;
   std::string atoms_csv = "molecule,atom,element,attribution\n",
               bonds_csv = "molecule,atom_a,atom_b,attribution\n";
@@ -152,7 +160,7 @@ void explain_graphs(const GraphExplainSettings& s) {
       }
     }
     const int64_t target = s.has_target ? s.target : predicted;
-    const auto a = explain::attribute_graph(*loaded.model, graph, target, s.method, ig);
+    const auto a = explain::attribute_graph(scored, graph, target, s.method, ig);
     const int64_t first = set.node_offset[size_t(g)];
     // The molecule's row in the SMILES file (molecules.csv: row,line,id,smiles), else the graph.
     double row = double(g);
@@ -232,13 +240,13 @@ void explain_graphs(const GraphExplainSettings& s) {
                     static_cast<int64_t>(node_rows.size() / 3), 3, node_rows.data());
     written = {(out / "edges.csv").string(), (out / "nodes.csv").string()};
   }
-  const std::string score =
+  const std::string score_text =
       regression
           ? fmt::format("RMSE on them {:.4g}", std::sqrt(squared_error / double(ids.size())))
           : fmt::format("accuracy on them {:.1f}%", 100.0 * double(correct) / double(ids.size()));
-  fmt::print("{} of {} ({}) on edges and node features; {} -> {}\n",
-             s.method == "ig" ? "integrated gradients" : "saliency", which, s.model, score,
-             fmt::join(written, ", "));
+  fmt::print("{} of {} ({}, the {} of the class) on edges and node features; {} -> {}\n",
+             s.method == "ig" ? "integrated gradients" : "saliency", which, s.model, s.score,
+             score_text, fmt::join(written, ", "));
   if (drawn > 0)
     fmt::print("{} molecules drawn with their attributions -> {}\n", drawn,
                (out / "molecules").string());

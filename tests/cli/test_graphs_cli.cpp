@@ -38,7 +38,7 @@ TEST(GraphsCli, TheLecturesMutagenicityConfigTrainsOnATuSet) {
 }
 
 // BA-2Motifs end to end: scidl writes the graphs (and the motif edges), and the example config
-// learns house from 5-cycle on held-out graphs (PGExplainer's task; 100 epochs, ~3 s).
+// learns house from 5-cycle on held-out graphs (PGExplainer's task; 100 epochs, a few seconds).
 TEST(GraphsCli, Ba2MotifsAreGeneratedAndLearnt) {
   TempDir dir("graphs_ba2");
   const auto data = dir.path / "BA2";
@@ -61,7 +61,9 @@ TEST(GraphsCli, Ba2MotifsAreGeneratedAndLearnt) {
   const auto history = data::read_csv(run / "history.csv");
   const auto last = history.rows - 1;
   EXPECT_GE(history.at(last, 5), 0.95) << train.output;  // val_accuracy
-  // Integrated gradients on the edges of the held-out graphs find the motif.
+  // Integrated gradients on the edges of the held-out graphs find the motif: here 0.97 (the
+  // log-odds 0.94), where the previous three-layer config gave 0.82 (0.87). The 0.93 is
+  // for the mean over seeds on 1,000 graphs, not met yet (examples/graphs/README.md).
   auto ig = run_cli(fmt::format("explain --model {} --data {} --method ig --out {}",
                                 (run / "best.scidl").string(), data.string(),
                                 (dir.path / "ig").string()));
@@ -70,11 +72,19 @@ TEST(GraphsCli, Ba2MotifsAreGeneratedAndLearnt) {
   const auto at = ig.output.find("edge ROC-AUC against the true edges");
   ASSERT_NE(at, std::string::npos) << ig.output;
   const auto mean = ig.output.find("mean ", at);
-  EXPECT_GT(std::stod(ig.output.substr(mean + 5)), 0.8) << ig.output;
+  EXPECT_GT(std::stod(ig.output.substr(mean + 5)), 0.9) << ig.output;
   const auto edges = data::read_csv(dir.path / "ig" / "edges.csv");
   EXPECT_EQ(edges.column_names,
             (std::vector<std::string>{"graph", "node_a", "node_b", "attribution"}));
   EXPECT_TRUE(std::filesystem::exists(dir.path / "ig" / "nodes.csv"));
+  // The log-odds of the class (for two classes the logit difference) is explained on request.
+  auto odds = run_cli(
+      fmt::format("explain --model {} --data {} --method ig --score log_odds --out {}",
+                  (run / "best.scidl").string(), data.string(), (dir.path / "odds").string()));
+  ASSERT_EQ(odds.status, 0) << odds.output;
+  EXPECT_NE(odds.output.find("the log_odds of the class"), std::string::npos) << odds.output;
+  const auto odds_at = odds.output.find("mean ", odds.output.find("edge ROC-AUC"));
+  EXPECT_GT(std::stod(odds.output.substr(odds_at + 5)), 0.9) << odds.output;
 
   auto bad = run_cli("graphs generate --motifs ba3 --out " + (dir.path / "x").string());
   EXPECT_NE(bad.output.find("unknown motif set 'ba3'"), std::string::npos) << bad.output;

@@ -88,6 +88,14 @@ TEST(MoleculesCli, PolarSurfaceAreaIsExplainedAtomByAtom) {
   EXPECT_GT(atoms.rows, 100);
   EXPECT_TRUE(fs::exists(dir.path / "ig" / "bonds.csv"));
   EXPECT_NE(ig.output.find("12 molecules drawn"), std::string::npos) << ig.output;
+  // A class's log-odds means nothing for a regression: refused, naming the option.
+  auto odds = run_cli(fmt::format("explain --model {} --data {} --score log_odds --out {}",
+                                  (run / "best.scidl").string(), data.string(),
+                                  (dir.path / "odds").string()));
+  EXPECT_NE(odds.status, 0);
+  EXPECT_NE(odds.output.find("--score log_odds explains a classifier's class"), std::string::npos)
+      << odds.output;
+  EXPECT_FALSE(fs::exists(dir.path / "odds"));
   int pngs = 0, svgs = 0;
   for (const auto& f : fs::directory_iterator(dir.path / "ig" / "molecules"))
     (f.path().extension() == ".png" ? pngs : svgs) += 1;
