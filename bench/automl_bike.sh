@@ -9,7 +9,9 @@
 #   it imports (SCIDL_AUTOGLUON_PYTHON, default /work/venvs/autogluon/bin/python); XGBoost
 #   (Python), scikit-learn's HistGradientBoosting and scidl's MLP written in PyTorch.
 # Line: `automl_bike scidl_rmse=.. peer_rmse=.. scidl_s=.. peer_s=..` (mean test RMSE of each
-# side's ensemble, mean wall seconds of fitting), then the best single models of each side.
+# side's ensemble, mean wall seconds of fitting), then the best single models of each side and
+# the figures of each split. SCIDL_BENCH_KEEP=DIR keeps every split's folders (leaderboards,
+# predictors) in DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 limit=${1:-60}
@@ -68,3 +70,11 @@ echo "  best model over the splits: scidl $(best_model scidl_model), AutoGluon $
 echo "  each split's best single model (by test score): scidl $(mean scidl_single), AutoGluon $(mean autogluon_best_single_rmse);" \
   "XGBoost alone: on scidl's folds $(mean xgb_same_folds), Python $(mean xgboost_rmse);" \
   "HistGradientBoosting $(mean hgb_rmse); scidl's MLP in PyTorch $(mean torch_mlp_rmse)"
+# Per split: each side's ensemble and its best model over the splits (one split's test RMSE
+# moves by 10-20 with its 219 test days alone, so a few splits decide little).
+per_split() { awk -F= -v k="$1" '$1 == k { printf "%s%.1f", n++ ? " " : "", $2 }' "$results"; }
+scidl_best=$(best_model scidl_model | cut -d' ' -f1)
+ag_best=$(best_model autogluon_model | cut -d' ' -f1)
+echo "  per split: scidl ensemble $(per_split scidl_rmse), $scidl_best $(per_split "scidl_model:$scidl_best");" \
+  "AutoGluon ensemble $(per_split autogluon_rmse), $ag_best $(per_split "autogluon_model:$ag_best")"
+if [[ -n ${SCIDL_BENCH_KEEP:-} ]]; then mkdir -p "$SCIDL_BENCH_KEEP" && cp -r "$out"/. "$SCIDL_BENCH_KEEP"; fi

@@ -46,6 +46,10 @@ SCIDL_COMMAND([](CLI::App& app) {
                   "medium: one holdout split; best: k-fold bagging, k = min(8, max(5, rows/10))")
       ->check(CLI::IsMember({"medium", "best"}))
       ->capture_default_str();
+  cmd->add_option("--bag-sets", o.bag_sets,
+                  "best: repeat k-fold bagging up to this many times on new splits into folds "
+                  "(default: 20 while the time limit allows, 1 without a limit)")
+      ->check(CLI::Range(1, 100));
   auto* test =
       cmd->add_option("--test", a->test, "a table of the same columns to score every model on")
           ->check(CLI::ExistingFile);

@@ -28,3 +28,44 @@ TEST(AutomlApi, FitsThenPredictsThroughTheSavedPredictor) {
   EXPECT_GT(mean, 3000);  // cnt averages 4504 over the two years
   EXPECT_LT(mean, 6000);
 }
+
+// Repeated bagging (--bag-sets, AutoGluon's num_bag_sets): every set's fold models are saved and
+// predict, and a row's out-of-fold prediction is the mean over the sets, so the bagged trees are
+// judged closer to how they predict (the mean of all their fold models).
+TEST(AutomlApi, RepeatedBaggingKeepsEverySetAndAveragesTheOutOfFoldPredictions) {
+  scidl::testing::TempDir dir("automl_bag_sets");
+  const std::string bikes = "/usr/share/gretl/data/misc/bikesharing.gdt";
+  auto fit = [&](int sets) {
+    automl::AutomlOptions o{.data = bikes, .target = "cnt", .preset = "best", .bag_sets = sets};
+    o.out = dir.path / ("sets" + std::to_string(sets));
+    o.models = {"XGBoost"};
+    o.exclude = {"casual", "registered"};
+    o.verbose = false;
+    const auto result = automl::run_automl(o);
+    for (const auto& row : result.leaderboard)
+      if (row.model == "XGBoost") return -row.score_val;
+    ADD_FAILURE() << "no XGBoost row";
+    return 0.0;
+  };
+  const double one = fit(1), three = fit(3);
+  // One fold model's errors against the mean of three (bike rentals: about 8% lower).
+  EXPECT_LT(three, 0.97 * one) << "one set " << one << ", three sets " << three;
+
+  const auto predictor = automl::load_predictor(dir.path / "sets3");
+  ASSERT_EQ(predictor.models.size(), 1u);
+  const auto& xgb = predictor.models[0];
+  ASSERT_EQ(xgb.files.size(), 24u);  // 8 folds (731 rows) in each of 3 sets
+  ASSERT_EQ(xgb.folds.size(), 24u);
+  for (size_t f = 0; f < 24; ++f)
+    EXPECT_EQ(xgb.files[f], "models/XGBoost/fold" + std::to_string(f) + ".xgb.json");
+  // The predictor predicts with the mean of all 24 fold models.
+  const auto table = automl::read_raw_table(bikes);
+  const Tensor x = predictor.encoder.encode(table);
+  const automl::Predictions p = predictor.predict(table);
+  std::vector<double> mean(p.values.size(), 0.0);
+  for (const auto& fold : xgb.folds) {
+    const auto part = fold->predict(x);
+    for (size_t i = 0; i < mean.size(); ++i) mean[i] += part.values[i] / 24;
+  }
+  for (size_t i = 0; i < mean.size(); i += 97) EXPECT_NEAR(p.values[i], mean[i], 1e-6 * 9000);
+}

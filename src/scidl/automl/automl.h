@@ -14,7 +14,8 @@
 //                         matrix (classification), on the test data or else the validation rows
 // A model that throws is recorded and skipped; the time limit bounds fitting (each model gets
 // an equal share of what is left, and stops at its share with what it has learned); with
-// bagging, time left after the zoo goes to a small random search (tabular_model.h).
+// bagging, time left after the zoo goes to a small random search (tabular_model.h), then to
+// further bag sets of each model (repeated k-fold bagging, as AutoGluon's num_bag_sets).
 #pragma once
 #include <atomic>
 #include <filesystem>
@@ -34,6 +35,9 @@ struct AutomlOptions {
   std::string metric{};        // empty: rmse or accuracy
   double time_limit = 0;       // seconds; 0: no limit
   std::string preset = "medium";
+  // Most bag sets per model with bagging (AutoGluon's num_bag_sets): 0 means 20 with a time
+  // limit (further sets while time is left) and 1 without; N > 1 without a limit fits N each.
+  int bag_sets = 0;
   std::filesystem::path out{};
   double train_fraction = 1.0;  // < 1: a seeded random share trains, the rest is the test data
   uint64_t seed = 0;

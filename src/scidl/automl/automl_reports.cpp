@@ -10,6 +10,7 @@
 #include "scidl/io/classification_report.h"
 #include "scidl/io/file_io.h"
 #include "scidl/io/plot_figure.h"
+#include "scidl/ops/shape_ops.h"
 #include "scidl/tensor/random.h"
 
 namespace scidl::automl {
@@ -41,24 +42,57 @@ std::vector<FeatureImportance> permutation_importance(const Predictor& predictor
         sample.fold_of_row.push_back(rows.fold_of_row[static_cast<size_t>(r)]);
     }
   }
-  const auto* folds = sample.fold_of_row.empty() ? nullptr : &sample.fold_of_row;
-  auto score_of = [&](const RawTable& table) {
-    return score(predictor.metric,
-                 predictor.predict_encoded(predictor.encoder.encode(table), predictor.best, folds),
-                 sample.y);
+  // The shuffled copies of the table are predicted many at a time (up to kBatchRows rows), so
+  // each fold model of the (repeatedly) bagged members runs once per batch, not once per copy.
+  constexpr int64_t kBatchRows = 1 << 17;
+  const auto columns = predictor.encoder.input_columns();
+  Predictions all;
+  std::vector<Tensor> batch;
+  int64_t batch_rows = 0;
+  auto flush = [&] {
+    if (batch.empty()) return;
+    std::vector<int> fold_of_rows;
+    for (size_t i = 0; i < batch.size(); ++i)
+      fold_of_rows.insert(fold_of_rows.end(), sample.fold_of_row.begin(), sample.fold_of_row.end());
+    const Predictions p = predictor.predict_encoded(
+        concat(batch, 0), predictor.best, sample.fold_of_row.empty() ? nullptr : &fold_of_rows);
+    all.cols = p.cols;
+    all.values.insert(all.values.end(), p.values.begin(), p.values.end());
+    batch.clear();
+    batch_rows = 0;
   };
-  const double base = score_of(sample.table);
-  std::vector<FeatureImportance> out;
-  for (const auto& column : predictor.encoder.input_columns()) {
+  auto add_copy = [&](const RawTable& table) {
+    batch.push_back(predictor.encoder.encode(table));
+    batch_rows += table.rows;
+    if (batch_rows >= kBatchRows) flush();
+  };
+  add_copy(sample.table);
+  for (const auto& column : columns) {
     const auto c = static_cast<size_t>(sample.table.column(column, "input column"));
-    std::vector<double> drops;
     RawTable shuffled = sample.table;
     for (int s = 0; s < shuffles; ++s) {
       shuffled.cells[c] = sample.table.cells[c];
       shuffle(shuffled.cells[c], gen);
-      drops.push_back(base - score_of(shuffled));
+      add_copy(shuffled);
     }
-    FeatureImportance fi{column, 0, 0, shuffles};
+  }
+  flush();
+  const int64_t n = static_cast<int64_t>(sample.y.size());
+  auto score_of_copy = [&](size_t i) {
+    Predictions p;
+    p.rows = n;
+    p.cols = all.cols;
+    const auto first = all.values.begin() + static_cast<std::ptrdiff_t>(i * n * all.cols);
+    p.values.assign(first, first + n * all.cols);
+    return score(predictor.metric, p, sample.y);
+  };
+  const double base = score_of_copy(0);
+  std::vector<FeatureImportance> out;
+  for (size_t col = 0; col < columns.size(); ++col) {
+    std::vector<double> drops;
+    for (int s = 0; s < shuffles; ++s)
+      drops.push_back(base - score_of_copy(1 + col * shuffles + static_cast<size_t>(s)));
+    FeatureImportance fi{columns[col], 0, 0, shuffles};
     for (double d : drops) fi.importance += d / shuffles;
     for (double d : drops) fi.stddev += (d - fi.importance) * (d - fi.importance);
     fi.stddev = shuffles > 1 ? std::sqrt(fi.stddev / (shuffles - 1)) : 0.0;

@@ -2,7 +2,7 @@
 // feature encoder, every fitted model of the zoo (one file per fold under models/NAME/), the
 // weighted ensemble, and which model predicts (the leaderboard's first). Described by
 // DIR/predictor.json (format "scidl-automl", version 1); a bagged model predicts the average of
-// its fold models, the ensemble the weighted average of its members.
+// its fold models (of every bag set), the ensemble the weighted average of its members.
 #pragma once
 #include <filesystem>
 #include <memory>
@@ -20,11 +20,13 @@ inline constexpr const char* kEnsembleName = "WeightedEnsemble_L2";
 
 struct FittedModel {
   ModelPreset preset;
-  std::vector<std::unique_ptr<TabularModel>> folds;  // one, or one per bagging fold
-  std::vector<std::string> files;                    // relative to the predictor's folder
+  // One, or one per bagging fold: k per bag set, set after set (repeated bagging).
+  std::vector<std::unique_ptr<TabularModel>> folds;
+  std::vector<std::string> files;  // relative to the predictor's folder
 
   Predictions predict(const Tensor& x) const;
-  // Each row predicted by the model of its fold (fold_of_row, one per row of x).
+  // Each row predicted by the model of its fold (fold_of_row, one per row of x, numbering the
+  // first bag set's folds; later sets' models are not used).
   Predictions predict_out_of_fold(const Tensor& x, const std::vector<int>& fold_of_row) const;
 };
 
