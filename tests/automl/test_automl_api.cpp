@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../test_util.h"
+#include "scidl/automl/automl_reports.h"
 #include "scidl/scidl.h"
 
 using namespace scidl;
@@ -68,4 +69,29 @@ TEST(AutomlApi, RepeatedBaggingKeepsEverySetAndAveragesTheOutOfFoldPredictions) 
     for (size_t i = 0; i < mean.size(); ++i) mean[i] += part.values[i] / 24;
   }
   for (size_t i = 0; i < mean.size(); i += 97) EXPECT_NEAR(p.values[i], mean[i], 1e-6 * 9000);
+}
+
+// Permutation importance within a time budget (AutoGluon's feature_importance(time_limit=...)):
+// fewer shuffles, one at least, when the unshuffled rows' prediction says they would not fit;
+// without a budget, all of them.
+TEST(AutomlApi, PermutationImportanceTakesFewerShufflesWhenTimeIsShort) {
+  scidl::testing::TempDir dir("automl_importance_budget");
+  const std::string bikes = "/usr/share/gretl/data/misc/bikesharing.gdt";
+  automl::AutomlOptions o{.data = bikes, .target = "cnt", .out = dir.path / "run"};
+  o.models = {"LinearModel"};
+  o.exclude = {"casual", "registered"};
+  o.verbose = false;
+  automl::run_automl(o);
+  const auto predictor = automl::load_predictor(dir.path / "run");
+  const auto table = automl::read_raw_table(bikes);
+  automl::JudgedRows rows{table, {}, {}, "all rows"};
+  const size_t target = static_cast<size_t>(table.column("cnt", "target"));
+  for (const auto& cell : table.cells[target]) rows.y.push_back(std::stod(cell));
+  const auto all = automl::permutation_importance(predictor, rows, 5, 1);
+  const auto hurried = automl::permutation_importance(predictor, rows, 5, 1, 5000, 1e-9);
+  ASSERT_EQ(all.size(), hurried.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].shuffles, 5);
+    EXPECT_EQ(hurried[i].shuffles, 1) << hurried[i].column;
+  }
 }

@@ -381,12 +381,26 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
   // (bench/RESULTS.md: out of fold, XGBoost scored ~30 RMSE worse against its test score than
   // the networks did, and the ensemble leaned on the networks).
   const int max_sets = o.bag_sets > 0 ? o.bag_sets : limited ? kMaxBagSets : 1;
+  // What the reports will need at the least, within the time limit's 10%: the judged rows
+  // unshuffled and with each column shuffled once, through every fold model of every set (the
+  // out-of-fold predictions ran each row through one fold model of each set).
+  const double judged_rows =
+      tables.has_test ? double(tables.test.rows) : double(plan.validation_rows.size());
+  auto least_report_seconds = [&] {
+    double pass = 0;  // every model's out-of-fold predictions, all sets
+    for (const auto& row : rows) pass += row.pred_time_val;
+    return pass * double(plan.folds.size()) * judged_rows /
+           double(std::max<size_t>(1, plan.validation_rows.size())) *
+           double(1 + predictor.encoder.input_columns().size());
+  };
   if (plan.bagged && max_sets > 1) {
     for (int s = 1; s < max_sets && !stopped(); ++s) {
       bool any = false;
       for (size_t j = 0; j < predictor.models.size() && !stopped(); ++j) {
         auto& sets = bag_sets[j];
-        const double left = limited ? seconds_left() : INFINITY;
+        const double left = limited ? std::min(seconds_left(), seconds_left() + 0.1 * o.time_limit -
+                                                                   least_report_seconds())
+                                    : INFINITY;
         if (sets.failed || sets.sets < s || left < sets.first_seconds) continue;
         any = true;
         const auto& preset = predictor.models[j].preset;
@@ -523,7 +537,12 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
         x_val, predictor.best, judged.fold_of_row.empty() ? nullptr : &judged.fold_of_row);
   }
   write_prediction_plots(work, predictor, judged_predictions, judged.y, judged.what);
-  const auto importance = permutation_importance(predictor, judged, 5, o.seed);
+  // The reports share the time limit's 10% (less a margin for writing): the shuffles take
+  // what is left of it.
+  const double report_seconds =
+      limited ? std::max(0.0, 1.08 * o.time_limit - seconds_since(start) - 0.5) : 0.0;
+  const auto importance = permutation_importance(predictor, judged, 5, o.seed, 5000,
+                                                 limited ? std::max(report_seconds, 1e-3) : 0.0);
   write_feature_importance(work, importance, result.metric, judged.what);
   say(
       fmt::format("predictor, leaderboard, feature importance and plots in {}\n  scidl predict "

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "scidl/data/csv.h"
@@ -24,7 +25,9 @@ void shuffle(std::vector<std::string>& cells, Generator& gen) {
 
 std::vector<FeatureImportance> permutation_importance(const Predictor& predictor,
                                                       const JudgedRows& rows, int shuffles,
-                                                      uint64_t seed, int64_t max_rows) {
+                                                      uint64_t seed, int64_t max_rows,
+                                                      double seconds) {
+  const auto start = std::chrono::steady_clock::now();
   Generator gen(seed + 17);
   JudgedRows sample = rows;
   if (rows.table.rows > max_rows) {  // a seeded sample, in row order
@@ -67,6 +70,13 @@ std::vector<FeatureImportance> permutation_importance(const Predictor& predictor
     if (batch_rows >= kBatchRows) flush();
   };
   add_copy(sample.table);
+  flush();
+  if (seconds > 0) {  // as many shuffles as the unshuffled copy's time says fit, one at least
+    const double copy =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double fit = (seconds - copy) / (std::max(copy, 1e-6) * double(columns.size()));
+    shuffles = std::clamp(static_cast<int>(fit), 1, shuffles);
+  }
   for (const auto& column : columns) {
     const auto c = static_cast<size_t>(sample.table.column(column, "input column"));
     RawTable shuffled = sample.table;

@@ -28,10 +28,13 @@ struct FeatureImportance {
 
 // AutoGluon's permutation importance: for each input column, the best model's score on `rows`
 // minus its score with that column's values shuffled, averaged over `shuffles` seeded shuffles.
-// At most `max_rows` rows are used (a seeded sample).
+// At most `max_rows` rows are used (a seeded sample). With `seconds` (> 0), fewer shuffles (at
+// least one) when the unshuffled rows' prediction time says `shuffles` would not fit in it, as
+// AutoGluon's feature_importance(time_limit=...) does: each column's `shuffles` says how many.
 std::vector<FeatureImportance> permutation_importance(const Predictor& predictor,
                                                       const JudgedRows& rows, int shuffles,
-                                                      uint64_t seed, int64_t max_rows = 5000);
+                                                      uint64_t seed, int64_t max_rows = 5000,
+                                                      double seconds = 0);
 void write_feature_importance(const std::filesystem::path& dir,
                               const std::vector<FeatureImportance>& importance,
                               const std::string& metric, const std::string& what);
