@@ -45,3 +45,16 @@ def test_a_missing_target_names_the_columns(tmp_path):
     with pytest.raises(ValueError, match="--target 'count' is not a column of the table"):
         scidl.automl.fit(BIKES, "count", tmp_path / "run", verbose=False)
     assert not (tmp_path / "run").exists()
+
+
+def test_bag_sets_repeat_the_k_fold_bagging(tmp_path, regression):
+    x, y = regression
+    data = {"a": x[:, 0], "b": x[:, 1], "c": x[:, 2], "y": y[:, 0]}
+    scidl.automl.fit(data, "y", tmp_path / "run", preset="best", models=["LinearModel"],
+                     bag_sets=2, verbose=False)
+    # 256 rows: 8 folds (min(8, max(5, 25))), twice over on two deals of the rows.
+    folds = sorted(p.name.split(".")[0] for p in (tmp_path / "run/models/LinearModel").iterdir()
+                   if p.name.startswith("fold"))
+    assert sorted(set(folds)) == sorted(f"fold{n}" for n in range(16))
+    with pytest.raises(ValueError, match=r"bag_sets must be in \[1, 100\]"):
+        scidl.automl.fit(data, "y", tmp_path / "again", bag_sets=101, verbose=False)
