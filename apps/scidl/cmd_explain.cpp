@@ -23,6 +23,7 @@
 #include "scidl/data/csv.h"
 #include "scidl/explain/explain.h"
 #include "scidl/nn/joined_inputs.h"
+#include "scidl/nn/mean_of_models.h"
 #include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
@@ -34,7 +35,8 @@ using namespace scidl;
 using namespace scidl::explain;
 
 struct ExplainArgs {
-  std::string model, data, method = "ig", baseline = "zero", rule = "gausslegendre", out;
+  std::vector<std::string> models;  // several: their mean (nn/mean_of_models.h)
+  std::string data, method = "ig", baseline = "zero", rule = "gausslegendre", out;
   std::string ranking = "attribution", nt_type = "smoothgrad", nt_method = "saliency";
   std::string labels, class_names;   // images: labels file, names of the classes for captions
   std::string targets;               // one-column CSV: each example's own target (e.g. train_Y.csv)
@@ -128,7 +130,7 @@ std::vector<int64_t> predicted_classes(nn::Module& model, const Tensor& x, int64
 
 void run_explain(const ExplainArgs& a) {
   if (std::filesystem::is_directory(a.data)) {  // a folder of graphs in the TU format
-    cli::explain_graphs({a.model, a.data, a.method, a.rule, a.out, a.score, a.steps, a.limit,
+    cli::explain_graphs({a.models, a.data, a.method, a.rule, a.out, a.score, a.steps, a.limit,
                          a.target, a.has_target});
     return;
   }
@@ -137,7 +139,7 @@ void run_explain(const ExplainArgs& a) {
         "--score {} is for graph models (--data a folder of graphs); tables and images are "
         "explained on the model's outputs as they are",
         a.score));
-  auto loaded = io::load_model(a.model);
+  auto loaded = nn::load_mean_of_models({a.models.begin(), a.models.end()});
   loaded.model->eval();
   if (a.float64) loaded.model->to(DType::Float64);
   // A model of several named inputs is explained over their columns joined, as the training
@@ -227,7 +229,10 @@ void run_explain(const ExplainArgs& a) {
   report.attributions = reshape(attributions, {rows, -1});  // images: one column per pixel
   if (!delta_parts.empty())
     report.convergence_delta = delta_parts.size() == 1 ? delta_parts[0] : concat(delta_parts, 0);
-  report.settings = {{"model", a.model}, {"data", a.data}, {"dtype", dtype_name(dtype)}};
+  report.settings = {
+      {"model", a.models.size() == 1 ? nlohmann::json(a.models[0]) : nlohmann::json(a.models)},
+      {"data", a.data},
+      {"dtype", dtype_name(dtype)}};
   if (a.has_target) report.settings["target"] = a.target;
   if (!a.targets.empty()) report.settings["targets"] = a.targets;
   if (images && !a.has_target) report.settings["target"] = "predicted class";
@@ -409,7 +414,9 @@ SCIDL_COMMAND([](CLI::App& app) {
       app.add_subcommand("explain",
                          "Attribute a model's output to its inputs (saliency, input x gradient, "
                          "integrated gradients, SmoothGrad) and rank the features");
-  cmd->add_option("--model", a->model, "a model file written by scidl train (.scidl)")
+  cmd->add_option("--model", a->models,
+                  "a model file written by scidl train (.scidl); repeated: an ensemble, "
+                  "explained as the mean of the models' outputs")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--data", a->data,

@@ -16,6 +16,7 @@
 #include "scidl/explain/class_score.h"
 #include "scidl/explain/graph_attribution.h"
 #include "scidl/io/file_io.h"
+#include "scidl/nn/mean_of_models.h"
 #include "scidl/nn/model_io.h"
 #include "scidl/nn/model_spec.h"
 #include "scidl/ops/ops.h"
@@ -76,13 +77,27 @@ double pearson(const std::vector<double>& a, const std::vector<double>& b) {
 
 std::vector<int64_t> graphs_to_explain(const GraphExplainSettings& s, int64_t graphs,
                                        std::string& which) {
-  const fs::path split = fs::path(s.model).parent_path() / "validation_split.json";
-  std::vector<int64_t> ids;
-  if (fs::exists(split)) {
+  const auto split_of = [](const std::string& model) {
+    return fs::path(model).parent_path() / "validation_split.json";
+  };
+  const auto held_out = [&](const std::string& model) {
+    const fs::path split = split_of(model);
+    if (!fs::exists(split)) return std::vector<int64_t>{};
     const auto j = nlohmann::json::parse(std::ifstream(split));
-    if (j.contains("rows")) ids = j["rows"].get<std::vector<int64_t>>();
+    return j.contains("rows") ? j["rows"].get<std::vector<int64_t>>() : std::vector<int64_t>{};
+  };
+  const fs::path split = split_of(s.models[0]);
+  std::vector<int64_t> ids = held_out(s.models[0]);
+  for (size_t k = 1; k < s.models.size(); ++k)
+    if (held_out(s.models[k]) != ids)
+      throw ExplainError(fmt::format(
+          "the runs of '{}' and '{}' held out other graphs ({}): train an ensemble's members "
+          "with the same data.split_seed",
+          s.models[0], s.models[k],
+          fs::exists(split_of(s.models[k])) ? split_of(s.models[k]).string()
+                                            : "one has no validation_split.json"));
+  if (fs::exists(split))
     which = fmt::format("the run's {} held-out graphs ({})", ids.size(), split.string());
-  }
   if (ids.empty()) {
     for (int64_t g = 0; g < graphs; ++g) ids.push_back(g);
     which = fmt::format("all {} graphs", graphs);
@@ -105,7 +120,7 @@ std::vector<int64_t> graphs_to_explain(const GraphExplainSettings& s, int64_t gr
 void explain_graphs(const GraphExplainSettings& s) {
   const fs::path dir = fs::path(s.data);
   const std::string name = fs::absolute(dir).lexically_normal().filename().string();
-  auto loaded = io::load_model(s.model);
+  auto loaded = nn::load_mean_of_models({s.models.begin(), s.models.end()});
   loaded.model->eval();
   // Node attributes feed the model when the folder has them and the model was trained on them
   // (the molecules' atom features); else the one-hot labels alone, as PyG reads by default.
@@ -244,9 +259,11 @@ void explain_graphs(const GraphExplainSettings& s) {
       regression
           ? fmt::format("RMSE on them {:.4g}", std::sqrt(squared_error / double(ids.size())))
           : fmt::format("accuracy on them {:.1f}%", 100.0 * double(correct) / double(ids.size()));
-  fmt::print("{} of {} ({}, the {} of the class) on edges and node features; {} -> {}\n",
-             s.method == "ig" ? "integrated gradients" : "saliency", which, s.model, s.score,
-             score_text, fmt::join(written, ", "));
+  fmt::print(
+      "{} of {} ({}, the {} of the class) on edges and node features; {} -> {}\n",
+      s.method == "ig" ? "integrated gradients" : "saliency", which,
+      s.models.size() == 1 ? s.models[0] : fmt::format("the mean of {} models", s.models.size()),
+      s.score, score_text, fmt::join(written, ", "));
   if (drawn > 0)
     fmt::print("{} molecules drawn with their attributions -> {}\n", drawn,
                (out / "molecules").string());

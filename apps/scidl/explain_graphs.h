@@ -8,14 +8,17 @@
 // (NAME_edge_ground_truth.txt), the ROC-AUC of the attribution (evidence for the explained
 // class; signed, as the motif is evidence for and the rest against) against them per graph
 // (OUT/edge_auc.csv) and their mean. The graphs explained are the run's held-out ones when the
-// model sits in a run folder with validation_split.json, else all (or the first --limit).
+// model sits in a run folder with validation_split.json, else all (or the first --limit); an
+// ensemble's runs must have held out the same graphs.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace scidl::cli {
 
 struct GraphExplainSettings {
-  std::string model, data, method = "ig", rule = "gausslegendre", out;
+  std::vector<std::string> models;  // several: an ensemble, the mean of their outputs
+  std::string data, method = "ig", rule = "gausslegendre", out;
   std::string score = "logit";  // logit, log_probability or log_odds (classifiers)
   int steps = 50;
   int64_t limit = 0, target = 0;

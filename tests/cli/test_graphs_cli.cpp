@@ -3,6 +3,8 @@
 // does not fit the data is refused before anything is written.
 #include <fmt/format.h>
 
+#include <fstream>
+
 #include "../test_util.h"
 #include "../train/tu_toy.h"
 #include "scidl/data/csv.h"
@@ -11,6 +13,11 @@ namespace scidl::testing {
 namespace {
 
 const std::filesystem::path kRepo = std::filesystem::path(SCIDL_TEST_DATA) / ".." / "..";
+
+std::string file_text(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 TEST(GraphsCli, TheLecturesMutagenicityConfigTrainsOnATuSet) {
   TempDir dir("graphs_tu");
@@ -88,6 +95,67 @@ TEST(GraphsCli, Ba2MotifsAreGeneratedAndLearnt) {
 
   auto bad = run_cli("graphs generate --motifs ba3 --out " + (dir.path / "x").string());
   EXPECT_NE(bad.output.find("unknown motif set 'ba3'"), std::string::npos) << bad.output;
+}
+
+// An ensemble (deep ensembles): runs of other seeds on one split (data.split_seed) are explained
+// together as the mean of their outputs, so each attribution is the mean of the members' (IG is
+// linear in the function); runs that held out other graphs are refused.
+TEST(GraphsCli, AnEnsembleOfRunsOnOneSplitIsExplainedAsTheMeanOfItsModels) {
+  TempDir dir("graphs_ensemble");
+  const auto data = dir.path / "TOY";
+  std::filesystem::create_directories(data);
+  write_rings_and_paths(data, 40);
+  write_text(dir.path / "gnn.toml",
+             "[data]\nsource = \"tu\"\npath = \"TOY\"\nvalidation_split = 0.25\n[model]\n"
+             "inputs = 4\nlayers = [{ type = \"graphconv\", units = 8, activation = \"relu\" }, "
+             "{ type = \"global_add_pool\" }, { type = \"dense\", units = 2 }]\n"
+             "[training]\nepochs = 3\nloss = \"cross_entropy\"\n[output]\ndir = \"run\"\n");
+  const auto train = [&](const std::string& name, const std::string& options) {
+    auto r =
+        run_cli(fmt::format("train {} --set output.dir={} {}", (dir.path / "gnn.toml").string(),
+                            (dir.path / name).string(), options));
+    EXPECT_EQ(r.status, 0) << r.output;
+    return (dir.path / name / "best.scidl").string();
+  };
+  const auto a = train("a", "--set seed=1 --set data.split_seed=7");
+  const auto b = train("b", "--set seed=2 --set data.split_seed=7");
+  const auto c = train("c", "--set seed=3");
+  EXPECT_EQ(file_text(dir.path / "a" / "validation_split.json"),
+            file_text(dir.path / "b" / "validation_split.json"));
+  const auto explain = [&](const std::string& models, const std::string& out) {
+    return run_cli(fmt::format("explain {} --data {} --method ig --target 1 --out {}", models,
+                               data.string(), (dir.path / out).string()));
+  };
+  ASSERT_EQ(explain("--model " + a, "xa").status, 0);
+  ASSERT_EQ(explain("--model " + b, "xb").status, 0);
+  const auto both = explain("--model " + a + " --model " + b, "xab");
+  ASSERT_EQ(both.status, 0) << both.output;
+  EXPECT_NE(both.output.find("the run's 10 held-out graphs"), std::string::npos) << both.output;
+  EXPECT_NE(both.output.find("(the mean of 2 models, the logit of the class)"), std::string::npos)
+      << both.output;
+  const auto ea = data::read_csv(dir.path / "xa" / "edges.csv");
+  const auto eb = data::read_csv(dir.path / "xb" / "edges.csv");
+  const auto eab = data::read_csv(dir.path / "xab" / "edges.csv");
+  ASSERT_EQ(eab.rows, ea.rows);
+  ASSERT_GT(eab.rows, 0);
+  for (int64_t r = 0; r < eab.rows; ++r)
+    EXPECT_NEAR(eab.at(r, 3), 0.5 * (ea.at(r, 3) + eb.at(r, 3)),
+                1e-4 * (1 + std::abs(eab.at(r, 3))))
+        << "edge row " << r;
+
+  const auto mixed = explain("--model " + a + " --model " + c, "xac");
+  EXPECT_EQ(mixed.status, 1) << mixed.output;
+  EXPECT_NE(mixed.output.find("held out other graphs"), std::string::npos) << mixed.output;
+  EXPECT_NE(mixed.output.find("the same data.split_seed"), std::string::npos) << mixed.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "xac" / "edges.csv"));
+
+  auto negative =
+      run_cli(fmt::format("train {} --set data.split_seed=-1 --set output.dir={}",
+                          (dir.path / "gnn.toml").string(), (dir.path / "neg").string()));
+  EXPECT_NE(negative.status, 0);
+  EXPECT_NE(negative.output.find("data.split_seed"), std::string::npos) << negative.output;
+  EXPECT_NE(negative.output.find("must be 0 or more"), std::string::npos) << negative.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "neg"));
 }
 
 // A GIN model reads no edge weights: attributing its edges through a mask is refused, plainly.

@@ -40,6 +40,7 @@ groups = "g.csv"
 targets = "values"
 validation_split = 0.2
 split = "group"
+split_seed = 3
 augment = { flip = 0.5 }
 )";
 

@@ -123,6 +123,8 @@ const KeyTable& data_keys() {
              quoted(d.split),
              "hold out rows, or whole groups (data.groups or data.group_column)",
              {"row", "group"}},
+            {"split_seed", KeyType::Integer, "",
+             "the held-out share's seed (default: the run's seed); alike in an ensemble's runs"},
             {"validation", KeyType::String, "",
              "\"test\" (the source's test set), or a table file to validate on"},
         }};

@@ -345,8 +345,9 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
   data::Split split;
   const data::Dataset* val = nullptr;
   if (c.data.validation_split > 0) {
-    split = c.data.split == "group" ? data::split_by_group(all, c.data.validation_split, c.seed)
-                                    : data::split_by_row(all, c.data.validation_split, c.seed);
+    split = c.data.split == "group"
+                ? data::split_by_group(all, c.data.validation_split, c.split_seed())
+                : data::split_by_row(all, c.data.validation_split, c.split_seed());
     val = &split.validation;
   } else {
     split.train = all;
@@ -450,7 +451,7 @@ RunResult run_training(const RunConfig& config, const RunOptions& options) {
     write_run_config(dir, c, config_toml);
   if (!options.resume && c.data.validation_split > 0)
     write_validation_split(
-        dir, describe_validation_split(all, c.data.split, c.data.validation_split, c.seed));
+        dir, describe_validation_split(all, c.data.split, c.data.validation_split, c.split_seed()));
   for (auto& cb :
        make_callbacks(c.callbacks, dir, saved_spec, hparams_of(c, *model), val != nullptr))
     add(std::move(cb));

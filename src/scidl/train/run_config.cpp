@@ -202,6 +202,10 @@ RunConfig parse_run_config(io::ConfigDocument& doc, const std::filesystem::path&
   if (c.data.validation_split < 0 || c.data.validation_split >= 1)
     data->fail("validation_split", "must be in [0, 1)");
   c.data.split = data->choice("split", {"row", "group"}).value_or("row");
+  if (auto v = data->integer("split_seed")) {
+    if (*v < 0) data->fail("split_seed", fmt::format("must be 0 or more, got {}", *v));
+    c.data.split_seed = static_cast<uint64_t>(*v);
+  }
   // Only the generated oscillator data brings its own groups (one per trajectory).
   if (c.data.split == "group" && c.data.validation_split > 0 && c.data.groups.empty() &&
       c.data.group_column.empty() && c.data.source != "damped_oscillator")
@@ -408,6 +412,7 @@ nlohmann::json to_json(const RunConfig& c) {
   if (c.data.window > 0) j["data"]["window"] = c.data.window;
   if (c.data.window_target != "next") j["data"]["window_target"] = c.data.window_target;
   if (!c.data.group_column.empty()) j["data"]["group_column"] = c.data.group_column;
+  if (c.data.split_seed) j["data"]["split_seed"] = *c.data.split_seed;
   if (c.data.source == "tu") {
     j["data"]["path"] = c.data.graph_dir.string();
     j["data"]["name"] = c.data.graph_name;

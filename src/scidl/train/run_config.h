@@ -64,6 +64,9 @@ struct DataSpec {
   nlohmann::json augment;                    // e.g. { flip = 0.5, pad_crop = 2 }; null = none
   double validation_split = 0.1;
   std::string split = "row";
+  // The seed of the held-out share; unset: the run's seed. Runs of other seeds on one split
+  // (members of an ensemble) set it alike.
+  std::optional<uint64_t> split_seed;
   // "test": the source's test set is the validation data (no split); "table": validation_table;
   // empty: validation_split.
   std::string validation;
@@ -100,6 +103,7 @@ struct DistributedSpec {
 
 struct RunConfig {
   uint64_t seed = 0;
+  uint64_t split_seed() const { return data.split_seed.value_or(seed); }
   DataSpec data;
   nlohmann::json model;
   optim::OptimizerSpec optimizer;
