@@ -10,10 +10,12 @@ mask passed as edge weight, integrated gradients from the zero mask with 50 Gaus
 points, both directions of an edge summed. Prints the mean per-graph ROC-AUC of the signed
 attributions against the motif edges (all graphs, houses, 5-cycles) for three explained scores:
 the class logit, its log-probability (the tutorial's network ends in log_softmax) and its log-odds
-(for two classes the logit difference).
+(for two classes the logit difference). With --members K, K networks trained on the same split
+are explained together as the mean of their outputs.
 
   /work/venvs/torch2/bin/python tools/ba2motifs_ig_sweep.py --data BA2Motifs --seed 1 \
       [--layers 3 --width 32 --epochs 100 --edge-weights none|alpha|uniform|drop:P|...]
+      [--members 5]
 """
 import argparse
 import os
@@ -41,6 +43,9 @@ p.add_argument("--edge-weights", default="none",
                     "U(LO,1) per graph); mixup:P (mix:P with the label mixed toward uniform "
                     "by 1 - alpha)")
 p.add_argument("--seed", type=int, default=1)
+p.add_argument("--members", type=int, default=1,
+               help="an ensemble of this many networks (seeds SEED + 1000 k), explained as the "
+                    "mean of their outputs, as scidl explain --model A --model B ...")
 a = p.parse_args()
 torch.manual_seed(a.seed)
 np.random.seed(a.seed)
@@ -108,25 +113,41 @@ def training_weights(ids):
     return torch.cat([torch.full((s,), float(al)) for s, al in zip(sizes, alphas)]), alphas
 
 
-model = Net()
-optimizer = torch.optim.Adam(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
-for epoch in range(a.epochs):
-    model.train()
-    shuffled = np.random.permutation(train)
-    for i in range(0, len(shuffled), 64):
-        ids = shuffled[i: i + 64]
-        x, edge_index, batch = collate(ids)
-        weights, alphas = training_weights(ids)
-        out = model(x, edge_index, batch, weights, len(ids))
-        y = torch.tensor([graphs[g]["y"] for g in ids])
-        if a.edge_weights.startswith("mixup"):
-            soft = alphas[:, None] * F.one_hot(y, 2).float() + (1 - alphas[:, None]) * 0.5
-            loss = -(soft * out.log_softmax(1)).sum(1).mean()
-        else:
-            loss = F.cross_entropy(out, y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+def fit(member):
+    torch.manual_seed(a.seed + 1000 * member)
+    np.random.seed(a.seed + 1000 * member)
+    model = Net()
+    optimizer = torch.optim.Adam(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
+    for epoch in range(a.epochs):
+        model.train()
+        shuffled = np.random.permutation(train)
+        for i in range(0, len(shuffled), 64):
+            ids = shuffled[i: i + 64]
+            x, edge_index, batch = collate(ids)
+            weights, alphas = training_weights(ids)
+            out = model(x, edge_index, batch, weights, len(ids))
+            y = torch.tensor([graphs[g]["y"] for g in ids])
+            if a.edge_weights.startswith("mixup"):
+                soft = alphas[:, None] * F.one_hot(y, 2).float() + (1 - alphas[:, None]) * 0.5
+                loss = -(soft * out.log_softmax(1)).sum(1).mean()
+            else:
+                loss = F.cross_entropy(out, y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return model
+
+
+class Ensemble(torch.nn.Module):
+    def __init__(self, members):
+        super().__init__()
+        self.members = torch.nn.ModuleList(members)
+
+    def forward(self, *args):
+        return torch.stack([m(*args) for m in self.members]).mean(0)
+
+
+model = Ensemble([fit(k) for k in range(a.members)])
 model.eval()
 with torch.no_grad():
     x, edge_index, batch = collate(test)
