@@ -69,8 +69,10 @@ void backward_group(int64_t nr, const Layer& L, const float* wp, int64_t ldw,
       for (int j = 0; j < kSumVectors; ++j) {
         const int64_t c0 = c_begin + 16 * j;
         if (c0 >= out) break;
-        const F16 v =
-            activation_gradient16(L.act, mask_bits(out - c0), gr + c0, yr ? yr + c0 : nullptr);
+        const float* yc = yr ? yr + c0 : nullptr;
+        const F16 v = out - c0 >= 16
+                          ? activation_gradient16(L.act, gr + c0, yc)
+                          : activation_gradient16(L.act, mask_bits(out - c0), gr + c0, yc);
         store16(buf.gz + r * ldg + c0, v);
         sums[j] = sums[j] + v;
       }

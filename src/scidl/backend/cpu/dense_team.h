@@ -89,6 +89,16 @@ inline simd::F16 activation_gradient16(Activation act, simd::M16 m, const float*
   if (act == Activation::Relu) m = positive(m, load16(m, y));
   return load16(m, g);
 }
+// The same over 16 columns that all exist, by plain loads (cheaper than masked ones on AMD's Zen).
+inline simd::F16 activation_gradient16(Activation act, const float* g, const float* y) {
+  using namespace simd;
+  if (act == Activation::Tanh) {
+    const F16 yv = load16(y);
+    return load16(g) * fnmadd(yv, yv, set16(1));
+  }
+  if (act == Activation::Relu) return keep(positive(mask_bits(16), load16(y)), load16(g));
+  return load16(g);
+}
 
 // One element of the mean loss: its value, and its gradient (written to g) for a prediction p
 // against a target t; scale = 1 / (the elements the mean is over). The derivatives are the

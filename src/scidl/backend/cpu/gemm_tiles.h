@@ -76,19 +76,28 @@ struct Epilogue {
 
 // C[MR, <=kPanel] (=|+=) A[MR, K] . B[K, <=kPanel], B row k at b + k * ldb. The accumulators
 // never leave registers inside the K loop; with `accumulate` the tile starts from C's values.
+// kFull: every column of the panel exists, so C, the bias and y move by plain loads and stores
+// (AVX2's masked store, vmaskmovps, is microcoded on AMD's Zen: with it in every tile's
+// epilogue the AVX2 kernels ran at two thirds of the AVX-512 ones' rate on a Zen 4).
 template <int MR, int NV, AOrder kOrder, bool kFull>
 void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, ColumnMask m,
           float* c, int64_t ldc, bool accumulate, Epilogue e) {
+  const auto load = [&m](int j, const float* p) { return kFull ? load16(p) : load16(m.v[j], p); };
+  const auto store = [&m](int j, float* p, F16 v) {
+    if constexpr (kFull)
+      store16(p, v);
+    else
+      store16(p, m.v[j], v);
+  };
   F16 acc[MR][NV];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j)
-      acc[r][j] = accumulate ? load16(m.v[j], c + r * ldc + 16 * j) : zero16();
+    for (int j = 0; j < NV; ++j) acc[r][j] = accumulate ? load(j, c + r * ldc + 16 * j) : zero16();
   for (int64_t k = 0; k < K; ++k, b += ldb) {
     F16 bv[NV];
 #pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) bv[j] = kFull ? load16(b + 16 * j) : load16(m.v[j], b + 16 * j);
+    for (int j = 0; j < NV; ++j) bv[j] = load(j, b + 16 * j);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
       const F16 s = set16(kOrder == AOrder::ColMajor ? a[k * lda + r] : a[r * lda + k]);
@@ -98,7 +107,7 @@ void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, C
   }
   F16 bias[NV];
 #pragma GCC unroll 4
-  for (int j = 0; j < NV; ++j) bias[j] = e.bias ? load16(m.v[j], e.bias + 16 * j) : zero16();
+  for (int j = 0; j < NV; ++j) bias[j] = e.bias ? load(j, e.bias + 16 * j) : zero16();
   // Every product but the short-batch backward's: its store as it was before that one's
   // epilogue existed (with the extra branches in this loop, a batch-5000 step of the three-body
   // network measured 2-8% slower in 2 of 3 comparisons; as it is, level).
@@ -109,7 +118,7 @@ void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, C
       for (int j = 0; j < NV; ++j) {
         F16 v = acc[r][j] + (e.row_bias ? set16(e.row_bias[r]) : bias[j]);
         if (e.relu) v = relu(v);
-        store16(c + r * ldc + 16 * j, m.v[j], v);
+        store(j, c + r * ldc + 16 * j, v);
       }
     return;
   }
@@ -121,11 +130,11 @@ void tile(int64_t K, const float* a, int64_t lda, const float* b, int64_t ldb, C
       F16 v = acc[r][j] + (e.row_bias ? set16(e.row_bias[r]) : bias[j]);
       if (e.relu) v = relu(v);
       if (e.act_y) {
-        const F16 y = load16(m.v[j], e.act_y + r * ldc + 16 * j);
+        const F16 y = load(j, e.act_y + r * ldc + 16 * j);
         v = e.tanh ? v * fnmadd(y, y, set16(1)) : keep(positive(m.v[j], y), v);
       }
       if (e.row_sums) sum = sum + keep(m.v[j], v);
-      store16(c + r * ldc + 16 * j, m.v[j], v);
+      store(j, c + r * ldc + 16 * j, v);
     }
     if (e.row_sums) e.row_sums[r] += reduce_add(sum);
   }
@@ -172,7 +181,9 @@ inline TileFn tile_for(int64_t rows, int64_t cols) {
 // C[rows, cols] (=|+=) A[rows, K] . B[K, cols], then the epilogue. Blocked so that each
 // kDepth x kPanel block of B (16 KB) stays in L1 while every band of rows of the group uses
 // it; callers keep `rows` small enough (a few hundred) that A and C stay in L2 across blocks.
-constexpr int64_t kDepth = 64;
+// Narrower panels (AVX2's 16 columns) go deeper for the same 16 KB: fewer trips of C's tile
+// through the accumulators per product.
+constexpr int64_t kDepth = 16 * 1024 / (kPanel * int64_t(sizeof(float)));
 
 template <AOrder kOrder>
 inline void gemm_group(int64_t rows, int64_t cols, int64_t K, const float* a, int64_t lda,
