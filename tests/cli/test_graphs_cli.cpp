@@ -14,6 +14,17 @@ namespace {
 
 const std::filesystem::path kRepo = std::filesystem::path(SCIDL_TEST_DATA) / ".." / "..";
 
+// A run config over the toy TU set in dir/TOY: `first` (a graph layer), add pooling, Dense 2.
+void write_toy_config(const std::filesystem::path& path, const std::string& first,
+                      double validation_split, int epochs) {
+  write_text(path,
+             fmt::format("[data]\nsource = \"tu\"\npath = \"TOY\"\nvalidation_split = {}\n"
+                         "[model]\ninputs = 4\nlayers = [{}, {{ type = \"global_add_pool\" }}, "
+                         "{{ type = \"dense\", units = 2 }}]\n[training]\nepochs = {}\n"
+                         "loss = \"cross_entropy\"\n[output]\ndir = \"run\"\n",
+                         validation_split, first, epochs));
+}
+
 std::string file_text(const std::filesystem::path& p) {
   std::ifstream in(p);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -106,11 +117,8 @@ TEST(GraphsCli, AnEnsembleOfRunsOnOneSplitIsExplainedAsTheMeanOfItsModels) {
   const auto data = dir.path / "TOY";
   std::filesystem::create_directories(data);
   write_rings_and_paths(data, 40);
-  write_text(dir.path / "gnn.toml",
-             "[data]\nsource = \"tu\"\npath = \"TOY\"\nvalidation_split = 0.25\n[model]\n"
-             "inputs = 4\nlayers = [{ type = \"graphconv\", units = 8, activation = \"relu\" }, "
-             "{ type = \"global_add_pool\" }, { type = \"dense\", units = 2 }]\n"
-             "[training]\nepochs = 3\nloss = \"cross_entropy\"\n[output]\ndir = \"run\"\n");
+  write_toy_config(dir.path / "gnn.toml",
+                   "{ type = \"graphconv\", units = 8, activation = \"relu\" }", 0.25, 3);
   const auto train = [&](const std::string& name, const std::string& options) {
     auto r =
         run_cli(fmt::format("train {} --set output.dir={} {}", (dir.path / "gnn.toml").string(),
@@ -165,11 +173,10 @@ TEST(GraphsCli, EdgesOfAModelWithoutEdgeWeightsAreNotAttributed) {
   const auto data = dir.path / "TOY";
   std::filesystem::create_directories(data);
   write_rings_and_paths(data, 12);
-  write_text(dir.path / "gin.toml",
-             "[data]\nsource = \"tu\"\npath = \"TOY\"\nvalidation_split = 0\n[model]\ninputs = 4\n"
-             "layers = [{ type = \"ginconv\", nn = [{ type = \"dense\", units = 8, activation = "
-             "\"relu\" }] }, { type = \"global_add_pool\" }, { type = \"dense\", units = 2 }]\n"
-             "[training]\nepochs = 1\nloss = \"cross_entropy\"\n[output]\ndir = \"run\"\n");
+  write_toy_config(dir.path / "gin.toml",
+                   "{ type = \"ginconv\", nn = [{ type = \"dense\", units = 8, activation = "
+                   "\"relu\" }] }",
+                   0, 1);
   auto train = run_cli("train " + (dir.path / "gin.toml").string() +
                        " --set output.dir=" + (dir.path / "run").string());
   ASSERT_EQ(train.status, 0) << train.output;
