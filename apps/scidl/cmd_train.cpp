@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <thread>
@@ -191,10 +192,15 @@ SCIDL_COMMAND([](CLI::App& app) {
     scidl::train::RunResult result;
     try {
       result = scidl::train::run_training(config, options);
-    } catch (const scidl::dist::JobError&) {
-      // Every rank raised it: rank 0 says it, and they all end together.
-      if (communicator->rank() == 0) throw;
-      communicator.reset();  // MPI_Finalize, with rank 0's as its exception leaves this scope
+    } catch (const scidl::dist::JobError& e) {
+      // Every rank raised it: rank 0 says it, and they all end together. Rank 0 says it before
+      // MPI_Finalize: once the others pass it and exit 1, mpirun may end rank 0 at any moment.
+      if (!communicator) throw;
+      if (communicator->rank() == 0) {
+        fmt::print(stderr, "scidl: error: {}\n", e.what());
+        std::fflush(stderr);
+      }
+      communicator.reset();  // MPI_Finalize: every rank waits there for the others
       std::exit(1);
     } catch (const std::exception& e) {
       if (!communicator || communicator->size() == 1) throw;
