@@ -27,15 +27,20 @@ using namespace simd;
 // On an AMD Zen 4 (session 11), which issues a 512-bit FMA as two 256-bit halves, one a cycle,
 // this tile alone runs at 98% of that peak; 8 x 48, 12 x 32 and 16 x 16 tied with it, and
 // shapes with more full-width B loads per FMA (3 x 128, 4 x 96) lost 15-20%.
-// AVX2 has 16 ymm registers: 6 rows x 16 columns (12 accumulators, 2 B vectors and a
-// broadcast), the usual AVX2 SGEMM kernel's shape.
+// AVX2 has 16 ymm registers: 3 rows x 32 columns (12 accumulators, 3 B vectors held, the 4th
+// read by each row's FMA, and a broadcast: 9 loads to 12 FMAs). It took the three-body
+// network's batch-64 step 7% and its batch-5000 step 2% below the usual AVX2 SGEMM shape,
+// 6 x 16, on a Zen 4 held to AVX2: half as many panels, so half as many passes over A.
 // The portable copy (SSE2's 16 xmm registers): 2 x 16 (8 accumulators).
 // NEON has 32 q registers: 6 x 16 (24 accumulators, 4 B vectors and a broadcast), chosen by
 // register count alone (no aarch64 machine here to measure; qemu timings mean nothing).
 #if SCIDL_CPU_ISA_LEVEL == 2
 constexpr int kVectors = 4;
 constexpr int kTileRows = 6;
-#elif SCIDL_CPU_ISA_LEVEL == 1 || SCIDL_CPU_ISA_LEVEL == 3
+#elif SCIDL_CPU_ISA_LEVEL == 1
+constexpr int kVectors = 2;
+constexpr int kTileRows = 3;
+#elif SCIDL_CPU_ISA_LEVEL == 3
 constexpr int kVectors = 1;
 constexpr int kTileRows = 6;
 #else
@@ -173,6 +178,8 @@ inline TileFn tile_for(int64_t rows, int64_t cols) {
       default:
         return tile_of<kOrder, 4>(rows, cols);
     }
+  } else if constexpr (kVectors == 2) {
+    return vectors == 1 ? tile_of<kOrder, 1>(rows, cols) : tile_of<kOrder, 2>(rows, cols);
   } else {
     return tile_of<kOrder, 1>(rows, cols);
   }
@@ -181,8 +188,8 @@ inline TileFn tile_for(int64_t rows, int64_t cols) {
 // C[rows, cols] (=|+=) A[rows, K] . B[K, cols], then the epilogue. Blocked so that each
 // kDepth x kPanel block of B (16 KB) stays in L1 while every band of rows of the group uses
 // it; callers keep `rows` small enough (a few hundred) that A and C stay in L2 across blocks.
-// Narrower panels (AVX2's 16 columns) go deeper for the same 16 KB: fewer trips of C's tile
-// through the accumulators per product.
+// Narrower panels (AVX2's 32 columns, the portable copy's and NEON's 16) go deeper for the same
+// 16 KB: fewer trips of C's tile through the accumulators per product.
 constexpr int64_t kDepth = 16 * 1024 / (kPanel * int64_t(sizeof(float)));
 
 template <AOrder kOrder>
