@@ -56,8 +56,8 @@ void to_hwc(const float* src, const float* mask, int64_t channels, int64_t rows,
     const int64_t nc = std::min<int64_t>(16, channels - c0);
     for (int64_t p0 = 0; p0 < plane; p0 += 16) {
       const M16 in = mask_bits(plane - p0);
-      // 16 positions: plain loads, the mask applied after (AVX2's masked load, vmaskmovps,
-      // took a tenth of the CNN's training step on a Zen 4 held to AVX2).
+      // 16 positions: plain loads, the mask applied after (AVX2's masked loads, vmaskmovps,
+      // led the Winograd backward's own time in the CNN's training step, held to AVX2).
       const bool whole = plane - p0 >= 16;
       F16 v[16];
 #pragma GCC unroll 16
