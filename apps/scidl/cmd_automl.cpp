@@ -61,6 +61,7 @@ SCIDL_COMMAND([](CLI::App& app) {
   cmd->add_option(
       "--models", o.models,
       "fit only these models of the zoo: LinearModel, XGBoost, RandomForest, ExtraTrees, "
+      "ObliviousBoost, "
       "NeuralNetScidl, XGBoostLarge, NeuralNetScidl_Wide (repeatable)");
   cmd->add_option("--seed", o.seed, "seed of the splits and the models")
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 62))

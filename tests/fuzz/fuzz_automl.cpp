@@ -1,13 +1,15 @@
 // libFuzzer target: what scidl automl reads. The bytes as a table (every column typed, the
 // encoder learned from it and applied to it, the last column the target), as a predictor's
-// description (predictor.json, automl/predictor.h) and as an extra-trees model (.et.bin,
-// automl/extra_trees.h), which then predicts a row.
+// description (predictor.json, automl/predictor.h), and as an extra-trees model (.et.bin,
+// automl/extra_trees.h) and a boosted oblivious-trees model (.ob.bin, automl/oblivious_boost.h),
+// which then predict a row.
 #include <nlohmann/json.hpp>
 
 #include "fuzz_file.h"
 #include "scidl/automl/column_types.h"
 #include "scidl/automl/extra_trees.h"
 #include "scidl/automl/feature_encoder.h"
+#include "scidl/automl/oblivious_boost.h"
 #include "scidl/automl/predictor.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -16,6 +18,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto forest = ExtraTrees::parse(std::string(data, data + size), "fuzz.et.bin");
     const std::vector<float> row(size_t(forest.features()), 0.5f);
     forest.predict(row.data(), 1);
+  } catch (const std::runtime_error&) {
+  }
+  try {
+    const auto boosted = ObliviousBoost::parse(std::string(data, data + size), "fuzz.ob.bin");
+    const std::vector<float> row(size_t(boosted.features()), 0.5f);
+    boosted.predict(row.data(), 1);
   } catch (const std::runtime_error&) {
   }
   scidl::fuzz::on_file(data, size, ".csv", [&](const auto& path) {

@@ -1,9 +1,9 @@
 // The zoo, in the order models are fitted (fast ones first, so a short time limit still ends
 // with a model): a linear baseline, XGBoost with AutoGluon's settings, a random forest (XGBoost's
 // random-forest mode: 300 trees of one round on 63.2% of the rows, 80% of the columns per split,
-// as bootstrap samples hold), extremely randomised trees (as AutoGluon's ExtraTrees), a scidl
-// MLP, larger trees with a smaller learning rate (as AutoGluon's LightGBMLarge), and a wider,
-// deeper MLP.
+// as bootstrap samples hold), extremely randomised trees (as AutoGluon's ExtraTrees), boosted
+// oblivious trees with CatBoost's defaults (as AutoGluon's CatBoost), a scidl MLP, larger trees
+// with a smaller learning rate (as AutoGluon's LightGBMLarge), and a wider, deeper MLP.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -11,6 +11,7 @@
 
 #include "scidl/automl/extra_trees_model.h"
 #include "scidl/automl/neural_net_model.h"
+#include "scidl/automl/oblivious_boost_model.h"
 #include "scidl/automl/tabular_model.h"
 #include "scidl/automl/xgboost_model.h"
 #include "scidl/tensor/random.h"
@@ -32,6 +33,7 @@ std::vector<ModelPreset> model_zoo(Task) {
         {"lambda", 0.0},
         {"min_child_weight", 1}}},
       {"ExtraTrees", "extra_trees", {{"trees", 300}}},
+      {"ObliviousBoost", "oblivious_boost", nlohmann::json::object()},
       {"NeuralNetScidl",
        "neural_net",
        {{"hidden", 2}, {"width", 128}, {"dropout", 0.1}, {"lr", 1e-3}}},
@@ -86,29 +88,33 @@ std::unique_ptr<TabularModel> make_model(const ModelPreset& preset, Task task, i
     return std::make_unique<XGBoostModel>(preset.params, task, classes);
   if (preset.family == "extra_trees")
     return std::make_unique<ExtraTreesModel>(preset.params, task, classes);
-  throw std::invalid_argument(
-      fmt::format("model '{}': unknown family '{}' (neural_net, xgboost, extra_trees)", preset.name,
-                  preset.family));
+  if (preset.family == "oblivious_boost")
+    return std::make_unique<ObliviousBoostModel>(preset.params, task, classes);
+  throw std::invalid_argument(fmt::format(
+      "model '{}': unknown family '{}' (neural_net, xgboost, extra_trees, oblivious_boost)",
+      preset.name, preset.family));
 }
+
+namespace {
+
+template <typename Model>
+std::unique_ptr<TabularModel> loaded(const ModelPreset& preset, Task task, int64_t classes,
+                                     const std::filesystem::path& file) {
+  auto model = std::make_unique<Model>(preset.params, task, classes);
+  model->load(file);
+  return model;
+}
+
+}  // namespace
 
 std::unique_ptr<TabularModel> load_tabular_model(const ModelPreset& preset, Task task,
                                                  int64_t classes,
                                                  const std::filesystem::path& file) {
-  if (preset.family == "neural_net") {
-    auto model = std::make_unique<NeuralNetModel>(preset.params, task, classes);
-    model->load(file);
-    return model;
-  }
-  if (preset.family == "xgboost") {
-    auto model = std::make_unique<XGBoostModel>(preset.params, task, classes);
-    model->load(file);
-    return model;
-  }
-  if (preset.family == "extra_trees") {
-    auto model = std::make_unique<ExtraTreesModel>(preset.params, task, classes);
-    model->load(file);
-    return model;
-  }
+  if (preset.family == "neural_net") return loaded<NeuralNetModel>(preset, task, classes, file);
+  if (preset.family == "xgboost") return loaded<XGBoostModel>(preset, task, classes, file);
+  if (preset.family == "extra_trees") return loaded<ExtraTreesModel>(preset, task, classes, file);
+  if (preset.family == "oblivious_boost")
+    return loaded<ObliviousBoostModel>(preset, task, classes, file);
   return make_model(preset, task, classes);  // throws, naming the family
 }
 

@@ -1,0 +1,383 @@
+#include "scidl/automl/oblivious_boost.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "scidl/io/file_io.h"
+#include "scidl/tensor/random.h"
+
+namespace scidl::automl {
+namespace {
+
+constexpr char kMagic[8] = {'S', 'C', 'I', 'D', 'L', 'O', 'B', '1'};
+constexpr int64_t kMaxDepth = 16;
+
+uint64_t mix(uint64_t z) {  // splitmix64's finaliser
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// A nearly standard normal draw keyed by a hash (the sum of four 16-bit uniforms, centred and
+// scaled to unit variance): cheap enough for every candidate split of every level, and the same
+// whichever thread scores the candidate.
+double hashed_normal(uint64_t key) {
+  const uint64_t h = mix(key);
+  double s = 0;
+  for (int i = 0; i < 4; ++i) s += double((h >> (16 * i)) & 0xFFFF) * (1.0 / 65536.0);
+  return (s - 2.0) * std::sqrt(3.0);
+}
+
+// At most `count` borders of one feature's training values: the midpoints between neighbouring
+// distinct values, or, when there are more, those above the values at `count` evenly spaced ranks.
+std::vector<float> choose_borders(std::vector<float> v, int count) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](float a) { return std::isnan(a); }), v.end());
+  std::sort(v.begin(), v.end());
+  std::vector<float> distinct(v);
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::vector<float> borders;
+  auto midpoint_above = [&](float a) {
+    const auto next = std::upper_bound(distinct.begin(), distinct.end(), a);
+    if (next != distinct.end()) borders.push_back(float((double(a) + double(*next)) / 2));
+  };
+  if (distinct.size() <= size_t(count) + 1) {
+    for (size_t i = 0; i + 1 < distinct.size(); ++i) midpoint_above(distinct[i]);
+  } else {
+    for (int q = 1; q <= count; ++q)
+      midpoint_above(v[size_t(q) * (v.size() - 1) / size_t(count + 1)]);
+  }
+  std::sort(borders.begin(), borders.end());
+  borders.erase(std::unique(borders.begin(), borders.end()), borders.end());
+  return borders;
+}
+
+// Column-major bin indices: how many of the feature's borders lie below each row's value.
+std::vector<std::vector<uint8_t>> to_bins(const float* x, int64_t n, int64_t features,
+                                          const std::vector<std::vector<float>>& borders) {
+  std::vector<std::vector<uint8_t>> bins(static_cast<size_t>(features),
+                                         std::vector<uint8_t>(static_cast<size_t>(n)));
+  for (int64_t j = 0; j < features; ++j) {
+    const auto& b = borders[size_t(j)];
+    for (int64_t i = 0; i < n; ++i)
+      bins[size_t(j)][size_t(i)] =
+          uint8_t(std::lower_bound(b.begin(), b.end(), x[i * features + j]) - b.begin());
+  }
+  return bins;
+}
+
+// The leaf of each row under `tree`, from the rows' bins.
+void leaves_of(const ObliviousBoost::Tree& tree, const std::vector<int32_t>& border_index,
+               const std::vector<std::vector<uint8_t>>& bins, std::vector<int32_t>& leaf) {
+  std::fill(leaf.begin(), leaf.end(), 0);
+  for (size_t d = 0; d < tree.feature.size(); ++d) {
+    const auto& b = bins[size_t(tree.feature[d])];
+    for (size_t i = 0; i < leaf.size(); ++i) leaf[i] = 2 * leaf[i] + (b[i] > border_index[d]);
+  }
+}
+
+void softmax(double* z, int64_t k) {
+  const double top = *std::max_element(z, z + k);
+  double sum = 0;
+  for (int64_t c = 0; c < k; ++c) sum += z[c] = std::exp(z[c] - top);
+  for (int64_t c = 0; c < k; ++c) z[c] /= sum;
+}
+
+// The validation loss of raw scores f [n, outputs]: RMSE, or the mean log-loss.
+double loss(const std::vector<double>& f, const double* y, int64_t n, int64_t outputs) {
+  double s = 0;
+  std::vector<double> p(static_cast<size_t>(outputs));
+  for (int64_t i = 0; i < n; ++i) {
+    if (outputs == 1) {
+      s += (f[size_t(i)] - y[i]) * (f[size_t(i)] - y[i]);
+      continue;
+    }
+    std::copy_n(f.begin() + i * outputs, outputs, p.begin());
+    softmax(p.data(), outputs);
+    s -= std::log(std::max(p[size_t(y[i])], 1e-15));
+  }
+  return outputs == 1 ? std::sqrt(s / double(n)) : s / double(n);
+}
+
+template <typename T>
+void put(std::string& out, const T* data, size_t count) {
+  out.append(reinterpret_cast<const char*>(data), count * sizeof(T));
+}
+
+}  // namespace
+
+ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int64_t n,
+                                           const float* xv, const double* yv, int64_t nv,
+                                           const ObliviousBoostOptions& o,
+                                           const std::function<bool()>& stop) {
+  if (n < 1 || features_ < 1 || outputs_ < 1)
+    throw std::invalid_argument(fmt::format(
+        "oblivious boosting: {} rows, {} features: need at least one of each", n, features_));
+  if (o.depth < 1 || o.depth > kMaxDepth || o.borders < 1 || o.borders > 255 ||
+      !(o.learning_rate > 0) || !(o.l2 >= 0) || !(o.random_strength >= 0) ||
+      !(o.bagging_temperature >= 0) || o.rounds < 1 || o.patience < 1)
+    throw std::invalid_argument(fmt::format(
+        "oblivious boosting: depth {} (1-{}), borders {} (1-255), learning rate {} (> 0), l2 {}, "
+        "random strength {}, bagging temperature {} (>= 0), rounds {}, patience {} (>= 1)",
+        o.depth, kMaxDepth, o.borders, o.learning_rate, o.l2, o.random_strength,
+        o.bagging_temperature, o.rounds, o.patience));
+  const int64_t k = outputs_, f_count = features_;
+  const bool classify = k > 1;
+  for (int64_t i = 0; i < n; ++i)
+    if (classify && !(y[i] >= 0 && y[i] < double(k)))
+      throw std::invalid_argument(fmt::format("oblivious boosting: class {} of row {}", y[i], i));
+
+  std::vector<std::vector<float>> borders(static_cast<size_t>(f_count));
+  std::vector<float> column(static_cast<size_t>(n));
+  for (int64_t j = 0; j < f_count; ++j) {
+    for (int64_t i = 0; i < n; ++i) column[size_t(i)] = x[i * f_count + j];
+    borders[size_t(j)] = choose_borders(column, o.borders);
+  }
+  const auto bins = to_bins(x, n, f_count, borders);
+  const auto bins_v = to_bins(xv, nv, f_count, borders);
+
+  base_.assign(size_t(k), 0.0);
+  if (classify) {
+    std::vector<double> count(static_cast<size_t>(k),
+                              1.0);  // one made-up row per class keeps logs finite
+    for (int64_t i = 0; i < n; ++i) count[size_t(y[i])] += 1;
+    for (int64_t c = 0; c < k; ++c) base_[size_t(c)] = std::log(count[size_t(c)] / double(n + k));
+  } else {
+    for (int64_t i = 0; i < n; ++i) base_[0] += y[i] / double(n);
+  }
+  std::vector<double> f(static_cast<size_t>(n * k)), fv(static_cast<size_t>(nv * k));
+  for (int64_t i = 0; i < n; ++i) std::copy(base_.begin(), base_.end(), f.begin() + i * k);
+  for (int64_t i = 0; i < nv; ++i) std::copy(base_.begin(), base_.end(), fv.begin() + i * k);
+  trees_.clear();
+
+  Generator gen(o.seed);
+  std::vector<double> gh(static_cast<size_t>(n * 2 * k));  // per row and output: w g, w h
+  std::vector<int32_t> leaf(static_cast<size_t>(n)), leaf_v(static_cast<size_t>(nv));
+  std::vector<double> p(static_cast<size_t>(k));
+  // Per feature, reused by every level: [leaf, bin, output, (w g, w h)] sums and border scores.
+  std::vector<std::vector<double>> hists(static_cast<size_t>(f_count)),
+      scores(static_cast<size_t>(f_count));
+  for (int64_t j = 0; j < f_count; ++j) {
+    const size_t cells = borders[size_t(j)].size() + 1;
+    hists[size_t(j)].resize((size_t(1) << (o.depth - 1)) * cells * size_t(2 * k));
+    scores[size_t(j)].resize(cells - 1);
+  }
+  Fitted fitted;
+  double best_loss = INFINITY;
+  for (int round = 0; round < o.rounds; ++round) {
+    // Gradients and Hessians of the loss at f, weighted by this round's bootstrap.
+    double weight_sum = 0, g2_sum = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const double u = gen.next_double();
+      const double w =
+          o.bagging_temperature > 0 ? std::pow(-std::log1p(-u), o.bagging_temperature) : 1.0;
+      weight_sum += w;
+      std::copy_n(f.begin() + i * k, k, p.begin());
+      if (classify) softmax(p.data(), k);
+      for (int64_t c = 0; c < k; ++c) {
+        const double g = classify ? p[size_t(c)] - double(c == int64_t(y[i])) : p[0] - y[i];
+        const double h = classify ? std::max(p[size_t(c)] * (1 - p[size_t(c)]), 1e-16) : 1.0;
+        gh[size_t((i * k + c) * 2)] = w * g;
+        gh[size_t((i * k + c) * 2 + 1)] = w * h;
+        g2_sum += w * g * g;
+      }
+    }
+    // CatBoost's fading noise: strength x gradient RMS x n e^(-round lr) / (1 + n e^(-round lr)).
+    const double noise = o.random_strength * std::sqrt(g2_sum / weight_sum) /
+                         (1 + std::exp(double(round) * o.learning_rate - std::log(double(n))));
+
+    Tree tree;
+    std::vector<int32_t> border_index;
+    std::fill(leaf.begin(), leaf.end(), 0);
+    for (int d = 0; d < o.depth; ++d) {
+      const int64_t leaves = int64_t{1} << d;
+      std::vector<double> best_score(static_cast<size_t>(f_count), -INFINITY);
+      std::vector<int32_t> best_border(static_cast<size_t>(f_count), -1);
+#pragma omp parallel for schedule(dynamic, 1) if (n * f_count > 100000)
+      for (int64_t j = 0; j < f_count; ++j) {
+        const int64_t nb = int64_t(borders[size_t(j)].size()), cells = nb + 1;
+        if (nb == 0) continue;
+        std::vector<double>& hist = hists[size_t(j)];
+        std::vector<double>& score = scores[size_t(j)];
+        std::fill_n(hist.begin(), leaves * cells * 2 * k, 0.0);
+        std::fill(score.begin(), score.end(), 0.0);
+        const auto& b = bins[size_t(j)];
+        for (int64_t i = 0; i < n; ++i) {
+          double* h = &hist[size_t((leaf[size_t(i)] * cells + b[size_t(i)]) * 2 * k)];
+          const double* src = &gh[size_t(i * 2 * k)];
+          for (int64_t c = 0; c < 2 * k; ++c) h[c] += src[c];
+        }
+        std::vector<double> total(static_cast<size_t>(2 * k)), left(static_cast<size_t>(2 * k));
+        for (int64_t l = 0; l < leaves; ++l) {
+          const double* h = &hist[size_t(l * cells * 2 * k)];
+          std::fill(total.begin(), total.end(), 0.0);
+          for (int64_t cell = 0; cell < cells; ++cell)
+            for (int64_t c = 0; c < 2 * k; ++c) total[size_t(c)] += h[cell * 2 * k + c];
+          std::fill(left.begin(), left.end(), 0.0);
+          for (int64_t border = 0; border < nb; ++border) {
+            double s = 0;
+            for (int64_t c = 0; c < k; ++c) {
+              double& gl = left[size_t(2 * c)];
+              double& hl = left[size_t(2 * c + 1)];
+              gl += h[border * 2 * k + 2 * c];
+              hl += h[border * 2 * k + 2 * c + 1];
+              const double gr = total[size_t(2 * c)] - gl, hr = total[size_t(2 * c + 1)] - hl;
+              s += gl * gl / (hl + o.l2 + 1e-300) + gr * gr / (hr + o.l2 + 1e-300);
+            }
+            score[size_t(border)] += s;
+          }
+        }
+        for (int64_t border = 0; border < nb; ++border) {
+          const uint64_t key =
+              ((o.seed * 0x9E3779B97F4A7C15ull + uint64_t(round)) * 64 + uint64_t(d)) *
+                  0x100000001B3ull +
+              uint64_t(j) * 256 + uint64_t(border);
+          const double s = score[size_t(border)] / weight_sum + noise * hashed_normal(key);
+          if (s > best_score[size_t(j)])
+            best_score[size_t(j)] = s, best_border[size_t(j)] = int32_t(border);
+        }
+      }
+      int64_t pick = -1;
+      for (int64_t j = 0; j < f_count; ++j)
+        if (best_border[size_t(j)] >= 0 &&
+            (pick < 0 || best_score[size_t(j)] > best_score[size_t(pick)]))
+          pick = j;
+      if (pick < 0) break;  // no feature varies: the tree is one leaf
+      const int32_t border = best_border[size_t(pick)];
+      tree.feature.push_back(int32_t(pick));
+      tree.threshold.push_back(borders[size_t(pick)][size_t(border)]);
+      border_index.push_back(border);
+      const auto& b = bins[size_t(pick)];
+      for (int64_t i = 0; i < n; ++i)
+        leaf[size_t(i)] = 2 * leaf[size_t(i)] + (b[size_t(i)] > border);
+    }
+
+    // Leaves: a Newton step per output, shrunk by l2 and the learning rate.
+    const int64_t leaves = int64_t{1} << tree.feature.size();
+    std::vector<double> sums(static_cast<size_t>(leaves * 2 * k), 0.0);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t c = 0; c < 2 * k; ++c)
+        sums[size_t(leaf[size_t(i)] * 2 * k + c)] += gh[size_t(i * 2 * k + c)];
+    tree.value.resize(size_t(leaves * k));
+    for (int64_t l = 0; l < leaves; ++l)
+      for (int64_t c = 0; c < k; ++c) {
+        const double g = sums[size_t((l * k + c) * 2)], h = sums[size_t((l * k + c) * 2 + 1)];
+        tree.value[size_t(l * k + c)] = h + o.l2 > 0 ? -o.learning_rate * g / (h + o.l2) : 0.0;
+      }
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t c = 0; c < k; ++c)
+        f[size_t(i * k + c)] += tree.value[size_t(leaf[size_t(i)] * k + c)];
+    trees_.push_back(std::move(tree));
+    fitted.rounds_grown = round + 1;
+
+    if (nv > 0) {
+      leaves_of(trees_.back(), border_index, bins_v, leaf_v);
+      for (int64_t i = 0; i < nv; ++i)
+        for (int64_t c = 0; c < k; ++c)
+          fv[size_t(i * k + c)] += trees_.back().value[size_t(leaf_v[size_t(i)] * k + c)];
+      const double l = loss(fv, yv, nv, k);
+      if (l < best_loss) best_loss = l, fitted.best_rounds = round + 1;
+      if (round + 1 - fitted.best_rounds >= o.patience) break;
+    } else {
+      fitted.best_rounds = round + 1;
+    }
+    if (round + 1 < o.rounds && stop && stop()) {
+      fitted.stopped = true;
+      break;
+    }
+  }
+  trees_.resize(size_t(fitted.best_rounds));
+  return fitted;
+}
+
+std::vector<double> ObliviousBoost::predict(const float* x, int64_t n) const {
+  const int64_t k = outputs_;
+  std::vector<double> out(static_cast<size_t>(n * k));
+#pragma omp parallel for schedule(static) if (n * int64_t(trees_.size()) > 100000)
+  for (int64_t i = 0; i < n; ++i) {
+    double* o = &out[size_t(i * k)];
+    std::copy(base_.begin(), base_.end(), o);
+    const float* row = x + i * features_;
+    for (const Tree& t : trees_) {
+      size_t l = 0;
+      for (size_t d = 0; d < t.feature.size(); ++d)
+        l = 2 * l + size_t(row[t.feature[d]] > t.threshold[d]);
+      for (int64_t c = 0; c < k; ++c) o[c] += t.value[l * size_t(k) + size_t(c)];
+    }
+    if (k > 1) softmax(o, k);
+  }
+  return out;
+}
+
+void ObliviousBoost::write(const std::filesystem::path& file) const {
+  std::string out(kMagic, sizeof kMagic);
+  const int64_t header[3] = {features_, outputs_, int64_t(trees_.size())};
+  put(out, header, 3);
+  put(out, base_.data(), base_.size());
+  for (const Tree& t : trees_) {
+    const int64_t depth = int64_t(t.feature.size());
+    put(out, &depth, 1);
+    put(out, t.feature.data(), t.feature.size());
+    put(out, t.threshold.data(), t.threshold.size());
+    put(out, t.value.data(), t.value.size());
+  }
+  io::write_file_atomically(file, out);
+}
+
+ObliviousBoost ObliviousBoost::read(const std::filesystem::path& file) {
+  const std::vector<char> bytes = io::read_file_bytes(file);
+  return parse(std::string(bytes.begin(), bytes.end()), file.string());
+}
+
+ObliviousBoost ObliviousBoost::parse(const std::string& bytes, const std::string& name) {
+  size_t at = 0;
+  auto bad = [&](const std::string& what) {
+    return std::runtime_error(fmt::format(
+        "{}: not a scidl oblivious-boosting model ({} at byte {}); fit it again", name, what, at));
+  };
+  auto take = [&](void* into, size_t size, const char* what) {
+    if (bytes.size() - at < size) throw bad(fmt::format("the file ends inside {}", what));
+    std::memcpy(into, bytes.data() + at, size);
+    at += size;
+  };
+  char magic[8];
+  take(magic, 8, "the header");
+  if (std::memcmp(magic, kMagic, 8) != 0) throw bad("no SCIDLOB1 header");
+  int64_t header[3];
+  take(header, sizeof header, "the header");
+  const auto [features, outputs, trees] = header;
+  if (features < 1 || features > (int64_t{1} << 24) || outputs < 1 || outputs > 100000 ||
+      trees < 0 || trees > 1000000)
+    throw bad(fmt::format("{} features, {} outputs, {} trees", features, outputs, trees));
+  ObliviousBoost model(features, outputs);
+  model.base_.resize(size_t(outputs));
+  take(model.base_.data(), 8 * size_t(outputs), "the base scores");
+  for (int64_t t = 0; t < trees; ++t) {
+    int64_t depth = 0;
+    take(&depth, sizeof depth, "a tree's depth");
+    // Per level a feature and a threshold (8 bytes), then 2^depth leaves of `outputs` doubles.
+    if (depth < 0 || depth > kMaxDepth ||
+        8 * size_t(depth) + ((8 * size_t(outputs)) << depth) > bytes.size() - at)
+      throw bad(fmt::format("tree {} claims depth {}; {} bytes are left for it", t, depth,
+                            bytes.size() - at));
+    Tree tree;
+    tree.feature.resize(size_t(depth));
+    tree.threshold.resize(size_t(depth));
+    tree.value.resize(size_t(outputs) << depth);
+    take(tree.feature.data(), 4 * size_t(depth), "a tree");
+    take(tree.threshold.data(), 4 * size_t(depth), "a tree");
+    take(tree.value.data(), 8 * tree.value.size(), "a tree");
+    for (int64_t d = 0; d < depth; ++d)
+      if (tree.feature[size_t(d)] < 0 || tree.feature[size_t(d)] >= features)
+        throw bad(fmt::format("tree {} level {}: feature {} of {}", t, d, tree.feature[size_t(d)],
+                              features));
+    model.trees_.push_back(std::move(tree));
+  }
+  if (at != bytes.size()) throw bad(fmt::format("{} bytes after the last tree", bytes.size() - at));
+  return model;
+}
+
+}  // namespace scidl::automl
