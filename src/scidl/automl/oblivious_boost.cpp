@@ -154,39 +154,41 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
   trees_.clear();
 
   Generator gen(o.seed);
-  std::vector<double> gh(static_cast<size_t>(n * 2 * k));  // per row and output: w g, w h
+  std::vector<double> gh(static_cast<size_t>(n * 2 * k));  // per row and output: g, h
+  std::vector<double> weight(static_cast<size_t>(n));
   std::vector<int32_t> leaf(static_cast<size_t>(n)), leaf_v(static_cast<size_t>(nv));
   std::vector<double> p(static_cast<size_t>(k));
-  // Per feature, reused by every level: [leaf, bin, output, (w g, w h)] sums and border scores.
+  // Per feature, reused by every level: [leaf, bin, output, (w g, w h)] sums, and per border the
+  // cosine score's numerator and denominator.
   std::vector<std::vector<double>> hists(static_cast<size_t>(f_count)),
       scores(static_cast<size_t>(f_count));
   for (int64_t j = 0; j < f_count; ++j) {
     const size_t cells = borders[size_t(j)].size() + 1;
     hists[size_t(j)].resize((size_t(1) << (o.depth - 1)) * cells * size_t(2 * k));
-    scores[size_t(j)].resize(cells - 1);
+    scores[size_t(j)].resize(2 * (cells - 1));
   }
   Fitted fitted;
   double best_loss = INFINITY;
   for (int round = 0; round < o.rounds; ++round) {
-    // Gradients and Hessians of the loss at f, weighted by this round's bootstrap.
-    double weight_sum = 0, g2_sum = 0;
+    // Gradients and Hessians of the loss at f, and this round's bootstrap weights, which weigh
+    // the split search only: as CatBoost's, the leaves take every row as it is.
+    double g2_sum = 0;  // for the noise's scale
     for (int64_t i = 0; i < n; ++i) {
       const double u = gen.next_double();
-      const double w =
+      weight[size_t(i)] =
           o.bagging_temperature > 0 ? std::pow(-std::log1p(-u), o.bagging_temperature) : 1.0;
-      weight_sum += w;
       std::copy_n(f.begin() + i * k, k, p.begin());
       if (classify) softmax(p.data(), k);
       for (int64_t c = 0; c < k; ++c) {
         const double g = classify ? p[size_t(c)] - double(c == int64_t(y[i])) : p[0] - y[i];
         const double h = classify ? std::max(p[size_t(c)] * (1 - p[size_t(c)]), 1e-16) : 1.0;
-        gh[size_t((i * k + c) * 2)] = w * g;
-        gh[size_t((i * k + c) * 2 + 1)] = w * h;
-        g2_sum += w * g * g;
+        gh[size_t((i * k + c) * 2)] = g;
+        gh[size_t((i * k + c) * 2 + 1)] = h;
+        g2_sum += g * g;
       }
     }
     // CatBoost's fading noise: strength x gradient RMS x n e^(-round lr) / (1 + n e^(-round lr)).
-    const double noise = o.random_strength * std::sqrt(g2_sum / weight_sum) /
+    const double noise = o.random_strength * std::sqrt(g2_sum / double(n)) /
                          (1 + std::exp(double(round) * o.learning_rate - std::log(double(n))));
 
     Tree tree;
@@ -208,7 +210,8 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
         for (int64_t i = 0; i < n; ++i) {
           double* h = &hist[size_t((leaf[size_t(i)] * cells + b[size_t(i)]) * 2 * k)];
           const double* src = &gh[size_t(i * 2 * k)];
-          for (int64_t c = 0; c < 2 * k; ++c) h[c] += src[c];
+          const double w = weight[size_t(i)];
+          for (int64_t c = 0; c < 2 * k; ++c) h[c] += w * src[c];
         }
         std::vector<double> total(static_cast<size_t>(2 * k)), left(static_cast<size_t>(2 * k));
         for (int64_t l = 0; l < leaves; ++l) {
@@ -218,16 +221,17 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
             for (int64_t c = 0; c < 2 * k; ++c) total[size_t(c)] += h[cell * 2 * k + c];
           std::fill(left.begin(), left.end(), 0.0);
           for (int64_t border = 0; border < nb; ++border) {
-            double s = 0;
             for (int64_t c = 0; c < k; ++c) {
               double& gl = left[size_t(2 * c)];
               double& hl = left[size_t(2 * c + 1)];
               gl += h[border * 2 * k + 2 * c];
               hl += h[border * 2 * k + 2 * c + 1];
               const double gr = total[size_t(2 * c)] - gl, hr = total[size_t(2 * c + 1)] - hl;
-              s += gl * gl / (hl + o.l2 + 1e-300) + gr * gr / (hr + o.l2 + 1e-300);
+              const double al = hl + o.l2 > 0 ? gl / (hl + o.l2) : 0.0;
+              const double ar = hr + o.l2 > 0 ? gr / (hr + o.l2) : 0.0;
+              score[size_t(2 * border)] += al * gl + ar * gr;
+              score[size_t(2 * border + 1)] += al * al * hl + ar * ar * hr;
             }
-            score[size_t(border)] += s;
           }
         }
         for (int64_t border = 0; border < nb; ++border) {
@@ -235,7 +239,9 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
               ((o.seed * 0x9E3779B97F4A7C15ull + uint64_t(round)) * 64 + uint64_t(d)) *
                   0x100000001B3ull +
               uint64_t(j) * 256 + uint64_t(border);
-          const double s = score[size_t(border)] / weight_sum + noise * hashed_normal(key);
+          // CatBoost's Cosine score: how well the split's leaf values line up with the gradients.
+          const double num = score[size_t(2 * border)], den = score[size_t(2 * border + 1)];
+          const double s = (den > 0 ? num / std::sqrt(den) : 0.0) + noise * hashed_normal(key);
           if (s > best_score[size_t(j)])
             best_score[size_t(j)] = s, best_border[size_t(j)] = int32_t(border);
         }

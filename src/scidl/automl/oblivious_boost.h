@@ -2,10 +2,12 @@
 // (Prokhorenkova et al. 2018): every level of a tree splits all its nodes on the same feature and
 // border, so a tree of depth d is d comparisons and 2^d leaves. As CatBoost's plain boosting:
 // features are quantised once to at most `borders` borders; each round draws Bayesian-bootstrap
-// weights (w = (-log u)^bagging_temperature); each level takes the split with the largest
-// Newton gain summed over the leaves (sum of G^2 / (H + l2)) plus Gaussian noise whose spread is
-// random_strength times the gradients' RMS, fading as the model grows (CatBoost's
-// random_strength); leaves take a Newton step shrunk by l2 and the learning rate. Regression
+// weights (w = (-log u)^bagging_temperature); each level takes the split with the best Cosine
+// score, CatBoost's default (with the leaves' values a = G / (H + l2) summed over the leaves and
+// outputs, sum(a G) / sqrt(sum(a^2 H)): how well the split's values line up with the gradients),
+// plus Gaussian noise whose spread is random_strength times the gradients' RMS, fading as the
+// model grows (CatBoost's random_strength); leaves take a Newton step shrunk by l2 and the
+// learning rate. Regression
 // boosts squared error; classification boosts softmax cross-entropy, one value per class and
 // leaf. The rounds stop early on validation rows (RMSE, or log-loss) and keep the best.
 #pragma once
