@@ -2,7 +2,8 @@
 // automl/feature_encoder.h) with a validation set for early stopping, stopped at a deadline
 // with what it has learned so far, and saved to and loaded from one file in the predictor's
 // folder. Families: "neural_net" (a scidl network; the linear baseline is one without hidden
-// layers) and "xgboost" (gradient-boosted trees, or a random forest, through XGBoost's C API).
+// layers), "xgboost" (gradient-boosted trees, or a random forest, through XGBoost's C API),
+// "extra_trees" (extremely randomised trees) and "oblivious_boost" (CatBoost's boosted trees).
 #pragma once
 #include <atomic>
 #include <chrono>
