@@ -167,6 +167,13 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
     hists[size_t(j)].resize((size_t(1) << (o.depth - 1)) * cells * size_t(2 * k));
     scores[size_t(j)].resize(2 * (cells - 1));
   }
+  // The key of a split's noise: the same draw whichever thread scores it.
+  auto noise_key = [&](int round, int level, int64_t feature, int64_t border) {
+    return ((o.seed * 0x9E3779B97F4A7C15ull + uint64_t(round)) * 64 + uint64_t(level)) *
+               0x100000001B3ull +
+           uint64_t(feature) * 256 + uint64_t(border);
+  };
+  constexpr int64_t kFeatureDraw = 255;  // no border has this index (at most 255 borders: 0-254)
   Fitted fitted;
   double best_loss = INFINITY;
   for (int round = 0; round < o.rounds; ++round) {
@@ -234,23 +241,29 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
             }
           }
         }
+        // As CatBoost's: each border's score plus noise picks the feature's border; the
+        // feature keeps that border's score without its noise, and the features are compared
+        // with a fresh draw each (a feature of 254 borders would otherwise win on the largest
+        // of 254 noises).
+        double best_instance = -INFINITY;
         for (int64_t border = 0; border < nb; ++border) {
-          const uint64_t key =
-              ((o.seed * 0x9E3779B97F4A7C15ull + uint64_t(round)) * 64 + uint64_t(d)) *
-                  0x100000001B3ull +
-              uint64_t(j) * 256 + uint64_t(border);
           // CatBoost's Cosine score: how well the split's leaf values line up with the gradients.
           const double num = score[size_t(2 * border)], den = score[size_t(2 * border + 1)];
-          const double s = (den > 0 ? num / std::sqrt(den) : 0.0) + noise * hashed_normal(key);
-          if (s > best_score[size_t(j)])
-            best_score[size_t(j)] = s, best_border[size_t(j)] = int32_t(border);
+          const double value = den > 0 ? num / std::sqrt(den) : 0.0;
+          const double instance = value + noise * hashed_normal(noise_key(round, d, j, border));
+          if (instance > best_instance)
+            best_instance = instance, best_score[size_t(j)] = value,
+            best_border[size_t(j)] = int32_t(border);
         }
       }
       int64_t pick = -1;
-      for (int64_t j = 0; j < f_count; ++j)
-        if (best_border[size_t(j)] >= 0 &&
-            (pick < 0 || best_score[size_t(j)] > best_score[size_t(pick)]))
-          pick = j;
+      double pick_instance = -INFINITY;
+      for (int64_t j = 0; j < f_count; ++j) {
+        if (best_border[size_t(j)] < 0) continue;
+        const double instance =
+            best_score[size_t(j)] + noise * hashed_normal(noise_key(round, d, j, kFeatureDraw));
+        if (pick < 0 || instance > pick_instance) pick = j, pick_instance = instance;
+      }
       if (pick < 0) break;  // no feature varies: the tree is one leaf
       const int32_t border = best_border[size_t(pick)];
       tree.feature.push_back(int32_t(pick));
