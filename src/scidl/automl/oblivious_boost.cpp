@@ -79,15 +79,28 @@ void leaves_of(const ObliviousBoost::Tree& tree, const std::vector<int32_t>& bor
   }
 }
 
-void softmax(double* z, int64_t k) {
-  const double top = *std::max_element(z, z + k);
-  double sum = 0;
-  for (int64_t c = 0; c < k; ++c) sum += z[c] = std::exp(z[c] - top);
-  for (int64_t c = 0; c < k; ++c) z[c] /= sum;
+// Raw scores per row: the value (1 output), the log-odds of class 1 (2 classes, as CatBoost's
+// Logloss), or one per class.
+int64_t scores_per_row(int64_t outputs) { return outputs == 2 ? 1 : outputs; }
+
+// A row's raw scores z as its outputs: the value, or the class probabilities.
+void to_outputs(const double* z, int64_t outputs, double* out) {
+  if (outputs == 1) {
+    out[0] = z[0];
+  } else if (outputs == 2) {
+    out[1] = 1 / (1 + std::exp(-z[0]));
+    out[0] = 1 - out[1];
+  } else {
+    const double top = *std::max_element(z, z + outputs);
+    double sum = 0;
+    for (int64_t c = 0; c < outputs; ++c) sum += out[c] = std::exp(z[c] - top);
+    for (int64_t c = 0; c < outputs; ++c) out[c] /= sum;
+  }
 }
 
-// The validation loss of raw scores f [n, outputs]: RMSE, or the mean log-loss.
+// The validation loss of raw scores f: RMSE, or the mean log-loss.
 double loss(const std::vector<double>& f, const double* y, int64_t n, int64_t outputs) {
+  const int64_t k = scores_per_row(outputs);
   double s = 0;
   std::vector<double> p(static_cast<size_t>(outputs));
   for (int64_t i = 0; i < n; ++i) {
@@ -95,8 +108,7 @@ double loss(const std::vector<double>& f, const double* y, int64_t n, int64_t ou
       s += (f[size_t(i)] - y[i]) * (f[size_t(i)] - y[i]);
       continue;
     }
-    std::copy_n(f.begin() + i * outputs, outputs, p.begin());
-    softmax(p.data(), outputs);
+    to_outputs(&f[size_t(i * k)], outputs, p.data());
     s -= std::log(std::max(p[size_t(y[i])], 1e-15));
   }
   return outputs == 1 ? std::sqrt(s / double(n)) : s / double(n);
@@ -124,10 +136,10 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
         "random strength {}, bagging temperature {} (>= 0), rounds {}, patience {} (>= 1)",
         o.depth, kMaxDepth, o.borders, o.learning_rate, o.l2, o.random_strength,
         o.bagging_temperature, o.rounds, o.patience));
-  const int64_t k = outputs_, f_count = features_;
-  const bool classify = k > 1;
+  const int64_t k = scores_per_row(outputs_), f_count = features_;
+  const bool classify = outputs_ > 1;
   for (int64_t i = 0; i < n; ++i)
-    if (classify && !(y[i] >= 0 && y[i] < double(k)))
+    if (classify && !(y[i] >= 0 && y[i] < double(outputs_)))
       throw std::invalid_argument(fmt::format("oblivious boosting: class {} of row {}", y[i], i));
 
   std::vector<std::vector<float>> borders(static_cast<size_t>(f_count));
@@ -141,10 +153,14 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
 
   base_.assign(size_t(k), 0.0);
   if (classify) {
-    std::vector<double> count(static_cast<size_t>(k),
-                              1.0);  // one made-up row per class keeps logs finite
+    // The log of the class frequencies (for two classes, the log-odds, as CatBoost's
+    // boost_from_average); half a row stands in for an absent class, keeping the logs finite.
+    std::vector<double> count(static_cast<size_t>(outputs_), 0.0);
     for (int64_t i = 0; i < n; ++i) count[size_t(y[i])] += 1;
-    for (int64_t c = 0; c < k; ++c) base_[size_t(c)] = std::log(count[size_t(c)] / double(n + k));
+    for (double& c : count) c = std::max(c, 0.5);
+    if (k == 1) base_[0] = std::log(count[1] / count[0]);
+    for (int64_t c = 0; k > 1 && c < k; ++c)
+      base_[size_t(c)] = std::log(count[size_t(c)] / double(n));
   } else {
     for (int64_t i = 0; i < n; ++i) base_[0] += y[i] / double(n);
   }
@@ -157,9 +173,10 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
   std::vector<double> gh(static_cast<size_t>(n * 2 * k));  // per row and output: g, h
   std::vector<double> weight(static_cast<size_t>(n));
   std::vector<int32_t> leaf(static_cast<size_t>(n)), leaf_v(static_cast<size_t>(nv));
-  std::vector<double> p(static_cast<size_t>(k));
-  // Per feature, reused by every level: [leaf, bin, output, (w g, w h)] sums, and per border the
-  // cosine score's numerator and denominator.
+  std::vector<double> p(static_cast<size_t>(outputs_));
+  // Per feature, reused by every level: [leaf, bin, output, (w g, w)] sums (CatBoost scores
+  // splits with the weights, not the Hessians), and per border the Cosine score's numerator
+  // and denominator.
   std::vector<std::vector<double>> hists(static_cast<size_t>(f_count)),
       scores(static_cast<size_t>(f_count));
   for (int64_t j = 0; j < f_count; ++j) {
@@ -175,7 +192,8 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
   };
   constexpr int64_t kFeatureDraw = 255;  // no border has this index (at most 255 borders: 0-254)
   Fitted fitted;
-  double best_loss = INFINITY;
+  double best_loss = INFINITY, tolerance = 0;
+  int last_gain = 0;  // the last round that beat the best loss by more than the tolerance
   for (int round = 0; round < o.rounds; ++round) {
     // Gradients and Hessians of the loss at f, and this round's bootstrap weights, which weigh
     // the split search only: as CatBoost's, the leaves take every row as it is.
@@ -184,11 +202,12 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
       const double u = gen.next_double();
       weight[size_t(i)] =
           o.bagging_temperature > 0 ? std::pow(-std::log1p(-u), o.bagging_temperature) : 1.0;
-      std::copy_n(f.begin() + i * k, k, p.begin());
-      if (classify) softmax(p.data(), k);
+      to_outputs(&f[size_t(i * k)], outputs_, p.data());
       for (int64_t c = 0; c < k; ++c) {
-        const double g = classify ? p[size_t(c)] - double(c == int64_t(y[i])) : p[0] - y[i];
-        const double h = classify ? std::max(p[size_t(c)] * (1 - p[size_t(c)]), 1e-16) : 1.0;
+        // For two classes the one score is class 1's log-odds: its p is p[1].
+        const int64_t cls = k == 1 && classify ? 1 : c;
+        const double g = classify ? p[size_t(cls)] - double(cls == int64_t(y[i])) : p[0] - y[i];
+        const double h = classify ? std::max(p[size_t(cls)] * (1 - p[size_t(cls)]), 1e-16) : 1.0;
         gh[size_t((i * k + c) * 2)] = g;
         gh[size_t((i * k + c) * 2 + 1)] = h;
         g2_sum += g * g;
@@ -218,7 +237,7 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
           double* h = &hist[size_t((leaf[size_t(i)] * cells + b[size_t(i)]) * 2 * k)];
           const double* src = &gh[size_t(i * 2 * k)];
           const double w = weight[size_t(i)];
-          for (int64_t c = 0; c < 2 * k; ++c) h[c] += w * src[c];
+          for (int64_t c = 0; c < k; ++c) h[2 * c] += w * src[2 * c], h[2 * c + 1] += w;
         }
         std::vector<double> total(static_cast<size_t>(2 * k)), left(static_cast<size_t>(2 * k));
         for (int64_t l = 0; l < leaves; ++l) {
@@ -297,9 +316,13 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
       for (int64_t i = 0; i < nv; ++i)
         for (int64_t c = 0; c < k; ++c)
           fv[size_t(i * k + c)] += trees_.back().value[size_t(leaf_v[size_t(i)] * k + c)];
-      const double l = loss(fv, yv, nv, k);
+      const double l = loss(fv, yv, nv, outputs_);
+      // Gains below 1e-4 of the first round's loss do not hold off the stop: on classes that
+      // separate, the log-loss falls for ever by ever smaller amounts.
+      if (round == 0) tolerance = 1e-4 * l;
+      if (l < best_loss - tolerance) last_gain = round + 1;
       if (l < best_loss) best_loss = l, fitted.best_rounds = round + 1;
-      if (round + 1 - fitted.best_rounds >= o.patience) break;
+      if (round + 1 - last_gain >= o.patience) break;
     } else {
       fitted.best_rounds = round + 1;
     }
@@ -313,20 +336,19 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
 }
 
 std::vector<double> ObliviousBoost::predict(const float* x, int64_t n) const {
-  const int64_t k = outputs_;
-  std::vector<double> out(static_cast<size_t>(n * k));
+  const int64_t k = scores_per_row(outputs_);
+  std::vector<double> out(static_cast<size_t>(n * outputs_));
 #pragma omp parallel for schedule(static) if (n * int64_t(trees_.size()) > 100000)
   for (int64_t i = 0; i < n; ++i) {
-    double* o = &out[size_t(i * k)];
-    std::copy(base_.begin(), base_.end(), o);
+    std::vector<double> z(base_);
     const float* row = x + i * features_;
     for (const Tree& t : trees_) {
       size_t l = 0;
       for (size_t d = 0; d < t.feature.size(); ++d)
         l = 2 * l + size_t(row[t.feature[d]] > t.threshold[d]);
-      for (int64_t c = 0; c < k; ++c) o[c] += t.value[l * size_t(k) + size_t(c)];
+      for (int64_t c = 0; c < k; ++c) z[size_t(c)] += t.value[l * size_t(k) + size_t(c)];
     }
-    if (k > 1) softmax(o, k);
+    to_outputs(z.data(), outputs_, &out[size_t(i * outputs_)]);
   }
   return out;
 }
@@ -372,20 +394,21 @@ ObliviousBoost ObliviousBoost::parse(const std::string& bytes, const std::string
       trees < 0 || trees > 1000000)
     throw bad(fmt::format("{} features, {} outputs, {} trees", features, outputs, trees));
   ObliviousBoost model(features, outputs);
-  model.base_.resize(size_t(outputs));
-  take(model.base_.data(), 8 * size_t(outputs), "the base scores");
+  const int64_t k = scores_per_row(outputs);
+  model.base_.resize(size_t(k));
+  take(model.base_.data(), 8 * size_t(k), "the base scores");
   for (int64_t t = 0; t < trees; ++t) {
     int64_t depth = 0;
     take(&depth, sizeof depth, "a tree's depth");
-    // Per level a feature and a threshold (8 bytes), then 2^depth leaves of `outputs` doubles.
+    // Per level a feature and a threshold (8 bytes), then 2^depth leaves of k doubles.
     if (depth < 0 || depth > kMaxDepth ||
-        8 * size_t(depth) + ((8 * size_t(outputs)) << depth) > bytes.size() - at)
+        8 * size_t(depth) + ((8 * size_t(k)) << depth) > bytes.size() - at)
       throw bad(fmt::format("tree {} claims depth {}; {} bytes are left for it", t, depth,
                             bytes.size() - at));
     Tree tree;
     tree.feature.resize(size_t(depth));
     tree.threshold.resize(size_t(depth));
-    tree.value.resize(size_t(outputs) << depth);
+    tree.value.resize(size_t(k) << depth);
     take(tree.feature.data(), 4 * size_t(depth), "a tree");
     take(tree.threshold.data(), 4 * size_t(depth), "a tree");
     take(tree.value.data(), 8 * tree.value.size(), "a tree");

@@ -3,13 +3,15 @@
 // border, so a tree of depth d is d comparisons and 2^d leaves. As CatBoost's plain boosting:
 // features are quantised once to at most `borders` borders; each round draws Bayesian-bootstrap
 // weights (w = (-log u)^bagging_temperature); each level takes the split with the best Cosine
-// score, CatBoost's default (with the leaves' values a = G / (H + l2) summed over the leaves and
-// outputs, sum(a G) / sqrt(sum(a^2 H)): how well the split's values line up with the gradients),
+// score, CatBoost's default (with the leaves' values a = G / (W + l2), W the rows' weights,
+// summed over leaves and outputs, sum(a G) / sqrt(sum(a^2 W)): how well the split's values line
+// up with the gradients),
 // plus Gaussian noise whose spread is random_strength times the gradients' RMS, fading as the
 // model grows (CatBoost's random_strength); leaves take a Newton step shrunk by l2 and the
-// learning rate. Regression
-// boosts squared error; classification boosts softmax cross-entropy, one value per class and
-// leaf. The rounds stop early on validation rows (RMSE, or log-loss) and keep the best.
+// learning rate. Regression boosts squared error; two classes boost the log-odds of class 1
+// (CatBoost's Logloss); more classes boost softmax cross-entropy with one value per class and
+// leaf (diagonal Newton steps). The rounds stop early on validation rows (RMSE, or log-loss) and
+// keep the best.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -27,7 +29,8 @@ struct ObliviousBoostOptions {
   double random_strength = 1.0;
   double bagging_temperature = 1.0;  // 0: every row weighs 1
   int rounds = 10000;
-  int patience = 300;  // rounds without a better validation loss before stopping
+  // Rounds without a validation loss better by 1e-4 of the first round's before stopping.
+  int patience = 300;
   uint64_t seed = 0;
 };
 
@@ -62,12 +65,12 @@ class ObliviousBoost {
   struct Tree {
     std::vector<int32_t> feature;  // per level
     std::vector<float> threshold;  // per level: the right side has x[feature] > threshold
-    std::vector<double> value;     // [2^levels, outputs]; a row's leaf reads its sides as bits
+    std::vector<double> value;     // [2^levels, k] (k = 1 for two classes); sides read as bits
   };
 
  private:
   int64_t features_ = 0, outputs_ = 1;
-  std::vector<double> base_;  // [outputs]: the mean, or the log of the class frequencies
+  std::vector<double> base_;  // the mean, the log-odds, or the log of the class frequencies
   std::vector<Tree> trees_;
 };
 
