@@ -182,7 +182,7 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
   for (int64_t j = 0; j < f_count; ++j) {
     const size_t cells = borders[size_t(j)].size() + 1;
     hists[size_t(j)].resize((size_t(1) << (o.depth - 1)) * cells * size_t(2 * k));
-    scores[size_t(j)].resize(2 * (cells - 1));
+    scores[size_t(j)].resize(2 * cells);  // one more: a run's end
   }
   // The key of a split's noise: the same draw whichever thread scores it.
   auto noise_key = [&](int round, int level, int64_t feature, int64_t border) {
@@ -224,6 +224,14 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
       const int64_t leaves = int64_t{1} << d;
       std::vector<double> best_score(static_cast<size_t>(f_count), -INFINITY);
       std::vector<int32_t> best_border(static_cast<size_t>(f_count), -1);
+      // Each leaf's sums, the same for every feature.
+      std::vector<double> leaf_totals(static_cast<size_t>(leaves * 2 * k), 0.0);
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t c = 0; c < k; ++c) {
+          leaf_totals[size_t((leaf[size_t(i)] * k + c) * 2)] +=
+              weight[size_t(i)] * gh[size_t((i * k + c) * 2)];
+          leaf_totals[size_t((leaf[size_t(i)] * k + c) * 2 + 1)] += weight[size_t(i)];
+        }
 #pragma omp parallel for schedule(dynamic, 1) if (n * f_count > 100000)
       for (int64_t j = 0; j < f_count; ++j) {
         const int64_t nb = int64_t(borders[size_t(j)].size()), cells = nb + 1;
@@ -239,27 +247,40 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
           const double w = weight[size_t(i)];
           for (int64_t c = 0; c < k; ++c) h[2 * c] += w * src[2 * c], h[2 * c + 1] += w;
         }
+        // A leaf's terms change only at borders after a cell that has rows: they are added to
+        // `score` as differences over runs of borders, summed once per feature afterwards (the
+        // deep levels' cells are mostly empty).
         std::vector<double> total(static_cast<size_t>(2 * k)), left(static_cast<size_t>(2 * k));
+        auto add_run = [&](int64_t from, int64_t to) {  // borders [from, to) at the current left
+          double num = 0, den = 0;
+          for (int64_t c = 0; c < k; ++c) {
+            const double gl = left[size_t(2 * c)], wl = left[size_t(2 * c + 1)];
+            const double gr = total[size_t(2 * c)] - gl, wr = total[size_t(2 * c + 1)] - wl;
+            const double al = wl + o.l2 > 0 ? gl / (wl + o.l2) : 0.0;
+            const double ar = wr + o.l2 > 0 ? gr / (wr + o.l2) : 0.0;
+            num += al * gl + ar * gr;
+            den += al * al * wl + ar * ar * wr;
+          }
+          score[size_t(2 * from)] += num, score[size_t(2 * from + 1)] += den;
+          score[size_t(2 * to)] -= num, score[size_t(2 * to + 1)] -= den;
+        };
         for (int64_t l = 0; l < leaves; ++l) {
           const double* h = &hist[size_t(l * cells * 2 * k)];
-          std::fill(total.begin(), total.end(), 0.0);
-          for (int64_t cell = 0; cell < cells; ++cell)
-            for (int64_t c = 0; c < 2 * k; ++c) total[size_t(c)] += h[cell * 2 * k + c];
+          std::copy_n(leaf_totals.begin() + l * 2 * k, 2 * k, total.begin());
           std::fill(left.begin(), left.end(), 0.0);
+          int64_t run = 0;
           for (int64_t border = 0; border < nb; ++border) {
-            for (int64_t c = 0; c < k; ++c) {
-              double& gl = left[size_t(2 * c)];
-              double& hl = left[size_t(2 * c + 1)];
-              gl += h[border * 2 * k + 2 * c];
-              hl += h[border * 2 * k + 2 * c + 1];
-              const double gr = total[size_t(2 * c)] - gl, hr = total[size_t(2 * c + 1)] - hl;
-              const double al = hl + o.l2 > 0 ? gl / (hl + o.l2) : 0.0;
-              const double ar = hr + o.l2 > 0 ? gr / (hr + o.l2) : 0.0;
-              score[size_t(2 * border)] += al * gl + ar * gr;
-              score[size_t(2 * border + 1)] += al * al * hl + ar * ar * hr;
-            }
+            const double* cell = &h[border * 2 * k];
+            if (cell[1] == 0) continue;  // no rows: the same split of this leaf as before
+            if (border > run) add_run(run, border);
+            for (int64_t c = 0; c < 2 * k; ++c) left[size_t(c)] += cell[c];
+            run = border;
           }
+          add_run(run, nb);
         }
+        for (int64_t border = 1; border < nb; ++border)
+          for (int64_t c = 0; c < 2; ++c)
+            score[size_t(2 * border + c)] += score[size_t(2 * border - 2 + c)];
         // As CatBoost's: each border's score plus noise picks the feature's border; the
         // feature keeps that border's score without its noise, and the features are compared
         // with a fresh draw each (a feature of 254 borders would otherwise win on the largest
