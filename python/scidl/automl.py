@@ -1,7 +1,7 @@
-"""AutoML on a table, as AutoGluon does it (scidl automl): a zoo of linear, scidl MLP and
-XGBoost models, a holdout (medium) or k-fold bagging (best), Caruana's greedy ensemble and a
-leaderboard. A table is a path (CSV or gretl .gdt) or columns as a dict of sequences (a pandas
-DataFrame converts with `dict(df)`)::
+"""AutoML on a table, as AutoGluon does it (scidl automl): a zoo of linear, scidl MLP, XGBoost,
+forest and CatBoost-style boosted models, a holdout (medium) or k-fold bagging (best), Caruana's
+greedy ensemble and a leaderboard. A table is a path (CSV or gretl .gdt) or columns as a dict of
+sequences (a pandas DataFrame converts with `dict(df)`)::
 
     predictor = scidl.automl.fit("bikes.csv", target="cnt", out="runs/bikes",
                                  exclude=["casual", "registered"], train_fraction=0.7)

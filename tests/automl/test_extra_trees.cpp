@@ -13,39 +13,10 @@
 #include "scidl/automl/extra_trees.h"
 #include "scidl/automl/tabular_model.h"
 #include "scidl/tensor/random.h"
+#include "tree_rows.h"
 
 using namespace scidl::automl;
-
-namespace {
-
-struct Rows {
-  std::vector<float> x;
-  std::vector<double> y;
-  int64_t n = 0, f = 0;
-};
-
-double uniform(scidl::Generator& g) { return double(g.next_u64() >> 11) * 0x1.0p-53; }
-
-// y = sin(3 x0) + x1 (x2 is noise the trees should learn to ignore), or its sign as a class.
-Rows smooth(int64_t n, uint64_t seed, bool classes = false) {
-  scidl::Generator g(seed);
-  Rows r{{}, {}, n, 3};
-  for (int64_t i = 0; i < n; ++i) {
-    const double a = uniform(g) * 2 - 1, b = uniform(g) * 2 - 1, c = uniform(g);
-    r.x.insert(r.x.end(), {float(a), float(b), float(c)});
-    const double v = std::sin(3 * a) + b;
-    r.y.push_back(classes ? double(v > 0) : v);
-  }
-  return r;
-}
-
-double rmse(const std::vector<double>& p, const std::vector<double>& y) {
-  double s = 0;
-  for (size_t i = 0; i < y.size(); ++i) s += (p[i] - y[i]) * (p[i] - y[i]);
-  return std::sqrt(s / double(y.size()));
-}
-
-}  // namespace
+using namespace tree_rows;
 
 TEST(ExtraTrees, GrownToPurityTheyReproduceTheirTrainingRows) {
   const Rows train = smooth(200, 1);

@@ -16,37 +16,12 @@
 #include "scidl/automl/oblivious_boost.h"
 #include "scidl/automl/tabular_model.h"
 #include "scidl/tensor/random.h"
+#include "tree_rows.h"
 
 using namespace scidl::automl;
+using namespace tree_rows;
 
 namespace {
-
-struct Rows {
-  std::vector<float> x;
-  std::vector<double> y;
-  int64_t n = 0, f = 0;
-};
-
-double uniform(scidl::Generator& g) { return double(g.next_u64() >> 11) * 0x1.0p-53; }
-
-// y = sin(3 x0) + x1 (x2 is noise), or its sign as a class.
-Rows smooth(int64_t n, uint64_t seed, bool classes = false) {
-  scidl::Generator g(seed);
-  Rows r{{}, {}, n, 3};
-  for (int64_t i = 0; i < n; ++i) {
-    const double a = uniform(g) * 2 - 1, b = uniform(g) * 2 - 1, c = uniform(g);
-    r.x.insert(r.x.end(), {float(a), float(b), float(c)});
-    const double v = std::sin(3 * a) + b;
-    r.y.push_back(classes ? double(v > 0) : v);
-  }
-  return r;
-}
-
-double rmse(const std::vector<double>& p, const std::vector<double>& y) {
-  double s = 0;
-  for (size_t i = 0; i < y.size(); ++i) s += (p[i] - y[i]) * (p[i] - y[i]);
-  return std::sqrt(s / double(y.size()));
-}
 
 ObliviousBoostOptions quick(int rounds) {
   ObliviousBoostOptions o;
@@ -54,10 +29,6 @@ ObliviousBoostOptions quick(int rounds) {
   o.learning_rate = 0.1;
   return o;
 }
-
-}  // namespace
-
-namespace {
 
 // Fits as CatBoost did for `fixture` (no noise, no bootstrap) and checks the test predictions:
 // values, or class-1 probabilities for `outputs` = 2.

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "scidl/automl/tree_file.h"
 #include "scidl/io/file_io.h"
 #include "scidl/tensor/random.h"
 
@@ -175,11 +176,6 @@ class Grower {
   ExtraTrees::Tree tree_;
 };
 
-template <typename T>
-void put(std::string& out, const T* data, size_t count) {
-  out.append(reinterpret_cast<const char*>(data), count * sizeof(T));
-}
-
 }  // namespace
 
 void ExtraTrees::fit(const float* x, const double* y, int64_t n, const ExtraTreesOptions& options,
@@ -232,15 +228,15 @@ std::vector<double> ExtraTrees::predict(const float* x, int64_t n) const {
 void ExtraTrees::write(const std::filesystem::path& file) const {
   std::string out(kMagic, sizeof kMagic);
   const int64_t header[3] = {features_, outputs_, int64_t(trees_.size())};
-  put(out, header, 3);
+  put_raw(out, header, 3);
   for (const Tree& t : trees_) {
     const int64_t nodes = int64_t(t.feature.size());
-    put(out, &nodes, 1);
-    put(out, t.feature.data(), t.feature.size());
-    put(out, t.threshold.data(), t.threshold.size());
-    put(out, t.left.data(), t.left.size());
-    put(out, t.right.data(), t.right.size());
-    put(out, t.value.data(), t.value.size());
+    put_raw(out, &nodes, 1);
+    put_raw(out, t.feature.data(), t.feature.size());
+    put_raw(out, t.threshold.data(), t.threshold.size());
+    put_raw(out, t.left.data(), t.left.size());
+    put_raw(out, t.right.data(), t.right.size());
+    put_raw(out, t.value.data(), t.value.size());
   }
   io::write_file_atomically(file, out);
 }
@@ -251,19 +247,10 @@ ExtraTrees ExtraTrees::read(const std::filesystem::path& file) {
 }
 
 ExtraTrees ExtraTrees::parse(const std::string& bytes, const std::string& name) {
-  size_t at = 0;
-  auto bad = [&](const std::string& what) {
-    return std::runtime_error(fmt::format(
-        "{}: not a scidl extra-trees model ({} at byte {}); fit it again", name, what, at));
-  };
-  auto take = [&](void* into, size_t size, const char* what) {
-    if (bytes.size() - at < size) throw bad(fmt::format("the file ends inside {}", what));
-    std::memcpy(into, bytes.data() + at, size);
-    at += size;
-  };
-  char magic[8];
-  take(magic, 8, "the header");
-  if (std::memcmp(magic, kMagic, 8) != 0) throw bad("no SCIDLET1 header");
+  RawReader in(bytes, name, "extra-trees model");
+  auto bad = [&](const std::string& what) { return in.bad(what); };
+  auto take = [&](void* into, size_t size, const char* what) { in.take(into, size, what); };
+  in.expect_magic(kMagic);
   int64_t header[3];
   take(header, sizeof header, "the header");
   const auto [features, outputs, trees] = header;
@@ -275,9 +262,9 @@ ExtraTrees ExtraTrees::parse(const std::string& bytes, const std::string& name) 
     int64_t nodes = 0;
     take(&nodes, sizeof nodes, "a tree's node count");
     const size_t per_node = 16 + 4 * size_t(outputs);
-    if (nodes < 1 || size_t(nodes) > (bytes.size() - at) / per_node)
-      throw bad(fmt::format("tree {} claims {} nodes; {} bytes are left for them", k, nodes,
-                            bytes.size() - at));
+    if (nodes < 1 || size_t(nodes) > in.left() / per_node)
+      throw bad(
+          fmt::format("tree {} claims {} nodes; {} bytes are left for them", k, nodes, in.left()));
     Tree t;
     t.feature.resize(size_t(nodes));
     t.threshold.resize(size_t(nodes));
@@ -297,7 +284,7 @@ ExtraTrees ExtraTrees::parse(const std::string& bytes, const std::string& name) 
     }
     forest.trees_.push_back(std::move(t));
   }
-  if (at != bytes.size()) throw bad(fmt::format("{} bytes after the last tree", bytes.size() - at));
+  in.expect_end();
   return forest;
 }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "scidl/automl/tree_file.h"
 #include "scidl/io/file_io.h"
 #include "scidl/tensor/random.h"
 
@@ -112,11 +113,6 @@ double loss(const std::vector<double>& f, const double* y, int64_t n, int64_t ou
     s -= std::log(std::max(p[size_t(y[i])], 1e-15));
   }
   return outputs == 1 ? std::sqrt(s / double(n)) : s / double(n);
-}
-
-template <typename T>
-void put(std::string& out, const T* data, size_t count) {
-  out.append(reinterpret_cast<const char*>(data), count * sizeof(T));
 }
 
 }  // namespace
@@ -377,14 +373,14 @@ std::vector<double> ObliviousBoost::predict(const float* x, int64_t n) const {
 void ObliviousBoost::write(const std::filesystem::path& file) const {
   std::string out(kMagic, sizeof kMagic);
   const int64_t header[3] = {features_, outputs_, int64_t(trees_.size())};
-  put(out, header, 3);
-  put(out, base_.data(), base_.size());
+  put_raw(out, header, 3);
+  put_raw(out, base_.data(), base_.size());
   for (const Tree& t : trees_) {
     const int64_t depth = int64_t(t.feature.size());
-    put(out, &depth, 1);
-    put(out, t.feature.data(), t.feature.size());
-    put(out, t.threshold.data(), t.threshold.size());
-    put(out, t.value.data(), t.value.size());
+    put_raw(out, &depth, 1);
+    put_raw(out, t.feature.data(), t.feature.size());
+    put_raw(out, t.threshold.data(), t.threshold.size());
+    put_raw(out, t.value.data(), t.value.size());
   }
   io::write_file_atomically(file, out);
 }
@@ -395,19 +391,10 @@ ObliviousBoost ObliviousBoost::read(const std::filesystem::path& file) {
 }
 
 ObliviousBoost ObliviousBoost::parse(const std::string& bytes, const std::string& name) {
-  size_t at = 0;
-  auto bad = [&](const std::string& what) {
-    return std::runtime_error(fmt::format(
-        "{}: not a scidl oblivious-boosting model ({} at byte {}); fit it again", name, what, at));
-  };
-  auto take = [&](void* into, size_t size, const char* what) {
-    if (bytes.size() - at < size) throw bad(fmt::format("the file ends inside {}", what));
-    std::memcpy(into, bytes.data() + at, size);
-    at += size;
-  };
-  char magic[8];
-  take(magic, 8, "the header");
-  if (std::memcmp(magic, kMagic, 8) != 0) throw bad("no SCIDLOB1 header");
+  RawReader in(bytes, name, "oblivious-boosting model");
+  auto bad = [&](const std::string& what) { return in.bad(what); };
+  auto take = [&](void* into, size_t size, const char* what) { in.take(into, size, what); };
+  in.expect_magic(kMagic);
   int64_t header[3];
   take(header, sizeof header, "the header");
   const auto [features, outputs, trees] = header;
@@ -423,9 +410,9 @@ ObliviousBoost ObliviousBoost::parse(const std::string& bytes, const std::string
     take(&depth, sizeof depth, "a tree's depth");
     // Per level a feature and a threshold (8 bytes), then 2^depth leaves of k doubles.
     if (depth < 0 || depth > kMaxDepth ||
-        8 * size_t(depth) + ((8 * size_t(k)) << depth) > bytes.size() - at)
-      throw bad(fmt::format("tree {} claims depth {}; {} bytes are left for it", t, depth,
-                            bytes.size() - at));
+        8 * size_t(depth) + ((8 * size_t(k)) << depth) > in.left())
+      throw bad(
+          fmt::format("tree {} claims depth {}; {} bytes are left for it", t, depth, in.left()));
     Tree tree;
     tree.feature.resize(size_t(depth));
     tree.threshold.resize(size_t(depth));
@@ -439,7 +426,7 @@ ObliviousBoost ObliviousBoost::parse(const std::string& bytes, const std::string
                               features));
     model.trees_.push_back(std::move(tree));
   }
-  if (at != bytes.size()) throw bad(fmt::format("{} bytes after the last tree", bytes.size() - at));
+  in.expect_end();
   return model;
 }
 
