@@ -115,6 +115,105 @@ double loss(const std::vector<double>& f, const double* y, int64_t n, int64_t ou
   return outputs == 1 ? std::sqrt(s / double(n)) : s / double(n);
 }
 
+// One round's rows as the split search reads them.
+struct RoundRows {
+  const std::vector<double>& gh;      // per row and score: g, h
+  const std::vector<double>& weight;  // this round's bootstrap weights
+  const std::vector<int32_t>& leaf;   // each row's leaf in the tree so far
+  int64_t k = 1;                      // scores per row
+};
+
+// The Cosine score's numerator and denominator of each of a feature's `nb` borders (score[2 b],
+// score[2 b + 1]; one more pair of room), summed over the tree's `leaves`. `leaf_totals` holds
+// each leaf's (w g, w) sums; `hist` is room for [leaf, bin, score, (w g, w)].
+void score_borders(const RoundRows& rows, const std::vector<uint8_t>& bins, int64_t nb,
+                   int64_t leaves, const std::vector<double>& leaf_totals, double l2,
+                   std::vector<double>& hist, std::vector<double>& score) {
+  const int64_t k = rows.k, cells = nb + 1, n = int64_t(bins.size());
+  std::fill_n(hist.begin(), leaves * cells * 2 * k, 0.0);
+  std::fill(score.begin(), score.end(), 0.0);
+  for (int64_t i = 0; i < n; ++i) {
+    double* h = &hist[size_t((rows.leaf[size_t(i)] * cells + bins[size_t(i)]) * 2 * k)];
+    const double* src = &rows.gh[size_t(i * 2 * k)];
+    const double w = rows.weight[size_t(i)];
+    for (int64_t c = 0; c < k; ++c) h[2 * c] += w * src[2 * c], h[2 * c + 1] += w;
+  }
+  // A leaf's terms change only at borders after a cell that has rows: they are added to `score`
+  // as differences over runs of borders, summed once afterwards (the deep levels' cells are
+  // mostly empty).
+  std::vector<double> total(static_cast<size_t>(2 * k)), left(static_cast<size_t>(2 * k));
+  auto add_run = [&](int64_t from, int64_t to) {  // borders [from, to) at the current left
+    double num = 0, den = 0;
+    for (int64_t c = 0; c < k; ++c) {
+      const double gl = left[size_t(2 * c)], wl = left[size_t(2 * c + 1)];
+      const double gr = total[size_t(2 * c)] - gl, wr = total[size_t(2 * c + 1)] - wl;
+      const double al = wl + l2 > 0 ? gl / (wl + l2) : 0.0;
+      const double ar = wr + l2 > 0 ? gr / (wr + l2) : 0.0;
+      num += al * gl + ar * gr;
+      den += al * al * wl + ar * ar * wr;
+    }
+    score[size_t(2 * from)] += num, score[size_t(2 * from + 1)] += den;
+    score[size_t(2 * to)] -= num, score[size_t(2 * to + 1)] -= den;
+  };
+  for (int64_t l = 0; l < leaves; ++l) {
+    const double* h = &hist[size_t(l * cells * 2 * k)];
+    std::copy_n(leaf_totals.begin() + l * 2 * k, 2 * k, total.begin());
+    std::fill(left.begin(), left.end(), 0.0);
+    int64_t run = 0;
+    for (int64_t border = 0; border < nb; ++border) {
+      const double* cell = &h[border * 2 * k];
+      if (cell[1] == 0) continue;  // no rows: the same split of this leaf as before
+      if (border > run) add_run(run, border);
+      for (int64_t c = 0; c < 2 * k; ++c) left[size_t(c)] += cell[c];
+      run = border;
+    }
+    add_run(run, nb);
+  }
+  for (int64_t border = 1; border < nb; ++border)
+    for (int64_t c = 0; c < 2; ++c)
+      score[size_t(2 * border + c)] += score[size_t(2 * border - 2 + c)];
+}
+
+// The gradient and Hessian of the loss at the raw scores f, per row and score, into gh; returns
+// the gradients' RMS (over rows, the scale of the split noise).
+double gradients(const std::vector<double>& f, const double* y, int64_t n, int64_t outputs,
+                 std::vector<double>& gh) {
+  const int64_t k = scores_per_row(outputs);
+  const bool classify = outputs > 1;
+  std::vector<double> p(static_cast<size_t>(outputs));
+  double g2_sum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    to_outputs(&f[size_t(i * k)], outputs, p.data());
+    for (int64_t c = 0; c < k; ++c) {
+      // For two classes the one score is class 1's log-odds: its p is p[1].
+      const int64_t cls = k == 1 && classify ? 1 : c;
+      const double g = classify ? p[size_t(cls)] - double(cls == int64_t(y[i])) : p[0] - y[i];
+      const double h = classify ? std::max(p[size_t(cls)] * (1 - p[size_t(cls)]), 1e-16) : 1.0;
+      gh[size_t((i * k + c) * 2)] = g;
+      gh[size_t((i * k + c) * 2 + 1)] = h;
+      g2_sum += g * g;
+    }
+  }
+  return std::sqrt(g2_sum / double(n));
+}
+
+// The leaves of `tree` (its levels chosen, rows.leaf each row's leaf): a Newton step per score,
+// -learning_rate G / (H + l2), from every row unweighted.
+void set_leaf_values(const RoundRows& rows, const ObliviousBoostOptions& o,
+                     ObliviousBoost::Tree& tree) {
+  const int64_t k = rows.k, leaves = int64_t{1} << tree.feature.size();
+  std::vector<double> sums(static_cast<size_t>(leaves * 2 * k), 0.0);
+  for (size_t i = 0; i < rows.leaf.size(); ++i)
+    for (int64_t c = 0; c < 2 * k; ++c)
+      sums[size_t(rows.leaf[i] * 2 * k + c)] += rows.gh[i * size_t(2 * k) + size_t(c)];
+  tree.value.resize(size_t(leaves * k));
+  for (int64_t l = 0; l < leaves; ++l)
+    for (int64_t c = 0; c < k; ++c) {
+      const double g = sums[size_t((l * k + c) * 2)], h = sums[size_t((l * k + c) * 2 + 1)];
+      tree.value[size_t(l * k + c)] = h + o.l2 > 0 ? -o.learning_rate * g / (h + o.l2) : 0.0;
+    }
+}
+
 }  // namespace
 
 ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int64_t n,
@@ -169,7 +268,6 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
   std::vector<double> gh(static_cast<size_t>(n * 2 * k));  // per row and output: g, h
   std::vector<double> weight(static_cast<size_t>(n));
   std::vector<int32_t> leaf(static_cast<size_t>(n)), leaf_v(static_cast<size_t>(nv));
-  std::vector<double> p(static_cast<size_t>(outputs_));
   // Per feature, reused by every level: [leaf, bin, output, (w g, w)] sums (CatBoost scores
   // splits with the weights, not the Hessians), and per border the Cosine score's numerator
   // and denominator.
@@ -191,26 +289,16 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
   double best_loss = INFINITY, tolerance = 0;
   int last_gain = 0;  // the last round that beat the best loss by more than the tolerance
   for (int round = 0; round < o.rounds; ++round) {
-    // Gradients and Hessians of the loss at f, and this round's bootstrap weights, which weigh
-    // the split search only: as CatBoost's, the leaves take every row as it is.
-    double g2_sum = 0;  // for the noise's scale
+    // This round's bootstrap weights weigh the split search only: as CatBoost's, the leaves
+    // take every row as it is.
     for (int64_t i = 0; i < n; ++i) {
       const double u = gen.next_double();
       weight[size_t(i)] =
           o.bagging_temperature > 0 ? std::pow(-std::log1p(-u), o.bagging_temperature) : 1.0;
-      to_outputs(&f[size_t(i * k)], outputs_, p.data());
-      for (int64_t c = 0; c < k; ++c) {
-        // For two classes the one score is class 1's log-odds: its p is p[1].
-        const int64_t cls = k == 1 && classify ? 1 : c;
-        const double g = classify ? p[size_t(cls)] - double(cls == int64_t(y[i])) : p[0] - y[i];
-        const double h = classify ? std::max(p[size_t(cls)] * (1 - p[size_t(cls)]), 1e-16) : 1.0;
-        gh[size_t((i * k + c) * 2)] = g;
-        gh[size_t((i * k + c) * 2 + 1)] = h;
-        g2_sum += g * g;
-      }
     }
+    const double g_rms = gradients(f, y, n, outputs_, gh);
     // CatBoost's fading noise: strength x gradient RMS x n e^(-round lr) / (1 + n e^(-round lr)).
-    const double noise = o.random_strength * std::sqrt(g2_sum / double(n)) /
+    const double noise = o.random_strength * g_rms /
                          (1 + std::exp(double(round) * o.learning_rate - std::log(double(n))));
 
     Tree tree;
@@ -230,53 +318,11 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
         }
 #pragma omp parallel for schedule(dynamic, 1) if (n * f_count > 100000)
       for (int64_t j = 0; j < f_count; ++j) {
-        const int64_t nb = int64_t(borders[size_t(j)].size()), cells = nb + 1;
+        const int64_t nb = int64_t(borders[size_t(j)].size());
         if (nb == 0) continue;
-        std::vector<double>& hist = hists[size_t(j)];
         std::vector<double>& score = scores[size_t(j)];
-        std::fill_n(hist.begin(), leaves * cells * 2 * k, 0.0);
-        std::fill(score.begin(), score.end(), 0.0);
-        const auto& b = bins[size_t(j)];
-        for (int64_t i = 0; i < n; ++i) {
-          double* h = &hist[size_t((leaf[size_t(i)] * cells + b[size_t(i)]) * 2 * k)];
-          const double* src = &gh[size_t(i * 2 * k)];
-          const double w = weight[size_t(i)];
-          for (int64_t c = 0; c < k; ++c) h[2 * c] += w * src[2 * c], h[2 * c + 1] += w;
-        }
-        // A leaf's terms change only at borders after a cell that has rows: they are added to
-        // `score` as differences over runs of borders, summed once per feature afterwards (the
-        // deep levels' cells are mostly empty).
-        std::vector<double> total(static_cast<size_t>(2 * k)), left(static_cast<size_t>(2 * k));
-        auto add_run = [&](int64_t from, int64_t to) {  // borders [from, to) at the current left
-          double num = 0, den = 0;
-          for (int64_t c = 0; c < k; ++c) {
-            const double gl = left[size_t(2 * c)], wl = left[size_t(2 * c + 1)];
-            const double gr = total[size_t(2 * c)] - gl, wr = total[size_t(2 * c + 1)] - wl;
-            const double al = wl + o.l2 > 0 ? gl / (wl + o.l2) : 0.0;
-            const double ar = wr + o.l2 > 0 ? gr / (wr + o.l2) : 0.0;
-            num += al * gl + ar * gr;
-            den += al * al * wl + ar * ar * wr;
-          }
-          score[size_t(2 * from)] += num, score[size_t(2 * from + 1)] += den;
-          score[size_t(2 * to)] -= num, score[size_t(2 * to + 1)] -= den;
-        };
-        for (int64_t l = 0; l < leaves; ++l) {
-          const double* h = &hist[size_t(l * cells * 2 * k)];
-          std::copy_n(leaf_totals.begin() + l * 2 * k, 2 * k, total.begin());
-          std::fill(left.begin(), left.end(), 0.0);
-          int64_t run = 0;
-          for (int64_t border = 0; border < nb; ++border) {
-            const double* cell = &h[border * 2 * k];
-            if (cell[1] == 0) continue;  // no rows: the same split of this leaf as before
-            if (border > run) add_run(run, border);
-            for (int64_t c = 0; c < 2 * k; ++c) left[size_t(c)] += cell[c];
-            run = border;
-          }
-          add_run(run, nb);
-        }
-        for (int64_t border = 1; border < nb; ++border)
-          for (int64_t c = 0; c < 2; ++c)
-            score[size_t(2 * border + c)] += score[size_t(2 * border - 2 + c)];
+        score_borders({gh, weight, leaf, k}, bins[size_t(j)], nb, leaves, leaf_totals, o.l2,
+                      hists[size_t(j)], score);
         // As CatBoost's: each border's score plus noise picks the feature's border; the
         // feature keeps that border's score without its noise, and the features are compared
         // with a fresh draw each (a feature of 254 borders would otherwise win on the largest
@@ -310,18 +356,7 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
         leaf[size_t(i)] = 2 * leaf[size_t(i)] + (b[size_t(i)] > border);
     }
 
-    // Leaves: a Newton step per output, shrunk by l2 and the learning rate.
-    const int64_t leaves = int64_t{1} << tree.feature.size();
-    std::vector<double> sums(static_cast<size_t>(leaves * 2 * k), 0.0);
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t c = 0; c < 2 * k; ++c)
-        sums[size_t(leaf[size_t(i)] * 2 * k + c)] += gh[size_t(i * 2 * k + c)];
-    tree.value.resize(size_t(leaves * k));
-    for (int64_t l = 0; l < leaves; ++l)
-      for (int64_t c = 0; c < k; ++c) {
-        const double g = sums[size_t((l * k + c) * 2)], h = sums[size_t((l * k + c) * 2 + 1)];
-        tree.value[size_t(l * k + c)] = h + o.l2 > 0 ? -o.learning_rate * g / (h + o.l2) : 0.0;
-      }
+    set_leaf_values({gh, weight, leaf, k}, o, tree);
     for (int64_t i = 0; i < n; ++i)
       for (int64_t c = 0; c < k; ++c)
         f[size_t(i * k + c)] += tree.value[size_t(leaf[size_t(i)] * k + c)];
