@@ -27,6 +27,7 @@ class RawReader {
   }
   void take(void* into, size_t size, const char* what) {
     if (left() < size) throw bad(fmt::format("the file ends inside {}", what));
+    if (size == 0) return;  // `into` may be an empty vector's null data(): no memcpy at all
     std::memcpy(into, bytes_.data() + at_, size);
     at_ += size;
   }
