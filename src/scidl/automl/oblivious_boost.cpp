@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "scidl/automl/eval_metric.h"
 #include "scidl/automl/tree_file.h"
 #include "scidl/io/file_io.h"
 #include "scidl/tensor/random.h"
@@ -99,20 +100,17 @@ void to_outputs(const double* z, int64_t outputs, double* out) {
   }
 }
 
-// The validation loss of raw scores f: RMSE, or the mean log-loss.
-double loss(const std::vector<double>& f, const double* y, int64_t n, int64_t outputs) {
+// The validation loss of raw scores f, as eval_metric.h scores it: RMSE, or the log-loss. `p`
+// is room for the outputs, reused from round to round.
+double loss(const std::vector<double>& f, const std::vector<double>& y, int64_t outputs,
+            Predictions& p) {
   const int64_t k = scores_per_row(outputs);
-  double s = 0;
-  std::vector<double> p(static_cast<size_t>(outputs));
-  for (int64_t i = 0; i < n; ++i) {
-    if (outputs == 1) {
-      s += (f[size_t(i)] - y[i]) * (f[size_t(i)] - y[i]);
-      continue;
-    }
-    to_outputs(&f[size_t(i * k)], outputs, p.data());
-    s -= std::log(std::max(p[size_t(y[i])], 1e-15));
-  }
-  return outputs == 1 ? std::sqrt(s / double(n)) : s / double(n);
+  p.rows = int64_t(y.size());
+  p.cols = outputs;
+  p.values.resize(size_t(p.rows * outputs));
+  for (int64_t i = 0; i < p.rows; ++i)
+    to_outputs(&f[size_t(i * k)], outputs, &p.values[size_t(i * outputs)]);
+  return metric_value(outputs == 1 ? "rmse" : "log_loss", p, y);
 }
 
 // One round's rows as the split search reads them.
@@ -285,6 +283,8 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
            uint64_t(feature) * 256 + uint64_t(border);
   };
   constexpr int64_t kFeatureDraw = 255;  // no border has this index (at most 255 borders: 0-254)
+  const std::vector<double> y_val(yv, yv + nv);
+  Predictions pv;  // the validation rows' outputs, for their loss
   Fitted fitted;
   double best_loss = INFINITY, tolerance = 0;
   int last_gain = 0;  // the last round that beat the best loss by more than the tolerance
@@ -368,7 +368,7 @@ ObliviousBoost::Fitted ObliviousBoost::fit(const float* x, const double* y, int6
       for (int64_t i = 0; i < nv; ++i)
         for (int64_t c = 0; c < k; ++c)
           fv[size_t(i * k + c)] += trees_.back().value[size_t(leaf_v[size_t(i)] * k + c)];
-      const double l = loss(fv, yv, nv, outputs_);
+      const double l = loss(fv, y_val, outputs_, pv);
       // Gains below 1e-4 of the first round's loss do not hold off the stop: on classes that
       // separate, the log-loss falls for ever by ever smaller amounts.
       if (round == 0) tolerance = 1e-4 * l;
