@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bench/run automl_bike [TIME_LIMIT] [PRESET] [SPLITS]: the lecture's AutoML case, daily bike
-# rentals (Debian gretl-data), cnt without casual and registered. Each of SPLITS (default 3)
+# rentals (Debian gretl-data), cnt without casual and registered. Each of SPLITS (default 10)
 # seeded 70/30 splits is written once (bench/peers/automl_bike.py split), so every side fits
 # and is tested on the same rows; figures are means over the splits (one split's test RMSE moves
-# by +-30 with the seed alone).
+# by +-30 with the seed alone, and two models' paired difference by about +-17, so three splits
+# could not tell a 6-point lead from noise; bench/RESULTS.md).
 #   scidl automl at the time limit (default 60 s, preset medium); XGBoost alone on scidl's own
 #   holdout (--models XGBoost, the same folds); AutoGluon at the same limit and preset where
 #   it imports (SCIDL_AUTOGLUON_PYTHON, default /work/venvs/autogluon/bin/python); XGBoost
@@ -16,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 limit=${1:-60}
 preset=${2:-medium}
-splits=${3:-3}
+splits=${3:-10}
 python=${SCIDL_TORCH_PYTHON:-/usr/bin/python3}
 ag_python=${SCIDL_AUTOGLUON_PYTHON:-/work/venvs/autogluon/bin/python}
 source bench/common.bash
@@ -77,4 +78,14 @@ scidl_best=$(best_model scidl_model | cut -d' ' -f1)
 ag_best=$(best_model autogluon_model | cut -d' ' -f1)
 echo "  per split: scidl ensemble $(per_split scidl_rmse), $scidl_best $(per_split "scidl_model:$scidl_best");" \
   "AutoGluon ensemble $(per_split autogluon_rmse), $ag_best $(per_split "autogluon_model:$ag_best")"
+# Paired differences over the splits, mean and its standard error: what the means above can tell.
+paired() {
+  awk -F= -v a="$1" -v b="$2" '$1 == a { x[na++] = $2 } $1 == b { y[nb++] = $2 }
+    END { n = na < nb ? na : nb; if (n < 2) { printf "n/a"; exit }
+          for (i = 0; i < n; i++) { d = x[i] - y[i]; s += d; q += d * d }
+          m = s / n; v = (q - n * m * m) / (n - 1); printf "%+.2f +- %.2f", m, sqrt(v / n) }' "$results"
+}
+echo "  paired, mean +- standard error over the splits: scidl ensemble - $scidl_best" \
+  "$(paired scidl_rmse "scidl_model:$scidl_best"); scidl ensemble - AutoGluon ensemble" \
+  "$(paired scidl_rmse autogluon_rmse)"
 if [[ -n ${SCIDL_BENCH_KEEP:-} ]]; then mkdir -p "$SCIDL_BENCH_KEEP" && cp -r "$out"/. "$SCIDL_BENCH_KEEP"; fi

@@ -16,7 +16,7 @@ namespace {
 struct AutomlArgs {
   scidl::automl::AutomlOptions options;
   std::string task, data, test, out;
-  bool quiet = false;
+  bool quiet = false, no_refit_full = false;
 };
 
 SCIDL_COMMAND([](CLI::App& app) {
@@ -50,6 +50,9 @@ SCIDL_COMMAND([](CLI::App& app) {
                   "best: repeat k-fold bagging up to this many times on new splits into folds "
                   "(default: 20 while the time limit allows, 1 without a limit)")
       ->check(CLI::Range(1, 100));
+  cmd->add_flag("--no-refit-full", a->no_refit_full,
+                "medium: keep each model as fitted beside the holdout, instead of fitting it "
+                "again on every row once the holdout has judged it (AutoGluon's refit_full)");
   auto* test =
       cmd->add_option("--test", a->test, "a table of the same columns to score every model on")
           ->check(CLI::ExistingFile);
@@ -76,6 +79,7 @@ SCIDL_COMMAND([](CLI::App& app) {
     o.test = a->test;
     o.out = a->out;
     o.verbose = !a->quiet;
+    o.refit_full = !a->no_refit_full;
     if (!a->task.empty())
       o.task = a->task == "regression" ? scidl::automl::Task::Regression
                                        : scidl::automl::Task::Classification;

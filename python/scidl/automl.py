@@ -42,15 +42,17 @@ class Predictor:
 
 def fit(data, target, out, *, task=None, metric="", time_limit=0.0, preset="medium", test=None,
         train_fraction=1.0, seed=0, exclude=(), models=(), overwrite=False, verbose=True,
-        bag_sets=0):
+        bag_sets=0, refit_full=True):
     """Fits the zoo to `data` and saves the predictor in `out`; returns it (see the module).
     `bag_sets` (preset "best"): the most k-fold bagging repeats, as `scidl automl --bag-sets`
-    (0: 20 while the time limit allows, 1 without a limit)."""
+    (0: 20 while the time limit allows, 1 without a limit). `refit_full` (preset "medium"):
+    each model fitted again on every row once the holdout has judged it (False: as
+    `scidl automl --no-refit-full`)."""
     result = _core.automl_fit(data if isinstance(data, dict) else str(data), target, str(out),
                               task, metric, float(time_limit), preset,
                               test if test is None or isinstance(test, dict) else str(test),
                               float(train_fraction), int(seed), list(exclude), list(models),
-                              overwrite, verbose, int(bag_sets))
+                              overwrite, verbose, int(bag_sets), bool(refit_full))
     return Predictor(out, result)
 
 

@@ -73,7 +73,7 @@ py::dict fit(py::handle data, const std::string& target, const std::string& out,
              std::optional<std::string> task, const std::string& metric, double time_limit,
              const std::string& preset, py::handle test, double train_fraction, uint64_t seed,
              std::vector<std::string> exclude, std::vector<std::string> models, bool overwrite,
-             bool verbose, int bag_sets) {
+             bool verbose, int bag_sets, bool refit_full) {
   automl::AutomlOptions o;
   const auto scratch =
       std::filesystem::temp_directory_path() / fmt::format("scidl-automl-{}", ::getpid());
@@ -100,6 +100,7 @@ py::dict fit(py::handle data, const std::string& target, const std::string& out,
     throw std::invalid_argument(
         fmt::format("bag_sets must be in [1, 100] (0: the default), got {}", bag_sets));
   o.bag_sets = bag_sets;
+  o.refit_full = refit_full;
   o.out = out;
   o.train_fraction = train_fraction;
   o.seed = seed;
@@ -134,7 +135,7 @@ void bind_automl(py::module_& m) {
         "time_limit"_a = 0.0, "preset"_a = "medium", "test"_a = py::none(),
         "train_fraction"_a = 1.0, "seed"_a = 0, "exclude"_a = std::vector<std::string>{},
         "models"_a = std::vector<std::string>{}, "overwrite"_a = false, "verbose"_a = true,
-        "bag_sets"_a = 0);
+        "bag_sets"_a = 0, "refit_full"_a = true);
 
   py::class_<automl::Predictor>(m, "AutomlPredictor")
       .def(py::init([](const std::string& dir) {

@@ -92,8 +92,11 @@ TEST(AutomlCommand, BikeRentalsMediumRanksTheZooAndTheEnsembleAndPredicts) {
   for (const char* file :
        {"predictor.json", "feature_importance.csv", "feature_importance.png",
         "plots/predicted_vs_true.svg", "plots/residuals.png", "test_metrics.csv",
-        "test_predictions.csv", "models/XGBoost/fold0.xgb.json", "models/LinearModel/fold0.scidl"})
+        "test_predictions.csv", "models/XGBoost/full.xgb.json", "models/LinearModel/full.scidl"})
     EXPECT_TRUE(std::filesystem::exists(out / file)) << file;
+  // Refitted on all 512 rows once the holdout judged them; the holdout fits are gone.
+  EXPECT_NE(r.output.find("refit on all 512 rows: "), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(out / "models/XGBoost/fold0.xgb.json"));
   EXPECT_NE(read_text(out / "feature_importance.csv").find("\ntemp,"), std::string::npos);
 
   const auto predicted = dir.path / "predicted.csv";
@@ -104,6 +107,17 @@ TEST(AutomlCommand, BikeRentalsMediumRanksTheZooAndTheEnsembleAndPredicts) {
   ASSERT_EQ(rows.size(), 732u);
   EXPECT_EQ(rows[0], "cnt");
   EXPECT_GT(std::stod(rows[200]), 0.0);
+}
+
+TEST(AutomlCommand, NoRefitFullKeepsTheHoldoutFits) {
+  TempDir dir("automl_no_refit");
+  const auto out = dir.path / "bike";
+  const auto r = run_cli("automl --data " + kBike + " --target cnt --exclude casual --exclude " +
+                         "registered --seed 1 --no-refit-full --out " + out.string() + kFast);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.find("refit on all"), std::string::npos) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(out / "models/XGBoost/fold0.xgb.json"));
+  EXPECT_FALSE(std::filesystem::exists(out / "models/XGBoost/full.xgb.json"));
 }
 
 TEST(AutomlCommand, BestPresetBagsKFoldsAndTypesDatesCategoriesAndRowNumbers) {

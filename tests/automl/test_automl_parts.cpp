@@ -145,8 +145,11 @@ TEST(AutomlFolds, BaggedModelsStopEarlyOnATenthOfTheirTrainingRowsNotOnTheirOutO
     for (int64_t r : f.stopping) EXPECT_EQ(out.count(r), 0u) << r;
     for (int64_t r : f.train) EXPECT_EQ(std::count(f.stopping.begin(), f.stopping.end(), r), 0);
   }
-  // A holdout split keeps every training row to fit on.
-  EXPECT_TRUE(plan_folds("medium", y, Task::Classification, 3).folds[0].stopping.empty());
+  // A holdout split holds a tenth back too (its models are refitted on every row).
+  const Fold holdout = plan_folds("medium", y, Task::Classification, 3).folds[0];
+  EXPECT_NEAR(double(holdout.validation.size()), 80, 1);
+  EXPECT_NEAR(double(holdout.stopping.size()), 32, 1);
+  EXPECT_EQ(holdout.train.size() + holdout.stopping.size() + holdout.validation.size(), 400u);
 }
 
 TEST(AutomlFolds, BaggingValidatesEachRowOnceAndStratifiesClasses) {
@@ -195,6 +198,37 @@ TEST(AutomlEnsemble, GreedySelectionWithReplacementKeepsTheBestPrefix) {
   EXPECT_EQ(e.weights, (std::vector<double>{0.5, 0.5, 0.0}));
   const auto blended = blend(models, e.weights);
   EXPECT_EQ(blended.values, (std::vector<double>{0, 0, 0, 0}));
+}
+
+TEST(AutomlEnsemble, BaggedSelectionSpreadsWeightOverModelsThatEachCancelAnother) {
+  const std::vector<double> y = {0, 0, 0, 0};
+  // A and B cancel, as do C and D: the plain selection takes A and B alone; each bag of two
+  // models takes both halves, so every model keeps some weight.
+  const std::vector<Predictions> models = {values({1, -1, 1, -1}), values({-1, 1, -1, 1}),
+                                           values({1, 1, -1, -1}), values({-1, -1, 1, 1})};
+  EXPECT_EQ(select_ensemble(models, y, "rmse", 25).weights,
+            (std::vector<double>{0.5, 0.5, 0.0, 0.0}));
+  const auto w = select_bagged_ensemble(models, y, "rmse", 7);
+  double sum = 0;
+  for (double v : w) {
+    EXPECT_GT(v, 0.0);
+    sum += v;
+  }
+  EXPECT_NEAR(sum, 1.0, 1e-12);
+  EXPECT_EQ(select_bagged_ensemble(models, y, "rmse", 7), w);  // seeded
+}
+
+TEST(AutomlEnsemble, BaggedSelectionNeverScoresBelowTheBestSingleModel) {
+  const std::vector<double> y = {0, 0, 0, 0};
+  // Only bags holding the perfect model can reach it; the average of the bags would not, so
+  // the plain selection's weights are kept.
+  const std::vector<Predictions> models = {values({0, 0, 0, 0}), values({1, 1, 1, 1}),
+                                           values({2, 2, 2, 2}), values({3, 3, 3, 3})};
+  EXPECT_EQ(select_bagged_ensemble(models, y, "rmse", 7),
+            (std::vector<double>{1.0, 0.0, 0.0, 0.0}));
+  // Two models: the plain selection.
+  const std::vector<Predictions> two = {values({4, 4, 4, 4}), values({-4, -4, -4, -4})};
+  EXPECT_EQ(select_bagged_ensemble(two, y, "rmse", 7), select_ensemble(two, y, "rmse").weights);
 }
 
 TEST(AutomlEnsemble, AModelCanBeChosenSeveralTimes) {

@@ -15,7 +15,9 @@
 // A model that throws is recorded and skipped; the time limit bounds fitting (each model gets
 // an equal share of what is left, and stops at its share with what it has learned); with
 // bagging, time left after the zoo goes to a small random search (tabular_model.h), then to
-// further bag sets of each model (repeated k-fold bagging, as AutoGluon's num_bag_sets).
+// further bag sets of each model (repeated k-fold bagging, as AutoGluon's num_bag_sets); on a
+// holdout, once the ensemble is weighed each model is fitted again on every row
+// (automl/refit_full.h, AutoGluon's refit_full).
 #pragma once
 #include <atomic>
 #include <filesystem>
@@ -43,6 +45,9 @@ struct AutomlOptions {
   uint64_t seed = 0;
   std::vector<std::string> exclude{};  // columns that are not inputs
   std::vector<std::string> models{};   // the zoo's models to fit; empty: all
+  // A holdout fit (medium) fits each model again on every row once the holdout has judged it
+  // (AutoGluon's refit_full; automl/refit_full.h).
+  bool refit_full = true;
   bool overwrite = false;
   bool verbose = true;
   // Set (Ctrl-C): the model in progress stops with what it has learned, the rest are skipped,

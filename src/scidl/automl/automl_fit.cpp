@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <omp.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "scidl/automl/fold_processes.h"
 #include "scidl/automl/folds.h"
 #include "scidl/automl/predictor.h"
+#include "scidl/automl/refit_full.h"
 #include "scidl/automl/training_table.h"
 #include "scidl/data/csv.h"
 #include "scidl/io/file_io.h"
@@ -447,29 +449,59 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
 
   // The weighted ensemble over the validation predictions.
   const auto ensemble_start = Clock::now();
-  const auto selection = select_ensemble(val_predictions, y_val, result.metric);
-  predictor.ensemble_weights = selection.weights;
+  const std::vector<double> weights =
+      select_bagged_ensemble(val_predictions, y_val, result.metric, o.seed);
+  predictor.ensemble_weights = weights;
   LeaderboardRow ensemble;
   ensemble.model = kEnsembleName;
   ensemble.eval_metric = result.metric;
   ensemble.stack_level = 2;
-  ensemble.score_val = score(result.metric, blend(val_predictions, selection.weights), y_val);
+  ensemble.score_val = score(result.metric, blend(val_predictions, weights), y_val);
   ensemble.fit_time_marginal = seconds_since(ensemble_start);
   ensemble.fit_time = ensemble.fit_time_marginal;
   for (size_t j = 0; j < rows.size(); ++j)
-    if (selection.weights[j] > 0) {
+    if (weights[j] > 0) {
       ensemble.fit_time += rows[j].fit_time;
       ensemble.pred_time_val += rows[j].pred_time_val;
     }
   ensemble.fit_order = static_cast<int>(rows.size()) + 1;
   rows.push_back(ensemble);
   std::string members;
-  for (size_t j = 0; j < selection.weights.size(); ++j)
-    if (selection.weights[j] > 0)
+  for (size_t j = 0; j < weights.size(); ++j)
+    if (weights[j] > 0)
       members += fmt::format("{}{} {:.2f}", members.empty() ? "" : ", ",
-                             predictor.models[j].preset.name, selection.weights[j]);
+                             predictor.models[j].preset.name, weights[j]);
   say(fmt::format("  {:<22} score_val {:>12.6g}  ({})", kEnsembleName, ensemble.score_val,
                   members));
+
+  // A holdout fit's models, fitted again on every row while the time limit allows.
+  RefitOutcome refits;
+  if (o.refit_full && !plan.bagged && !stopped()) {
+    RefitPlan rp;
+    rp.work = work;
+    rp.ensemble_weights = weights;
+    for (size_t j = 0; j < predictor.models.size(); ++j) {
+      rp.score_val.push_back(rows[j].score_val);
+      rp.fit_seconds.push_back(rows[j].fit_time);
+    }
+    rp.row_ratio = double(tables.train.rows) / double(plan.folds.at(0).train.size());
+    if (limited)
+      rp.deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                std::chrono::duration<double>(o.time_limit - reserve));
+    rp.seed = o.seed;
+    rp.stop = o.stop_requested;
+    refits = refit_full(predictor, TabularData{x, y}, rp);
+    for (size_t j = 0; j < refits.seconds.size(); ++j) {
+      rows[j].fit_time += refits.seconds[j];
+      rows[j].fit_time_marginal += refits.seconds[j];
+      if (weights[j] > 0) rows.back().fit_time += refits.seconds[j];
+    }
+    if (!refits.refitted.empty())
+      say(fmt::format("  refit on all {} rows: {}", tables.train.rows,
+                      fmt::join(refits.refitted, ", ")));
+    if (!refits.kept.empty())
+      say(fmt::format("  kept their holdout fit: {}", fmt::join(refits.kept, "; ")));
+  }
 
   // Scores on the test data.
   Predictions best_test;
@@ -489,12 +521,12 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
       rows[j].score_test = score(result.metric, test_predictions.back(), tables.y_test);
     }
     const auto t0 = Clock::now();
-    const Predictions blended = blend(test_predictions, selection.weights);
+    const Predictions blended = blend(test_predictions, weights);
     auto& e = rows.back();
     e.pred_time_test_marginal = seconds_since(t0);
     e.pred_time_test = e.pred_time_test_marginal;
     for (size_t j = 0; j < predictor.models.size(); ++j)
-      if (selection.weights[j] > 0) e.pred_time_test += rows[j].pred_time_test;
+      if (weights[j] > 0) e.pred_time_test += rows[j].pred_time_test;
     e.score_test = score(result.metric, blended, tables.y_test);
     test_predictions.push_back(blended);
     // Every metric of the task, for every model.
@@ -530,6 +562,9 @@ AutomlResult fit_into(const AutomlOptions& o, const std::filesystem::path& work)
     judged_predictions = best_test;
     write_test_predictions(work / "test_predictions.csv", predictor, best_test, tables.y_test);
   } else {
+    // The holdout rows judge the holdout fits: the refits trained on them. The predictor is
+    // saved; only these reports see the swap.
+    swap_refits(predictor, refits);
     judged = {tables.train.subset(plan.validation_rows), y_val,
               plan.bagged ? plan.fold_of_row : std::vector<int>{},
               plan.bagged ? "out-of-fold rows" : "validation rows"};

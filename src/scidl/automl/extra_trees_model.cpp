@@ -22,6 +22,8 @@ void ExtraTreesModel::fit(const TabularData& train, const TabularData&, const Fi
               [&] { return context.should_stop(); });
   note_ = fmt::format("{} trees", forest_.trees());
   if (forest_.trees() < options.trees) note_ += ", stopped at the time limit";
+  refit_params_ = params_;
+  refit_params_["trees"] = forest_.trees();
 }
 
 Predictions ExtraTreesModel::predict(const Tensor& x) const {

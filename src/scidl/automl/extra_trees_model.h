@@ -16,6 +16,7 @@ class ExtraTreesModel : public TabularModel {
   Predictions predict(const Tensor& x) const override;
   std::string save(const std::filesystem::path& stem) const override;
   std::string fit_note() const override { return note_; }
+  nlohmann::json refit_params() const override { return refit_params_; }
   void load(const std::filesystem::path& file);
 
  private:
@@ -24,6 +25,7 @@ class ExtraTreesModel : public TabularModel {
   int64_t classes_;
   ExtraTrees forest_;
   std::string note_;
+  nlohmann::json refit_params_;
 };
 
 }  // namespace scidl::automl

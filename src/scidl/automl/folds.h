@@ -16,11 +16,11 @@ namespace scidl::automl {
 
 struct Fold {
   std::vector<int64_t> train, validation;  // row indices
-  // Bagged folds: a tenth of `train` held back from it, on which a model stops early (its best
-  // round or epoch), so that its out-of-fold predictions, on which the ensemble is weighed, are
-  // of rows nothing about the model was chosen on (stopping on them made the networks' scores
-  // optimistic and the ensemble lean on them: bench/RESULTS.md). Empty, so models stop on
-  // `validation`, for a holdout split (medium) and below 200 training rows.
+  // A tenth of `train` held back from it, on which a model stops early (its best round or
+  // epoch), so that its out-of-fold or holdout predictions, on which the ensemble is weighed,
+  // are of rows nothing about the model was chosen on (stopping on them made the networks'
+  // scores optimistic and the ensemble lean on them: bench/RESULTS.md). Empty, so models stop
+  // on `validation`, below 200 training rows.
   std::vector<int64_t> stopping;
 };
 

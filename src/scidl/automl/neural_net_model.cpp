@@ -85,10 +85,20 @@ void NeuralNetModel::fit(const TabularData& train, const TabularData& validation
   options.seed = context.seed;
   options.verbose = false;
   const auto train_set = dataset(train, task_);
-  const auto val_set = dataset(validation, task_);
-  const auto history = trainer.fit(train_set, &val_set, options, {&early, &deadline});
-  note_ = fmt::format("{} epochs, best at {}", history.epochs.size(), early.best_epoch() + 1);
+  int64_t epochs = 0;
+  if (validation.rows() > 0) {
+    const auto val_set = dataset(validation, task_);
+    const auto history = trainer.fit(train_set, &val_set, options, {&early, &deadline});
+    epochs = early.best_epoch() + 1;
+    note_ = fmt::format("{} epochs, best at {}", history.epochs.size(), epochs);
+  } else {  // every epoch kept
+    epochs =
+        static_cast<int64_t>(trainer.fit(train_set, nullptr, options, {&deadline}).epochs.size());
+    note_ = fmt::format("{} epochs", epochs);
+  }
   if (deadline.hit) note_ += ", stopped at the time limit";
+  refit_params_ = params_;
+  refit_params_["epochs"] = std::max<int64_t>(1, epochs);
 }
 
 Predictions NeuralNetModel::predict(const Tensor& x) const {

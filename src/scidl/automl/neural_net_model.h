@@ -17,6 +17,7 @@ class NeuralNetModel : public TabularModel {
   Predictions predict(const Tensor& x) const override;
   std::string save(const std::filesystem::path& stem) const override;
   std::string fit_note() const override { return note_; }
+  nlohmann::json refit_params() const override { return refit_params_; }
   void load(const std::filesystem::path& file);
 
  private:
@@ -27,6 +28,7 @@ class NeuralNetModel : public TabularModel {
   nn::ModulePtr model_;
   nlohmann::json spec_;
   std::string note_;
+  nlohmann::json refit_params_;
 };
 
 }  // namespace scidl::automl

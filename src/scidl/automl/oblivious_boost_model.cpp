@@ -28,6 +28,8 @@ void ObliviousBoostModel::fit(const TabularData& train, const TabularData& valid
                  validation.y.data(), validation.rows(), o, [&] { return context.should_stop(); });
   note_ = fmt::format("{} trees grown, best at {}", fitted.rounds_grown, fitted.best_rounds);
   if (fitted.stopped) note_ += ", stopped at the time limit";
+  refit_params_ = params_;
+  refit_params_["rounds"] = fitted.best_rounds;
 }
 
 Predictions ObliviousBoostModel::predict(const Tensor& x) const {

@@ -40,6 +40,7 @@ struct FitContext {
 class TabularModel {
  public:
   virtual ~TabularModel() = default;
+  // With no validation rows, a family that stops early runs to the length its options fix.
   virtual void fit(const TabularData& train, const TabularData& validation,
                    const FitContext& context) = 0;
   virtual Predictions predict(const Tensor& x) const = 0;
@@ -47,6 +48,9 @@ class TabularModel {
   virtual std::string save(const std::filesystem::path& stem) const = 0;
   // How the fit went, for the log ("412 trees (best at 262)", "stopped at the time limit").
   virtual std::string fit_note() const { return ""; }
+  // The options that fit this model again on every row, with no rows to stop on (AutoGluon's
+  // refit_full): the length this fit reached (trees, epochs, rounds) fixed.
+  virtual nlohmann::json refit_params() const = 0;
 };
 
 // A model the zoo offers: its leaderboard name, family and options.

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 #include "scidl/io/file_io.h"
@@ -68,14 +69,18 @@ struct Grown {
 
 void XGBoostModel::fit(const TabularData& train, const TabularData& validation,
                        const FitContext& context) {
-  Matrix dtrain(train.x, &train.y), dval(validation.x, &validation.y);
-  DMatrixHandle cache[] = {dtrain.handle, dval.handle};
+  // No validation rows (a refit): XGBoost is given none to evaluate.
+  const bool stopping = validation.rows() > 0;
+  Matrix dtrain(train.x, &train.y);
+  std::optional<Matrix> dval;
+  if (stopping) dval.emplace(validation.x, &validation.y);
+  DMatrixHandle cache[] = {dtrain.handle, stopping ? dval->handle : nullptr};
   const bool regression = task_ == Task::Regression;
   const int rounds = params_.value("rounds", 10000);
   const int patience = params_.value("early_stopping_rounds", 50);
   auto grow = [&](int forest) {
     BoosterHandle booster = nullptr;
-    check(XGBoosterCreate(cache, 2, &booster), "XGBoosterCreate");
+    check(XGBoosterCreate(cache, stopping ? 2 : 1, &booster), "XGBoosterCreate");
     auto set = [&](const char* key, const std::string& value) {
       check(XGBoosterSetParam(booster, key, value.c_str()), "XGBoosterSetParam");
     };
@@ -96,11 +101,19 @@ void XGBoostModel::fit(const TabularData& train, const TabularData& validation,
     Grown g;
     for (int round = 0; round < rounds; ++round) {
       check(XGBoosterUpdateOneIter(booster, round, dtrain.handle), "XGBoosterUpdateOneIter");
+      g.rounds_grown = round + 1;
+      if (!stopping) {  // every round kept
+        g.best_round = round;
+        if (context.should_stop()) {
+          g.timed_out = round + 1 < rounds;
+          break;
+        }
+        continue;
+      }
       const char* line = nullptr;
       check(XGBoosterEvalOneIter(booster, round, &cache[1], names, 1, &line),
             "XGBoosterEvalOneIter");
       const double value = eval_value(line);
-      g.rounds_grown = round + 1;
       if (value < best) best = value, g.best_round = round;
       if (round - g.best_round >= patience) break;
       if (context.should_stop()) {
@@ -139,6 +152,9 @@ void XGBoostModel::fit(const TabularData& train, const TabularData& validation,
                                    g.rounds_grown == 1 ? "" : "s", forest)
                      : fmt::format("{} trees grown, best at {}", g.rounds_grown, g.best_round + 1);
   if (g.timed_out) note_ += ", stopped at the time limit";
+  refit_params_ = params_;
+  refit_params_["rounds"] = g.best_round + 1;
+  refit_params_["num_parallel_tree"] = forest;
 }
 
 Predictions XGBoostModel::predict(const Tensor& x) const {

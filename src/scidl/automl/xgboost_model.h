@@ -18,6 +18,7 @@ class XGBoostModel : public TabularModel {
   Predictions predict(const Tensor& x) const override;
   std::string save(const std::filesystem::path& stem) const override;
   std::string fit_note() const override { return note_; }
+  nlohmann::json refit_params() const override { return refit_params_; }
   void load(const std::filesystem::path& file);
 
  private:
@@ -26,6 +27,7 @@ class XGBoostModel : public TabularModel {
   int64_t classes_;
   void* booster_ = nullptr;  // BoosterHandle
   std::string note_;
+  nlohmann::json refit_params_;
 };
 
 }  // namespace scidl::automl
