@@ -1,11 +1,11 @@
 #include "scidl/automl/ensemble_selection.h"
 
-#include "scidl/tensor/random.h"
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+
+#include "scidl/tensor/random.h"
 
 namespace scidl::automl {
 
@@ -81,7 +81,7 @@ std::vector<double> select_bagged_ensemble(const std::vector<Predictions>& predi
     const auto chosen = select_among(sample, y, metric, size).weights;
     for (size_t i = 0; i < take; ++i) weights[index[i]] += chosen[i] / bags;
   }
-  // Never below the best single model on the validation rows, as the plain selection is not.
+  // As the plain selection, never below the best single model on the validation rows.
   double best_single = -INFINITY;
   for (const auto& p : predictions) best_single = std::max(best_single, score(metric, p, y));
   if (!(score(metric, blend(predictions, weights), y) >= best_single))
